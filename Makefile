@@ -1,0 +1,102 @@
+# blendcat — build, test, install.
+#
+#   make                 build build/blendcat
+#   make check           -Werror build, unit tests, integration tests,
+#                        unit and integration tests again under ASan+UBSan
+#   make demo            deps, build, local cluster, migrate, summary
+#   make install PREFIX=/usr/local
+#   make clean
+
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BINDIR    = $(PREFIX)/bin
+MANDIR    = $(PREFIX)/share/man/man1
+DATADIR   = $(PREFIX)/share/blendcat
+
+CC       ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS      = libpq libxml-2.0 taglib_c libutf8proc
+
+WARNINGS  = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+            -Wmissing-prototypes -Wformat=2 -Wvla -Wwrite-strings
+CSTD      = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+OPT      ?= -O2 -g
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+CPPFLAGS += -Iinclude $(PKG_CFLAGS)
+CFLAGS   ?=
+ALL_CFLAGS = $(CSTD) $(OPT) $(WARNINGS) $(CFLAGS) $(if $(WERROR),-Werror) -MMD -MP
+LIBS      = $(PKG_LIBS) -lcsv -lm -lpthread
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+
+# SANITIZE=address,undefined builds everything into build/san/.
+ifneq ($(SANITIZE),)
+BUILD     = build/san
+ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDSAN     = -fsanitize=$(SANITIZE)
+else
+BUILD     = build
+LDSAN     =
+endif
+
+SRCS      = $(sort $(wildcard src/*.c))
+OBJS      = $(SRCS:src/%.c=$(BUILD)/obj/%.o)
+LIB_OBJS  = $(filter-out $(BUILD)/obj/main.o,$(OBJS))
+UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+BIN       = $(BUILD)/blendcat
+
+.PHONY: all check unit unit-bins integration demo install uninstall clean deps
+.DEFAULT_GOAL := all
+.SECONDARY:
+
+all: $(BIN)
+
+$(BIN): $(OBJS)
+	$(CC) $(LDSAN) $(LDFLAGS) -o $@ $(OBJS) $(LIBS)
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%.o: tests/unit/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
+
+$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(LIB_OBJS)
+	$(CC) $(LDSAN) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(CMOCKA_LIBS) $(LIBS)
+
+# The unit test binaries, for `make unit`.
+unit-bins: $(UNIT_BINS)
+
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; ./$$t; done
+
+integration: $(BIN)
+	BLENDCAT=$(abspath $(BIN)) tests/integration/run
+
+# make check: warnings are errors; plain build, then ASan+UBSan build.
+check:
+	@$(MAKE) --no-print-directory WERROR=1 unit integration
+	@$(MAKE) --no-print-directory WERROR=1 SANITIZE=address,undefined unit integration
+
+demo:
+	scripts/demo
+
+deps:
+	scripts/deps
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)/schemas
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/blendcat
+	install -m 0644 src/blendcat.1 $(DESTDIR)$(MANDIR)/blendcat.1
+	install -m 0644 schemas/*.sql $(DESTDIR)$(DATADIR)/schemas/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/blendcat $(DESTDIR)$(MANDIR)/blendcat.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build
+
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d)

@@ -1,0 +1,21 @@
+/*
+ * cli: the command line — options, the command table, exit codes.
+ */
+#ifndef BLENDCAT_CLI_H
+#define BLENDCAT_CLI_H
+
+#define BLENDCAT_VERSION "0.1.0"
+
+/* Exit codes (DESIGN.md). */
+enum {
+	EXIT_OK = 0,		/* everything loaded */
+	EXIT_REJECTS = 1,	/* loaded, with rejects */
+	EXIT_USAGE = 2,		/* usage or configuration error */
+	EXIT_FAILED = 3,	/* nothing loaded: input or database error, rolled back */
+	EXIT_LOCKED = 75	/* another run holds the lock (EX_TEMPFAIL) */
+};
+
+/* Run blendcat with these arguments; returns the exit code. */
+int cli_run(int argc, char **argv);
+
+#endif

@@ -1,0 +1,62 @@
+/*
+ * db: which database to use and connecting to it.
+ *
+ * The rules (DESIGN.md): --db URL, else DATABASE_URL, else
+ * TRACKS_DATABASE_URL (the application's own variable, whose ?schema=
+ * parameter is not libpq's: it is stripped and kept as the catalog
+ * schema), else libpq's own defaults (PGHOST, PGDATABASE, PGSERVICE,
+ * ~/.pgpass).  A password is never printed: messages name the host or
+ * socket, the port, the database and the user, nothing else.
+ */
+#ifndef BLENDCAT_DB_H
+#define BLENDCAT_DB_H
+
+#include <libpq-fe.h>
+
+struct buf;
+
+struct db_target {
+	char *conninfo;		/* for libpq; "" means libpq defaults */
+	char *schema;		/* from ?schema=, or NULL */
+	const char *source;	/* "--db", "DATABASE_URL", ... (static) */
+};
+
+#define DB_TARGET_INIT { NULL, NULL, NULL }
+
+/*
+ * Choose the connection string from opt_db (may be NULL) and the
+ * environment.  Allocates; release with db_target_release.
+ */
+void db_target_resolve(struct db_target *t, const char *opt_db);
+void db_target_release(struct db_target *t);
+
+/*
+ * Copy a connection URI or key=value string to out without any `schema`
+ * parameter; the last schema value found is returned in *schema (caller
+ * owns, NULL when none).  Pure.
+ */
+void db_strip_schema(const char *conninfo, struct buf *out, char **schema);
+
+/*
+ * Connect.  On failure prints one line naming the host or socket (never
+ * the password) and returns NULL.
+ */
+PGconn *db_connect(const struct db_target *t);
+
+/*
+ * Run a command that returns no rows.  On error prints the server's
+ * message with what (e.g. "creating table 'x'") and returns -1.
+ */
+int db_exec(PGconn *c, const char *what, const char *sql);
+
+/*
+ * Take blendcat's session advisory lock without waiting (wait=0) or
+ * waiting for it.  Returns 0 when held, 1 when another session holds it
+ * (a message names its pid), -1 on error.
+ */
+int db_lock(PGconn *c, int wait);
+
+/* Print a failed result's message: "what: primary message" + detail/hint. */
+void db_report(const PGresult *res, const char *what);
+
+#endif

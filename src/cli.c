@@ -1,0 +1,294 @@
+/*
+ * cli: options, the command table and exit codes (git.c's cmd table).
+ */
+#include "blendcat/cli.h"
+#include "blendcat/buf.h"
+#include "blendcat/db.h"
+#include "blendcat/diag.h"
+#include "blendcat/migrate.h"
+#include "blendcat/xalloc.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *synopsis;
+	const char *summary;
+};
+
+static int cmd_migrate(int argc, char **argv);
+static int cmd_import(int argc, char **argv);
+static int cmd_check(int argc, char **argv);
+static int cmd_export(int argc, char **argv);
+static int cmd_maintain(int argc, char **argv);
+
+static const struct cmd commands[] = {
+	{ "migrate", cmd_migrate, "migrate up [N] | down [N|all] | status",
+	  "create / roll back the Blendtune database" },
+	{ "import", cmd_import, "import [options] PATH...",
+	  "audio files, CSV manifests, DDEX messages -> PostgreSQL" },
+	{ "check", cmd_check, "check [options] PATH...",
+	  "the same reading and validation, no database writes" },
+	{ "export", cmd_export, "export [options] --format csv|ddex|jsonl|tags --out DIR|-",
+	  "write the catalog out" },
+	{ "maintain", cmd_maintain, "maintain",
+	  "housekeeping: expired sessions and tokens, ANALYZE" },
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *fp)
+{
+	size_t i;
+
+	fprintf(fp, "usage: blendcat [--help | --version] COMMAND [options] [args]\n\n");
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(fp, "  blendcat %-58s %s\n", commands[i].synopsis, commands[i].summary);
+	fprintf(fp, "\n'blendcat COMMAND --help' describes a command's options; "
+		"'man blendcat' has the whole manual.\n");
+}
+
+/* "blendcat: error: what 'arg'" (or just what), then the usage. */
+static int usage_error(const char *what, const char *arg)
+{
+	if (arg)
+		fprintf(stderr, "blendcat: error: %s '%s'\n", what, arg);
+	else
+		fprintf(stderr, "blendcat: error: %s\n", what);
+	usage(stderr);
+	return EXIT_USAGE;
+}
+
+/* An option getopt_long refused: name it, print the command's help. */
+static int bad_option(char **argv, const char *help)
+{
+	if (optopt && optopt < 256)
+		fprintf(stderr, "blendcat: error: unknown option '-%c'\n", optopt);
+	else
+		fprintf(stderr, "blendcat: error: unknown option or missing argument '%s'\n",
+			argv[optind - 1]);
+	fputs(help, stderr);
+	return EXIT_USAGE;
+}
+
+/* -------------------------------------------------------------- migrate */
+
+static const char migrate_help[] =
+	"usage: blendcat migrate [options] up [N] | down [N|all] | status\n"
+	"\n"
+	"  up [N]        apply the next N pending migrations (all when N is omitted)\n"
+	"  down [N|all]  roll back the last N applied migrations (1 when omitted);\n"
+	"                'all' rolls back every one and leaves nothing behind\n"
+	"  status        list every migration: applied, pending, CHANGED or MISSING\n"
+	"\n"
+	"options:\n"
+	"  --db URL        database (else DATABASE_URL, TRACKS_DATABASE_URL, libpq defaults)\n"
+	"  --schemas DIR   migrations directory (else BLENDCAT_SCHEMAS, else the installed one)\n"
+	"  --wait          wait for another blendcat run to finish instead of exiting 75\n"
+	"  -q, --quiet     print only errors\n"
+	"  -h, --help      this text\n";
+
+static int dir_has_migrations(const char *dir)
+{
+	struct buf p = BUF_INIT;
+	struct stat st;
+	int ok;
+
+	buf_addf(&p, "%s/001_initial_schema.sql", dir);
+	ok = stat(p.data, &st) == 0;
+	buf_release(&p);
+	return ok;
+}
+
+/*
+ * The migrations directory: --schemas, BLENDCAT_SCHEMAS, then beside the
+ * executable: PREFIX/share/blendcat/schemas when installed, the source
+ * tree's schemas/ when run from build/ or build/san/.
+ */
+static char *find_schemas(const char *opt)
+{
+	static const char *const rel[] = { "/../share/blendcat/schemas", "/../schemas",
+					   "/../../schemas" };
+	const char *env = getenv("BLENDCAT_SCHEMAS");
+	char exe[PATH_MAX];
+	ssize_t n;
+	size_t i;
+
+	if (opt)
+		return xstrdup(opt);
+	if (env && *env)
+		return xstrdup(env);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		char *slash;
+
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash)
+			*slash = '\0';
+		for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+			struct buf p = BUF_INIT;
+
+			buf_addf(&p, "%s%s", exe, rel[i]);
+			if (dir_has_migrations(p.data))
+				return buf_detach(&p, NULL);
+			buf_release(&p);
+		}
+	}
+	return NULL;
+}
+
+/* Parse a step count: a positive number, or "all" when allow_all. */
+static int parse_count(const char *s, long *n)
+{
+	char *end;
+	long v;
+
+	if (strcmp(s, "all") == 0) {
+		*n = -1;
+		return 0;
+	}
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || v < 1)
+		return -1;
+	*n = v;
+	return 0;
+}
+
+enum { OPT_DB = 256, OPT_SCHEMAS, OPT_WAIT };
+
+static int cmd_migrate(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, OPT_DB },
+		{ "schemas", required_argument, NULL, OPT_SCHEMAS },
+		{ "wait", no_argument, NULL, OPT_WAIT },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *opt_db = NULL, *opt_schemas = NULL;
+	struct db_target target = DB_TARGET_INIT;
+	struct migration_set set = MIGRATION_SET_INIT;
+	enum migrate_op op;
+	char *schemas = NULL;
+	PGconn *conn = NULL;
+	long n;
+	int c, wait = 0, rc = EXIT_FAILED, locked;
+
+	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_DB: opt_db = optarg; break;
+		case OPT_SCHEMAS: opt_schemas = optarg; break;
+		case OPT_WAIT: wait = 1; break;
+		case 'q': diag_quiet = 1; break;
+		case 'h': fputs(migrate_help, stdout); return EXIT_OK;
+		default: return bad_option(argv, migrate_help);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1 || argc > 2)
+		goto bad_usage;
+	if (strcmp(argv[0], "up") == 0) {
+		op = MIGRATE_UP;
+		n = -1;
+	} else if (strcmp(argv[0], "down") == 0) {
+		op = MIGRATE_DOWN;
+		n = 1;
+	} else if (strcmp(argv[0], "status") == 0 && argc == 1) {
+		op = MIGRATE_STATUS;
+		n = 0;
+	} else {
+		goto bad_usage;
+	}
+	if (argc == 2 && (parse_count(argv[1], &n) < 0 || (op == MIGRATE_UP && n < 0)))
+		goto bad_usage;
+
+	schemas = find_schemas(opt_schemas);
+	if (!schemas) {
+		diag_error(LOC_NONE, "cannot find the migrations directory");
+		diag_hint("pass --schemas DIR or set BLENDCAT_SCHEMAS");
+		return EXIT_USAGE;
+	}
+	if (migrate_load_dir(schemas, &set) < 0) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	db_target_resolve(&target, opt_db);
+	conn = db_connect(&target);
+	if (!conn)
+		goto out;
+	locked = db_lock(conn, wait);
+	if (locked != 0) {
+		rc = locked > 0 ? EXIT_LOCKED : EXIT_FAILED;
+		goto out;
+	}
+	rc = migrate_run(conn, &set, op, n) < 0 ? EXIT_FAILED : EXIT_OK;
+out:
+	if (conn)
+		PQfinish(conn);
+	db_target_release(&target);
+	migration_set_release(&set);
+	free(schemas);
+	return rc;
+
+bad_usage:
+	fputs(migrate_help, stderr);
+	return EXIT_USAGE;
+}
+
+/* ------------------------------------------------------ not built yet */
+
+static int not_built(const char *name, int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			printf("blendcat %s: not implemented in this version\n", name);
+			return EXIT_OK;
+		}
+	diag_error(LOC_NONE, "'%s' is not implemented in this version", name);
+	return EXIT_USAGE;
+}
+
+static int cmd_import(int argc, char **argv) { return not_built("import", argc, argv); }
+static int cmd_check(int argc, char **argv) { return not_built("check", argc, argv); }
+static int cmd_export(int argc, char **argv) { return not_built("export", argc, argv); }
+static int cmd_maintain(int argc, char **argv) { return not_built("maintain", argc, argv); }
+
+/* ----------------------------------------------------------------- main */
+
+int cli_run(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2)
+		return usage_error("no command given", NULL);
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("blendcat %s\n", BLENDCAT_VERSION);
+		return EXIT_OK;
+	}
+	if (argv[1][0] == '-')
+		return usage_error("unknown option", argv[1]);
+	for (i = 0; i < NCOMMANDS; i++)
+		if (strcmp(argv[1], commands[i].name) == 0) {
+			optind = 0;	/* a full reset of GNU getopt */
+			opterr = 0;
+			return commands[i].fn(argc - 1, argv + 1);
+		}
+	return usage_error("unknown command", argv[1]);
+}

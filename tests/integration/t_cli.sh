@@ -1,0 +1,65 @@
+# The command line: usage errors, help, exit codes, connection failures.
+. "$(dirname "$0")/lib.sh"
+
+run "$BLENDCAT"
+expect_rc 2 "no command: exit 2"
+expect_match '^usage: blendcat' "$ERR" "no command: usage on stderr"
+
+run "$BLENDCAT" frobnicate
+expect_rc 2 "unknown command: exit 2"
+expect_match "unknown command 'frobnicate'" "$ERR" "unknown command: named"
+expect_match '^usage: blendcat' "$ERR" "unknown command: usage on stderr"
+expect_eq "" "$(cat "$OUT")" "unknown command: nothing on stdout"
+
+run "$BLENDCAT" --frobnicate
+expect_rc 2 "unknown global flag: exit 2"
+
+run "$BLENDCAT" migrate --frobnicate up
+expect_rc 2 "unknown migrate flag: exit 2"
+expect_match "unknown option .*'--frobnicate'" "$ERR" "unknown migrate flag: named"
+expect_match '^usage: blendcat migrate' "$ERR" "unknown migrate flag: usage on stderr"
+
+run "$BLENDCAT" migrate sideways
+expect_rc 2 "unknown migrate action: exit 2"
+
+run "$BLENDCAT" migrate up zero
+expect_rc 2 "bad step count: exit 2"
+
+run "$BLENDCAT" --help
+expect_rc 0 "--help: exit 0"
+for c in migrate import check export maintain; do
+	expect_match "blendcat $c" "$OUT" "--help lists $c"
+done
+
+run "$BLENDCAT" --version
+expect_rc 0 "--version: exit 0"
+expect_match '^blendcat [0-9]+\.[0-9]+' "$OUT" "--version prints the version"
+
+for c in import check export maintain; do
+	run "$BLENDCAT" "$c" somewhere
+	expect_rc 2 "$c not built yet: exit 2"
+	expect_match "'$c' is not implemented" "$ERR" "$c not built yet: says so"
+done
+
+# An unreachable database: one line, naming the host or socket, never the password.
+run "$BLENDCAT" migrate status --db "postgresql://alice:s3cretpw@127.0.0.1:9/nowhere"
+expect_rc 3 "unreachable host: exit 3"
+expect_eq 1 "$(wc -l <"$ERR")" "unreachable host: one line"
+expect_match 'host "127.0.0.1" port 9' "$ERR" "unreachable host: names host and port"
+expect_nomatch 's3cretpw' "$ERR" "unreachable host: no password"
+
+run env -u DATABASE_URL DATABASE_URL="postgresql:///x?host=$IT_TMP/nosuchdir&password=s3cretpw" \
+	"$BLENDCAT" migrate status
+expect_rc 3 "unreachable socket: exit 3"
+expect_eq 1 "$(wc -l <"$ERR")" "unreachable socket: one line"
+expect_match "socket \"$IT_TMP/nosuchdir/.s.PGSQL.5432\"" "$ERR" "unreachable socket: names the socket"
+expect_nomatch 's3cretpw' "$ERR" "unreachable socket: no password"
+
+run env -u DATABASE_URL TRACKS_DATABASE_URL="postgresql://bob:hunter22@127.0.0.1:9/db?schema=meekah" \
+	"$BLENDCAT" migrate status
+expect_rc 3 "TRACKS_DATABASE_URL with ?schema=: used, exit 3 when unreachable"
+expect_match 'host "127.0.0.1" port 9, database "db", user "bob"' "$ERR" \
+	"TRACKS_DATABASE_URL: schema parameter stripped, target named"
+expect_nomatch 'hunter22|schema' "$ERR" "TRACKS_DATABASE_URL: no password, no libpq complaint about schema"
+
+rm -f "$OUT" "$ERR"

@@ -1,0 +1,178 @@
+# migrate up/down/status against a real cluster, checked against the schema doc.
+. "$(dirname "$0")/lib.sh"
+
+DOC=$SHARED/blendtune-schema.md
+SCHEMAS="meekah','auth','users"
+LOCK_KEY=7092155038006731124
+
+catalog() {
+	q "SELECT table_schema, table_name, ordinal_position, column_name, data_type, udt_name,
+	          character_maximum_length, numeric_precision, numeric_scale, is_nullable,
+	          coalesce(column_default, '')
+	   FROM information_schema.columns WHERE table_schema IN ('$SCHEMAS')
+	   ORDER BY 1, 2, 3"
+	q "SELECT schemaname, tablename, indexname, indexdef FROM pg_indexes
+	   WHERE schemaname IN ('$SCHEMAS') ORDER BY 1, 2, 3"
+	q "SELECT n.nspname, c.relname, k.conname, k.contype, pg_get_constraintdef(k.oid)
+	   FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+	   JOIN pg_namespace n ON n.oid = c.relnamespace
+	   WHERE n.nspname IN ('$SCHEMAS') ORDER BY 1, 2, 3"
+}
+
+# The doc's own DDL: every ```sql block with a complete CREATE TABLE.
+doc_ddl() {
+	echo "CREATE SCHEMA meekah; CREATE SCHEMA auth; CREATE SCHEMA users;"
+	awk '/^```sql/ { insql = 1; blk = ""; next }
+	     /^```/ && insql { insql = 0
+	                       if (blk ~ /CREATE TABLE/ && blk !~ /table definition/) print blk
+	                       next }
+	     insql { blk = blk $0 "\n" }' "$DOC"
+}
+
+if [ ! -f "$DOC" ]; then
+	fail "schema doc present at $DOC"
+	exit 0
+fi
+
+# --- the reference: the doc's DDL applied as written
+newdb ref_doc
+doc_ddl | psql "$DATABASE_URL" -qX -v ON_ERROR_STOP=1 >/dev/null 2>"$ERR"
+RC=$?
+expect_rc 0 "the schema doc's DDL applies"
+catalog >"$IT_TMP/catalog.doc"
+ntables_doc=$(q "SELECT count(*) FROM information_schema.tables WHERE table_schema IN ('$SCHEMAS')")
+
+# --- migrate up: everything the doc has, by name, column, type, default
+newdb mig
+run "$BLENDCAT" migrate up
+expect_rc 0 "migrate up: exit 0"
+expect_match 'applied +001_initial_schema' "$OUT" "migrate up: reports 001"
+expect_match 'applied +004_ingest' "$OUT" "migrate up: reports 004"
+catalog >"$IT_TMP/catalog.mig"
+if diff -u "$IT_TMP/catalog.doc" "$IT_TMP/catalog.mig" >"$IT_TMP/catalog.diff"; then
+	pass "migrated catalog equals the doc's (columns, types, defaults, indexes, constraints)"
+else
+	fail "migrated catalog equals the doc's" "$(head -40 "$IT_TMP/catalog.diff")"
+fi
+expect_eq 14 "$ntables_doc" "the doc defines 14 tables"
+expect_eq 14 "$(q "SELECT count(*) FROM information_schema.tables WHERE table_schema IN ('$SCHEMAS')")" \
+	"migrate up: 14 tables in meekah, auth, users"
+missing=""
+for ix in $(grep -oE 'CREATE (UNIQUE )?INDEX [a-z_]+' "$DOC" | awk '{print $NF}'); do
+	[ "$(q "SELECT count(*) FROM pg_indexes WHERE indexname = '$ix'")" = 1 ] || missing="$missing $ix"
+done
+expect_eq "" "$missing" "every index named in the doc exists"
+expect_eq "ok" "$(q "SELECT 'ok' FROM information_schema.tables WHERE table_schema='ingest' AND table_name='run'")" \
+	"migrate up: ingest.run exists"
+expect_eq "1 2 3 4" "$(q "SELECT string_agg(version::text, ' ' ORDER BY version) FROM public.schema_migrations")" \
+	"schema_migrations lists 1-4"
+expect_eq 64 "$(q "SELECT min(length(checksum)) FROM public.schema_migrations")" "checksums recorded"
+
+run "$BLENDCAT" migrate up
+expect_rc 0 "migrate up again: exit 0"
+expect_match 'nothing to apply' "$OUT" "migrate up again: nothing to apply"
+
+run "$BLENDCAT" migrate status
+expect_rc 0 "status: exit 0"
+expect_match '^001 +initial_schema +applied' "$OUT" "status: 001 applied"
+expect_match '^004 +ingest +applied' "$OUT" "status: 004 applied"
+
+# --- down, one step and all the way
+run "$BLENDCAT" migrate down
+expect_rc 0 "down: exit 0"
+expect_match 'rolled back 004_ingest' "$OUT" "down: rolls back only the last"
+expect_eq 0 "$(q "SELECT count(*) FROM pg_namespace WHERE nspname = 'ingest'")" "down: ingest schema gone"
+run "$BLENDCAT" migrate status
+expect_match '^004 +ingest +pending' "$OUT" "status after down: 004 pending"
+expect_match '^003 +add_subscription +applied' "$OUT" "status after down: 003 applied"
+
+run "$BLENDCAT" migrate down all
+expect_rc 0 "down all: exit 0"
+expect_eq 0 "$(q "SELECT count(*) FROM pg_namespace WHERE nspname IN ('meekah','auth','users','ingest')")" \
+	"down all: no schemas left"
+expect_eq 0 "$(q "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                  WHERE n.nspname = 'public'")" "down all: nothing left in public"
+
+run "$BLENDCAT" migrate status
+expect_rc 0 "status on an empty database: exit 0"
+expect_match '^001 +initial_schema +pending' "$OUT" "status on an empty database: all pending"
+
+run "$BLENDCAT" migrate up 2
+expect_rc 0 "up 2: exit 0"
+expect_eq "1 2" "$(q "SELECT string_agg(version::text, ' ' ORDER BY version) FROM public.schema_migrations")" \
+	"up 2 applies exactly two"
+run "$BLENDCAT" migrate up
+catalog >"$IT_TMP/catalog.mig2"
+if diff -q "$IT_TMP/catalog.doc" "$IT_TMP/catalog.mig2" >/dev/null; then
+	pass "up after down all: catalog equals the doc's again"
+else
+	fail "up after down all: catalog equals the doc's again"
+fi
+
+# --- a tampered migration that was applied is refused
+cp -r "$TOP/schemas" "$IT_TMP/schemas-tampered"
+sed -i 's/idx_track_genre/idx_track_genre2/' "$IT_TMP/schemas-tampered/001_initial_schema.sql"
+run "$BLENDCAT" migrate up --schemas "$IT_TMP/schemas-tampered"
+expect_rc 3 "tampered applied migration: exit 3"
+expect_match "001_initial_schema.sql' was changed after it was applied" "$ERR" "tampered: names the file"
+run "$BLENDCAT" migrate down all --schemas "$IT_TMP/schemas-tampered"
+expect_rc 3 "tampered: down refused too"
+expect_eq 4 "$(q "SELECT count(*) FROM public.schema_migrations")" "tampered: nothing rolled back"
+run env BLENDCAT_SCHEMAS="$IT_TMP/schemas-tampered" "$BLENDCAT" migrate status
+expect_rc 3 "tampered: status exits 3"
+expect_match '^001 +initial_schema +CHANGED' "$OUT" "tampered: status marks it CHANGED"
+
+# --- a failing migration: file and line named, rolled back whole
+cp -r "$TOP/schemas" "$IT_TMP/schemas-bad"
+cat >"$IT_TMP/schemas-bad/005_broken.sql" <<'SQL'
+-- Migration: 005_broken.sql
+-- UP
+BEGIN;
+CREATE TABLE meekah.half_done (id INTEGER);
+
+CREATE TABLE meekah.broken (id INTEGR);
+COMMIT;
+
+-- DOWN (rollback)
+-- BEGIN;
+-- DROP TABLE meekah.broken;
+-- DROP TABLE meekah.half_done;
+-- COMMIT;
+SQL
+run "$BLENDCAT" migrate up --schemas "$IT_TMP/schemas-bad"
+expect_rc 3 "failing migration: exit 3"
+expect_match '005_broken.sql:6: .*type "integr" does not exist' "$ERR" "failing migration: file, line and message"
+expect_eq 0 "$(q "SELECT count(*) FROM pg_class WHERE relname = 'half_done'")" "failing migration: rolled back whole"
+expect_eq 4 "$(q "SELECT max(version) FROM public.schema_migrations")" "failing migration: not recorded"
+
+# --- no DOWN section: refused before touching the database
+printf -- '-- UP\nCREATE TABLE x (id int);\n' >"$IT_TMP/schemas-bad/005_broken.sql"
+run "$BLENDCAT" migrate up --schemas "$IT_TMP/schemas-bad"
+expect_rc 2 "migration without DOWN: exit 2"
+expect_match "005_broken.sql: no '-- DOWN' line" "$ERR" "migration without DOWN: says so"
+
+# --- the lock: a second run exits 75, or waits with --wait
+psql "$DATABASE_URL" -qAtX -c "SELECT pg_advisory_lock($LOCK_KEY)" -c "SELECT pg_sleep(3)" >/dev/null &
+holder=$!
+for _ in $(seq 50); do
+	[ "$(q "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")" = 1 ] && break
+	sleep 0.1
+done
+run "$BLENDCAT" migrate status
+expect_rc 75 "lock held: exit 75"
+expect_match 'another blendcat run holds the lock' "$ERR" "lock held: says so"
+expect_match 'held by server process [0-9]+' "$ERR" "lock held: names the holder"
+run "$BLENDCAT" migrate status --wait
+expect_rc 0 "lock held, --wait: waits, then exit 0"
+wait $holder
+
+# --- connection rules: --db over DATABASE_URL over TRACKS_DATABASE_URL
+good=$DATABASE_URL
+run env DATABASE_URL="postgresql:///nosuchdb?host=$IT_PG" "$BLENDCAT" migrate status --db "$good"
+expect_rc 0 "--db wins over DATABASE_URL"
+run env -u DATABASE_URL TRACKS_DATABASE_URL="$good&schema=meekah" "$BLENDCAT" migrate status
+expect_rc 0 "TRACKS_DATABASE_URL with ?schema=meekah connects"
+run env DATABASE_URL="$good" TRACKS_DATABASE_URL="postgresql:///nosuchdb?host=$IT_PG" "$BLENDCAT" migrate status
+expect_rc 0 "DATABASE_URL wins over TRACKS_DATABASE_URL"
+
+rm -f "$OUT" "$ERR"
