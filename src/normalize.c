@@ -1,0 +1,2520 @@
+/*
+ * normalize: raw field text in, typed and canonical value or a reason out.
+ * See include/blendcat/normalize.h for the contract and
+ * ../shared/NORMALIZATION.md for the facts.
+ */
+#include "blendcat/normalize.h"
+#include "blendcat/xalloc.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+/* ======================================================================
+ * Small helpers
+ * ====================================================================== */
+
+#define SNIP_SIZE 48
+#define SNIP_BYTES 40
+#define SQUASH_SIZE 80
+
+#if defined(__GNUC__)
+#define NORM_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define NORM_PRINTF(a, b)
+#endif
+
+static int fail(char *why, const char *fmt, ...) NORM_PRINTF(2, 3);
+
+/*
+ * Write a reason and return -1.  A reason cut by vsnprintf is shortened
+ * further to end on a character boundary.
+ */
+static int fail(char *why, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+
+	if (!why)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(why, NORM_WHY_MAX, fmt, ap);
+	va_end(ap);
+	n = strlen(why);
+	if (n == NORM_WHY_MAX - 1) {
+		while (n > 0 && ((unsigned char)why[n - 1] & 0xC0) == 0x80)
+			n--;
+		if (n > 0 && (unsigned char)why[n - 1] >= 0xC0)
+			n--;
+		why[n] = '\0';
+	}
+	return -1;
+}
+
+static int is_space(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+	       c == '\f';
+}
+
+static int is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int is_alpha(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int to_lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+static int to_upper(int c)
+{
+	return c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c;
+}
+
+/* Narrow [*s, *s + *n) to drop surrounding ASCII whitespace. */
+static void trim(const char **s, size_t *n)
+{
+	while (*n > 0 && is_space((unsigned char)(*s)[0])) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n > 0 && is_space((unsigned char)(*s)[*n - 1]))
+		(*n)--;
+}
+
+/* Trim a NUL-terminated input into a range. */
+static void range_of(const char *in, const char **s, size_t *n)
+{
+	*s = in ? in : "";
+	*n = strlen(*s);
+	trim(s, n);
+}
+
+/*
+ * Copy s[0..n) for quoting in a reason: at most SNIP_BYTES bytes cut on a
+ * character boundary, control bytes shown as '?', "..." when cut.
+ */
+static const char *snip(const char *s, size_t n, char out[SNIP_SIZE])
+{
+	size_t i, k = n > SNIP_BYTES ? SNIP_BYTES : n;
+
+	if (k < n)
+		while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+			k--;
+	for (i = 0; i < k; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		out[i] = c < 0x20 || c == 0x7F ? '?' : (char)c;
+	}
+	if (k < n)
+		memcpy(out + i, "...", 4);
+	else
+		out[i] = '\0';
+	return out;
+}
+
+/* Case-insensitive ASCII comparison of s[0..n) with a literal. */
+static int eq_ci(const char *s, size_t n, const char *lit)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (lit[i] == '\0' || to_lower((unsigned char)s[i]) != lit[i])
+			return 0;
+	return lit[n] == '\0';
+}
+
+/* Does s[0..n) start with the lower-case literal lit, ignoring case? */
+static int starts_ci(const char *s, size_t n, const char *lit)
+{
+	size_t k = strlen(lit);
+
+	return n >= k && eq_ci(s, k, lit);
+}
+
+/*
+ * Lookup key for vocabularies: ASCII letters and digits lower-cased,
+ * other ASCII dropped, non-ASCII bytes kept.  Returns the length, or
+ * (size_t)-1 when it does not fit (no table key is that long).
+ */
+static size_t squash(const char *s, size_t n, char out[SQUASH_SIZE])
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x80 && !is_alpha(c) && !is_digit(c))
+			continue;
+		if (k + 1 >= SQUASH_SIZE)
+			return (size_t)-1;
+		out[k++] = (char)(c < 0x80 ? to_lower(c) : c);
+	}
+	out[k] = '\0';
+	return k;
+}
+
+/* Are all n bytes of s ASCII digits (and n > 0)? */
+static int all_digits(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!is_digit((unsigned char)s[i]))
+			return 0;
+	return n > 0;
+}
+
+/* Copy n bytes into a fixed-size output and terminate it. */
+static void put(char *out, const char *s, size_t n)
+{
+	memcpy(out, s, n);
+	out[n] = '\0';
+}
+
+/*
+ * A decimal number "123", "123.", "123.45": at least one digit before the
+ * point.  ip saturates (overflow set) rather than wrapping.
+ */
+struct decimal {
+	unsigned long long ip;
+	int overflow;
+	const char *frac;
+	size_t nfrac;
+};
+
+/* Scan a decimal at s[0..n); returns the bytes used, 0 when none. */
+static size_t scan_decimal(const char *s, size_t n, struct decimal *d)
+{
+	size_t i = 0;
+
+	memset(d, 0, sizeof(*d));
+	while (i < n && is_digit((unsigned char)s[i])) {
+		unsigned dig = (unsigned)(s[i] - '0');
+
+		if (d->ip > (ULLONG_MAX - dig) / 10)
+			d->overflow = 1;
+		else
+			d->ip = d->ip * 10 + dig;
+		i++;
+	}
+	if (i == 0)
+		return 0;
+	if (i < n && s[i] == '.') {
+		i++;
+		d->frac = s + i;
+		while (i < n && is_digit((unsigned char)s[i])) {
+			i++;
+			d->nfrac++;
+		}
+	}
+	return i;
+}
+
+/* Round half away from zero (the value is never negative). */
+static unsigned long long dec_round(const struct decimal *d)
+{
+	return d->ip + (d->nfrac > 0 && d->frac[0] >= '5');
+}
+
+/* ======================================================================
+ * UTF-8 and text
+ * ====================================================================== */
+
+/*
+ * Length of the valid UTF-8 sequence at s[0..n), or 0 when the bytes there
+ * are not one (RFC 3629: no overlong forms, no surrogates, <= U+10FFFF).
+ */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xBF;
+	size_t len, i;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		len = 2;
+	else if (c >= 0xE0 && c <= 0xEF)
+		len = 3;
+	else if (c >= 0xF0 && c <= 0xF4)
+		len = 4;
+	else
+		return 0;
+	if (c == 0xE0)
+		lo = 0xA0;
+	else if (c == 0xED)
+		hi = 0x9F;
+	else if (c == 0xF0)
+		lo = 0x90;
+	else if (c == 0xF4)
+		hi = 0x8F;
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++)
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+	return len;
+}
+
+/* Decode the valid sequence of len bytes at s. */
+static int32_t utf8_decode(const unsigned char *s, size_t len)
+{
+	static const unsigned char mask[5] = { 0, 0x7F, 0x1F, 0x0F, 0x07 };
+	int32_t cp = s[0] & mask[len];
+	size_t i;
+
+	for (i = 1; i < len; i++)
+		cp = (cp << 6) | (s[i] & 0x3F);
+	return cp;
+}
+
+size_t norm_utf8_chars(const char *s, size_t len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+/* Check bytes: no NUL, valid UTF-8.  Positions in reasons count from 1. */
+static int check_bytes(const char *in, size_t len, char *why)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	size_t i = 0, k;
+
+	while (i < len) {
+		if (s[i] == 0)
+			return fail(why, "NUL byte at byte %zu", i + 1);
+		k = utf8_seq(s + i, len - i);
+		if (k == 0)
+			return fail(why, "invalid UTF-8 at byte %zu", i + 1);
+		i += k;
+	}
+	return 0;
+}
+
+/*
+ * Refuse control characters in s[0..n) (valid UTF-8); base is the offset
+ * of s in the caller's input, for the byte position in the reason.
+ */
+static int check_controls(const char *s, size_t n, size_t base,
+			  unsigned flags, char *why)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, k;
+	int32_t cp;
+
+	while (i < n) {
+		k = utf8_seq(u + i, n - i);
+		cp = utf8_decode(u + i, k);
+		if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)) {
+			int ok = (flags & NORM_TEXT_MULTILINE) &&
+				 (cp == '\t' || cp == '\n' || cp == '\r');
+
+			if (!ok)
+				return fail(why, "control character U+%04X "
+					    "at byte %zu", (unsigned)cp,
+					    base + i + 1);
+		}
+		i += k;
+	}
+	return 0;
+}
+
+static int is_ascii(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
+static utf8proc_int32_t lower_cb(utf8proc_int32_t c, void *data)
+{
+	(void)data;
+	return utf8proc_tolower(c);
+}
+
+/*
+ * Append s[0..n) (valid UTF-8) to out in NFC, lower-cased first when
+ * lower is set.  ASCII needs neither utf8proc nor an allocation.
+ */
+static int add_nfc(struct buf *out, const char *s, size_t n, int lower,
+		   char *why)
+{
+	utf8proc_uint8_t *dst = NULL;
+	utf8proc_ssize_t r;
+	size_t i;
+
+	if (is_ascii(s, n)) {
+		buf_grow(out, n);
+		for (i = 0; i < n; i++) {
+			int c = (unsigned char)s[i];
+
+			out->data[out->len + i] =
+				(char)(lower ? to_lower(c) : c);
+		}
+		out->len += n;
+		out->data[out->len] = '\0';
+		return 0;
+	}
+	r = utf8proc_map_custom((const utf8proc_uint8_t *)s,
+				(utf8proc_ssize_t)n, &dst,
+				UTF8PROC_STABLE | UTF8PROC_COMPOSE,
+				lower ? lower_cb : NULL, NULL);
+	if (r == UTF8PROC_ERROR_NOMEM)
+		xalloc_die("out of memory");
+	if (r < 0)
+		return fail(why, "cannot normalize text: %s",
+			    utf8proc_errmsg(r));
+	buf_add(out, dst, (size_t)r);
+	free(dst);
+	return 0;
+}
+
+/* Refuse a value of more than max characters (0: no limit). */
+static int check_length(const char *s, size_t n, size_t max, char *why)
+{
+	size_t chars;
+
+	if (max == 0)
+		return 0;
+	chars = norm_utf8_chars(s, n);
+	if (chars > max)
+		return fail(why, "value has %zu characters, column allows %zu",
+			    chars, max);
+	return 0;
+}
+
+int norm_text(const char *in, size_t len, unsigned flags, size_t max_chars,
+	      struct buf *out, char *why)
+{
+	const char *s = in;
+	size_t n = len, mark = out->len;
+
+	if (check_bytes(in, len, why) < 0)
+		return -1;
+	if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+		s += 3;
+		n -= 3;
+	}
+	if (flags & NORM_TEXT_TRIM)
+		trim(&s, &n);
+	if (n == 0)
+		return NORM_EMPTY;
+	if (check_controls(s, n, (size_t)(s - in), flags, why) < 0)
+		return -1;
+	if (add_nfc(out, s, n, 0, why) < 0)
+		return -1;
+	if (check_length(out->data + mark, out->len - mark, max_chars,
+			 why) < 0) {
+		buf_setlen(out, mark);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Validate a NUL-terminated field as single-line text, trimmed and in NFC,
+ * into the scratch buffer t (reset first).  Returns like norm_text.
+ */
+static int text_field(const char *in, size_t max, struct buf *t, char *why)
+{
+	buf_reset(t);
+	return norm_text(in ? in : "", in ? strlen(in) : 0, NORM_TEXT_TRIM, max,
+			 t, why);
+}
+
+/* ======================================================================
+ * Musical key and scale
+ * ====================================================================== */
+
+static const char *const pitch_names[12] = {
+	"C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"
+};
+
+/*
+ * Camelot and Open Key numbers from NORMALIZATION.md, with f = 7p mod 12.
+ * Parsing inverts them by trying the 12 pitch classes, so the formulas
+ * stay the only source of truth.
+ */
+static int camelot_number(int p, int minor)
+{
+	int f = 7 * p % 12;
+
+	return minor ? (f + 4) % 12 + 1 : (f + 7) % 12 + 1;
+}
+
+static int open_key_number(int p, int minor)
+{
+	int f = 7 * p % 12;
+
+	return minor ? (f + 9) % 12 + 1 : f + 1;
+}
+
+static void set_key(int p, int minor, char *key, char *scale)
+{
+	strcpy(key, pitch_names[p]);
+	strcpy(scale, minor ? "minor" : "major");
+}
+
+/* 1 major, 0 minor, -1 not a scale word. */
+static int scale_word(const char *s, size_t n)
+{
+	if (n == 1 && s[0] == 'm')
+		return 0;
+	if (n == 1 && s[0] == 'M')
+		return 1;
+	if (eq_ci(s, n, "min") || eq_ci(s, n, "minor"))
+		return 0;
+	if (eq_ci(s, n, "maj") || eq_ci(s, n, "major"))
+		return 1;
+	return -1;
+}
+
+/* "8A", "12b", "1d", "10m": Camelot or Open Key. */
+static int parse_wheel(const char *s, size_t n, char *key, char *scale,
+		       char *why)
+{
+	char q[SNIP_SIZE];
+	size_t i = 0, j;
+	int num = 0, minor, camelot, p;
+	char c;
+
+	while (i < n && i < 3 && is_digit((unsigned char)s[i]))
+		num = num * 10 + (s[i++] - '0');
+	j = i;
+	while (j < n && s[j] == ' ')
+		j++;
+	if (i == 3 || j + 1 != n)
+		return fail(why, "unknown key '%s': expected 1A-12B (Camelot) "
+			    "or 1d-12m (Open Key)", snip(s, n, q));
+	c = (char)to_lower((unsigned char)s[j]);
+	if (c != 'a' && c != 'b' && c != 'd' && c != 'm')
+		return fail(why, "unknown key '%s': expected 1A-12B (Camelot) "
+			    "or 1d-12m (Open Key)", snip(s, n, q));
+	camelot = c == 'a' || c == 'b';
+	if (num < 1 || num > 12)
+		return fail(why, "%s number %d out of range 1-12",
+			    camelot ? "Camelot" : "Open Key", num);
+	minor = c == 'a' || c == 'm';
+	for (p = 0; p < 12; p++) {
+		int k = camelot ? camelot_number(p, minor)
+				: open_key_number(p, minor);
+
+		if (k == num)
+			break;
+	}
+	set_key(p, minor, key, scale);
+	return 0;
+}
+
+/* Accidental at s[0..n): +1 sharp, -1 flat, 0 none; *used bytes. */
+static int accidental(const char *s, size_t n, size_t *used)
+{
+	*used = 0;
+	if (n >= 1 && s[0] == '#') {
+		*used = 1;
+		return 1;
+	}
+	if (n >= 1 && s[0] == 'b') {
+		*used = 1;
+		return -1;
+	}
+	if (n >= 3 && memcmp(s, "\xE2\x99\xAF", 3) == 0) {
+		*used = 3;
+		return 1;
+	}
+	if (n >= 3 && memcmp(s, "\xE2\x99\xAD", 3) == 0) {
+		*used = 3;
+		return -1;
+	}
+	return 0;
+}
+
+/* "C", "c#", "Db", "D♭ minor", "F#M", "A min". */
+static int parse_standard(const char *s, size_t n, char *key, char *scale,
+			  int *scale_explicit, char *why)
+{
+	static const int base[7] = { 9, 11, 0, 2, 4, 5, 7 }; /* A..G */
+	char q[SNIP_SIZE], q2[SNIP_SIZE];
+	int letter = to_upper((unsigned char)s[0]), p, acc, minor;
+	size_t used, i = 1;
+	const char *rest;
+	size_t rn;
+
+	if (letter < 'A' || letter > 'G')
+		return fail(why, "unknown key '%s'", snip(s, n, q));
+	acc = accidental(s + i, n - i, &used);
+	i += used;
+	p = (base[letter - 'A'] + acc + 12) % 12;
+	if (used && accidental(s + i, n - i, &used) != 0)
+		return fail(why, "double accidental in key '%s'",
+			    snip(s, n, q));
+	rest = s + i;
+	rn = n - i;
+	trim(&rest, &rn);
+	if (rn == 0) {
+		set_key(p, 0, key, scale);
+		*scale_explicit = 0;
+		return 0;
+	}
+	minor = scale_word(rest, rn);
+	if (minor < 0)
+		return fail(why, "unknown scale '%s' in key '%s'",
+			    snip(rest, rn, q2), snip(s, n, q));
+	set_key(p, minor == 0, key, scale);
+	*scale_explicit = 1;
+	return 0;
+}
+
+int norm_key(const char *in, char key[NORM_KEY_SIZE],
+	     char scale[NORM_SCALE_SIZE], int *scale_explicit, char *why)
+{
+	const char *s;
+	size_t n;
+	int dummy, r;
+
+	if (!scale_explicit)
+		scale_explicit = &dummy;
+	*scale_explicit = 0;
+	key[0] = scale[0] = '\0';
+	range_of(in, &s, &n);
+	if (n == 0)
+		return NORM_EMPTY;
+	if (is_digit((unsigned char)s[0])) {
+		r = parse_wheel(s, n, key, scale, why);
+		*scale_explicit = r == 0;
+	} else {
+		r = parse_standard(s, n, key, scale, scale_explicit, why);
+	}
+	if (r < 0)
+		key[0] = scale[0] = '\0';
+	return r;
+}
+
+int norm_key_pitch(int pitch, int mode, char key[NORM_KEY_SIZE],
+		   char scale[NORM_SCALE_SIZE], char *why)
+{
+	key[0] = scale[0] = '\0';
+	if (pitch == -1)
+		return NORM_EMPTY;
+	if (pitch < 0 || pitch > 11)
+		return fail(why, "pitch class %d out of range 0-11", pitch);
+	if (mode < -1 || mode > 1)
+		return fail(why, "mode %d out of range: expected 1 (major), "
+			    "0 (minor) or -1 (unknown)", mode);
+	strcpy(key, pitch_names[pitch]);
+	if (mode >= 0)
+		strcpy(scale, mode == 1 ? "major" : "minor");
+	return 0;
+}
+
+int norm_scale(const char *in, char scale[NORM_SCALE_SIZE], char *why)
+{
+	char q[SNIP_SIZE];
+	const char *s;
+	size_t n;
+	int major;
+
+	scale[0] = '\0';
+	range_of(in, &s, &n);
+	if (n == 0)
+		return NORM_EMPTY;
+	major = scale_word(s, n);
+	if (major < 0)
+		return fail(why, "unknown scale '%s': expected major or minor",
+			    snip(s, n, q));
+	strcpy(scale, major ? "major" : "minor");
+	return 0;
+}
+
+/* ======================================================================
+ * Numbers
+ * ====================================================================== */
+
+int norm_tempo(const char *in, int *bpm, char *why)
+{
+	char q[SNIP_SIZE], q2[SNIP_SIZE];
+	struct decimal d;
+	const char *s, *rest;
+	size_t n, used, rn;
+	unsigned long long v;
+
+	*bpm = 0;
+	range_of(in, &s, &n);
+	if (n == 0)
+		return NORM_EMPTY;
+	if (s[0] == '-')
+		return fail(why, "tempo must be positive, got '%s'",
+			    snip(s, n, q));
+	used = scan_decimal(s, n, &d);
+	if (used == 0)
+		return fail(why, "tempo is not a number: '%s'", snip(s, n, q));
+	rest = s + used;
+	rn = n - used;
+	trim(&rest, &rn);
+	if (rn > 0 && !eq_ci(rest, rn, "bpm"))
+		return fail(why, "unexpected '%s' after tempo",
+			    snip(rest, rn, q2));
+	v = dec_round(&d);
+	if (d.overflow || v > 999)
+		return fail(why, "tempo %s is out of range 1-999",
+			    snip(s, used, q));
+	if (v == 0)
+		return fail(why, "tempo must be positive, got '%s'",
+			    snip(s, used, q));
+	*bpm = (int)v;
+	return 0;
+}
+
+int norm_bool(const char *in, int *val, char *why)
+{
+	static const char *const yes[] = { "true", "t", "yes", "y", "1", "on" };
+	static const char *const no[] = { "false", "f", "no", "n", "0", "off" };
+	char q[SNIP_SIZE];
+	const char *s;
+	size_t n, i;
+
+	*val = 0;
+	range_of(in, &s, &n);
+	if (n == 0)
+		return NORM_EMPTY;
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (eq_ci(s, n, yes[i])) {
+			*val = 1;
+			return 0;
+		}
+		if (eq_ci(s, n, no[i]))
+			return 0;
+	}
+	return fail(why, "not a boolean: '%s' (expected true/false, yes/no, "
+		    "1/0, on/off)", snip(s, n, q));
+}
+
+int norm_split(const char *in, int *hundredths, char out[NORM_SPLIT_SIZE],
+	       char *why)
+{
+	char q[SNIP_SIZE];
+	struct decimal d;
+	const char *s, *rest;
+	size_t n, used, rn, i;
+	unsigned long long h;
+
+	if (out)
+		out[0] = '\0';
+	range_of(in, &s, &n);
+	if (n == 0)
+		return NORM_EMPTY;
+	if (s[0] == '-')
+		return fail(why, "split percentage must not be negative, "
+			    "got '%s'", snip(s, n, q));
+	used = scan_decimal(s, n, &d);
+	rest = s + used;
+	rn = n - used;
+	trim(&rest, &rn);
+	if (used == 0 || (rn > 0 && !(rn == 1 && rest[0] == '%')))
+		return fail(why, "split percentage is not a number: '%s'",
+			    snip(s, n, q));
+	for (i = 2; i < d.nfrac; i++)
+		if (d.frac[i] != '0')
+			return fail(why, "'%s' has more than 2 decimal places",
+				    snip(s, used, q));
+	h = d.ip * 100;
+	if (d.nfrac > 0)
+		h += (unsigned long long)(d.frac[0] - '0') * 10;
+	if (d.nfrac > 1)
+		h += (unsigned long long)(d.frac[1] - '0');
+	if (d.overflow || d.ip > 100 || h > 10000)
+		return fail(why, "split percentage %s exceeds 100",
+			    snip(s, used, q));
+	if (hundredths)
+		*hundredths = (int)h;
+	if (out)
+		snprintf(out, NORM_SPLIT_SIZE, "%d.%02d", (int)h / 100,
+			 (int)h % 100);
+	return 0;
+}
+
+int norm_split_total(const int *hundredths, size_t n, char *why)
+{
+	long long sum = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sum += hundredths[i];
+	if (sum > 10000)
+		return fail(why, "splits add up to %lld.%02lld%%, "
+			    "more than 100%%", sum / 100, sum % 100);
+	return 0;
+}
+
+/* ======================================================================
+ * Durations
+ * ====================================================================== */
+
+/* Far beyond INT_MAX, far below overflow of the sums below. */
+#define DUR_CAP 1000000000000ULL
+
+static unsigned long long dur_cap(const struct decimal *d)
+{
+	return d->overflow || d->ip > DUR_CAP ? DUR_CAP : d->ip;
+}
+
+/* "1:02:03", "3:00", "03:00.5" -> *total seconds (rounded). */
+static int duration_clock(const char *s, size_t n, unsigned long long *total,
+			  char *why)
+{
+	char q[SNIP_SIZE];
+	unsigned long long v[3];
+	struct decimal d;
+	size_t np = 0, i = 0, k, digits, j;
+
+	for (;;) {
+		k = scan_decimal(s + i, n - i, &d);
+		if (k == 0 || np == 3 || (d.frac && i + k != n))
+			return fail(why, "expected h:mm:ss or m:ss, got '%s'",
+				    snip(s, n, q));
+		digits = d.frac ? (size_t)(d.frac - 1 - (s + i)) : k;
+		if (np > 0 && digits != 2)
+			return fail(why, "expected two digits after ':' "
+				    "in '%s'", snip(s, n, q));
+		v[np++] = dur_cap(&d);
+		i += k;
+		if (i == n)
+			break;
+		if (s[i] != ':')
+			return fail(why, "expected h:mm:ss or m:ss, got '%s'",
+				    snip(s, n, q));
+		i++;
+	}
+	for (j = 1; j < np; j++)
+		if (v[j] >= 60)
+			return fail(why, "%s %llu out of range 0-59 in '%s'",
+				    j == np - 1 ? "seconds" : "minutes", v[j],
+				    snip(s, n, q));
+	*total = np == 3 ? v[0] * 3600 + v[1] * 60 + v[2] : v[0] * 60 + v[1];
+	*total += d.nfrac > 0 && d.frac[0] >= '5';
+	return 0;
+}
+
+/*
+ * ISO 8601 / xs:duration: P[nY][nM][nW][nD][T[nH][nM][n[.n]S]].
+ * Designators must come in this order; fractions only on seconds.
+ */
+static int duration_iso(const char *s, size_t n, unsigned long long *total,
+			char *why)
+{
+	static const char date_des[] = "YMWD", time_des[] = "HMS";
+	static const unsigned long long date_mul[] = { 0, 0, 604800, 86400 };
+	static const unsigned long long time_mul[] = { 3600, 60, 1 };
+	char q[SNIP_SIZE];
+	struct decimal d;
+	size_t i = 1, k, next = 0, comps = 0;
+	int in_time = 0, round_up = 0;
+	const char *des, *hit;
+
+	*total = 0;
+	while (i < n) {
+		if (!in_time && to_upper((unsigned char)s[i]) == 'T') {
+			in_time = 1;
+			next = 0;
+			i++;
+			continue;
+		}
+		k = scan_decimal(s + i, n - i, &d);
+		des = in_time ? time_des : date_des;
+		if (k == 0 || i + k == n)
+			goto bad;
+		hit = strchr(des + next, to_upper((unsigned char)s[i + k]));
+		if (!hit || s[i + k] == '\0' || (d.frac && *hit != 'S'))
+			goto bad;
+		next = (size_t)(hit - des) + 1;
+		if (!in_time && next <= 2 && (d.ip != 0 || d.overflow))
+			return fail(why, "years and months have no fixed "
+				    "length in duration '%s'", snip(s, n, q));
+		*total += dur_cap(&d) *
+			  (in_time ? time_mul[next - 1] : date_mul[next - 1]);
+		if (d.frac)
+			round_up = d.nfrac > 0 && d.frac[0] >= '5';
+		comps++;
+		i += k + 1;
+	}
+	if (comps == 0 || to_upper((unsigned char)s[n - 1]) == 'T')
+		goto bad;
+	*total += (unsigned long long)round_up;
+	return 0;
+bad:
+	return fail(why, "invalid ISO 8601 duration '%s'", snip(s, n, q));
+}
+
+int norm_duration(const char *in, unsigned flags, int *secs, char *why)
+{
+	char q[SNIP_SIZE];
+	unsigned long long total = 0;
+	struct decimal d;
+	const char *s;
+	size_t n, k;
+	int r;
+
+	*secs = 0;
+	range_of(in, &s, &n);
+	if (n == 0)
+		return NORM_EMPTY;
+	if (s[0] == '-')
+		return fail(why, "negative duration '%s'", snip(s, n, q));
+	if (to_upper((unsigned char)s[0]) == 'P') {
+		r = duration_iso(s, n, &total, why);
+	} else if (memchr(s, ':', n)) {
+		r = duration_clock(s, n, &total, why);
+	} else {
+		k = scan_decimal(s, n, &d);
+		if (k != n)
+			return fail(why, "duration is not a number of seconds, "
+				    "m:ss or ISO 8601: '%s'", snip(s, n, q));
+		total = d.overflow ? DUR_CAP : dec_round(&d);
+		r = 0;
+	}
+	if (r < 0)
+		return -1;
+	if (total > INT_MAX)
+		return fail(why, "duration '%s' exceeds %d seconds",
+			    snip(s, n, q), INT_MAX);
+	if (total == 0 && !(flags & NORM_DURATION_ZERO_OK))
+		return NORM_EMPTY;
+	*secs = (int)total;
+	return 0;
+}
+
+/* ======================================================================
+ * Dates
+ * ====================================================================== */
+
+static int leap_year(unsigned y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static unsigned days_in_month(unsigned y, unsigned m)
+{
+	static const unsigned days[12] = { 31, 28, 31, 30, 31, 30,
+					   31, 31, 30, 31, 30, 31 };
+
+	return m == 2 && leap_year(y) ? 29 : days[m - 1];
+}
+
+/* Up to max digits at s[*i..n) -> *v; returns how many were read. */
+static size_t scan_uint(const char *s, size_t n, size_t *i, size_t max,
+			unsigned *v)
+{
+	size_t k = 0;
+
+	*v = 0;
+	while (*i < n && k <= max && is_digit((unsigned char)s[*i])) {
+		*v = *v * 10 + (unsigned)(s[*i] - '0');
+		(*i)++;
+		k++;
+	}
+	return k;
+}
+
+static int is_date_sep(int c)
+{
+	return c == '-' || c == '/' || c == '.';
+}
+
+/* Check y, m, d and write "YYYY-MM-DD". */
+static int date_out(unsigned y, unsigned m, unsigned d, char *out, char *why)
+{
+	if (y < 1000 || y > 9999)
+		return fail(why, "year %u out of range 1000-9999", y);
+	if (m < 1 || m > 12)
+		return fail(why, "month %u does not exist", m);
+	if (d < 1 || d > days_in_month(y, m))
+		return fail(why, "day %u does not exist in %04u-%02u", d, y, m);
+	out[0] = (char)('0' + y / 1000);
+	out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10);
+	out[3] = (char)('0' + y % 10);
+	out[4] = out[7] = '-';
+	out[5] = (char)('0' + m / 10);
+	out[6] = (char)('0' + m % 10);
+	out[8] = (char)('0' + d / 10);
+	out[9] = (char)('0' + d % 10);
+	out[10] = '\0';
+	return 0;
+}
+
+/* YYYY, YYYY-MM, YYYY-MM-DD (also '/' or '.'); s starts with 4 digits. */
+static int date_year_first(const char *s, size_t n, char *out, char *why)
+{
+	char q[SNIP_SIZE];
+	unsigned y, m = 1, d = 1;
+	size_t i = 0, k;
+	char sep;
+
+	scan_uint(s, n, &i, 4, &y);
+	if (i == n)
+		return date_out(y, m, d, out, why);
+	sep = s[i];
+	if (!is_date_sep(sep) || i != 4)
+		goto bad;
+	i++;
+	k = scan_uint(s, n, &i, 2, &m);
+	if (k == 0 || k > 2)
+		goto bad;
+	if (i < n) {
+		if (s[i] != sep)
+			goto bad;
+		i++;
+		k = scan_uint(s, n, &i, 2, &d);
+		if (k == 0 || k > 2 || i != n)
+			goto bad;
+	}
+	return date_out(y, m, d, out, why);
+bad:
+	return fail(why, "expected a date like YYYY-MM-DD, got '%s'",
+		    snip(s, n, q));
+}
+
+/* 15/01/2024 (dmy) or 01/15/2024 (mdy). */
+static int date_day_month(const char *s, size_t n, enum norm_date_order order,
+			  char *out, char *why)
+{
+	char q[SNIP_SIZE];
+	unsigned a, b, y;
+	size_t i = 0, ka, kb, ky;
+	char sep;
+
+	ka = scan_uint(s, n, &i, 2, &a);
+	if (ka == 0 || ka > 2 || i == n || !is_date_sep(s[i]))
+		goto bad;
+	sep = s[i++];
+	kb = scan_uint(s, n, &i, 2, &b);
+	if (kb == 0 || kb > 2 || i == n || s[i] != sep)
+		goto bad;
+	i++;
+	ky = scan_uint(s, n, &i, 4, &y);
+	if (i != n)
+		goto bad;
+	if (ky != 4)
+		return fail(why, "expected a 4-digit year in '%s'",
+			    snip(s, n, q));
+	if (order == NORM_DATE_DMY)
+		return date_out(y, b, a, out, why);
+	return date_out(y, a, b, out, why);
+bad:
+	return fail(why, "expected a date like %s, got '%s'",
+		    order == NORM_DATE_DMY ? "DD/MM/YYYY" : "MM/DD/YYYY",
+		    snip(s, n, q));
+}
+
+int norm_date(const char *in, enum norm_date_order order,
+	      char out[NORM_DATE_SIZE], char *why)
+{
+	char q[SNIP_SIZE];
+	const char *s;
+	size_t n, i = 0;
+	unsigned v;
+	int r;
+
+	out[0] = '\0';
+	range_of(in, &s, &n);
+	if (n == 0)
+		return NORM_EMPTY;
+	if (scan_uint(s, n, &i, 4, &v) == 4 && (i == n || !is_digit(s[i])))
+		r = date_year_first(s, n, out, why);
+	else if (i >= 1 && i <= 2 && i < n && is_date_sep(s[i]) &&
+		 order == NORM_DATE_ISO)
+		return fail(why, "'%s' is day-first or month-first: give "
+			    "--date-order dmy or mdy", snip(s, n, q));
+	else if (i >= 1 && i <= 2)
+		r = date_day_month(s, n, order, out, why);
+	else
+		return fail(why, "expected a date like YYYY-MM-DD, got '%s'",
+			    snip(s, n, q));
+	if (r < 0)
+		out[0] = '\0';
+	return r;
+}
+
+int norm_date_order_parse(const char *name, enum norm_date_order *order)
+{
+	size_t n = name ? strlen(name) : 0;
+
+	if (eq_ci(name, n, "iso"))
+		*order = NORM_DATE_ISO;
+	else if (eq_ci(name, n, "dmy"))
+		*order = NORM_DATE_DMY;
+	else if (eq_ci(name, n, "mdy"))
+		*order = NORM_DATE_MDY;
+	else
+		return -1;
+	return 0;
+}
+
+/* ======================================================================
+ * Identifiers
+ * ====================================================================== */
+
+/*
+ * ISO 3166-1 alpha-2, the 249 officially assigned codes (iso-codes 4.x,
+ * which agrees with tzdata's iso3166.tab), then the codes that ISRC
+ * agencies use beyond them (NORMALIZATION.md).  Each code is followed by
+ * one space.
+ */
+static const char iso3166[] =
+	"AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG "
+	"BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI "
+	"CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH "
+	"ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ "
+	"GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT "
+	"JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS "
+	"LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU "
+	"MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG "
+	"PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG "
+	"SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK "
+	"TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU "
+	"WF WS YE YT ZA ZM ZW "
+	/* ISRC: FX (France, old), QM QZ (US), UK, CP DG (reserved), ZZ */
+	"FX QM QZ UK CP DG ZZ ";
+
+static int isrc_country_known(const char *cc)
+{
+	const char *p;
+
+	for (p = iso3166; *p; p += 3)
+		if (p[0] == cc[0] && p[1] == cc[1])
+			return 1;
+	return 0;
+}
+
+/* Describe a character that has no place in an identifier. */
+static int bad_char(const char *s, size_t n, size_t i, char *why)
+{
+	char q[SNIP_SIZE];
+
+	if ((unsigned char)s[i] >= 0x80 || (unsigned char)s[i] < 0x20)
+		return fail(why, "invalid character in '%s'", snip(s, n, q));
+	return fail(why, "invalid character '%c' in '%s'", s[i], snip(s, n, q));
+}
+
+int norm_isrc(const char *in, char out[NORM_ISRC_SIZE], char *why)
+{
+	char c[SQUASH_SIZE], q[SNIP_SIZE];
+	const char *s;
+	size_t n, i, k = 0;
+
+	out[0] = '\0';
+	range_of(in, &s, &n);
+	if (n == 0)
+		return NORM_EMPTY;
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch == '-' || ch == ' ')
+			continue;
+		if (!is_alpha(ch) && !is_digit(ch) && !(ch == ':' && k == 4))
+			return bad_char(s, n, i, why);
+		if (k + 1 >= sizeof(c))
+			return fail(why, "expected 12 characters, got %zu", n);
+		c[k++] = (char)to_upper(ch);
+	}
+	c[k] = '\0';
+	if (k >= 4 && memcmp(c, "ISRC", 4) == 0 &&
+	    (k == 16 || (k == 17 && c[4] == ':'))) {
+		memmove(c, c + k - 12, 13);
+		k = 12;
+	}
+	if (strchr(c, ':'))
+		return fail(why, "invalid character ':' in '%s'",
+			    snip(s, n, q));
+	if (k != 12)
+		return fail(why, "expected 12 characters, got %zu", k);
+	if (!is_alpha(c[0]) || !is_alpha(c[1]))
+		return fail(why, "country code '%.2s' must be two letters", c);
+	if (!all_digits(c + 5, 7))
+		return fail(why, "year and designation '%s' must be 7 digits",
+			    c + 5);
+	if (!isrc_country_known(c))
+		return fail(why, "unknown country code '%.2s'", c);
+	put(out, c, 12);
+	return 0;
+}
+
+int norm_ipi(const char *in, char out[NORM_IPI_SIZE], char *why)
+{
+	char d[NORM_IPI_SIZE];
+	const char *s;
+	size_t n, i;
+	int sum = 0, r, want, got;
+
+	out[0] = '\0';
+	range_of(in, &s, &n);
+	if (n == 0)
+		return NORM_EMPTY;
+	for (i = 0; i < n; i++)
+		if (!is_digit((unsigned char)s[i]))
+			return bad_char(s, n, i, why);
+	if (n < 9 || n > 11)
+		return fail(why, "expected 9 to 11 digits, got %zu", n);
+	memset(d, '0', 11 - n);
+	memcpy(d + 11 - n, s, n);
+	d[11] = '\0';
+	for (i = 0; i < 9; i++)
+		sum += (d[i] - '0') * (int)(10 - i);
+	r = sum % 101;
+	want = r == 0 ? 0 : (101 - r) % 100;
+	got = (d[9] - '0') * 10 + (d[10] - '0');
+	if (got != want)
+		return fail(why, "check digits are %02d, expected %02d", got,
+			    want);
+	put(out, d, 11);
+	return 0;
+}
+
+/* GTIN check digit for the n digits before the check digit. */
+static int gtin_check(const char *s, size_t n)
+{
+	int sum = 0, w = 3;
+	size_t i;
+
+	for (i = n; i-- > 0;) {
+		sum += (s[i] - '0') * w;
+		w = 4 - w;
+	}
+	return (10 - sum % 10) % 10;
+}
+
+int norm_gtin(const char *in, char out[NORM_GTIN_SIZE], char *why)
+{
+	const char *s;
+	size_t n, i;
+	int want;
+
+	out[0] = '\0';
+	range_of(in, &s, &n);
+	if (n == 0)
+		return NORM_EMPTY;
+	for (i = 0; i < n; i++)
+		if (!is_digit((unsigned char)s[i]))
+			return bad_char(s, n, i, why);
+	if (n != 8 && n != 12 && n != 13 && n != 14)
+		return fail(why, "expected 8, 12, 13 or 14 digits, got %zu", n);
+	want = gtin_check(s, n - 1);
+	if (s[n - 1] - '0' != want)
+		return fail(why, "check digit is %c, expected %d", s[n - 1],
+			    want);
+	put(out, s, n);
+	return 0;
+}
+
+/*
+ * Keep the characters of s[0..n) that are not in skip, upper-cased, in
+ * c[SQUASH_SIZE]; returns the count, or (size_t)-1 when too long.
+ */
+static size_t compact_id(const char *s, size_t n, const char *skip, char *c)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (strchr(skip, s[i]) && s[i] != '\0')
+			continue;
+		if (k + 1 >= SQUASH_SIZE)
+			return (size_t)-1;
+		c[k++] = (char)to_upper((unsigned char)s[i]);
+	}
+	c[k] = '\0';
+	return k;
+}
+
+int norm_iswc(const char *in, char compact[NORM_ISWC_SIZE],
+	      char display[NORM_ISWC_DISPLAY_SIZE], char *why)
+{
+	char c[SQUASH_SIZE], q[SNIP_SIZE];
+	const char *s;
+	size_t n, k, i;
+	int sum = 1, want;
+
+	compact[0] = '\0';
+	if (display)
+		display[0] = '\0';
+	range_of(in, &s, &n);
+	if (n == 0)
+		return NORM_EMPTY;
+	k = compact_id(s, n, "-. ", c);
+	if (k == (size_t)-1 || k == 0 || c[0] != 'T')
+		return fail(why, "ISWC must start with 'T', got '%s'",
+			    snip(s, n, q));
+	if (k != 11 || !all_digits(c + 1, 10))
+		return fail(why, "expected T and 10 digits, got '%s'",
+			    snip(s, n, q));
+	for (i = 1; i <= 9; i++)
+		sum += (int)i * (c[i] - '0');
+	want = (10 - sum % 10) % 10;
+	if (c[10] - '0' != want)
+		return fail(why, "check digit is %c, expected %d", c[10], want);
+	put(compact, c, 11);
+	if (display)
+		snprintf(display, NORM_ISWC_DISPLAY_SIZE, "T-%.3s.%.3s.%.3s-%c",
+			 c + 1, c + 4, c + 7, c[10]);
+	return 0;
+}
+
+/* ISO 7064 MOD 11-2 check character for 15 digits. */
+static char mod11_2(const char *d)
+{
+	int p = 0, r;
+	size_t i;
+
+	for (i = 0; i < 15; i++)
+		p = (p + (d[i] - '0')) * 2 % 11;
+	r = (12 - p % 11) % 11;
+	return r == 10 ? 'X' : (char)('0' + r);
+}
+
+int norm_isni(const char *in, char out[NORM_ISNI_SIZE], char *why)
+{
+	char c[SQUASH_SIZE], q[SNIP_SIZE];
+	const char *s;
+	size_t n, k;
+	char want;
+
+	out[0] = '\0';
+	range_of(in, &s, &n);
+	if (n == 0)
+		return NORM_EMPTY;
+	if (starts_ci(s, n, "isni")) {
+		s += 4;
+		n -= 4;
+		if (n > 0 && s[0] == ':')
+			s++, n--;
+	}
+	k = compact_id(s, n, "- ", c);
+	if (k != 16 || !all_digits(c, 15) ||
+	    !(is_digit((unsigned char)c[15]) || c[15] == 'X'))
+		return fail(why, "expected 15 digits and a check character, "
+			    "got '%s'", snip(s, n, q));
+	want = mod11_2(c);
+	if (c[15] != want)
+		return fail(why, "check character is %c, expected %c", c[15],
+			    want);
+	put(out, c, 16);
+	return 0;
+}
+
+int norm_catalog_number(const char *in, struct buf *out, char *why)
+{
+	return norm_text(in ? in : "", in ? strlen(in) : 0, NORM_TEXT_TRIM,
+			 NORM_MAX_CATALOG, out, why);
+}
+
+/* ======================================================================
+ * Vocabularies
+ * ====================================================================== */
+
+struct alias {
+	const char *key;	/* squash()ed: lower-case letters and digits */
+	const char *value;
+};
+
+static const char *alias_find(const struct alias *t, size_t n,
+			      const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(t[i].key, key) == 0)
+			return t[i].value;
+	return NULL;
+}
+
+#define ALIAS_FIND(t, key) alias_find((t), sizeof(t) / sizeof((t)[0]), (key))
+
+/*
+ * Append an unrecognised vocabulary value: lower-cased, and a CamelCase
+ * ASCII word (an unmapped DDEX value) split into words first:
+ * "PhotographyDirector" -> "photography director", "AAndRAdministrator"
+ * -> "a and r administrator", "DJ" -> "dj".
+ */
+static int add_unknown(struct buf *out, const char *s, size_t n, char *why)
+{
+	size_t i;
+	int camel = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (!is_alpha(c) && !is_digit(c))
+			return add_nfc(out, s, n, 1, why);
+		if (i > 0 && c >= 'A' && c <= 'Z' && s[i - 1] >= 'a' &&
+		    s[i - 1] <= 'z')
+			camel = 1;
+	}
+	for (i = 0; i < n; i++) {
+		int up = s[i] >= 'A' && s[i] <= 'Z';
+		int prev_low = i > 0 && !(s[i - 1] >= 'A' && s[i - 1] <= 'Z');
+		int next_low = i + 1 < n && s[i + 1] >= 'a' && s[i + 1] <= 'z';
+
+		if (camel && i > 0 && up && (prev_low || next_low))
+			buf_addch(out, ' ');
+		buf_addch(out, to_lower((unsigned char)s[i]));
+	}
+	return 0;
+}
+
+/*
+ * Shared shape of norm_pro, norm_role and norm_instrument_category: check
+ * the text, look it up, append the canonical value or the text.
+ */
+static int vocab(const char *in, size_t max,
+		 const char *(*lookup)(const char *), int lower_unknown,
+		 struct buf *out, int *known, char *why)
+{
+	struct buf t = BUF_INIT;
+	char key[SQUASH_SIZE];
+	const char *v = NULL;
+	size_t mark = out->len;
+	int r;
+
+	if (known)
+		*known = 0;
+	r = text_field(in, max, &t, why);
+	if (r != 0)
+		goto out;
+	if (squash(t.data, t.len, key) != (size_t)-1)
+		v = lookup(key);
+	if (v && *v == '\0') {
+		r = NORM_EMPTY;
+	} else if (v) {
+		buf_adds(out, v);
+		if (known)
+			*known = 1;
+	} else if (lower_unknown) {
+		r = add_unknown(out, t.data, t.len, why);
+		if (r == 0)
+			r = check_length(out->data + mark, out->len - mark, max,
+					 why);
+		if (r < 0)
+			buf_setlen(out, mark);
+	} else {
+		buf_add(out, t.data, t.len);
+	}
+out:
+	buf_release(&t);
+	return r;
+}
+
+/* ---- Performing rights organizations ---- */
+
+/*
+ * Spelling variants, squash()ed.  An empty value means "no PRO".
+ * Full names only where their common spelling is ASCII.
+ */
+static const struct alias pro_names[] = {
+	{ "ascap", "ASCAP" },
+	{ "americansocietyofcomposersauthorsandpublishers", "ASCAP" },
+	{ "americansocietyofcomposersauthorspublishers", "ASCAP" },
+	{ "bmi", "BMI" },
+	{ "bmiinc", "BMI" },
+	{ "broadcastmusic", "BMI" },
+	{ "broadcastmusicinc", "BMI" },
+	{ "broadcastmusicincorporated", "BMI" },
+	{ "sesac", "SESAC" },
+	{ "sesacinc", "SESAC" },
+	{ "societyofeuropeanstageauthorsandcomposers", "SESAC" },
+	{ "gmr", "GMR" },
+	{ "globalmusicrights", "GMR" },
+	{ "prs", "PRS" },
+	{ "prsformusic", "PRS" },
+	{ "performingrightsociety", "PRS" },
+	{ "performingrightssociety", "PRS" },
+	{ "socan", "SOCAN" },
+	{ "societyofcomposersauthorsandmusicpublishersofcanada", "SOCAN" },
+	{ "gema", "GEMA" },
+	{ "sacem", "SACEM" },
+	{ "jasrac", "JASRAC" },
+	{ "japanesesocietyforrightsofauthorscomposersandpublishers", "JASRAC" },
+	{ "apra", "APRA" },
+	{ "apraamcos", "APRA" },
+	{ "australasianperformingrightassociation", "APRA" },
+	{ "siae", "SIAE" },
+	{ "sgae", "SGAE" },
+	{ "buma", "BUMA" },
+	{ "bumastemra", "BUMA" },
+	{ "stim", "STIM" },
+	{ "tono", "TONO" },
+	{ "koda", "KODA" },
+	{ "teosto", "TEOSTO" },
+	{ "imro", "IMRO" },
+	{ "irishmusicrightsorganisation", "IMRO" },
+	{ "irishmusicrightsorganization", "IMRO" },
+	{ "suisa", "SUISA" },
+	{ "akm", "AKM" },
+	{ "sabam", "SABAM" },
+	{ "zaiks", "ZAIKS" },
+	{ "komca", "KOMCA" },
+	{ "koreamusiccopyrightassociation", "KOMCA" },
+	{ "cash", "CASH" },
+	{ "composersandauthorssocietyofhongkong", "CASH" },
+	{ "mcsc", "MCSC" },
+	{ "musiccopyrightsocietyofchina", "MCSC" },
+	{ "sadaic", "SADAIC" },
+	{ "samro", "SAMRO" },
+	{ "southernafricanmusicrightsorganisation", "SAMRO" },
+	{ "sacm", "SACM" },
+	{ "acum", "ACUM" },
+	{ "iprs", "IPRS" },
+	{ "indianperformingrightsociety", "IPRS" },
+	{ "ubc", "UBC" },
+	{ "abramus", "ABRAMUS" },
+	{ "ecad", "ECAD" },
+	{ "none", "" },
+	{ "na", "" },
+	{ "", "" },		/* "-", "n/a", "--" squash to nothing */
+	{ "nopro", "" },
+	{ "unaffiliated", "" },
+	{ "notaffiliated", "" },
+};
+
+/*
+ * CISAC society codes: the eight of NORMALIZATION.md and others from the
+ * CISAC society code list (as used in CWR) for the societies above.
+ */
+static const struct {
+	int code;
+	const char *name;
+} pro_codes[] = {
+	{ 1, "ACUM" },    { 5, "AKM" },     { 8, "APRA" },    { 10, "ASCAP" },
+	{ 21, "BMI" },    { 23, "BUMA" },   { 26, "CASH" },   { 35, "GEMA" },
+	{ 36, "IPRS" },   { 38, "JASRAC" }, { 40, "KODA" },   { 52, "PRS" },
+	{ 55, "SABAM" },  { 58, "SACEM" },  { 59, "SACM" },   { 61, "SADAIC" },
+	{ 63, "SAMRO" },  { 71, "SESAC" },  { 72, "SGAE" },   { 74, "SIAE" },
+	{ 79, "STIM" },   { 80, "SUISA" },  { 89, "TEOSTO" }, { 90, "TONO" },
+	{ 93, "UBC" },    { 97, "ZAIKS" },  { 101, "SOCAN" }, { 118, "KOMCA" },
+	{ 119, "MCSC" },  { 128, "IMRO" },  { 201, "ABRAMUS" },
+};
+
+static const char *pro_key_lookup(const char *key)
+{
+	size_t i, n = strlen(key);
+	int code;
+
+	if (n >= 1 && n <= 3 && all_digits(key, n)) {
+		code = atoi(key);
+		for (i = 0; i < sizeof(pro_codes) / sizeof(pro_codes[0]); i++)
+			if (pro_codes[i].code == code)
+				return pro_codes[i].name;
+		return NULL;
+	}
+	return ALIAS_FIND(pro_names, key);
+}
+
+const char *norm_pro_lookup(const char *in)
+{
+	char key[SQUASH_SIZE];
+	const char *s, *v;
+	size_t n;
+
+	range_of(in, &s, &n);
+	if (n == 0 || squash(s, n, key) == (size_t)-1)
+		return NULL;
+	v = pro_key_lookup(key);
+	return v && *v ? v : NULL;
+}
+
+int norm_pro(const char *in, struct buf *out, int *known, char *why)
+{
+	return vocab(in, NORM_MAX_PRO, pro_key_lookup, 0, out, known, why);
+}
+
+/* ---- Creator roles ---- */
+
+/*
+ * Role table, squash()ed keys.  DDEX ContributorRole values (ERN 4.3 AVS)
+ * and free-text variants.  Decisions:
+ * - ComposerLyricist, Writer, "Composer/Lyricist", "words and music" ->
+ *   songwriter: one person who wrote music and words.
+ * - Author, Librettist, SubLyricist -> lyricist (CISAC's "author" is the
+ *   writer of the words).
+ * - Every performing role (MainArtist, Artist, Musician,
+ *   AssociatedPerformer, Vocalist, Soloist, Orchestra, DJ...) ->
+ *   performer; the instrument goes to track_instrument.  Only
+ *   FeaturedArtist keeps its own value, featured artist.
+ * - Mixing and mastering are told apart from other engineering: mixer,
+ *   mastering engineer, engineer.
+ * - Producers of other things (FilmProducer, VideoProducer,
+ *   CompilationProducer, ReissueProducer) are not recording producers:
+ *   they stay unknown.
+ */
+static const struct alias roles[] = {
+	{ "composer", "composer" },
+	{ "composers", "composer" },
+	{ "composedby", "composer" },
+	{ "music", "composer" },
+	{ "musicby", "composer" },
+	{ "lyricist", "lyricist" },
+	{ "lyricists", "lyricist" },
+	{ "lyrics", "lyricist" },
+	{ "lyricsby", "lyricist" },
+	{ "lyricwriter", "lyricist" },
+	{ "words", "lyricist" },
+	{ "wordsby", "lyricist" },
+	{ "author", "lyricist" },
+	{ "librettist", "lyricist" },
+	{ "sublyricist", "lyricist" },
+	{ "songwriter", "songwriter" },
+	{ "songwriters", "songwriter" },
+	{ "songwriting", "songwriter" },
+	{ "writer", "songwriter" },
+	{ "writers", "songwriter" },
+	{ "writtenby", "songwriter" },
+	{ "composerlyricist", "songwriter" },
+	{ "lyricistcomposer", "songwriter" },
+	{ "composerandlyricist", "songwriter" },
+	{ "composerauthor", "songwriter" },
+	{ "authorcomposer", "songwriter" },
+	{ "composerandauthor", "songwriter" },
+	{ "composerwriter", "songwriter" },
+	{ "musicandlyrics", "songwriter" },
+	{ "musicandlyricsby", "songwriter" },
+	{ "wordsandmusic", "songwriter" },
+	{ "wordsandmusicby", "songwriter" },
+	{ "arranger", "arranger" },
+	{ "arrangers", "arranger" },
+	{ "arrangedby", "arranger" },
+	{ "arr", "arranger" },
+	{ "musicarranger", "arranger" },
+	{ "vocalarranger", "arranger" },
+	{ "subarranger", "arranger" },
+	{ "orchestrator", "arranger" },
+	{ "orchestratedby", "arranger" },
+	{ "producer", "producer" },
+	{ "producers", "producer" },
+	{ "producedby", "producer" },
+	{ "prod", "producer" },
+	{ "prodby", "producer" },
+	{ "production", "producer" },
+	{ "coproducer", "producer" },
+	{ "associateproducer", "producer" },
+	{ "assistantproducer", "producer" },
+	{ "additionalproducer", "producer" },
+	{ "additionalstudioproducer", "producer" },
+	{ "studioproducer", "producer" },
+	{ "musicproducer", "producer" },
+	{ "recordproducer", "producer" },
+	{ "vocalproducer", "producer" },
+	{ "stringproducer", "producer" },
+	{ "beatmaker", "producer" },
+	{ "executiveproducer", "executive producer" },
+	{ "coexecutiveproducer", "executive producer" },
+	{ "execproducer", "executive producer" },
+	{ "performer", "performer" },
+	{ "performers", "performer" },
+	{ "performedby", "performer" },
+	{ "artist", "performer" },
+	{ "artists", "performer" },
+	{ "mainartist", "performer" },
+	{ "primaryartist", "performer" },
+	{ "leadperformer", "performer" },
+	{ "associatedperformer", "performer" },
+	{ "additionalperformer", "performer" },
+	{ "musician", "performer" },
+	{ "musicians", "performer" },
+	{ "studiomusician", "performer" },
+	{ "primarymusician", "performer" },
+	{ "instrumentalist", "performer" },
+	{ "soloist", "performer" },
+	{ "vocalist", "performer" },
+	{ "vocals", "performer" },
+	{ "leadvocalist", "performer" },
+	{ "backgroundvocalist", "performer" },
+	{ "backingvocalist", "performer" },
+	{ "singer", "performer" },
+	{ "playbacksinger", "performer" },
+	{ "accompanyist", "performer" },
+	{ "accompanist", "performer" },
+	{ "orchestra", "performer" },
+	{ "orchestramember", "performer" },
+	{ "ensemble", "performer" },
+	{ "choir", "performer" },
+	{ "choirmember", "performer" },
+	{ "band", "performer" },
+	{ "bandleader", "performer" },
+	{ "groupmember", "performer" },
+	{ "musicgroup", "performer" },
+	{ "dj", "performer" },
+	{ "clubdj", "performer" },
+	{ "featuredartist", "featured artist" },
+	{ "featuredperformer", "featured artist" },
+	{ "featuring", "featured artist" },
+	{ "feat", "featured artist" },
+	{ "ft", "featured artist" },
+	{ "guestartist", "featured artist" },
+	{ "conductor", "conductor" },
+	{ "conductedby", "conductor" },
+	{ "guestconductor", "conductor" },
+	{ "studioconductor", "conductor" },
+	{ "assistantconductor", "conductor" },
+	{ "secondconductor", "conductor" },
+	{ "remixer", "remixer" },
+	{ "remixedby", "remixer" },
+	{ "remix", "remixer" },
+	{ "remixingengineer", "remixer" },
+	{ "mixer", "mixer" },
+	{ "mixedby", "mixer" },
+	{ "mixing", "mixer" },
+	{ "mixengineer", "mixer" },
+	{ "mixingengineer", "mixer" },
+	{ "comixer", "mixer" },
+	{ "comixingengineer", "mixer" },
+	{ "additionalmixingengineer", "mixer" },
+	{ "surroundmixingengineer", "mixer" },
+	{ "immersivemixingengineer", "mixer" },
+	{ "masteringengineer", "mastering engineer" },
+	{ "mastering", "mastering engineer" },
+	{ "masteredby", "mastering engineer" },
+	{ "engineer", "engineer" },
+	{ "engineers", "engineer" },
+	{ "engineeredby", "engineer" },
+	{ "recordedby", "engineer" },
+	{ "recordingengineer", "engineer" },
+	{ "soundengineer", "engineer" },
+	{ "audioengineer", "engineer" },
+	{ "studioengineer", "engineer" },
+	{ "assistantengineer", "engineer" },
+	{ "additionalengineer", "engineer" },
+	{ "balanceengineer", "engineer" },
+	{ "secondengineer", "engineer" },
+	{ "trackingengineer", "engineer" },
+	{ "vocalengineer", "engineer" },
+	{ "overdubengineer", "engineer" },
+	{ "projectengineer", "engineer" },
+	{ "tonmeister", "engineer" },
+	{ "programmer", "programmer" },
+	{ "programming", "programmer" },
+	{ "programmedby", "programmer" },
+	{ "programmingengineer", "programmer" },
+	{ "additionalprogrammingengineer", "programmer" },
+	{ "drumprogrammer", "programmer" },
+	{ "publisher", "publisher" },
+	{ "publishers", "publisher" },
+	{ "publishedby", "publisher" },
+	{ "publishing", "publisher" },
+	{ "musicpublisher", "publisher" },
+	{ "originalpublisher", "publisher" },
+	{ "subpublisher", "publisher" },
+	{ "substitutedpublisher", "publisher" },
+};
+
+static const char *role_lookup(const char *key)
+{
+	return ALIAS_FIND(roles, key);
+}
+
+int norm_role(const char *in, struct buf *out, int *known, char *why)
+{
+	return vocab(in, NORM_MAX_ROLE, role_lookup, 1, out, known, why);
+}
+
+/* ---- Instrument categories ---- */
+
+/*
+ * Every DDEX InstrumentType value of ERN 4.3 and 4.1.1 that belongs to a
+ * category, in DDEX's spelling (matched through squash()).  The families
+ * follow the order of the 4.3 allowed-value set, with these decisions:
+ * - DDEX's wind family is split into brass (lip-vibrated, including
+ *   Didgeridoo, ConchShell, Cornetto, Serpent) and woodwinds (flutes,
+ *   reeds, bagpipes, harmonicas); Regal and Calliope (keyboards) -> keys.
+ * - Accordions, organs, pianos and keyboards -> keys; Musette (a bagpipe)
+ *   -> woodwinds.
+ * - Drum-kit pieces (kick, snare, hi-hat, crash/ride cymbals, toms,
+ *   sticks, brushes) and drum machines -> drums; the rest of DDEX's
+ *   percussion family (hand drums, mallets, orchestral cymbals) ->
+ *   percussion.
+ * - DoubleBass -> bass, like UprightBass; other bowed strings -> strings.
+ * - 4.1.1's synthesizer models, samplers and wind controllers -> synth,
+ *   as DDEX defines them ("Synthesizer-..."); sound effects, turntables,
+ *   looping -> fx; voices, choirs -> vocals.
+ * - Not mapped (ddex_no_category): ensembles (Orchestra, Quartet,
+ *   RockBand ...), Comb, Kazoo, OtherInstrument, ToyInstrument, Unknown,
+ *   UserDefined.
+ */
+static const struct {
+	const char *category;
+	const char *names;	/* separated by single spaces */
+} ddex_instruments[] = {
+	{ "synth",
+	  "ArpeggiatingSynth SynthBass SynthBrass SynthChoir SynthFX "
+	  "SynthLead SynthPad SynthSteelDrums SynthStrings Synthesizer "
+	  "Omnichord SpectrasonicsOmnisphere AkaiMPC1000 AkaiS1000 "
+	  "AnalogueSynthesizer ArpSolinaStringEnsemble BaldwinFunMachine "
+	  "BassPedals ClaviaNordLead ComputermusicSynthesis "
+	  "DigitalSynthesizer Doepfer ElectronicBagpipes "
+	  "ElectronicWindInstrument Electronium EmsVSC3 FairlightCMI "
+	  "KeyboardController KorgMS10 KorgMicrokorg KorgTrident Lyricon Moog "
+	  "MoogMinimoog MoogPolymoog MoogRogue MoogVoyager Novachord "
+	  "NovationBassStation Oberheim OndesMartenot RolandJuno RolandJuno60 "
+	  "RolandJupiter8 RolandParaphonicStringsRS505 RolandTB303 "
+	  "SampleSequencer Sampler SequentialCircuitsProphet5 "
+	  "SoftwareSynthesizer StringMachine Stylophone Synclavier Theremin "
+	  "YamahaCS80 YamahaQY70" },
+	{ "drums",
+	  "DrumMachine Breakbeat DrumKit DrumSample BassDrum(Kick) "
+	  "Cymbal(Crash) Cymbal(Ride) HiHatCymbal SnareDrum Toms DrumSticks "
+	  "Octoban Rototoms AnalogueDrumMachine Brushes ChinaCymbal "
+	  "CrashCymbal DrumController DrumKat FloorToms GrooveBox KickDrum "
+	  "RideCymbal RolandTR808 RolandVDrums SampledDrumMachine "
+	  "SplashCymbal StarInstrumentsSynare Syncussion Syndrums" },
+	{ "bass",
+	  "AcousticBassGuitar BabyBass Bass ElectricBassGuitar "
+	  "FretlessBassGuitar PiccoloBass UprightBass WashtubBass DoubleBass "
+	  "ArcoAcousticBass BassGuitar Electric5StringBass "
+	  "Electric6StringBass ElectricUprightBass FenderBass FenderJazzBass "
+	  "FenderPrecisionBass HofnerBass KeyboardBass" },
+	{ "guitar",
+	  "12-StringElectricGuitar 12-StringGuitar AcousticGuitar "
+	  "BahianGuitar BajoSexto BaritoneGuitar BaroqueGuitar ChapmanStick "
+	  "NylonStringGuitar DobroGuitar ElectricGuitar ElectricSitar "
+	  "FryingPanGuitar Guitar Guitarron LapSteelGuitar Pedabro "
+	  "PedalSteelGuitar PortugueseGuitar RenaissanceGuitar RomanticGuitar "
+	  "TenorGuitar Tiple TouchGuitar Tres ViolaCaipira "
+	  "ElectricSlideGuitar FenderJazzmaster FenderStratocaster "
+	  "FenderTelecaster GibsonFirebird GibsonLesPaul GibsonSG GuitarSynth "
+	  "HawaiianLapSteelGuitar InfiniteGuitar MoogGuitar SlideGuitar "
+	  "TacomaPaposeAcousticGuitar" },
+	{ "vocals",
+	  "GroupBackgroundVocalists BoyVoice ChildVoice "
+	  "ChildrensBackgroundVocalist FemaleVoice FemaleBackgroundVocalist "
+	  "GirlVoice LeadVocalist MaleVoice MaleBackgroundVocalist MixedVoice "
+	  "MixedBackgroundVocalist NeutralVoice Voice Choir AltoVoice "
+	  "BaritoneVoice BassBaritoneVoice BassVoice ChildrensChoir "
+	  "ContrabassVoice ContraltoVoice CountertenorVoice FemaleChoir "
+	  "HighVocalRegister LowVocalRegister MaleChoir MediumVocalRegister "
+	  "MezzoSopranoVoice MixedChoir PiccoloVoice SopraninoVoice "
+	  "SopranoVoice Tenor VocalAccompaniment VocalEnsemble" },
+	{ "keys",
+	  "Accordion Bandoneon ChromaticButtonAccordion Concertina Cordovox "
+	  "Melodeon PianoAccordion ToyAccordion AcousticKeyboard Celesta "
+	  "Chamberlin Clavichord Clavinet Dulcitone ElectricPiano Harpsichord "
+	  "Keyboard Mellotron Optigan Pianet Rhodes SampledKeyboard Spinet "
+	  "VakoOrchestron Virginals ElectricOrgan HammondOrgan LowreyOrgan "
+	  "Organ PipeOrgan PositiveOrgan PumpOrgan Fortepiano GrandPiano "
+	  "Lutheal Piano PianoHarp Pianola PreparedPiano SquarePiano "
+	  "TackPiano UprightPiano BarrelOrgan HohnerGuitaret ToyPiano Regal "
+	  "Calliope AcousticPiano Bontempi CrumarRoadrunner2 "
+	  "DiatonicButtonAccordion Farfisa HammondB3 HammondC3 Harmonium "
+	  "ReedOrgan StringedKeyboardInstrument VoxContinental Wurlitzer200A "
+	  "WurlitzerElectricPiano WurlitzerOrgan YamahaCP80" },
+	{ "strings",
+	  "5-StringBanjo AfricanHarp AltoViol AndeanHarp ArchLute Autoharp "
+	  "Baglama Balalaika Bandura Bandurria Banhu Banjo BanjoGuitar "
+	  "Banjolin BaroqueCello BaroqueViola BaroqueViolin Baryton BassBanjo "
+	  "BassCittern BassRebec BassViol BassoDaBraccio Biwa Bouzouki "
+	  "BowedStrings Bozoq BufoBass Cavaquinho Cello CelloBanjo CelticHarp "
+	  "Charango Cimbalom Citole Cittern ConcertHarp Craviola Crwth Cuatro "
+	  "Cumbus DanBau DanTranh Dilruba Dombra Domra DoubleHarp "
+	  "DoubleViolin DoublebassViol Dranyen Dutar Dzuddahord Ektara "
+	  "Electric6StringViolin ElectricCello ElectricHarp ElectricMandolin "
+	  "ElectricViola ElectricViolin ElectroAcousticHurdyGurdy Ennanga "
+	  "EpinetteDesVosges Erhu Esraj Fiddle FolkHarp Gadulka Gardon "
+	  "Gayageum Ghaychak Gittern Guqin Gusli Guzheng Haegeum "
+	  "HammeredDulcimer HammeredStrings HardangerFiddle Harp Huapanguera "
+	  "HurdyGurdy IrishBouzouki Jakhay JaranaJarocha Jinghu Kacapi "
+	  "Kantele Kanun Kemenche Khim Kora Koto Kugo Langeleik Laouto Leona "
+	  "Lirone Lute LyraViol Lyre Mandocello Mandola Mandolele Mandolin "
+	  "Mandolino Mandore Marxophone MedievalFiddle MedievalHarp "
+	  "MohanVeena MusicalBow Ngoni Njarka Nyatiti Nyckelharpa Organistrum "
+	  "Orpharion Oud Pandura ParaguayanHarp Phin Phonofiddle Pipa "
+	  "PluckedDulcimer PluckedStrings Psaltery Rabel Rebab Rebec Santoor "
+	  "Sarangi Sarod Saung SawDuang Shamisen Simsimiyya Sintir Sitar "
+	  "SopranoDomra StringInstrument StrohlViolin Surbahar Swarmandal "
+	  "Tambura Tanbour Tanpura Tar(String) TenorBanjo TenorRebec "
+	  "TenorViol Theorbo Timple TogamanGuitarViol TrebleRebec TrebleViol "
+	  "TrombaMarina Tumbi Tzouras Ukulele Valiha Veena VenezuelanHarp "
+	  "VeracruzHarp ViTar VichitraVeena Vielle Vihuela Viol Viola "
+	  "ViolaDAmore ViolaPomposa Violin ViolinoPiccolo WelshTripleHarp "
+	  "WireStrungHarp Xalam Yangqin YayliTambur Yokin Yueqin Zeze Zhonghu "
+	  "Zither StringSection Drehleier Kokin Strumstick VenezualanHarp "
+	  "ViolaDaBraccio ViolaDaGamba" },
+	{ "brass",
+	  "Alpenhorn AltoHorn AltoSackbut AltoTrombone BaritoneHorn "
+	  "BassSackbut BassTrombone BassTrumpet BassTuba BrassInstrument "
+	  "Bugle Cimbasso ClarinoTrumpet ConchShell ContrabassTrombone Cornet "
+	  "Cornetto Didgeridoo Dungchen Euphonium Fiscorn Flugelhorn "
+	  "FrenchHorn Helicon HeraldTrumpet Jagdhorn KeyedTrumpet Lur "
+	  "Mellophone NaturalHorn NaturalTrumpet Ophicleide PiccoloTrumpet "
+	  "PocketTrumpet PostHorn Sackbut Serpent Shofar SlideTrumpet "
+	  "SopranoCornet SopranoTrumpet Sousaphone TenorSackbut TenorTrombone "
+	  "Trombone Trumpet Tuba ValveTrombone Vuvuzela WagnerTuba "
+	  "WoodTrumpet AppomatoxBugle BrassBand BrassSection TenorHorn "
+	  "TenorTuba" },
+	{ "woodwinds",
+	  "Alboka AltoClarinet AltoCrumhorn AltoFlute AltoRecorder "
+	  "AltoSaxophone AltoShawm Apito Arghul Aulochrome Bagpipes Bansuri "
+	  "BaritoneOboe BaritoneSaxophone BaroqueBassoon BaroqueClarinet "
+	  "BaroqueFlute BaroqueOboe BaroqueRecorder BassClarinet BassDulcian "
+	  "BassFlute BassHarmonica BassRecorder BassSaxophone BassShawm "
+	  "BassetClarinet BassetHorn Bassoon Bawu BirdWhistle Bombard "
+	  "BosunsWhistle Chalumeau ChromaticHarmonica Clarinet "
+	  "ContraAltoClarinet ContrabassClarinet ContrabassRecorder "
+	  "ContrabassSarrusophone ContrabassSaxophone Contrabassoon Crumhorn "
+	  "Daegeum Diple Dizi Duduk Dulcian EnglishHorn Fife Flabiol "
+	  "Flageolet Floyera Flute Fujara Gasba Gemshorn GermanFlute Ghaita "
+	  "GreatBassRecorder Guanzi Gyaling Harmonica Heckelphone "
+	  "HighlandPipes HotFountainPen IrishLowWhistle Kaval Khene Khlui "
+	  "Launeddas Melodica Mijwiz MiniatureKhene Mizmar MouthOrgan "
+	  "Nadaswaram Nai NativeAmericanFlute NeyFlute Oboe OboeDAmore "
+	  "OboeDaCaccia Ocarina Paixiao PanFlute Pi PiccoloClarinet "
+	  "PiccoloFlute Pinkillu PoliceWhistle Pungi Quena Quenacho Rackett "
+	  "Rauschpfeife Recorder ReedInstrument Rondador Sarrusophone "
+	  "Saxophone Shakuhachi Shawm Shenai Shelltone Sheng Sho ShrutiBox "
+	  "ShviWhistle Siku SlideSaxophone SlideWhistle SopraninoRecorder "
+	  "SopraninoSaxophone SopranoClarinet SopranoCrumhorn SopranoDulcian "
+	  "SopranoRecorder SopranoSaxophone SopranoShawm Sordun Suling Suona "
+	  "Tarka Tarogato TenorCrumhorn TenorDulcian TenorFlute TenorRecorder "
+	  "TenorSaxophone TenorShawm TinWhistle Tusselfloyte UilleanPipes "
+	  "WillowFlute WindInstrument WoodFlute Wot Xaphoon Xiao Xun Zummara "
+	  "Zurna Musette WindSection LakotaLoveFlute Manzello Melodian Pipe "
+	  "Saxello Stritch TenorClarinet TraversoFlute WoodwindInstrument "
+	  "WoodwindSection Zampona Zourna Zurla" },
+	{ "percussion",
+	  "AfricanPercussion AgogoBells Angklung Anvil Atumpan Balafon "
+	  "BassDrum(Concert) Bata BellTree Bendir Berimbau BinghiDrum Bodhran "
+	  "BodyPercussion Bombo BomboLeguero Bones Bongos Bottles "
+	  "BrazilianPercussion Cabasa Caixa Caja Cajon Calabash Carillon "
+	  "Castanet Caxixi Chimes Chocalho Clapstick Claves Claypot Congas "
+	  "Cowbell Crotales Cuica Cymbal(Suspended) Cymbals Daf Damaru Davul "
+	  "Dayereh Defi Dhol Dholak Djembe Dohol Doumbek Duggi Dunun "
+	  "ElephantBell FingerClicks FingerCymbals FingerSnaps Flexatone "
+	  "FolkloricPercussion FootStomp Frog Gambang Gamelan Ganga "
+	  "GlassHarmonica GlassHarp Glockenspiel Gong Guacharaca Guache Guira "
+	  "Guiro HandBells HandChimes HandClaps JamBlock Jawbone Jawharp Jug "
+	  "Kanjira Katsa Kendang Khamak Khartal Khol KhongWongLek "
+	  "KhongWongYai Knuckles LatinPercussion Lithophone Lokole Madal "
+	  "Maracas Marimba Marimbaphone Marimbula Mazhar Kalimba MetalCans "
+	  "MouthPercussion Mridangam Muharsing Naal Nagara OboromDrum "
+	  "OrchestralPercussion PaddleDrums Pandeiro PercussionInstrument "
+	  "PitchedPercussionInstrument PongLang PotsAndPans Qarkabeb "
+	  "Rainstick Ranat Ratchet Rattle RecoReco Repinique RhythmStick Riq "
+	  "Rnga Rolmo Sabar SandBlocks Saw Scratcher Shaker Shekere "
+	  "SingingBowls Sistrum Slapstick SleighBells SnareDrum(Marching) "
+	  "Spoons SpringDrum SteelDrums Sticks Surdo Taal Taarija Tabla Tabor "
+	  "Taiko TalkingDrum Tambora Tamborim Tambourine TaongaPuoro "
+	  "Tar(Percussion) Tarol TempleBell TempleBlocks TenorDrum Thavil "
+	  "ThunderSheet TibetanBells Timbales Timbau Timpani Tingsha Tompak "
+	  "TongueDrum Triangle Txalaparta Udu UliUli "
+	  "UnpitchedPercussionInstrument Urumee Vibraphone Vibraslap "
+	  "Washboard Waterphone WindChimes WindMachine WobbleBoard WoodBlock "
+	  "Xylophone Xylorimba Zerbaghali ZydecoRubboard ChurchBells MusicBox "
+	  "JewsHarp PercussionSection ChiryaTarang Manjira Metallophone "
+	  "MixedPercussion Palmas RolandHandsonicHPD15 TibetanBowls "
+	  "TubularBells WineGlasses" },
+	{ "fx",
+	  "AnimalSounds Applause BirdSong CarSounds Chatter ChewingSounds "
+	  "Gizmo Gunshots MagneticTapeTreatments OrchestralHit RecordNoise "
+	  "Siren SoundDesign SoundEffects TrainSounds Treatments "
+	  "UnintendedArtifacts BicyclePump Dictophone Turntable DjScratching "
+	  "Frippertronics Looping" },
+};
+
+/*
+ * DDEX values that name no instrument of one category: never guessed from
+ * the keywords below (PipeAndDrumGroup is not drums).
+ */
+static const char ddex_no_category[] =
+	"BigBand ChamberOrchestra Comb CountryGroup Dectet Duet "
+	"ElectronicGroup FolkGroup JazzBand Kazoo LatinGroup MarchingBand "
+	"MechanicalInstrument MilitaryBand Nonet Octet Orchestra "
+	"OtherInstrument PipeAndDrumGroup PopBand Quartet Quintet RockBand "
+	"Septet Sextet ToyInstrument Trio Unknown UserDefined";
+
+/* Free-text words and spellings, squash()ed; tried before the DDEX table. */
+static const struct alias instrument_words[] = {
+	{ "synth", "synth" },		{ "synths", "synth" },
+	{ "synthesiser", "synth" },	{ "synthesisers", "synth" },
+	{ "synthesizers", "synth" },	{ "drum", "drums" },
+	{ "drums", "drums" },		{ "drumset", "drums" },
+	{ "kick", "drums" },		{ "snare", "drums" },
+	{ "hihat", "drums" },		{ "hats", "drums" },
+	{ "basses", "bass" },		{ "bassline", "bass" },
+	{ "guitars", "guitar" },	{ "gtr", "guitar" },
+	{ "vocal", "vocals" },		{ "vocals", "vocals" },
+	{ "vox", "vocals" },		{ "voices", "vocals" },
+	{ "vocalist", "vocals" },	{ "vocalists", "vocals" },
+	{ "singer", "vocals" },		{ "singing", "vocals" },
+	{ "key", "keys" },		{ "keys", "keys" },
+	{ "keyboards", "keys" },	{ "pianos", "keys" },
+	{ "organs", "keys" },		{ "epiano", "keys" },
+	{ "string", "strings" },	{ "strings", "strings" },
+	{ "brass", "brass" },		{ "horn", "brass" },
+	{ "horns", "brass" },		{ "hornsection", "brass" },
+	{ "woodwind", "woodwinds" },	{ "woodwinds", "woodwinds" },
+	{ "wind", "woodwinds" },	{ "winds", "woodwinds" },
+	{ "reeds", "woodwinds" },	{ "perc", "percussion" },
+	{ "percussion", "percussion" },	{ "percussions", "percussion" },
+	{ "fx", "fx" },			{ "sfx", "fx" },
+	{ "effects", "fx" },		{ "effect", "fx" },
+	{ "foley", "fx" },		{ "riser", "fx" },
+	{ "risers", "fx" },		{ "sweep", "fx" },
+	{ "sweeps", "fx" },		{ "impact", "fx" },
+	{ "impacts", "fx" },		{ "noise", "fx" },
+};
+
+/*
+ * Last resort for free text such as "analog synth" or "lead vocals": the
+ * first of these words found inside the squash()ed text.  The order
+ * matters ("bassdrum" before "bass" and "drum", "sax" before "bass").
+ */
+static const struct alias instrument_keywords[] = {
+	{ "bassdrum", "drums" },	{ "bassguitar", "bass" },
+	{ "synth", "synth" },		{ "vocal", "vocals" },
+	{ "voice", "vocals" },		{ "choir", "vocals" },
+	{ "singer", "vocals" },		{ "vox", "vocals" },
+	{ "guitar", "guitar" },		{ "piano", "keys" },
+	{ "organ", "keys" },		{ "keyboard", "keys" },
+	{ "rhodes", "keys" },		{ "wurli", "keys" },
+	{ "violin", "strings" },	{ "viola", "strings" },
+	{ "cello", "strings" },		{ "fiddle", "strings" },
+	{ "harp", "strings" },		{ "string", "strings" },
+	{ "trumpet", "brass" },		{ "trombone", "brass" },
+	{ "tuba", "brass" },		{ "horn", "brass" },
+	{ "brass", "brass" },		{ "sax", "woodwinds" },
+	{ "flute", "woodwinds" },	{ "clarinet", "woodwinds" },
+	{ "oboe", "woodwinds" },	{ "bassoon", "woodwinds" },
+	{ "whistle", "woodwinds" },	{ "woodwind", "woodwinds" },
+	{ "percussion", "percussion" },	{ "shaker", "percussion" },
+	{ "conga", "percussion" },	{ "bongo", "percussion" },
+	{ "tambourine", "percussion" },	{ "clap", "percussion" },
+	{ "bass", "bass" },		{ "drum", "drums" },
+	{ "kick", "drums" },		{ "snare", "drums" },
+	{ "hihat", "drums" },		{ "cymbal", "drums" },
+	{ "808", "drums" },		{ "fx", "fx" },
+	{ "effect", "fx" },
+};
+
+/* Is key (squash()ed) one of the space-separated DDEX names? */
+static int in_name_list(const char *names, const char *key)
+{
+	char k[SQUASH_SIZE];
+	const char *p = names, *e;
+
+	while (*p) {
+		e = strchr(p, ' ');
+		if (!e)
+			e = p + strlen(p);
+		if (squash(p, (size_t)(e - p), k) != (size_t)-1 &&
+		    strcmp(k, key) == 0)
+			return 1;
+		p = *e ? e + 1 : e;
+	}
+	return 0;
+}
+
+static const char *instrument_lookup(const char *key)
+{
+	const char *v = ALIAS_FIND(instrument_words, key);
+	size_t i, n = sizeof(ddex_instruments) / sizeof(ddex_instruments[0]);
+
+	if (v || *key == '\0')
+		return v;
+	for (i = 0; i < n; i++)
+		if (in_name_list(ddex_instruments[i].names, key))
+			return ddex_instruments[i].category;
+	if (in_name_list(ddex_no_category, key))
+		return NULL;
+	n = sizeof(instrument_keywords) / sizeof(instrument_keywords[0]);
+	for (i = 0; i < n; i++)
+		if (strstr(key, instrument_keywords[i].key))
+			return instrument_keywords[i].value;
+	return NULL;
+}
+
+int norm_instrument_category(const char *in, struct buf *out, int *known,
+			     char *why)
+{
+	return vocab(in, NORM_MAX_CATEGORY, instrument_lookup, 1, out, known,
+		     why);
+}
+
+/* ---- ID3 genres ---- */
+
+/*
+ * ID3v1 genres 0-79 and the Winamp extensions 80-191, with the spellings
+ * TagLib uses (it modernised a few: 29 Jazz-Funk, 81 Folk Rock, 85 Bebop,
+ * 90 Avant-garde, 125 Dancehall, 129 Hardcore Techno, 132 Britpop;
+ * 133, an offensive name in Winamp's list, is Worldbeat there).
+ */
+static const char *const id3_genres[192] = {
+	/* 0 */ "Blues", "Classic Rock", "Country", "Dance", "Disco", "Funk",
+	"Grunge", "Hip-Hop", "Jazz", "Metal",
+	/* 10 */ "New Age", "Oldies", "Other", "Pop", "R&B", "Rap", "Reggae",
+	"Rock", "Techno", "Industrial",
+	/* 20 */ "Alternative", "Ska", "Death Metal", "Pranks", "Soundtrack",
+	"Euro-Techno", "Ambient", "Trip-Hop", "Vocal", "Jazz-Funk",
+	/* 30 */ "Fusion", "Trance", "Classical", "Instrumental", "Acid",
+	"House", "Game", "Sound Clip", "Gospel", "Noise",
+	/* 40 */ "Alternative Rock", "Bass", "Soul", "Punk", "Space",
+	"Meditative", "Instrumental Pop", "Instrumental Rock", "Ethnic",
+	"Gothic",
+	/* 50 */ "Darkwave", "Techno-Industrial", "Electronic", "Pop-Folk",
+	"Eurodance", "Dream", "Southern Rock", "Comedy", "Cult", "Gangsta",
+	/* 60 */ "Top 40", "Christian Rap", "Pop/Funk", "Jungle",
+	"Native American", "Cabaret", "New Wave", "Psychedelic", "Rave",
+	"Showtunes",
+	/* 70 */ "Trailer", "Lo-Fi", "Tribal", "Acid Punk", "Acid Jazz",
+	"Polka", "Retro", "Musical", "Rock & Roll", "Hard Rock",
+	/* 80 */ "Folk", "Folk Rock", "National Folk", "Swing", "Fast Fusion",
+	"Bebop", "Latin", "Revival", "Celtic", "Bluegrass",
+	/* 90 */ "Avant-garde", "Gothic Rock", "Progressive Rock",
+	"Psychedelic Rock", "Symphonic Rock", "Slow Rock", "Big Band",
+	"Chorus", "Easy Listening", "Acoustic",
+	/* 100 */ "Humour", "Speech", "Chanson", "Opera", "Chamber Music",
+	"Sonata", "Symphony", "Booty Bass", "Primus", "Porn Groove",
+	/* 110 */ "Satire", "Slow Jam", "Club", "Tango", "Samba", "Folklore",
+	"Ballad", "Power Ballad", "Rhythmic Soul", "Freestyle",
+	/* 120 */ "Duet", "Punk Rock", "Drum Solo", "A Cappella", "Euro-House",
+	"Dancehall", "Goa", "Drum & Bass", "Club-House", "Hardcore Techno",
+	/* 130 */ "Terror", "Indie", "Britpop", "Worldbeat", "Polsk Punk",
+	"Beat", "Christian Gangsta Rap", "Heavy Metal", "Black Metal",
+	"Crossover",
+	/* 140 */ "Contemporary Christian", "Christian Rock", "Merengue",
+	"Salsa", "Thrash Metal", "Anime", "Jpop", "Synthpop", "Abstract",
+	"Art Rock",
+	/* 150 */ "Baroque", "Bhangra", "Big Beat", "Breakbeat", "Chillout",
+	"Downtempo", "Dub", "EBM", "Eclectic", "Electro",
+	/* 160 */ "Electroclash", "Emo", "Experimental", "Garage", "Global",
+	"IDM", "Illbient", "Industro-Goth", "Jam Band", "Krautrock",
+	/* 170 */ "Leftfield", "Lounge", "Math Rock", "New Romantic",
+	"Nu-Breakz", "Post-Punk", "Post-Rock", "Psytrance", "Shoegaze",
+	"Space Rock",
+	/* 180 */ "Trop Rock", "World Music", "Neoclassical", "Audiobook",
+	"Audio Theatre", "Neue Deutsche Welle", "Podcast", "Indie Rock",
+	"G-Funk", "Dubstep",
+	/* 190 */ "Garage Rock", "Psybient"
+};
+
+const char *norm_id3_genre_name(int code)
+{
+	if (code < 0 || code > 191)
+		return NULL;
+	return id3_genres[code];
+}
+
+/*
+ * One ID3 reference: "17", "RX", "CR" (s[0..n) without the parentheses).
+ * Returns the name, "" for 255, NULL when not a reference; -1 in *code
+ * when out of range.
+ */
+static const char *id3_ref(const char *s, size_t n, int *code)
+{
+	*code = 0;
+	if (n == 2 && memcmp(s, "RX", 2) == 0)
+		return "Remix";
+	if (n == 2 && memcmp(s, "CR", 2) == 0)
+		return "Cover";
+	if (n < 1 || n > 3 || !all_digits(s, n))
+		return NULL;
+	*code = (s[0] - '0');
+	if (n > 1)
+		*code = *code * 10 + (s[1] - '0');
+	if (n > 2)
+		*code = *code * 10 + (s[2] - '0');
+	if (*code == 255)
+		return "";
+	return *code <= 191 ? id3_genres[*code] : "?";
+}
+
+/* Leading "(17)(RX)..." references; *name gets the first one's name. */
+static size_t id3_refs(const char *s, size_t n, const char **name, int *code)
+{
+	const char *close, *v;
+	size_t i = 0;
+	int c;
+
+	*name = NULL;
+	while (i + 1 < n && s[i] == '(' && s[i + 1] != '(') {
+		close = memchr(s + i, ')', n - i);
+		if (!close)
+			break;
+		v = id3_ref(s + i + 1, (size_t)(close - s) - i - 1, &c);
+		if (!v)
+			break;
+		if (!*name) {
+			*name = v;
+			*code = c;
+		}
+		i = (size_t)(close - s) + 1;
+	}
+	return i;
+}
+
+int norm_genre_id3(const char *in, struct buf *out, char *why)
+{
+	struct buf t = BUF_INIT;
+	const char *s, *name = NULL;
+	size_t n, used;
+	int r, code = 0;
+
+	r = text_field(in, 0, &t, why);
+	if (r != 0)
+		goto out;
+	s = t.data;
+	n = t.len;
+	used = id3_refs(s, n, &name, &code);
+	s += used;
+	n -= used;
+	trim(&s, &n);
+	if (used == 0)
+		name = id3_ref(s, n, &code);
+	if (n > 0 && (used > 0 || !name)) {
+		if (n >= 2 && s[0] == '(' && s[1] == '(')
+			s++, n--;
+		name = NULL;
+	}
+	if (name && *name == '?')
+		r = fail(why, "unknown ID3 genre code %d", code);
+	else if (name && *name == '\0')
+		r = NORM_EMPTY;
+	else if (name)
+		buf_adds(out, name);
+	else if (check_length(s, n, NORM_MAX_GENRE, why) < 0)
+		r = -1;
+	else
+		buf_add(out, s, n);
+out:
+	buf_release(&t);
+	return r;
+}
+
+/* ---- Arrangement section names ---- */
+
+static const struct alias section_names[] = {
+	{ "prechorus", "pre-chorus" },
+	{ "postchorus", "post-chorus" },
+	{ "buildup", "build-up" },
+};
+
+int norm_section_name(const char *in, struct buf *out, char *why)
+{
+	struct buf t = BUF_INIT;
+	char key[SQUASH_SIZE];
+	const char *v = NULL;
+	size_t mark = out->len;
+	int r;
+
+	r = text_field(in, 0, &t, why);
+	if (r != 0)
+		goto out;
+	if (squash(t.data, t.len, key) != (size_t)-1)
+		v = ALIAS_FIND(section_names, key);
+	if (v) {
+		buf_adds(out, v);
+		goto out;
+	}
+	r = add_nfc(out, t.data, t.len, 1, why);
+	if (r == 0)
+		r = check_length(out->data + mark, out->len - mark,
+				 NORM_MAX_SECTION, why);
+	if (r < 0)
+		buf_setlen(out, mark);
+out:
+	buf_release(&t);
+	return r;
+}
+
+/* ======================================================================
+ * Lists
+ * ====================================================================== */
+
+void norm_list_init(struct norm_list *l)
+{
+	buf_init(&l->items);
+	l->count = 0;
+}
+
+void norm_list_reset(struct norm_list *l)
+{
+	buf_reset(&l->items);
+	l->count = 0;
+}
+
+void norm_list_release(struct norm_list *l)
+{
+	buf_release(&l->items);
+	l->count = 0;
+}
+
+void norm_list_add(struct norm_list *l, const char *s, size_t len)
+{
+	buf_add(&l->items, s, len);
+	buf_addch(&l->items, '\0');
+	l->count++;
+}
+
+const char *norm_list_next(const struct norm_list *l, const char *prev)
+{
+	const char *p, *end = l->items.data + l->items.len;
+
+	if (!prev)
+		p = l->items.data;
+	else
+		p = prev + strlen(prev) + 1;
+	return p < end ? p : NULL;
+}
+
+static int list_has(const struct norm_list *l, const char *s, size_t n)
+{
+	const char *p;
+
+	for (p = norm_list_next(l, NULL); p; p = norm_list_next(l, p))
+		if (strlen(p) == n && memcmp(p, s, n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Add item s[0..n) (trimmed here) unless empty or already there, after
+ * lower-casing when lower is set.  Refuses items over max characters.
+ */
+static int list_item(struct norm_list *l, const char *s, size_t n, int lower,
+		     size_t max, struct buf *tmp, char *why)
+{
+	char q[SNIP_SIZE];
+	size_t chars;
+
+	trim(&s, &n);
+	if (n == 0)
+		return 0;
+	buf_reset(tmp);
+	if (add_nfc(tmp, s, n, lower, why) < 0)
+		return -1;
+	chars = norm_utf8_chars(tmp->data, tmp->len);
+	if (max && chars > max)
+		return fail(why, "item '%s' has %zu characters, "
+			    "column allows %zu", snip(tmp->data, tmp->len, q),
+			    chars, max);
+	if (!list_has(l, tmp->data, tmp->len))
+		norm_list_add(l, tmp->data, tmp->len);
+	return 0;
+}
+
+/* Restore a list to an earlier length and count after a failure. */
+static void list_undo(struct norm_list *l, size_t len, size_t count)
+{
+	buf_setlen(&l->items, len);
+	l->count = count;
+}
+
+int norm_list(const char *in, unsigned flags, size_t max_item_chars,
+	      struct norm_list *out, char *why)
+{
+	struct buf t = BUF_INIT, tmp = BUF_INIT;
+	size_t len = out->items.len, count = out->count, i, start = 0;
+	int r;
+
+	r = text_field(in, 0, &t, why);
+	for (i = 0; r == 0 && i <= t.len; i++) {
+		if (i < t.len && t.data[i] != ';' &&
+		    !(t.data[i] == ',' && (flags & NORM_LIST_COMMA)))
+			continue;
+		r = list_item(out, t.data + start, i - start, 1, max_item_chars,
+			      &tmp, why);
+		start = i + 1;
+	}
+	if (r < 0)
+		list_undo(out, len, count);
+	else if (out->count == count)
+		r = NORM_EMPTY;
+	buf_release(&t);
+	buf_release(&tmp);
+	return r;
+}
+
+/* Length of an artist separator at s[0..n), or 0. */
+static size_t artist_sep(const char *s, size_t n)
+{
+	static const char *const seps[] = {
+		" / ", " ; ", " & ", " feat. ", " ft. ", " featuring "
+	};
+	size_t i, k;
+
+	for (i = 0; i < sizeof(seps) / sizeof(seps[0]); i++) {
+		k = strlen(seps[i]);
+		if (starts_ci(s, n, seps[i]))
+			return k;
+	}
+	return 0;
+}
+
+int norm_artists(const char *in, size_t max_item_chars, struct norm_list *out,
+		 char *why)
+{
+	struct buf t = BUF_INIT, tmp = BUF_INIT;
+	size_t len = out->items.len, count = out->count, i = 0, start = 0, k;
+	int r;
+
+	r = text_field(in, 0, &t, why);
+	while (r == 0 && i <= t.len) {
+		k = i < t.len ? artist_sep(t.data + i, t.len - i) : 1;
+		if (k == 0) {
+			i++;
+			continue;
+		}
+		r = list_item(out, t.data + start, i - start, 0, max_item_chars,
+			      &tmp, why);
+		i += k;
+		start = i;
+	}
+	if (r < 0)
+		list_undo(out, len, count);
+	else if (out->count == count)
+		r = NORM_EMPTY;
+	buf_release(&t);
+	buf_release(&tmp);
+	return r;
+}
+
+/* Does a PostgreSQL array element need double quotes (array_out)? */
+static int pg_needs_quotes(const char *s)
+{
+	const char *p;
+
+	if (*s == '\0' || eq_ci(s, strlen(s), "null"))
+		return 1;
+	for (p = s; *p; p++)
+		if (*p == '"' || *p == '\\' || *p == '{' || *p == '}' ||
+		    *p == ',' || is_space((unsigned char)*p))
+			return 1;
+	return 0;
+}
+
+void norm_pg_array_literal(const struct norm_list *l, struct buf *out)
+{
+	const char *p, *c;
+
+	buf_addch(out, '{');
+	for (p = norm_list_next(l, NULL); p; p = norm_list_next(l, p)) {
+		if (p != l->items.data)
+			buf_addch(out, ',');
+		if (!pg_needs_quotes(p)) {
+			buf_adds(out, p);
+			continue;
+		}
+		buf_addch(out, '"');
+		for (c = p; *c; c++) {
+			if (*c == '"' || *c == '\\')
+				buf_addch(out, '\\');
+			buf_addch(out, *c);
+		}
+		buf_addch(out, '"');
+	}
+	buf_addch(out, '}');
+}
+
+/* ======================================================================
+ * Arrangement
+ * ====================================================================== */
+
+struct span {
+	int start, end;
+	size_t idx;
+};
+
+static int span_cmp(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->end != y->end)
+		return x->end < y->end ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static const char *section_label(const struct norm_section *s,
+				 char q[SNIP_SIZE])
+{
+	const char *name = s->name ? s->name : "";
+
+	return snip(name, strlen(name), q);
+}
+
+/* start >= 0, end > start, end <= duration for section i. */
+static int section_bounds(const struct norm_section *s, size_t i,
+			  int duration, char *why)
+{
+	char q[SNIP_SIZE];
+
+	if (s->start < 0)
+		return fail(why, "section %zu '%s' starts at %d, before 0",
+			    i + 1, section_label(s, q), s->start);
+	if (s->end <= s->start)
+		return fail(why, "section %zu '%s' ends at %d, not after its "
+			    "start at %d", i + 1, section_label(s, q), s->end,
+			    s->start);
+	if (duration > 0 && s->end > duration)
+		return fail(why, "section %zu '%s' ends at %d, after the end "
+			    "of the track at %d", i + 1, section_label(s, q),
+			    s->end, duration);
+	return 0;
+}
+
+int norm_sections_check(const struct norm_section *s, size_t n, int duration,
+			size_t *bad, char *why)
+{
+	char q1[SNIP_SIZE], q2[SNIP_SIZE];
+	struct span *v;
+	size_t i, last = 0;
+	int r = 0;
+
+	for (i = 0; i < n; i++) {
+		if (section_bounds(&s[i], i, duration, why) < 0) {
+			if (bad)
+				*bad = i;
+			return -1;
+		}
+	}
+	if (n < 2)
+		return 0;
+	v = xmalloc(n * sizeof(*v));
+	for (i = 0; i < n; i++) {
+		v[i].start = s[i].start;
+		v[i].end = s[i].end;
+		v[i].idx = i;
+	}
+	qsort(v, n, sizeof(*v), span_cmp);
+	for (i = 1; i < n && r == 0; i++) {
+		if (v[i].start < v[last].end) {
+			const struct norm_section *a = &s[v[last].idx];
+			const struct norm_section *b = &s[v[i].idx];
+
+			if (bad)
+				*bad = v[i].idx;
+			r = fail(why, "section %zu '%s' (%d-%d) overlaps "
+				 "section %zu '%s' (%d-%d)", v[i].idx + 1,
+				 section_label(b, q1), b->start, b->end,
+				 v[last].idx + 1, section_label(a, q2),
+				 a->start, a->end);
+		}
+		if (v[i].end > v[last].end)
+			last = i;
+	}
+	free(v);
+	return r;
+}
