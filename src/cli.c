@@ -5,6 +5,7 @@
 #include "blendcat/buf.h"
 #include "blendcat/db.h"
 #include "blendcat/diag.h"
+#include "blendcat/import.h"
 #include "blendcat/migrate.h"
 #include "blendcat/xalloc.h"
 
@@ -245,6 +246,100 @@ bad_usage:
 	return EXIT_USAGE;
 }
 
+/* -------------------------------------------------------- import, check */
+
+static const char import_help[] =
+	"usage: blendcat import [options] PATH...\n"
+	"       blendcat check  [options] PATH...\n"
+	"\n"
+	"Read CSV manifests (files, or directories searched for *.csv), normalize and\n"
+	"validate every row, and load the catalog in one transaction (import), or only\n"
+	"report what would be rejected, without a database (check).\n"
+	"\n"
+	"options:\n"
+	"  --db URL            database (else DATABASE_URL, TRACKS_DATABASE_URL, libpq defaults)\n"
+	"  --mode MODE         upsert (default): insert new tracks, update given fields of\n"
+	"                      existing ones; insert: reject tracks that already exist\n"
+	"  --max-rejects N     more than N rejected rows fails the run (nothing is loaded)\n"
+	"  --date-order ORDER  iso (default), dmy (15/01/2024) or mdy (01/15/2024)\n"
+	"  --encoding NAME     input encoding when not UTF-8 (LATIN1, WINDOWS-1252, ...)\n"
+	"  --map FILE          header mapping: 'field = Header' or 'field = H1 + H2' per line\n"
+	"  --rejects DIR       where rejected rows go (default rejects/<run time>/)\n"
+	"  --report FILE       write the counts as JSON\n"
+	"  --wait              wait for another blendcat run instead of exiting 75\n"
+	"  -q, --quiet         print only errors\n"
+	"  -h, --help          this text\n"
+	"\n"
+	"exit status: 0 all loaded, 1 loaded with rejects, 2 usage, 3 nothing loaded,\n"
+	"75 another run holds the lock\n";
+
+enum { OPT_MODE = 300, OPT_MAX_REJECTS, OPT_DATE_ORDER, OPT_ENCODING, OPT_MAP, OPT_REJECTS,
+       OPT_REPORT };
+
+static int import_or_check(int argc, char **argv, int check_only)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, OPT_DB },
+		{ "wait", no_argument, NULL, OPT_WAIT },
+		{ "mode", required_argument, NULL, OPT_MODE },
+		{ "max-rejects", required_argument, NULL, OPT_MAX_REJECTS },
+		{ "date-order", required_argument, NULL, OPT_DATE_ORDER },
+		{ "encoding", required_argument, NULL, OPT_ENCODING },
+		{ "map", required_argument, NULL, OPT_MAP },
+		{ "rejects", required_argument, NULL, OPT_REJECTS },
+		{ "report", required_argument, NULL, OPT_REPORT },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct import_opts o;
+	char *end;
+	int c;
+
+	memset(&o, 0, sizeof(o));
+	o.check_only = check_only;
+	o.max_rejects = -1;
+	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_DB: o.db = optarg; break;
+		case OPT_WAIT: o.wait = 1; break;
+		case OPT_MODE:
+			if (strcmp(optarg, "insert") == 0)
+				o.insert_only = 1;
+			else if (strcmp(optarg, "upsert") != 0)
+				return usage_error("--mode must be insert or upsert, not", optarg);
+			break;
+		case OPT_MAX_REJECTS:
+			o.max_rejects = strtol(optarg, &end, 10);
+			if (!*optarg || *end || o.max_rejects < 0)
+				return usage_error("--max-rejects needs a number, not", optarg);
+			break;
+		case OPT_DATE_ORDER:
+			if (norm_date_order_parse(optarg, &o.date_order) < 0)
+				return usage_error("--date-order must be iso, dmy or mdy, not", optarg);
+			break;
+		case OPT_ENCODING: o.encoding = optarg; break;
+		case OPT_MAP: o.map_path = optarg; break;
+		case OPT_REJECTS: o.rejects_dir = optarg; break;
+		case OPT_REPORT: o.report_path = optarg; break;
+		case 'q': diag_quiet = 1; break;
+		case 'h': fputs(import_help, stdout); return EXIT_OK;
+		default: return bad_option(argv, import_help);
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "blendcat: error: no PATH given\n");
+		fputs(import_help, stderr);
+		return EXIT_USAGE;
+	}
+	o.paths = argv + optind;
+	o.npaths = argc - optind;
+	return import_run(&o);
+}
+
+static int cmd_import(int argc, char **argv) { return import_or_check(argc, argv, 0); }
+static int cmd_check(int argc, char **argv) { return import_or_check(argc, argv, 1); }
+
 /* ------------------------------------------------------ not built yet */
 
 static int not_built(const char *name, int argc, char **argv)
@@ -260,8 +355,6 @@ static int not_built(const char *name, int argc, char **argv)
 	return EXIT_USAGE;
 }
 
-static int cmd_import(int argc, char **argv) { return not_built("import", argc, argv); }
-static int cmd_check(int argc, char **argv) { return not_built("check", argc, argv); }
 static int cmd_export(int argc, char **argv) { return not_built("export", argc, argv); }
 static int cmd_maintain(int argc, char **argv) { return not_built("maintain", argc, argv); }
 

@@ -173,7 +173,7 @@ static void describe(PGconn *c, struct buf *out)
 
 PGconn *db_connect(const struct db_target *t)
 {
-	const char *keys[5], *vals[5];
+	const char *keys[6], *vals[6];
 	struct buf where = BUF_INIT, why = BUF_INIT;
 	PGconn *c;
 	int n = 0;
@@ -184,6 +184,8 @@ PGconn *db_connect(const struct db_target *t)
 	}
 	keys[n] = "dbname"; vals[n++] = t->conninfo;
 	keys[n] = "client_encoding"; vals[n++] = "UTF8";
+	/* Server NOTICEs (DROP ... IF EXISTS) are not for the user. */
+	keys[n] = "options"; vals[n++] = "-c client_min_messages=warning";
 	keys[n] = NULL; vals[n] = NULL;
 
 	c = PQconnectdbParams(keys, vals, 1);

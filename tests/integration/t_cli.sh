@@ -35,10 +35,25 @@ run "$BLENDCAT" --version
 expect_rc 0 "--version: exit 0"
 expect_match '^blendcat [0-9]+\.[0-9]+' "$OUT" "--version prints the version"
 
-for c in import check export maintain; do
+for c in export maintain; do
 	run "$BLENDCAT" "$c" somewhere
 	expect_rc 2 "$c not built yet: exit 2"
 	expect_match "'$c' is not implemented" "$ERR" "$c not built yet: says so"
+done
+
+for c in import check; do
+	run "$BLENDCAT" "$c"
+	expect_rc 2 "$c without PATH: exit 2"
+	expect_match "^usage: blendcat import" "$ERR" "$c without PATH: usage on stderr"
+	run "$BLENDCAT" "$c" --mode sideways x.csv
+	expect_rc 2 "$c --mode sideways: exit 2"
+	run "$BLENDCAT" "$c" --date-order ymd x.csv
+	expect_rc 2 "$c --date-order ymd: exit 2"
+	run "$BLENDCAT" "$c" --max-rejects -1 x.csv
+	expect_rc 2 "$c --max-rejects -1: exit 2"
+	run "$BLENDCAT" "$c" "$IT_TMP/no/such/file.csv"
+	expect_rc 2 "$c of a missing path: exit 2"
+	expect_match "cannot read '$IT_TMP/no/such/file.csv'" "$ERR" "$c of a missing path: names it"
 done
 
 # An unreachable database: one line, naming the host or socket, never the password.

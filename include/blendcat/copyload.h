@@ -1,0 +1,88 @@
+/*
+ * copyload: records -> PostgreSQL, in one transaction.
+ *
+ *   load_begin    BEGIN; temporary staging tables; COPY ... FROM STDIN
+ *   load_record   one valid record (COPY text, 64 KiB at a time)
+ *   load_reject   one rejected row's provenance, so its track goes too
+ *   load_end_copy end the COPY, ANALYZE the staging
+ *   load_check    the checks across rows (duplicates, new tracks without
+ *                 title, a track's split total, sections against its
+ *                 duration and each other, --mode insert) -> reasons
+ *   load_rejects  every rejected row, own reason or its track's, in file
+ *                 order, for the rejects files
+ *   load_merge    upsert tracks, replace changed child sets, counts
+ *   load_commit / load_abort
+ *
+ * The client holds no per-track state: the staging tables hold the rows
+ * and every join across rows and files happens in the database.  Rows of
+ * a rejected track are taken out of the staging before the merge.
+ */
+#ifndef BLENDCAT_COPYLOAD_H
+#define BLENDCAT_COPYLOAD_H
+
+#include <libpq-fe.h>
+
+#include "blendcat/buf.h"
+#include "blendcat/csvman.h"
+#include "blendcat/record.h"
+#include "blendcat/uuid.h"
+
+struct load_counts {
+	unsigned long staged;		/* valid rows read */
+	unsigned long rejected;		/* rows rejected (own reason or track's) */
+	unsigned long inserted;		/* tracks: new rows; children: rows written */
+	unsigned long updated;		/* tracks: rows changed */
+	unsigned long unchanged;	/* tracks: given but equal */
+	unsigned long replaced;		/* children: tracks whose set was replaced */
+	unsigned long deleted;		/* children: old rows removed */
+};
+
+struct load {
+	PGconn *conn;
+	int insert_only;		/* --mode insert */
+	struct buf copy;		/* COPY data not yet sent */
+	struct buf sql;
+	struct uuid_gen ids;
+	unsigned long long n;		/* rows staged, rejects included */
+	int in_copy, in_txn;
+	int bulk;			/* the catalog was empty: indexes rebuilt after */
+	struct load_counts counts[REC_NKINDS];
+};
+
+void load_init(struct load *l, PGconn *conn);
+void load_release(struct load *l);
+
+/*
+ * Check that the catalog's tables exist (migrations applied), BEGIN and
+ * start the COPY.  0 or -1 (printed).
+ */
+int load_begin(struct load *l);
+int load_record(struct load *l, const struct rec *r, const struct csvman_prov *p);
+int load_reject(struct load *l, enum rec_kind kind, const struct csvman_prov *p,
+		const char *audio_filename);
+/* Name file_no for the reasons the database writes; after load_end_copy. */
+int load_file(struct load *l, int file_no, const char *path);
+int load_end_copy(struct load *l);
+
+/* A reason found by load_check, for rejects.log. */
+typedef int load_reason_fn(void *ctx, int file_no, unsigned long line, const char *field,
+			   const char *value, const char *reason);
+int load_check(struct load *l, load_reason_fn *fn, void *ctx);
+
+/*
+ * Every row to reject, ordered by file and offset.  track_reason is NULL
+ * for a row with its own reason, else the row is rejected because of its
+ * track, and names where that track's problem is ("tracks.csv:75").
+ */
+typedef int load_row_fn(void *ctx, enum rec_kind kind, int file_no,
+			unsigned long long off, unsigned long long len, unsigned long line,
+			const char *audio_filename, const char *track_reason);
+int load_rejects(struct load *l, load_row_fn *fn, void *ctx);
+
+/* Take rejected tracks out, merge, ANALYZE; fills l->counts. */
+int load_merge(struct load *l);
+int load_commit(struct load *l);
+/* Roll back whatever is open (COPY included); never fails. */
+void load_abort(struct load *l, const char *why);
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * import: the import and check commands — walk the inputs, read them,
+ * load (or only validate), write the rejects and the report.
+ */
+#ifndef BLENDCAT_IMPORT_H
+#define BLENDCAT_IMPORT_H
+
+#include "blendcat/normalize.h"
+
+struct import_opts {
+	int check_only;			/* check: no database */
+	const char *db;
+	int wait;
+	int insert_only;		/* --mode insert */
+	long max_rejects;		/* -1: unlimited */
+	enum norm_date_order date_order;
+	const char *encoding;
+	const char *map_path;
+	const char *rejects_dir;	/* NULL: rejects/<run timestamp> */
+	const char *report_path;	/* --report FILE.json */
+	char **paths;
+	int npaths;
+};
+
+/* Run; returns the exit code (cli.h). */
+int import_run(const struct import_opts *o);
+
+#endif

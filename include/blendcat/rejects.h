@@ -1,0 +1,54 @@
+/*
+ * rejects: the rejects directory of a run.
+ *
+ *   DIR/rejects.log     one line per problem: file:line:field: value: reason
+ *   DIR/<input name>    the rejected rows of that input, byte for byte as
+ *                       read, under its header row: fix and import again
+ *
+ * The directory and files are created on the first reject, so a clean run
+ * leaves nothing behind.  Rows are copied from the input files by offset,
+ * so a row is never held in memory whole (a 1 GB row is copied in pieces).
+ */
+#ifndef BLENDCAT_REJECTS_H
+#define BLENDCAT_REJECTS_H
+
+#include <stdio.h>
+
+struct rejects_file {
+	char *path;		/* the input, as given */
+	char *out_name;		/* its name in the rejects directory */
+	char *header;		/* raw header row */
+	size_t header_len;
+	FILE *out;
+	int in_fd;
+};
+
+struct rejects {
+	char *dir;
+	int dir_made;
+	FILE *log;
+	struct rejects_file *files;
+	size_t nfiles;
+	unsigned long rows, problems;
+	int failed;
+};
+
+/* dir: where to write (not created yet). */
+void rejects_init(struct rejects *r, const char *dir);
+/* Register input file_no (0, 1, ... in order); its header comes later. */
+void rejects_add_file(struct rejects *r, const char *path);
+void rejects_set_header(struct rejects *r, int file_no, const char *raw, size_t len);
+/*
+ * One problem for rejects.log.  line 0 and field NULL leave them out;
+ * value is shown quoted, escaped and cut to 80 characters.  0 or -1.
+ */
+int rejects_log(struct rejects *r, const char *path, unsigned long line, const char *field,
+		const char *value, const char *reason);
+/* Copy len bytes at off of input file_no to its rejects file.  0 or -1. */
+int rejects_row(struct rejects *r, int file_no, unsigned long long off,
+		unsigned long long len);
+/* Close everything; -1 if anything failed to write. */
+int rejects_close(struct rejects *r);
+void rejects_release(struct rejects *r);
+
+#endif

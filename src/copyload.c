@@ -1,0 +1,714 @@
+/*
+ * copyload: records -> PostgreSQL through COPY, staging and a set-based
+ * merge; see include/blendcat/copyload.h.
+ */
+#include "blendcat/copyload.h"
+#include "blendcat/db.h"
+#include "blendcat/diag.h"
+#include "blendcat/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define COPY_CHUNK (64u << 10)
+#define NCOLS 17	/* value columns c1..c17: the most fields of a kind, less audio_filename */
+
+/* ------------------------------------------------------------- helpers */
+
+static int exec(struct load *l, const char *what, const char *sql)
+{
+	return db_exec(l->conn, what, sql);
+}
+
+/* Run sql and return its affected-row count, or -1. */
+static long exec_count(struct load *l, const char *what, const char *sql)
+{
+	PGresult *res = PQexec(l->conn, sql);
+	long n = -1;
+
+	if (PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK)
+		n = atol(PQcmdTuples(res));
+	else
+		db_report(res, what);
+	PQclear(res);
+	return n;
+}
+
+static const char *sql_type(enum rec_type t)
+{
+	switch (t) {
+	case RT_DURATION:
+	case RT_SECONDS:
+	case RT_TEMPO:
+		return "integer";
+	case RT_MOODS:
+		return "varchar(255)[]";
+	case RT_TAGS:
+		return "varchar(100)[]";
+	case RT_DATE:
+		return "date";
+	case RT_SPLIT:
+	case RT_SCORE:
+		return "numeric(5,2)";
+	case RT_COUNT:
+		return "bigint";
+	case RT_BOOL:
+		return "boolean";
+	default:
+		return "text";
+	}
+}
+
+/* The column default when a source does not give field i of kind k. */
+static const char *field_default(enum rec_kind k, int i)
+{
+	const char *name = rec_kinds[k].fields[i].name;
+
+	if (strcmp(name, "popularity_score") == 0 || strcmp(name, "play_count") == 0)
+		return "0";
+	if (rec_kinds[k].fields[i].type == RT_BOOL)
+		return "false";
+	return "NULL";
+}
+
+/* Field i of a staged row r, typed, or its default when not given. */
+static void add_value(struct buf *b, enum rec_kind k, int i)
+{
+	buf_addf(b, "CASE WHEN r.given & %lu <> 0 THEN r.c%d::%s ELSE %s END",
+		 1ul << i, i, sql_type(rec_kinds[k].fields[i].type), field_default(k, i));
+}
+
+/* ---------------------------------------------------------------- setup */
+
+void load_init(struct load *l, PGconn *conn)
+{
+	memset(l, 0, sizeof(*l));
+	l->conn = conn;
+	buf_init(&l->copy);
+	buf_init(&l->sql);
+	uuid_gen_init(&l->ids);
+}
+
+void load_release(struct load *l)
+{
+	buf_release(&l->copy);
+	buf_release(&l->sql);
+}
+
+static int check_schema(struct load *l)
+{
+	PGresult *res = PQexec(l->conn,
+		"SELECT to_regclass('meekah.track_info') IS NOT NULL "
+		"AND to_regclass('meekah.track_sample') IS NOT NULL "
+		"AND to_regclass('ingest.run') IS NOT NULL");
+	int ok = PQresultStatus(res) == PGRES_TUPLES_OK && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		db_report(res, "looking for the catalog tables");
+	else if (!ok) {
+		diag_error(LOC_NONE, "the database has no Blendtune catalog (meekah and ingest schemas)");
+		diag_hint("run 'blendcat migrate up' first");
+	}
+	PQclear(res);
+	return ok ? 0 : -1;
+}
+
+int load_begin(struct load *l)
+{
+	struct buf *b = &l->sql;
+	int i;
+
+	if (check_schema(l) < 0)
+		return -1;
+	if (exec(l, "starting the transaction", "BEGIN") < 0)
+		return -1;
+	l->in_txn = 1;
+	buf_reset(b);
+	buf_adds(b, "CREATE TEMP TABLE bc_row (n bigint, kind smallint, id uuid, "
+		    "audio_filename text, given integer, file_no integer, line bigint, "
+		    "off bigint, len bigint");
+	for (i = 1; i <= NCOLS; i++)
+		buf_addf(b, ", c%d text", i);
+	buf_adds(b, ") ON COMMIT DROP;"
+		 "CREATE TEMP TABLE bc_file (file_no integer PRIMARY KEY, name text) ON COMMIT DROP;"
+		 "CREATE TEMP TABLE bc_reason (file_no integer, line bigint, audio_filename text, "
+		 "field text, value text, reason text) ON COMMIT DROP;"
+		 "SET LOCAL work_mem = '64MB'");
+	if (exec(l, "creating the staging tables", b->data) < 0)
+		return -1;
+	{
+		PGresult *res = PQexec(l->conn, "COPY bc_row FROM STDIN");
+
+		if (PQresultStatus(res) != PGRES_COPY_IN) {
+			db_report(res, "starting COPY into the staging table");
+			PQclear(res);
+			return -1;
+		}
+		PQclear(res);
+	}
+	l->in_copy = 1;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- COPY */
+
+static int flush(struct load *l)
+{
+	if (!l->copy.len)
+		return 0;
+	if (PQputCopyData(l->conn, l->copy.data, (int)l->copy.len) != 1) {
+		diag_error(LOC_NONE, "sending rows to the server: %s", PQerrorMessage(l->conn));
+		return -1;
+	}
+	buf_reset(&l->copy);
+	return 0;
+}
+
+static void add_prov(struct buf *b, const struct csvman_prov *p)
+{
+	buf_addf(b, "\t%d\t%lu\t%llu\t%llu", p->file_no, p->line, p->off, p->len);
+}
+
+int load_record(struct load *l, const struct rec *r, const struct csvman_prov *p)
+{
+	const struct rec_kind_def *k = &rec_kinds[r->kind];
+	struct buf *b = &l->copy;
+	char id[UUID_STR_SIZE];
+	size_t i;
+
+	uuid_v7(&l->ids, id);
+	buf_addf(b, "%llu\t%d\t%s\t", ++l->n, (int)r->kind, id);
+	rec_copy_value(b, rec_get(r, 0));
+	buf_addf(b, "\t%lu", r->given);
+	add_prov(b, p);
+	for (i = 1; i <= NCOLS; i++) {
+		buf_addch(b, '\t');
+		rec_copy_value(b, i < k->nfields ? rec_get(r, (int)i) : NULL);
+	}
+	buf_addch(b, '\n');
+	l->counts[r->kind].staged++;
+	return b->len >= COPY_CHUNK ? flush(l) : 0;
+}
+
+int load_reject(struct load *l, enum rec_kind kind, const struct csvman_prov *p,
+		const char *audio_filename)
+{
+	struct buf *b = &l->copy;
+	int i;
+
+	buf_addf(b, "%llu\t-1\t\\N\t", ++l->n);
+	rec_copy_value(b, audio_filename);
+	buf_adds(b, "\t0");
+	add_prov(b, p);
+	buf_addf(b, "\t%d", (int)kind);
+	for (i = 2; i <= NCOLS; i++)
+		buf_adds(b, "\t\\N");
+	buf_addch(b, '\n');
+	return b->len >= COPY_CHUNK ? flush(l) : 0;
+}
+
+int load_end_copy(struct load *l)
+{
+	PGresult *res;
+	int ok = 1;
+
+	if (flush(l) < 0)
+		return -1;
+	if (PQputCopyEnd(l->conn, NULL) != 1) {
+		diag_error(LOC_NONE, "ending COPY: %s", PQerrorMessage(l->conn));
+		return -1;
+	}
+	l->in_copy = 0;
+	while ((res = PQgetResult(l->conn)) != NULL) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			db_report(res, "loading the staging table");
+			ok = 0;
+		}
+		PQclear(res);
+	}
+	if (!ok)
+		return -1;
+	return exec(l, "analyzing the staging table", "ANALYZE bc_row");
+}
+
+int load_file(struct load *l, int file_no, const char *path)
+{
+	char no[16];
+	const char *vals[2] = { no, path };
+	PGresult *res;
+	int ok;
+
+	snprintf(no, sizeof(no), "%d", file_no);
+	res = PQexecParams(l->conn, "INSERT INTO bc_file VALUES ($1, $2)", 2, NULL, vals,
+			   NULL, NULL, 0);
+	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+	if (!ok)
+		db_report(res, "naming an input file");
+	PQclear(res);
+	return ok ? 0 : -1;
+}
+
+/* -------------------------------------------------------------- checks */
+
+/*
+ * Checks across rows.  Each statement adds reasons to bc_reason; a row's
+ * own problem (kind -1) already has its reason, written by the reader.
+ */
+static const char *const check_sql[] = {
+	/* The same track twice in this run's tracks. */
+	"INSERT INTO bc_reason "
+	"SELECT x.file_no, x.line, x.audio_filename, 'audio_filename', x.audio_filename, "
+	"  'the track appears ' || x.c || ' times in this run; first at ' || f.name || ':' || x.fl "
+	"FROM (SELECT r.file_no, r.line, r.audio_filename, count(*) OVER a AS c, "
+	"             first_value(r.file_no) OVER o AS ff, first_value(r.line) OVER o AS fl "
+	"      FROM bc_row r WHERE r.kind = 0 "
+	"      WINDOW a AS (PARTITION BY r.audio_filename), "
+	"             o AS (PARTITION BY r.audio_filename ORDER BY r.file_no, r.line)) x "
+	"JOIN bc_file f ON f.file_no = x.ff WHERE x.c > 1",
+
+	/* A new track without its NOT NULL columns. */
+	"INSERT INTO bc_reason "
+	"SELECT r.file_no, r.line, r.audio_filename, v.field, NULL, "
+	"  'a new track needs a ' || v.field "
+	"FROM bc_row r CROSS JOIN LATERAL (VALUES ('title', r.c1), ('duration', r.c3)) v(field, val) "
+	"WHERE r.kind = 0 AND v.val IS NULL "
+	"AND NOT EXISTS (SELECT 1 FROM meekah.track_info t WHERE t.audio_filename = r.audio_filename)",
+
+	/* A child whose track is neither in this run nor in the catalog. */
+	"INSERT INTO bc_reason "
+	"SELECT r.file_no, r.line, r.audio_filename, 'audio_filename', r.audio_filename, "
+	"  'no such track in this run''s tracks or in the catalog' "
+	"FROM bc_row r WHERE r.kind > 0 "
+	"AND NOT EXISTS (SELECT 1 FROM bc_row t WHERE t.kind IN (0, -1) AND t.audio_filename = r.audio_filename) "
+	"AND NOT EXISTS (SELECT 1 FROM meekah.track_info t WHERE t.audio_filename = r.audio_filename)",
+
+	/* A track's splits add up to more than 100%: blame the row that tips it over. */
+	"INSERT INTO bc_reason "
+	"SELECT x.file_no, x.line, x.audio_filename, 'split_percentage', x.c5, "
+	"  'the track''s splits add up to ' || x.total || '%, more than 100%' "
+	"FROM (SELECT r.*, "
+	"        sum(r.c5::numeric) OVER (PARTITION BY r.audio_filename ORDER BY r.file_no, r.line "
+	"                                 ROWS UNBOUNDED PRECEDING) AS run, "
+	"        sum(r.c5::numeric) OVER (PARTITION BY r.audio_filename) AS total "
+	"      FROM bc_row r WHERE r.kind = 1) x "
+	"WHERE x.total > 100 AND x.run > 100 AND x.run - coalesce(x.c5::numeric, 0) <= 100",
+
+	/* A section past the track's end (this run's duration, else the catalog's). */
+	"INSERT INTO bc_reason "
+	"SELECT a.file_no, a.line, a.audio_filename, 'end_time', a.c3, "
+	"  'section ends at ' || a.c3 || ' s, after the track''s end at ' || d.duration || ' s' "
+	"FROM bc_row a JOIN ("
+	"   SELECT DISTINCT ON (audio_filename) audio_filename, duration FROM ("
+	"     SELECT r.audio_filename, r.c3::integer AS duration, 0 AS pri FROM bc_row r "
+	"     WHERE r.kind = 0 AND r.c3 IS NOT NULL "
+	"     UNION ALL SELECT t.audio_filename, t.duration, 1 FROM meekah.track_info t "
+	"     WHERE t.audio_filename IN (SELECT audio_filename FROM bc_row WHERE kind = 3)) u "
+	"   ORDER BY audio_filename, pri) d USING (audio_filename) "
+	"WHERE a.kind = 3 AND a.c3::integer > d.duration",
+
+	/* Sections that overlap an earlier one (by start time). */
+	"INSERT INTO bc_reason "
+	"SELECT x.file_no, x.line, x.audio_filename, 'start_time', x.c2, "
+	"  'section ''' || x.c1 || ''' (' || x.c2 || '-' || x.c3 || ' s) overlaps an earlier section "
+	"that ends at ' || x.prev_end || ' s' "
+	"FROM (SELECT r.*, max(r.c3::integer) OVER (PARTITION BY r.audio_filename "
+	"        ORDER BY r.c2::integer, r.c3::integer, r.file_no, r.line "
+	"        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end "
+	"      FROM bc_row r WHERE r.kind = 3) x "
+	"WHERE x.c2::integer < x.prev_end",
+};
+
+static const char insert_only_sql[] =
+	"INSERT INTO bc_reason "
+	"SELECT r.file_no, r.line, r.audio_filename, 'audio_filename', r.audio_filename, "
+	"  'the track is already in the catalog (--mode insert)' "
+	"FROM bc_row r WHERE r.kind = 0 "
+	"AND EXISTS (SELECT 1 FROM meekah.track_info t WHERE t.audio_filename = r.audio_filename)";
+
+/* Every rejected track, and where its first problem is. */
+static const char bad_sql[] =
+	"CREATE TEMP TABLE bc_bad ON COMMIT DROP AS "
+	"SELECT DISTINCT ON (audio_filename) audio_filename, file_no, line FROM ("
+	"  SELECT audio_filename, file_no, line FROM bc_row WHERE kind = -1 "
+	"  UNION ALL SELECT audio_filename, file_no, line FROM bc_reason) u "
+	"WHERE audio_filename IS NOT NULL ORDER BY audio_filename, file_no, line;"
+	"ANALYZE bc_bad";
+
+int load_check(struct load *l, load_reason_fn *fn, void *ctx)
+{
+	PGresult *res;
+	size_t i;
+	int row, rc = 0;
+
+	for (i = 0; i < sizeof(check_sql) / sizeof(check_sql[0]); i++)
+		if (exec(l, "checking rows against each other", check_sql[i]) < 0)
+			return -1;
+	if (l->insert_only && exec(l, "checking for existing tracks", insert_only_sql) < 0)
+		return -1;
+	if (exec(l, "collecting rejected tracks", bad_sql) < 0)
+		return -1;
+	res = PQexec(l->conn, "SELECT file_no, line, field, value, reason FROM bc_reason "
+			      "ORDER BY file_no, line, field");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		db_report(res, "reading the reasons");
+		PQclear(res);
+		return -1;
+	}
+	for (row = 0; rc == 0 && row < PQntuples(res); row++)
+		rc = fn(ctx, atoi(PQgetvalue(res, row, 0)), strtoul(PQgetvalue(res, row, 1), NULL, 10),
+			PQgetvalue(res, row, 2),
+			PQgetisnull(res, row, 3) ? NULL : PQgetvalue(res, row, 3),
+			PQgetvalue(res, row, 4));
+	PQclear(res);
+	return rc;
+}
+
+/* ------------------------------------------------------------- rejects */
+
+int load_rejects(struct load *l, load_row_fn *fn, void *ctx)
+{
+	static const char sql[] =
+		"SELECT CASE WHEN r.kind = -1 THEN r.c1::integer ELSE r.kind END, "
+		"  r.file_no, r.off, r.len, r.line, r.audio_filename, "
+		"  CASE WHEN r.kind = -1 OR EXISTS (SELECT 1 FROM bc_reason x "
+		"         WHERE x.file_no = r.file_no AND x.line = r.line) THEN NULL "
+		"       ELSE f.name || ':' || b.line END "
+		"FROM bc_row r LEFT JOIN bc_bad b USING (audio_filename) "
+		"LEFT JOIN bc_file f ON f.file_no = b.file_no "
+		"WHERE r.kind = -1 OR b.audio_filename IS NOT NULL "
+		"ORDER BY r.file_no, r.off";
+	PGresult *res;
+	int rc = 0;
+
+	if (!PQsendQuery(l->conn, sql) || !PQsetSingleRowMode(l->conn)) {
+		diag_error(LOC_NONE, "listing rejected rows: %s", PQerrorMessage(l->conn));
+		return -1;
+	}
+	while ((res = PQgetResult(l->conn)) != NULL) {
+		if (PQresultStatus(res) == PGRES_SINGLE_TUPLE && rc == 0) {
+			enum rec_kind k = (enum rec_kind)atoi(PQgetvalue(res, 0, 0));
+
+			if (k < REC_NKINDS)
+				l->counts[k].rejected++;
+			rc = fn(ctx, k, atoi(PQgetvalue(res, 0, 1)),
+				strtoull(PQgetvalue(res, 0, 2), NULL, 10),
+				strtoull(PQgetvalue(res, 0, 3), NULL, 10),
+				strtoul(PQgetvalue(res, 0, 4), NULL, 10),
+				PQgetisnull(res, 0, 5) ? NULL : PQgetvalue(res, 0, 5),
+				PQgetisnull(res, 0, 6) ? NULL : PQgetvalue(res, 0, 6));
+		} else if (PQresultStatus(res) != PGRES_TUPLES_OK &&
+			   PQresultStatus(res) != PGRES_SINGLE_TUPLE) {
+			db_report(res, "listing rejected rows");
+			rc = -1;
+		}
+		PQclear(res);
+	}
+	return rc;
+}
+
+/* --------------------------------------------------------------- merge */
+
+static const char *col(enum rec_kind k, size_t i)
+{
+	return rec_kinds[k].fields[i].name;
+}
+
+static int stage_tracks(struct load *l)
+{
+	struct buf *b = &l->sql;
+	size_t i, n = rec_kinds[REC_TRACK].nfields;
+
+	buf_reset(b);
+	buf_adds(b, "DELETE FROM bc_row r USING bc_bad b WHERE r.audio_filename = b.audio_filename;"
+		    "DELETE FROM bc_row WHERE kind = -1;"
+		    "CREATE TEMP TABLE bc_track ON COMMIT DROP AS SELECT r.id, r.audio_filename, r.given");
+	for (i = 1; i < n; i++)
+		buf_addf(b, ", r.c%zu::%s AS %s", i, sql_type(rec_kinds[REC_TRACK].fields[i].type),
+			 col(REC_TRACK, i));
+	buf_adds(b, " FROM bc_row r WHERE r.kind = 0;"
+		    "ANALYZE bc_track; ANALYZE bc_row");
+	return exec(l, "staging tracks", b->data);
+}
+
+static int update_tracks(struct load *l)
+{
+	struct buf *b = &l->sql;
+	size_t i, n = rec_kinds[REC_TRACK].nfields;
+	long got;
+
+	buf_reset(b);
+	buf_adds(b, "UPDATE meekah.track_info t SET ");
+	for (i = 1; i < n; i++)
+		buf_addf(b, "%s = CASE WHEN s.given & %lu <> 0 THEN s.%s ELSE t.%s END, ",
+			 col(REC_TRACK, i), 1ul << i, col(REC_TRACK, i), col(REC_TRACK, i));
+	buf_adds(b, "updated_at = now() FROM bc_track s "
+		    "WHERE t.audio_filename = s.audio_filename AND (false");
+	for (i = 1; i < n; i++)
+		buf_addf(b, " OR (s.given & %lu <> 0 AND s.%s IS DISTINCT FROM t.%s)",
+			 1ul << i, col(REC_TRACK, i), col(REC_TRACK, i));
+	buf_addch(b, ')');
+	got = exec_count(l, "updating meekah.track_info", b->data);
+	if (got < 0)
+		return -1;
+	l->counts[REC_TRACK].updated = (unsigned long)got;
+	return 0;
+}
+
+static int insert_tracks(struct load *l)
+{
+	struct buf *b = &l->sql;
+	size_t i, n = rec_kinds[REC_TRACK].nfields;
+	long got;
+
+	buf_reset(b);
+	buf_adds(b, "INSERT INTO meekah.track_info (id, audio_filename");
+	for (i = 1; i < n; i++)
+		buf_addf(b, ", %s", col(REC_TRACK, i));
+	buf_adds(b, ") SELECT s.id, s.audio_filename");
+	for (i = 1; i < n; i++)
+		buf_addf(b, ", CASE WHEN s.given & %lu <> 0 THEN s.%s ELSE %s END",
+			 1ul << i, col(REC_TRACK, i), field_default(REC_TRACK, (int)i));
+	buf_adds(b, " FROM bc_track s WHERE NOT EXISTS (SELECT 1 FROM meekah.track_info t "
+		    "WHERE t.audio_filename = s.audio_filename) ORDER BY s.id");
+	got = exec_count(l, "inserting into meekah.track_info", b->data);
+	if (got < 0)
+		return -1;
+	l->counts[REC_TRACK].inserted = (unsigned long)got;
+	return 0;
+}
+
+/* ROW(...) of kind k's values, staged (r.*) or stored (c.*), typed alike. */
+static void add_row(struct buf *b, enum rec_kind k, int staged)
+{
+	size_t i;
+
+	buf_adds(b, "ROW(");
+	for (i = 1; i < rec_kinds[k].nfields; i++) {
+		if (i > 1)
+			buf_adds(b, ", ");
+		if (staged)
+			add_value(b, k, (int)i);
+		else
+			buf_addf(b, "c.%s::%s", col(k, i), sql_type(rec_kinds[k].fields[i].type));
+	}
+	buf_addch(b, ')');
+}
+
+/* Tracks of this run whose set of kind-k rows differs from the catalog's. */
+static int find_changed(struct load *l, enum rec_kind k)
+{
+	struct buf *b = &l->sql;
+
+	buf_reset(b);
+	if (l->bulk) {
+		/* Every track is new: every set is new, nothing to compare. */
+		buf_addf(b, "DROP TABLE IF EXISTS bc_chg; CREATE TEMP TABLE bc_chg ON COMMIT DROP AS "
+			 "SELECT t.id AS track_id, t.audio_filename FROM meekah.track_info t "
+			 "WHERE t.audio_filename IN (SELECT audio_filename FROM bc_row WHERE kind = %d);"
+			 "ANALYZE bc_chg", (int)k);
+		return exec(l, "listing new child rows", b->data);
+	}
+	buf_adds(b, "DROP TABLE IF EXISTS bc_chg; CREATE TEMP TABLE bc_chg ON COMMIT DROP AS "
+		    "WITH s AS (SELECT r.audio_filename, md5(string_agg(x.v::text, E'\\n' "
+		    "ORDER BY x.v::text)) AS h FROM bc_row r CROSS JOIN LATERAL (SELECT ");
+	add_row(b, k, 1);
+	buf_addf(b, " AS v) x WHERE r.kind = %d GROUP BY 1), ", (int)k);
+	buf_adds(b, "d AS (SELECT t.audio_filename, md5(string_agg(x.v::text, E'\\n' "
+		    "ORDER BY x.v::text)) AS h FROM meekah.");
+	buf_adds(b, rec_kinds[k].table);
+	buf_adds(b, " c JOIN meekah.track_info t ON t.id = c.track_id CROSS JOIN LATERAL (SELECT ");
+	add_row(b, k, 0);
+	buf_adds(b, " AS v) x WHERE t.audio_filename IN (SELECT audio_filename FROM s) GROUP BY 1) "
+		    "SELECT t.id AS track_id, s.audio_filename FROM s "
+		    "JOIN meekah.track_info t USING (audio_filename) "
+		    "LEFT JOIN d USING (audio_filename) WHERE d.h IS DISTINCT FROM s.h;"
+		    "ANALYZE bc_chg");
+	return exec(l, "comparing child rows", b->data);
+}
+
+static int replace_children(struct load *l, enum rec_kind k)
+{
+	struct load_counts *c = &l->counts[k];
+	struct buf *b = &l->sql;
+	const char *table = rec_kinds[k].table;
+	size_t i;
+	long got;
+
+	if (find_changed(l, k) < 0)
+		return -1;
+	buf_reset(b);
+	buf_addf(b, "DELETE FROM meekah.%s c USING bc_chg x WHERE c.track_id = x.track_id", table);
+	got = l->bulk ? 0 : exec_count(l, "replacing child rows", b->data);
+	if (got < 0)
+		return -1;
+	c->deleted = (unsigned long)got;
+	buf_reset(b);
+	buf_addf(b, "INSERT INTO meekah.%s (id, track_id", table);
+	for (i = 1; i < rec_kinds[k].nfields; i++)
+		buf_addf(b, ", %s", col(k, i));
+	buf_adds(b, ") SELECT r.id, x.track_id");
+	for (i = 1; i < rec_kinds[k].nfields; i++) {
+		buf_adds(b, ", ");
+		add_value(b, k, (int)i);
+	}
+	buf_addf(b, " FROM bc_row r JOIN bc_chg x USING (audio_filename) WHERE r.kind = %d "
+		    "ORDER BY r.n", (int)k);
+	if ((got = exec_count(l, "inserting child rows", b->data)) < 0)
+		return -1;
+	c->inserted = (unsigned long)got;
+	/* A track whose children changed has changed: export --since needs it. */
+	got = l->bulk ? 0 : exec_count(l, "marking tracks changed",
+			 "UPDATE meekah.track_info t SET updated_at = now() FROM bc_chg x "
+			 "WHERE t.id = x.track_id AND t.updated_at IS DISTINCT FROM now()::timestamp");
+	if (got < 0)
+		return -1;
+	got = exec_count(l, "counting", "SELECT 1 FROM bc_chg");
+	if (got < 0)
+		return -1;
+	c->replaced = (unsigned long)got;
+	return 0;
+}
+
+static int count_unchanged(struct load *l)
+{
+	PGresult *res = PQexec(l->conn,
+		"SELECT kind, count(*) FROM (SELECT DISTINCT kind, audio_filename FROM bc_row) x "
+		"GROUP BY kind");
+	int i;
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		db_report(res, "counting");
+		PQclear(res);
+		return -1;
+	}
+	for (i = 0; i < PQntuples(res); i++) {
+		int k = atoi(PQgetvalue(res, i, 0));
+		unsigned long tracks = strtoul(PQgetvalue(res, i, 1), NULL, 10);
+		struct load_counts *c;
+		unsigned long changed;
+
+		if (k < 0 || k >= REC_NKINDS)
+			continue;
+		c = &l->counts[k];
+		changed = k == REC_TRACK ? c->inserted + c->updated : c->replaced;
+		c->unchanged = tracks > changed ? tracks - changed : 0;
+	}
+	PQclear(res);
+	return 0;
+}
+
+/*
+ * An empty catalog is loaded the way pg_restore does it: keys and indexes
+ * of the meekah tables (and foreign keys elsewhere that point at them)
+ * are dropped, the data goes in, then they are built again, all in the
+ * same transaction.  Building an index once is much cheaper than
+ * updating it row by row.  The definitions come from the catalog itself.
+ */
+static const char save_ddl_sql[] =
+	"CREATE TEMP TABLE bc_ddl ON COMMIT DROP AS "
+	"WITH t AS (SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+	"  WHERE n.nspname = 'meekah' AND c.relname IN ('track_info', 'track_creator', "
+	"  'track_instrument', 'track_arrangement', 'track_sample')) "
+	"SELECT 1 AS drop_order, 3 AS create_order, "
+	"  format('ALTER TABLE %s DROP CONSTRAINT %I', k.conrelid::regclass, k.conname) AS drop_sql, "
+	"  format('ALTER TABLE %s ADD CONSTRAINT %I %s', k.conrelid::regclass, k.conname, "
+	"         pg_get_constraintdef(k.oid)) AS create_sql "
+	"FROM pg_constraint k WHERE k.contype = 'f' "
+	"AND (k.conrelid IN (SELECT oid FROM t) OR k.confrelid IN (SELECT oid FROM t)) "
+	"UNION ALL "
+	"SELECT 2, 1, format('ALTER TABLE %s DROP CONSTRAINT %I', k.conrelid::regclass, k.conname), "
+	"  format('ALTER TABLE %s ADD CONSTRAINT %I %s', k.conrelid::regclass, k.conname, "
+	"         pg_get_constraintdef(k.oid)) "
+	"FROM pg_constraint k WHERE k.contype IN ('p', 'u') AND k.conrelid IN (SELECT oid FROM t) "
+	"UNION ALL "
+	"SELECT 3, 2, format('DROP INDEX %s', i.indexrelid::regclass), pg_get_indexdef(i.indexrelid) "
+	"FROM pg_index i WHERE i.indrelid IN (SELECT oid FROM t) "
+	"AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid "
+	"                AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x'))";
+
+/* Run the statements of bc_ddl's column col, in order. */
+static int run_ddl(struct load *l, const char *col, const char *order, const char *what)
+{
+	PGresult *res;
+	int ok;
+
+	buf_reset(&l->sql);
+	buf_addf(&l->sql, "SELECT coalesce(string_agg(%s, '; ' ORDER BY %s, %s), '') FROM bc_ddl",
+		 col, order, col);
+	res = PQexec(l->conn, l->sql.data);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		db_report(res, what);
+		PQclear(res);
+		return -1;
+	}
+	ok = !*PQgetvalue(res, 0, 0) || exec(l, what, PQgetvalue(res, 0, 0)) == 0;
+	PQclear(res);
+	return ok ? 0 : -1;
+}
+
+static int catalog_empty(struct load *l)
+{
+	PGresult *res = PQexec(l->conn, "SELECT NOT EXISTS (SELECT 1 FROM meekah.track_info)");
+	int empty = -1;
+
+	if (PQresultStatus(res) == PGRES_TUPLES_OK)
+		empty = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	else
+		db_report(res, "looking at the catalog");
+	PQclear(res);
+	return empty;
+}
+
+int load_merge(struct load *l)
+{
+	struct buf analyze = BUF_INIT;
+	int k, rc = -1;
+
+	if ((l->bulk = catalog_empty(l)) < 0)
+		goto out;
+	if (l->bulk && (exec(l, "saving index definitions", save_ddl_sql) < 0 ||
+			run_ddl(l, "drop_sql", "drop_order", "dropping indexes for the bulk load") < 0))
+		goto out;
+	if (stage_tracks(l) < 0 || update_tracks(l) < 0 || insert_tracks(l) < 0)
+		goto out;
+	buf_adds(&analyze, "ANALYZE meekah.track_info");
+	for (k = 1; k < REC_NKINDS; k++) {
+		if (!l->counts[k].staged)
+			continue;
+		if (replace_children(l, (enum rec_kind)k) < 0)
+			goto out;
+		if (l->counts[k].replaced)
+			buf_addf(&analyze, ", meekah.%s", rec_kinds[k].table);
+	}
+	if (count_unchanged(l) < 0)
+		goto out;
+	if (l->bulk && run_ddl(l, "create_sql", "create_order", "building indexes and keys") < 0)
+		goto out;
+	rc = exec(l, "analyzing the catalog", analyze.data);
+out:
+	buf_release(&analyze);
+	return rc;
+}
+
+int load_commit(struct load *l)
+{
+	l->in_txn = 0;
+	return exec(l, "committing", "COMMIT");
+}
+
+void load_abort(struct load *l, const char *why)
+{
+	PGresult *res;
+
+	if (l->in_copy) {
+		PQputCopyEnd(l->conn, why ? why : "aborted");
+		while ((res = PQgetResult(l->conn)) != NULL)
+			PQclear(res);
+		l->in_copy = 0;
+	}
+	if (l->in_txn) {
+		PQclear(PQexec(l->conn, "ROLLBACK"));
+		l->in_txn = 0;
+	}
+}

@@ -1,0 +1,558 @@
+/*
+ * csvman: CSV manifests -> catalog records; see include/blendcat/csvman.h.
+ */
+#include "blendcat/csvman.h"
+#include "blendcat/buf.h"
+#include "blendcat/csvread.h"
+#include "blendcat/diag.h"
+#include "blendcat/xalloc.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------- headers */
+
+/*
+ * Header aliases, compared after folding: lower case, letters and digits
+ * only ("Track Title" = "tracktitle").  The manifest column names
+ * themselves always match.  Label sheets use these names.
+ */
+struct alias {
+	enum rec_kind kind;
+	int field;
+	const char *names;	/* folded, '|'-separated */
+};
+
+static const struct alias aliases[] = {
+	{ REC_TRACK, TF_AUDIO_FILENAME, "filename|audiofile|wavfile|mp3file|trackfile" },
+	{ REC_TRACK, TF_TITLE, "tracktitle|trackname|songtitle|songname|name" },
+	{ REC_TRACK, TF_ARTIST, "artistname|trackartist|displayartist|mainartist|artists" },
+	{ REC_TRACK, TF_DURATION, "length|time|durationsec|durationseconds|runtime|tracklength" },
+	{ REC_TRACK, TF_TEMPO, "bpm|beatsperminute" },
+	{ REC_TRACK, TF_MUSICAL_KEY, "key|initialkey|trackkey" },
+	{ REC_TRACK, TF_SCALE, "mode|tonality" },
+	{ REC_TRACK, TF_GENRE, "primarygenre|maingenre" },
+	{ REC_TRACK, TF_SUBGENRE, "secondarygenre|subgenres" },
+	{ REC_TRACK, TF_MOOD, "moods" },
+	{ REC_TRACK, TF_TAGS, "tag|keywords" },
+	{ REC_TRACK, TF_DESCRIPTION, "comment|comments|synopsis|trackdescription" },
+	{ REC_TRACK, TF_COVER_ART_URL, "coverart|coverurl|artworkurl|artwork|cover" },
+	{ REC_TRACK, TF_CATALOG_NUMBER, "catalogno|catalog|catno|catalognum|catalogue|cataloguenumber" },
+	{ REC_TRACK, TF_ISRC, "isrccode" },
+	{ REC_TRACK, TF_RELEASE_DATE, "releasedate|release|released|originalreleasedate" },
+	{ REC_CREATOR, CF_CREATOR_NAME, "creator|writer|writername|contributor|contributorname" },
+	{ REC_CREATOR, CF_ROLE, "creatorrole|contributorrole" },
+	{ REC_CREATOR, CF_IPI_NUMBER, "ipi|ipinameno|ipiname|ipinamenumber|caeipi" },
+	{ REC_CREATOR, CF_PRO, "society|prosociety|performingrightsorganization|performingrightsorganisation" },
+	{ REC_CREATOR, CF_SPLIT_PERCENTAGE, "split|share|splitpercent|ownership|ownershippercentage" },
+	{ REC_CREATOR, CF_CONTACT_EMAIL, "email|emailaddress" },
+	{ REC_CREATOR, CF_CONTACT_PHONE, "phone|phonenumber|telephone" },
+	{ REC_INSTRUMENT, 1, "category|instrumentgroup" },
+	{ REC_INSTRUMENT, 2, "instrument|instrumentname" },
+	{ REC_INSTRUMENT, 3, "primary|primaryinstrument|featured" },
+	{ REC_ARRANGEMENT, AF_SECTION_NAME, "section|part|sectiontype" },
+	{ REC_ARRANGEMENT, AF_START_TIME, "start|startsec|startseconds|from" },
+	{ REC_ARRANGEMENT, AF_END_TIME, "end|endsec|endseconds|to" },
+	{ REC_SAMPLE, 1, "samplepack|pack|packname" },
+	{ REC_SAMPLE, 3, "cleared|clearance" },
+	{ REC_SAMPLE, 4, "clearancenote" },
+};
+
+static void fold(const char *s, char *out, size_t size)
+{
+	size_t n = 0;
+
+	for (; *s && n + 1 < size; s++)
+		if (isalnum((unsigned char)*s))
+			out[n++] = (char)tolower((unsigned char)*s);
+	out[n] = '\0';
+}
+
+static int in_list(const char *names, const char *folded)
+{
+	size_t n = strlen(folded);
+
+	while (*names) {
+		size_t len = strcspn(names, "|");
+
+		if (len == n && strncmp(names, folded, n) == 0)
+			return 1;
+		names += len;
+		if (*names == '|')
+			names++;
+	}
+	return 0;
+}
+
+/* Field of kind k named by header, or -1. */
+static int field_in_kind(enum rec_kind k, const char *header)
+{
+	char f[64], g[64];
+	size_t i;
+
+	fold(header, f, sizeof(f));
+	if (!*f)
+		return -1;
+	for (i = 0; i < rec_kinds[k].nfields; i++) {
+		fold(rec_kinds[k].fields[i].name, g, sizeof(g));
+		if (strcmp(f, g) == 0)
+			return (int)i;
+	}
+	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if ((aliases[i].kind == k || aliases[i].field == 0) && in_list(aliases[i].names, f))
+			return aliases[i].field;
+	return -1;
+}
+
+int csvman_header_field(const char *header, enum rec_kind *kind)
+{
+	int k;
+
+	for (k = 0; k < REC_NKINDS; k++) {
+		int f = field_in_kind((enum rec_kind)k, header);
+
+		if (f >= 0) {
+			*kind = (enum rec_kind)k;
+			return f;
+		}
+	}
+	return -1;
+}
+
+/* ---------------------------------------------------------------- map */
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static void map_add_header(struct csvman_map_entry *e, const char *h)
+{
+	e->headers = xrealloc(e->headers, (e->nheaders + 1) * sizeof(*e->headers));
+	e->headers[e->nheaders++] = xstrdup(h);
+}
+
+static int map_line(struct csvman_map *map, char *line, const struct loc *loc)
+{
+	char *eq = strchr(line, '='), *field, *rest, *plus;
+	struct csvman_map_entry *e;
+	enum rec_kind k;
+	int known = 0;
+
+	if (!eq)
+		return diag_error(loc, "expected 'field = header', got '%s'", line);
+	*eq = '\0';
+	field = trim(line);
+	rest = eq + 1;
+	for (k = 0; k < REC_NKINDS; k++)
+		known |= rec_field_index(k, field) >= 0;
+	if (!known)
+		return diag_error(loc, "unknown field '%s'", field);
+	map->v = xrealloc(map->v, (map->n + 1) * sizeof(*map->v));
+	e = &map->v[map->n++];
+	memset(e, 0, sizeof(*e));
+	e->field = xstrdup(field);
+	do {
+		plus = strchr(rest, '+');
+		if (plus)
+			*plus = '\0';
+		if (!*trim(rest))
+			return diag_error(loc, "empty header name for field '%s'", field);
+		map_add_header(e, trim(rest));
+		rest = plus + 1;
+	} while (plus);
+	return 0;
+}
+
+int csvman_map_load(const char *path, struct csvman_map *map)
+{
+	FILE *fp = fopen(path, "r");
+	char line[1024];
+	struct loc loc = { path, 0, NULL };
+	int rc = 0;
+
+	if (!fp)
+		return diag_error(LOC_NONE, "cannot open map file '%s': %s", path, strerror(errno));
+	while (rc == 0 && fgets(line, sizeof(line), fp)) {
+		char *s;
+
+		loc.line++;
+		if ((s = strchr(line, '#')) != NULL)
+			*s = '\0';
+		s = trim(line);
+		if (*s)
+			rc = map_line(map, s, &loc);
+	}
+	fclose(fp);
+	return rc;
+}
+
+void csvman_map_release(struct csvman_map *map)
+{
+	size_t i, j;
+
+	for (i = 0; i < map->n; i++) {
+		for (j = 0; j < map->v[i].nheaders; j++)
+			free(map->v[i].headers[j]);
+		free(map->v[i].headers);
+		free(map->v[i].field);
+	}
+	free(map->v);
+	map->v = NULL;
+	map->n = 0;
+}
+
+/* --------------------------------------------------------------- reading */
+
+/* One field of the record and the columns that fill it. */
+struct source {
+	int field;
+	size_t cols[4];
+	size_t ncols;
+	char sep;		/* joining several columns: '-' dates, ' ' else */
+};
+
+struct reader {
+	const char *path;
+	int file_no;
+	const struct csvman_opts *o;
+	const struct csvman_sink *sink;
+	struct csvman_stats *st;
+	enum rec_kind kind;
+	size_t ncols;
+	struct source src[REC_MAX_FIELDS];
+	size_t nsrc;
+	struct rec rec;
+	struct buf join, val;
+	struct csvread *cr;
+	int failed;		/* a file-level error was reported */
+};
+
+static int header_index(const struct csvread_row *row, const char *name)
+{
+	char a[64], b[64];
+	size_t i;
+
+	fold(name, a, sizeof(a));
+	for (i = 0; i < row->nfields; i++) {
+		fold(row->fields[i].data, b, sizeof(b));
+		if (strcmp(a, b) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+static enum rec_kind guess_kind(const struct csvread_row *row)
+{
+	int score[REC_NKINDS] = { 0 }, k, best = REC_TRACK;
+	size_t i;
+
+	for (i = 0; i < row->nfields; i++)
+		for (k = 0; k < REC_NKINDS; k++) {
+			int f = field_in_kind((enum rec_kind)k, row->fields[i].data);
+			const char *name = f > 0 ? rec_kinds[k].fields[f].name : "";
+
+			if (f > 0 && strcmp(name, "description") != 0)
+				score[k]++;
+		}
+	for (k = 1; k < REC_NKINDS; k++)
+		if (score[k] > score[best])
+			best = k;
+	return (enum rec_kind)best;
+}
+
+static int map_kind(const struct csvman_map *map)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; map && i < map->n; i++)
+		for (k = 1; k < REC_NKINDS; k++)
+			if (rec_field_index((enum rec_kind)k, map->v[i].field) > 0 &&
+			    strcmp(map->v[i].field, "description") != 0)
+				return k;
+	return -1;
+}
+
+static void add_source(struct reader *rd, int field, size_t col)
+{
+	size_t i;
+
+	for (i = 0; i < rd->nsrc; i++)
+		if (rd->src[i].field == field)
+			return;		/* the first column naming a field wins */
+	rd->src[rd->nsrc].field = field;
+	rd->src[rd->nsrc].cols[0] = col;
+	rd->src[rd->nsrc].ncols = 1;
+	rd->src[rd->nsrc].sep = ' ';
+	rd->nsrc++;
+}
+
+static int apply_map(struct reader *rd, const struct csvread_row *row)
+{
+	const struct csvman_map *map = rd->o->map;
+	struct loc loc = { rd->path, 1, NULL };
+	size_t i, j;
+
+	for (i = 0; map && i < map->n; i++) {
+		const struct csvman_map_entry *e = &map->v[i];
+		int f = rec_field_index(rd->kind, e->field);
+		struct source s;
+
+		if (f < 0)
+			continue;
+		memset(&s, 0, sizeof(s));
+		s.field = f;
+		s.sep = rec_kinds[rd->kind].fields[f].type == RT_DATE ? '-' : ' ';
+		for (j = 0; j < e->nheaders && j < 4; j++) {
+			int c = header_index(row, e->headers[j]);
+
+			if (c < 0)
+				return diag_error(&loc, "--map: no column '%s' for field '%s'",
+						  e->headers[j], e->field);
+			s.cols[s.ncols++] = (size_t)c;
+		}
+		rd->src[rd->nsrc++] = s;
+	}
+	return 0;
+}
+
+/* Does a --map entry read column col? */
+static int column_used(const struct reader *rd, size_t col)
+{
+	size_t i, j;
+
+	for (i = 0; i < rd->nsrc; i++)
+		for (j = 0; j < rd->src[i].ncols; j++)
+			if (rd->src[i].cols[j] == col)
+				return 1;
+	return 0;
+}
+
+static int on_header(struct reader *rd, const struct csvread_row *row)
+{
+	struct loc loc = { rd->path, 1, NULL };
+	int mk = map_kind(rd->o->map);
+	size_t i;
+
+	if (row->error.code)
+		return diag_error(&loc, "header: %s", row->error.reason);
+	rd->kind = mk >= 0 ? (enum rec_kind)mk : guess_kind(row);
+	rd->ncols = row->nfields;
+	rd->st->kind = rd->kind;
+	if (apply_map(rd, row) < 0)
+		return -1;
+	for (i = 0; i < row->nfields; i++) {
+		int f = field_in_kind(rd->kind, row->fields[i].data);
+
+		if (f >= 0)
+			add_source(rd, f, i);
+		else if (row->fields[i].len && !column_used(rd, i))
+			diag_warn(&loc, "column '%s' is not a %s field: ignored",
+				  row->fields[i].data, rec_kinds[rd->kind].name);
+	}
+	for (i = 0; i < rd->nsrc; i++)
+		if (rd->src[i].field == 0)
+			break;
+	if (i < rd->nsrc && i > 0) {
+		/* audio_filename first: a later bad field then knows its track. */
+		struct source s0 = rd->src[i];
+
+		memmove(&rd->src[1], &rd->src[0], i * sizeof(rd->src[0]));
+		rd->src[0] = s0;
+		i = 0;
+	}
+	if (i == rd->nsrc) {
+		diag_error(&loc, "no audio_filename column in the header");
+		diag_hint("every manifest file needs the audio file's name to join on; "
+			  "name the column with --map audio_filename = HEADER");
+		return -1;
+	}
+	if (!rd->sink->header)
+		return 0;
+	/* The rejects file gets the header as read, byte order mark included. */
+	buf_reset(&rd->val);
+	if (rd->cr->bom)
+		buf_add(&rd->val, "\xEF\xBB\xBF", 3);
+	buf_add(&rd->val, row->raw, row->raw_len);
+	return rd->sink->header(rd->sink->ctx, rd->file_no, rd->kind, rd->val.data, rd->val.len);
+}
+
+static void prov_of(const struct reader *rd, const struct csvread_row *row, struct csvman_prov *p)
+{
+	p->file_no = rd->file_no;
+	p->path = rd->path;
+	p->line = row->line;
+	p->off = row->offset;
+	p->len = row->total_len;
+}
+
+static int reject(struct reader *rd, const struct csvman_prov *p, const char *field,
+		  const char *value, const char *reason)
+{
+	rd->st->rejects++;
+	return rd->sink->reject(rd->sink->ctx, p, rec_get(&rd->rec, 0), field, value, reason);
+}
+
+/* The text of source s in row: one column, or several joined. */
+static const char *source_text(struct reader *rd, const struct source *s,
+			       const struct csvread_row *row, size_t *len)
+{
+	size_t i, n = 0;
+
+	if (s->ncols == 1) {
+		*len = row->fields[s->cols[0]].len;
+		return row->fields[s->cols[0]].data;
+	}
+	buf_reset(&rd->join);
+	for (i = 0; i < s->ncols; i++) {
+		const struct csvread_field *f = &row->fields[s->cols[i]];
+
+		if (!f->len)
+			continue;
+		if (n++)
+			buf_addch(&rd->join, s->sep);
+		buf_add(&rd->join, f->data, f->len);
+	}
+	*len = rd->join.len;
+	return rd->join.data;
+}
+
+/* Try to learn the row's track from its audio_filename column alone. */
+static void learn_track(struct reader *rd, const struct csvread_row *row)
+{
+	size_t i, len;
+
+	rec_reset(&rd->rec, rd->kind);
+	for (i = 0; i < rd->nsrc; i++)
+		if (rd->src[i].field == 0 && rd->src[i].cols[0] < row->nfields) {
+			const char *t = source_text(rd, &rd->src[i], row, &len);
+
+			if (rec_set(&rd->rec, 0, t, len, &rd->o->rec) < 0)
+				rec_reset(&rd->rec, rd->kind);
+		}
+}
+
+static int on_data(struct reader *rd, const struct csvread_row *row)
+{
+	struct csvman_prov p;
+	char why[96];
+	size_t i, len;
+
+	prov_of(rd, row, &p);
+	if (row->error.code) {
+		/* Fields are a best effort here, but the track is worth knowing. */
+		learn_track(rd, row);
+		return reject(rd, &p, NULL, NULL, row->error.reason);
+	}
+	if (row->nfields != rd->ncols) {
+		learn_track(rd, row);
+		snprintf(why, sizeof(why), "expected %zu fields as in the header, got %zu",
+			 rd->ncols, row->nfields);
+		return reject(rd, &p, NULL, NULL, why);
+	}
+	rec_reset(&rd->rec, rd->kind);
+	for (i = 0; i < rd->nsrc; i++) {
+		const struct source *s = &rd->src[i];
+		const char *t = source_text(rd, s, row, &len);
+
+		if (rec_set(&rd->rec, s->field, t, len, &rd->o->rec) < 0) {
+			const char *name = rec_kinds[rd->kind].fields[s->field].name;
+
+			/* The value as read: copy it, the record may be reset. */
+			buf_reset(&rd->val);
+			buf_add(&rd->val, t, len);
+			if (s->field == 0)
+				rec_reset(&rd->rec, rd->kind);
+			return reject(rd, &p, name, rd->val.data, rd->rec.why);
+		}
+		if (rd->rec.warn[0] && rd->sink->warn)
+			rd->sink->warn(rd->sink->ctx, &p, rec_kinds[rd->kind].fields[s->field].name,
+				       rd->rec.warn);
+	}
+	if (rec_finish(&rd->rec) < 0) {
+		int f = rd->rec.bad_field;
+
+		return reject(rd, &p, rec_kinds[rd->kind].fields[f].name, rec_get(&rd->rec, f),
+			      rd->rec.why);
+	}
+	rd->st->records++;
+	return rd->sink->record(rd->sink->ctx, &rd->rec, &p);
+}
+
+static int on_row(const struct csvread_row *row, void *ctx)
+{
+	struct reader *rd = ctx;
+
+	rd->st->rows++;
+	if (row->index == 0) {
+		if (on_header(rd, row) < 0) {
+			rd->failed = 1;
+			return 1;
+		}
+		return 0;
+	}
+	return on_data(rd, row) != 0;
+}
+
+int csvman_read_file(const char *path, int file_no, const struct csvman_opts *o,
+		     const struct csvman_sink *sink, struct csvman_stats *st)
+{
+	struct reader rd;
+	struct csvread r;
+	struct loc loc = { path, 0, NULL };
+	FILE *fp;
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	memset(&rd, 0, sizeof(rd));
+	rd.path = path;
+	rd.file_no = file_no;
+	rd.o = o;
+	rd.sink = sink;
+	rd.st = st;
+	rec_init(&rd.rec);
+	buf_init(&rd.join);
+	buf_init(&rd.val);
+	csvread_init(&r, on_row, &rd);
+	rd.cr = &r;
+	fp = fopen(path, "rb");
+	if (!fp) {
+		rc = diag_error(&loc, "cannot open: %s", strerror(errno));
+		goto out;
+	}
+	if (o->encoding && csvread_set_encoding(&r, o->encoding) < 0) {
+		rc = diag_error(LOC_NONE, "%s", r.error.reason);
+		fclose(fp);
+		goto out;
+	}
+	rc = csvread_file(&r, fp);
+	fclose(fp);
+	st->bytes = r.bytes;
+	if (rc < 0 && !rd.failed && r.error.code != CSVREAD_ESTOPPED &&
+	    r.error.code != CSVREAD_EUNTERMINATED) {
+		loc.line = r.error.line;
+		diag_error(&loc, "%s", r.error.reason);
+	} else if (rc < 0 && r.error.code == CSVREAD_EUNTERMINATED) {
+		rc = 0;		/* delivered as a rejected row already */
+	}
+	if (rc == 0 && r.rows == 0) {
+		rc = diag_error(&loc, "empty file: no header row");
+	}
+out:
+	csvread_release(&r);
+	rec_release(&rd.rec);
+	buf_release(&rd.join);
+	buf_release(&rd.val);
+	return rc < 0 ? -1 : 0;
+}

@@ -1,0 +1,536 @@
+/*
+ * import: the import and check commands; see include/blendcat/import.h.
+ */
+#include "blendcat/import.h"
+#include "blendcat/buf.h"
+#include "blendcat/cli.h"
+#include "blendcat/copyload.h"
+#include "blendcat/csvman.h"
+#include "blendcat/db.h"
+#include "blendcat/diag.h"
+#include "blendcat/rejects.h"
+#include "blendcat/xalloc.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+struct input {
+	char *path;
+	enum rec_kind kind;
+	int usable;		/* the header was understood */
+};
+
+struct run {
+	const struct import_opts *o;
+	struct input *in;
+	size_t nin;
+	struct rejects rej;
+	struct load load;
+	int loading;		/* import (not check) */
+	unsigned long rows, records, rejected_rows;
+	unsigned long long bytes;
+	unsigned long bad_files;
+	unsigned long warnings;
+	struct timespec t0;
+	long run_id;
+	char stamp[32];
+	char *rejects_dir;
+};
+
+/* ----------------------------------------------------------------- walk */
+
+static int is_csv(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 4 && strcasecmp(name + n - 4, ".csv") == 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void add_input(struct run *r, const char *path)
+{
+	r->in = xrealloc(r->in, (r->nin + 1) * sizeof(*r->in));
+	memset(&r->in[r->nin], 0, sizeof(r->in[0]));
+	r->in[r->nin++].path = xstrdup(path);
+}
+
+/* Every *.csv below dir, in name order; directories by symlink are not followed. */
+static int walk(struct run *r, const char *dir, int depth)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char **names = NULL;
+	size_t n = 0, i;
+	int rc = 0;
+
+	if (!d)
+		return diag_error(LOC_NONE, "cannot open directory '%s': %s", dir, strerror(errno));
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		names = xrealloc(names, (n + 1) * sizeof(*names));
+		names[n] = xmalloc(strlen(dir) + strlen(e->d_name) + 2);
+		sprintf(names[n++], "%s/%s", dir, e->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), by_name);
+	for (i = 0; i < n; i++) {
+		struct stat st;
+
+		if (rc == 0 && lstat(names[i], &st) == 0) {
+			if (S_ISDIR(st.st_mode) && depth < 64)
+				rc = walk(r, names[i], depth + 1);
+			else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) && is_csv(names[i]))
+				add_input(r, names[i]);
+		}
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+static int collect(struct run *r)
+{
+	int i;
+
+	for (i = 0; i < r->o->npaths; i++) {
+		const char *p = r->o->paths[i];
+		struct stat st;
+
+		if (stat(p, &st) < 0)
+			return diag_error(LOC_NONE, "cannot read '%s': %s", p, strerror(errno));
+		if (S_ISDIR(st.st_mode)) {
+			if (walk(r, p, 0) < 0)
+				return -1;
+		} else {
+			add_input(r, p);
+		}
+	}
+	if (r->nin == 0)
+		return diag_error(LOC_NONE, "no CSV files in the paths given");
+	return 0;
+}
+
+/* ----------------------------------------------------------------- sink */
+
+static int sink_header(void *ctx, int file_no, enum rec_kind kind, const char *raw, size_t len)
+{
+	struct run *r = ctx;
+
+	r->in[file_no].kind = kind;
+	r->in[file_no].usable = 1;
+	rejects_set_header(&r->rej, file_no, raw, len);
+	return 0;
+}
+
+static int sink_record(void *ctx, const struct rec *rec, const struct csvman_prov *p)
+{
+	struct run *r = ctx;
+
+	r->records++;
+	return r->loading ? load_record(&r->load, rec, p) : 0;
+}
+
+static int sink_reject(void *ctx, const struct csvman_prov *p, const char *audio_filename,
+		       const char *field, const char *value, const char *reason)
+{
+	struct run *r = ctx;
+
+	if (rejects_log(&r->rej, p->path, p->line, field, value, reason) < 0)
+		return -1;
+	if (r->loading)
+		return load_reject(&r->load, r->in[p->file_no].kind, p, audio_filename);
+	r->rejected_rows++;
+	return rejects_row(&r->rej, p->file_no, p->off, p->len);
+}
+
+/* The first warnings are shown; the rest are counted (the report has them). */
+#define WARNINGS_SHOWN 20
+
+static void sink_warn(void *ctx, const struct csvman_prov *p, const char *field, const char *msg)
+{
+	struct loc loc = { p->path, p->line, field };
+	struct run *r = ctx;
+
+	if (++r->warnings <= WARNINGS_SHOWN)
+		diag_warn(&loc, "%s", msg);
+}
+
+static int read_inputs(struct run *r)
+{
+	struct csvman_map map = CSVMAN_MAP_INIT;
+	struct csvman_opts co;
+	struct csvman_sink sink = { sink_header, sink_record, sink_reject, sink_warn, r };
+	size_t i;
+	int rc = 0;
+
+	memset(&co, 0, sizeof(co));
+	co.encoding = r->o->encoding;
+	co.rec.date_order = r->o->date_order;
+	if (r->o->map_path) {
+		if (csvman_map_load(r->o->map_path, &map) < 0)
+			return -1;
+		co.map = &map;
+	}
+	for (i = 0; rc == 0 && i < r->nin; i++) {
+		struct csvman_stats st;
+
+		if (csvman_read_file(r->in[i].path, (int)i, &co, &sink, &st) < 0) {
+			if (st.rows > 1) {
+				rc = -1;	/* rows of it are staged: the run fails whole */
+				break;
+			}
+			r->bad_files++;
+			rejects_log(&r->rej, r->in[i].path, 0, NULL, NULL,
+				    "file not read: see the error printed for it");
+		}
+		r->rows += st.rows ? st.rows - 1 : 0;
+		r->bytes += st.bytes;
+	}
+	csvman_map_release(&map);
+	return rc;
+}
+
+/* ------------------------------------------------------- after the COPY */
+
+static int on_reason(void *ctx, int file_no, unsigned long line, const char *field,
+		     const char *value, const char *reason)
+{
+	struct run *r = ctx;
+
+	return rejects_log(&r->rej, r->in[file_no].path, line, field, value, reason);
+}
+
+static int on_reject_row(void *ctx, enum rec_kind kind, int file_no, unsigned long long off,
+			 unsigned long long len, unsigned long line, const char *audio_filename,
+			 const char *track_reason)
+{
+	struct run *r = ctx;
+	struct buf why = BUF_INIT;
+	int rc;
+
+	(void)kind;
+	r->rejected_rows++;
+	if (rejects_row(&r->rej, file_no, off, len) < 0)
+		return -1;
+	if (!track_reason)
+		return 0;
+	buf_addf(&why, "rejected with its track '%s' (problem at %s)",
+		 audio_filename ? audio_filename : "?", track_reason);
+	rc = rejects_log(&r->rej, r->in[file_no].path, line, NULL, NULL, why.data);
+	buf_release(&why);
+	return rc;
+}
+
+static double elapsed(const struct run *r)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - r->t0.tv_sec) + (double)(t.tv_nsec - r->t0.tv_nsec) / 1e9;
+}
+
+/* --------------------------------------------------------------- report */
+
+static void json_str(struct buf *b, const char *s)
+{
+	buf_addch(b, '"');
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			buf_addf(b, "\\%c", c);
+		else if (c < 0x20)
+			buf_addf(b, "\\u%04x", c);
+		else
+			buf_addch(b, (char)c);
+	}
+	buf_addch(b, '"');
+}
+
+static void counts_json(const struct run *r, struct buf *b, int status_ok)
+{
+	int k;
+
+	buf_adds(b, "{\"tables\": {");
+	for (k = 0; k < REC_NKINDS; k++) {
+		const struct load_counts *c = &r->load.counts[k];
+
+		buf_addf(b, "%s\"%s\": {\"read\": %lu, \"inserted\": %lu, \"updated\": %lu, "
+			 "\"unchanged\": %lu, \"replaced\": %lu, \"deleted\": %lu, \"rejected\": %lu}",
+			 k ? ", " : "", rec_kinds[k].table, c->staged, c->inserted, c->updated,
+			 c->unchanged, c->replaced, c->deleted, c->rejected);
+	}
+	buf_addf(b, "}, \"files\": %zu, \"bad_files\": %lu, \"rows\": %lu, \"rejected_rows\": %lu, "
+		 "\"warnings\": %lu, \"bytes\": %llu, \"seconds\": %.3f, \"ok\": %s",
+		 r->nin, r->bad_files, r->rows, r->rejected_rows, r->warnings, r->bytes, elapsed(r),
+		 status_ok ? "true" : "false");
+	if (r->rej.dir_made) {
+		buf_adds(b, ", \"rejects_dir\": ");
+		json_str(b, r->rejects_dir);
+	}
+	buf_adds(b, "}");
+}
+
+static void print_report(const struct run *r, int ok)
+{
+	double secs = elapsed(r);
+	int k;
+
+	if (diag_quiet)
+		return;
+	fprintf(stderr, "%-18s %9s %9s %9s %9s %9s %9s\n", r->loading ? "table" : "file kind",
+		"read", "inserted", "updated", "unchanged", "replaced", "rejected");
+	for (k = 0; k < REC_NKINDS && r->loading; k++) {
+		const struct load_counts *c = &r->load.counts[k];
+		char upd[24], rep[24];
+
+		snprintf(upd, sizeof(upd), k ? "-" : "%lu", c->updated);
+		snprintf(rep, sizeof(rep), k ? "%lu" : "-", c->replaced);
+		fprintf(stderr, "%-18s %9lu %9lu %9s %9lu %9s %9lu\n", rec_kinds[k].table,
+			c->staged, c->inserted, upd, c->unchanged, rep, c->rejected);
+	}
+	fprintf(stderr, "%lu rows from %zu files (%.1f MB) in %.2f s, %.0f rows/s; %lu rejected%s%s\n",
+		r->rows, r->nin, (double)r->bytes / 1e6, secs, secs > 0 ? (double)r->rows / secs : 0.0,
+		r->rejected_rows, r->rej.dir_made ? ", see " : "",
+		r->rej.dir_made ? r->rejects_dir : "");
+	if (r->warnings > WARNINGS_SHOWN)
+		fprintf(stderr, "%lu warnings about kept values, %d shown\n", r->warnings, WARNINGS_SHOWN);
+	if (!ok)
+		fprintf(stderr, "nothing was loaded: the run was rolled back\n");
+}
+
+static int write_report(const struct run *r, int ok)
+{
+	struct buf b = BUF_INIT;
+	int fd, rc = 0;
+
+	if (!r->o->report_path)
+		return 0;
+	counts_json(r, &b, ok);
+	buf_addch(&b, '\n');
+	fd = open(r->o->report_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, b.data, b.len) != (ssize_t)b.len)
+		rc = diag_error(LOC_NONE, "cannot write report '%s': %s", r->o->report_path,
+				strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	buf_release(&b);
+	return rc;
+}
+
+/* ------------------------------------------------------------ ingest.run */
+
+static int run_start(struct run *r, PGconn *c)
+{
+	struct buf inputs = BUF_INIT, opts = BUF_INIT;
+	char host[256] = "";
+	const char *user = getenv("USER");
+	const char *vals[5];
+	PGresult *res;
+	int i, ok;
+
+	buf_addch(&inputs, '{');
+	for (i = 0; i < r->o->npaths; i++) {
+		if (i)
+			buf_addch(&inputs, ',');
+		json_str(&inputs, r->o->paths[i]);	/* array literal quoting is the same */
+	}
+	buf_addch(&inputs, '}');
+	buf_addf(&opts, "{\"mode\": \"%s\", \"max_rejects\": %ld, \"date_order\": %d, \"encoding\": ",
+		 r->o->insert_only ? "insert" : "upsert", r->o->max_rejects, (int)r->o->date_order);
+	json_str(&opts, r->o->encoding ? r->o->encoding : "UTF-8");
+	buf_adds(&opts, ", \"map\": ");
+	json_str(&opts, r->o->map_path ? r->o->map_path : "");
+	buf_addch(&opts, '}');
+	gethostname(host, sizeof(host) - 1);
+	vals[0] = inputs.data;
+	vals[1] = opts.data;
+	vals[2] = host;
+	vals[3] = user ? user : "";
+	vals[4] = BLENDCAT_VERSION;
+	res = PQexecParams(c, "INSERT INTO ingest.run (command, inputs, options, client_host, "
+			   "client_user, blendcat_version) VALUES ('import', $1, $2, $3, $4, $5) "
+			   "RETURNING id", 5, NULL, vals, NULL, NULL, 0);
+	ok = PQresultStatus(res) == PGRES_TUPLES_OK;
+	if (ok)
+		r->run_id = atol(PQgetvalue(res, 0, 0));
+	else
+		db_report(res, "recording the run in ingest.run");
+	PQclear(res);
+	buf_release(&inputs);
+	buf_release(&opts);
+	return ok ? 0 : -1;
+}
+
+static void run_finish(struct run *r, PGconn *c, int code, const char *error)
+{
+	struct buf counts = BUF_INIT;
+	char id[24], exit_code[8];
+	const char *status = code == EXIT_OK ? "ok" : code == EXIT_REJECTS ? "rejects" : "failed";
+	const char *vals[6];
+	PGresult *res;
+
+	if (!r->run_id)
+		return;
+	counts_json(r, &counts, code <= EXIT_REJECTS);
+	snprintf(id, sizeof(id), "%ld", r->run_id);
+	snprintf(exit_code, sizeof(exit_code), "%d", code);
+	vals[0] = id;
+	vals[1] = status;
+	vals[2] = exit_code;
+	vals[3] = counts.data;
+	vals[4] = r->rej.dir_made ? r->rejects_dir : NULL;
+	vals[5] = error;
+	res = PQexecParams(c, "UPDATE ingest.run SET status = $2, exit_code = $3, counts = $4, "
+			   "rejects_dir = $5, error = $6, finished_at = now() WHERE id = $1",
+			   6, NULL, vals, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		diag_warn(LOC_NONE, "could not record the end of run %ld in ingest.run: %s",
+			  r->run_id, PQerrorMessage(c));
+	PQclear(res);
+	buf_release(&counts);
+}
+
+/* ------------------------------------------------------------------ run */
+
+static int too_many_rejects(const struct run *r)
+{
+	if (r->o->max_rejects < 0 || r->rejected_rows <= (unsigned long)r->o->max_rejects)
+		return 0;
+	diag_error(LOC_NONE, "%lu rows rejected, more than --max-rejects %ld", r->rejected_rows,
+		   r->o->max_rejects);
+	return 1;
+}
+
+/* The database part of import: everything in one transaction. */
+static int load_all(struct run *r, PGconn *c, const char **error)
+{
+	size_t i;
+
+	*error = "database error";
+	if (load_begin(&r->load) < 0)
+		return EXIT_FAILED;
+	*error = "reading the inputs failed";
+	if (read_inputs(r) < 0 || load_end_copy(&r->load) < 0)
+		return EXIT_FAILED;
+	*error = "database error";
+	for (i = 0; i < r->nin; i++)
+		if (load_file(&r->load, (int)i, r->in[i].path) < 0)
+			return EXIT_FAILED;
+	if (load_check(&r->load, on_reason, r) < 0 || load_rejects(&r->load, on_reject_row, r) < 0)
+		return EXIT_FAILED;
+	*error = "too many rejects";
+	if (too_many_rejects(r))
+		return EXIT_FAILED;
+	*error = "cannot write the rejects";
+	if (rejects_close(&r->rej) < 0)
+		return EXIT_FAILED;
+	*error = "database error";
+	if (load_merge(&r->load) < 0 || load_commit(&r->load) < 0)
+		return EXIT_FAILED;
+	(void)c;
+	*error = NULL;
+	return r->rejected_rows || r->bad_files ? EXIT_REJECTS : EXIT_OK;
+}
+
+static int run_import(struct run *r)
+{
+	struct db_target target = DB_TARGET_INIT;
+	const char *error = NULL;
+	PGconn *c;
+	int code, locked;
+
+	db_target_resolve(&target, r->o->db);
+	c = db_connect(&target);
+	db_target_release(&target);
+	if (!c)
+		return EXIT_FAILED;
+	locked = db_lock(c, r->o->wait);
+	if (locked != 0) {
+		PQfinish(c);
+		return locked > 0 ? EXIT_LOCKED : EXIT_FAILED;
+	}
+	load_init(&r->load, c);
+	r->loading = 1;
+	if (run_start(r, c) < 0) {
+		code = EXIT_FAILED;
+		goto out;
+	}
+	code = load_all(r, c, &error);
+	if (code == EXIT_FAILED)
+		load_abort(&r->load, error);
+	run_finish(r, c, code, error);
+out:
+	print_report(r, code <= EXIT_REJECTS);
+	load_release(&r->load);
+	PQfinish(c);
+	return code;
+}
+
+static int run_check(struct run *r)
+{
+	int code;
+
+	if (read_inputs(r) < 0)
+		code = EXIT_FAILED;
+	else if (rejects_close(&r->rej) < 0)
+		code = EXIT_FAILED;
+	else
+		code = r->rejected_rows || r->bad_files ? EXIT_REJECTS : EXIT_OK;
+	if (!diag_quiet)
+		fprintf(stderr, "%lu rows from %zu files: %lu valid, %lu rejected%s%s\n",
+			r->rows, r->nin, r->records, r->rejected_rows,
+			r->rej.dir_made ? ", see " : "", r->rej.dir_made ? r->rejects_dir : "");
+	return code;
+}
+
+int import_run(const struct import_opts *o)
+{
+	struct run r;
+	struct tm tm;
+	time_t now = time(NULL);
+	size_t i;
+	int code;
+
+	memset(&r, 0, sizeof(r));
+	r.o = o;
+	clock_gettime(CLOCK_MONOTONIC, &r.t0);
+	gmtime_r(&now, &tm);
+	strftime(r.stamp, sizeof(r.stamp), "%Y%m%dT%H%M%SZ", &tm);
+	if (o->rejects_dir) {
+		r.rejects_dir = xstrdup(o->rejects_dir);
+	} else {
+		r.rejects_dir = xmalloc(strlen(r.stamp) + 16);
+		sprintf(r.rejects_dir, "rejects/%s", r.stamp);
+	}
+	rejects_init(&r.rej, r.rejects_dir);
+	if (collect(&r) < 0) {
+		code = EXIT_USAGE;
+		goto out;
+	}
+	for (i = 0; i < r.nin; i++)
+		rejects_add_file(&r.rej, r.in[i].path);
+	code = o->check_only ? run_check(&r) : run_import(&r);
+	if (write_report(&r, code <= EXIT_REJECTS) < 0 && code == EXIT_OK)
+		code = EXIT_REJECTS;
+out:
+	rejects_release(&r.rej);
+	for (i = 0; i < r.nin; i++)
+		free(r.in[i].path);
+	free(r.in);
+	free(r.rejects_dir);
+	return code;
+}

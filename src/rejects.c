@@ -1,0 +1,257 @@
+/*
+ * rejects: the rejects directory; see include/blendcat/rejects.h.
+ */
+#include "blendcat/rejects.h"
+#include "blendcat/buf.h"
+#include "blendcat/diag.h"
+#include "blendcat/xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void rejects_init(struct rejects *r, const char *dir)
+{
+	memset(r, 0, sizeof(*r));
+	r->dir = xstrdup(dir);
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+/* A name no earlier input took: tracks.csv, then tracks-2.csv, ... */
+static char *unique_name(const struct rejects *r, const char *path)
+{
+	const char *base = base_name(path), *dot = strrchr(base, '.');
+	size_t stem = dot ? (size_t)(dot - base) : strlen(base);
+	struct buf b = BUF_INIT;
+	size_t i;
+	int n;
+
+	for (n = 1;; n++) {
+		int taken = 0;
+
+		buf_reset(&b);
+		if (n == 1)
+			buf_adds(&b, base);
+		else
+			buf_addf(&b, "%.*s-%d%s", (int)stem, base, n, dot ? dot : "");
+		if (strcmp(b.data, "rejects.log") == 0)
+			taken = 1;
+		for (i = 0; i < r->nfiles && !taken; i++)
+			taken = strcmp(r->files[i].out_name, b.data) == 0;
+		if (!taken)
+			return buf_detach(&b, NULL);
+	}
+}
+
+void rejects_add_file(struct rejects *r, const char *path)
+{
+	struct rejects_file *f;
+
+	r->files = xrealloc(r->files, (r->nfiles + 1) * sizeof(*r->files));
+	f = &r->files[r->nfiles];
+	memset(f, 0, sizeof(*f));
+	f->path = xstrdup(path);
+	f->out_name = unique_name(r, path);
+	f->in_fd = -1;
+	r->nfiles++;
+}
+
+void rejects_set_header(struct rejects *r, int file_no, const char *raw, size_t len)
+{
+	struct rejects_file *f = &r->files[file_no];
+
+	free(f->header);
+	f->header = xmalloc(len + 1);
+	memcpy(f->header, raw, len);
+	f->header[len] = '\0';
+	f->header_len = len;
+}
+
+/* mkdir -p, mode 0700: rejects may hold contact data. */
+static int make_dir(struct rejects *r)
+{
+	char *p;
+
+	if (r->dir_made)
+		return 0;
+	if (r->failed)
+		return -1;
+	for (p = r->dir + 1; ; p++) {
+		if (*p == '/' || *p == '\0') {
+			char c = *p;
+
+			*p = '\0';
+			if (mkdir(r->dir, 0700) < 0 && errno != EEXIST) {
+				*p = c;
+				r->failed = 1;
+				return diag_error(LOC_NONE, "cannot create rejects directory '%s': %s",
+						  r->dir, strerror(errno));
+			}
+			*p = c;
+			if (!c)
+				break;
+		}
+	}
+	r->dir_made = 1;
+	return 0;
+}
+
+static FILE *open_out(struct rejects *r, const char *name)
+{
+	struct buf path = BUF_INIT;
+	FILE *fp = NULL;
+	int fd;
+
+	if (make_dir(r) < 0)
+		return NULL;
+	buf_addf(&path, "%s/%s", r->dir, name);
+	fd = open(path.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		fp = fdopen(fd, "wb");
+	if (!fp) {
+		r->failed = 1;
+		diag_error(LOC_NONE, "cannot write '%s': %s", path.data, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	buf_release(&path);
+	return fp;
+}
+
+static void add_value(struct buf *b, const char *v)
+{
+	size_t n = 0;
+
+	buf_addch(b, '\'');
+	for (; *v && n < 80; v++, n++) {
+		unsigned char c = (unsigned char)*v;
+
+		if (c == '\n')
+			buf_adds(b, "\\n");
+		else if (c == '\r')
+			buf_adds(b, "\\r");
+		else if (c == '\t')
+			buf_adds(b, "\\t");
+		else if (c == '\'' || c == '\\')
+			buf_addf(b, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			buf_addf(b, "\\x%02x", c);
+		else
+			buf_addch(b, c);
+	}
+	buf_addch(b, '\'');
+	if (*v)
+		buf_adds(b, "...");
+}
+
+int rejects_log(struct rejects *r, const char *path, unsigned long line, const char *field,
+		const char *value, const char *reason)
+{
+	struct buf b = BUF_INIT;
+	int rc = 0;
+
+	if (!r->log && !(r->log = open_out(r, "rejects.log")))
+		return -1;
+	buf_adds(&b, path);
+	if (line)
+		buf_addf(&b, ":%lu", line);
+	if (field)
+		buf_addf(&b, ":%s", field);
+	buf_adds(&b, ": ");
+	if (value) {
+		add_value(&b, value);
+		buf_adds(&b, ": ");
+	}
+	buf_adds(&b, reason);
+	buf_addch(&b, '\n');
+	if (fwrite(b.data, 1, b.len, r->log) != b.len)
+		rc = -1;
+	r->problems++;
+	buf_release(&b);
+	return rc;
+}
+
+static int copy_bytes(struct rejects_file *f, unsigned long long off, unsigned long long len)
+{
+	char chunk[65536];
+
+	while (len > 0) {
+		size_t want = len < sizeof(chunk) ? (size_t)len : sizeof(chunk);
+		ssize_t got = pread(f->in_fd, chunk, want, (off_t)off);
+
+		if (got <= 0)
+			return diag_error(LOC_NONE, "cannot read '%s' again for its rejects: %s",
+					  f->path, got < 0 ? strerror(errno) : "file got shorter");
+		if (fwrite(chunk, 1, (size_t)got, f->out) != (size_t)got)
+			return diag_error(LOC_NONE, "cannot write rejects of '%s'", f->path);
+		off += (unsigned long long)got;
+		len -= (unsigned long long)got;
+	}
+	return 0;
+}
+
+int rejects_row(struct rejects *r, int file_no, unsigned long long off, unsigned long long len)
+{
+	struct rejects_file *f = &r->files[file_no];
+
+	if (!f->out) {
+		if (!(f->out = open_out(r, f->out_name)))
+			return -1;
+		if (f->header_len && fwrite(f->header, 1, f->header_len, f->out) != f->header_len)
+			return diag_error(LOC_NONE, "cannot write rejects of '%s'", f->path);
+		/* A header without a line end (a file of one row) still needs one. */
+		if (f->header_len && f->header[f->header_len - 1] != '\n')
+			fputc('\n', f->out);
+	}
+	if (f->in_fd < 0 && (f->in_fd = open(f->path, O_RDONLY | O_CLOEXEC)) < 0)
+		return diag_error(LOC_NONE, "cannot open '%s' again for its rejects: %s",
+				  f->path, strerror(errno));
+	r->rows++;
+	return copy_bytes(f, off, len);
+}
+
+int rejects_close(struct rejects *r)
+{
+	size_t i;
+	int rc = r->failed ? -1 : 0;
+
+	if (r->log && fclose(r->log) != 0)
+		rc = diag_error(LOC_NONE, "cannot write '%s/rejects.log': %s", r->dir, strerror(errno));
+	r->log = NULL;
+	for (i = 0; i < r->nfiles; i++) {
+		struct rejects_file *f = &r->files[i];
+
+		if (f->out && fclose(f->out) != 0)
+			rc = diag_error(LOC_NONE, "cannot write '%s/%s': %s", r->dir, f->out_name,
+					strerror(errno));
+		f->out = NULL;
+		if (f->in_fd >= 0)
+			close(f->in_fd);
+		f->in_fd = -1;
+	}
+	return rc;
+}
+
+void rejects_release(struct rejects *r)
+{
+	size_t i;
+
+	rejects_close(r);
+	for (i = 0; i < r->nfiles; i++) {
+		free(r->files[i].path);
+		free(r->files[i].out_name);
+		free(r->files[i].header);
+	}
+	free(r->files);
+	free(r->dir);
+	memset(r, 0, sizeof(*r));
+}

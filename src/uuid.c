@@ -1,0 +1,67 @@
+/*
+ * uuid: UUID version 7 generation; see include/blendcat/uuid.h.
+ */
+#include "blendcat/uuid.h"
+
+#include <stdio.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+static uint64_t next_random(struct uuid_gen *g)
+{
+	uint64_t a = g->s[0], b = g->s[1];
+
+	g->s[0] = b;
+	a ^= a << 23;
+	g->s[1] = a ^ b ^ (a >> 17) ^ (b >> 26);
+	return g->s[1] + b;
+}
+
+void uuid_gen_init(struct uuid_gen *g)
+{
+	struct timespec ts;
+
+	if (getrandom(g->s, sizeof(g->s), 0) != (ssize_t)sizeof(g->s)) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		g->s[0] = (uint64_t)ts.tv_nsec * 0x9E3779B97F4A7C15ull ^ (uint64_t)getpid();
+		g->s[1] = (uint64_t)ts.tv_sec * 0xBF58476D1CE4E5B9ull + 1;
+	}
+	if (!g->s[0] && !g->s[1])
+		g->s[1] = 1;
+	g->last_ms = 0;
+	g->counter = 0;
+}
+
+void uuid_v7(struct uuid_gen *g, char out[UUID_STR_SIZE])
+{
+	struct timespec ts;
+	uint64_t ms, r = next_random(g);
+	unsigned char b[16];
+	int i;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ms = (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+	if (ms <= g->last_ms) {
+		/* Same (or an earlier) millisecond: count up; borrow the next ms when full. */
+		ms = g->last_ms;
+		if (++g->counter > 0xFFF) {
+			ms++;
+			g->counter = 0;
+		}
+	} else {
+		g->counter = 0;
+	}
+	g->last_ms = ms;
+	for (i = 0; i < 6; i++)
+		b[i] = (unsigned char)(ms >> (40 - 8 * i));
+	b[6] = (unsigned char)(0x70 | (g->counter >> 8));
+	b[7] = (unsigned char)(g->counter & 0xFF);
+	for (i = 8; i < 16; i++)
+		b[i] = (unsigned char)(r >> (8 * (i - 8)));
+	b[8] = (unsigned char)(0x80 | (b[8] & 0x3F));
+	snprintf(out, UUID_STR_SIZE,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+		 b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}

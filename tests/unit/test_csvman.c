@@ -1,0 +1,214 @@
+/*
+ * Unit tests for csvman: header recognition, aliases, --map joins, and
+ * rows turned into records or rejects with their provenance.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "blendcat/buf.h"
+#include "blendcat/csvman.h"
+
+static void test_header_field(void **state)
+{
+	static const struct {
+		const char *header;
+		enum rec_kind kind;
+		const char *field;
+	} cases[] = {
+		{ "audio_filename", REC_TRACK, "audio_filename" },
+		{ "Track Title", REC_TRACK, "title" },
+		{ "BPM", REC_TRACK, "tempo" },
+		{ "Key", REC_TRACK, "musical_key" },
+		{ "ISRC", REC_TRACK, "isrc" },
+		{ "Cat. No.", REC_TRACK, "catalog_number" },
+		{ "creator_name", REC_CREATOR, "creator_name" },
+		{ "IPI", REC_CREATOR, "ipi_number" },
+		{ "instrument_category", REC_INSTRUMENT, "instrument_category" },
+		{ "Section", REC_ARRANGEMENT, "section_name" },
+		{ "sample_pack_name", REC_SAMPLE, "sample_pack_name" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		enum rec_kind k;
+		int f = csvman_header_field(cases[i].header, &k);
+
+		if (f < 0 || k != cases[i].kind ||
+		    strcmp(rec_kinds[k].fields[f].name, cases[i].field) != 0)
+			fail_msg("'%s': got %d/%d, expected %s", cases[i].header, (int)k, f,
+				 cases[i].field);
+	}
+	{
+		enum rec_kind k;
+
+		assert_int_equal(csvman_header_field("Favourite Colour", &k), -1);
+	}
+}
+
+/* What the sink saw, one line per call. */
+struct seen {
+	struct buf log;
+};
+
+static int s_header(void *ctx, int file_no, enum rec_kind kind, const char *raw, size_t len)
+{
+	struct seen *s = ctx;
+
+	buf_addf(&s->log, "header %d %s %zu\n", file_no, rec_kinds[kind].name, len);
+	(void)raw;
+	return 0;
+}
+
+static int s_record(void *ctx, const struct rec *r, const struct csvman_prov *p)
+{
+	struct seen *s = ctx;
+	size_t i;
+
+	buf_addf(&s->log, "record %lu@%llu+%llu", p->line, p->off, p->len);
+	for (i = 0; i < rec_kinds[r->kind].nfields; i++)
+		if (rec_given(r, (int)i))
+			buf_addf(&s->log, " %s=%s", rec_kinds[r->kind].fields[i].name,
+				 rec_get(r, (int)i) ? rec_get(r, (int)i) : "NULL");
+	buf_addch(&s->log, '\n');
+	return 0;
+}
+
+static int s_reject(void *ctx, const struct csvman_prov *p, const char *af, const char *field,
+		    const char *value, const char *reason)
+{
+	struct seen *s = ctx;
+
+	buf_addf(&s->log, "reject %lu track=%s field=%s value=%s: %s\n", p->line,
+		 af ? af : "?", field ? field : "-", value ? value : "-", reason);
+	return 0;
+}
+
+static char *read_csv(const char *text, const struct csvman_opts *o, int *rc)
+{
+	char path[] = "/tmp/test_csvman_XXXXXX";
+	int fd = mkstemp(path);
+	struct seen s;
+	struct csvman_sink sink = { s_header, s_record, s_reject, NULL, &s };
+	struct csvman_stats st;
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	buf_init(&s.log);
+	*rc = csvman_read_file(path, 3, o, &sink, &st);
+	unlink(path);
+	return buf_detach(&s.log, NULL);
+}
+
+static void test_manifest_rows(void **state)
+{
+	static const char text[] =
+		"\xEF\xBB\xBF" "audio_filename,title,duration,tempo\r\n"
+		"a.mp3,Alpha,3:00,120 BPM\r\n"
+		"b.mp3,\"Beta, the \"\"second\"\"\",200,fast\r\n"
+		"c.mp3,Gamma,100\r\n"
+		"\"d.mp3\",\"Multi\nline\",90,\n";
+	struct csvman_opts o;
+	char *log;
+	int rc;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	log = read_csv(text, &o, &rc);
+	assert_int_equal(rc, 0);
+	assert_string_equal(log,
+		"header 3 track 40\n"	/* the byte order mark is kept for the rejects */
+		"record 2@40+26 audio_filename=a.mp3 title=Alpha duration=180 tempo=120\n"
+		"reject 3 track=b.mp3 field=tempo value=fast: tempo is not a number: 'fast'\n"
+		"reject 4 track=c.mp3 field=- value=-: expected 4 fields as in the header, got 3\n"
+		"reject 5 track=d.mp3 field=title value=Multi\nline: control character U+000A at byte 6\n");
+	free(log);
+}
+
+static void test_child_kind_and_aliases(void **state)
+{
+	static const char text[] =
+		"Filename,Writer,Role,IPI,Society,Share\n"
+		"a.mp3,Jane Doe,Composer,00000000199,ascap,50%\n";
+	struct csvman_opts o;
+	char *log;
+	int rc;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	log = read_csv(text, &o, &rc);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(log, "header 3 creator"));
+	assert_non_null(strstr(log, "creator_name=Jane Doe role=composer ipi_number=00000000199 "
+				    "pro=ASCAP split_percentage=50.00"));
+	free(log);
+}
+
+static void test_map_joins(void **state)
+{
+	static const char text[] =
+		"File,Song,Year,Month,Day,Tonic,Mode\n"
+		"a.mp3,Alpha,2024,01,15,A,minor\n";
+	static const char map_text[] =
+		"# label sheet of an old system\n"
+		"audio_filename = File\n"
+		"title = Song\n"
+		"release_date = Year + Month + Day\n"
+		"musical_key = Tonic + Mode\n";
+	char path[] = "/tmp/test_csvman_map_XXXXXX";
+	struct csvman_map map = CSVMAN_MAP_INIT;
+	struct csvman_opts o;
+	int fd = mkstemp(path), rc;
+	char *log;
+
+	(void)state;
+	assert_int_equal(write(fd, map_text, strlen(map_text)), (ssize_t)strlen(map_text));
+	close(fd);
+	assert_int_equal(csvman_map_load(path, &map), 0);
+	unlink(path);
+	memset(&o, 0, sizeof(o));
+	o.map = &map;
+	log = read_csv(text, &o, &rc);
+	assert_int_equal(rc, 0);
+	if (!strstr(log, "title=Alpha") || !strstr(log, "musical_key=A") ||
+	    !strstr(log, "release_date=2024-01-15") || !strstr(log, "scale=minor"))
+		fail_msg("got: %s", log);
+	free(log);
+	csvman_map_release(&map);
+}
+
+static void test_no_audio_filename(void **state)
+{
+	struct csvman_opts o;
+	char *log;
+	int rc;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	log = read_csv("title,tempo\nAlpha,120\n", &o, &rc);
+	assert_int_equal(rc, -1);
+	assert_null(strstr(log, "record"));
+	free(log);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_header_field),
+		cmocka_unit_test(test_manifest_rows),
+		cmocka_unit_test(test_child_kind_and_aliases),
+		cmocka_unit_test(test_map_joins),
+		cmocka_unit_test(test_no_audio_filename),
+	};
+
+	return cmocka_run_group_tests_name("csvman", tests, NULL, NULL);
+}
