@@ -87,6 +87,7 @@ void load_init(struct load *l, PGconn *conn)
 	l->conn = conn;
 	buf_init(&l->copy);
 	buf_init(&l->sql);
+	buf_init(&l->what);
 	uuid_gen_init(&l->ids);
 }
 
@@ -94,6 +95,7 @@ void load_release(struct load *l)
 {
 	buf_release(&l->copy);
 	buf_release(&l->sql);
+	buf_release(&l->what);
 }
 
 static int check_schema(struct load *l)
@@ -409,6 +411,104 @@ int load_rejects(struct load *l, load_row_fn *fn, void *ctx)
 
 /* --------------------------------------------------------------- merge */
 
+/*
+ * A merge statement that fails (a trigger, a constraint the staging could
+ * not foresee) fails the run; the user needs to know which input row did
+ * it.  Each statement runs under a savepoint; on failure it is run again
+ * on ever shorter prefixes of the staged rows (by n, their input order),
+ * each attempt rolled back, until the first failing row is found.  The
+ * statement's SQL holds ROWS_MARK where that prefix condition goes.
+ */
+#define ROWS_MARK "/*rows*/"
+
+static PGresult *exec_prefix(struct load *l, const char *sql, const char *alias,
+			     unsigned long long upto)
+{
+	const char *mark = strstr(sql, ROWS_MARK);
+	struct buf q = BUF_INIT;
+	PGresult *res;
+
+	buf_add(&q, sql, (size_t)(mark - sql));
+	if (upto)
+		buf_addf(&q, " AND %s.n <= %llu ", alias, upto);
+	buf_adds(&q, mark + strlen(ROWS_MARK));
+	res = PQexec(l->conn, q.data);
+	buf_release(&q);
+	return res;
+}
+
+static int stmt_ok(const PGresult *res)
+{
+	return PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK;
+}
+
+/* The smallest n whose prefix makes sql fail; 0 if none does. */
+static unsigned long long first_failing(struct load *l, const char *sql, const char *alias)
+{
+	unsigned long long lo = 1, hi = l->n, found = 0;
+
+	while (lo <= hi) {
+		unsigned long long mid = lo + (hi - lo) / 2;
+		PGresult *res;
+		int ok;
+
+		if (exec(l, "retrying", "SAVEPOINT bc_try") < 0)
+			return 0;
+		res = exec_prefix(l, sql, alias, mid);
+		ok = stmt_ok(res);
+		PQclear(res);
+		if (exec(l, "retrying", "ROLLBACK TO SAVEPOINT bc_try") < 0)
+			return 0;
+		if (ok) {
+			lo = mid + 1;
+		} else {
+			found = mid;
+			hi = mid - 1;
+		}
+	}
+	return found;
+}
+
+static void name_row(struct load *l, unsigned long long n)
+{
+	char num[24];
+	const char *vals[1] = { num };
+	PGresult *res;
+
+	snprintf(num, sizeof(num), "%llu", n);
+	res = PQexecParams(l->conn, "SELECT f.name, r.line, coalesce(r.audio_filename, '') "
+			   "FROM bc_row r JOIN bc_file f USING (file_no) WHERE r.n = $1",
+			   1, NULL, vals, NULL, NULL, 0);
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+		diag_detail("the failing row is %s:%s (track '%s')", PQgetvalue(res, 0, 0),
+			    PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2));
+	PQclear(res);
+}
+
+static long merge_exec(struct load *l, const char *what, const char *sql, const char *alias)
+{
+	PGresult *res;
+	unsigned long long culprit;
+	long n;
+
+	if (exec(l, what, "SAVEPOINT bc_stmt") < 0)
+		return -1;
+	res = exec_prefix(l, sql, alias, 0);
+	if (stmt_ok(res)) {
+		n = atol(PQcmdTuples(res));
+		PQclear(res);
+		return exec(l, what, "RELEASE SAVEPOINT bc_stmt") < 0 ? -1 : n;
+	}
+	db_report(res, what);
+	PQclear(res);
+	if (exec(l, what, "ROLLBACK TO SAVEPOINT bc_stmt") < 0)
+		return -1;
+	culprit = first_failing(l, sql, alias);
+	if (culprit)
+		name_row(l, culprit);
+	return -1;
+}
+
 static const char *col(enum rec_kind k, size_t i)
 {
 	return rec_kinds[k].fields[i].name;
@@ -422,7 +522,7 @@ static int stage_tracks(struct load *l)
 	buf_reset(b);
 	buf_adds(b, "DELETE FROM bc_row r USING bc_bad b WHERE r.audio_filename = b.audio_filename;"
 		    "DELETE FROM bc_row WHERE kind = -1;"
-		    "CREATE TEMP TABLE bc_track ON COMMIT DROP AS SELECT r.id, r.audio_filename, r.given");
+		    "CREATE TEMP TABLE bc_track ON COMMIT DROP AS SELECT r.n, r.id, r.audio_filename, r.given");
 	for (i = 1; i < n; i++)
 		buf_addf(b, ", r.c%zu::%s AS %s", i, sql_type(rec_kinds[REC_TRACK].fields[i].type),
 			 col(REC_TRACK, i));
@@ -447,8 +547,8 @@ static int update_tracks(struct load *l)
 	for (i = 1; i < n; i++)
 		buf_addf(b, " OR (s.given & %lu <> 0 AND s.%s IS DISTINCT FROM t.%s)",
 			 1ul << i, col(REC_TRACK, i), col(REC_TRACK, i));
-	buf_addch(b, ')');
-	got = exec_count(l, "updating meekah.track_info", b->data);
+	buf_adds(b, ") " ROWS_MARK);
+	got = merge_exec(l, "updating meekah.track_info", b->data, "s");
 	if (got < 0)
 		return -1;
 	l->counts[REC_TRACK].updated = (unsigned long)got;
@@ -470,8 +570,8 @@ static int insert_tracks(struct load *l)
 		buf_addf(b, ", CASE WHEN s.given & %lu <> 0 THEN s.%s ELSE %s END",
 			 1ul << i, col(REC_TRACK, i), field_default(REC_TRACK, (int)i));
 	buf_adds(b, " FROM bc_track s WHERE NOT EXISTS (SELECT 1 FROM meekah.track_info t "
-		    "WHERE t.audio_filename = s.audio_filename) ORDER BY s.id");
-	got = exec_count(l, "inserting into meekah.track_info", b->data);
+		    "WHERE t.audio_filename = s.audio_filename) " ROWS_MARK " ORDER BY s.id");
+	got = merge_exec(l, "inserting into meekah.track_info", b->data, "s");
 	if (got < 0)
 		return -1;
 	l->counts[REC_TRACK].inserted = (unsigned long)got;
@@ -553,8 +653,10 @@ static int replace_children(struct load *l, enum rec_kind k)
 		add_value(b, k, (int)i);
 	}
 	buf_addf(b, " FROM bc_row r JOIN bc_chg x USING (audio_filename) WHERE r.kind = %d "
-		    "ORDER BY r.n", (int)k);
-	if ((got = exec_count(l, "inserting child rows", b->data)) < 0)
+		    ROWS_MARK " ORDER BY r.n", (int)k);
+	buf_reset(&l->what);
+	buf_addf(&l->what, "inserting into meekah.%s", table);
+	if ((got = merge_exec(l, l->what.data, b->data, "r")) < 0)
 		return -1;
 	c->inserted = (unsigned long)got;
 	/* A track whose children changed has changed: export --since needs it. */

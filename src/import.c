@@ -464,6 +464,7 @@ static int run_import(struct run *r)
 		return locked > 0 ? EXIT_LOCKED : EXIT_FAILED;
 	}
 	load_init(&r->load, c);
+	r->load.insert_only = r->o->insert_only;
 	r->loading = 1;
 	if (run_start(r, c) < 0) {
 		code = EXIT_FAILED;

@@ -42,6 +42,7 @@ struct load {
 	int insert_only;		/* --mode insert */
 	struct buf copy;		/* COPY data not yet sent */
 	struct buf sql;
+	struct buf what;
 	struct uuid_gen ids;
 	unsigned long long n;		/* rows staged, rejects included */
 	int in_copy, in_txn;

@@ -1,0 +1,143 @@
+# import: database errors, the lock, modes, limits, encodings, check.
+. "$(dirname "$0")/lib.sh"
+
+W=$IT_TMP/edges
+mkdir -p "$W/base" "$W/more"
+cat >"$W/base/tracks.csv" <<'CSV'
+audio_filename,title,artist,duration,tempo,musical_key,scale
+one.mp3,One,Ann,180,120,C,major
+two.mp3,Two,Bob,200,90,Am,
+three.mp3,Three,Cy,210,100,8A,
+CSV
+cat >"$W/base/creators.csv" <<'CSV'
+audio_filename,creator_name,role,split_percentage
+one.mp3,Ann Writer,composer,50
+one.mp3,Ann Producer,producer,50
+two.mp3,Bob Writer,composer,100
+CSV
+newdb edges
+"$BLENDCAT" migrate up -q >/dev/null
+run "$BLENDCAT" import -q "$W/base"
+expect_rc 0 "base catalog loads: exit 0"
+
+snapshot() {
+	q "SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM (
+	     SELECT t.*, c.creator_name, c.id AS cid FROM meekah.track_info t
+	     LEFT JOIN meekah.track_creator c ON c.track_id = t.id) x"
+}
+before=$(snapshot)
+
+# A database error in the middle: nothing changes, the row is named.
+q "CREATE FUNCTION public.refuse() RETURNS trigger LANGUAGE plpgsql AS
+   \$\$ BEGIN IF NEW.creator_name = 'Mallory' THEN RAISE EXCEPTION 'Mallory is not allowed'; END IF;
+   RETURN NEW; END \$\$"
+q "CREATE TRIGGER refuse BEFORE INSERT ON meekah.track_creator FOR EACH ROW EXECUTE FUNCTION public.refuse()"
+cat >"$W/more/tracks.csv" <<'CSV'
+audio_filename,title,duration,tempo
+one.mp3,One (remaster),181,121
+four.mp3,Four,100,80
+five.mp3,Five,100,80
+CSV
+cat >"$W/more/creators.csv" <<'CSV'
+audio_filename,creator_name,role
+four.mp3,Alice,composer
+five.mp3,Eve,composer
+five.mp3,Mallory,producer
+CSV
+run "$BLENDCAT" import "$W/more"
+expect_rc 3 "a trigger error mid-merge: exit 3"
+expect_match 'Mallory is not allowed' "$ERR" "the server's message is shown"
+expect_match 'failing row is .*more/creators.csv:4 \(track .five.mp3.\)' "$ERR" "the failing row is named by file:line and track"
+expect_eq "$before" "$(snapshot)" "the database is exactly as before"
+expect_eq "failed|3" "$(q "SELECT status, exit_code FROM ingest.run ORDER BY id DESC LIMIT 1")" \
+	"ingest.run records the failed run"
+q "DROP TRIGGER refuse ON meekah.track_creator"
+
+# Another import holds the lock: exit 75; --wait queues.
+psql "$DATABASE_URL" -qAtX -c "SELECT pg_advisory_lock(7092155038006731124)" -c "SELECT pg_sleep(3)" >/dev/null &
+holder=$!
+for _ in $(seq 50); do
+	[ "$(q "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")" = 1 ] && break
+	sleep 0.1
+done
+run "$BLENDCAT" import "$W/more"
+expect_rc 75 "a second concurrent import: exit 75"
+expect_match 'another blendcat run holds the lock' "$ERR" "a second concurrent import: says so"
+expect_eq "$before" "$(snapshot)" "the locked-out import changed nothing"
+run "$BLENDCAT" import --wait --rejects "$W/rej-wait" "$W/more"
+expect_rc 0 "--wait: waits for the lock, then loads"
+wait $holder
+expect_eq "One (remaster)|181" "$(q "SELECT title, duration FROM meekah.track_info WHERE audio_filename = 'one.mp3'")" \
+	"the update landed"
+expect_eq "Ann Writer" "$(q "SELECT string_agg(creator_name, ',') FROM meekah.track_creator c
+                             JOIN meekah.track_info t ON t.id = c.track_id
+                             WHERE t.audio_filename = 'one.mp3' AND creator_name = 'Ann Writer'")" \
+	"creators of a track not in creators.csv are left alone"
+
+# --mode insert rejects tracks that exist.
+printf 'audio_filename,title,duration\none.mp3,Again,100\nsix.mp3,Six,100\n' >"$W/ins.csv"
+run "$BLENDCAT" import --mode insert --rejects "$W/rej-ins" "$W/ins.csv"
+expect_rc 1 "--mode insert with an existing track: exit 1"
+expect_match "ins.csv:2:audio_filename: 'one.mp3': the track is already in the catalog" "$W/rej-ins/rejects.log" \
+	"--mode insert: the existing track is rejected"
+expect_eq "Six" "$(q "SELECT title FROM meekah.track_info WHERE audio_filename = 'six.mp3'")" "--mode insert: the new one loads"
+
+# --max-rejects: too many rejects fail the run whole.
+before=$(snapshot)
+printf 'audio_filename,title,duration,tempo\nseven.mp3,Seven,100,fast\neight.mp3,Eight,100,slow\nnine.mp3,Nine,100,90\n' >"$W/max.csv"
+run "$BLENDCAT" import --max-rejects 1 --rejects "$W/rej-max" "$W/max.csv"
+expect_rc 3 "--max-rejects 1 with 2 rejects: exit 3"
+expect_match '2 rows rejected, more than --max-rejects 1' "$ERR" "--max-rejects: says why"
+expect_eq "$before" "$(snapshot)" "--max-rejects: nothing loaded"
+run "$BLENDCAT" import --max-rejects 2 --rejects "$W/rej-max2" "$W/max.csv"
+expect_rc 1 "--max-rejects 2 with 2 rejects: exit 1"
+
+# Latin-1 input with --encoding; without it, the bad bytes are named.
+printf 'audio_filename,title,duration\ncafe.mp3,Caf\xe9 del Mar,100\n' >"$W/latin1.csv"
+run "$BLENDCAT" import --rejects "$W/rej-enc" "$W/latin1.csv"
+expect_rc 1 "Latin-1 without --encoding: exit 1"
+expect_match 'latin1.csv:2: .*invalid UTF-8.* byte 13 of line 2' "$W/rej-enc/rejects.log" "invalid UTF-8: line and byte named"
+cmp -s <(tail -n +2 "$W/rej-enc/latin1.csv") <(tail -n +2 "$W/latin1.csv") &&
+	pass "invalid UTF-8: the row is in the rejects byte for byte" ||
+	fail "invalid UTF-8: the row is in the rejects byte for byte"
+run "$BLENDCAT" import --encoding LATIN1 "$W/latin1.csv"
+expect_rc 0 "--encoding LATIN1: exit 0"
+expect_eq "Café del Mar" "$(q "SELECT title FROM meekah.track_info WHERE audio_filename = 'cafe.mp3'")" \
+	"--encoding LATIN1: stored as UTF-8"
+run "$BLENDCAT" import --encoding NOPE-42 "$W/latin1.csv"
+expect_match "unknown encoding 'NOPE-42'" "$ERR" "an unknown encoding is named"
+
+# Malformed rows: wrong field count, NUL byte; the rest of the file loads.
+printf 'audio_filename,title,duration\nten.mp3,Ten\neleven.mp3,Ele\0ven,100\ntwelve.mp3,Twelve,100\n' >"$W/bad.csv"
+run "$BLENDCAT" import --rejects "$W/rej-bad" "$W/bad.csv"
+expect_rc 1 "malformed rows: exit 1"
+expect_match 'bad.csv:2: expected 3 fields as in the header, got 2' "$W/rej-bad/rejects.log" "wrong field count: line named"
+expect_match 'bad.csv:3: .*NUL' "$W/rej-bad/rejects.log" "NUL byte: line named"
+expect_eq "Twelve" "$(q "SELECT title FROM meekah.track_info WHERE audio_filename = 'twelve.mp3'")" "the good row loads"
+
+# A file the importer cannot use: reported, the others load.
+mkdir -p "$W/nofile"
+printf 'title,tempo\nNo File,120\n' >"$W/nofile/x.csv"
+printf 'audio_filename,title,duration\nthirteen.mp3,Thirteen,100\n' >"$W/nofile/tracks.csv"
+run "$BLENDCAT" import --rejects "$W/rej-nofile" "$W/nofile"
+expect_rc 1 "a file without audio_filename: exit 1"
+expect_match "x.csv:1: no audio_filename column" "$ERR" "a file without audio_filename: named"
+expect_eq "Thirteen" "$(q "SELECT title FROM meekah.track_info WHERE audio_filename = 'thirteen.mp3'")" \
+	"a file without audio_filename: the other file loads"
+
+# A creator row for a track that exists nowhere.
+printf 'audio_filename,creator_name\nghost.mp3,Casper\n' >"$W/ghost.csv"
+run "$BLENDCAT" import --rejects "$W/rej-ghost" "$W/ghost.csv"
+expect_rc 1 "a child of an unknown track: exit 1"
+expect_match "ghost.csv:2:audio_filename: 'ghost.mp3': no such track" "$W/rej-ghost/rejects.log" "a child of an unknown track: said"
+
+# check: the same reading and validation, no database at all.
+run env DATABASE_URL="postgresql:///x?host=$IT_TMP/nowhere" "$BLENDCAT" check --rejects "$W/rej-check" "$W/bad.csv" "$W/max.csv"
+expect_rc 1 "check with bad rows: exit 1, no database needed"
+expect_match 'max.csv:2:tempo' "$W/rej-check/rejects.log" "check: the rejects.log names the bad value"
+expect_eq 4 "$(($(wc -l <"$W/rej-check/bad.csv") + $(wc -l <"$W/rej-check/max.csv") - 2))" \
+	"check: the four bad rows are in the rejects files"
+run "$BLENDCAT" check "$W/base"
+expect_rc 0 "check of a clean set: exit 0"
+
+rm -f "$OUT" "$ERR"
