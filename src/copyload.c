@@ -12,7 +12,6 @@
 #include <string.h>
 
 #define COPY_CHUNK (64u << 10)
-#define NCOLS 17	/* value columns c1..c17: the most fields of a kind, less audio_filename */
 
 /* ------------------------------------------------------------- helpers */
 
@@ -72,12 +71,6 @@ static const char *field_default(enum rec_kind k, int i)
 	return "NULL";
 }
 
-/* Field i of a staged row r, typed, or its default when not given. */
-static void add_value(struct buf *b, enum rec_kind k, int i)
-{
-	buf_addf(b, "CASE WHEN r.given & %lu <> 0 THEN r.c%d::%s ELSE %s END",
-		 1ul << i, i, sql_type(rec_kinds[k].fields[i].type), field_default(k, i));
-}
 
 /* ---------------------------------------------------------------- setup */
 
@@ -116,10 +109,23 @@ static int check_schema(struct load *l)
 	return ok ? 0 : -1;
 }
 
+static void add_staging_table(struct buf *b, enum rec_kind k)
+{
+	size_t i;
+
+	buf_addf(b, "CREATE TEMP TABLE bc_%s (n bigint, bad boolean, id uuid, "
+		 "audio_filename text, given integer, file_no integer, line bigint, "
+		 "off bigint, len bigint", rec_kinds[k].name);
+	for (i = 1; i < rec_kinds[k].nfields; i++)
+		buf_addf(b, ", %s %s", rec_kinds[k].fields[i].name,
+			 sql_type(rec_kinds[k].fields[i].type));
+	buf_adds(b, ") ON COMMIT DROP;");
+}
+
 int load_begin(struct load *l)
 {
 	struct buf *b = &l->sql;
-	int i;
+	int k;
 
 	if (check_schema(l) < 0)
 		return -1;
@@ -127,30 +133,14 @@ int load_begin(struct load *l)
 		return -1;
 	l->in_txn = 1;
 	buf_reset(b);
-	buf_adds(b, "CREATE TEMP TABLE bc_row (n bigint, kind smallint, id uuid, "
-		    "audio_filename text, given integer, file_no integer, line bigint, "
-		    "off bigint, len bigint");
-	for (i = 1; i <= NCOLS; i++)
-		buf_addf(b, ", c%d text", i);
-	buf_adds(b, ") ON COMMIT DROP;"
-		 "CREATE TEMP TABLE bc_file (file_no integer PRIMARY KEY, name text) ON COMMIT DROP;"
+	/* One staging table per kind, typed like the catalog: values are canonical. */
+	for (k = 0; k < REC_NKINDS; k++)
+		add_staging_table(b, (enum rec_kind)k);
+	buf_adds(b, "CREATE TEMP TABLE bc_file (file_no integer PRIMARY KEY, name text) ON COMMIT DROP;"
 		 "CREATE TEMP TABLE bc_reason (file_no integer, line bigint, audio_filename text, "
 		 "field text, value text, reason text) ON COMMIT DROP;"
-		 "SET LOCAL work_mem = '64MB'");
-	if (exec(l, "creating the staging tables", b->data) < 0)
-		return -1;
-	{
-		PGresult *res = PQexec(l->conn, "COPY bc_row FROM STDIN");
-
-		if (PQresultStatus(res) != PGRES_COPY_IN) {
-			db_report(res, "starting COPY into the staging table");
-			PQclear(res);
-			return -1;
-		}
-		PQclear(res);
-	}
-	l->in_copy = 1;
-	return 0;
+		 "SET LOCAL work_mem = '64MB'; SET LOCAL maintenance_work_mem = '256MB'");
+	return exec(l, "creating the staging tables", b->data);
 }
 
 /* ---------------------------------------------------------------- COPY */
@@ -167,9 +157,32 @@ static int flush(struct load *l)
 	return 0;
 }
 
-static void add_prov(struct buf *b, const struct csvman_prov *p)
+int load_start(struct load *l, enum rec_kind kind)
 {
-	buf_addf(b, "\t%d\t%lu\t%llu\t%llu", p->file_no, p->line, p->off, p->len);
+	PGresult *res;
+
+	if (l->in_copy && load_end_copy(l) < 0)
+		return -1;
+	buf_reset(&l->sql);
+	buf_addf(&l->sql, "COPY bc_%s FROM STDIN", rec_kinds[kind].name);
+	res = PQexec(l->conn, l->sql.data);
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		db_report(res, "starting COPY into the staging table");
+		PQclear(res);
+		return -1;
+	}
+	PQclear(res);
+	l->in_copy = 1;
+	l->copy_kind = kind;
+	return 0;
+}
+
+static void add_head(struct buf *b, unsigned long long n, int bad, const char *id,
+		     const char *audio_filename, unsigned long given, const struct csvman_prov *p)
+{
+	buf_addf(b, "%llu\t%c\t%s\t", n, bad ? 't' : 'f', id);
+	rec_copy_value(b, audio_filename);
+	buf_addf(b, "\t%lu\t%d\t%lu\t%llu\t%llu", given, p->file_no, p->line, p->off, p->len);
 }
 
 int load_record(struct load *l, const struct rec *r, const struct csvman_prov *p)
@@ -179,14 +192,13 @@ int load_record(struct load *l, const struct rec *r, const struct csvman_prov *p
 	char id[UUID_STR_SIZE];
 	size_t i;
 
+	if (!l->in_copy || r->kind != l->copy_kind)
+		return diag_error(LOC_NONE, "internal error: a %s record outside its COPY", k->name);
 	uuid_v7(&l->ids, id);
-	buf_addf(b, "%llu\t%d\t%s\t", ++l->n, (int)r->kind, id);
-	rec_copy_value(b, rec_get(r, 0));
-	buf_addf(b, "\t%lu", r->given);
-	add_prov(b, p);
-	for (i = 1; i <= NCOLS; i++) {
+	add_head(b, ++l->n, 0, id, rec_get(r, 0), r->given, p);
+	for (i = 1; i < k->nfields; i++) {
 		buf_addch(b, '\t');
-		rec_copy_value(b, i < k->nfields ? rec_get(r, (int)i) : NULL);
+		rec_copy_value(b, rec_get(r, (int)i));
 	}
 	buf_addch(b, '\n');
 	l->counts[r->kind].staged++;
@@ -197,16 +209,16 @@ int load_reject(struct load *l, enum rec_kind kind, const struct csvman_prov *p,
 		const char *audio_filename)
 {
 	struct buf *b = &l->copy;
-	int i;
+	size_t i;
 
-	buf_addf(b, "%llu\t-1\t\\N\t", ++l->n);
-	rec_copy_value(b, audio_filename);
-	buf_adds(b, "\t0");
-	add_prov(b, p);
-	buf_addf(b, "\t%d", (int)kind);
-	for (i = 2; i <= NCOLS; i++)
+	if (!l->in_copy || kind != l->copy_kind)
+		return diag_error(LOC_NONE, "internal error: a %s reject outside its COPY",
+				  rec_kinds[kind].name);
+	add_head(b, ++l->n, 1, "\\N", audio_filename, 0, p);
+	for (i = 1; i < rec_kinds[kind].nfields; i++)
 		buf_adds(b, "\t\\N");
 	buf_addch(b, '\n');
+	l->any_bad = 1;
 	return b->len >= COPY_CHUNK ? flush(l) : 0;
 }
 
@@ -215,6 +227,8 @@ int load_end_copy(struct load *l)
 	PGresult *res;
 	int ok = 1;
 
+	if (!l->in_copy)
+		return 0;
 	if (flush(l) < 0)
 		return -1;
 	if (PQputCopyEnd(l->conn, NULL) != 1) {
@@ -229,9 +243,7 @@ int load_end_copy(struct load *l)
 		}
 		PQclear(res);
 	}
-	if (!ok)
-		return -1;
-	return exec(l, "analyzing the staging table", "ANALYZE bc_row");
+	return ok ? 0 : -1;
 }
 
 int load_file(struct load *l, int file_no, const char *path)
@@ -241,6 +253,8 @@ int load_file(struct load *l, int file_no, const char *path)
 	PGresult *res;
 	int ok;
 
+	if (load_end_copy(l) < 0)
+		return -1;
 	snprintf(no, sizeof(no), "%d", file_no);
 	res = PQexecParams(l->conn, "INSERT INTO bc_file VALUES ($1, $2)", 2, NULL, vals,
 			   NULL, NULL, 0);
@@ -251,11 +265,21 @@ int load_file(struct load *l, int file_no, const char *path)
 	return ok ? 0 : -1;
 }
 
+int load_staged(struct load *l)
+{
+	/*
+	 * No ANALYZE of the staging: it cost a second on 1.3M rows, and the
+	 * plans (hash joins over whole tables) come out the same from the
+	 * planner's size estimates.
+	 */
+	return load_end_copy(l);
+}
+
 /* -------------------------------------------------------------- checks */
 
 /*
- * Checks across rows.  Each statement adds reasons to bc_reason; a row's
- * own problem (kind -1) already has its reason, written by the reader.
+ * Checks across rows.  Each statement adds reasons to bc_reason; a row
+ * with its own problem (bad) already has its reason, from the reader.
  */
 static const char *const check_sql[] = {
 	/* The same track twice in this run's tracks. */
@@ -264,7 +288,7 @@ static const char *const check_sql[] = {
 	"  'the track appears ' || x.c || ' times in this run; first at ' || f.name || ':' || x.fl "
 	"FROM (SELECT r.file_no, r.line, r.audio_filename, count(*) OVER a AS c, "
 	"             first_value(r.file_no) OVER o AS ff, first_value(r.line) OVER o AS fl "
-	"      FROM bc_row r WHERE r.kind = 0 "
+	"      FROM bc_track r WHERE NOT r.bad "
 	"      WINDOW a AS (PARTITION BY r.audio_filename), "
 	"             o AS (PARTITION BY r.audio_filename ORDER BY r.file_no, r.line)) x "
 	"JOIN bc_file f ON f.file_no = x.ff WHERE x.c > 1",
@@ -273,82 +297,106 @@ static const char *const check_sql[] = {
 	"INSERT INTO bc_reason "
 	"SELECT r.file_no, r.line, r.audio_filename, v.field, NULL, "
 	"  'a new track needs a ' || v.field "
-	"FROM bc_row r CROSS JOIN LATERAL (VALUES ('title', r.c1), ('duration', r.c3)) v(field, val) "
-	"WHERE r.kind = 0 AND v.val IS NULL "
-	"AND NOT EXISTS (SELECT 1 FROM meekah.track_info t WHERE t.audio_filename = r.audio_filename)",
-
-	/* A child whose track is neither in this run nor in the catalog. */
-	"INSERT INTO bc_reason "
-	"SELECT r.file_no, r.line, r.audio_filename, 'audio_filename', r.audio_filename, "
-	"  'no such track in this run''s tracks or in the catalog' "
-	"FROM bc_row r WHERE r.kind > 0 "
-	"AND NOT EXISTS (SELECT 1 FROM bc_row t WHERE t.kind IN (0, -1) AND t.audio_filename = r.audio_filename) "
+	"FROM bc_track r CROSS JOIN LATERAL (VALUES ('title', r.title IS NULL), "
+	"  ('duration', r.duration IS NULL)) v(field, missing) "
+	"WHERE NOT r.bad AND v.missing "
 	"AND NOT EXISTS (SELECT 1 FROM meekah.track_info t WHERE t.audio_filename = r.audio_filename)",
 
 	/* A track's splits add up to more than 100%: blame the row that tips it over. */
 	"INSERT INTO bc_reason "
-	"SELECT x.file_no, x.line, x.audio_filename, 'split_percentage', x.c5, "
+	"SELECT x.file_no, x.line, x.audio_filename, 'split_percentage', x.split_percentage::text, "
 	"  'the track''s splits add up to ' || x.total || '%, more than 100%' "
 	"FROM (SELECT r.*, "
-	"        sum(r.c5::numeric) OVER (PARTITION BY r.audio_filename ORDER BY r.file_no, r.line "
-	"                                 ROWS UNBOUNDED PRECEDING) AS run, "
-	"        sum(r.c5::numeric) OVER (PARTITION BY r.audio_filename) AS total "
-	"      FROM bc_row r WHERE r.kind = 1) x "
-	"WHERE x.total > 100 AND x.run > 100 AND x.run - coalesce(x.c5::numeric, 0) <= 100",
+	"        sum(r.split_percentage) OVER (PARTITION BY r.audio_filename ORDER BY r.file_no, r.line "
+	"                                      ROWS UNBOUNDED PRECEDING) AS run, "
+	"        sum(r.split_percentage) OVER (PARTITION BY r.audio_filename) AS total "
+	"      FROM bc_creator r WHERE NOT r.bad) x "
+	"WHERE x.total > 100 AND x.run > 100 AND x.run - coalesce(x.split_percentage, 0) <= 100",
 
 	/* A section past the track's end (this run's duration, else the catalog's). */
 	"INSERT INTO bc_reason "
-	"SELECT a.file_no, a.line, a.audio_filename, 'end_time', a.c3, "
-	"  'section ends at ' || a.c3 || ' s, after the track''s end at ' || d.duration || ' s' "
-	"FROM bc_row a JOIN ("
+	"SELECT a.file_no, a.line, a.audio_filename, 'end_time', a.end_time::text, "
+	"  'section ends at ' || a.end_time || ' s, after the track''s end at ' || d.duration || ' s' "
+	"FROM bc_arrangement a JOIN ("
 	"   SELECT DISTINCT ON (audio_filename) audio_filename, duration FROM ("
-	"     SELECT r.audio_filename, r.c3::integer AS duration, 0 AS pri FROM bc_row r "
-	"     WHERE r.kind = 0 AND r.c3 IS NOT NULL "
+	"     SELECT r.audio_filename, r.duration, 0 AS pri FROM bc_track r "
+	"     WHERE NOT r.bad AND r.duration IS NOT NULL "
 	"     UNION ALL SELECT t.audio_filename, t.duration, 1 FROM meekah.track_info t "
-	"     WHERE t.audio_filename IN (SELECT audio_filename FROM bc_row WHERE kind = 3)) u "
+	"     WHERE t.audio_filename IN (SELECT audio_filename FROM bc_arrangement)) u "
 	"   ORDER BY audio_filename, pri) d USING (audio_filename) "
-	"WHERE a.kind = 3 AND a.c3::integer > d.duration",
+	"WHERE NOT a.bad AND a.end_time > d.duration",
 
 	/* Sections that overlap an earlier one (by start time). */
 	"INSERT INTO bc_reason "
-	"SELECT x.file_no, x.line, x.audio_filename, 'start_time', x.c2, "
-	"  'section ''' || x.c1 || ''' (' || x.c2 || '-' || x.c3 || ' s) overlaps an earlier section "
-	"that ends at ' || x.prev_end || ' s' "
-	"FROM (SELECT r.*, max(r.c3::integer) OVER (PARTITION BY r.audio_filename "
-	"        ORDER BY r.c2::integer, r.c3::integer, r.file_no, r.line "
+	"SELECT x.file_no, x.line, x.audio_filename, 'start_time', x.start_time::text, "
+	"  'section ''' || x.section_name || ''' (' || x.start_time || '-' || x.end_time "
+	"  || ' s) overlaps an earlier section that ends at ' || x.prev_end || ' s' "
+	"FROM (SELECT r.*, max(r.end_time) OVER (PARTITION BY r.audio_filename "
+	"        ORDER BY r.start_time, r.end_time, r.file_no, r.line "
 	"        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end "
-	"      FROM bc_row r WHERE r.kind = 3) x "
-	"WHERE x.c2::integer < x.prev_end",
+	"      FROM bc_arrangement r WHERE NOT r.bad) x "
+	"WHERE x.start_time < x.prev_end",
 };
 
 static const char insert_only_sql[] =
 	"INSERT INTO bc_reason "
 	"SELECT r.file_no, r.line, r.audio_filename, 'audio_filename', r.audio_filename, "
 	"  'the track is already in the catalog (--mode insert)' "
-	"FROM bc_row r WHERE r.kind = 0 "
+	"FROM bc_track r WHERE NOT r.bad "
 	"AND EXISTS (SELECT 1 FROM meekah.track_info t WHERE t.audio_filename = r.audio_filename)";
 
-/* Every rejected track, and where its first problem is. */
-static const char bad_sql[] =
-	"CREATE TEMP TABLE bc_bad ON COMMIT DROP AS "
-	"SELECT DISTINCT ON (audio_filename) audio_filename, file_no, line FROM ("
-	"  SELECT audio_filename, file_no, line FROM bc_row WHERE kind = -1 "
-	"  UNION ALL SELECT audio_filename, file_no, line FROM bc_reason) u "
-	"WHERE audio_filename IS NOT NULL ORDER BY audio_filename, file_no, line;"
-	"ANALYZE bc_bad";
+/* A child whose track is neither in this run nor in the catalog. */
+static void add_orphan_check(struct buf *b, enum rec_kind k)
+{
+	buf_reset(b);
+	buf_addf(b, "INSERT INTO bc_reason "
+		 "SELECT r.file_no, r.line, r.audio_filename, 'audio_filename', r.audio_filename, "
+		 "  'no such track in this run''s tracks or in the catalog' "
+		 "FROM bc_%s r WHERE NOT r.bad "
+		 "AND NOT EXISTS (SELECT 1 FROM bc_track t WHERE t.audio_filename = r.audio_filename) "
+		 "AND NOT EXISTS (SELECT 1 FROM meekah.track_info t "
+		 "                WHERE t.audio_filename = r.audio_filename)", rec_kinds[k].name);
+}
+
+/* Every row of every kind, as one relation: kind, provenance, track, bad. */
+static void add_all_rows(struct buf *b)
+{
+	int k;
+
+	buf_addch(b, '(');
+	for (k = 0; k < REC_NKINDS; k++)
+		buf_addf(b, "%sSELECT %d AS kind, n, bad, file_no, line, off, len, audio_filename "
+			 "FROM bc_%s", k ? " UNION ALL " : "", k, rec_kinds[k].name);
+	buf_addch(b, ')');
+}
 
 int load_check(struct load *l, load_reason_fn *fn, void *ctx)
 {
+	struct buf *b = &l->sql;
 	PGresult *res;
 	size_t i;
-	int row, rc = 0;
+	int row, rc = 0, k;
 
 	for (i = 0; i < sizeof(check_sql) / sizeof(check_sql[0]); i++)
 		if (exec(l, "checking rows against each other", check_sql[i]) < 0)
 			return -1;
+	for (k = 1; k < REC_NKINDS; k++) {
+		add_orphan_check(b, (enum rec_kind)k);
+		if (l->counts[k].staged && exec(l, "checking for unknown tracks", b->data) < 0)
+			return -1;
+	}
 	if (l->insert_only && exec(l, "checking for existing tracks", insert_only_sql) < 0)
 		return -1;
-	if (exec(l, "collecting rejected tracks", bad_sql) < 0)
+	/* Every rejected track, and where its first problem is. */
+	buf_reset(b);
+	buf_adds(b, "CREATE TEMP TABLE bc_bad ON COMMIT DROP AS "
+		    "SELECT DISTINCT ON (audio_filename) audio_filename, file_no, line FROM ("
+		    "  SELECT audio_filename, file_no, line FROM ");
+	add_all_rows(b);
+	buf_adds(b, " a WHERE a.bad UNION ALL SELECT audio_filename, file_no, line FROM bc_reason) u "
+		    "WHERE audio_filename IS NOT NULL ORDER BY audio_filename, file_no, line;"
+		    "ANALYZE bc_bad");
+	if (exec(l, "collecting rejected tracks", b->data) < 0)
 		return -1;
 	res = PQexec(l->conn, "SELECT file_no, line, field, value, reason FROM bc_reason "
 			      "ORDER BY file_no, line, field");
@@ -357,6 +405,8 @@ int load_check(struct load *l, load_reason_fn *fn, void *ctx)
 		PQclear(res);
 		return -1;
 	}
+	if (PQntuples(res) > 0)
+		l->any_bad = 1;
 	for (row = 0; rc == 0 && row < PQntuples(res); row++)
 		rc = fn(ctx, atoi(PQgetvalue(res, row, 0)), strtoul(PQgetvalue(res, row, 1), NULL, 10),
 			PQgetvalue(res, row, 2),
@@ -370,20 +420,24 @@ int load_check(struct load *l, load_reason_fn *fn, void *ctx)
 
 int load_rejects(struct load *l, load_row_fn *fn, void *ctx)
 {
-	static const char sql[] =
-		"SELECT CASE WHEN r.kind = -1 THEN r.c1::integer ELSE r.kind END, "
-		"  r.file_no, r.off, r.len, r.line, r.audio_filename, "
-		"  CASE WHEN r.kind = -1 OR EXISTS (SELECT 1 FROM bc_reason x "
-		"         WHERE x.file_no = r.file_no AND x.line = r.line) THEN NULL "
-		"       ELSE f.name || ':' || b.line END "
-		"FROM bc_row r LEFT JOIN bc_bad b USING (audio_filename) "
-		"LEFT JOIN bc_file f ON f.file_no = b.file_no "
-		"WHERE r.kind = -1 OR b.audio_filename IS NOT NULL "
-		"ORDER BY r.file_no, r.off";
+	struct buf *b = &l->sql;
 	PGresult *res;
 	int rc = 0;
 
-	if (!PQsendQuery(l->conn, sql) || !PQsetSingleRowMode(l->conn)) {
+	if (!l->any_bad)
+		return 0;
+	buf_reset(b);
+	buf_adds(b, "SELECT r.kind, r.file_no, r.off, r.len, r.line, r.audio_filename, "
+		    "  CASE WHEN r.bad OR EXISTS (SELECT 1 FROM bc_reason x "
+		    "         WHERE x.file_no = r.file_no AND x.line = r.line) THEN NULL "
+		    "       ELSE f.name || ':' || b.line END "
+		    "FROM ");
+	add_all_rows(b);
+	buf_adds(b, " r LEFT JOIN bc_bad b USING (audio_filename) "
+		    "LEFT JOIN bc_file f ON f.file_no = b.file_no "
+		    "WHERE r.bad OR b.audio_filename IS NOT NULL "
+		    "ORDER BY r.file_no, r.off");
+	if (!PQsendQuery(l->conn, b->data) || !PQsetSingleRowMode(l->conn)) {
 		diag_error(LOC_NONE, "listing rejected rows: %s", PQerrorMessage(l->conn));
 		return -1;
 	}
@@ -391,8 +445,7 @@ int load_rejects(struct load *l, load_row_fn *fn, void *ctx)
 		if (PQresultStatus(res) == PGRES_SINGLE_TUPLE && rc == 0) {
 			enum rec_kind k = (enum rec_kind)atoi(PQgetvalue(res, 0, 0));
 
-			if (k < REC_NKINDS)
-				l->counts[k].rejected++;
+			l->counts[k].rejected++;
 			rc = fn(ctx, k, atoi(PQgetvalue(res, 0, 1)),
 				strtoull(PQgetvalue(res, 0, 2), NULL, 10),
 				strtoull(PQgetvalue(res, 0, 3), NULL, 10),
@@ -471,14 +524,14 @@ static unsigned long long first_failing(struct load *l, const char *sql, const c
 
 static void name_row(struct load *l, unsigned long long n)
 {
-	char num[24];
-	const char *vals[1] = { num };
+	struct buf *b = &l->sql;
 	PGresult *res;
 
-	snprintf(num, sizeof(num), "%llu", n);
-	res = PQexecParams(l->conn, "SELECT f.name, r.line, coalesce(r.audio_filename, '') "
-			   "FROM bc_row r JOIN bc_file f USING (file_no) WHERE r.n = $1",
-			   1, NULL, vals, NULL, NULL, 0);
+	buf_reset(b);
+	buf_adds(b, "SELECT f.name, r.line, coalesce(r.audio_filename, '') FROM ");
+	add_all_rows(b);
+	buf_addf(b, " r JOIN bc_file f USING (file_no) WHERE r.n = %llu", n);
+	res = PQexec(l->conn, b->data);
 	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
 		diag_detail("the failing row is %s:%s (track '%s')", PQgetvalue(res, 0, 0),
 			    PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2));
@@ -514,21 +567,19 @@ static const char *col(enum rec_kind k, size_t i)
 	return rec_kinds[k].fields[i].name;
 }
 
-static int stage_tracks(struct load *l)
+/* Rows of rejected tracks leave the staging; only good rows remain. */
+static int drop_rejected(struct load *l)
 {
 	struct buf *b = &l->sql;
-	size_t i, n = rec_kinds[REC_TRACK].nfields;
+	int k;
 
+	if (!l->any_bad)
+		return 0;
 	buf_reset(b);
-	buf_adds(b, "DELETE FROM bc_row r USING bc_bad b WHERE r.audio_filename = b.audio_filename;"
-		    "DELETE FROM bc_row WHERE kind = -1;"
-		    "CREATE TEMP TABLE bc_track ON COMMIT DROP AS SELECT r.n, r.id, r.audio_filename, r.given");
-	for (i = 1; i < n; i++)
-		buf_addf(b, ", r.c%zu::%s AS %s", i, sql_type(rec_kinds[REC_TRACK].fields[i].type),
-			 col(REC_TRACK, i));
-	buf_adds(b, " FROM bc_row r WHERE r.kind = 0;"
-		    "ANALYZE bc_track; ANALYZE bc_row");
-	return exec(l, "staging tracks", b->data);
+	for (k = 0; k < REC_NKINDS; k++)
+		buf_addf(b, "DELETE FROM bc_%s r WHERE r.bad OR r.audio_filename IN "
+			 "(SELECT audio_filename FROM bc_bad);", rec_kinds[k].name);
+	return exec(l, "leaving rejected tracks out", b->data);
 }
 
 static int update_tracks(struct load *l)
@@ -537,6 +588,8 @@ static int update_tracks(struct load *l)
 	size_t i, n = rec_kinds[REC_TRACK].nfields;
 	long got;
 
+	if (l->bulk)
+		return 0;
 	buf_reset(b);
 	buf_adds(b, "UPDATE meekah.track_info t SET ");
 	for (i = 1; i < n; i++)
@@ -569,8 +622,13 @@ static int insert_tracks(struct load *l)
 	for (i = 1; i < n; i++)
 		buf_addf(b, ", CASE WHEN s.given & %lu <> 0 THEN s.%s ELSE %s END",
 			 1ul << i, col(REC_TRACK, i), field_default(REC_TRACK, (int)i));
-	buf_adds(b, " FROM bc_track s WHERE NOT EXISTS (SELECT 1 FROM meekah.track_info t "
-		    "WHERE t.audio_filename = s.audio_filename) " ROWS_MARK " ORDER BY s.id");
+	buf_adds(b, " FROM bc_track s WHERE ");
+	if (l->bulk)
+		buf_adds(b, "true ");
+	else
+		buf_adds(b, "NOT EXISTS (SELECT 1 FROM meekah.track_info t "
+			    "WHERE t.audio_filename = s.audio_filename) ");
+	buf_adds(b, ROWS_MARK " ORDER BY s.n");
 	got = merge_exec(l, "inserting into meekah.track_info", b->data, "s");
 	if (got < 0)
 		return -1;
@@ -578,7 +636,14 @@ static int insert_tracks(struct load *l)
 	return 0;
 }
 
-/* ROW(...) of kind k's values, staged (r.*) or stored (c.*), typed alike. */
+/* Field i of a staged row r, or its default when not given. */
+static void add_value(struct buf *b, enum rec_kind k, int i)
+{
+	buf_addf(b, "CASE WHEN r.given & %lu <> 0 THEN r.%s ELSE %s END",
+		 1ul << i, col(k, (size_t)i), field_default(k, i));
+}
+
+/* ROW(...) of kind k's values, staged (r.*) or stored (c.*). */
 static void add_row(struct buf *b, enum rec_kind k, int staged)
 {
 	size_t i;
@@ -595,108 +660,117 @@ static void add_row(struct buf *b, enum rec_kind k, int staged)
 	buf_addch(b, ')');
 }
 
-/* Tracks of this run whose set of kind-k rows differs from the catalog's. */
+/*
+ * Tracks of this run with kind-k rows, and whether their set differs from
+ * the catalog's: each side's rows as text, sorted, hashed per track.
+ */
 static int find_changed(struct load *l, enum rec_kind k)
 {
 	struct buf *b = &l->sql;
+	const char *name = rec_kinds[k].name;
 
 	buf_reset(b);
-	if (l->bulk) {
-		/* Every track is new: every set is new, nothing to compare. */
-		buf_addf(b, "DROP TABLE IF EXISTS bc_chg; CREATE TEMP TABLE bc_chg ON COMMIT DROP AS "
-			 "SELECT t.id AS track_id, t.audio_filename FROM meekah.track_info t "
-			 "WHERE t.audio_filename IN (SELECT audio_filename FROM bc_row WHERE kind = %d);"
-			 "ANALYZE bc_chg", (int)k);
-		return exec(l, "listing new child rows", b->data);
-	}
-	buf_adds(b, "DROP TABLE IF EXISTS bc_chg; CREATE TEMP TABLE bc_chg ON COMMIT DROP AS "
-		    "WITH s AS (SELECT r.audio_filename, md5(string_agg(x.v::text, E'\\n' "
-		    "ORDER BY x.v::text)) AS h FROM bc_row r CROSS JOIN LATERAL (SELECT ");
+	buf_addf(b, "DROP TABLE IF EXISTS bc_chg; CREATE TEMP TABLE bc_chg ON COMMIT DROP AS "
+		 "WITH s AS (SELECT r.audio_filename, md5(string_agg(x.v::text, E'\\n' "
+		 "ORDER BY x.v::text)) AS h FROM bc_%s r CROSS JOIN LATERAL (SELECT ", name);
 	add_row(b, k, 1);
-	buf_addf(b, " AS v) x WHERE r.kind = %d GROUP BY 1), ", (int)k);
-	buf_adds(b, "d AS (SELECT t.audio_filename, md5(string_agg(x.v::text, E'\\n' "
+	buf_adds(b, " AS v) x GROUP BY 1), "
+		    "d AS (SELECT t.audio_filename, md5(string_agg(x.v::text, E'\\n' "
 		    "ORDER BY x.v::text)) AS h FROM meekah.");
 	buf_adds(b, rec_kinds[k].table);
 	buf_adds(b, " c JOIN meekah.track_info t ON t.id = c.track_id CROSS JOIN LATERAL (SELECT ");
 	add_row(b, k, 0);
 	buf_adds(b, " AS v) x WHERE t.audio_filename IN (SELECT audio_filename FROM s) GROUP BY 1) "
-		    "SELECT t.id AS track_id, s.audio_filename FROM s "
-		    "JOIN meekah.track_info t USING (audio_filename) "
-		    "LEFT JOIN d USING (audio_filename) WHERE d.h IS DISTINCT FROM s.h;"
+		    "SELECT t.id AS track_id, s.audio_filename, d.h IS DISTINCT FROM s.h AS changed "
+		    "FROM s JOIN meekah.track_info t USING (audio_filename) "
+		    "LEFT JOIN d USING (audio_filename);"
 		    "ANALYZE bc_chg");
 	return exec(l, "comparing child rows", b->data);
+}
+
+static int insert_children(struct load *l, enum rec_kind k)
+{
+	struct buf *b = &l->sql;
+	size_t i;
+	long got;
+
+	buf_reset(b);
+	buf_addf(b, "INSERT INTO meekah.%s (id, track_id", rec_kinds[k].table);
+	for (i = 1; i < rec_kinds[k].nfields; i++)
+		buf_addf(b, ", %s", col(k, i));
+	buf_adds(b, ") SELECT r.id, x.id");
+	for (i = 1; i < rec_kinds[k].nfields; i++) {
+		buf_adds(b, ", ");
+		add_value(b, k, (int)i);
+	}
+	if (l->bulk)
+		buf_addf(b, " FROM bc_%s r JOIN meekah.track_info x USING (audio_filename) "
+			 "WHERE true ", rec_kinds[k].name);
+	else
+		buf_addf(b, " FROM bc_%s r JOIN bc_chg c USING (audio_filename) "
+			 "JOIN meekah.track_info x ON x.id = c.track_id WHERE c.changed ",
+			 rec_kinds[k].name);
+	buf_adds(b, ROWS_MARK " ORDER BY r.n");
+	buf_reset(&l->what);
+	buf_addf(&l->what, "inserting into meekah.%s", rec_kinds[k].table);
+	if ((got = merge_exec(l, l->what.data, b->data, "r")) < 0)
+		return -1;
+	l->counts[k].inserted = (unsigned long)got;
+	return 0;
+}
+
+static long count_rows(struct load *l, const char *sql)
+{
+	PGresult *res = PQexec(l->conn, sql);
+	long n = -2;
+
+	if (PQresultStatus(res) == PGRES_TUPLES_OK)
+		n = atol(PQgetvalue(res, 0, 0));
+	else
+		db_report(res, "counting");
+	PQclear(res);
+	return n;
 }
 
 static int replace_children(struct load *l, enum rec_kind k)
 {
 	struct load_counts *c = &l->counts[k];
 	struct buf *b = &l->sql;
-	const char *table = rec_kinds[k].table;
-	size_t i;
-	long got;
+	long got, tracks;
 
+	if (l->bulk) {
+		/* Every track is new: every set is new, nothing to compare or delete. */
+		if (insert_children(l, k) < 0)
+			return -1;
+		buf_reset(b);
+		buf_addf(b, "SELECT count(DISTINCT audio_filename) FROM bc_%s", rec_kinds[k].name);
+		if ((got = count_rows(l, b->data)) < 0)
+			return -1;
+		c->replaced = (unsigned long)got;
+		return 0;
+	}
 	if (find_changed(l, k) < 0)
 		return -1;
 	buf_reset(b);
-	buf_addf(b, "DELETE FROM meekah.%s c USING bc_chg x WHERE c.track_id = x.track_id", table);
-	got = l->bulk ? 0 : exec_count(l, "replacing child rows", b->data);
-	if (got < 0)
+	buf_addf(b, "DELETE FROM meekah.%s c USING bc_chg x WHERE c.track_id = x.track_id "
+		 "AND x.changed", rec_kinds[k].table);
+	if ((got = exec_count(l, "replacing child rows", b->data)) < 0)
 		return -1;
 	c->deleted = (unsigned long)got;
-	buf_reset(b);
-	buf_addf(b, "INSERT INTO meekah.%s (id, track_id", table);
-	for (i = 1; i < rec_kinds[k].nfields; i++)
-		buf_addf(b, ", %s", col(k, i));
-	buf_adds(b, ") SELECT r.id, x.track_id");
-	for (i = 1; i < rec_kinds[k].nfields; i++) {
-		buf_adds(b, ", ");
-		add_value(b, k, (int)i);
-	}
-	buf_addf(b, " FROM bc_row r JOIN bc_chg x USING (audio_filename) WHERE r.kind = %d "
-		    ROWS_MARK " ORDER BY r.n", (int)k);
-	buf_reset(&l->what);
-	buf_addf(&l->what, "inserting into meekah.%s", table);
-	if ((got = merge_exec(l, l->what.data, b->data, "r")) < 0)
+	if (insert_children(l, k) < 0)
 		return -1;
-	c->inserted = (unsigned long)got;
 	/* A track whose children changed has changed: export --since needs it. */
-	got = l->bulk ? 0 : exec_count(l, "marking tracks changed",
+	got = exec_count(l, "marking tracks changed",
 			 "UPDATE meekah.track_info t SET updated_at = now() FROM bc_chg x "
-			 "WHERE t.id = x.track_id AND t.updated_at IS DISTINCT FROM now()::timestamp");
+			 "WHERE t.id = x.track_id AND x.changed "
+			 "AND t.updated_at IS DISTINCT FROM now()::timestamp");
 	if (got < 0)
 		return -1;
-	got = exec_count(l, "counting", "SELECT 1 FROM bc_chg");
-	if (got < 0)
+	if ((got = count_rows(l, "SELECT count(*) FILTER (WHERE changed) FROM bc_chg")) < 0 ||
+	    (tracks = count_rows(l, "SELECT count(*) FROM bc_chg")) < 0)
 		return -1;
 	c->replaced = (unsigned long)got;
-	return 0;
-}
-
-static int count_unchanged(struct load *l)
-{
-	PGresult *res = PQexec(l->conn,
-		"SELECT kind, count(*) FROM (SELECT DISTINCT kind, audio_filename FROM bc_row) x "
-		"GROUP BY kind");
-	int i;
-
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		db_report(res, "counting");
-		PQclear(res);
-		return -1;
-	}
-	for (i = 0; i < PQntuples(res); i++) {
-		int k = atoi(PQgetvalue(res, i, 0));
-		unsigned long tracks = strtoul(PQgetvalue(res, i, 1), NULL, 10);
-		struct load_counts *c;
-		unsigned long changed;
-
-		if (k < 0 || k >= REC_NKINDS)
-			continue;
-		c = &l->counts[k];
-		changed = k == REC_TRACK ? c->inserted + c->updated : c->replaced;
-		c->unchanged = tracks > changed ? tracks - changed : 0;
-	}
-	PQclear(res);
+	c->unchanged = (unsigned long)(tracks - got);
 	return 0;
 }
 
@@ -729,15 +803,15 @@ static const char save_ddl_sql[] =
 	"AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid "
 	"                AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x'))";
 
-/* Run the statements of bc_ddl's column col, in order. */
-static int run_ddl(struct load *l, const char *col, const char *order, const char *what)
+/* Run the statements of bc_ddl's column col_name, in order. */
+static int run_ddl(struct load *l, const char *col_name, const char *order, const char *what)
 {
 	PGresult *res;
 	int ok;
 
 	buf_reset(&l->sql);
 	buf_addf(&l->sql, "SELECT coalesce(string_agg(%s, '; ' ORDER BY %s, %s), '') FROM bc_ddl",
-		 col, order, col);
+		 col_name, order, col_name);
 	res = PQexec(l->conn, l->sql.data);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		db_report(res, what);
@@ -749,30 +823,36 @@ static int run_ddl(struct load *l, const char *col, const char *order, const cha
 	return ok ? 0 : -1;
 }
 
-static int catalog_empty(struct load *l)
+static int count_tracks(struct load *l)
 {
-	PGresult *res = PQexec(l->conn, "SELECT NOT EXISTS (SELECT 1 FROM meekah.track_info)");
-	int empty = -1;
+	struct load_counts *c = &l->counts[REC_TRACK];
+	long n = count_rows(l, "SELECT count(*) FROM bc_track");
 
-	if (PQresultStatus(res) == PGRES_TUPLES_OK)
-		empty = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-	else
-		db_report(res, "looking at the catalog");
-	PQclear(res);
-	return empty;
+	if (n < 0)
+		return -1;
+	c->unchanged = (unsigned long)n > c->inserted + c->updated ?
+		       (unsigned long)n - c->inserted - c->updated : 0;
+	return 0;
 }
 
 int load_merge(struct load *l)
 {
 	struct buf analyze = BUF_INIT;
+	long rows;
 	int k, rc = -1;
 
-	if ((l->bulk = catalog_empty(l)) < 0)
+	if (drop_rejected(l) < 0)
 		goto out;
+	/* Bulk when the catalog is empty (-1: it is not). */
+	rows = count_rows(l, "SELECT CASE WHEN EXISTS (SELECT 1 FROM meekah.track_info) "
+			     "THEN -1 ELSE (SELECT count(*) FROM bc_track) END");
+	if (rows < -1)
+		goto out;
+	l->bulk = rows >= 0;
 	if (l->bulk && (exec(l, "saving index definitions", save_ddl_sql) < 0 ||
 			run_ddl(l, "drop_sql", "drop_order", "dropping indexes for the bulk load") < 0))
 		goto out;
-	if (stage_tracks(l) < 0 || update_tracks(l) < 0 || insert_tracks(l) < 0)
+	if (update_tracks(l) < 0 || insert_tracks(l) < 0 || count_tracks(l) < 0)
 		goto out;
 	buf_adds(&analyze, "ANALYZE meekah.track_info");
 	for (k = 1; k < REC_NKINDS; k++) {
@@ -783,8 +863,6 @@ int load_merge(struct load *l)
 		if (l->counts[k].replaced)
 			buf_addf(&analyze, ", meekah.%s", rec_kinds[k].table);
 	}
-	if (count_unchanged(l) < 0)
-		goto out;
 	if (l->bulk && run_ddl(l, "create_sql", "create_order", "building indexes and keys") < 0)
 		goto out;
 	rc = exec(l, "analyzing the catalog", analyze.data);

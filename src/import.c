@@ -132,7 +132,7 @@ static int sink_header(void *ctx, int file_no, enum rec_kind kind, const char *r
 	r->in[file_no].kind = kind;
 	r->in[file_no].usable = 1;
 	rejects_set_header(&r->rej, file_no, raw, len);
-	return 0;
+	return r->loading ? load_start(&r->load, kind) : 0;
 }
 
 static int sink_record(void *ctx, const struct rec *rec, const struct csvman_prov *p)
@@ -187,6 +187,10 @@ static int read_inputs(struct run *r)
 	for (i = 0; rc == 0 && i < r->nin; i++) {
 		struct csvman_stats st;
 
+		if (r->loading && load_file(&r->load, (int)i, r->in[i].path) < 0) {
+			rc = -1;
+			break;
+		}
 		if (csvman_read_file(r->in[i].path, (int)i, &co, &sink, &st) < 0) {
 			if (st.rows > 1) {
 				rc = -1;	/* rows of it are staged: the run fails whole */
@@ -418,18 +422,13 @@ static int too_many_rejects(const struct run *r)
 /* The database part of import: everything in one transaction. */
 static int load_all(struct run *r, PGconn *c, const char **error)
 {
-	size_t i;
-
 	*error = "database error";
 	if (load_begin(&r->load) < 0)
 		return EXIT_FAILED;
 	*error = "reading the inputs failed";
-	if (read_inputs(r) < 0 || load_end_copy(&r->load) < 0)
+	if (read_inputs(r) < 0 || load_staged(&r->load) < 0)
 		return EXIT_FAILED;
 	*error = "database error";
-	for (i = 0; i < r->nin; i++)
-		if (load_file(&r->load, (int)i, r->in[i].path) < 0)
-			return EXIT_FAILED;
 	if (load_check(&r->load, on_reason, r) < 0 || load_rejects(&r->load, on_reject_row, r) < 0)
 		return EXIT_FAILED;
 	*error = "too many rejects";

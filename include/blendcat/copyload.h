@@ -46,6 +46,8 @@ struct load {
 	struct uuid_gen ids;
 	unsigned long long n;		/* rows staged, rejects included */
 	int in_copy, in_txn;
+	enum rec_kind copy_kind;
+	int any_bad;			/* some row or track is rejected */
 	int bulk;			/* the catalog was empty: indexes rebuilt after */
 	struct load_counts counts[REC_NKINDS];
 };
@@ -58,12 +60,20 @@ void load_release(struct load *l);
  * start the COPY.  0 or -1 (printed).
  */
 int load_begin(struct load *l);
+/*
+ * Name input file_no for the reasons the database writes; call before
+ * reading it (it ends a COPY in progress).
+ */
+int load_file(struct load *l, int file_no, const char *path);
+/* Start the COPY of a file's rows of kind (from its header). */
+int load_start(struct load *l, enum rec_kind kind);
 int load_record(struct load *l, const struct rec *r, const struct csvman_prov *p);
 int load_reject(struct load *l, enum rec_kind kind, const struct csvman_prov *p,
 		const char *audio_filename);
-/* Name file_no for the reasons the database writes; after load_end_copy. */
-int load_file(struct load *l, int file_no, const char *path);
+/* End the COPY in progress, if any. */
 int load_end_copy(struct load *l);
+/* All inputs read: end the COPY, ANALYZE the staging. */
+int load_staged(struct load *l);
 
 /* A reason found by load_check, for rejects.log. */
 typedef int load_reason_fn(void *ctx, int file_no, unsigned long line, const char *field,
