@@ -260,12 +260,17 @@ static const char import_help[] =
 	"  --db URL            database (else DATABASE_URL, TRACKS_DATABASE_URL, libpq defaults)\n"
 	"  --mode MODE         upsert (default): insert new tracks, update given fields of\n"
 	"                      existing ones; insert: reject tracks that already exist\n"
+	"  --atomic WHAT       run (default): the whole run is one transaction; file: one\n"
+	"                      per input file, track files first (a bad row then rejects\n"
+	"                      its track's rows in that file only)\n"
 	"  --max-rejects N     more than N rejected rows fails the run (nothing is loaded)\n"
 	"  --date-order ORDER  iso (default), dmy (15/01/2024) or mdy (01/15/2024)\n"
 	"  --encoding NAME     input encoding when not UTF-8 (LATIN1, WINDOWS-1252, ...)\n"
 	"  --map FILE          header mapping: 'field = Header' or 'field = H1 + H2' per line\n"
 	"  --rejects DIR       where rejected rows go (default rejects/<run time>/)\n"
-	"  --report FILE       write the counts as JSON\n"
+	"  --report FILE       write the counts as JSON (mode 0600)\n"
+	"  --progress          show progress even when stderr is not a terminal\n"
+	"  --no-progress       never show progress\n"
 	"  --wait              wait for another blendcat run instead of exiting 75\n"
 	"  -q, --quiet         print only errors\n"
 	"  -h, --help          this text\n"
@@ -274,7 +279,7 @@ static const char import_help[] =
 	"75 another run holds the lock\n";
 
 enum { OPT_MODE = 300, OPT_MAX_REJECTS, OPT_DATE_ORDER, OPT_ENCODING, OPT_MAP, OPT_REJECTS,
-       OPT_REPORT };
+       OPT_REPORT, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_ATOMIC };
 
 static int import_or_check(int argc, char **argv, int check_only)
 {
@@ -288,6 +293,9 @@ static int import_or_check(int argc, char **argv, int check_only)
 		{ "map", required_argument, NULL, OPT_MAP },
 		{ "rejects", required_argument, NULL, OPT_REJECTS },
 		{ "report", required_argument, NULL, OPT_REPORT },
+		{ "progress", no_argument, NULL, OPT_PROGRESS },
+		{ "atomic", required_argument, NULL, OPT_ATOMIC },
+		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -322,6 +330,14 @@ static int import_or_check(int argc, char **argv, int check_only)
 		case OPT_MAP: o.map_path = optarg; break;
 		case OPT_REJECTS: o.rejects_dir = optarg; break;
 		case OPT_REPORT: o.report_path = optarg; break;
+		case OPT_PROGRESS: o.progress = 1; break;
+		case OPT_ATOMIC:
+			if (strcmp(optarg, "file") == 0)
+				o.atomic_file = 1;
+			else if (strcmp(optarg, "run") != 0)
+				return usage_error("--atomic must be run or file, not", optarg);
+			break;
+		case OPT_NO_PROGRESS: o.no_progress = 1; break;
 		case 'q': diag_quiet = 1; break;
 		case 'h': fputs(import_help, stdout); return EXIT_OK;
 		default: return bad_option(argv, import_help);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 int diag_quiet;
+int diag_muted;
 unsigned long diag_errors, diag_warnings;
 
 static void put_loc(const struct loc *loc)
@@ -23,6 +24,8 @@ static void put_loc(const struct loc *loc)
 static void vreport(const char *level, const struct loc *loc,
 		    const char *fmt, va_list ap)
 {
+	if (diag_muted)
+		return;
 	fprintf(stderr, "blendcat: %s: ", level);
 	put_loc(loc);
 	vfprintf(stderr, fmt, ap);
@@ -75,7 +78,7 @@ void diag_info(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (diag_quiet)
+	if (diag_quiet || diag_muted)
 		return;
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

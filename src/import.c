@@ -24,6 +24,7 @@
 
 struct input {
 	char *path;
+	unsigned long long size;
 	enum rec_kind kind;
 	int usable;		/* the header was understood */
 };
@@ -39,6 +40,13 @@ struct run {
 	unsigned long long bytes;
 	unsigned long bad_files;
 	unsigned long warnings;
+	PGconn *conn;
+	struct load_counts totals[REC_NKINDS];	/* over every transaction */
+	/* Progress: on a terminal, or with --progress. */
+	int progress;
+	unsigned long long total_bytes, done_bytes;
+	unsigned long seen;
+	double last_shown;
 	struct timespec t0;
 	long run_id;
 	char stamp[32];
@@ -61,9 +69,16 @@ static int by_name(const void *a, const void *b)
 
 static void add_input(struct run *r, const char *path)
 {
+	struct stat st;
+
 	r->in = xrealloc(r->in, (r->nin + 1) * sizeof(*r->in));
 	memset(&r->in[r->nin], 0, sizeof(r->in[0]));
-	r->in[r->nin++].path = xstrdup(path);
+	r->in[r->nin].path = xstrdup(path);
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+		r->in[r->nin].size = (unsigned long long)st.st_size;
+		r->total_bytes += (unsigned long long)st.st_size;
+	}
+	r->nin++;
 }
 
 /* Every *.csv below dir, in name order; directories by symlink are not followed. */
@@ -123,6 +138,87 @@ static int collect(struct run *r)
 	return 0;
 }
 
+/* ------------------------------------------------------------- progress */
+
+static double elapsed(const struct run *r);
+
+/* One status line, redrawn in place: rows, rows/s, bytes read, ETA. */
+static void show_progress(struct run *r, int final)
+{
+	double secs = elapsed(r), rate;
+	double frac = r->total_bytes ? (double)r->done_bytes / (double)r->total_bytes : 0;
+
+	if (!r->progress || (!final && secs - r->last_shown < 0.25))
+		return;
+	r->last_shown = secs;
+	rate = secs > 0 ? (double)r->seen / secs : 0;
+	fprintf(stderr, "\r%lu rows  %.0f rows/s  %.1f/%.1f MB  %3.0f%%", r->seen, rate,
+		(double)r->done_bytes / 1e6, (double)r->total_bytes / 1e6, frac * 100);
+	if (!final && frac > 0.01)
+		fprintf(stderr, "  ETA %.0f s   ", secs / frac - secs);
+	else
+		fputs("            ", stderr);
+	if (final)
+		fputc('\n', stderr);
+}
+
+static void step(struct run *r, const char *what)
+{
+	if (r->progress)
+		fprintf(stderr, "%s (%.1f s)\n", what, elapsed(r));
+}
+
+static void row_seen(struct run *r, const struct csvman_prov *p)
+{
+	size_t i;
+
+	if (!r->progress || (++r->seen & 1023))
+		return;
+	r->done_bytes = p->off + p->len;
+	for (i = 0; i < (size_t)p->file_no; i++)
+		r->done_bytes += r->in[i].size;
+	show_progress(r, 0);
+}
+
+/* ------------------------------------------------------- --atomic file */
+
+static int peek_header(void *ctx, int file_no, enum rec_kind kind, const char *raw, size_t len)
+{
+	(void)file_no;
+	(void)raw;
+	(void)len;
+	*(enum rec_kind *)ctx = kind;
+	return -1;	/* the header is all we want */
+}
+
+/* Put files of tracks before the others (stable), so children find them. */
+static void tracks_first(struct run *r)
+{
+	struct csvman_opts co;
+	struct input *sorted = xmalloc(r->nin * sizeof(*sorted));
+	size_t i, n = 0;
+	int pass;
+
+	memset(&co, 0, sizeof(co));
+	co.encoding = r->o->encoding;
+	diag_muted = 1;
+	for (i = 0; i < r->nin; i++) {
+		enum rec_kind kind = REC_NKINDS;
+		struct csvman_sink sink = { peek_header, NULL, NULL, NULL, &kind };
+		struct csvman_stats st;
+
+		csvman_read_file(r->in[i].path, (int)i, &co, &sink, &st);
+		r->in[i].kind = kind;
+	}
+	diag_muted = 0;
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < r->nin; i++)
+			if ((r->in[i].kind == REC_TRACK) == (pass == 0))
+				sorted[n++] = r->in[i];
+	free(r->in);
+	r->in = sorted;
+}
+
 /* ----------------------------------------------------------------- sink */
 
 static int sink_header(void *ctx, int file_no, enum rec_kind kind, const char *raw, size_t len)
@@ -140,6 +236,7 @@ static int sink_record(void *ctx, const struct rec *rec, const struct csvman_pro
 	struct run *r = ctx;
 
 	r->records++;
+	row_seen(r, p);
 	return r->loading ? load_record(&r->load, rec, p) : 0;
 }
 
@@ -148,6 +245,7 @@ static int sink_reject(void *ctx, const struct csvman_prov *p, const char *audio
 {
 	struct run *r = ctx;
 
+	row_seen(r, p);
 	if (rejects_log(&r->rej, p->path, p->line, field, value, reason) < 0)
 		return -1;
 	if (r->loading)
@@ -168,7 +266,8 @@ static void sink_warn(void *ctx, const struct csvman_prov *p, const char *field,
 		diag_warn(&loc, "%s", msg);
 }
 
-static int read_inputs(struct run *r)
+/* Read inputs [from, to). */
+static int read_inputs(struct run *r, size_t from, size_t to)
 {
 	struct csvman_map map = CSVMAN_MAP_INIT;
 	struct csvman_opts co;
@@ -184,7 +283,7 @@ static int read_inputs(struct run *r)
 			return -1;
 		co.map = &map;
 	}
-	for (i = 0; rc == 0 && i < r->nin; i++) {
+	for (i = from; rc == 0 && i < to; i++) {
 		struct csvman_stats st;
 
 		if (r->loading && load_file(&r->load, (int)i, r->in[i].path) < 0) {
@@ -270,7 +369,7 @@ static void counts_json(const struct run *r, struct buf *b, int status_ok)
 
 	buf_adds(b, "{\"tables\": {");
 	for (k = 0; k < REC_NKINDS; k++) {
-		const struct load_counts *c = &r->load.counts[k];
+		const struct load_counts *c = &r->totals[k];
 
 		buf_addf(b, "%s\"%s\": {\"read\": %lu, \"inserted\": %lu, \"updated\": %lu, "
 			 "\"unchanged\": %lu, \"replaced\": %lu, \"deleted\": %lu, \"rejected\": %lu}",
@@ -298,7 +397,7 @@ static void print_report(const struct run *r, int ok)
 	fprintf(stderr, "%-18s %9s %9s %9s %9s %9s %9s\n", r->loading ? "table" : "file kind",
 		"read", "inserted", "updated", "unchanged", "replaced", "rejected");
 	for (k = 0; k < REC_NKINDS && r->loading; k++) {
-		const struct load_counts *c = &r->load.counts[k];
+		const struct load_counts *c = &r->totals[k];
 		char upd[24], rep[24];
 
 		snprintf(upd, sizeof(upd), k ? "-" : "%lu", c->updated);
@@ -420,14 +519,25 @@ static int too_many_rejects(const struct run *r)
 }
 
 /* The database part of import: everything in one transaction. */
-static int load_all(struct run *r, PGconn *c, const char **error)
+/* Inputs [from, to) in one transaction. */
+static int load_batch(struct run *r, size_t from, size_t to, const char **error)
 {
+	int k;
+
+	load_init(&r->load, r->conn);
+	r->load.insert_only = r->o->insert_only;
 	*error = "database error";
 	if (load_begin(&r->load) < 0)
 		return EXIT_FAILED;
 	*error = "reading the inputs failed";
-	if (read_inputs(r) < 0 || load_staged(&r->load) < 0)
+	if (read_inputs(r, from, to) < 0 || load_staged(&r->load) < 0)
 		return EXIT_FAILED;
+	if (to == r->nin) {
+		r->done_bytes = r->total_bytes;
+		r->seen = r->rows;
+		show_progress(r, 1);
+	}
+	step(r, "checking rows against each other");
 	*error = "database error";
 	if (load_check(&r->load, on_reason, r) < 0 || load_rejects(&r->load, on_reject_row, r) < 0)
 		return EXIT_FAILED;
@@ -435,13 +545,59 @@ static int load_all(struct run *r, PGconn *c, const char **error)
 	if (too_many_rejects(r))
 		return EXIT_FAILED;
 	*error = "cannot write the rejects";
-	if (rejects_close(&r->rej) < 0)
+	if (rejects_flush(&r->rej) < 0)
 		return EXIT_FAILED;
 	*error = "database error";
+	step(r, "merging into the catalog");
 	if (load_merge(&r->load) < 0 || load_commit(&r->load) < 0)
 		return EXIT_FAILED;
-	(void)c;
+	for (k = 0; k < REC_NKINDS; k++) {
+		const struct load_counts *c = &r->load.counts[k];
+		struct load_counts *t = &r->totals[k];
+
+		t->staged += c->staged;
+		t->rejected += c->rejected;
+		t->inserted += c->inserted;
+		t->updated += c->updated;
+		t->unchanged += c->unchanged;
+		t->replaced += c->replaced;
+		t->deleted += c->deleted;
+	}
 	*error = NULL;
+	return EXIT_OK;
+}
+
+/*
+ * The whole run in one transaction, or with --atomic file one per input
+ * file, track files first so that their children find them.
+ */
+static int load_all(struct run *r, const char **error)
+{
+	size_t i, committed = 0;
+	int code;
+
+	if (!r->o->atomic_file) {
+		code = load_batch(r, 0, r->nin, error);
+		if (code == EXIT_FAILED)
+			load_abort(&r->load, *error);
+		load_release(&r->load);
+		if (code == EXIT_FAILED)
+			return code;
+	} else {
+		for (i = 0; i < r->nin; i++) {
+			code = load_batch(r, i, i + 1, error);
+			if (code == EXIT_FAILED) {
+				load_abort(&r->load, *error);
+				load_release(&r->load);
+				diag_error(LOC_NONE, "'%s' was not loaded; %zu file%s before it %s committed",
+					   r->in[i].path, committed, committed == 1 ? "" : "s",
+					   committed == 1 ? "was" : "were");
+				return committed ? EXIT_REJECTS : EXIT_FAILED;
+			}
+			load_release(&r->load);
+			committed++;
+		}
+	}
 	return r->rejected_rows || r->bad_files ? EXIT_REJECTS : EXIT_OK;
 }
 
@@ -462,20 +618,16 @@ static int run_import(struct run *r)
 		PQfinish(c);
 		return locked > 0 ? EXIT_LOCKED : EXIT_FAILED;
 	}
-	load_init(&r->load, c);
-	r->load.insert_only = r->o->insert_only;
+	r->conn = c;
 	r->loading = 1;
 	if (run_start(r, c) < 0) {
 		code = EXIT_FAILED;
 		goto out;
 	}
-	code = load_all(r, c, &error);
-	if (code == EXIT_FAILED)
-		load_abort(&r->load, error);
+	code = load_all(r, &error);
 	run_finish(r, c, code, error);
 out:
 	print_report(r, code <= EXIT_REJECTS);
-	load_release(&r->load);
 	PQfinish(c);
 	return code;
 }
@@ -484,7 +636,7 @@ static int run_check(struct run *r)
 {
 	int code;
 
-	if (read_inputs(r) < 0)
+	if (read_inputs(r, 0, r->nin) < 0)
 		code = EXIT_FAILED;
 	else if (rejects_close(&r->rej) < 0)
 		code = EXIT_FAILED;
@@ -507,6 +659,7 @@ int import_run(const struct import_opts *o)
 
 	memset(&r, 0, sizeof(r));
 	r.o = o;
+	r.progress = !diag_quiet && (o->progress || (isatty(STDERR_FILENO) && !o->no_progress));
 	clock_gettime(CLOCK_MONOTONIC, &r.t0);
 	gmtime_r(&now, &tm);
 	strftime(r.stamp, sizeof(r.stamp), "%Y%m%dT%H%M%SZ", &tm);
@@ -521,6 +674,8 @@ int import_run(const struct import_opts *o)
 		code = EXIT_USAGE;
 		goto out;
 	}
+	if (o->atomic_file && !o->check_only)
+		tracks_first(&r);
 	for (i = 0; i < r.nin; i++)
 		rejects_add_file(&r.rej, r.in[i].path);
 	code = o->check_only ? run_check(&r) : run_import(&r);

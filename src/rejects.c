@@ -219,6 +219,20 @@ int rejects_row(struct rejects *r, int file_no, unsigned long long off, unsigned
 	return copy_bytes(f, off, len);
 }
 
+int rejects_flush(struct rejects *r)
+{
+	size_t i;
+	int rc = r->failed ? -1 : 0;
+
+	if (r->log && fflush(r->log) != 0)
+		rc = diag_error(LOC_NONE, "cannot write '%s/rejects.log': %s", r->dir, strerror(errno));
+	for (i = 0; i < r->nfiles; i++)
+		if (r->files[i].out && fflush(r->files[i].out) != 0)
+			rc = diag_error(LOC_NONE, "cannot write '%s/%s': %s", r->dir,
+					r->files[i].out_name, strerror(errno));
+	return rc;
+}
+
 int rejects_close(struct rejects *r)
 {
 	size_t i;

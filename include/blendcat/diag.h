@@ -39,6 +39,8 @@ void diag_info(const char *fmt, ...) DIAG_PRINTF(1, 2);
 
 /* Set by --quiet: diag_info and diag_warn print nothing. */
 extern int diag_quiet;
+/* While set, nothing is printed at all (a second look at an input). */
+extern int diag_muted;
 /* Counters since start, for reports and tests. */
 extern unsigned long diag_errors, diag_warnings;
 

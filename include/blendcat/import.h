@@ -12,12 +12,15 @@ struct import_opts {
 	const char *db;
 	int wait;
 	int insert_only;		/* --mode insert */
+	int atomic_file;		/* --atomic file: a transaction per input file */
 	long max_rejects;		/* -1: unlimited */
 	enum norm_date_order date_order;
 	const char *encoding;
 	const char *map_path;
 	const char *rejects_dir;	/* NULL: rejects/<run timestamp> */
 	const char *report_path;	/* --report FILE.json */
+	int progress;			/* --progress: even when stderr is not a terminal */
+	int no_progress;		/* --no-progress */
 	char **paths;
 	int npaths;
 };

@@ -47,6 +47,8 @@ int rejects_log(struct rejects *r, const char *path, unsigned long line, const c
 /* Copy len bytes at off of input file_no to its rejects file.  0 or -1. */
 int rejects_row(struct rejects *r, int file_no, unsigned long long off,
 		unsigned long long len);
+/* Push everything written so far to the files; -1 if anything failed. */
+int rejects_flush(struct rejects *r);
 /* Close everything; -1 if anything failed to write. */
 int rejects_close(struct rejects *r);
 void rejects_release(struct rejects *r);

@@ -51,7 +51,21 @@ expect_match 'failing row is .*more/creators.csv:4 \(track .five.mp3.\)' "$ERR" 
 expect_eq "$before" "$(snapshot)" "the database is exactly as before"
 expect_eq "failed|3" "$(q "SELECT status, exit_code FROM ingest.run ORDER BY id DESC LIMIT 1")" \
 	"ingest.run records the failed run"
+
+# --atomic file: a transaction per file, tracks first; the failing file alone is rolled back.
+run "$BLENDCAT" import --atomic file --rejects "$W/rej-atomic" "$W/more"
+expect_rc 1 "--atomic file with a failing file: exit 1 (the others are committed)"
+expect_match "more/creators.csv' was not loaded; 1 file before it was committed" "$ERR" \
+	"--atomic file: says which file failed and what was committed"
+expect_eq "Four|Five" "$(q "SELECT string_agg(title, '|' ORDER BY title DESC) FROM meekah.track_info
+                            WHERE audio_filename IN ('four.mp3', 'five.mp3')")" \
+	"--atomic file: tracks.csv (read first though named last) is committed"
+expect_eq 0 "$(q "SELECT count(*) FROM meekah.track_creator c JOIN meekah.track_info t ON t.id = c.track_id
+                  WHERE t.audio_filename IN ('four.mp3', 'five.mp3')")" "--atomic file: creators.csv is rolled back"
 q "DROP TRIGGER refuse ON meekah.track_creator"
+run "$BLENDCAT" import --atomic sometimes "$W/more"
+expect_rc 2 "--atomic sometimes: exit 2"
+before=$(snapshot)
 
 # Another import holds the lock: exit 75; --wait queues.
 psql "$DATABASE_URL" -qAtX -c "SELECT pg_advisory_lock(7092155038006731124)" -c "SELECT pg_sleep(3)" >/dev/null &
