@@ -7,6 +7,7 @@
 #include "blendcat/diag.h"
 #include "blendcat/xalloc.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,13 @@ void load_init(struct load *l, PGconn *conn)
 
 void load_release(struct load *l)
 {
+	int k;
+
+	for (k = 0; k < REC_NKINDS; k++)
+		if (l->spool[k]) {
+			fclose(l->spool[k]);
+			l->spool[k] = NULL;
+		}
 	buf_release(&l->copy);
 	buf_release(&l->sql);
 	buf_release(&l->what);
@@ -185,15 +193,13 @@ static void add_head(struct buf *b, unsigned long long n, int bad, const char *i
 	buf_addf(b, "\t%lu\t%d\t%lu\t%llu\t%llu", given, p->file_no, p->line, p->off, p->len);
 }
 
-int load_record(struct load *l, const struct rec *r, const struct csvman_prov *p)
+/* Encode a record as a staging row into b. */
+static void encode(struct load *l, struct buf *b, const struct rec *r, const struct csvman_prov *p)
 {
 	const struct rec_kind_def *k = &rec_kinds[r->kind];
-	struct buf *b = &l->copy;
 	char id[UUID_STR_SIZE];
 	size_t i;
 
-	if (!l->in_copy || r->kind != l->copy_kind)
-		return diag_error(LOC_NONE, "internal error: a %s record outside its COPY", k->name);
 	uuid_v7(&l->ids, id);
 	add_head(b, ++l->n, 0, id, rec_get(r, 0), r->given, p);
 	for (i = 1; i < k->nfields; i++) {
@@ -202,7 +208,35 @@ int load_record(struct load *l, const struct rec *r, const struct csvman_prov *p
 	}
 	buf_addch(b, '\n');
 	l->counts[r->kind].staged++;
-	return b->len >= COPY_CHUNK ? flush(l) : 0;
+}
+
+/*
+ * A record of another kind than the COPY in progress (a label sheet's
+ * creators beside its tracks) waits in a spool file of its kind, sent
+ * when the COPY ends: memory stays flat.
+ */
+static int spool(struct load *l, const struct rec *r, const struct csvman_prov *p)
+{
+	FILE **fp = &l->spool[r->kind];
+
+	if (!*fp && !(*fp = tmpfile()))
+		return diag_error(LOC_NONE, "cannot create a temporary file: %s", strerror(errno));
+	buf_reset(&l->what);
+	encode(l, &l->what, r, p);
+	if (fwrite(l->what.data, 1, l->what.len, *fp) != l->what.len)
+		return diag_error(LOC_NONE, "cannot write a temporary file: %s", strerror(errno));
+	return 0;
+}
+
+int load_record(struct load *l, const struct rec *r, const struct csvman_prov *p)
+{
+	if (!l->in_copy)
+		return diag_error(LOC_NONE, "internal error: a %s record outside a COPY",
+				  rec_kinds[r->kind].name);
+	if (r->kind != l->copy_kind)
+		return spool(l, r, p);
+	encode(l, &l->copy, r, p);
+	return l->copy.len >= COPY_CHUNK ? flush(l) : 0;
 }
 
 int load_reject(struct load *l, enum rec_kind kind, const struct csvman_prov *p,
@@ -222,13 +256,11 @@ int load_reject(struct load *l, enum rec_kind kind, const struct csvman_prov *p,
 	return b->len >= COPY_CHUNK ? flush(l) : 0;
 }
 
-int load_end_copy(struct load *l)
+static int end_one_copy(struct load *l)
 {
 	PGresult *res;
 	int ok = 1;
 
-	if (!l->in_copy)
-		return 0;
 	if (flush(l) < 0)
 		return -1;
 	if (PQputCopyEnd(l->conn, NULL) != 1) {
@@ -244,6 +276,44 @@ int load_end_copy(struct load *l)
 		PQclear(res);
 	}
 	return ok ? 0 : -1;
+}
+
+/* Send what waits in the spool files, a COPY per kind. */
+static int send_spools(struct load *l)
+{
+	char chunk[COPY_CHUNK];
+	int k;
+
+	for (k = 0; k < REC_NKINDS; k++) {
+		FILE *fp = l->spool[k];
+		size_t n;
+
+		if (!fp)
+			continue;
+		l->spool[k] = NULL;
+		rewind(fp);
+		if (load_start(l, (enum rec_kind)k) < 0) {
+			fclose(fp);
+			return -1;
+		}
+		while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+			if (PQputCopyData(l->conn, chunk, (int)n) != 1) {
+				fclose(fp);
+				return diag_error(LOC_NONE, "sending rows to the server: %s",
+						  PQerrorMessage(l->conn));
+			}
+		fclose(fp);
+		if (end_one_copy(l) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int load_end_copy(struct load *l)
+{
+	if (l->in_copy && end_one_copy(l) < 0)
+		return -1;
+	return send_spools(l);
 }
 
 int load_file(struct load *l, int file_no, const char *path)
@@ -427,7 +497,9 @@ int load_rejects(struct load *l, load_row_fn *fn, void *ctx)
 	if (!l->any_bad)
 		return 0;
 	buf_reset(b);
-	buf_adds(b, "SELECT r.kind, r.file_no, r.off, r.len, r.line, r.audio_filename, "
+	/* A label-sheet row staged as a track and creators is one row to reject. */
+	buf_adds(b, "SELECT DISTINCT ON (r.file_no, r.off) r.kind, r.file_no, r.off, r.len, r.line, "
+		    "r.audio_filename, "
 		    "  CASE WHEN r.bad OR EXISTS (SELECT 1 FROM bc_reason x "
 		    "         WHERE x.file_no = r.file_no AND x.line = r.line) THEN NULL "
 		    "       ELSE f.name || ':' || b.line END "
@@ -436,7 +508,7 @@ int load_rejects(struct load *l, load_row_fn *fn, void *ctx)
 	buf_adds(b, " r LEFT JOIN bc_bad b USING (audio_filename) "
 		    "LEFT JOIN bc_file f ON f.file_no = b.file_no "
 		    "WHERE r.bad OR b.audio_filename IS NOT NULL "
-		    "ORDER BY r.file_no, r.off");
+		    "ORDER BY r.file_no, r.off, r.kind");
 	if (!PQsendQuery(l->conn, b->data) || !PQsetSingleRowMode(l->conn)) {
 		diag_error(LOC_NONE, "listing rejected rows: %s", PQerrorMessage(l->conn));
 		return -1;

@@ -222,6 +222,39 @@ struct source {
 	char sep;		/* joining several columns: '-' dates, ' ' else */
 };
 
+/*
+ * A label sheet names creators in numbered groups of columns:
+ * "Composer 1", "Composer 1 IPI", "Composer 1 PRO", "Composer 1 Split",
+ * "Producer", "Writer 2 Email"...  Each group with a name becomes a
+ * creator row of the track, with the group's role.
+ */
+#define MAX_GROUPS 16
+
+struct group {
+	char role[24];		/* folded role word: "composer" */
+	unsigned number;
+	long cols[REC_MAX_FIELDS];	/* creator field -> column, -1 */
+};
+
+static const char *const group_roles[] = {
+	"composer", "lyricist", "songwriter", "writer", "author", "producer",
+	"arranger", "mixer", "publisher", "performer", "remixer",
+};
+
+/* Creator fields by the suffix after the role and number. */
+static const struct {
+	const char *suffix;
+	int field;
+} group_fields[] = {
+	{ "", CF_CREATOR_NAME }, { "name", CF_CREATOR_NAME },
+	{ "ipi", CF_IPI_NUMBER }, { "ipinumber", CF_IPI_NUMBER }, { "cae", CF_IPI_NUMBER },
+	{ "caeipi", CF_IPI_NUMBER },
+	{ "pro", CF_PRO }, { "society", CF_PRO }, { "affiliation", CF_PRO },
+	{ "split", CF_SPLIT_PERCENTAGE }, { "share", CF_SPLIT_PERCENTAGE },
+	{ "splitpercentage", CF_SPLIT_PERCENTAGE }, { "percentage", CF_SPLIT_PERCENTAGE },
+	{ "email", CF_CONTACT_EMAIL }, { "phone", CF_CONTACT_PHONE }, { "role", CF_ROLE },
+};
+
 struct reader {
 	const char *path;
 	int file_no;
@@ -233,10 +266,67 @@ struct reader {
 	struct source src[REC_MAX_FIELDS];
 	size_t nsrc;
 	struct rec rec;
+	struct group groups[MAX_GROUPS];
+	size_t ngroups;
+	struct rec crec[MAX_GROUPS];	/* the creators of the current row */
 	struct buf join, val;
 	struct csvread *cr;
 	int failed;		/* a file-level error was reported */
 };
+
+/* Is header a creator group column?  Fills role, number and field. */
+static int parse_group_header(const char *header, char role[24], unsigned *number, int *field)
+{
+	char f[64];
+	const char *p;
+	size_t i, n;
+
+	fold(header, f, sizeof(f));
+	for (i = 0; i < sizeof(group_roles) / sizeof(group_roles[0]); i++) {
+		n = strlen(group_roles[i]);
+		if (strncmp(f, group_roles[i], n) == 0)
+			break;
+	}
+	if (i == sizeof(group_roles) / sizeof(group_roles[0]))
+		return 0;
+	snprintf(role, 24, "%s", group_roles[i]);
+	p = f + n;
+	*number = 0;
+	while (isdigit((unsigned char)*p))
+		*number = *number * 10 + (unsigned)(*p++ - '0');
+	for (i = 0; i < sizeof(group_fields) / sizeof(group_fields[0]); i++)
+		if (strcmp(p, group_fields[i].suffix) == 0) {
+			*field = group_fields[i].field;
+			return 1;
+		}
+	return 0;
+}
+
+/* Column col of a track sheet, if it belongs to a creator group. */
+static int add_group_column(struct reader *rd, const char *header, size_t col)
+{
+	char role[24];
+	unsigned number;
+	int field;
+	size_t i, j;
+
+	if (rd->kind != REC_TRACK || !parse_group_header(header, role, &number, &field))
+		return 0;
+	for (i = 0; i < rd->ngroups; i++)
+		if (strcmp(rd->groups[i].role, role) == 0 && rd->groups[i].number == number)
+			break;
+	if (i == rd->ngroups) {
+		if (rd->ngroups == MAX_GROUPS)
+			return 0;
+		memcpy(rd->groups[i].role, role, sizeof(role));
+		rd->groups[i].number = number;
+		for (j = 0; j < REC_MAX_FIELDS; j++)
+			rd->groups[i].cols[j] = -1;
+		rd->ngroups++;
+	}
+	rd->groups[i].cols[field] = (long)col;
+	return 1;
+}
 
 static int header_index(const struct csvread_row *row, const char *name)
 {
@@ -357,6 +447,8 @@ static int on_header(struct reader *rd, const struct csvread_row *row)
 
 		if (f >= 0)
 			add_source(rd, f, i);
+		else if (add_group_column(rd, row->fields[i].data, i))
+			continue;
 		else if (row->fields[i].len && !column_used(rd, i))
 			diag_warn(&loc, "column '%s' is not a %s field: ignored",
 				  row->fields[i].data, rec_kinds[rd->kind].name);
@@ -443,6 +535,65 @@ static void learn_track(struct reader *rd, const struct csvread_row *row)
 		}
 }
 
+/*
+ * The creators of a label-sheet row, in rd->crec.  Returns how many, or
+ * -1 after rejecting the row (a creator's field is bad: the whole row
+ * goes, track included).
+ */
+static int row_groups(struct reader *rd, const struct csvread_row *row,
+		      const struct csvman_prov *p)
+{
+	const char *af = rec_get(&rd->rec, 0);
+	char name[64];
+	size_t g, f;
+	int n = 0;
+
+	for (g = 0; g < rd->ngroups; g++) {
+		const struct group *gr = &rd->groups[g];
+		struct rec *c = &rd->crec[n];
+
+		if (gr->cols[CF_CREATOR_NAME] < 0 || !row->fields[gr->cols[CF_CREATOR_NAME]].len)
+			continue;
+		rec_reset(c, REC_CREATOR);
+		rec_set_value(c, 0, af);
+		if (gr->cols[CF_ROLE] < 0)
+			rec_set(c, CF_ROLE, gr->role, strlen(gr->role), &rd->o->rec);
+		for (f = 1; f < rec_kinds[REC_CREATOR].nfields; f++) {
+			const struct csvread_field *v;
+
+			if (gr->cols[f] < 0)
+				continue;
+			v = &row->fields[gr->cols[f]];
+			if (rec_set(c, (int)f, v->data, v->len, &rd->o->rec) < 0 || rec_finish(c) < 0) {
+				snprintf(name, sizeof(name), "%s %u %s", gr->role, gr->number,
+					 rec_kinds[REC_CREATOR].fields[c->bad_field].name);
+				buf_reset(&rd->val);
+				buf_add(&rd->val, v->data, v->len);
+				return reject(rd, p, name, rd->val.data, c->why) ? -2 : -1;
+			}
+			if (c->warn[0] && rd->sink->warn)
+				rd->sink->warn(rd->sink->ctx, p, rec_kinds[REC_CREATOR].fields[f].name,
+					       c->warn);
+		}
+		n++;
+	}
+	return n;
+}
+
+/* The row's records: the track, then its creators from a label sheet. */
+static int emit(struct reader *rd, const struct csvread_row *row, const struct csvman_prov *p)
+{
+	int n = rd->ngroups ? row_groups(rd, row, p) : 0, i, rc;
+
+	if (n < 0)
+		return n == -2 ? 1 : 0;
+	rd->st->records++;
+	rc = rd->sink->record(rd->sink->ctx, &rd->rec, p);
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = rd->sink->record(rd->sink->ctx, &rd->crec[i], p);
+	return rc;
+}
+
 static int on_data(struct reader *rd, const struct csvread_row *row)
 {
 	struct csvman_prov p;
@@ -486,8 +637,7 @@ static int on_data(struct reader *rd, const struct csvread_row *row)
 		return reject(rd, &p, rec_kinds[rd->kind].fields[f].name, rec_get(&rd->rec, f),
 			      rd->rec.why);
 	}
-	rd->st->records++;
-	return rd->sink->record(rd->sink->ctx, &rd->rec, &p);
+	return emit(rd, row, &p);
 }
 
 static int on_row(const struct csvread_row *row, void *ctx)
@@ -512,6 +662,7 @@ int csvman_read_file(const char *path, int file_no, const struct csvman_opts *o,
 	struct csvread r;
 	struct loc loc = { path, 0, NULL };
 	FILE *fp;
+	size_t i;
 	int rc;
 
 	memset(st, 0, sizeof(*st));
@@ -522,6 +673,8 @@ int csvman_read_file(const char *path, int file_no, const struct csvman_opts *o,
 	rd.sink = sink;
 	rd.st = st;
 	rec_init(&rd.rec);
+	for (i = 0; i < MAX_GROUPS; i++)
+		rec_init(&rd.crec[i]);
 	buf_init(&rd.join);
 	buf_init(&rd.val);
 	csvread_init(&r, on_row, &rd);
@@ -552,6 +705,8 @@ int csvman_read_file(const char *path, int file_no, const struct csvman_opts *o,
 out:
 	csvread_release(&r);
 	rec_release(&rd.rec);
+	for (i = 0; i < MAX_GROUPS; i++)
+		rec_release(&rd.crec[i]);
 	buf_release(&rd.join);
 	buf_release(&rd.val);
 	return rc < 0 ? -1 : 0;

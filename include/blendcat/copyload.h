@@ -20,6 +20,8 @@
 #ifndef BLENDCAT_COPYLOAD_H
 #define BLENDCAT_COPYLOAD_H
 
+#include <stdio.h>
+
 #include <libpq-fe.h>
 
 #include "blendcat/buf.h"
@@ -47,6 +49,7 @@ struct load {
 	unsigned long long n;		/* rows staged, rejects included */
 	int in_copy, in_txn;
 	enum rec_kind copy_kind;
+	FILE *spool[REC_NKINDS];	/* records of other kinds, sent after the COPY */
 	int any_bad;			/* some row or track is rejected */
 	int bulk;			/* the catalog was empty: indexes rebuilt after */
 	struct load_counts counts[REC_NKINDS];

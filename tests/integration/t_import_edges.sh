@@ -145,6 +145,29 @@ run "$BLENDCAT" import --rejects "$W/rej-ghost" "$W/ghost.csv"
 expect_rc 1 "a child of an unknown track: exit 1"
 expect_match "ghost.csv:2:audio_filename: 'ghost.mp3': no such track" "$W/rej-ghost/rejects.log" "a child of an unknown track: said"
 
+# A flat label sheet: creators in numbered column groups become creator rows.
+cat >"$W/sheet.csv" <<'CSV'
+Track Title,File Name,Length,Composer 1,Composer 1 IPI,Composer 1 Split,Composer 2,Composer 2 PRO,Composer 2 Split,Producer
+Sheet One,sheet1.mp3,3:00,Ann Comp,00000000199,60,Bob Comp,bmi,40,Pat Prod
+Sheet Two,sheet2.mp3,2:00,Cy Comp,,100%,,,,
+Sheet Bad,sheet3.mp3,2:00,Dee Comp,12,50,,,,
+CSV
+run "$BLENDCAT" import --rejects "$W/rej-sheet" "$W/sheet.csv"
+expect_rc 1 "label sheet with creator groups and one bad IPI: exit 1"
+expect_eq "Ann Comp:composer:00000000199:60.00 Bob Comp:composer:BMI:40.00 Pat Prod:producer" \
+	"$(q "SELECT string_agg(concat_ws(':', creator_name, role, ipi_number, pro, split_percentage), ' '
+	      ORDER BY creator_name) FROM meekah.track_creator c JOIN meekah.track_info t ON t.id = c.track_id
+	      WHERE t.audio_filename = 'sheet1.mp3'")" "label sheet: three creators with roles, IPI, PRO and splits"
+expect_eq "Cy Comp:composer:100.00" \
+	"$(q "SELECT string_agg(concat_ws(':', creator_name, role, split_percentage), ' ') FROM meekah.track_creator c
+	      JOIN meekah.track_info t ON t.id = c.track_id WHERE t.audio_filename = 'sheet2.mp3'")" \
+	"label sheet: empty groups make no creator"
+expect_match "sheet.csv:4:composer 1 ipi_number: '12': expected 9 to 11 digits" "$W/rej-sheet/rejects.log" \
+	"label sheet: a bad creator field names its group and rejects the row"
+expect_eq 0 "$(q "SELECT count(*) FROM meekah.track_info WHERE audio_filename = 'sheet3.mp3'")" \
+	"label sheet: the row's track is rejected with it"
+expect_eq 2 "$(wc -l <"$W/rej-sheet/sheet.csv")" "label sheet: the rejected row is written once, under its header"
+
 # check: the same reading and validation, no database at all.
 run env DATABASE_URL="postgresql:///x?host=$IT_TMP/nowhere" "$BLENDCAT" check --rejects "$W/rej-check" "$W/bad.csv" "$W/max.csv"
 expect_rc 1 "check with bad rows: exit 1, no database needed"
