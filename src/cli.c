@@ -254,7 +254,8 @@ static const char import_help[] =
 	"\n"
 	"Read CSV manifests (files, or directories searched for *.csv), normalize and\n"
 	"validate every row, and load the catalog in one transaction (import), or only\n"
-	"report what would be rejected, without a database (check).\n"
+	"report what would be rejected (check: with a database it makes every check of\n"
+	"import and rolls back; without one, the checks of each row alone).\n"
 	"\n"
 	"options:\n"
 	"  --db URL            database (else DATABASE_URL, TRACKS_DATABASE_URL, libpq defaults)\n"
@@ -271,6 +272,7 @@ static const char import_help[] =
 	"  --report FILE       write the counts as JSON (mode 0600)\n"
 	"  --progress          show progress even when stderr is not a terminal\n"
 	"  --no-progress       never show progress\n"
+	"  --offline           check: do not use a database even when one is configured\n"
 	"  --wait              wait for another blendcat run instead of exiting 75\n"
 	"  -q, --quiet         print only errors\n"
 	"  -h, --help          this text\n"
@@ -279,7 +281,7 @@ static const char import_help[] =
 	"75 another run holds the lock\n";
 
 enum { OPT_MODE = 300, OPT_MAX_REJECTS, OPT_DATE_ORDER, OPT_ENCODING, OPT_MAP, OPT_REJECTS,
-       OPT_REPORT, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_ATOMIC };
+       OPT_REPORT, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_ATOMIC, OPT_OFFLINE };
 
 static int import_or_check(int argc, char **argv, int check_only)
 {
@@ -295,6 +297,7 @@ static int import_or_check(int argc, char **argv, int check_only)
 		{ "report", required_argument, NULL, OPT_REPORT },
 		{ "progress", no_argument, NULL, OPT_PROGRESS },
 		{ "atomic", required_argument, NULL, OPT_ATOMIC },
+		{ "offline", no_argument, NULL, OPT_OFFLINE },
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -331,6 +334,7 @@ static int import_or_check(int argc, char **argv, int check_only)
 		case OPT_REJECTS: o.rejects_dir = optarg; break;
 		case OPT_REPORT: o.report_path = optarg; break;
 		case OPT_PROGRESS: o.progress = 1; break;
+		case OPT_OFFLINE: o.offline = 1; break;
 		case OPT_ATOMIC:
 			if (strcmp(optarg, "file") == 0)
 				o.atomic_file = 1;

@@ -8,7 +8,8 @@
 #include "blendcat/normalize.h"
 
 struct import_opts {
-	int check_only;			/* check: no database */
+	int check_only;			/* check: nothing written to the database */
+	int offline;			/* check --offline: no database at all */
 	const char *db;
 	int wait;
 	int insert_only;		/* --mode insert */

@@ -171,10 +171,24 @@ expect_eq 2 "$(wc -l <"$W/rej-sheet/sheet.csv")" "label sheet: the rejected row 
 # check: the same reading and validation, no database at all.
 run env DATABASE_URL="postgresql:///x?host=$IT_TMP/nowhere" "$BLENDCAT" check --rejects "$W/rej-check" "$W/bad.csv" "$W/max.csv"
 expect_rc 1 "check with bad rows: exit 1, no database needed"
+expect_match 'checking without the database' "$ERR" "check: an unreachable database is a warning, not an error"
 expect_match 'max.csv:2:tempo' "$W/rej-check/rejects.log" "check: the rejects.log names the bad value"
 expect_eq 4 "$(($(wc -l <"$W/rej-check/bad.csv") + $(wc -l <"$W/rej-check/max.csv") - 2))" \
 	"check: the four bad rows are in the rejects files"
 run "$BLENDCAT" check "$W/base"
 expect_rc 0 "check of a clean set: exit 0"
+
+# check with the database: the checks across rows too, and nothing written.
+printf 'audio_filename,creator_name,split_percentage\none.mp3,A,70\none.mp3,B,40\n' >"$W/split.csv"
+before=$(snapshot)
+runs=$(q "SELECT count(*) FROM ingest.run")
+run "$BLENDCAT" check --rejects "$W/rej-check2" "$W/split.csv"
+expect_rc 1 "check with a database: a split total over 100 is found"
+expect_match "split.csv:3:split_percentage: '40.00': the track's splits add up to 110.00%" \
+	"$W/rej-check2/rejects.log" "check with a database: the tipping row is named"
+expect_eq "$before" "$(snapshot)" "check with a database: nothing changed"
+expect_eq "$runs" "$(q "SELECT count(*) FROM ingest.run")" "check with a database: no run recorded"
+run "$BLENDCAT" check --offline "$W/split.csv"
+expect_rc 0 "check --offline: row checks only, the split total is not seen"
 
 rm -f "$OUT" "$ERR"
