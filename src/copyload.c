@@ -383,29 +383,32 @@ static const char *const check_sql[] = {
 	"      FROM bc_creator r WHERE NOT r.bad) x "
 	"WHERE x.total > 100 AND x.run > 100 AND x.run - coalesce(x.split_percentage, 0) <= 100",
 
-	/* A section past the track's end (this run's duration, else the catalog's). */
+	/*
+	 * Arrangement sections, in one pass: past the track's end (this run's
+	 * duration, else the catalog's), or overlapping an earlier section
+	 * (by start time).  A row gets the first problem that applies.
+	 */
 	"INSERT INTO bc_reason "
-	"SELECT a.file_no, a.line, a.audio_filename, 'end_time', a.end_time::text, "
-	"  'section ends at ' || a.end_time || ' s, after the track''s end at ' || d.duration || ' s' "
-	"FROM bc_arrangement a JOIN ("
-	"   SELECT DISTINCT ON (audio_filename) audio_filename, duration FROM ("
-	"     SELECT r.audio_filename, r.duration, 0 AS pri FROM bc_track r "
-	"     WHERE NOT r.bad AND r.duration IS NOT NULL "
-	"     UNION ALL SELECT t.audio_filename, t.duration, 1 FROM meekah.track_info t "
-	"     WHERE t.audio_filename IN (SELECT audio_filename FROM bc_arrangement)) u "
-	"   ORDER BY audio_filename, pri) d USING (audio_filename) "
-	"WHERE NOT a.bad AND a.end_time > d.duration",
-
-	/* Sections that overlap an earlier one (by start time). */
-	"INSERT INTO bc_reason "
-	"SELECT x.file_no, x.line, x.audio_filename, 'start_time', x.start_time::text, "
-	"  'section ''' || x.section_name || ''' (' || x.start_time || '-' || x.end_time "
-	"  || ' s) overlaps an earlier section that ends at ' || x.prev_end || ' s' "
-	"FROM (SELECT r.*, max(r.end_time) OVER (PARTITION BY r.audio_filename "
+	"SELECT x.file_no, x.line, x.audio_filename, "
+	"  CASE WHEN x.end_time > x.duration THEN 'end_time' ELSE 'start_time' END, "
+	"  CASE WHEN x.end_time > x.duration THEN x.end_time ELSE x.start_time END::text, "
+	"  CASE WHEN x.end_time > x.duration "
+	"    THEN 'section ends at ' || x.end_time || ' s, after the track''s end at ' "
+	"         || x.duration || ' s' "
+	"    ELSE 'section ''' || x.section_name || ''' (' || x.start_time || '-' || x.end_time "
+	"         || ' s) overlaps an earlier section that ends at ' || x.prev_end || ' s' END "
+	"FROM (SELECT r.*, d.duration, max(r.end_time) OVER (PARTITION BY r.audio_filename "
 	"        ORDER BY r.start_time, r.end_time, r.file_no, r.line "
 	"        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end "
-	"      FROM bc_arrangement r WHERE NOT r.bad) x "
-	"WHERE x.start_time < x.prev_end",
+	"      FROM bc_arrangement r LEFT JOIN ("
+	"        SELECT DISTINCT ON (audio_filename) audio_filename, duration FROM ("
+	"          SELECT t.audio_filename, t.duration, 0 AS pri FROM bc_track t "
+	"          WHERE NOT t.bad AND t.duration IS NOT NULL "
+	"          UNION ALL SELECT t.audio_filename, t.duration, 1 FROM meekah.track_info t "
+	"          WHERE t.audio_filename IN (SELECT audio_filename FROM bc_arrangement)) u "
+	"        ORDER BY audio_filename, pri) d USING (audio_filename) "
+	"      WHERE NOT r.bad) x "
+	"WHERE x.end_time > x.duration OR x.start_time < x.prev_end",
 };
 
 static const char insert_only_sql[] =
@@ -815,7 +818,8 @@ static int replace_children(struct load *l, enum rec_kind k)
 		if (insert_children(l, k) < 0)
 			return -1;
 		buf_reset(b);
-		buf_addf(b, "SELECT count(DISTINCT audio_filename) FROM bc_%s", rec_kinds[k].name);
+		buf_addf(b, "SELECT count(*) FROM (SELECT DISTINCT audio_filename FROM bc_%s) d",
+			 rec_kinds[k].name);
 		if ((got = count_rows(l, b->data)) < 0)
 			return -1;
 		c->replaced = (unsigned long)got;

@@ -145,6 +145,22 @@ run "$BLENDCAT" import --rejects "$W/rej-ghost" "$W/ghost.csv"
 expect_rc 1 "a child of an unknown track: exit 1"
 expect_match "ghost.csv:2:audio_filename: 'ghost.mp3': no such track" "$W/rej-ghost/rejects.log" "a child of an unknown track: said"
 
+# Sections against each other and against the catalog's duration (one.mp3 is 181 s now).
+cat >"$W/arr.csv" <<'CSV'
+audio_filename,section_name,start_time,end_time
+two.mp3,intro,0,30
+two.mp3,verse,20,60
+one.mp3,intro,0,100
+one.mp3,outro,100,190
+CSV
+run "$BLENDCAT" import --rejects "$W/rej-arr" "$W/arr.csv"
+expect_rc 1 "overlapping and too long sections: exit 1"
+expect_match "arr.csv:3:start_time: '20': section 'verse' \(20-60 s\) overlaps an earlier section that ends at 30 s" \
+	"$W/rej-arr/rejects.log" "an overlapping section is named with the one it overlaps"
+expect_match "arr.csv:5:end_time: '190': section ends at 190 s, after the track's end at 181 s" \
+	"$W/rej-arr/rejects.log" "a section past the catalog's duration is named"
+expect_eq 4 "$(($(wc -l <"$W/rej-arr/arr.csv") - 1))" "both tracks' sections are rejected whole"
+
 # A flat label sheet: creators in numbered column groups become creator rows.
 cat >"$W/sheet.csv" <<'CSV'
 Track Title,File Name,Length,Composer 1,Composer 1 IPI,Composer 1 Split,Composer 2,Composer 2 PRO,Composer 2 Split,Producer
