@@ -176,3 +176,19 @@ run env DATABASE_URL="$good" TRACKS_DATABASE_URL="postgresql:///nosuchdb?host=$I
 expect_rc 0 "DATABASE_URL wins over TRACKS_DATABASE_URL"
 
 rm -f "$OUT" "$ERR"
+
+# make install: the installed binary finds its installed migrations, wherever it is.
+if make -s -C "$TOP" install PREFIX="$IT_TMP/prefix" >"$IT_TMP/install.log" 2>&1; then
+	pass "make install PREFIX=..."
+else
+	fail "make install PREFIX=..." "$(tail -5 "$IT_TMP/install.log")"
+fi
+expect_eq "ok" "$( [ -f "$IT_TMP/prefix/share/man/man1/blendcat.1" ] &&
+	[ -f "$IT_TMP/prefix/share/blendcat/schemas/001_initial_schema.sql" ] && echo ok)" \
+	"make install: man page and migrations installed"
+mv "$IT_TMP/prefix" "$IT_TMP/moved-prefix"
+run env -u BLENDCAT_SCHEMAS "$IT_TMP/moved-prefix/bin/blendcat" migrate status
+expect_rc 0 "the installed binary, moved with its prefix, finds its migrations"
+expect_match '^001 +initial_schema +applied' "$OUT" "the installed binary reads the same migrations"
+rm -rf "$IT_TMP/moved-prefix"
+rm -f "$OUT" "$ERR"
