@@ -147,7 +147,7 @@ int load_begin(struct load *l)
 	buf_adds(b, "CREATE TEMP TABLE bc_file (file_no integer PRIMARY KEY, name text) ON COMMIT DROP;"
 		 "CREATE TEMP TABLE bc_reason (file_no integer, line bigint, audio_filename text, "
 		 "field text, value text, reason text) ON COMMIT DROP;"
-		 "SET LOCAL work_mem = '64MB'; SET LOCAL maintenance_work_mem = '256MB'");
+		 "SET LOCAL work_mem = '128MB'; SET LOCAL maintenance_work_mem = '512MB'");
 	return exec(l, "creating the staging tables", b->data);
 }
 
@@ -352,16 +352,21 @@ int load_staged(struct load *l)
  * with its own problem (bad) already has its reason, from the reader.
  */
 static const char *const check_sql[] = {
-	/* The same track twice in this run's tracks. */
+	/*
+	 * The same track twice in this run's tracks.  Only the few tracks
+	 * found by a hash aggregate are sorted for their first row.
+	 */
 	"INSERT INTO bc_reason "
 	"SELECT x.file_no, x.line, x.audio_filename, 'audio_filename', x.audio_filename, "
 	"  'the track appears ' || x.c || ' times in this run; first at ' || f.name || ':' || x.fl "
 	"FROM (SELECT r.file_no, r.line, r.audio_filename, count(*) OVER a AS c, "
 	"             first_value(r.file_no) OVER o AS ff, first_value(r.line) OVER o AS fl "
-	"      FROM bc_track r WHERE NOT r.bad "
+	"      FROM bc_track r WHERE NOT r.bad AND r.audio_filename IN ("
+	"        SELECT audio_filename FROM bc_track WHERE NOT bad "
+	"        GROUP BY audio_filename HAVING count(*) > 1) "
 	"      WINDOW a AS (PARTITION BY r.audio_filename), "
 	"             o AS (PARTITION BY r.audio_filename ORDER BY r.file_no, r.line)) x "
-	"JOIN bc_file f ON f.file_no = x.ff WHERE x.c > 1",
+	"JOIN bc_file f ON f.file_no = x.ff",
 
 	/* A new track without its NOT NULL columns. */
 	"INSERT INTO bc_reason "
@@ -372,16 +377,21 @@ static const char *const check_sql[] = {
 	"WHERE NOT r.bad AND v.missing "
 	"AND NOT EXISTS (SELECT 1 FROM meekah.track_info t WHERE t.audio_filename = r.audio_filename)",
 
-	/* A track's splits add up to more than 100%: blame the row that tips it over. */
+	/*
+	 * A track's splits add up to more than 100%: blame the row that tips
+	 * it over.  Totals by hash aggregate; only tracks over 100 are sorted.
+	 */
 	"INSERT INTO bc_reason "
 	"SELECT x.file_no, x.line, x.audio_filename, 'split_percentage', x.split_percentage::text, "
 	"  'the track''s splits add up to ' || x.total || '%, more than 100%' "
-	"FROM (SELECT r.*, "
+	"FROM (SELECT r.*, o.total, "
 	"        sum(r.split_percentage) OVER (PARTITION BY r.audio_filename ORDER BY r.file_no, r.line "
-	"                                      ROWS UNBOUNDED PRECEDING) AS run, "
-	"        sum(r.split_percentage) OVER (PARTITION BY r.audio_filename) AS total "
-	"      FROM bc_creator r WHERE NOT r.bad) x "
-	"WHERE x.total > 100 AND x.run > 100 AND x.run - coalesce(x.split_percentage, 0) <= 100",
+	"                                      ROWS UNBOUNDED PRECEDING) AS run "
+	"      FROM bc_creator r JOIN ("
+	"        SELECT audio_filename, sum(split_percentage) AS total FROM bc_creator "
+	"        WHERE NOT bad GROUP BY audio_filename HAVING sum(split_percentage) > 100) o "
+	"      USING (audio_filename) WHERE NOT r.bad) x "
+	"WHERE x.run > 100 AND x.run - coalesce(x.split_percentage, 0) <= 100",
 
 	/*
 	 * Arrangement sections, in one pass: past the track's end (this run's
@@ -813,18 +823,8 @@ static int replace_children(struct load *l, enum rec_kind k)
 	struct buf *b = &l->sql;
 	long got, tracks;
 
-	if (l->bulk) {
-		/* Every track is new: every set is new, nothing to compare or delete. */
-		if (insert_children(l, k) < 0)
-			return -1;
-		buf_reset(b);
-		buf_addf(b, "SELECT count(*) FROM (SELECT DISTINCT audio_filename FROM bc_%s) d",
-			 rec_kinds[k].name);
-		if ((got = count_rows(l, b->data)) < 0)
-			return -1;
-		c->replaced = (unsigned long)got;
-		return 0;
-	}
+	if (l->bulk)	/* every track is new: nothing to compare, delete or count as replaced */
+		return insert_children(l, k);
 	if (find_changed(l, k) < 0)
 		return -1;
 	buf_reset(b);

@@ -139,6 +139,18 @@ expect_match "x.csv:1: no audio_filename column" "$ERR" "a file without audio_fi
 expect_eq "Thirteen" "$(q "SELECT title FROM meekah.track_info WHERE audio_filename = 'thirteen.mp3'")" \
 	"a file without audio_filename: the other file loads"
 
+# The same track twice in one run: both rows go, with the first one named.
+mkdir -p "$W/dups"
+printf 'audio_filename,title,duration\ndup.mp3,Dup A,100\nsolo.mp3,Solo,100\n' >"$W/dups/a.csv"
+printf 'audio_filename,title,duration\ndup.mp3,Dup B,100\n' >"$W/dups/b.csv"
+run "$BLENDCAT" import --rejects "$W/rej-dups" "$W/dups"
+expect_rc 1 "a track twice in a run: exit 1"
+expect_match "b.csv:2:audio_filename: 'dup.mp3': the track appears 2 times in this run; first at .*a.csv:2" \
+	"$W/rej-dups/rejects.log" "a track twice: the second names the first"
+expect_eq "0 1" "$(q "SELECT count(*) FILTER (WHERE audio_filename = 'dup.mp3'),
+                     count(*) FILTER (WHERE audio_filename = 'solo.mp3') FROM meekah.track_info" | tr '|' ' ')" \
+	"a track twice: neither copy loads, the other track does"
+
 # A creator row for a track that exists nowhere.
 printf 'audio_filename,creator_name\nghost.mp3,Casper\n' >"$W/ghost.csv"
 run "$BLENDCAT" import --rejects "$W/rej-ghost" "$W/ghost.csv"
