@@ -46,7 +46,7 @@ UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 BIN       = $(BUILD)/blendcat
 
-.PHONY: all check unit unit-bins integration demo install uninstall clean deps
+.PHONY: all check unit unit-bins integration demo install uninstall clean deps bench
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -82,6 +82,9 @@ check:
 
 demo:
 	scripts/demo
+
+bench:
+	scripts/bench
 
 deps:
 	scripts/deps
