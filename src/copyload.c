@@ -747,29 +747,33 @@ static void add_row(struct buf *b, enum rec_kind k, int staged)
 
 /*
  * Tracks of this run with kind-k rows, and whether their set differs from
- * the catalog's: each side's rows as text, sorted, hashed per track.
+ * the catalog's.  Each side's set is summed up per track as its row count
+ * and the sum of a 64-bit hash of each row's text: a multiset fingerprint
+ * built by hash aggregates, with no sort (a sorted string_agg + md5 took
+ * three times as long on 100k tracks).  The run's side is materialized
+ * and analyzed first, so that the catalog's side is read by index for a
+ * few tracks and by a hash join for many.
  */
 static int find_changed(struct load *l, enum rec_kind k)
 {
 	struct buf *b = &l->sql;
-	const char *name = rec_kinds[k].name;
 
 	buf_reset(b);
 	buf_addf(b, "DROP TABLE IF EXISTS bc_chg; CREATE TEMP TABLE bc_chg ON COMMIT DROP AS "
-		 "WITH s AS (SELECT r.audio_filename, md5(string_agg(x.v::text, E'\\n' "
-		 "ORDER BY x.v::text)) AS h FROM bc_%s r CROSS JOIN LATERAL (SELECT ", name);
+		 "SELECT t.id AS track_id, s.audio_filename, s.n, s.h, true AS changed FROM ("
+		 "SELECT r.audio_filename, count(*) AS n, "
+		 "sum(hashtextextended(x.v::text, 0)::numeric) AS h "
+		 "FROM bc_%s r CROSS JOIN LATERAL (SELECT ", rec_kinds[k].name);
 	add_row(b, k, 1);
-	buf_adds(b, " AS v) x GROUP BY 1), "
-		    "d AS (SELECT t.audio_filename, md5(string_agg(x.v::text, E'\\n' "
-		    "ORDER BY x.v::text)) AS h FROM meekah.");
+	buf_adds(b, " AS v) x GROUP BY 1) s JOIN meekah.track_info t USING (audio_filename);"
+		    "ANALYZE bc_chg;"
+		    "UPDATE bc_chg g SET changed = false FROM ("
+		    "SELECT c.track_id, count(*) AS n, "
+		    "sum(hashtextextended(x.v::text, 0)::numeric) AS h FROM meekah.");
 	buf_adds(b, rec_kinds[k].table);
-	buf_adds(b, " c JOIN meekah.track_info t ON t.id = c.track_id CROSS JOIN LATERAL (SELECT ");
+	buf_adds(b, " c JOIN bc_chg USING (track_id) CROSS JOIN LATERAL (SELECT ");
 	add_row(b, k, 0);
-	buf_adds(b, " AS v) x WHERE t.audio_filename IN (SELECT audio_filename FROM s) GROUP BY 1) "
-		    "SELECT t.id AS track_id, s.audio_filename, d.h IS DISTINCT FROM s.h AS changed "
-		    "FROM s JOIN meekah.track_info t USING (audio_filename) "
-		    "LEFT JOIN d USING (audio_filename);"
-		    "ANALYZE bc_chg");
+	buf_adds(b, " AS v) x GROUP BY 1) d WHERE d.track_id = g.track_id AND d.n = g.n AND d.h = g.h");
 	return exec(l, "comparing child rows", b->data);
 }
 
