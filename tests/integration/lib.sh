@@ -6,6 +6,7 @@
 #   expect_rc N DESC    the last run's status was N
 #   expect_eq WANT GOT DESC
 #   expect_match REGEX FILE DESC / expect_nomatch REGEX FILE DESC
+#   hold_lock SECONDS   another session holds blendcat's lock; its pid in $holder
 set -u
 
 OUT=$IT_TMP/out.$$
@@ -51,4 +52,16 @@ expect_match() {
 
 expect_nomatch() {
 	if grep -Eq -- "$1" "$2"; then fail "$3 (unexpected match for /$1/)" "$(head -c 2000 "$2")"; else pass "$3"; fi
+}
+
+# Another session takes blendcat's advisory lock and keeps it SECONDS;
+# returns once the lock is visibly held.  `wait $holder` afterwards.
+hold_lock() {
+	psql "$DATABASE_URL" -qAtX -c "SELECT pg_advisory_lock(7092155038006731124)" \
+		-c "SELECT pg_sleep($1)" >/dev/null &
+	holder=$!
+	for _ in $(seq 50); do
+		[ "$(q "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")" = 1 ] && return
+		sleep 0.1
+	done
 }

@@ -68,12 +68,7 @@ expect_rc 2 "--atomic sometimes: exit 2"
 before=$(snapshot)
 
 # Another import holds the lock: exit 75; --wait queues.
-psql "$DATABASE_URL" -qAtX -c "SELECT pg_advisory_lock(7092155038006731124)" -c "SELECT pg_sleep(3)" >/dev/null &
-holder=$!
-for _ in $(seq 50); do
-	[ "$(q "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")" = 1 ] && break
-	sleep 0.1
-done
+hold_lock 3
 run "$BLENDCAT" import "$W/more"
 expect_rc 75 "a second concurrent import: exit 75"
 expect_match 'another blendcat run holds the lock' "$ERR" "a second concurrent import: says so"

@@ -3,7 +3,6 @@
 
 DOC=$SHARED/blendtune-schema.md
 SCHEMAS="meekah','auth','users"
-LOCK_KEY=7092155038006731124
 
 catalog() {
 	q "SELECT table_schema, table_name, ordinal_position, column_name, data_type, udt_name,
@@ -152,12 +151,7 @@ expect_rc 2 "migration without DOWN: exit 2"
 expect_match "005_broken.sql: no '-- DOWN' line" "$ERR" "migration without DOWN: says so"
 
 # --- the lock: a second run exits 75, or waits with --wait
-psql "$DATABASE_URL" -qAtX -c "SELECT pg_advisory_lock($LOCK_KEY)" -c "SELECT pg_sleep(3)" >/dev/null &
-holder=$!
-for _ in $(seq 50); do
-	[ "$(q "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")" = 1 ] && break
-	sleep 0.1
-done
+hold_lock 3
 run "$BLENDCAT" migrate status
 expect_rc 75 "lock held: exit 75"
 expect_match 'another blendcat run holds the lock' "$ERR" "lock held: says so"
