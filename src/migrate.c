@@ -447,7 +447,8 @@ static int step(PGconn *c, const struct migration *m, const char *sum, int up)
 		PQclear(PQexec(c, "ROLLBACK"));
 		return -1;
 	}
-	printf("%s %03d_%s\n", up ? "applied    " : "rolled back", m->version, m->name);
+	if (!diag_quiet)
+		printf("%s %03d_%s\n", up ? "applied    " : "rolled back", m->version, m->name);
 	fflush(stdout);
 	return 0;
 }
@@ -476,7 +477,7 @@ static int run_up(PGconn *c, const struct migration_set *set, struct state *s, l
 			return -1;
 		done++;
 	}
-	if (done == 0)
+	if (done == 0 && !diag_quiet)
 		printf("nothing to apply: all %zu migrations are applied\n", set->n);
 	return 0;
 }
@@ -496,7 +497,7 @@ static int run_down(PGconn *c, const struct migration_set *set, struct state *s,
 			return -1;
 		done++;
 	}
-	if (done == 0)
+	if (done == 0 && !diag_quiet)
 		printf("nothing to roll back: no migration is applied\n");
 	/* Rolled back to zero: leave nothing behind, not even the bookkeeping. */
 	if (s->have_table && (size_t)done == s->na)

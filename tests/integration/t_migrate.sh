@@ -67,6 +67,9 @@ expect_eq "1 2 3 4" "$(q "SELECT string_agg(version::text, ' ' ORDER BY version)
 	"schema_migrations lists 1-4"
 expect_eq 64 "$(q "SELECT min(length(checksum)) FROM public.schema_migrations")" "checksums recorded"
 
+run "$BLENDCAT" migrate up -q
+expect_rc 0 "migrate up -q with nothing to do: exit 0"
+expect_eq "" "$(cat "$OUT" "$ERR")" "migrate up -q prints nothing"
 run "$BLENDCAT" migrate up
 expect_rc 0 "migrate up again: exit 0"
 expect_match 'nothing to apply' "$OUT" "migrate up again: nothing to apply"
