@@ -6,6 +6,7 @@
 #include "blendcat/db.h"
 #include "blendcat/diag.h"
 #include "blendcat/import.h"
+#include "blendcat/maintain.h"
 #include "blendcat/migrate.h"
 #include "blendcat/xalloc.h"
 
@@ -39,8 +40,8 @@ static const struct cmd commands[] = {
 	  "the same reading and validation, no database writes" },
 	{ "export", cmd_export, "export [options] --format csv|ddex|jsonl|tags --out DIR|-",
 	  "write the catalog out" },
-	{ "maintain", cmd_maintain, "maintain",
-	  "housekeeping: expired sessions and tokens, ANALYZE" },
+	{ "maintain", cmd_maintain, "maintain [--dry-run]",
+	  "housekeeping: expired sessions and tokens, VACUUM, ANALYZE" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -376,7 +377,51 @@ static int not_built(const char *name, int argc, char **argv)
 }
 
 static int cmd_export(int argc, char **argv) { return not_built("export", argc, argv); }
-static int cmd_maintain(int argc, char **argv) { return not_built("maintain", argc, argv); }
+static const char maintain_help[] =
+	"usage: blendcat maintain [options]\n"
+	"\n"
+	"Nightly housekeeping of the Blendtune database, safe to run from cron: delete\n"
+	"expired sessions and expired or used email verification and password reset\n"
+	"tokens (one transaction), then VACUUM those tables and ANALYZE every table.\n"
+	"Prints what it did; every run is recorded in ingest.run.\n"
+	"\n"
+	"options:\n"
+	"  --db URL      database (else DATABASE_URL, TRACKS_DATABASE_URL, libpq defaults)\n"
+	"  --dry-run     count what would be deleted, change nothing\n"
+	"  --wait        wait for another blendcat run instead of exiting 75\n"
+	"  -q, --quiet   print only errors\n"
+	"  -h, --help    this text\n";
+
+enum { OPT_DRY_RUN = 400 };
+
+static int cmd_maintain(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, OPT_DB },
+		{ "wait", no_argument, NULL, OPT_WAIT },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct maintain_opts o;
+	int c;
+
+	memset(&o, 0, sizeof(o));
+	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_DB: o.db = optarg; break;
+		case OPT_WAIT: o.wait = 1; break;
+		case OPT_DRY_RUN: o.dry_run = 1; break;
+		case 'q': diag_quiet = 1; break;
+		case 'h': fputs(maintain_help, stdout); return EXIT_OK;
+		default: return bad_option(argv, maintain_help);
+		}
+	}
+	if (optind < argc)
+		return usage_error("maintain takes no arguments, not", argv[optind]);
+	return maintain_run(&o);
+}
 
 /* ----------------------------------------------------------------- main */
 

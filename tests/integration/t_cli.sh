@@ -30,12 +30,14 @@ expect_rc 0 "--help: exit 0"
 for c in migrate import check export maintain; do
 	expect_match "blendcat $c" "$OUT" "--help lists $c"
 done
+run "$BLENDCAT" maintain extra
+expect_rc 2 "maintain with an argument: exit 2"
 
 run "$BLENDCAT" --version
 expect_rc 0 "--version: exit 0"
 expect_match '^blendcat [0-9]+\.[0-9]+' "$OUT" "--version prints the version"
 
-for c in export maintain; do
+for c in export; do
 	run "$BLENDCAT" "$c" somewhere
 	expect_rc 2 "$c not built yet: exit 2"
 	expect_match "'$c' is not implemented" "$ERR" "$c not built yet: says so"
