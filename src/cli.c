@@ -5,9 +5,11 @@
 #include "blendcat/buf.h"
 #include "blendcat/db.h"
 #include "blendcat/diag.h"
+#include "blendcat/export.h"
 #include "blendcat/import.h"
 #include "blendcat/maintain.h"
 #include "blendcat/migrate.h"
+#include "blendcat/normalize.h"
 #include "blendcat/xalloc.h"
 
 #include <getopt.h>
@@ -361,22 +363,120 @@ static int import_or_check(int argc, char **argv, int check_only)
 static int cmd_import(int argc, char **argv) { return import_or_check(argc, argv, 0); }
 static int cmd_check(int argc, char **argv) { return import_or_check(argc, argv, 1); }
 
-/* ------------------------------------------------------ not built yet */
+/* --------------------------------------------------------------- export */
 
-static int not_built(const char *name, int argc, char **argv)
+static const char export_help[] =
+	"usage: blendcat export --format csv|jsonl --out DIR|- [filters]\n"
+	"\n"
+	"  --format csv     the manifest set (tracks.csv, creators.csv, instruments.csv,\n"
+	"                   arrangement.csv, samples.csv) in DIR, deterministic order,\n"
+	"                   in the form import reads back unchanged\n"
+	"  --format jsonl   one object per track with its children, to DIR/tracks.jsonl or -\n"
+	"\n"
+	"filters (as the schema doc's \"Get Tracks with Filters\"):\n"
+	"  --genre G  --tempo MIN-MAX  --key K (any notation: Am, 8A...)  --scale major|minor\n"
+	"  --mood M  --tag T  --catalog-number C  --since TIMESTAMP (updated_at)  --limit N\n"
+	"\n"
+	"options:\n"
+	"  --db URL      database (else DATABASE_URL, TRACKS_DATABASE_URL, libpq defaults)\n"
+	"  -q, --quiet   print only errors\n"
+	"  -h, --help    this text\n";
+
+enum { OPT_FORMAT = 500, OPT_OUT, OPT_GENRE, OPT_TEMPO, OPT_KEY, OPT_SCALE, OPT_MOOD, OPT_TAG,
+       OPT_CATALOG, OPT_SINCE, OPT_LIMIT };
+
+/* --key in any notation: the stored spelling, and its scale when it names one. */
+static int export_key(struct export_opts *o, const char *arg, char key[NORM_KEY_SIZE],
+		      char scale[NORM_SCALE_SIZE])
 {
-	int i;
+	char why[NORM_WHY_MAX];
+	int explicit_scale = 0;
 
-	for (i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			printf("blendcat %s: not implemented in this version\n", name);
-			return EXIT_OK;
-		}
-	diag_error(LOC_NONE, "'%s' is not implemented in this version", name);
-	return EXIT_USAGE;
+	if (norm_key(arg, key, scale, &explicit_scale, why) != 0)
+		return usage_error("--key: not a key:", arg);
+	o->key = key;
+	if (explicit_scale && !o->scale)
+		o->scale = scale;
+	return 0;
 }
 
-static int cmd_export(int argc, char **argv) { return not_built("export", argc, argv); }
+static int cmd_export(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, OPT_DB },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "out", required_argument, NULL, OPT_OUT },
+		{ "genre", required_argument, NULL, OPT_GENRE },
+		{ "tempo", required_argument, NULL, OPT_TEMPO },
+		{ "key", required_argument, NULL, OPT_KEY },
+		{ "scale", required_argument, NULL, OPT_SCALE },
+		{ "mood", required_argument, NULL, OPT_MOOD },
+		{ "tag", required_argument, NULL, OPT_TAG },
+		{ "catalog-number", required_argument, NULL, OPT_CATALOG },
+		{ "since", required_argument, NULL, OPT_SINCE },
+		{ "limit", required_argument, NULL, OPT_LIMIT },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct export_opts o;
+	char key[NORM_KEY_SIZE], scale[NORM_SCALE_SIZE], *end;
+	const char *key_arg = NULL;
+	int c;
+
+	memset(&o, 0, sizeof(o));
+	o.tempo_min = o.tempo_max = o.limit = -1;
+	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_DB: o.db = optarg; break;
+		case OPT_FORMAT: o.format = optarg; break;
+		case OPT_OUT: o.out = optarg; break;
+		case OPT_GENRE: o.genre = optarg; break;
+		case OPT_KEY: key_arg = optarg; break;
+		case OPT_SCALE:
+			if (strcmp(optarg, "major") && strcmp(optarg, "minor"))
+				return usage_error("--scale must be major or minor, not", optarg);
+			o.scale = optarg;
+			break;
+		case OPT_MOOD: o.mood = optarg; break;
+		case OPT_TAG: o.tag = optarg; break;
+		case OPT_CATALOG: o.catalog_number = optarg; break;
+		case OPT_SINCE: o.since = optarg; break;
+		case OPT_TEMPO:
+			o.tempo_min = strtol(optarg, &end, 10);
+			if (end == optarg || *end != '-' || o.tempo_min < 0)
+				return usage_error("--tempo needs MIN-MAX, not", optarg);
+			o.tempo_max = strtol(end + 1, &end, 10);
+			if (*end || o.tempo_max < o.tempo_min)
+				return usage_error("--tempo needs MIN-MAX, not", optarg);
+			break;
+		case OPT_LIMIT:
+			o.limit = strtol(optarg, &end, 10);
+			if (!*optarg || *end || o.limit < 0)
+				return usage_error("--limit needs a number, not", optarg);
+			break;
+		case 'q': diag_quiet = 1; break;
+		case 'h': fputs(export_help, stdout); return EXIT_OK;
+		default: return bad_option(argv, export_help);
+		}
+	}
+	if (!o.format || (strcmp(o.format, "csv") && strcmp(o.format, "jsonl"))) {
+		if (o.format && (!strcmp(o.format, "ddex") || !strcmp(o.format, "tags")))
+			return diag_error(LOC_NONE, "--format %s is not implemented in this version",
+					  o.format), EXIT_USAGE;
+		return usage_error("--format must be csv or jsonl, not", o.format ? o.format : "(none)");
+	}
+	if (!o.out)
+		return usage_error("export needs --out DIR or --out -", NULL);
+	if (strcmp(o.format, "csv") == 0 && strcmp(o.out, "-") == 0)
+		return usage_error("--format csv writes five files: give --out DIR, not", o.out);
+	if (optind < argc)
+		return usage_error("export takes no arguments, not", argv[optind]);
+	if (key_arg && export_key(&o, key_arg, key, scale) != 0)
+		return EXIT_USAGE;
+	return export_run(&o);
+}
+
 static const char maintain_help[] =
 	"usage: blendcat maintain [options]\n"
 	"\n"

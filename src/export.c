@@ -1,0 +1,288 @@
+/*
+ * export: the catalog back out; see include/blendcat/export.h.
+ */
+#include "blendcat/export.h"
+#include "blendcat/buf.h"
+#include "blendcat/cli.h"
+#include "blendcat/db.h"
+#include "blendcat/diag.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/*
+ * The manifest set, as SELECTs over the chosen tracks (bc_export).  Values
+ * are written the way import reads them back unchanged: moods and tags
+ * joined by ';', booleans as true/false.  Rows are ordered by every column
+ * (byte order), so the order does not depend on ids.
+ */
+static const struct {
+	const char *file, *sql;
+} csv_files[] = {
+	{ "tracks.csv",
+	  "SELECT t.audio_filename, t.title, t.artist, t.duration, t.tempo, t.musical_key, t.scale, "
+	  "t.genre, t.subgenre, array_to_string(t.mood, ';') AS mood, "
+	  "array_to_string(t.tags, ';') AS tags, t.description, t.cover_art_url, t.catalog_number, "
+	  "t.isrc, t.release_date FROM meekah.track_info t JOIN bc_export x ON x.id = t.id "
+	  "ORDER BY t.audio_filename COLLATE \"C\"" },
+	{ "creators.csv",
+	  "SELECT x.audio_filename, c.creator_name, c.role, c.ipi_number, c.pro, c.split_percentage, "
+	  "c.contact_email, c.contact_phone FROM meekah.track_creator c "
+	  "JOIN bc_export x ON x.id = c.track_id ORDER BY x.audio_filename COLLATE \"C\", "
+	  "c.creator_name COLLATE \"C\", c.role COLLATE \"C\", c.ipi_number, c.pro COLLATE \"C\", "
+	  "c.split_percentage, c.contact_email COLLATE \"C\", c.contact_phone COLLATE \"C\"" },
+	{ "instruments.csv",
+	  "SELECT x.audio_filename, i.instrument_category, i.instrument_type, "
+	  "CASE i.is_primary WHEN true THEN 'true' WHEN false THEN 'false' END AS is_primary "
+	  "FROM meekah.track_instrument i JOIN bc_export x ON x.id = i.track_id "
+	  "ORDER BY x.audio_filename COLLATE \"C\", i.instrument_category COLLATE \"C\", "
+	  "i.instrument_type COLLATE \"C\", i.is_primary" },
+	{ "arrangement.csv",
+	  "SELECT x.audio_filename, a.section_name, a.start_time, a.end_time, a.description "
+	  "FROM meekah.track_arrangement a JOIN bc_export x ON x.id = a.track_id "
+	  "ORDER BY x.audio_filename COLLATE \"C\", a.start_time, a.end_time, "
+	  "a.section_name COLLATE \"C\", a.description COLLATE \"C\"" },
+	{ "samples.csv",
+	  "SELECT x.audio_filename, s.sample_pack_name, s.sample_description, "
+	  "CASE s.is_cleared WHEN true THEN 'true' WHEN false THEN 'false' END AS is_cleared, "
+	  "s.clearance_notes FROM meekah.track_sample s JOIN bc_export x ON x.id = s.track_id "
+	  "ORDER BY x.audio_filename COLLATE \"C\", s.sample_pack_name COLLATE \"C\", "
+	  "s.sample_description COLLATE \"C\", s.is_cleared, s.clearance_notes COLLATE \"C\"" },
+};
+
+/* The schema doc's "Get Track with Full Details", one JSON object per track. */
+static const char jsonl_sql[] =
+	"SELECT json_build_object("
+	"  'id', t.id, 'title', t.title, 'artist', t.artist, 'duration', t.duration, "
+	"  'tempo', t.tempo, 'musical_key', t.musical_key, 'scale', t.scale, 'genre', t.genre, "
+	"  'subgenre', t.subgenre, 'mood', t.mood, 'tags', t.tags, 'description', t.description, "
+	"  'audio_filename', t.audio_filename, 'cover_art_url', t.cover_art_url, "
+	"  'catalog_number', t.catalog_number, 'isrc', t.isrc, 'release_date', t.release_date, "
+	"  'popularity_score', t.popularity_score, 'play_count', t.play_count, "
+	"  'created_at', t.created_at, 'updated_at', t.updated_at, "
+	"  'arrangement', coalesce((SELECT json_agg(json_build_object('section', a.section_name, "
+	"      'startTime', a.start_time, 'endTime', a.end_time, 'description', a.description) "
+	"      ORDER BY a.start_time, a.end_time) FROM meekah.track_arrangement a "
+	"      WHERE a.track_id = t.id), '[]'), "
+	"  'creators', coalesce((SELECT json_agg(json_build_object('name', c.creator_name, "
+	"      'role', c.role, 'ipi', c.ipi_number, 'pro', c.pro, 'split', c.split_percentage) "
+	"      ORDER BY c.creator_name, c.role) FROM meekah.track_creator c "
+	"      WHERE c.track_id = t.id), '[]'), "
+	"  'instruments', coalesce((SELECT json_agg(json_build_object('category', "
+	"      i.instrument_category, 'type', i.instrument_type, 'primary', i.is_primary) "
+	"      ORDER BY i.instrument_category, i.instrument_type) FROM meekah.track_instrument i "
+	"      WHERE i.track_id = t.id), '[]'), "
+	"  'samples', coalesce((SELECT json_agg(json_build_object('pack', s.sample_pack_name, "
+	"      'description', s.sample_description, 'cleared', s.is_cleared, "
+	"      'notes', s.clearance_notes) ORDER BY s.sample_pack_name) FROM meekah.track_sample s "
+	"      WHERE s.track_id = t.id), '[]'))::text "
+	"FROM meekah.track_info t JOIN bc_export x ON x.id = t.id "
+	"ORDER BY t.audio_filename COLLATE \"C\"";
+
+/* ------------------------------------------------------------ selection */
+
+/* The chosen tracks into bc_export, with every filter as a parameter. */
+static int select_tracks(PGconn *c, const struct export_opts *o)
+{
+	struct buf sql = BUF_INIT;
+	const char *vals[10];
+	char tmin[24], tmax[24], lim[24];
+	int n = 0, ok;
+	PGresult *res;
+
+#define FILTER(cond, value) \
+	do { vals[n++] = (value); buf_addf(&sql, " AND " cond, n); } while (0)
+	buf_adds(&sql, "CREATE TEMP TABLE bc_export ON COMMIT DROP AS "
+		       "SELECT t.id, t.audio_filename FROM meekah.track_info t WHERE true");
+	if (o->genre)
+		FILTER("t.genre = $%d", o->genre);
+	if (o->tempo_min >= 0) {
+		snprintf(tmin, sizeof(tmin), "%ld", o->tempo_min);
+		snprintf(tmax, sizeof(tmax), "%ld", o->tempo_max);
+		FILTER("t.tempo >= $%d::integer", tmin);
+		FILTER("t.tempo <= $%d::integer", tmax);
+	}
+	if (o->key)
+		FILTER("t.musical_key = $%d", o->key);
+	if (o->scale)
+		FILTER("t.scale = $%d", o->scale);
+	if (o->mood)
+		FILTER("$%d = ANY (t.mood)", o->mood);
+	if (o->tag)
+		FILTER("$%d = ANY (t.tags)", o->tag);
+	if (o->catalog_number)
+		FILTER("t.catalog_number = $%d", o->catalog_number);
+	if (o->since)
+		FILTER("t.updated_at >= $%d::timestamp", o->since);
+#undef FILTER
+	buf_adds(&sql, " ORDER BY t.audio_filename COLLATE \"C\"");
+	if (o->limit >= 0) {
+		snprintf(lim, sizeof(lim), "%ld", o->limit);
+		vals[n++] = lim;
+		buf_addf(&sql, " LIMIT $%d::bigint", n);
+	}
+	res = PQexecParams(c, sql.data, n, NULL, vals, NULL, NULL, 0);
+	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+	if (!ok)
+		db_report(res, "choosing the tracks to export");
+	PQclear(res);
+	buf_release(&sql);
+	return ok ? 0 : -1;
+}
+
+/* ---------------------------------------------------------------- output */
+
+static int write_all(int fd, const char *p, size_t n, const char *path)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return diag_error(LOC_NONE, "cannot write '%s': %s", path, strerror(errno));
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/*
+ * COPY (sql) TO STDOUT into fd.  On a write failure, complain once and
+ * keep draining the COPY (psql's handleCopyOut), then fail.
+ */
+static int copy_out(PGconn *c, const char *sql, const char *opts, int fd, const char *path,
+		    long *rows)
+{
+	struct buf q = BUF_INIT;
+	PGresult *res;
+	char *data;
+	int len, failed = 0;
+
+	buf_addf(&q, "COPY (%s) TO STDOUT WITH (%s)", sql, opts);
+	res = PQexec(c, q.data);
+	buf_release(&q);
+	if (PQresultStatus(res) != PGRES_COPY_OUT) {
+		db_report(res, path);
+		PQclear(res);
+		return -1;
+	}
+	PQclear(res);
+	*rows = 0;
+	while ((len = PQgetCopyData(c, &data, 0)) > 0) {
+		if (!failed && write_all(fd, data, (size_t)len, path) < 0)
+			failed = 1;
+		(*rows)++;
+		PQfreemem(data);
+	}
+	if (len == -2) {
+		diag_error(LOC_NONE, "%s: %s", path, PQerrorMessage(c));
+		failed = 1;
+	}
+	while ((res = PQgetResult(c)) != NULL) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			db_report(res, path);
+			failed = 1;
+		}
+		PQclear(res);
+	}
+	return failed ? -1 : 0;
+}
+
+static int open_out(const char *dir, const char *file, struct buf *path)
+{
+	int fd;
+
+	buf_reset(path);
+	buf_addf(path, "%s/%s", dir, file);
+	fd = open(path->data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		diag_error(LOC_NONE, "cannot create '%s': %s", path->data, strerror(errno));
+	return fd;
+}
+
+static int export_csv(PGconn *c, const struct export_opts *o)
+{
+	struct buf path = BUF_INIT;
+	size_t i;
+	int rc = 0;
+
+	if (strcmp(o->out, "-") == 0) {
+		diag_error(LOC_NONE, "--format csv writes five files: give --out DIR");
+		return -1;
+	}
+	if (mkdir(o->out, 0700) < 0 && errno != EEXIST)
+		return diag_error(LOC_NONE, "cannot create '%s': %s", o->out, strerror(errno));
+	for (i = 0; rc == 0 && i < sizeof(csv_files) / sizeof(csv_files[0]); i++) {
+		int fd = open_out(o->out, csv_files[i].file, &path);
+		long rows;
+
+		if (fd < 0) {
+			rc = -1;
+			break;
+		}
+		rc = copy_out(c, csv_files[i].sql, "FORMAT csv, HEADER", fd, path.data, &rows);
+		if (close(fd) < 0 && rc == 0)
+			rc = diag_error(LOC_NONE, "cannot write '%s': %s", path.data, strerror(errno));
+		if (rc == 0 && !diag_quiet)
+			fprintf(stderr, "%-18s %9ld rows\n", csv_files[i].file, rows - 1);
+	}
+	buf_release(&path);
+	return rc;
+}
+
+static int export_jsonl(PGconn *c, const struct export_opts *o)
+{
+	struct buf path = BUF_INIT;
+	int fd, rc;
+	long rows;
+
+	if (strcmp(o->out, "-") == 0) {
+		fd = STDOUT_FILENO;
+		buf_adds(&path, "standard output");
+	} else {
+		if (mkdir(o->out, 0700) < 0 && errno != EEXIST)
+			return diag_error(LOC_NONE, "cannot create '%s': %s", o->out, strerror(errno));
+		if ((fd = open_out(o->out, "tracks.jsonl", &path)) < 0)
+			return -1;
+	}
+	/*
+	 * One text column in CSV format with a delimiter and a quote that JSON
+	 * never holds raw: each object goes out as it is, one per line.
+	 */
+	rc = copy_out(c, jsonl_sql, "FORMAT csv, DELIMITER e'\\x03', QUOTE e'\\x01'", fd,
+		      path.data, &rows);
+	if (fd != STDOUT_FILENO && close(fd) < 0 && rc == 0)
+		rc = diag_error(LOC_NONE, "cannot write '%s': %s", path.data, strerror(errno));
+	if (rc == 0 && !diag_quiet)
+		fprintf(stderr, "%ld tracks\n", rows);
+	buf_release(&path);
+	return rc;
+}
+
+int export_run(const struct export_opts *o)
+{
+	struct db_target target = DB_TARGET_INIT;
+	PGconn *c;
+	int rc = -1;
+
+	db_target_resolve(&target, o->db);
+	c = db_connect(&target);
+	db_target_release(&target);
+	if (!c)
+		return EXIT_FAILED;
+	/* One snapshot for every file; rolled back, it writes nothing but a temp table. */
+	if (db_exec(c, "starting the export", "BEGIN ISOLATION LEVEL REPEATABLE READ") < 0 ||
+	    select_tracks(c, o) < 0)
+		goto out;
+	rc = strcmp(o->format, "csv") == 0 ? export_csv(c, o) : export_jsonl(c, o);
+out:
+	PQclear(PQexec(c, "ROLLBACK"));
+	PQfinish(c);
+	return rc < 0 ? EXIT_FAILED : EXIT_OK;
+}
