@@ -2,7 +2,9 @@
 #
 #   make                 build build/blendcat
 #   make check           -Werror build, unit tests, integration tests,
-#                        unit and integration tests again under ASan+UBSan
+#                        unit tests, the fuzz corpus and integration tests
+#                        again under ASan+UBSan
+#   make fuzz            libFuzzer on every target (FUZZ_SECONDS=30 each)
 #   make demo            deps, build, local cluster, migrate, summary
 #   make install PREFIX=/usr/local
 #   make clean
@@ -29,8 +31,13 @@ ALL_CFLAGS = $(CSTD) $(OPT) $(WARNINGS) $(CFLAGS) $(if $(WERROR),-Werror) -MMD -
 LIBS      = $(PKG_LIBS) -lcsv -lm -lpthread
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
-# SANITIZE=address,undefined builds everything into build/san/.
-ifneq ($(SANITIZE),)
+# SANITIZE=address,undefined builds everything into build/san/; FUZZ=1
+# (make fuzz) into build/libfuzzer/ with clang's libFuzzer instrumentation.
+ifeq ($(FUZZ),1)
+BUILD     = build/libfuzzer
+ALL_CFLAGS += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+LDSAN     = -fsanitize=address,undefined
+else ifneq ($(SANITIZE),)
 BUILD     = build/san
 ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDSAN     = -fsanitize=$(SANITIZE)
@@ -78,7 +85,7 @@ integration: $(BIN)
 # make check: warnings are errors; plain build, then ASan+UBSan build.
 check:
 	@$(MAKE) --no-print-directory WERROR=1 unit integration
-	@$(MAKE) --no-print-directory WERROR=1 SANITIZE=address,undefined unit integration
+	@$(MAKE) --no-print-directory WERROR=1 SANITIZE=address,undefined unit fuzz-replay integration
 
 demo:
 	scripts/demo
@@ -101,5 +108,7 @@ uninstall:
 
 clean:
 	rm -rf build
+
+include tests/fuzz/fuzz.mk
 
 -include $(OBJS:.o=.d) $(UNIT_BINS:=.d)

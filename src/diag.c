@@ -21,6 +21,7 @@ static void put_loc(const struct loc *loc)
 		fprintf(stderr, "field '%s': ", loc->field);
 }
 
+DIAG_PRINTF(3, 0)
 static void vreport(const char *level, const struct loc *loc,
 		    const char *fmt, va_list ap)
 {

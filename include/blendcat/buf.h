@@ -32,6 +32,9 @@ void buf_addch(struct buf *b, int c);
 __attribute__((format(printf, 2, 3)))
 #endif
 void buf_addf(struct buf *b, const char *fmt, ...);
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 0)))
+#endif
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap);
 /* Shorten to len bytes (len <= b->len). */
 void buf_setlen(struct buf *b, size_t len);
