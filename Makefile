@@ -17,7 +17,7 @@ DATADIR   = $(PREFIX)/share/blendcat
 
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS      = libpq libxml-2.0 taglib_c libutf8proc
+PKGS      = libpq libxml-2.0 taglib_c libutf8proc libmagic
 
 WARNINGS  = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wformat=2 -Wvla -Wwrite-strings
@@ -28,6 +28,8 @@ PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CPPFLAGS += -Iinclude $(PKG_CFLAGS)
 CFLAGS   ?=
 ALL_CFLAGS = $(CSTD) $(OPT) $(WARNINGS) $(CFLAGS) $(if $(WERROR),-Werror) -MMD -MP
+CXXFLAGS ?=
+ALL_CXXFLAGS = -std=c++17 $(OPT) -Wall -Wextra -Wpedantic $(CXXFLAGS) $(if $(WERROR),-Werror) -MMD -MP
 LIBS      = $(PKG_LIBS) -lcsv -lm -lpthread
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
@@ -40,6 +42,7 @@ LDSAN     = -fsanitize=address,undefined
 else ifneq ($(SANITIZE),)
 BUILD     = build/san
 ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+ALL_CXXFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDSAN     = -fsanitize=$(SANITIZE)
 else
 BUILD     = build
@@ -49,6 +52,15 @@ endif
 SRCS      = $(sort $(wildcard src/*.c))
 OBJS      = $(SRCS:src/%.c=$(BUILD)/obj/%.o)
 LIB_OBJS  = $(filter-out $(BUILD)/obj/main.o,$(OBJS))
+
+# TagLib's C API has the property map (BPM, ISRC, COMPOSER...) from 2.0 on;
+# for older TagLib, src/taglib_bridge.cpp adds it (include/blendcat/taglib_bridge.h).
+ifneq ($(shell $(PKG_CONFIG) --atleast-version=2.0 taglib_c && echo yes),yes)
+OBJS     += $(BUILD)/obj/taglib_bridge.o
+CPPFLAGS += -DBLENDCAT_TAGLIB_BRIDGE
+TAGLIB_CXXFLAGS := $(shell $(PKG_CONFIG) --cflags taglib 2>/dev/null)
+LIBS     += $(shell $(PKG_CONFIG) --libs taglib 2>/dev/null) -lstdc++
+endif
 UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 BIN       = $(BUILD)/blendcat
@@ -65,6 +77,10 @@ $(BIN): $(OBJS)
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/%.o: src/%.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(CPPFLAGS) $(TAGLIB_CXXFLAGS) $(ALL_CXXFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)

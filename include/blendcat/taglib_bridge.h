@@ -1,0 +1,65 @@
+/*
+ * taglib_bridge: TagLib 2.0's property-map C API, on TagLib 1.x too.
+ *
+ * TagLib's C API before 2.0 (Debian 12 ships 1.13) reaches only the basic
+ * tag (title, artist, album, comment, genre, year, track) and the audio
+ * properties.  Everything else a catalog needs (BPM, INITIALKEY, ISRC,
+ * COMPOSER, MOOD, CATALOGNUMBER, full dates, RIFF INFO, ID3v2 TIPL/TMCL
+ * credits, Vorbis comments and MP4 atoms of any name) lives in the C++
+ * property map, File::properties(), which came to the C API in 2.0.
+ *
+ * Include this header instead of <taglib/tag_c.h>.  With TagLib 2.0 or
+ * later it is only that header: the functions below are TagLib's own.
+ * Before 2.0 the Makefile builds src/taglib_bridge.cpp, which defines them
+ * with the same signatures and behaviour on top of File::properties(), and
+ * passes -DBLENDCAT_TAGLIB_BRIDGE so that these declarations appear.  The
+ * C code is the same either way.
+ *
+ * Ownership, as in TagLib 2.0: every array returned here is malloc'd,
+ * NULL-terminated, holds malloc'd UTF-8 strings, and belongs to the
+ * caller, who frees it with taglib_property_free().  These strings never
+ * go into TagLib's process-global list of managed strings
+ * (taglib_tag_free_strings() does not touch them).
+ *
+ * Property names are case-insensitive (TagLib upper-cases them); values of
+ * a name come in the order of the tag.  A TagLib_File must not be used by
+ * two threads at once; different files may be read in parallel.
+ */
+#ifndef BLENDCAT_TAGLIB_BRIDGE_H
+#define BLENDCAT_TAGLIB_BRIDGE_H
+
+#include <taglib/tag_c.h>
+
+#ifdef BLENDCAT_TAGLIB_BRIDGE
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * The names of all properties of file (e.g. "TITLE", "BPM",
+ * "PERFORMER:GUITAR"), or NULL when it has none (or file is NULL).
+ */
+char **taglib_property_keys(const TagLib_File *file);
+
+/* The values of property prop, or NULL when file has no such property. */
+char **taglib_property_get(const TagLib_File *file, const char *prop);
+
+/*
+ * Replace the values of prop by value (UTF-8), or remove prop when value
+ * is NULL; _append adds value after the existing ones.  The change is in
+ * memory until taglib_file_save().
+ */
+void taglib_property_set(TagLib_File *file, const char *prop, const char *value);
+void taglib_property_set_append(TagLib_File *file, const char *prop, const char *value);
+
+/* Free an array from taglib_property_keys/get; NULL is fine. */
+void taglib_property_free(char **props);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* BLENDCAT_TAGLIB_BRIDGE */
+
+#endif
