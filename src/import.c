@@ -40,6 +40,7 @@ struct run {
 	unsigned long long bytes;
 	unsigned long bad_files;
 	unsigned long warnings;
+	unsigned long skipped;		/* files in the directories that are not CSV */
 	PGconn *conn;
 	struct load_counts totals[REC_NKINDS];	/* over every transaction */
 	/* Progress: on a terminal, or with --progress. */
@@ -109,6 +110,8 @@ static int walk(struct run *r, const char *dir, int depth)
 				rc = walk(r, names[i], depth + 1);
 			else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) && is_csv(names[i]))
 				add_input(r, names[i]);
+			else if (S_ISREG(st.st_mode))
+				r->skipped++;
 		}
 		free(names[i]);
 	}
@@ -133,6 +136,12 @@ static int collect(struct run *r)
 			add_input(r, p);
 		}
 	}
+	/* This version reads CSV manifests; say what it passed over. */
+	if (r->skipped)
+		diag_warn(LOC_NONE, "%lu file%s in the directories given %s not CSV and %s skipped "
+			  "(audio files and DDEX messages are not read by this version)",
+			  r->skipped, r->skipped == 1 ? "" : "s", r->skipped == 1 ? "is" : "are",
+			  r->skipped == 1 ? "was" : "were");
 	if (r->nin == 0)
 		return diag_error(LOC_NONE, "no CSV files in the paths given");
 	return 0;

@@ -146,6 +146,15 @@ expect_eq "0 1" "$(q "SELECT count(*) FILTER (WHERE audio_filename = 'dup.mp3'),
                      count(*) FILTER (WHERE audio_filename = 'solo.mp3') FROM meekah.track_info" | tr '|' ' ')" \
 	"a track twice: neither copy loads, the other track does"
 
+# Files that are not CSV in a directory: skipped, and said so.
+mkdir -p "$W/mixed/sub"
+printf 'audio_filename,title,duration\nmixed.mp3,Mixed,100\n' >"$W/mixed/sub/tracks.csv"
+printf 'not a manifest\n' >"$W/mixed/notes.txt"
+cp "$SHARED/corpus/audio/silence-44-s.mp3" "$W/mixed/" 2>/dev/null || printf 'x' >"$W/mixed/song.mp3"
+run "$BLENDCAT" import "$W/mixed"
+expect_rc 0 "a directory with other files: the CSV below it loads"
+expect_match "2 files in the directories given are not CSV and were skipped" "$ERR" "the skipped files are counted"
+
 # A creator row for a track that exists nowhere.
 printf 'audio_filename,creator_name\nghost.mp3,Casper\n' >"$W/ghost.csv"
 run "$BLENDCAT" import --rejects "$W/rej-ghost" "$W/ghost.csv"
