@@ -1,0 +1,2918 @@
+/*
+ * ddex: DDEX ERN messages -> catalog records; see include/blendcat/ddex.h.
+ *
+ * How it works.  xmlTextReader hands over the elements one at a time; a
+ * stack of frames keeps the path from the root, by names (for matching)
+ * and with [n] indexes (for messages).  Inside an entity (a Party, a
+ * SoundRecording, an Image, a Release, a ReleaseDeal...) the element's
+ * path relative to the entity is looked up in the rule table below: it
+ * either opens a sub-entity (a Contributor, a Genre, a technical details
+ * block...) or names a value, whose text is then kept with its line and
+ * path in the message's arena.  Deals are applied to their releases as
+ * they stream by.  When the reader reaches the end of the file without
+ * an error, references are resolved (parties, resources, releases) and
+ * the records go to the sink.
+ *
+ * Decisions DDEX.md leaves open:
+ * - Several candidates for one value (titles, names in several languages
+ *   or territories): IsDefault first, then the message's language (the
+ *   root's LanguageAndScriptCode; a "-Latn" script next), then
+ *   ApplicableTerritoryCode Worldwide, then document order.  The kinds
+ *   of element rank before that: DisplayTitleText over DisplayTitle
+ *   (4.x), ReferenceTitle over Title[@TitleType=DisplayTitle] (3.8).
+ * - artist: DisplayArtistName, else the DisplayArtists' names (4.x
+ *   through PartyList) joined with " & " (a separator norm_artists knows).
+ * - Release fields: the main release is the 4.x Release (not a
+ *   TrackRelease), in 3.8 the Release with IsMainRelease, else the first.
+ *   genre/subgenre (as a pair) come from the track itself (3.8), else
+ *   from a TrackRelease (3.8: another release) naming it, else from the
+ *   main release; catalog_number, release_date, cover_art_url, tags and
+ *   description from the main release first.  release_date falls back to
+ *   the earliest ValidityPeriod/StartDate of the ReleaseDeals naming the
+ *   release.  catalog_number: CatalogNumber, else ICPN; an ICPN whose
+ *   check digit fails is kept with a warning (as record.c keeps IPIs).
+ *   cover_art_url: the FrontCoverImage the release names, else the
+ *   message's first one; its URI as given (3.8: FilePath + FileName, or
+ *   URL).  A SoundRecording no release names is still a track.
+ * - audio_filename: the first File of a technical details block not
+ *   marked IsPreview/IsClip; URI and URL values are percent-decoded, and
+ *   lose their query when absolute.  No file: ISRC + DDEX_DERIVED_EXT,
+ *   with a warning; no file and no ISRC: the track is rejected, unless
+ *   the SoundRecording IsSupplemental (a DJ mix's parts): then a warning.
+ * - duration PT0S ("unknown") leaves the field out.
+ * - Creators: one row per distinct role (after norm_role) of a
+ *   contributor, one row without a role when it has none, each (name,
+ *   role) once per track.  split_percentage goes on the creator's first
+ *   row of the track only (several rows would add it up): from the
+ *   ResourceRightsController naming the same party (3.8: RightsController
+ *   with the same name), else the party's MusicRightsSociety affiliation
+ *   (PercentageOfRightsAssignment).  pro: that affiliation's CompanyName
+ *   or PartyAffiliateReference party (3.8: Membership/Organization).
+ *   IPI in 3.8: a PartyId whose Namespace contains "IPI" or is "CAE".
+ *   A contributor without a name is skipped with a warning; a party
+ *   reference that PartyList does not hold rejects the track.
+ *   Role UserDefined (and InstrumentType UserDefined) take
+ *   UserDefinedValue.
+ * - Instruments: one row per distinct InstrumentType of a track;
+ *   is_primary from HasMadeFeaturedContribution (4.x) or
+ *   PrimaryInstrumentType (3.8), left out when neither is given.
+ * - tags: every Keywords of the track (else of its release) joined with
+ *   ';'; description: Synopsis or MarketingComment.
+ * - Takedowns: each PurgedRelease; a main release no ReleaseDeal names
+ *   (also when the message has no DealList: ddex_message.has_deal_list);
+ *   3.8 DealTerms/TakeDown true.  The records are delivered regardless:
+ *   the caller decides.
+ * - Lines are the element's own line (xmlGetLineNo).  The reader parses
+ *   ahead, so xmlTextReaderGetParserLineNumber is off by a few lines;
+ *   it is used only where libxml2 2.9 has no element line (an element
+ *   at line 65535 or later whose text is not parsed yet).
+ */
+#include "blendcat/ddex.h"
+#include "blendcat/buf.h"
+#include "blendcat/diag.h"
+#include "blendcat/normalize.h"
+#include "blendcat/xalloc.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libxml/globals.h>
+#include <libxml/parser.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlreader.h>
+
+#define ERN_NS "http://ddex.net/xml/ern/"
+#define DDEX_NS "http://ddex.net/xml/"
+#define NONE SIZE_MAX
+#define DOCTYPE_KEEP 8192	/* bytes of a refused DOCTYPE kept to explain it */
+#define NAME_KEEP 200		/* bytes of an element name kept in paths */
+#define ATTR_KEEP 4096		/* bytes of an attribute value kept */
+#define TAGS_KEEP 8192		/* bytes of Keywords joined for one track or release */
+#define FRAME_KIDS 12		/* distinct child names counted per element, for [n] */
+
+/* ------------------------------------------------------------ versions */
+
+static const struct {
+	const char *tail;	/* after ERN_NS */
+	enum ddex_version v;
+	const char *name;
+} versions[] = {
+	{ "38", DDEX_ERN_38, "3.8" },
+	{ "381", DDEX_ERN_381, "3.8.1" },
+	{ "382", DDEX_ERN_382, "3.8.2" },
+	{ "383", DDEX_ERN_383, "3.8.3" },
+	{ "41", DDEX_ERN_41, "4.1" },
+	{ "411", DDEX_ERN_411, "4.1.1" },
+	{ "42", DDEX_ERN_42, "4.2" },
+	{ "43", DDEX_ERN_43, "4.3" },
+};
+
+#define NVERSIONS (sizeof(versions) / sizeof(versions[0]))
+
+const char *ddex_version_name(enum ddex_version v)
+{
+	size_t i;
+
+	for (i = 0; i < NVERSIONS; i++)
+		if (versions[i].v == v)
+			return versions[i].name;
+	return v == DDEX_ERN_OTHER ? "other" : "unknown";
+}
+
+/* "341" -> "3.4.1"; other text is copied as it is. */
+static void dotted(const char *tail, char *out, size_t size)
+{
+	size_t n = 0;
+
+	if (!*tail || strspn(tail, "0123456789") != strlen(tail)) {
+		snprintf(out, size, "%s", tail);
+		return;
+	}
+	for (; *tail && n + 2 < size; tail++) {
+		if (n)
+			out[n++] = '.';
+		out[n++] = *tail;
+	}
+	out[n] = '\0';
+}
+
+/* ------------------------------------------------- the prolog safety scan */
+
+/*
+ * Everything before the root element passes through this scanner before
+ * libxml2 sees it.  It follows the prolog (XML declaration, comments,
+ * processing instructions) in 8-bit encodings and UTF-16, code unit by
+ * code unit, and refuses the chunk in which "<!DOCTYPE" completes: the
+ * parser never holds a whole DOCTYPE keyword, let alone a declaration.
+ * After the root element starts, bytes pass unlooked at.
+ */
+enum scan_state { SC_MISC, SC_LT, SC_PI, SC_BANG, SC_COMMENT, SC_DOCTYPE, SC_DONE };
+enum scan_enc { ENC_UNKNOWN, ENC_8BIT, ENC_UTF16LE, ENC_UTF16BE };
+
+struct scan {
+	enum scan_state state;
+	enum scan_enc enc;
+	unsigned char head[4];
+	size_t nhead;
+	int skip;			/* bytes of a UTF-8 byte order mark left */
+	int odd;			/* a UTF-16 unit's first byte, or -1 */
+	unsigned long units;
+	unsigned long line, col;	/* of the unit being scanned */
+	unsigned long mark_line, mark_col;	/* where the current markup began */
+	char tok[8];
+	size_t ntok;
+	int prev1, prev2;
+	int npi;
+	unsigned long markup;		/* '<' seen */
+	struct buf pi;
+	struct buf doctype;
+	int doctype_done, dt_quote, dt_bracket;
+	enum ddex_error error;
+	char msg[400];
+};
+
+static void scan_init(struct scan *sc)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->odd = -1;
+	sc->line = 1;
+	buf_init(&sc->pi);
+	buf_init(&sc->doctype);
+}
+
+static void scan_release(struct scan *sc)
+{
+	buf_release(&sc->pi);
+	buf_release(&sc->doctype);
+}
+
+static void scan_refuse(struct scan *sc, enum ddex_error e, const char *fmt, ...)
+	DIAG_PRINTF(3, 4);
+
+static void scan_refuse(struct scan *sc, enum ddex_error e, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (sc->error)
+		return;
+	sc->error = e;
+	va_start(ap, fmt);
+	vsnprintf(sc->msg, sizeof(sc->msg), fmt, ap);
+	va_end(ap);
+}
+
+static int is_ws(int c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Does s contain needle, ignoring ASCII case? */
+static int has_ci(const char *s, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *s; s++)
+		if (strncasecmp(s, needle, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* Encodings whose bytes the scanner reads as libxml2 does. */
+static int encoding_ok(const char *e)
+{
+	static const char *const ok[] = {
+		"UTF-8", "UTF8", "UTF-16", "UTF16", "US-ASCII", "ASCII",
+		"ISO-8859-1", "ISO8859-1", "ISO_8859-1", "LATIN1", "ISO-LATIN-1",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (strcasecmp(e, ok[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* The XML declaration's encoding, checked against encoding_ok. */
+static void scan_xmldecl(struct scan *sc)
+{
+	const char *s = sc->pi.data, *p = strstr(s, "encoding");
+	char q, enc[64];
+	size_t n;
+
+	if (strncmp(s, "xml", 3) != 0 || !is_ws((unsigned char)s[3]) || !p)
+		return;
+	for (p += 8; is_ws((unsigned char)*p); p++)
+		;
+	if (*p++ != '=')
+		return;
+	while (is_ws((unsigned char)*p))
+		p++;
+	q = *p++;
+	if (q != '"' && q != '\'')
+		return;
+	n = strcspn(p, q == '"' ? "\"" : "'");
+	snprintf(enc, sizeof(enc), "%.*s", (int)(n < 60 ? n : 60), p);
+	if (!encoding_ok(enc))
+		scan_refuse(sc, DDEX_ERR_ENCODING,
+			    "encoding '%s' is not read: DDEX messages are UTF-8 "
+			    "(UTF-16, US-ASCII and ISO-8859-1 are read too)", enc);
+}
+
+/* Follow the DOCTYPE's brackets and quotes to its end. */
+static void scan_doctype_char(struct scan *sc, int c)
+{
+	if (sc->doctype.len < DOCTYPE_KEEP)
+		buf_addch(&sc->doctype, c < 0x20 && !is_ws(c) ? '?' : c);
+	if (sc->dt_quote) {
+		if (c == sc->dt_quote)
+			sc->dt_quote = 0;
+	} else if (c == '"' || c == '\'') {
+		sc->dt_quote = c;
+	} else if (c == '[') {
+		sc->dt_bracket++;
+	} else if (c == ']' && sc->dt_bracket) {
+		sc->dt_bracket--;
+	} else if (c == '>' && !sc->dt_bracket) {
+		sc->doctype_done = 1;
+	}
+}
+
+/* After "<!": a comment, a DOCTYPE, or something for libxml2 to judge. */
+static void scan_bang(struct scan *sc, int c)
+{
+	sc->tok[sc->ntok++] = (char)c;
+	if (sc->ntok == 2 && memcmp(sc->tok, "--", 2) == 0) {
+		sc->state = SC_COMMENT;
+		sc->prev1 = sc->prev2 = 0;
+	} else if (sc->ntok <= 7 && memcmp(sc->tok, "DOCTYPE", sc->ntok) == 0) {
+		if (sc->ntok == 7) {
+			sc->state = SC_DOCTYPE;
+			scan_refuse(sc, DDEX_ERR_UNSAFE, "DOCTYPE refused");
+		}
+	} else if (sc->ntok > 2 || sc->tok[0] != '-') {
+		sc->state = SC_DONE;
+	}
+}
+
+/* One character of the prolog (c >= 0x80 stands for any non-ASCII one). */
+static void scan_char(struct scan *sc, int c)
+{
+	switch (sc->state) {
+	case SC_MISC:
+		sc->mark_line = sc->line;
+		sc->mark_col = sc->col;
+		if (c == '<') {
+			sc->state = SC_LT;
+			sc->markup++;
+		}
+		else if (!is_ws(c))
+			scan_refuse(sc, DDEX_ERR_NOT_XML, !sc->markup ?
+				    "not XML: the file does not begin with '<'" :
+				    "not well-formed XML: text before the root element");
+		break;
+	case SC_LT:
+		if (c == '?') {
+			sc->state = SC_PI;
+			buf_reset(&sc->pi);
+			sc->prev1 = 0;
+		} else if (c == '!') {
+			sc->state = SC_BANG;
+			sc->ntok = 0;
+		} else {
+			sc->state = SC_DONE;
+		}
+		break;
+	case SC_PI:
+		if (sc->prev1 == '?' && c == '>') {
+			buf_setlen(&sc->pi, sc->pi.len ? sc->pi.len - 1 : 0);
+			if (sc->npi++ == 0)
+				scan_xmldecl(sc);
+			sc->state = SC_MISC;
+		} else if (sc->pi.len < 512) {
+			buf_addch(&sc->pi, c >= 0x80 ? '?' : c);
+		}
+		sc->prev1 = c;
+		break;
+	case SC_BANG:
+		scan_bang(sc, c);
+		break;
+	case SC_COMMENT:
+		if (sc->prev2 == '-' && sc->prev1 == '-')
+			sc->state = c == '>' ? SC_MISC : SC_DONE;
+		sc->prev2 = sc->prev1;
+		sc->prev1 = c;
+		break;
+	case SC_DOCTYPE:
+		scan_doctype_char(sc, c);
+		break;
+	case SC_DONE:
+		break;
+	}
+}
+
+static void scan_unit(struct scan *sc, unsigned u)
+{
+	if (sc->units++ == 0 && u == 0xFEFF)
+		return;		/* byte order mark */
+	if (u == '\n') {
+		sc->line++;
+		sc->col = 0;
+	} else {
+		sc->col++;
+	}
+	scan_char(sc, u < 0x80 ? (int)u : 0x80);
+}
+
+/* The encoding from the first four bytes (XML 1.0 appendix F). */
+static void scan_detect(struct scan *sc)
+{
+	const unsigned char *h = sc->head;
+	size_t n = sc->nhead;
+
+	sc->enc = ENC_8BIT;
+	if (n >= 4 && ((!h[0] && !h[1]) || (!h[2] && !h[3]) ||
+		       (h[0] == 0xFF && h[1] == 0xFE && !h[2] && !h[3])))
+		scan_refuse(sc, DDEX_ERR_ENCODING, "UCS-4 (32-bit) encoding is not read: "
+			    "DDEX messages are UTF-8");
+	else if (n >= 4 && h[0] == 0x4C && h[1] == 0x6F && h[2] == 0xA7 && h[3] == 0x94)
+		scan_refuse(sc, DDEX_ERR_ENCODING, "EBCDIC encoding is not read: "
+			    "DDEX messages are UTF-8");
+	else if (n >= 2 && ((h[0] == 0xFF && h[1] == 0xFE) || (h[0] == '<' && h[1] == 0)))
+		sc->enc = ENC_UTF16LE;
+	else if (n >= 2 && ((h[0] == 0xFE && h[1] == 0xFF) || (h[0] == 0 && h[1] == '<')))
+		sc->enc = ENC_UTF16BE;
+}
+
+static void scan_byte(struct scan *sc, unsigned char b)
+{
+	if (sc->enc == ENC_8BIT) {
+		if (sc->skip)
+			sc->skip--;
+		else
+			scan_unit(sc, b);
+		return;
+	}
+	if (sc->odd < 0) {
+		sc->odd = b;
+		return;
+	}
+	scan_unit(sc, sc->enc == ENC_UTF16LE ? (unsigned)sc->odd | (unsigned)b << 8 :
+		  (unsigned)sc->odd << 8 | b);
+	sc->odd = -1;
+}
+
+static int scan_done(const struct scan *sc)
+{
+	return sc->state == SC_DONE || sc->error;
+}
+
+/* Feed n bytes; at the end of the input, n = 0 with eof set. */
+static void scan_feed(struct scan *sc, const unsigned char *p, size_t n, int eof)
+{
+	size_t i;
+
+	if (sc->enc == ENC_UNKNOWN) {
+		while (n && sc->nhead < 4) {
+			sc->head[sc->nhead++] = *p++;
+			n--;
+		}
+		if (sc->nhead < 4 && !eof)
+			return;
+		scan_detect(sc);
+		if (sc->enc == ENC_8BIT && sc->nhead >= 3 && sc->head[0] == 0xEF &&
+		    sc->head[1] == 0xBB && sc->head[2] == 0xBF)
+			sc->skip = 3;
+		for (i = 0; i < sc->nhead && !scan_done(sc); i++)
+			scan_byte(sc, sc->head[i]);
+	}
+	for (i = 0; i < n && (!scan_done(sc) || sc->state == SC_DOCTYPE); i++) {
+		if (sc->state == SC_DOCTYPE && sc->doctype_done)
+			break;
+		scan_byte(sc, p[i]);
+	}
+	if (eof && sc->state == SC_MISC && !sc->markup && !sc->error)
+		scan_refuse(sc, DDEX_ERR_NOT_XML, sc->units ? "not XML: the file holds only "
+			    "white space" : "not XML: the file is empty");
+}
+
+/* ---------------------------------------------- explaining a DOCTYPE */
+
+/* The quoted literal at *p (advanced past it) into out, cut short. */
+static int literal(const char **p, char *out, size_t size, size_t *len)
+{
+	const char *s = *p, *e;
+
+	while (is_ws((unsigned char)*s))
+		s++;
+	if (*s != '"' && *s != '\'')
+		return -1;
+	e = strchr(s + 1, *s);
+	*len = e ? (size_t)(e - s - 1) : strlen(s + 1);
+	snprintf(out, size, "%.*s%s", (int)(*len < 60 ? *len : 60), s + 1, *len > 60 ? "..." : "");
+	*p = e ? e + 1 : s + 1 + *len;
+	return e ? 0 : 1;
+}
+
+static const char *word(const char **p, char *out, size_t size)
+{
+	const char *s = *p;
+	size_t n;
+
+	while (is_ws((unsigned char)*s))
+		s++;
+	n = strcspn(s, " \t\r\n\"'>[%");
+	snprintf(out, size, "%.*s", (int)(n < 60 ? n : 60), s);
+	*p = s + n;
+	return out;
+}
+
+/*
+ * One <!ENTITY declaration at p: how bad it is (3 external, 2 refers to
+ * other entities, 1 large, 0 plain), with a message.
+ */
+static int entity_decl(const char *p, char *msg, size_t size)
+{
+	char name[64], kw[64], lit[80];
+	size_t len = 0;
+	int pe, cut;
+
+	p += 8;
+	while (is_ws((unsigned char)*p))
+		p++;
+	pe = *p == '%';
+	if (pe)
+		p++;
+	word(&p, name, sizeof(name));
+	word(&p, kw, sizeof(kw));
+	if (!strcmp(kw, "SYSTEM") || !strcmp(kw, "PUBLIC")) {
+		if (!strcmp(kw, "PUBLIC"))
+			literal(&p, lit, sizeof(lit), &len);
+		literal(&p, lit, sizeof(lit), &len);
+		snprintf(msg, size, "external %sentity '%s' (%s \"%s\"): an XXE attempt",
+			 pe ? "parameter " : "", name, kw, lit);
+		return 3;
+	}
+	p -= strlen(kw);
+	cut = literal(&p, lit, sizeof(lit), &len);
+	if (strchr(lit, '&') || strchr(lit, '%')) {
+		snprintf(msg, size, "entity '%s' refers to other entities (\"%s\"): "
+			 "an entity expansion bomb", name, lit);
+		return 2;
+	}
+	if (len > 1024 || cut) {
+		snprintf(msg, size, "entity '%s' has a value of %s%zu bytes: "
+			 "a quadratic blowup", name, cut ? "more than " : "", len);
+		return 1;
+	}
+	snprintf(msg, size, "entity '%s' declared", name);
+	return 0;
+}
+
+/* Say what a refused DOCTYPE would have done. */
+static void scan_explain(struct scan *sc)
+{
+	const char *p = sc->doctype.data, *e;
+	char name[64], kw[64], lit[80], best[320] = "", m[320];
+	int worst = -1, w;
+	size_t len;
+
+	word(&p, name, sizeof(name));
+	word(&p, kw, sizeof(kw));
+	if (!strcmp(kw, "SYSTEM") || !strcmp(kw, "PUBLIC")) {
+		if (!strcmp(kw, "PUBLIC"))
+			literal(&p, lit, sizeof(lit), &len);
+		literal(&p, lit, sizeof(lit), &len);
+		snprintf(sc->msg, sizeof(sc->msg), "DOCTYPE refused: external DTD \"%s\"", lit);
+		return;
+	}
+	for (e = sc->doctype.data; (e = strstr(e, "<!ENTITY")) != NULL; e += 8) {
+		w = entity_decl(e, m, sizeof(m));
+		if (w > worst) {
+			worst = w;
+			snprintf(best, sizeof(best), "%s", m);
+		}
+	}
+	if (worst >= 0)
+		snprintf(sc->msg, sizeof(sc->msg), "DOCTYPE refused: %s", best);
+	else
+		snprintf(sc->msg, sizeof(sc->msg),
+			 "DOCTYPE refused: DDEX messages have no document type declaration");
+}
+
+/* ------------------------------------------------------------- input */
+
+struct io {
+	int fd;
+	struct scan sc;
+	int eof;
+	int read_errno;
+	unsigned long long nread;
+	unsigned long lines;	/* line feeds read */
+	int last_nl;		/* the last byte read was one */
+};
+
+/* Count lines, to tell an error at the very end (a truncated file). */
+static void io_count(struct io *io, const char *buf, size_t n)
+{
+	const char *p = buf, *e = buf + n;
+
+	while ((p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+		io->lines++;
+		p++;
+	}
+	if (n)
+		io->last_nl = buf[n - 1] == '\n';
+}
+
+static ssize_t read_some(int fd, char *buf, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = read(fd, buf, len);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
+/* Read on after a refused DOCTYPE, to explain it (never given to libxml2). */
+static void io_explain(struct io *io, char *buf, int len)
+{
+	ssize_t n;
+	size_t total = 0;
+
+	while (io->sc.state == SC_DOCTYPE && !io->sc.doctype_done && total < 4 * DOCTYPE_KEEP &&
+	       (n = read_some(io->fd, buf, (size_t)len)) > 0) {
+		scan_feed(&io->sc, (const unsigned char *)buf, (size_t)n, 0);
+		total += (size_t)n;
+	}
+	if (io->sc.error == DDEX_ERR_UNSAFE)
+		scan_explain(&io->sc);
+}
+
+static int io_read(void *ctx, char *buf, int len)
+{
+	struct io *io = ctx;
+	ssize_t n;
+
+	if (io->sc.error || len <= 0)
+		return -1;
+	n = read_some(io->fd, buf, (size_t)len);
+	if (n < 0) {
+		io->read_errno = errno;
+		return -1;
+	}
+	io->nread += (unsigned long long)n;
+	io_count(io, buf, (size_t)n);
+	if (n == 0)
+		io->eof = 1;
+	if (!scan_done(&io->sc) || io->sc.enc == ENC_UNKNOWN)
+		scan_feed(&io->sc, (const unsigned char *)buf, (size_t)n, n == 0);
+	if (io->sc.error) {
+		if (io->sc.state == SC_DOCTYPE)
+			io_explain(io, buf, len);
+		return -1;
+	}
+	return (int)n;
+}
+
+static int io_close(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+/* ------------------------------------------------------ message state */
+
+/* A value kept for an entity: offsets in the arena (0 = none). */
+struct val {
+	size_t off;
+	size_t path;
+	unsigned long line;
+	int rank;
+};
+
+enum { SV_REF, SV_TITLE, SV_ARTIST, SV_DURATION, SV_ISRC, SV_FILE, SV_GENRE, SV_SUBGENRE,
+       SV_TAGS, SV_DESC, SV_N };
+
+struct sr {
+	struct val v[SV_N];
+	int file_uri;		/* SV_FILE came from a URI or URL */
+	int supplemental;	/* IsSupplemental="true" (a DJ mix's parts) */
+	unsigned long line;
+	size_t path;
+	size_t first_contrib, ncontrib;
+	size_t first_dartist, ndartist;
+	size_t first_rctl, nrctl;
+	size_t main_rel, other_rel;	/* resolved at the end */
+	size_t audio;			/* offset in parser.names, 0 = none */
+};
+
+enum { IT_ROLE, IT_INSTR, IT_PRIMARY };
+
+struct item {
+	int kind;
+	struct val v;
+};
+
+struct contrib {
+	struct val ref, name, ipi, pro;
+	size_t first_item, nitems;
+	int featured;		/* -1: not given */
+	unsigned long line;
+	size_t path;
+};
+
+struct dartist {
+	struct val ref, name;
+};
+
+struct rctl {
+	struct val ref, name, pct;
+};
+
+struct party {
+	struct val ref, name, ipi, pro, pro_ref, split;
+};
+
+struct image {
+	struct val ref, type, uri, fname, fpath;
+};
+
+enum { RV_REF, RV_TYPE, RV_ICPN, RV_CATNO, RV_GRID, RV_PROPID, RV_ISRC, RV_DATE, RV_GENRE,
+       RV_SUBGENRE, RV_TAGS, RV_DESC, RV_N };
+enum rel_kind { REL_MAIN, REL_TRACK, REL_OTHER, REL_PURGED };
+
+struct release {
+	struct val v[RV_N];
+	enum rel_kind kind;
+	int main_attr;			/* 3.8 IsMainRelease="true" */
+	int has_deal, takedown;
+	int icpn_warned;
+	char deal_start[NORM_DATE_SIZE];
+	size_t first_ref, nrefs;	/* in parser.rrefs */
+	size_t cover;			/* image index, resolved at the end */
+	unsigned long line;
+};
+
+/* A deal for a release not (yet) known when the deal was read. */
+struct pending {
+	size_t ref;
+	char start[NORM_DATE_SIZE];
+	int takedown;
+};
+
+/* Open-addressing index from a reference string to an entity index. */
+struct idx {
+	size_t *slot;		/* entity index + 1, 0 = empty */
+	size_t cap, n;
+};
+
+/* ------------------------------------------------------------ the rules */
+
+enum ent {
+	E_NONE, E_HEADER, E_PARTY, E_SR, E_IMAGE, E_RELEASE, E_DEAL, E_PURGE,
+	/* sub-entities */
+	E_AFFIL, E_CONTRIB, E_DARTIST, E_RCTL, E_TECH, E_GENRE
+};
+
+enum act {
+	A_NONE,
+	A_HDR_ID, A_HDR_SENDER, A_HDR_CONTROL,
+	A_P_REF, A_P_NAME, A_P_IPI,
+	A_AF_COMPANY, A_AF_REF, A_AF_TYPE, A_AF_PCT,
+	A_S_REF, A_S_TITLE, A_S_TITLE38, A_S_ARTIST, A_S_DURATION, A_S_ISRC, A_S_TAGS, A_S_DESC,
+	A_D_REF, A_D_NAME,
+	A_C_REF, A_C_NAME, A_C_ROLE, A_C_INSTR, A_C_PRIMARY, A_C_FEATURED, A_C_PARTYID, A_C_PRO,
+	A_RC_REF, A_RC_NAME, A_RC_PCT,
+	A_T_URI, A_T_FNAME, A_T_PREVIEW,
+	A_G_TEXT, A_G_SUB,
+	A_I_REF, A_I_TYPE, A_I_URI, A_I_FNAME, A_I_FPATH,
+	A_R_REF, A_R_TYPE, A_R_ICPN, A_R_CATNO, A_R_GRID, A_R_PROPID, A_R_ISRC, A_R_DATE,
+	A_R_TAGS, A_R_DESC, A_R_RES,
+	A_DL_REF, A_DL_START, A_DL_TAKEDOWN
+};
+
+/*
+ * A path inside an entity (ent) either opens a sub-entity (sub) or names
+ * a value (act), with a priority among the paths giving the same value.
+ * A path starting with '*' matches any path ending in that element.
+ * ERN 3.8 and 4.x paths sit side by side: they do not collide.
+ */
+struct rule {
+	unsigned char ent, sub, act, prio;
+	const char *path;
+};
+
+#define SD "SoundRecordingDetailsByTerritory/"
+#define RD "ReleaseDetailsByTerritory/"
+#define TD "ImageDetailsByTerritory/TechnicalImageDetails/"
+
+static const struct rule rules[] = {
+	{ E_HEADER, 0, A_HDR_ID, 1, "MessageId" },
+	{ E_HEADER, 0, A_HDR_SENDER, 1, "MessageSender/PartyName/FullName" },
+	{ E_HEADER, 0, A_HDR_CONTROL, 1, "MessageControlType" },
+
+	{ E_PARTY, 0, A_P_REF, 1, "PartyReference" },
+	{ E_PARTY, 0, A_P_NAME, 1, "PartyName/FullName" },
+	{ E_PARTY, 0, A_P_IPI, 1, "PartyId/IpiNameNumber" },
+	{ E_PARTY, E_AFFIL, 0, 0, "Affiliation" },
+	{ E_AFFIL, 0, A_AF_COMPANY, 1, "CompanyName" },
+	{ E_AFFIL, 0, A_AF_REF, 1, "PartyAffiliateReference" },
+	{ E_AFFIL, 0, A_AF_TYPE, 1, "Type" },
+	{ E_AFFIL, 0, A_AF_PCT, 1, "PercentageOfRightsAssignment" },
+
+	{ E_SR, 0, A_S_REF, 1, "ResourceReference" },
+	{ E_SR, 0, A_S_TITLE, 3, "DisplayTitleText" },
+	{ E_SR, 0, A_S_TITLE, 2, "DisplayTitle/TitleText" },
+	{ E_SR, 0, A_S_TITLE, 3, "ReferenceTitle/TitleText" },
+	{ E_SR, 0, A_S_TITLE38, 2, SD "Title/TitleText" },
+	{ E_SR, 0, A_S_ARTIST, 1, "DisplayArtistName" },
+	{ E_SR, 0, A_S_ARTIST, 1, SD "DisplayArtistName" },
+	{ E_SR, 0, A_S_DURATION, 1, "Duration" },
+	{ E_SR, 0, A_S_ISRC, 1, "SoundRecordingEdition/ResourceId/ISRC" },
+	{ E_SR, 0, A_S_ISRC, 1, "ResourceId/ISRC" },
+	{ E_SR, 0, A_S_ISRC, 1, "SoundRecordingId/ISRC" },
+	{ E_SR, 0, A_S_TAGS, 1, "Keywords" },
+	{ E_SR, 0, A_S_TAGS, 1, SD "Keywords" },
+	{ E_SR, 0, A_S_DESC, 2, "Synopsis" },
+	{ E_SR, 0, A_S_DESC, 2, SD "Synopsis" },
+	{ E_SR, 0, A_S_DESC, 1, "MarketingComment" },
+	{ E_SR, 0, A_S_DESC, 1, SD "MarketingComment" },
+	{ E_SR, E_DARTIST, 0, 0, "DisplayArtist" },
+	{ E_SR, E_DARTIST, 0, 0, SD "DisplayArtist" },
+	{ E_SR, E_GENRE, 0, 0, "Genre" },
+	{ E_SR, E_GENRE, 0, 0, SD "Genre" },
+	{ E_SR, E_CONTRIB, 0, 0, "Contributor" },
+	{ E_SR, E_CONTRIB, 0, 0, SD "ResourceContributor" },
+	{ E_SR, E_CONTRIB, 0, 0, SD "IndirectResourceContributor" },
+	{ E_SR, E_RCTL, 0, 0, "ResourceRightsController" },
+	{ E_SR, E_RCTL, 0, 0, SD "RightsController" },
+	{ E_SR, E_TECH, 0, 0, "TechnicalDetails" },
+	{ E_SR, E_TECH, 0, 0, "SoundRecordingEdition/TechnicalDetails" },
+	{ E_SR, E_TECH, 0, 0, SD "TechnicalSoundRecordingDetails" },
+
+	{ E_DARTIST, 0, A_D_REF, 1, "ArtistPartyReference" },
+	{ E_DARTIST, 0, A_D_NAME, 1, "PartyName/FullName" },
+
+	{ E_CONTRIB, 0, A_C_REF, 1, "ContributorPartyReference" },
+	{ E_CONTRIB, 0, A_C_NAME, 1, "PartyName/FullName" },
+	{ E_CONTRIB, 0, A_C_ROLE, 1, "Role" },
+	{ E_CONTRIB, 0, A_C_ROLE, 1, "Role/Value" },
+	{ E_CONTRIB, 0, A_C_ROLE, 1, "ResourceContributorRole" },
+	{ E_CONTRIB, 0, A_C_ROLE, 1, "IndirectResourceContributorRole" },
+	{ E_CONTRIB, 0, A_C_INSTR, 1, "InstrumentType" },
+	{ E_CONTRIB, 0, A_C_PRIMARY, 1, "PrimaryInstrumentType" },
+	{ E_CONTRIB, 0, A_C_FEATURED, 1, "HasMadeFeaturedContribution" },
+	{ E_CONTRIB, 0, A_C_PARTYID, 1, "PartyId" },
+	{ E_CONTRIB, 0, A_C_PRO, 1, "Membership/Organization/PartyName/FullName" },
+
+	{ E_RCTL, 0, A_RC_REF, 1, "RightsControllerPartyReference" },
+	{ E_RCTL, 0, A_RC_NAME, 1, "PartyName/FullName" },
+	{ E_RCTL, 0, A_RC_PCT, 1, "RightSharePercentage" },
+
+	{ E_TECH, 0, A_T_URI, 1, "DeliveryFile/File/URI" },
+	{ E_TECH, 0, A_T_URI, 1, "File/URI" },
+	{ E_TECH, 0, A_T_URI, 1, "File/URL" },
+	{ E_TECH, 0, A_T_FNAME, 2, "File/FileName" },
+	{ E_TECH, 0, A_T_PREVIEW, 1, "IsPreview" },
+	{ E_TECH, 0, A_T_PREVIEW, 1, "IsClip" },
+
+	{ E_GENRE, 0, A_G_TEXT, 1, "GenreText" },
+	{ E_GENRE, 0, A_G_SUB, 1, "SubGenre" },
+
+	{ E_IMAGE, 0, A_I_REF, 1, "ResourceReference" },
+	{ E_IMAGE, 0, A_I_TYPE, 1, "Type" },
+	{ E_IMAGE, 0, A_I_TYPE, 1, "ImageType" },
+	{ E_IMAGE, 0, A_I_URI, 1, "TechnicalDetails/File/URI" },
+	{ E_IMAGE, 0, A_I_URI, 1, TD "File/URL" },
+	{ E_IMAGE, 0, A_I_FNAME, 1, TD "File/FileName" },
+	{ E_IMAGE, 0, A_I_FPATH, 1, TD "File/FilePath" },
+
+	{ E_RELEASE, 0, A_R_REF, 1, "ReleaseReference" },
+	{ E_RELEASE, 0, A_R_TYPE, 1, "ReleaseType" },
+	{ E_RELEASE, 0, A_R_TYPE, 1, RD "ReleaseType" },
+	{ E_RELEASE, 0, A_R_ICPN, 1, "ReleaseId/ICPN" },
+	{ E_RELEASE, 0, A_R_CATNO, 1, "ReleaseId/CatalogNumber" },
+	{ E_RELEASE, 0, A_R_GRID, 1, "ReleaseId/GRid" },
+	{ E_RELEASE, 0, A_R_PROPID, 1, "ReleaseId/ProprietaryId" },
+	{ E_RELEASE, 0, A_R_ISRC, 1, "ReleaseId/ISRC" },
+	{ E_RELEASE, 0, A_R_DATE, 3, "ReleaseDate" },
+	{ E_RELEASE, 0, A_R_DATE, 3, "GlobalReleaseDate" },
+	{ E_RELEASE, 0, A_R_DATE, 3, RD "ReleaseDate" },
+	{ E_RELEASE, 0, A_R_DATE, 2, "OriginalReleaseDate" },
+	{ E_RELEASE, 0, A_R_DATE, 2, "GlobalOriginalReleaseDate" },
+	{ E_RELEASE, 0, A_R_DATE, 2, RD "OriginalReleaseDate" },
+	{ E_RELEASE, 0, A_R_TAGS, 1, "Keywords" },
+	{ E_RELEASE, 0, A_R_TAGS, 1, RD "Keywords" },
+	{ E_RELEASE, 0, A_R_DESC, 2, "Synopsis" },
+	{ E_RELEASE, 0, A_R_DESC, 2, RD "Synopsis" },
+	{ E_RELEASE, 0, A_R_DESC, 1, "MarketingComment" },
+	{ E_RELEASE, 0, A_R_DESC, 1, RD "MarketingComment" },
+	{ E_RELEASE, E_GENRE, 0, 0, "Genre" },
+	{ E_RELEASE, E_GENRE, 0, 0, RD "Genre" },
+	{ E_RELEASE, 0, A_R_RES, 1, "*ReleaseResourceReference" },
+	{ E_RELEASE, 0, A_R_RES, 1, "*LinkedReleaseResourceReference" },
+
+	{ E_PURGE, 0, A_R_ICPN, 1, "ReleaseId/ICPN" },
+	{ E_PURGE, 0, A_R_CATNO, 1, "ReleaseId/CatalogNumber" },
+	{ E_PURGE, 0, A_R_GRID, 1, "ReleaseId/GRid" },
+	{ E_PURGE, 0, A_R_PROPID, 1, "ReleaseId/ProprietaryId" },
+	{ E_PURGE, 0, A_R_ISRC, 1, "ReleaseId/ISRC" },
+
+	{ E_DEAL, 0, A_DL_REF, 1, "DealReleaseReference" },
+	{ E_DEAL, 0, A_DL_START, 1, "Deal/DealTerms/ValidityPeriod/StartDate" },
+	{ E_DEAL, 0, A_DL_START, 1, "Deal/DealTerms/ValidityPeriod/StartDateTime" },
+	{ E_DEAL, 0, A_DL_TAKEDOWN, 1, "Deal/DealTerms/TakeDown" },
+};
+
+#define NRULES (sizeof(rules) / sizeof(rules[0]))
+
+/* Entities, by their path from the root (root excluded). */
+static const struct {
+	const char *path;
+	unsigned char ent;
+	unsigned char kind;	/* enum rel_kind for releases */
+} entities[] = {
+	{ "MessageHeader", E_HEADER, 0 },
+	{ "PartyList/Party", E_PARTY, 0 },
+	{ "ResourceList/SoundRecording", E_SR, 0 },
+	{ "ResourceList/Image", E_IMAGE, 0 },
+	{ "ReleaseList/Release", E_RELEASE, REL_MAIN },
+	{ "ReleaseList/TrackRelease", E_RELEASE, REL_TRACK },
+	{ "DealList/ReleaseDeal", E_DEAL, 0 },
+	{ "PurgedRelease", E_PURGE, REL_PURGED },
+};
+
+/* --------------------------------------------------------- the parser */
+
+struct frame {
+	size_t npath_len, dpath_len, attr_len;	/* the buffers before this element */
+	unsigned long line;
+	int rule;		/* value rule matched, -1 */
+	unsigned char isdef, lang, terr, title_display, main_attr, supplemental;
+	size_t udv, ns;		/* UserDefinedValue, Namespace: attrs offset + 1 */
+	char name[40];		/* the element's name (cut short) */
+	unsigned nkids;		/* children's names so far, and how many of each */
+	struct {
+		char name[40];
+		unsigned n;
+	} kids[FRAME_KIDS];
+};
+
+struct xerr {
+	int set;
+	int code, level;
+	unsigned long line, col;
+	char msg[200];
+};
+
+struct parser {
+	xmlTextReaderPtr rd;
+	const char *path;
+	int file_no;
+	const struct ddex_opts *o;
+	struct ddex_stats *st;
+	size_t max_tracks, max_state;
+	int probe;		/* stop at the root element */
+	struct io io;
+	struct xerr xerr;
+	enum ddex_error err;
+	char msg[256];
+	unsigned long eline, ecol;
+	int stop;
+	/* the document */
+	enum ddex_version version;
+	enum ddex_type type;
+	char lang[16];
+	int root_seen, has_deal_list, is_test;
+	struct frame *fr;	/* DDEX_MAX_DEPTH + 1 of them */
+	int depth;
+	struct buf npath, dpath, attrs, text_acc;
+	/* the entity and sub-entity being read */
+	int ent, sub, ent_depth, sub_depth;
+	unsigned long ent_count[8];	/* per entities[] row, for [n] in paths */
+	size_t ent_nlen, sub_nlen;
+	unsigned sub_bonus;
+	/* the message's data */
+	struct buf text;	/* arena: NUL-terminated strings; text.data[0] = '\0' */
+	struct val hdr_id, hdr_sender;
+	struct sr *srs;
+	size_t nsr, capsr;
+	struct contrib *contribs;
+	size_t ncontrib, capcontrib;
+	struct item *items;
+	size_t nitem, capitem;
+	struct dartist *dartists;
+	size_t ndartist, capdartist;
+	struct rctl *rctls;
+	size_t nrctl, caprctl;
+	struct party *parties;
+	size_t nparty, capparty;
+	struct image *images;
+	size_t nimage, capimage;
+	struct release *rels;
+	size_t nrel, caprel;
+	size_t *rrefs;
+	size_t nrref, caprref;
+	struct pending *pend;
+	size_t npend, cappend;
+	struct idx party_idx, sr_idx, image_idx, rel_idx;
+	/* sub-entity scratch */
+	struct val af_company, af_ref, af_type, af_pct;
+	struct val g_text, g_sub;
+	struct val t_file;
+	int t_uri, t_preview;
+	struct val d_ref, d_name;
+	struct buf deal_refs;	/* NUL-separated */
+	char deal_start[NORM_DATE_SIZE];
+	int deal_takedown;
+	/* delivery */
+	struct buf names;	/* emitted audio file names */
+	struct rec *recs;
+	unsigned long *rec_line;
+	size_t nrecs;
+	struct buf scratch;
+};
+
+#define S(p, off) ((p)->text.data + (off))
+
+static void *grow(void *v, size_t *cap, size_t size)
+{
+	*cap = *cap ? *cap * 2 : 16;
+	return xrealloc(v, *cap * size);
+}
+
+/* Append a zeroed element to a vector and point at it. */
+#define PUSH(arr, n, cap) \
+	((n) == (cap) ? (void)((arr) = grow((arr), &(cap), sizeof(*(arr)))) : (void)0, \
+	 memset(&(arr)[(n)], 0, sizeof(*(arr))), &(arr)[(n)++])
+
+static int fail(struct parser *p, enum ddex_error e, const char *fmt, ...) DIAG_PRINTF(3, 4);
+
+/* The first error about the file wins; the read stops. */
+static int fail(struct parser *p, enum ddex_error e, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->err)
+		return -1;
+	p->err = e;
+	p->stop = 1;
+	if (!p->eline && p->depth > 0)
+		p->eline = p->fr[p->depth].line;
+	va_start(ap, fmt);
+	vsnprintf(p->msg, sizeof(p->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/*
+ * The line of the current element.  libxml2 2.9 keeps element lines up
+ * to 65535; past that (XML_PARSE_BIG_LINES) only text nodes keep theirs,
+ * the line where the text ends: the element's first child, less its
+ * line feeds, gives the element's.  Failing that, the parser's line,
+ * which runs a little ahead.
+ */
+static unsigned long node_line(struct parser *p)
+{
+	xmlNodePtr n = xmlTextReaderCurrentNode(p->rd), t = n ? n->children : NULL;
+	long l;
+
+	if (n && n->line > 0 && n->line < 65535)
+		return n->line;
+	if (t && t->type == XML_TEXT_NODE && t->psvi && t->content) {
+		const char *c = (const char *)t->content;
+
+		l = (long)(intptr_t)t->psvi;
+		for (; *c; c++)
+			l -= *c == '\n';
+		if (l > 0)
+			return (unsigned long)l;
+	}
+	l = xmlTextReaderGetParserLineNumber(p->rd);
+	return l > 0 ? (unsigned long)l : 0;
+}
+
+/* ------------------------------------------------------------- memory */
+
+static size_t state_bytes(const struct parser *p)
+{
+	return p->text.cap + p->capsr * sizeof(*p->srs) + p->capcontrib * sizeof(*p->contribs) +
+	       p->capitem * sizeof(*p->items) + p->capdartist * sizeof(*p->dartists) +
+	       p->caprctl * sizeof(*p->rctls) + p->capparty * sizeof(*p->parties) +
+	       p->capimage * sizeof(*p->images) + p->caprel * sizeof(*p->rels) +
+	       p->caprref * sizeof(*p->rrefs) + p->cappend * sizeof(*p->pend) +
+	       (p->party_idx.cap + p->sr_idx.cap + p->image_idx.cap + p->rel_idx.cap) *
+	       sizeof(size_t) + p->deal_refs.cap;
+}
+
+static void check_state(struct parser *p)
+{
+	size_t n = state_bytes(p);
+
+	if (n > p->st->state_peak)
+		p->st->state_peak = n;
+	if (n > p->max_state)
+		fail(p, DDEX_ERR_LIMIT, "message too large to buffer: its catalog data passes "
+		     "%zu MiB (the limit; tracks are delivered when the message ends)",
+		     p->max_state >> 20);
+}
+
+/* Keep len bytes in the arena; the offset. */
+static size_t keep(struct parser *p, const char *s, size_t len)
+{
+	size_t off = p->text.len;
+
+	buf_add(&p->text, s, len);
+	buf_addch(&p->text, '\0');
+	return off;
+}
+
+/* Text without surrounding ASCII whitespace. */
+static const char *trim(const char *s, size_t *len)
+{
+	while (*len && is_ws((unsigned char)*s)) {
+		s++;
+		(*len)--;
+	}
+	while (*len && is_ws((unsigned char)s[*len - 1]))
+		(*len)--;
+	return s;
+}
+
+/* The rank of a value from its element's attributes. */
+static int rank_of(const struct frame *f, int prio)
+{
+	return prio * 16 + f->isdef * 8 + f->lang * 2 + f->terr;
+}
+
+/* Set v unless it holds a value of the same or a higher rank. */
+static void set_val(struct parser *p, struct val *v, const char *s, size_t len, int rank,
+		    int with_path)
+{
+	const struct frame *f = &p->fr[p->depth];
+
+	s = trim(s, &len);
+	if (!len || (v->off && v->rank >= rank))
+		return;
+	v->off = keep(p, s, len);
+	v->path = with_path ? keep(p, p->dpath.data, p->dpath.len) : 0;
+	v->line = f->line;
+	v->rank = rank;
+}
+
+/* ------------------------------------------------------------- indexes */
+
+static const char *key_of(const struct parser *p, const struct idx *x, size_t i)
+{
+	size_t off = x == &p->party_idx ? p->parties[i].ref.off :
+		     x == &p->sr_idx ? p->srs[i].v[SV_REF].off :
+		     x == &p->image_idx ? p->images[i].ref.off : p->rels[i].v[RV_REF].off;
+
+	return S(p, off);
+}
+
+static size_t hash(const char *s)
+{
+	size_t h = 1469598103u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+static size_t idx_find(const struct parser *p, const struct idx *x, const char *key)
+{
+	size_t h;
+
+	if (!x->cap || !*key)
+		return NONE;
+	for (h = hash(key) & (x->cap - 1); x->slot[h]; h = (h + 1) & (x->cap - 1))
+		if (strcmp(key_of(p, x, x->slot[h] - 1), key) == 0)
+			return x->slot[h] - 1;
+	return NONE;
+}
+
+static void idx_put(const struct parser *p, struct idx *x, size_t i)
+{
+	size_t h = hash(key_of(p, x, i)) & (x->cap - 1);
+
+	while (x->slot[h])
+		h = (h + 1) & (x->cap - 1);
+	x->slot[h] = i + 1;
+	x->n++;
+}
+
+/* Index entity i by its reference; the first of duplicates stays. */
+static void idx_add(struct parser *p, struct idx *x, size_t i)
+{
+	const char *key = key_of(p, x, i);
+	size_t j, old_cap = x->cap, *old = x->slot;
+
+	if (!*key || idx_find(p, x, key) != NONE)
+		return;
+	if ((x->n + 1) * 2 > x->cap) {
+		x->cap = x->cap ? x->cap * 2 : 64;
+		x->slot = xcalloc(x->cap, sizeof(size_t));
+		x->n = 0;
+		for (j = 0; j < old_cap; j++)
+			if (old[j])
+				idx_put(p, x, old[j] - 1);
+		free(old);
+	}
+	idx_put(p, x, i);
+}
+
+/* ------------------------------------------------------------ entities */
+
+static void sr_start(struct parser *p)
+{
+	struct sr *s;
+
+	if (p->nsr >= p->max_tracks) {
+		fail(p, DDEX_ERR_LIMIT, "more than %zu SoundRecordings in one message "
+		     "(the limit: tracks are buffered until the message ends)", p->max_tracks);
+		return;
+	}
+	s = PUSH(p->srs, p->nsr, p->capsr);
+	s->line = p->fr[p->depth].line;
+	s->supplemental = p->fr[p->depth].supplemental;
+	s->path = keep(p, p->dpath.data, p->dpath.len);
+	s->first_contrib = p->ncontrib;
+	s->first_dartist = p->ndartist;
+	s->first_rctl = p->nrctl;
+}
+
+static void release_start(struct parser *p, unsigned char kind)
+{
+	struct release *r = PUSH(p->rels, p->nrel, p->caprel);
+
+	r->kind = kind;
+	r->main_attr = p->fr[p->depth].main_attr;
+	r->line = p->fr[p->depth].line;
+	r->first_ref = p->nrref;
+}
+
+static void ent_start(struct parser *p, int ent, unsigned char kind)
+{
+	p->ent = ent;
+	p->ent_depth = p->depth;
+	p->ent_nlen = p->npath.len;
+	switch (ent) {
+	case E_SR:
+		sr_start(p);
+		break;
+	case E_PARTY:
+		PUSH(p->parties, p->nparty, p->capparty);
+		break;
+	case E_IMAGE:
+		PUSH(p->images, p->nimage, p->capimage);
+		break;
+	case E_RELEASE:
+	case E_PURGE:
+		release_start(p, kind);
+		break;
+	case E_DEAL:
+		buf_reset(&p->deal_refs);
+		p->deal_start[0] = '\0';
+		p->deal_takedown = 0;
+		break;
+	default:
+		break;
+	}
+	check_state(p);
+}
+
+static void deal_apply(struct release *r, const char *start, int takedown)
+{
+	r->has_deal = 1;
+	r->takedown |= takedown;
+	if (*start && (!r->deal_start[0] || strcmp(start, r->deal_start) < 0))
+		memcpy(r->deal_start, start, NORM_DATE_SIZE);
+}
+
+/* A ReleaseDeal has ended: mark its releases. */
+static void deal_end(struct parser *p)
+{
+	const char *ref = p->deal_refs.data, *end = ref + p->deal_refs.len;
+	size_t i;
+
+	for (; ref < end; ref += strlen(ref) + 1) {
+		i = idx_find(p, &p->rel_idx, ref);
+		if (i != NONE) {
+			deal_apply(&p->rels[i], p->deal_start, p->deal_takedown);
+		} else {
+			struct pending *d = PUSH(p->pend, p->npend, p->cappend);
+
+			d->ref = keep(p, ref, strlen(ref));
+			memcpy(d->start, p->deal_start, NORM_DATE_SIZE);
+			d->takedown = p->deal_takedown;
+		}
+	}
+}
+
+static void ent_end(struct parser *p)
+{
+	switch (p->ent) {
+	case E_SR: {
+		struct sr *s = &p->srs[p->nsr - 1];
+
+		s->ncontrib = p->ncontrib - s->first_contrib;
+		s->ndartist = p->ndartist - s->first_dartist;
+		s->nrctl = p->nrctl - s->first_rctl;
+		idx_add(p, &p->sr_idx, p->nsr - 1);
+		p->st->sound_recordings++;
+		break;
+	}
+	case E_PARTY:
+		idx_add(p, &p->party_idx, p->nparty - 1);
+		break;
+	case E_IMAGE:
+		idx_add(p, &p->image_idx, p->nimage - 1);
+		break;
+	case E_RELEASE:
+		p->rels[p->nrel - 1].nrefs = p->nrref - p->rels[p->nrel - 1].first_ref;
+		idx_add(p, &p->rel_idx, p->nrel - 1);
+		p->st->releases++;
+		break;
+	case E_DEAL:
+		deal_end(p);
+		break;
+	default:
+		break;
+	}
+	p->ent = E_NONE;
+	check_state(p);
+}
+
+static void sub_start(struct parser *p, int sub)
+{
+	p->sub = sub;
+	p->sub_depth = p->depth;
+	p->sub_nlen = p->npath.len;
+	p->sub_bonus = (unsigned)rank_of(&p->fr[p->depth], 0);
+	switch (sub) {
+	case E_AFFIL:
+		memset(&p->af_company, 0, sizeof(struct val));
+		p->af_ref = p->af_type = p->af_pct = p->af_company;
+		break;
+	case E_CONTRIB: {
+		struct contrib *c = PUSH(p->contribs, p->ncontrib, p->capcontrib);
+
+		c->featured = -1;
+		c->line = p->fr[p->depth].line;
+		c->path = keep(p, p->dpath.data, p->dpath.len);
+		c->first_item = p->nitem;
+		break;
+	}
+	case E_RCTL:
+		PUSH(p->rctls, p->nrctl, p->caprctl);
+		break;
+	default:
+		memset(&p->d_ref, 0, sizeof(struct val));
+		p->d_name = p->g_text = p->g_sub = p->t_file = p->d_ref;
+		p->t_uri = p->t_preview = 0;
+		break;
+	}
+}
+
+/* A Genre ended: its text and subgenre go together, ranked by the Genre element. */
+static void genre_end(struct parser *p)
+{
+	struct val *g, *sg;
+	int rank = (int)p->sub_bonus;
+
+	if (!p->g_text.off)
+		return;
+	if (p->ent == E_SR) {
+		g = &p->srs[p->nsr - 1].v[SV_GENRE];
+		sg = &p->srs[p->nsr - 1].v[SV_SUBGENRE];
+	} else {
+		g = &p->rels[p->nrel - 1].v[RV_GENRE];
+		sg = &p->rels[p->nrel - 1].v[RV_SUBGENRE];
+	}
+	if (g->off && g->rank >= rank)
+		return;
+	*g = p->g_text;
+	g->rank = rank;
+	*sg = p->g_sub;
+}
+
+/* An Affiliation ended: the first MusicRightsSociety one is the party's PRO. */
+static void affiliation_end(struct parser *p)
+{
+	struct party *pa = &p->parties[p->nparty - 1];
+
+	if (p->af_type.off && strcasecmp(S(p, p->af_type.off), "MusicRightsSociety") == 0 &&
+	    !pa->pro.off && !pa->pro_ref.off) {
+		pa->pro = p->af_company;
+		pa->pro_ref = p->af_ref;
+		pa->split = p->af_pct;
+	}
+}
+
+static void sub_end(struct parser *p)
+{
+	struct sr *s = p->nsr ? &p->srs[p->nsr - 1] : NULL;
+
+	switch (p->sub) {
+	case E_AFFIL:
+		affiliation_end(p);
+		break;
+	case E_CONTRIB:
+		p->contribs[p->ncontrib - 1].nitems = p->nitem - p->contribs[p->ncontrib - 1].first_item;
+		break;
+	case E_DARTIST:
+		if (p->d_ref.off || p->d_name.off) {
+			struct dartist *d = PUSH(p->dartists, p->ndartist, p->capdartist);
+
+			d->ref = p->d_ref;
+			d->name = p->d_name;
+		}
+		break;
+	case E_TECH:
+		if (s && p->t_file.off && !p->t_preview && !s->v[SV_FILE].off) {
+			s->v[SV_FILE] = p->t_file;
+			s->file_uri = p->t_uri;
+		}
+		break;
+	case E_GENRE:
+		genre_end(p);
+		break;
+	default:
+		break;
+	}
+	p->sub = E_NONE;
+	check_state(p);
+}
+
+/* ------------------------------------------------------------- values */
+
+static int is_true(const char *s, size_t len)
+{
+	s = trim(s, &len);
+	return (len == 4 && strncasecmp(s, "true", 4) == 0) || (len == 1 && *s == '1');
+}
+
+/* Role or InstrumentType: UserDefined means the UserDefinedValue attribute. */
+static void user_defined(struct parser *p, const char **s, size_t *len)
+{
+	const struct frame *f = &p->fr[p->depth];
+	size_t n = *len;
+	const char *t = trim(*s, &n);
+
+	if (f->udv && n == 11 && strncmp(t, "UserDefined", 11) == 0) {
+		*s = p->attrs.data + f->udv - 1;
+		*len = strlen(*s);
+	}
+}
+
+static void add_item(struct parser *p, int kind, const char *s, size_t len)
+{
+	struct item *it;
+	size_t n = len;
+
+	trim(s, &n);
+	if (!n)
+		return;
+	it = PUSH(p->items, p->nitem, p->capitem);
+	it->kind = kind;
+	set_val(p, &it->v, s, len, 1, 1);
+}
+
+/* Keywords: several elements add up, ';'-separated. */
+static void add_tags(struct parser *p, struct val *v, const char *s, size_t len)
+{
+	size_t n = len, start, old;
+
+	s = trim(s, &n);
+	if (!n)
+		return;
+	if (!v->off) {
+		set_val(p, v, s, n, 1, 1);
+		return;
+	}
+	/* The old value is in the arena being added to: make room first. */
+	old = strlen(S(p, v->off));
+	if (old + n > TAGS_KEEP)
+		return;		/* each Keywords copies the list: keep that bounded */
+	buf_grow(&p->text, old + 2 + n + 1);
+	start = p->text.len;
+	buf_add(&p->text, p->text.data + v->off, old);
+	buf_adds(&p->text, "; ");
+	buf_add(&p->text, s, n);
+	buf_addch(&p->text, '\0');
+	v->off = start;
+}
+
+static void deal_value(struct parser *p, int act, const char *s, size_t len)
+{
+	char tmp[64], out[NORM_DATE_SIZE];
+
+	s = trim(s, &len);
+	if (act == A_DL_REF && len) {
+		buf_add(&p->deal_refs, s, len);
+		buf_addch(&p->deal_refs, '\0');
+	} else if (act == A_DL_START && len < sizeof(tmp)) {
+		memcpy(tmp, s, len);
+		tmp[len] = '\0';
+		tmp[strcspn(tmp, "T")] = '\0';	/* StartDateTime: the date */
+		if (norm_date(tmp, NORM_DATE_ISO, out, NULL) == 0 &&
+		    (!p->deal_start[0] || strcmp(out, p->deal_start) < 0))
+			memcpy(p->deal_start, out, sizeof(out));
+	} else if (act == A_DL_TAKEDOWN) {
+		p->deal_takedown |= is_true(s, len);
+	}
+}
+
+static void release_value(struct parser *p, int act, int rank, const char *s, size_t len)
+{
+	struct release *r = &p->rels[p->nrel - 1];
+	static const unsigned char slot[] = {
+		[A_R_REF] = RV_REF, [A_R_TYPE] = RV_TYPE, [A_R_ICPN] = RV_ICPN,
+		[A_R_CATNO] = RV_CATNO, [A_R_GRID] = RV_GRID, [A_R_PROPID] = RV_PROPID,
+		[A_R_ISRC] = RV_ISRC, [A_R_DATE] = RV_DATE, [A_R_TAGS] = RV_TAGS,
+		[A_R_DESC] = RV_DESC,
+	};
+
+	if (act == A_R_RES) {
+		size_t n = len;
+
+		s = trim(s, &n);
+		if (n) {
+			size_t *ref = PUSH(p->rrefs, p->nrref, p->caprref);
+
+			*ref = keep(p, s, n);
+		}
+	} else if (act == A_R_TAGS) {
+		add_tags(p, &r->v[RV_TAGS], s, len);
+	} else {
+		set_val(p, &r->v[slot[act]], s, len, rank, 1);
+	}
+}
+
+static void sr_value(struct parser *p, int act, int rank, const char *s, size_t len)
+{
+	struct sr *sr = &p->srs[p->nsr - 1];
+	static const unsigned char slot[] = {
+		[A_S_REF] = SV_REF, [A_S_TITLE] = SV_TITLE, [A_S_TITLE38] = SV_TITLE,
+		[A_S_ARTIST] = SV_ARTIST, [A_S_DURATION] = SV_DURATION, [A_S_ISRC] = SV_ISRC,
+		[A_S_DESC] = SV_DESC,
+	};
+
+	if (act == A_S_TITLE38 && !p->fr[p->depth].title_display)
+		return;		/* 3.8: only Title[@TitleType='DisplayTitle'] */
+	if (act == A_S_TAGS)
+		add_tags(p, &sr->v[SV_TAGS], s, len);
+	else
+		set_val(p, &sr->v[slot[act]], s, len, rank, 1);
+}
+
+static void contrib_value(struct parser *p, int act, int rank, const char *s, size_t len)
+{
+	struct contrib *c = &p->contribs[p->ncontrib - 1];
+	const struct frame *f = &p->fr[p->depth];
+	const char *ns = f->ns ? p->attrs.data + f->ns - 1 : "";
+
+	switch (act) {
+	case A_C_REF: set_val(p, &c->ref, s, len, rank, 1); break;
+	case A_C_NAME: set_val(p, &c->name, s, len, rank, 1); break;
+	case A_C_PRO: set_val(p, &c->pro, s, len, rank, 1); break;
+	case A_C_FEATURED: c->featured = is_true(s, len); break;
+	case A_C_PARTYID:
+		if (has_ci(ns, "IPI") || strcasecmp(ns, "CAE") == 0)
+			set_val(p, &c->ipi, s, len, rank, 1);
+		break;
+	default:
+		user_defined(p, &s, &len);
+		add_item(p, act == A_C_ROLE ? IT_ROLE : act == A_C_INSTR ? IT_INSTR : IT_PRIMARY,
+			 s, len);
+		break;
+	}
+}
+
+static void other_value(struct parser *p, int act, int rank, const char *s, size_t len)
+{
+	struct party *pa = p->nparty ? &p->parties[p->nparty - 1] : NULL;
+	struct image *im = p->nimage ? &p->images[p->nimage - 1] : NULL;
+	struct rctl *rc = p->nrctl ? &p->rctls[p->nrctl - 1] : NULL;
+
+	switch (act) {
+	case A_HDR_ID: set_val(p, &p->hdr_id, s, len, rank, 0); break;
+	case A_HDR_SENDER: set_val(p, &p->hdr_sender, s, len, rank, 0); break;
+	case A_HDR_CONTROL:
+		s = trim(s, &len);
+		p->is_test = len == 11 && strncmp(s, "TestMessage", 11) == 0;
+		break;
+	case A_P_REF: set_val(p, &pa->ref, s, len, rank, 0); break;
+	case A_P_NAME: set_val(p, &pa->name, s, len, rank, 1); break;
+	case A_P_IPI: set_val(p, &pa->ipi, s, len, rank, 1); break;
+	case A_AF_COMPANY: set_val(p, &p->af_company, s, len, rank, 1); break;
+	case A_AF_REF: set_val(p, &p->af_ref, s, len, rank, 1); break;
+	case A_AF_TYPE: set_val(p, &p->af_type, s, len, rank, 0); break;
+	case A_AF_PCT: set_val(p, &p->af_pct, s, len, rank, 1); break;
+	case A_D_REF: set_val(p, &p->d_ref, s, len, rank, 1); break;
+	case A_D_NAME: set_val(p, &p->d_name, s, len, rank, 1); break;
+	case A_RC_REF: set_val(p, &rc->ref, s, len, rank, 0); break;
+	case A_RC_NAME: set_val(p, &rc->name, s, len, rank, 0); break;
+	case A_RC_PCT: set_val(p, &rc->pct, s, len, rank, 1); break;
+	case A_T_URI: case A_T_FNAME:
+		if (!p->t_file.off || rank > p->t_file.rank)
+			p->t_uri = act == A_T_URI;
+		set_val(p, &p->t_file, s, len, rank, 1);
+		break;
+	case A_T_PREVIEW: p->t_preview |= is_true(s, len); break;
+	case A_G_TEXT: set_val(p, &p->g_text, s, len, rank, 1); break;
+	case A_G_SUB: set_val(p, &p->g_sub, s, len, rank, 1); break;
+	case A_I_REF: set_val(p, &im->ref, s, len, rank, 0); break;
+	case A_I_TYPE: set_val(p, &im->type, s, len, rank, 0); break;
+	case A_I_URI: set_val(p, &im->uri, s, len, rank, 1); break;
+	case A_I_FNAME: set_val(p, &im->fname, s, len, rank, 1); break;
+	case A_I_FPATH: set_val(p, &im->fpath, s, len, rank, 1); break;
+	default: break;
+	}
+}
+
+/* An element with a value rule has ended: its text is the value. */
+static void on_value(struct parser *p, const struct rule *r)
+{
+	const char *s = p->text_acc.data;
+	size_t len = p->text_acc.len;
+	int rank = rank_of(&p->fr[p->depth], r->prio), act = r->act;
+
+	if (act >= A_DL_REF)
+		deal_value(p, act, s, len);
+	else if (act >= A_R_REF)
+		release_value(p, act, rank, s, len);
+	else if (act >= A_C_REF && act <= A_C_PRO)
+		contrib_value(p, act, rank, s, len);
+	else if (act >= A_S_REF && act <= A_S_DESC)
+		sr_value(p, act, rank, s, len);
+	else
+		other_value(p, act, rank, s, len);
+	check_state(p);
+}
+
+/* ------------------------------------------------------------ elements */
+
+/* Does rel (a path relative to an entity) match rule path? */
+static int path_match(const char *rule, const char *rel)
+{
+	size_t n, m;
+
+	if (*rule != '*')
+		return strcmp(rule, rel) == 0;
+	rule++;
+	n = strlen(rule);
+	m = strlen(rel);
+	return m >= n && strcmp(rel + m - n, rule) == 0 && (m == n || rel[m - n - 1] == '/');
+}
+
+static const struct rule *find_rule(int ent, const char *rel)
+{
+	size_t i;
+
+	for (i = 0; i < NRULES; i++)
+		if (rules[i].ent == ent && path_match(rules[i].path, rel))
+			return &rules[i];
+	return NULL;
+}
+
+/* Which entity, sub-entity or value the element that just started is. */
+static void classify(struct parser *p, const char *name)
+{
+	struct frame *f = &p->fr[p->depth];
+	const struct rule *r;
+	size_t i;
+
+	if (p->ent == E_NONE) {
+		const char *path = p->npath.data + 1;	/* skip the first '/' */
+
+		if (p->depth == 2 && strcmp(path, "DealList") == 0)
+			p->has_deal_list = 1;
+		for (i = 0; i < sizeof(entities) / sizeof(entities[0]); i++)
+			if (strcmp(path, entities[i].path) == 0) {
+				/* Party[n]: counting all of the list's, not only a run */
+				buf_setlen(&p->dpath, f->dpath_len);
+				buf_addf(&p->dpath, "%s%.*s", p->depth > 2 ? "/" : "",
+					 NAME_KEEP, name);
+				if (entities[i].ent != E_HEADER)
+					buf_addf(&p->dpath, "[%lu]", ++p->ent_count[i]);
+				ent_start(p, entities[i].ent, entities[i].kind);
+				return;
+			}
+		return;
+	}
+	if (p->sub == E_NONE) {
+		r = find_rule(p->ent, p->npath.data + p->ent_nlen + 1);
+		if (r && r->sub)
+			sub_start(p, r->sub);
+	} else {
+		r = find_rule(p->sub, p->npath.data + p->sub_nlen + 1);
+	}
+	if (r && !r->sub) {
+		f->rule = (int)(r - rules);
+		buf_reset(&p->text_acc);
+	}
+}
+
+/* Scores from LanguageAndScriptCode: the message's language 2, Latin 1. */
+static unsigned char lang_score(const struct parser *p, const char *v)
+{
+	size_t n = strcspn(v, "-_");
+
+	if (p->lang[0] && n == strcspn(p->lang, "-_") && strncasecmp(v, p->lang, n) == 0)
+		return 2;
+	return has_ci(v, "latn") ? 1 : 0;
+}
+
+static size_t keep_attr(struct parser *p, const char *v)
+{
+	size_t off = p->attrs.len;
+
+	buf_add(&p->attrs, v, strnlen(v, ATTR_KEEP));
+	buf_addch(&p->attrs, '\0');
+	return off + 1;
+}
+
+/* The attributes that matter, into the frame (others inherit from the parent). */
+static void read_attrs(struct parser *p, struct frame *f)
+{
+	while (xmlTextReaderMoveToNextAttribute(p->rd) == 1) {
+		const char *n = (const char *)xmlTextReaderConstLocalName(p->rd);
+		const char *v = (const char *)xmlTextReaderConstValue(p->rd);
+
+		if (!n || !v || xmlTextReaderIsNamespaceDecl(p->rd) == 1)
+			continue;
+		if (!strcmp(n, "IsDefault"))
+			f->isdef = (unsigned char)is_true(v, strlen(v));
+		else if (!strcmp(n, "LanguageAndScriptCode"))
+			f->lang = lang_score(p, v);
+		else if (!strcmp(n, "ApplicableTerritoryCode"))
+			f->terr = strcmp(v, "Worldwide") == 0;
+		else if (!strcmp(n, "TitleType"))
+			f->title_display = strcmp(v, "DisplayTitle") == 0;
+		else if (!strcmp(n, "IsMainRelease"))
+			f->main_attr = (unsigned char)is_true(v, strlen(v));
+		else if (!strcmp(n, "IsSupplemental"))
+			f->supplemental = (unsigned char)is_true(v, strlen(v));
+		else if (!strcmp(n, "UserDefinedValue"))
+			f->udv = keep_attr(p, v);
+		else if (!strcmp(n, "Namespace"))
+			f->ns = keep_attr(p, v);
+	}
+	xmlTextReaderMoveToElement(p->rd);
+}
+
+/*
+ * Count name among its parent's children: 2 for the second of that name.
+ * Past FRAME_KIDS distinct names, new names count as first ones.
+ */
+static unsigned sibling(struct frame *parent, const char *name)
+{
+	size_t size = sizeof(parent->kids[0].name);
+	unsigned i;
+
+	for (i = 0; i < parent->nkids; i++)
+		if (strncmp(parent->kids[i].name, name, size - 1) == 0)
+			return ++parent->kids[i].n;
+	if (parent->nkids == FRAME_KIDS)
+		return 1;
+	snprintf(parent->kids[i].name, size, "%s", name);
+	parent->nkids++;
+	return parent->kids[i].n = 1;
+}
+
+/* Below the root: the name on both paths, name[k] for the k-th of the name. */
+static void push_path(struct parser *p, const char *name, unsigned k)
+{
+	size_t n = strnlen(name, NAME_KEEP);
+
+	buf_addch(&p->npath, '/');
+	buf_add(&p->npath, name, n);
+	if (p->depth > 2)
+		buf_addch(&p->dpath, '/');
+	buf_add(&p->dpath, name, n);
+	if (k > 1)
+		buf_addf(&p->dpath, "[%u]", k);
+}
+
+static int root_start(struct parser *p, const char *name);
+
+static void on_start(struct parser *p)
+{
+	const char *name = (const char *)xmlTextReaderConstLocalName(p->rd);
+	struct frame *parent, *f;
+	unsigned k;
+
+	if (p->depth >= DDEX_MAX_DEPTH) {
+		fail(p, DDEX_ERR_LIMIT, "elements nested deeper than %d levels", DDEX_MAX_DEPTH);
+		return;
+	}
+	name = name ? name : "";
+	parent = &p->fr[p->depth];
+	k = sibling(parent, name);
+	f = &p->fr[++p->depth];
+	f->npath_len = p->npath.len;
+	f->dpath_len = p->dpath.len;
+	f->attr_len = p->attrs.len;
+	f->line = node_line(p);
+	f->rule = -1;
+	/* The ranking attributes inherit; the others are the element's own. */
+	f->isdef = parent->isdef;
+	f->lang = parent->lang;
+	f->terr = parent->terr;
+	f->title_display = parent->title_display;
+	f->main_attr = f->supplemental = 0;
+	f->udv = f->ns = 0;
+	snprintf(f->name, sizeof(f->name), "%s", name);
+	f->nkids = 0;
+	if (p->depth == 1) {
+		f->lang = 2;
+		f->terr = 1;
+	} else {
+		push_path(p, name, k);
+	}
+	if (p->ent != E_DEAL && xmlTextReaderHasAttributes(p->rd) == 1)
+		read_attrs(p, f);
+	if (p->depth == 1)
+		root_start(p, name);
+	else
+		classify(p, name);
+}
+
+/* The name of the element open at depth d. */
+static const char *open_name(const struct parser *p, int d)
+{
+	return d > 0 ? p->fr[d].name : "?";
+}
+
+static void on_end(struct parser *p)
+{
+	struct frame *f = &p->fr[p->depth];
+
+	if (p->depth <= 0)
+		return;
+	if (f->rule >= 0) {
+		on_value(p, &rules[f->rule]);
+		buf_reset(&p->text_acc);
+	}
+	if (p->sub != E_NONE && p->depth == p->sub_depth)
+		sub_end(p);
+	if (p->ent != E_NONE && p->depth == p->ent_depth)
+		ent_end(p);
+	buf_setlen(&p->npath, f->npath_len);
+	buf_setlen(&p->dpath, f->dpath_len);
+	buf_setlen(&p->attrs, f->attr_len);
+	p->depth--;
+}
+
+static void on_text(struct parser *p)
+{
+	const char *v = (const char *)xmlTextReaderConstValue(p->rd);
+	size_t len = v ? strlen(v) : 0;
+	struct frame *f = &p->fr[p->depth];
+
+	if (len > DDEX_MAX_TEXT || (f->rule >= 0 && p->text_acc.len + len > DDEX_MAX_TEXT)) {
+		fail(p, DDEX_ERR_LIMIT, "text of element '%s' is longer than %u bytes",
+		     open_name(p, p->depth), DDEX_MAX_TEXT);
+		return;
+	}
+	if (f->rule >= 0)
+		buf_add(&p->text_acc, v, len);
+}
+
+/* The root element: which DDEX message this is. */
+static int root_start(struct parser *p, const char *name)
+{
+	const char *ns = (const char *)xmlTextReaderConstNamespaceUri(p->rd);
+	char ver[32];
+	size_t i;
+
+	p->root_seen = 1;
+	p->type = !strcmp(name, "NewReleaseMessage") ? DDEX_NEW_RELEASE :
+		  !strcmp(name, "PurgeReleaseMessage") ? DDEX_PURGE_RELEASE : DDEX_TYPE_OTHER;
+	if (!ns || strncmp(ns, DDEX_NS, strlen(DDEX_NS)) != 0)
+		return fail(p, DDEX_ERR_NOT_DDEX, "not a DDEX message: root element '%.60s' %s%.80s%s",
+			    name, ns ? "in namespace '" : "has no namespace", ns ? ns : "",
+			    ns ? "'" : "");
+	if (strncmp(ns, ERN_NS, strlen(ERN_NS)) != 0)
+		return fail(p, DDEX_ERR_VERSION, "DDEX message '%.60s' in namespace '%.80s' is not an "
+			    "ERN release notification: blendcat reads ERN messages only", name, ns);
+	for (i = 0; i < NVERSIONS; i++)
+		if (strcmp(ns + strlen(ERN_NS), versions[i].tail) == 0)
+			p->version = versions[i].v;
+	if (!p->version) {
+		p->version = DDEX_ERN_OTHER;
+		dotted(ns + strlen(ERN_NS), ver, sizeof(ver));
+		if (p->probe)
+			return 0;
+		return fail(p, DDEX_ERR_VERSION, "ERN %s (namespace '%.80s') is not supported: "
+			    "blendcat reads ERN 3.8, 3.8.1, 3.8.2, 3.8.3, 4.1, 4.1.1, 4.2 and 4.3",
+			    ver, ns);
+	}
+	if (p->type == DDEX_TYPE_OTHER && !p->probe)
+		return fail(p, DDEX_ERR_TYPE, "ERN %s '%.60s' is not supported: blendcat reads "
+			    "NewReleaseMessage and PurgeReleaseMessage",
+			    ddex_version_name(p->version), name);
+	return 0;
+}
+
+/* Read the message's language before anything is ranked by it. */
+static void root_lang(struct parser *p)
+{
+	xmlChar *v = xmlTextReaderGetAttribute(p->rd, (const xmlChar *)"LanguageAndScriptCode");
+
+	snprintf(p->lang, sizeof(p->lang), "%s", v ? (const char *)v : "");
+	xmlFree(v);
+}
+
+/* ---------------------------------------------------------- the reader */
+
+static void on_xml_error(void *ctx, xmlErrorPtr e)
+{
+	struct parser *p = ctx;
+	size_t n;
+
+	if (!p || !e || e->level < XML_ERR_ERROR || p->xerr.set)
+		return;
+	p->xerr.set = 1;
+	p->xerr.code = e->code;
+	p->xerr.level = e->level;
+	p->xerr.line = e->line > 0 ? (unsigned long)e->line : 0;
+	p->xerr.col = e->int2 > 0 ? (unsigned long)e->int2 : 0;
+	snprintf(p->xerr.msg, sizeof(p->xerr.msg), "%s", e->message ? e->message : "error");
+	n = strlen(p->xerr.msg);
+	while (n && is_ws((unsigned char)p->xerr.msg[n - 1]))
+		p->xerr.msg[--n] = '\0';
+}
+
+static void quiet_generic(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+static struct parser *active;
+
+static xmlParserInputPtr refuse_entity(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+	(void)ctxt;
+	if (active)
+		fail(active, DDEX_ERR_UNSAFE, "external entity refused: \"%.80s\"",
+		     url ? url : id ? id : "?");
+	return NULL;
+}
+
+struct xml_globals {
+	xmlExternalEntityLoader loader;
+	xmlStructuredErrorFunc serr;
+	void *sctx;
+	xmlGenericErrorFunc gerr;
+	void *gctx;
+};
+
+static void globals_enter(struct parser *p, struct xml_globals *g)
+{
+	xmlInitParser();
+	g->loader = xmlGetExternalEntityLoader();
+	g->serr = xmlStructuredError;
+	g->sctx = xmlStructuredErrorContext;
+	g->gerr = xmlGenericError;
+	g->gctx = xmlGenericErrorContext;
+	xmlSetExternalEntityLoader(refuse_entity);
+	xmlSetStructuredErrorFunc(p, on_xml_error);
+	xmlSetGenericErrorFunc(NULL, quiet_generic);
+	active = p;
+}
+
+static void globals_leave(const struct xml_globals *g)
+{
+	xmlSetExternalEntityLoader(g->loader);
+	xmlSetStructuredErrorFunc(g->sctx, g->serr);
+	xmlSetGenericErrorFunc(g->gctx, g->gerr);
+	active = NULL;
+}
+
+#define XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES | \
+		     XML_PARSE_NOWARNING)
+
+static int open_reader(struct parser *p)
+{
+	struct stat sb;
+
+	p->io.fd = open(p->path, O_RDONLY | O_CLOEXEC);
+	if (p->io.fd < 0)
+		return fail(p, DDEX_ERR_IO, "cannot open: %s", strerror(errno));
+	if (fstat(p->io.fd, &sb) == 0) {
+		if (S_ISDIR(sb.st_mode))
+			return fail(p, DDEX_ERR_IO, "cannot read: %s", strerror(EISDIR));
+		p->st->bytes = (unsigned long long)sb.st_size;
+	}
+	p->rd = xmlReaderForIO(io_read, io_close, &p->io, p->path, NULL, XML_OPTIONS);
+	if (!p->rd && !p->io.sc.error)
+		return fail(p, DDEX_ERR_IO, "cannot start the XML reader");
+	if (p->rd)
+		xmlTextReaderSetStructuredErrorHandler(p->rd, on_xml_error, p);
+	return 0;
+}
+
+/* One node from the reader. */
+static void on_node(struct parser *p)
+{
+	int type = xmlTextReaderNodeType(p->rd);
+
+	switch (type) {
+	case XML_READER_TYPE_ELEMENT:
+		if (p->depth == 0)
+			root_lang(p);
+		on_start(p);
+		if (!p->stop && xmlTextReaderIsEmptyElement(p->rd) == 1)
+			on_end(p);
+		break;
+	case XML_READER_TYPE_END_ELEMENT:
+		on_end(p);
+		break;
+	case XML_READER_TYPE_TEXT:
+	case XML_READER_TYPE_CDATA:
+	case XML_READER_TYPE_SIGNIFICANT_WHITESPACE:
+		on_text(p);
+		break;
+	case XML_READER_TYPE_ENTITY_REFERENCE:
+	case XML_READER_TYPE_DOCUMENT_TYPE:
+		fail(p, DDEX_ERR_UNSAFE, "%s refused", type == XML_READER_TYPE_DOCUMENT_TYPE ?
+		     "DOCTYPE" : "entity reference");
+		break;
+	default:
+		break;
+	}
+}
+
+/* Is the parser's error on the file's last line, after its end was read? */
+static int error_at_end(const struct parser *p)
+{
+	unsigned long last = p->io.lines + (p->io.last_nl ? 0 : 1);
+
+	return p->io.eof && p->xerr.line + 1 >= last;
+}
+
+/* What went wrong inside libxml2 or the input, as one error. */
+static void reader_failed(struct parser *p)
+{
+	const struct xerr *x = &p->xerr;
+
+	if (p->err)
+		return;
+	if (p->io.sc.error) {
+		p->eline = p->io.sc.mark_line;
+		p->ecol = p->io.sc.mark_col;
+		fail(p, p->io.sc.error, "%s", p->io.sc.msg);
+		return;
+	}
+	if (p->io.read_errno) {
+		fail(p, DDEX_ERR_IO, "read error: %s", strerror(p->io.read_errno));
+		return;
+	}
+	p->eline = x->line;
+	p->ecol = x->col;
+	if (x->set && strstr(x->msg, "Excessive depth"))
+		fail(p, DDEX_ERR_LIMIT, "elements nested deeper than %d levels", DDEX_MAX_DEPTH);
+	else if (x->set && p->depth > 0 && error_at_end(p))
+		fail(p, DDEX_ERR_NOT_XML, "not well-formed XML: %.120s (the file ends inside "
+		     "element '%.40s' of line %lu: truncated?)", x->msg, open_name(p, p->depth),
+		     p->fr[p->depth].line);
+	else
+		fail(p, DDEX_ERR_NOT_XML, "not well-formed XML: %s", x->set ? x->msg : "parse error");
+}
+
+static int run_reader(struct parser *p)
+{
+	int rc = 0;
+
+	while (!p->stop && (rc = xmlTextReaderRead(p->rd)) == 1) {
+		if (p->xerr.set)
+			break;
+		on_node(p);
+		if (p->probe && p->root_seen)
+			return 0;
+	}
+	if (p->stop)
+		return -1;
+	if (p->xerr.set || rc < 0 || !p->root_seen) {
+		reader_failed(p);
+		return -1;
+	}
+	return 0;
+}
+
+static void parser_init(struct parser *p, const char *path, int file_no,
+			const struct ddex_opts *o, struct ddex_stats *st)
+{
+	memset(p, 0, sizeof(*p));
+	memset(st, 0, sizeof(*st));
+	p->path = path;
+	p->file_no = file_no;
+	p->o = o;
+	p->st = st;
+	p->max_tracks = o && o->max_tracks ? o->max_tracks : DDEX_MAX_TRACKS;
+	p->max_state = o && o->max_state ? o->max_state : DDEX_MAX_STATE;
+	p->io.fd = -1;
+	p->fr = xcalloc(DDEX_MAX_DEPTH + 1, sizeof(*p->fr));
+	scan_init(&p->io.sc);
+	buf_init(&p->npath);
+	buf_init(&p->dpath);
+	buf_init(&p->attrs);
+	buf_init(&p->text_acc);
+	buf_init(&p->text);
+	buf_addch(&p->text, '\0');	/* offset 0 is the empty string */
+	buf_init(&p->deal_refs);
+	buf_init(&p->names);
+	buf_addch(&p->names, '\0');
+	buf_init(&p->scratch);
+}
+
+static void parser_release(struct parser *p)
+{
+	size_t i;
+
+	if (p->rd)
+		xmlFreeTextReader(p->rd);
+	if (p->io.fd >= 0)
+		close(p->io.fd);
+	scan_release(&p->io.sc);
+	free(p->fr);
+	buf_release(&p->npath);
+	buf_release(&p->dpath);
+	buf_release(&p->attrs);
+	buf_release(&p->text_acc);
+	buf_release(&p->text);
+	buf_release(&p->deal_refs);
+	buf_release(&p->names);
+	buf_release(&p->scratch);
+	free(p->srs);
+	free(p->contribs);
+	free(p->items);
+	free(p->dartists);
+	free(p->rctls);
+	free(p->parties);
+	free(p->images);
+	free(p->rels);
+	free(p->rrefs);
+	free(p->pend);
+	free(p->party_idx.slot);
+	free(p->sr_idx.slot);
+	free(p->image_idx.slot);
+	free(p->rel_idx.slot);
+	for (i = 0; i < p->nrecs; i++)
+		rec_release(&p->recs[i]);
+	free(p->recs);
+	free(p->rec_line);
+}
+
+/* ----------------------------------------------------- resolving refs */
+
+/* 3.8: the main release is the one marked IsMainRelease, else the first. */
+static void main_release_38(struct parser *p)
+{
+	size_t i, marked = 0;
+
+	if (p->version > DDEX_ERN_383)
+		return;
+	for (i = 0; i < p->nrel; i++)
+		marked += p->rels[i].kind != REL_PURGED && p->rels[i].main_attr;
+	for (i = 0; i < p->nrel; i++) {
+		struct release *r = &p->rels[i];
+
+		if (r->kind == REL_PURGED)
+			continue;
+		r->kind = (marked ? r->main_attr : i == 0) ? REL_MAIN : REL_OTHER;
+		if (r->v[RV_TYPE].off && !strcmp(S(p, r->v[RV_TYPE].off), "TrackRelease") &&
+		    !r->main_attr)
+			r->kind = REL_TRACK;
+	}
+}
+
+static int is_front_cover(const struct parser *p, const struct image *im)
+{
+	return im->type.off && strcmp(S(p, im->type.off), "FrontCoverImage") == 0;
+}
+
+/* Deals, releases' resources and covers: who belongs to whom. */
+static void resolve(struct parser *p)
+{
+	size_t i, j, k;
+
+	main_release_38(p);
+	for (i = 0; i < p->npend; i++) {
+		k = idx_find(p, &p->rel_idx, S(p, p->pend[i].ref));
+		if (k != NONE)
+			deal_apply(&p->rels[k], p->pend[i].start, p->pend[i].takedown);
+	}
+	for (i = 0; i < p->nsr; i++)
+		p->srs[i].main_rel = p->srs[i].other_rel = NONE;
+	for (i = 0; i < p->nrel; i++) {
+		struct release *r = &p->rels[i];
+
+		r->cover = NONE;
+		for (j = 0; j < r->nrefs && r->kind != REL_PURGED; j++) {
+			const char *ref = S(p, p->rrefs[r->first_ref + j]);
+
+			if ((k = idx_find(p, &p->sr_idx, ref)) != NONE) {
+				size_t *slot = r->kind == REL_MAIN ? &p->srs[k].main_rel :
+					       &p->srs[k].other_rel;
+
+				if (*slot == NONE)
+					*slot = i;
+			} else if ((k = idx_find(p, &p->image_idx, ref)) != NONE &&
+				   r->cover == NONE && is_front_cover(p, &p->images[k])) {
+				r->cover = k;
+			}
+		}
+	}
+}
+
+/* --------------------------------------------------------- delivering */
+
+struct out {
+	struct parser *p;
+	const struct ddex_sink *sink;
+	struct csvman_prov prov;
+	const struct sr *sr;
+	size_t nrec;			/* records built for the track */
+	const char *audio;		/* the track's audio_filename, or NULL */
+	size_t sr_audio;		/* its offset in parser.names */
+	/* the first problem: */
+	char field[512];
+	char value[256];
+	char why[NORM_WHY_MAX + 64];
+	unsigned long bad_line;
+	int failed;
+	int skip;			/* not a track: no reject either */
+};
+
+/* The next record of the track, from the element at line. */
+static struct rec *new_rec(struct out *o, enum rec_kind k, unsigned long line)
+{
+	struct parser *p = o->p;
+
+	if (o->nrec == p->nrecs) {
+		p->recs = xrealloc(p->recs, (p->nrecs + 8) * sizeof(*p->recs));
+		p->rec_line = xrealloc(p->rec_line, (p->nrecs + 8) * sizeof(*p->rec_line));
+		for (; p->nrecs < o->nrec + 8; p->nrecs++)
+			rec_init(&p->recs[p->nrecs]);
+	}
+	rec_reset(&p->recs[o->nrec], k);
+	p->rec_line[o->nrec] = line;
+	return &p->recs[o->nrec++];
+}
+
+/* Remember the track's first problem: at the value's element. */
+static int problem(struct out *o, const struct val *v, const char *value, const char *why)
+{
+	struct parser *p = o->p;
+
+	if (o->failed++)
+		return -1;
+	snprintf(o->field, sizeof(o->field), "%s", v && v->path ? S(p, v->path) : S(p, o->sr->path));
+	snprintf(o->value, sizeof(o->value), "%s", value ? value : "");
+	snprintf(o->why, sizeof(o->why), "%s", why);
+	o->bad_line = v && v->line ? v->line : o->sr->line;
+	return -1;
+}
+
+static void warn(struct out *o, const struct val *v, const char *msg)
+{
+	struct csvman_prov prov = o->prov;
+	struct parser *p = o->p;
+
+	p->st->warnings++;
+	prov.line = v && v->line ? v->line : o->sr ? o->sr->line : 0;
+	if (o->sink->warn)
+		o->sink->warn(o->sink->ctx, &prov, v && v->path ? S(p, v->path) :
+			      o->sr ? S(p, o->sr->path) : NULL, msg);
+}
+
+/* rec_set from a kept value; a problem or a warning is reported at the value. */
+static int set_field(struct out *o, struct rec *r, int i, const struct val *v, const char *s)
+{
+	if (!s)
+		s = S(o->p, v->off);
+	if (rec_set(r, i, s, strlen(s), o->p->o ? &o->p->o->rec : NULL) < 0)
+		return problem(o, v, s, r->why);
+	if (r->warn[0])
+		warn(o, v, r->warn);
+	return 0;
+}
+
+/* The base name of a file reference, percent-decoded when it is a URI. */
+static void base_name(const char *s, int uri, struct buf *out)
+{
+	const char *b = s, *e = s + strlen(s), *q;
+
+	if (uri && strstr(s, "://"))
+		e = s + strcspn(s, "?#");
+	for (q = s; q < e; q++)
+		if (*q == '/' || *q == '\\')
+			b = q + 1;
+	for (q = b; q < e; q++) {
+		int c;
+
+		if (uri && q[0] == '%' && e - q >= 3 && isxdigit((unsigned char)q[1]) &&
+		    isxdigit((unsigned char)q[2])) {
+			char hex[3] = { q[1], q[2], '\0' };
+
+			c = (int)strtol(hex, NULL, 16);
+			if (c && c != '/' && c != '\\') {
+				buf_addch(out, c);
+				q += 2;
+				continue;
+			}
+		}
+		buf_addch(out, *q);
+	}
+}
+
+/* audio_filename: the delivered file's name, else one made from the ISRC. */
+static int track_filename(struct out *o, struct rec *r)
+{
+	struct parser *p = o->p;
+	const struct sr *s = o->sr;
+	char isrc[NORM_ISRC_SIZE], why[NORM_WHY_MAX], msg[NORM_WHY_MAX + 80];
+
+	buf_reset(&p->scratch);
+	if (s->v[SV_FILE].off) {
+		base_name(S(p, s->v[SV_FILE].off), s->file_uri, &p->scratch);
+		if (!p->scratch.len)
+			return problem(o, &s->v[SV_FILE], S(p, s->v[SV_FILE].off),
+				       "names a directory, not a file");
+		return set_field(o, r, TF_AUDIO_FILENAME, &s->v[SV_FILE], p->scratch.data);
+	}
+	if (!s->v[SV_ISRC].off && s->supplemental) {
+		warn(o, NULL, "supplemental SoundRecording with no audio file and no ISRC: "
+		     "not a track of its own");
+		o->skip = 1;
+		return -1;
+	}
+	if (!s->v[SV_ISRC].off)
+		return problem(o, NULL, NULL, "no audio file (File/URI, FileName) and no ISRC "
+			       "to name the track by");
+	if (norm_isrc(S(p, s->v[SV_ISRC].off), isrc, why) < 0)
+		return problem(o, &s->v[SV_ISRC], S(p, s->v[SV_ISRC].off), why);
+	buf_addf(&p->scratch, "%s%s", isrc, DDEX_DERIVED_EXT);
+	snprintf(msg, sizeof(msg), "no audio file in the message: audio_filename '%s' "
+		 "made from the ISRC", p->scratch.data);
+	warn(o, NULL, msg);
+	return set_field(o, r, TF_AUDIO_FILENAME, &s->v[SV_ISRC], p->scratch.data);
+}
+
+/* The party a reference names, or a problem. */
+static const struct party *party_of(struct out *o, const struct val *ref)
+{
+	struct parser *p = o->p;
+	size_t i = idx_find(p, &p->party_idx, S(p, ref->off));
+	char why[160];
+
+	if (i != NONE)
+		return &p->parties[i];
+	snprintf(why, sizeof(why), "party reference names no Party in the PartyList");
+	problem(o, ref, S(p, ref->off), why);
+	return NULL;
+}
+
+/* artist: DisplayArtistName, else the display artists' names. */
+static int track_artist(struct out *o, struct rec *r)
+{
+	struct parser *p = o->p;
+	const struct sr *s = o->sr;
+	const struct val *first = NULL;
+	size_t i;
+
+	if (s->v[SV_ARTIST].off)
+		return set_field(o, r, TF_ARTIST, &s->v[SV_ARTIST], NULL);
+	buf_reset(&p->scratch);
+	for (i = 0; i < s->ndartist; i++) {
+		const struct dartist *d = &p->dartists[s->first_dartist + i];
+		const struct val *name = &d->name;
+
+		if (d->ref.off) {
+			const struct party *pa = party_of(o, &d->ref);
+
+			if (!pa)
+				return -1;
+			name = &pa->name;
+		}
+		if (!name->off)
+			continue;
+		if (p->scratch.len)
+			buf_adds(&p->scratch, " & ");
+		buf_adds(&p->scratch, S(p, name->off));
+		first = first ? first : name;
+	}
+	return first ? set_field(o, r, TF_ARTIST, first, p->scratch.data) : 0;
+}
+
+static const struct release *rel_at(const struct parser *p, size_t i)
+{
+	return i == NONE ? NULL : &p->rels[i];
+}
+
+/* genre and subgenre: the track's, a track release's, the main release's. */
+static int track_genre(struct out *o, struct rec *r)
+{
+	struct parser *p = o->p;
+	const struct sr *s = o->sr;
+	const struct release *tr = rel_at(p, s->other_rel), *mr = rel_at(p, s->main_rel);
+	const struct val *g = &s->v[SV_GENRE], *sg = &s->v[SV_SUBGENRE];
+
+	if (!g->off && tr && tr->v[RV_GENRE].off) {
+		g = &tr->v[RV_GENRE];
+		sg = &tr->v[RV_SUBGENRE];
+	}
+	if (!g->off && mr) {
+		g = &mr->v[RV_GENRE];
+		sg = &mr->v[RV_SUBGENRE];
+	}
+	if (g->off && set_field(o, r, TF_GENRE, g, NULL) < 0)
+		return -1;
+	return sg->off ? set_field(o, r, TF_SUBGENRE, sg, NULL) : 0;
+}
+
+/* A release value: the main release's first, then the track release's. */
+static const struct val *rel_val(const struct parser *p, const struct sr *s, int slot)
+{
+	const struct release *mr = rel_at(p, s->main_rel), *tr = rel_at(p, s->other_rel);
+
+	if (mr && mr->v[slot].off)
+		return &mr->v[slot];
+	if (tr && tr->v[slot].off)
+		return &tr->v[slot];
+	return NULL;
+}
+
+/* catalog_number: CatalogNumber, else the ICPN (checked as a GTIN). */
+static int track_catalog(struct out *o, struct rec *r)
+{
+	struct parser *p = o->p;
+	const struct val *v = rel_val(p, o->sr, RV_CATNO);
+	char gtin[NORM_GTIN_SIZE], why[NORM_WHY_MAX], msg[NORM_WHY_MAX + 80];
+	struct release *rel;
+
+	if (v)
+		return set_field(o, r, TF_CATALOG_NUMBER, v, NULL);
+	v = rel_val(p, o->sr, RV_ICPN);
+	if (!v)
+		return 0;
+	rel = &p->rels[o->sr->main_rel != NONE && v == &p->rels[o->sr->main_rel].v[RV_ICPN] ?
+		       o->sr->main_rel : o->sr->other_rel];
+	if (!rel->icpn_warned++ && norm_gtin(S(p, v->off), gtin, why) < 0) {
+		snprintf(msg, sizeof(msg), "ICPN '%.40s' kept as catalog number, but %s",
+			 S(p, v->off), why);
+		warn(o, v, msg);
+	}
+	return set_field(o, r, TF_CATALOG_NUMBER, v, NULL);
+}
+
+/* release_date: the release's date, else its deals' earliest start. */
+static int track_date(struct out *o, struct rec *r)
+{
+	struct parser *p = o->p;
+	const struct release *mr = rel_at(p, o->sr->main_rel), *tr = rel_at(p, o->sr->other_rel);
+	const struct val *v = rel_val(p, o->sr, RV_DATE);
+	const struct release *d = mr && mr->deal_start[0] ? mr : tr && tr->deal_start[0] ? tr : NULL;
+
+	if (v)
+		return set_field(o, r, TF_RELEASE_DATE, v, NULL);
+	if (!d)
+		return 0;
+	rec_set_value(r, TF_RELEASE_DATE, d->deal_start);
+	return 0;
+}
+
+/* cover_art_url: the release's front cover, else the message's first. */
+static int track_cover(struct out *o, struct rec *r)
+{
+	struct parser *p = o->p;
+	const struct release *mr = rel_at(p, o->sr->main_rel), *tr = rel_at(p, o->sr->other_rel);
+	const struct image *im = NULL;
+	size_t i;
+
+	if (mr && mr->cover != NONE)
+		im = &p->images[mr->cover];
+	else if (tr && tr->cover != NONE)
+		im = &p->images[tr->cover];
+	for (i = 0; !im && i < p->nimage; i++)
+		if (is_front_cover(p, &p->images[i]))
+			im = &p->images[i];
+	if (!im)
+		return 0;
+	if (im->uri.off)
+		return set_field(o, r, TF_COVER_ART_URL, &im->uri, NULL);
+	if (!im->fname.off)
+		return 0;
+	buf_reset(&p->scratch);
+	if (im->fpath.off) {
+		buf_adds(&p->scratch, S(p, im->fpath.off));
+		if (p->scratch.data[p->scratch.len - 1] != '/')
+			buf_addch(&p->scratch, '/');
+	}
+	buf_adds(&p->scratch, S(p, im->fname.off));
+	return set_field(o, r, TF_COVER_ART_URL, &im->fname, p->scratch.data);
+}
+
+/* duration: PT0S means unknown, and is left out. */
+static int track_duration(struct out *o, struct rec *r)
+{
+	const struct val *v = &o->sr->v[SV_DURATION];
+	int secs;
+
+	if (!v->off || norm_duration(S(o->p, v->off), 0, &secs, NULL) == NORM_EMPTY)
+		return 0;
+	return set_field(o, r, TF_DURATION, v, NULL);
+}
+
+static int track_record(struct out *o)
+{
+	struct parser *p = o->p;
+	const struct sr *s = o->sr;
+	struct rec *r = new_rec(o, REC_TRACK, s->line);
+	const struct val *v;
+
+	if (track_filename(o, r) < 0)
+		return -1;
+	/* A stable copy: the record's own moves as fields are added. */
+	o->sr_audio = p->names.len;
+	buf_adds(&p->names, rec_get(r, TF_AUDIO_FILENAME));
+	buf_addch(&p->names, '\0');
+	o->audio = p->names.data + o->sr_audio;
+	if ((s->v[SV_TITLE].off && set_field(o, r, TF_TITLE, &s->v[SV_TITLE], NULL) < 0) ||
+	    track_artist(o, r) < 0 || track_duration(o, r) < 0 ||
+	    (s->v[SV_ISRC].off && set_field(o, r, TF_ISRC, &s->v[SV_ISRC], NULL) < 0) ||
+	    track_genre(o, r) < 0)
+		return -1;
+	v = s->v[SV_TAGS].off ? &s->v[SV_TAGS] : rel_val(p, s, RV_TAGS);
+	if (v && set_field(o, r, TF_TAGS, v, NULL) < 0)
+		return -1;
+	v = s->v[SV_DESC].off ? &s->v[SV_DESC] : rel_val(p, s, RV_DESC);
+	if (v && set_field(o, r, TF_DESCRIPTION, v, NULL) < 0)
+		return -1;
+	if (track_cover(o, r) < 0 || track_catalog(o, r) < 0 || track_date(o, r) < 0)
+		return -1;
+	if (rec_finish(r) < 0)
+		return problem(o, NULL, rec_get(r, r->bad_field), r->why);
+	return 0;
+}
+
+/* Who a contributor is: name, IPI, PRO, split, from its party or inline. */
+struct who {
+	const struct val *name, *ipi, *pro, *split;
+};
+
+static int contributor_who(struct out *o, const struct contrib *c, struct who *w)
+{
+	struct parser *p = o->p;
+	const struct party *pa = NULL;
+	size_t i;
+
+	w->name = &c->name;
+	w->ipi = &c->ipi;
+	w->pro = &c->pro;
+	w->split = NULL;
+	if (c->ref.off) {
+		if (!(pa = party_of(o, &c->ref)))
+			return -1;
+		w->name = &pa->name;
+		w->ipi = &pa->ipi;
+		w->pro = &pa->pro;
+		if (!pa->pro.off && pa->pro_ref.off) {
+			i = idx_find(p, &p->party_idx, S(p, pa->pro_ref.off));
+			w->pro = i != NONE ? &p->parties[i].name : &pa->pro_ref;
+		}
+		w->split = pa->split.off ? &pa->split : NULL;
+	}
+	for (i = 0; i < o->sr->nrctl; i++) {
+		const struct rctl *rc = &p->rctls[o->sr->first_rctl + i];
+
+		if (rc->pct.off && ((c->ref.off && rc->ref.off &&
+				     !strcmp(S(p, rc->ref.off), S(p, c->ref.off))) ||
+				    (!c->ref.off && c->name.off && rc->name.off &&
+				     !strcmp(S(p, rc->name.off), S(p, c->name.off)))))
+			w->split = &rc->pct;
+	}
+	return 0;
+}
+
+/* Is there already a creator row (name, role) for this track? */
+static int creator_seen(const struct out *o, const struct rec *r)
+{
+	const char *name = rec_get(r, CF_CREATOR_NAME), *role = rec_get(r, CF_ROLE);
+	size_t i;
+
+	for (i = 0; i + 1 < o->nrec; i++) {
+		const struct rec *x = &o->p->recs[i];
+		const char *xr;
+
+		if (x->kind != REC_CREATOR || !name || !rec_get(x, CF_CREATOR_NAME) ||
+		    strcmp(rec_get(x, CF_CREATOR_NAME), name) != 0)
+			continue;
+		xr = rec_get(x, CF_ROLE);
+		if ((!xr && !role) || (xr && role && !strcmp(xr, role)))
+			return 1;
+	}
+	return 0;
+}
+
+/* Has an earlier row of the track given this creator a split already? */
+static int split_given(const struct out *o, const struct rec *r)
+{
+	const char *name = rec_get(r, CF_CREATOR_NAME);
+	size_t i;
+
+	for (i = 0; i + 1 < o->nrec; i++) {
+		const struct rec *x = &o->p->recs[i];
+
+		if (x->kind == REC_CREATOR && name && rec_get(x, CF_CREATOR_NAME) &&
+		    !strcmp(rec_get(x, CF_CREATOR_NAME), name) && rec_get(x, CF_SPLIT_PERCENTAGE))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * One creator row for role (NULL: none).  The split goes on one row of
+ * the creator only: several would add up to several times the share.
+ */
+static int creator_row(struct out *o, const struct contrib *c, const struct who *w,
+		       const struct val *role)
+{
+	struct rec *r = new_rec(o, REC_CREATOR, c->line);
+
+	rec_set_value(r, CF_AUDIO_FILENAME, o->audio);
+	if (set_field(o, r, CF_CREATOR_NAME, w->name, NULL) < 0 ||
+	    (role && set_field(o, r, CF_ROLE, role, NULL) < 0))
+		return -1;
+	if (creator_seen(o, r)) {
+		o->nrec--;
+		return 0;
+	}
+	if ((w->ipi->off && set_field(o, r, CF_IPI_NUMBER, w->ipi, NULL) < 0) ||
+	    (w->pro->off && set_field(o, r, CF_PRO, w->pro, NULL) < 0) ||
+	    (w->split && !split_given(o, r) &&
+	     set_field(o, r, CF_SPLIT_PERCENTAGE, w->split, NULL) < 0))
+		return -1;
+	if (rec_finish(r) < 0)
+		return problem(o, w->name, rec_get(r, r->bad_field), r->why);
+	return 0;
+}
+
+static int creator_records(struct out *o, const struct contrib *c)
+{
+	struct parser *p = o->p;
+	struct who w;
+	size_t i, roles = 0;
+
+	if (contributor_who(o, c, &w) < 0)
+		return -1;
+	if (!w.name->off) {
+		struct val at = { 0, c->path, c->line, 0 };
+
+		warn(o, &at, "contributor has no name (PartyName/FullName): not a creator row");
+		return 0;
+	}
+	for (i = 0; i < c->nitems; i++) {
+		const struct item *it = &p->items[c->first_item + i];
+
+		if (it->kind != IT_ROLE)
+			continue;
+		roles++;
+		if (creator_row(o, c, &w, &it->v) < 0)
+			return -1;
+	}
+	return roles ? 0 : creator_row(o, c, &w, NULL);
+}
+
+/* The track's instrument row for type, made once. */
+static int instrument_row(struct out *o, const struct val *type, int primary)
+{
+	struct parser *p = o->p;
+	const char *t = S(p, type->off);
+	struct rec *r;
+	size_t i;
+
+	for (i = 0; i < o->nrec; i++) {
+		r = &p->recs[i];
+		if (r->kind == REC_INSTRUMENT && !strcmp(rec_get(r, 2) ? rec_get(r, 2) : "", t)) {
+			if (primary == 1 || (primary == 0 && !rec_given(r, 3)))
+				rec_set_value(r, 3, primary ? "true" : "false");
+			return 0;
+		}
+	}
+	r = new_rec(o, REC_INSTRUMENT, type->line);
+	rec_set_value(r, 0, o->audio);
+	if (set_field(o, r, 1, type, NULL) < 0 || set_field(o, r, 2, type, NULL) < 0)
+		return -1;
+	if (primary >= 0)
+		rec_set_value(r, 3, primary ? "true" : "false");
+	if (rec_finish(r) < 0)
+		return problem(o, type, rec_get(r, r->bad_field), r->why);
+	return 0;
+}
+
+static int instrument_records(struct out *o, const struct contrib *c)
+{
+	struct parser *p = o->p;
+	const struct item *it, *primary = NULL;
+	size_t i;
+	int prim;
+
+	for (i = 0; i < c->nitems; i++)
+		if (p->items[c->first_item + i].kind == IT_PRIMARY)
+			primary = &p->items[c->first_item + i];
+	for (i = 0; i < c->nitems; i++) {
+		it = &p->items[c->first_item + i];
+		if (it->kind == IT_ROLE)
+			continue;
+		prim = c->featured;
+		if (primary)
+			prim = it->kind == IT_PRIMARY ||
+			       !strcmp(S(p, it->v.off), S(p, primary->v.off));
+		if (instrument_row(o, &it->v, prim) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The track, then its creators, then its instruments. */
+static int emit_records(struct out *o)
+{
+	static const enum rec_kind order[] = { REC_TRACK, REC_CREATOR, REC_INSTRUMENT };
+	struct parser *p = o->p;
+	struct csvman_prov prov = o->prov;
+	size_t i, k;
+	int rc = 0;
+
+	for (k = 0; k < 3; k++)
+		for (i = 0; i < o->nrec && rc == 0; i++) {
+			const struct rec *r = &p->recs[i];
+
+			if (r->kind != order[k])
+				continue;
+			if (r->kind == REC_TRACK)
+				p->st->tracks++;
+			else if (r->kind == REC_CREATOR)
+				p->st->creators++;
+			else
+				p->st->instruments++;
+			prov.line = p->rec_line[i];
+			if (o->sink->record)
+				rc = o->sink->record(o->sink->ctx, r, &prov);
+		}
+	return rc;
+}
+
+/* One SoundRecording: all its records, or one reject. */
+static int deliver_track(struct out *o, struct sr *s)
+{
+	struct parser *p = o->p;
+	size_t i;
+	int rc = 0;
+
+	o->sr = s;
+	o->nrec = 0;
+	o->failed = 0;
+	o->audio = NULL;
+	o->skip = 0;
+	if (track_record(o) == 0)
+		for (i = 0; i < s->ncontrib && !o->failed; i++)
+			if (creator_records(o, &p->contribs[s->first_contrib + i]) == 0)
+				instrument_records(o, &p->contribs[s->first_contrib + i]);
+	if (o->audio)
+		s->audio = o->sr_audio;
+	if (o->skip)
+		return 0;
+	if (!o->failed)
+		return emit_records(o);
+	p->st->rejects++;
+	if (o->sink->reject) {
+		struct csvman_prov prov = o->prov;
+
+		prov.line = o->bad_line;
+		rc = o->sink->reject(o->sink->ctx, &prov, o->audio, o->field, o->value, o->why);
+	}
+	return rc;
+}
+
+static int deliver_takedown(struct out *o, const struct release *r, enum ddex_takedown_reason why)
+{
+	struct parser *p = o->p;
+	struct ddex_takedown t;
+	struct csvman_prov prov = o->prov;
+	const char **names = xcalloc(p->nsr + 1, sizeof(*names));
+	size_t i, ri = (size_t)(r - p->rels);
+	int rc = 0;
+
+	memset(&t, 0, sizeof(t));
+	t.reason = why;
+	t.line = prov.line = r->line;
+#define ID(slot) (r->v[slot].off ? S(p, r->v[slot].off) : NULL)
+	t.release_reference = ID(RV_REF);
+	t.icpn = ID(RV_ICPN);
+	t.grid = ID(RV_GRID);
+	t.catalog_number = ID(RV_CATNO);
+	t.proprietary_id = ID(RV_PROPID);
+	t.isrc = ID(RV_ISRC);
+#undef ID
+	for (i = 0; i < p->nsr && why != DDEX_TAKEDOWN_PURGE; i++)
+		if ((p->srs[i].main_rel == ri || p->srs[i].other_rel == ri) && p->srs[i].audio)
+			names[t.naudio++] = p->names.data + p->srs[i].audio;
+	t.audio_filenames = names;
+	p->st->takedowns++;
+	if (o->sink->takedown)
+		rc = o->sink->takedown(o->sink->ctx, &t, &prov);
+	free(names);
+	return rc;
+}
+
+static int deliver_takedowns(struct out *o)
+{
+	struct parser *p = o->p;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < p->nrel && rc == 0; i++) {
+		const struct release *r = &p->rels[i];
+
+		if (r->kind == REL_PURGED)
+			rc = deliver_takedown(o, r, DDEX_TAKEDOWN_PURGE);
+		else if (r->kind == REL_MAIN && !r->has_deal)
+			rc = deliver_takedown(o, r, DDEX_TAKEDOWN_NO_DEAL);
+		else if (r->kind == REL_MAIN && r->takedown)
+			rc = deliver_takedown(o, r, DDEX_TAKEDOWN_FLAG);
+	}
+	return rc;
+}
+
+static int deliver(struct parser *p, const struct ddex_sink *sink)
+{
+	struct ddex_message m;
+	struct out o;
+	size_t i;
+	int rc = 0;
+
+	memset(&m, 0, sizeof(m));
+	m.file_no = p->file_no;
+	m.path = p->path;
+	m.version = p->version;
+	m.version_name = ddex_version_name(p->version);
+	m.type = p->type;
+	m.is_test = p->is_test;
+	m.has_deal_list = p->has_deal_list;
+	m.message_id = S(p, p->hdr_id.off);
+	m.sender = S(p, p->hdr_sender.off);
+	m.sound_recordings = (unsigned long)p->nsr;
+	m.releases = p->st->releases;
+	if (sink->message && (rc = sink->message(sink->ctx, &m)) != 0) {
+		p->st->skipped = rc > 0;
+		return rc > 0 ? 0 : fail(p, DDEX_ERR_SINK, "stopped by the caller");
+	}
+	memset(&o, 0, sizeof(o));
+	o.p = p;
+	o.sink = sink;
+	o.prov.file_no = p->file_no;
+	o.prov.path = p->path;
+	o.prov.len = p->st->bytes;
+	for (i = 0; i < p->nsr && rc == 0; i++)
+		rc = deliver_track(&o, &p->srs[i]);
+	if (rc == 0)
+		rc = deliver_takedowns(&o);
+	return rc ? fail(p, DDEX_ERR_SINK, "stopped by the caller") : 0;
+}
+
+/* ------------------------------------------------------------- entry */
+
+static void report(struct parser *p)
+{
+	struct ddex_stats *st = p->st;
+
+	st->error = p->err;
+	st->error_line = p->eline;
+	st->error_column = p->ecol;
+	snprintf(st->error_msg, sizeof(st->error_msg), "%s", p->msg);
+	if (p->err == DDEX_ERR_SINK)
+		return;
+	if (p->eline && p->ecol)
+		diag_error(LOC_NONE, "%s:%lu:%lu: %s", p->path, p->eline, p->ecol, p->msg);
+	else if (p->eline)
+		diag_error(LOC_NONE, "%s:%lu: %s", p->path, p->eline, p->msg);
+	else
+		diag_error(LOC_NONE, "%s: %s", p->path, p->msg);
+	if (p->err == DDEX_ERR_UNSAFE)
+		diag_detail("DDEX messages have no DTD; blendcat never loads DTDs or external "
+			    "entities and never expands entities (XML bomb and XXE protection)");
+	else if (p->err == DDEX_ERR_NOT_XML || p->err == DDEX_ERR_LIMIT)
+		diag_detail("nothing of this message was loaded");
+}
+
+int ddex_read_file(const char *path, int file_no, const struct ddex_opts *o,
+		   const struct ddex_sink *sink, struct ddex_stats *st)
+{
+	struct parser p;
+	struct xml_globals g;
+	static const struct ddex_sink none;
+	int rc = -1;
+
+	parser_init(&p, path, file_no, o, st);
+	globals_enter(&p, &g);
+	if (open_reader(&p) == 0) {
+		if (!p.rd) {
+			reader_failed(&p);
+		} else if (run_reader(&p) == 0) {
+			st->version = p.version;
+			st->type = p.type;
+			st->is_test = p.is_test;
+			resolve(&p);
+			rc = deliver(&p, sink ? sink : &none);
+		}
+	}
+	globals_leave(&g);
+	st->version = p.version;
+	st->type = p.type;
+	st->is_test = p.is_test;
+	if (p.err) {
+		rc = -1;
+		report(&p);
+	}
+	parser_release(&p);
+	return rc;
+}
+
+int ddex_probe(const char *path, enum ddex_version *version, enum ddex_type *type)
+{
+	struct parser p;
+	struct ddex_stats st;
+	struct xml_globals g;
+	int rc = -1;
+
+	parser_init(&p, path, 0, NULL, &st);
+	p.probe = 1;
+	globals_enter(&p, &g);
+	if (open_reader(&p) == 0 && p.rd && run_reader(&p) == 0)
+		rc = p.version ? 1 : 0;
+	else if (p.err == DDEX_ERR_NOT_DDEX || p.err == DDEX_ERR_VERSION)
+		rc = p.version ? 1 : 0;
+	globals_leave(&g);
+	if (version)
+		*version = p.version;
+	if (type)
+		*type = p.type;
+	parser_release(&p);
+	return rc;
+}
