@@ -186,7 +186,7 @@ int load_start(struct load *l, enum rec_kind kind)
 }
 
 static void add_head(struct buf *b, unsigned long long n, int bad, const char *id,
-		     const char *audio_filename, unsigned long given, const struct csvman_prov *p)
+		     const char *audio_filename, unsigned long given, const struct rec_prov *p)
 {
 	buf_addf(b, "%llu\t%c\t%s\t", n, bad ? 't' : 'f', id);
 	rec_copy_value(b, audio_filename);
@@ -194,7 +194,7 @@ static void add_head(struct buf *b, unsigned long long n, int bad, const char *i
 }
 
 /* Encode a record as a staging row into b. */
-static void encode(struct load *l, struct buf *b, const struct rec *r, const struct csvman_prov *p)
+static void encode(struct load *l, struct buf *b, const struct rec *r, const struct rec_prov *p)
 {
 	const struct rec_kind_def *k = &rec_kinds[r->kind];
 	char id[UUID_STR_SIZE];
@@ -215,7 +215,7 @@ static void encode(struct load *l, struct buf *b, const struct rec *r, const str
  * creators beside its tracks) waits in a spool file of its kind, sent
  * when the COPY ends: memory stays flat.
  */
-static int spool(struct load *l, const struct rec *r, const struct csvman_prov *p)
+static int spool(struct load *l, const struct rec *r, const struct rec_prov *p)
 {
 	FILE **fp = &l->spool[r->kind];
 
@@ -228,7 +228,7 @@ static int spool(struct load *l, const struct rec *r, const struct csvman_prov *
 	return 0;
 }
 
-int load_record(struct load *l, const struct rec *r, const struct csvman_prov *p)
+int load_record(struct load *l, const struct rec *r, const struct rec_prov *p)
 {
 	if (!l->in_copy)
 		return diag_error(LOC_NONE, "internal error: a %s record outside a COPY",
@@ -239,7 +239,7 @@ int load_record(struct load *l, const struct rec *r, const struct csvman_prov *p
 	return l->copy.len >= COPY_CHUNK ? flush(l) : 0;
 }
 
-int load_reject(struct load *l, enum rec_kind kind, const struct csvman_prov *p,
+int load_reject(struct load *l, enum rec_kind kind, const struct rec_prov *p,
 		const char *audio_filename)
 {
 	struct buf *b = &l->copy;

@@ -480,7 +480,7 @@ static int on_header(struct reader *rd, const struct csvread_row *row)
 	return rd->sink->header(rd->sink->ctx, rd->file_no, rd->kind, rd->val.data, rd->val.len);
 }
 
-static void prov_of(const struct reader *rd, const struct csvread_row *row, struct csvman_prov *p)
+static void prov_of(const struct reader *rd, const struct csvread_row *row, struct rec_prov *p)
 {
 	p->file_no = rd->file_no;
 	p->path = rd->path;
@@ -489,7 +489,7 @@ static void prov_of(const struct reader *rd, const struct csvread_row *row, stru
 	p->len = row->total_len;
 }
 
-static int reject(struct reader *rd, const struct csvman_prov *p, const char *field,
+static int reject(struct reader *rd, const struct rec_prov *p, const char *field,
 		  const char *value, const char *reason)
 {
 	rd->st->rejects++;
@@ -541,7 +541,7 @@ static void learn_track(struct reader *rd, const struct csvread_row *row)
  * goes, track included).
  */
 static int row_groups(struct reader *rd, const struct csvread_row *row,
-		      const struct csvman_prov *p)
+		      const struct rec_prov *p)
 {
 	const char *af = rec_get(&rd->rec, 0);
 	char name[64];
@@ -581,7 +581,7 @@ static int row_groups(struct reader *rd, const struct csvread_row *row,
 }
 
 /* The row's records: the track, then its creators from a label sheet. */
-static int emit(struct reader *rd, const struct csvread_row *row, const struct csvman_prov *p)
+static int emit(struct reader *rd, const struct csvread_row *row, const struct rec_prov *p)
 {
 	int n = rd->ngroups ? row_groups(rd, row, p) : 0, i, rc;
 
@@ -596,7 +596,7 @@ static int emit(struct reader *rd, const struct csvread_row *row, const struct c
 
 static int on_data(struct reader *rd, const struct csvread_row *row)
 {
-	struct csvman_prov p;
+	struct rec_prov p;
 	char why[96];
 	size_t i, len;
 

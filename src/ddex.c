@@ -2185,7 +2185,7 @@ static void resolve(struct parser *p)
 struct out {
 	struct parser *p;
 	const struct ddex_sink *sink;
-	struct csvman_prov prov;
+	struct rec_prov prov;
 	const struct sr *sr;
 	size_t nrec;			/* records built for the track */
 	const char *audio;		/* the track's audio_filename, or NULL */
@@ -2231,7 +2231,7 @@ static int problem(struct out *o, const struct val *v, const char *value, const 
 
 static void warn(struct out *o, const struct val *v, const char *msg)
 {
-	struct csvman_prov prov = o->prov;
+	struct rec_prov prov = o->prov;
 	struct parser *p = o->p;
 
 	p->st->warnings++;
@@ -2695,7 +2695,7 @@ static int emit_records(struct out *o)
 {
 	static const enum rec_kind order[] = { REC_TRACK, REC_CREATOR, REC_INSTRUMENT };
 	struct parser *p = o->p;
-	struct csvman_prov prov = o->prov;
+	struct rec_prov prov = o->prov;
 	size_t i, k;
 	int rc = 0;
 
@@ -2742,7 +2742,7 @@ static int deliver_track(struct out *o, struct sr *s)
 		return emit_records(o);
 	p->st->rejects++;
 	if (o->sink->reject) {
-		struct csvman_prov prov = o->prov;
+		struct rec_prov prov = o->prov;
 
 		prov.line = o->bad_line;
 		rc = o->sink->reject(o->sink->ctx, &prov, o->audio, o->field, o->value, o->why);
@@ -2754,7 +2754,7 @@ static int deliver_takedown(struct out *o, const struct release *r, enum ddex_ta
 {
 	struct parser *p = o->p;
 	struct ddex_takedown t;
-	struct csvman_prov prov = o->prov;
+	struct rec_prov prov = o->prov;
 	const char **names = xcalloc(p->nsr + 1, sizeof(*names));
 	size_t i, ri = (size_t)(r - p->rels);
 	int rc = 0;

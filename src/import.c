@@ -177,7 +177,7 @@ static void step(struct run *r, const char *what)
 		fprintf(stderr, "%s (%.1f s)\n", what, elapsed(r));
 }
 
-static void row_seen(struct run *r, const struct csvman_prov *p)
+static void row_seen(struct run *r, const struct rec_prov *p)
 {
 	size_t i;
 
@@ -240,7 +240,7 @@ static int sink_header(void *ctx, int file_no, enum rec_kind kind, const char *r
 	return r->loading ? load_start(&r->load, kind) : 0;
 }
 
-static int sink_record(void *ctx, const struct rec *rec, const struct csvman_prov *p)
+static int sink_record(void *ctx, const struct rec *rec, const struct rec_prov *p)
 {
 	struct run *r = ctx;
 
@@ -249,7 +249,7 @@ static int sink_record(void *ctx, const struct rec *rec, const struct csvman_pro
 	return r->loading ? load_record(&r->load, rec, p) : 0;
 }
 
-static int sink_reject(void *ctx, const struct csvman_prov *p, const char *audio_filename,
+static int sink_reject(void *ctx, const struct rec_prov *p, const char *audio_filename,
 		       const char *field, const char *value, const char *reason)
 {
 	struct run *r = ctx;
@@ -266,7 +266,7 @@ static int sink_reject(void *ctx, const struct csvman_prov *p, const char *audio
 /* The first warnings are shown; the rest are counted (the report has them). */
 #define WARNINGS_SHOWN 20
 
-static void sink_warn(void *ctx, const struct csvman_prov *p, const char *field, const char *msg)
+static void sink_warn(void *ctx, const struct rec_prov *p, const char *field, const char *msg)
 {
 	struct loc loc = { p->path, p->line, field };
 	struct run *r = ctx;

@@ -334,7 +334,7 @@ struct job {
 	struct tags_reader *t;
 	const struct tags_opts *o;
 	const struct tags_sink *sink;
-	struct csvman_prov prov;
+	struct rec_prov prov;
 	const char *base;	/* the path's last component */
 	int named;		/* the track has its audio_filename */
 	int want;		/* the TagLib type the content calls for, or -1 */

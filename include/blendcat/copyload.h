@@ -70,8 +70,8 @@ int load_begin(struct load *l);
 int load_file(struct load *l, int file_no, const char *path);
 /* Start the COPY of a file's rows of kind (from its header). */
 int load_start(struct load *l, enum rec_kind kind);
-int load_record(struct load *l, const struct rec *r, const struct csvman_prov *p);
-int load_reject(struct load *l, enum rec_kind kind, const struct csvman_prov *p,
+int load_record(struct load *l, const struct rec *r, const struct rec_prov *p);
+int load_reject(struct load *l, enum rec_kind kind, const struct rec_prov *p,
 		const char *audio_filename);
 /* End the COPY in progress, if any. */
 int load_end_copy(struct load *l);

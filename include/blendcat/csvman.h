@@ -15,30 +15,21 @@
 
 #include "blendcat/record.h"
 
-/* Where a row is: enough to copy its bytes again (pread) and to name it. */
-struct csvman_prov {
-	int file_no;
-	const char *path;
-	unsigned long line;
-	unsigned long long off;	/* offset of the row's first byte */
-	unsigned long long len;	/* its length, terminator included */
-};
-
 struct csvman_sink {
 	/* The header row: its raw bytes, for the rejects file. */
 	int (*header)(void *ctx, int file_no, enum rec_kind kind,
 		      const char *raw, size_t len);
 	/* A valid record. */
-	int (*record)(void *ctx, const struct rec *r, const struct csvman_prov *p);
+	int (*record)(void *ctx, const struct rec *r, const struct rec_prov *p);
 	/*
 	 * A rejected row: audio_filename is the track it belongs to when
 	 * known (else NULL), field the column at fault (or NULL for the whole
 	 * row), value that column's text as read (or NULL).
 	 */
-	int (*reject)(void *ctx, const struct csvman_prov *p, const char *audio_filename,
+	int (*reject)(void *ctx, const struct rec_prov *p, const char *audio_filename,
 		      const char *field, const char *value, const char *reason);
 	/* A non-fatal remark about a row (an unknown PRO kept as given). */
-	void (*warn)(void *ctx, const struct csvman_prov *p, const char *field,
+	void (*warn)(void *ctx, const struct rec_prov *p, const char *field,
 		     const char *msg);
 	void *ctx;
 };

@@ -67,7 +67,7 @@
 
 #include <stddef.h>
 
-#include "blendcat/csvman.h"
+#include "blendcat/record.h"
 #include "blendcat/record.h"
 
 #define DDEX_MAX_DEPTH 100		/* element nesting */
@@ -148,7 +148,7 @@ struct ddex_takedown {
 };
 
 /*
- * The sink.  Provenance (csvman_prov) for DDEX: file_no and path as
+ * The sink.  Provenance (rec_prov) for DDEX: file_no and path as
  * given, line = the line of the element that gave the record (the
  * SoundRecording for a track, the Contributor for a creator, the
  * InstrumentType for an instrument, the element holding a rejected
@@ -165,19 +165,19 @@ struct ddex_sink {
 	 */
 	int (*message)(void *ctx, const struct ddex_message *m);
 	/* A valid record (rec_finish passed). */
-	int (*record)(void *ctx, const struct rec *r, const struct csvman_prov *p);
+	int (*record)(void *ctx, const struct rec *r, const struct rec_prov *p);
 	/*
 	 * A rejected track: audio_filename is the track when known, field the
 	 * element path ("ResourceList/SoundRecording[3]/SoundRecordingEdition/
 	 * ResourceId/ISRC"), value the text as read (or NULL), reason why.
 	 */
-	int (*reject)(void *ctx, const struct csvman_prov *p, const char *audio_filename,
+	int (*reject)(void *ctx, const struct rec_prov *p, const char *audio_filename,
 		      const char *field, const char *value, const char *reason);
 	/* A remark: field is an element path (or NULL). */
-	void (*warn)(void *ctx, const struct csvman_prov *p, const char *field,
+	void (*warn)(void *ctx, const struct rec_prov *p, const char *field,
 		     const char *msg);
 	int (*takedown)(void *ctx, const struct ddex_takedown *t,
-			const struct csvman_prov *p);
+			const struct rec_prov *p);
 	void *ctx;
 };
 

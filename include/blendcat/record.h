@@ -95,6 +95,20 @@ enum { AF_AUDIO_FILENAME, AF_SECTION_NAME, AF_START_TIME, AF_END_TIME, AF_DESCRI
 /* The field number of name in kind k (exact column name), or -1. */
 int rec_field_index(enum rec_kind k, const char *name);
 
+/*
+ * Where a record came from, for every reader: enough to name it in a
+ * message and to copy its bytes again (pread) for the rejects.  A CSV row:
+ * its physical line, offset and length; an audio file or a DDEX message:
+ * line 0 or the element's line, off 0, len the file's size.
+ */
+struct rec_prov {
+	int file_no;
+	const char *path;
+	unsigned long line;
+	unsigned long long off;	/* offset of the row's first byte */
+	unsigned long long len;	/* its length, terminator included */
+};
+
 struct rec_opts {
 	enum norm_date_order date_order;
 };

@@ -67,7 +67,7 @@
 
 #include <stddef.h>
 
-#include "blendcat/csvman.h"
+#include "blendcat/record.h"
 #include "blendcat/normalize.h"
 #include "blendcat/record.h"
 
@@ -77,17 +77,17 @@
  * creators; a callback that returns non-zero stops tags_read_file with -1.
  */
 struct tags_sink {
-	int (*record)(void *ctx, const struct rec *r, const struct csvman_prov *p);
+	int (*record)(void *ctx, const struct rec *r, const struct rec_prov *p);
 	/*
 	 * A rejected file: audio_filename is its base name when that is a
 	 * valid name (else NULL); field is the tag at fault ("BPM",
 	 * "COMPOSER") or NULL for the whole file; value is the tag's text as
 	 * read, or NULL.
 	 */
-	int (*reject)(void *ctx, const struct csvman_prov *p, const char *audio_filename,
+	int (*reject)(void *ctx, const struct rec_prov *p, const char *audio_filename,
 		      const char *field, const char *value, const char *reason);
 	/* A non-fatal remark (may be NULL). */
-	void (*warn)(void *ctx, const struct csvman_prov *p, const char *field,
+	void (*warn)(void *ctx, const struct rec_prov *p, const char *field,
 		     const char *msg);
 	void *ctx;
 };

@@ -68,7 +68,7 @@ static int s_header(void *ctx, int file_no, enum rec_kind kind, const char *raw,
 	return 0;
 }
 
-static int s_record(void *ctx, const struct rec *r, const struct csvman_prov *p)
+static int s_record(void *ctx, const struct rec *r, const struct rec_prov *p)
 {
 	struct seen *s = ctx;
 	size_t i;
@@ -82,7 +82,7 @@ static int s_record(void *ctx, const struct rec *r, const struct csvman_prov *p)
 	return 0;
 }
 
-static int s_reject(void *ctx, const struct csvman_prov *p, const char *af, const char *field,
+static int s_reject(void *ctx, const struct rec_prov *p, const char *af, const char *field,
 		    const char *value, const char *reason)
 {
 	struct seen *s = ctx;

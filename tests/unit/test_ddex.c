@@ -65,7 +65,7 @@ static int s_message(void *ctx, const struct ddex_message *m)
 	return s->message_rc;
 }
 
-static int s_record(void *ctx, const struct rec *r, const struct csvman_prov *p)
+static int s_record(void *ctx, const struct rec *r, const struct rec_prov *p)
 {
 	struct seen *s = ctx;
 	struct got *g;
@@ -86,7 +86,7 @@ static int s_record(void *ctx, const struct rec *r, const struct csvman_prov *p)
 	return s->stop_after && (int)s->nrecs >= s->stop_after;
 }
 
-static int s_reject(void *ctx, const struct csvman_prov *p, const char *af, const char *field,
+static int s_reject(void *ctx, const struct rec_prov *p, const char *af, const char *field,
 		    const char *value, const char *reason)
 {
 	struct seen *s = ctx;
@@ -96,14 +96,14 @@ static int s_reject(void *ctx, const struct csvman_prov *p, const char *af, cons
 	return 0;
 }
 
-static void s_warn(void *ctx, const struct csvman_prov *p, const char *field, const char *msg)
+static void s_warn(void *ctx, const struct rec_prov *p, const char *field, const char *msg)
 {
 	struct seen *s = ctx;
 
 	buf_addf(&s->log, "warn %lu %s: %s\n", p->line, field ? field : "-", msg);
 }
 
-static int s_takedown(void *ctx, const struct ddex_takedown *t, const struct csvman_prov *p)
+static int s_takedown(void *ctx, const struct ddex_takedown *t, const struct rec_prov *p)
 {
 	struct seen *s = ctx;
 	size_t i;

@@ -64,11 +64,11 @@ struct seen {
 	int stop_at_record;		/* return 1 from the n-th record (1-based) */
 	int stop_reject;
 	int nrecords;
-	struct csvman_prov last;
+	struct rec_prov last;
 	char last_af[256];
 };
 
-static int s_record(void *ctx, const struct rec *r, const struct csvman_prov *p)
+static int s_record(void *ctx, const struct rec *r, const struct rec_prov *p)
 {
 	struct seen *s = ctx;
 	size_t i;
@@ -83,7 +83,7 @@ static int s_record(void *ctx, const struct rec *r, const struct csvman_prov *p)
 	return ++s->nrecords == s->stop_at_record;
 }
 
-static int s_reject(void *ctx, const struct csvman_prov *p, const char *af, const char *field,
+static int s_reject(void *ctx, const struct rec_prov *p, const char *af, const char *field,
 		    const char *value, const char *reason)
 {
 	struct seen *s = ctx;
@@ -95,7 +95,7 @@ static int s_reject(void *ctx, const struct csvman_prov *p, const char *af, cons
 	return s->stop_reject;
 }
 
-static void s_warn(void *ctx, const struct csvman_prov *p, const char *field, const char *msg)
+static void s_warn(void *ctx, const struct rec_prov *p, const char *field, const char *msg)
 {
 	struct seen *s = ctx;
 
