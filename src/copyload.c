@@ -123,7 +123,7 @@ static void add_staging_table(struct buf *b, enum rec_kind k)
 
 	buf_addf(b, "CREATE TEMP TABLE bc_%s (n bigint, bad boolean, id uuid, "
 		 "audio_filename text, given integer, file_no integer, line bigint, "
-		 "off bigint, len bigint", rec_kinds[k].name);
+		 "off bigint, len bigint, src smallint", rec_kinds[k].name);
 	for (i = 1; i < rec_kinds[k].nfields; i++)
 		buf_addf(b, ", %s %s", rec_kinds[k].fields[i].name,
 			 sql_type(rec_kinds[k].fields[i].type));
@@ -186,11 +186,13 @@ int load_start(struct load *l, enum rec_kind kind)
 }
 
 static void add_head(struct buf *b, unsigned long long n, int bad, const char *id,
-		     const char *audio_filename, unsigned long given, const struct rec_prov *p)
+		     const char *audio_filename, unsigned long given, const struct rec_prov *p,
+		     int src)
 {
 	buf_addf(b, "%llu\t%c\t%s\t", n, bad ? 't' : 'f', id);
 	rec_copy_value(b, audio_filename);
-	buf_addf(b, "\t%lu\t%d\t%lu\t%llu\t%llu", given, p->file_no, p->line, p->off, p->len);
+	buf_addf(b, "\t%lu\t%d\t%lu\t%llu\t%llu\t%d", given, p->file_no, p->line, p->off, p->len,
+		 src);
 }
 
 /* Encode a record as a staging row into b. */
@@ -201,7 +203,7 @@ static void encode(struct load *l, struct buf *b, const struct rec *r, const str
 	size_t i;
 
 	uuid_v7(&l->ids, id);
-	add_head(b, ++l->n, 0, id, rec_get(r, 0), r->given, p);
+	add_head(b, ++l->n, 0, id, rec_get(r, 0), r->given, p, l->source);
 	for (i = 1; i < k->nfields; i++) {
 		buf_addch(b, '\t');
 		rec_copy_value(b, rec_get(r, (int)i));
@@ -248,7 +250,7 @@ int load_reject(struct load *l, enum rec_kind kind, const struct rec_prov *p,
 	if (!l->in_copy || kind != l->copy_kind)
 		return diag_error(LOC_NONE, "internal error: a %s reject outside its COPY",
 				  rec_kinds[kind].name);
-	add_head(b, ++l->n, 1, "\\N", audio_filename, 0, p);
+	add_head(b, ++l->n, 1, "\\N", audio_filename, 0, p, l->source);
 	for (i = 1; i < rec_kinds[kind].nfields; i++)
 		buf_adds(b, "\t\\N");
 	buf_addch(b, '\n');
@@ -361,21 +363,30 @@ static const char *const check_sql[] = {
 	"  'the track appears ' || x.c || ' times in this run; first at ' || f.name || ':' || x.fl "
 	"FROM (SELECT r.file_no, r.line, r.audio_filename, count(*) OVER a AS c, "
 	"             first_value(r.file_no) OVER o AS ff, first_value(r.line) OVER o AS fl "
-	"      FROM bc_track r WHERE NOT r.bad AND r.audio_filename IN ("
-	"        SELECT audio_filename FROM bc_track WHERE NOT bad "
-	"        GROUP BY audio_filename HAVING count(*) > 1) "
-	"      WINDOW a AS (PARTITION BY r.audio_filename), "
-	"             o AS (PARTITION BY r.audio_filename ORDER BY r.file_no, r.line)) x "
+	"      FROM bc_track r WHERE NOT r.bad AND (r.audio_filename, r.src) IN ("
+	"        SELECT audio_filename, src FROM bc_track WHERE NOT bad "
+	"        GROUP BY audio_filename, src HAVING count(*) > 1) "
+	"      WINDOW a AS (PARTITION BY r.audio_filename, r.src), "
+	"             o AS (PARTITION BY r.audio_filename, r.src ORDER BY r.file_no, r.line)) x "
 	"JOIN bc_file f ON f.file_no = x.ff",
 
-	/* A new track without its NOT NULL columns. */
+	/*
+	 * A new track without its NOT NULL columns in any of its sources (a
+	 * CSV row may leave the duration to the audio file's tags): blamed on
+	 * the track's first row of its best source.
+	 */
 	"INSERT INTO bc_reason "
-	"SELECT r.file_no, r.line, r.audio_filename, v.field, NULL, "
-	"  'a new track needs a ' || v.field "
-	"FROM bc_track r CROSS JOIN LATERAL (VALUES ('title', r.title IS NULL), "
-	"  ('duration', r.duration IS NULL)) v(field, missing) "
-	"WHERE NOT r.bad AND v.missing "
-	"AND NOT EXISTS (SELECT 1 FROM meekah.track_info t WHERE t.audio_filename = r.audio_filename)",
+	"SELECT x.file_no, x.line, x.audio_filename, v.field, NULL, 'a new track needs a ' || v.field "
+	"FROM (SELECT DISTINCT ON (r.audio_filename) r.audio_filename, r.file_no, r.line, "
+	"        bool_or(r.title IS NOT NULL) OVER w AS has_title, "
+	"        bool_or(r.duration IS NOT NULL) OVER w AS has_duration "
+	"      FROM bc_track r WHERE NOT r.bad "
+	"      WINDOW w AS (PARTITION BY r.audio_filename) "
+	"      ORDER BY r.audio_filename, r.src, r.n) x "
+	"CROSS JOIN LATERAL (VALUES ('title', NOT x.has_title), "
+	"  ('duration', NOT x.has_duration)) v(field, missing) "
+	"WHERE v.missing "
+	"AND NOT EXISTS (SELECT 1 FROM meekah.track_info t WHERE t.audio_filename = x.audio_filename)",
 
 	/*
 	 * A track's splits add up to more than 100%: blame the row that tips
@@ -915,13 +926,54 @@ static int count_tracks(struct load *l)
 	return 0;
 }
 
+/*
+ * The same track from several sources (a CSV row, a DDEX SoundRecording,
+ * the file's tags) becomes one row, field by field: CSV over DDEX over
+ * tags (src 0, 1, 2), each field from the best source that gives it.  For
+ * each kind of child rows, only the best source's rows are kept.
+ */
+static int merge_sources(struct load *l)
+{
+	struct buf *b = &l->sql;
+	size_t i, n = rec_kinds[REC_TRACK].nfields;
+	int k;
+
+	if (!l->multi_source)
+		return 0;
+	buf_reset(b);
+	buf_adds(b, "CREATE TEMP TABLE bc_track_m ON COMMIT DROP AS SELECT min(n) AS n, false AS bad, "
+		    "(array_agg(id ORDER BY src, n))[1] AS id, audio_filename, bit_or(given) AS given, "
+		    "(array_agg(file_no ORDER BY src, n))[1] AS file_no, "
+		    "(array_agg(line ORDER BY src, n))[1] AS line, "
+		    "(array_agg(off ORDER BY src, n))[1] AS off, "
+		    "(array_agg(len ORDER BY src, n))[1] AS len, min(src) AS src");
+	for (i = 1; i < n; i++)
+		if (rec_kinds[REC_TRACK].fields[i].type == RT_MOODS ||
+		    rec_kinds[REC_TRACK].fields[i].type == RT_TAGS)	/* arrays: no array_agg */
+			buf_addf(b, ", (SELECT x.%s FROM bc_track x WHERE x.audio_filename = "
+				 "g.audio_filename AND x.given & %lu <> 0 ORDER BY x.src, x.n LIMIT 1) AS %s",
+				 col(REC_TRACK, i), 1ul << i, col(REC_TRACK, i));
+		else
+			buf_addf(b, ", (array_agg(%s ORDER BY src, n) FILTER (WHERE given & %lu <> 0))[1] "
+				 "AS %s", col(REC_TRACK, i), 1ul << i, col(REC_TRACK, i));
+	buf_adds(b, " FROM bc_track g GROUP BY audio_filename HAVING count(*) > 1;"
+		    "DELETE FROM bc_track WHERE audio_filename IN (SELECT audio_filename FROM bc_track_m);"
+		    "INSERT INTO bc_track SELECT * FROM bc_track_m;");
+	for (k = 1; k < REC_NKINDS; k++)
+		buf_addf(b, "DELETE FROM bc_%s r USING (SELECT audio_filename, min(src) AS best "
+			 "FROM bc_%s GROUP BY 1 HAVING count(DISTINCT src) > 1) x "
+			 "WHERE r.audio_filename = x.audio_filename AND r.src > x.best;",
+			 rec_kinds[k].name, rec_kinds[k].name);
+	return exec(l, "merging sources", b->data);
+}
+
 int load_merge(struct load *l)
 {
 	struct buf analyze = BUF_INIT;
 	long rows;
 	int k, rc = -1;
 
-	if (drop_rejected(l) < 0)
+	if (drop_rejected(l) < 0 || merge_sources(l) < 0)
 		goto out;
 	/* Bulk when the catalog is empty (-1: it is not). */
 	rows = count_rows(l, "SELECT CASE WHEN EXISTS (SELECT 1 FROM meekah.track_info) "

@@ -7,8 +7,10 @@
 #include "blendcat/copyload.h"
 #include "blendcat/csvman.h"
 #include "blendcat/db.h"
+#include "blendcat/ddex.h"
 #include "blendcat/diag.h"
 #include "blendcat/rejects.h"
+#include "blendcat/tags.h"
 #include "blendcat/xalloc.h"
 
 #include <dirent.h>
@@ -22,8 +24,12 @@
 #include <time.h>
 #include <unistd.h>
 
+/* What an input is, which is also its rank when sources merge. */
+enum input_type { IN_CSV = 0, IN_DDEX = 1, IN_AUDIO = 2 };
+
 struct input {
 	char *path;
+	enum input_type type;
 	unsigned long long size;
 	enum rec_kind kind;
 	int usable;		/* the header was understood */
@@ -40,7 +46,8 @@ struct run {
 	unsigned long long bytes;
 	unsigned long bad_files;
 	unsigned long warnings;
-	unsigned long skipped;		/* files in the directories that are not CSV */
+	unsigned long skipped;		/* files in the directories that are not read */
+	struct tags_reader tags;
 	PGconn *conn;
 	struct load_counts totals[REC_NKINDS];	/* over every transaction */
 	/* Progress: on a terminal, or with --progress. */
@@ -56,11 +63,47 @@ struct run {
 
 /* ----------------------------------------------------------------- walk */
 
-static int is_csv(const char *name)
+static int has_ext(const char *name, const char *const *exts)
 {
-	size_t n = strlen(name);
+	const char *dot = strrchr(name, '.');
 
-	return n > 4 && strcasecmp(name + n - 4, ".csv") == 0;
+	for (; dot && *exts; exts++)
+		if (strcasecmp(dot + 1, *exts) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *const csv_exts[] = { "csv", NULL };
+static const char *const xml_exts[] = { "xml", NULL };
+static const char *const audio_exts[] = {
+	"mp3", "flac", "ogg", "oga", "opus", "spx", "m4a", "m4b", "mp4", "aac", "wav", "aif",
+	"aiff", "aifc", "wma", "asf", "wv", "ape", "mpc", "tta", NULL
+};
+
+/*
+ * The type of a file found in a directory, or -1 to skip it: CSV
+ * manifests, DDEX ERN messages (by their root element, not their name
+ * alone: BatchComplete files and other XML are skipped) and audio files
+ * by extension (the tag reader then checks their content).
+ */
+static int type_in_dir(const char *path)
+{
+	enum ddex_version v;
+	enum ddex_type t;
+
+	if (has_ext(path, csv_exts))
+		return IN_CSV;
+	if (has_ext(path, xml_exts))
+		return ddex_probe(path, &v, &t) == 1 ? IN_DDEX : -1;
+	return has_ext(path, audio_exts) ? IN_AUDIO : -1;
+}
+
+/* A file named on the command line: anything not CSV or XML is audio. */
+static enum input_type type_given(const char *path)
+{
+	if (has_ext(path, csv_exts))
+		return IN_CSV;
+	return has_ext(path, xml_exts) ? IN_DDEX : IN_AUDIO;
 }
 
 static int by_name(const void *a, const void *b)
@@ -68,13 +111,14 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void add_input(struct run *r, const char *path)
+static void add_input(struct run *r, const char *path, enum input_type type)
 {
 	struct stat st;
 
 	r->in = xrealloc(r->in, (r->nin + 1) * sizeof(*r->in));
 	memset(&r->in[r->nin], 0, sizeof(r->in[0]));
 	r->in[r->nin].path = xstrdup(path);
+	r->in[r->nin].type = type;
 	if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
 		r->in[r->nin].size = (unsigned long long)st.st_size;
 		r->total_bytes += (unsigned long long)st.st_size;
@@ -108,8 +152,9 @@ static int walk(struct run *r, const char *dir, int depth)
 		if (rc == 0 && lstat(names[i], &st) == 0) {
 			if (S_ISDIR(st.st_mode) && depth < 64)
 				rc = walk(r, names[i], depth + 1);
-			else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) && is_csv(names[i]))
-				add_input(r, names[i]);
+			else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) &&
+				 type_in_dir(names[i]) >= 0)
+				add_input(r, names[i], (enum input_type)type_in_dir(names[i]));
 			else if (S_ISREG(st.st_mode))
 				r->skipped++;
 		}
@@ -133,17 +178,15 @@ static int collect(struct run *r)
 			if (walk(r, p, 0) < 0)
 				return -1;
 		} else {
-			add_input(r, p);
+			add_input(r, p, type_given(p));
 		}
 	}
-	/* This version reads CSV manifests; say what it passed over. */
-	if (r->skipped)
-		diag_warn(LOC_NONE, "%lu file%s in the directories given %s not CSV and %s skipped "
-			  "(audio files and DDEX messages are not read by this version)",
-			  r->skipped, r->skipped == 1 ? "" : "s", r->skipped == 1 ? "is" : "are",
-			  r->skipped == 1 ? "was" : "were");
+	if (r->skipped && !diag_quiet)
+		diag_info("%lu file%s in the directories given %s not a manifest, a DDEX message or "
+			  "audio, and %s skipped", r->skipped, r->skipped == 1 ? "" : "s",
+			  r->skipped == 1 ? "is" : "are", r->skipped == 1 ? "was" : "were");
 	if (r->nin == 0)
-		return diag_error(LOC_NONE, "no CSV files in the paths given");
+		return diag_error(LOC_NONE, "no manifests, DDEX messages or audio files in the paths given");
 	return 0;
 }
 
@@ -212,11 +255,14 @@ static void tracks_first(struct run *r)
 	co.encoding = r->o->encoding;
 	diag_muted = 1;
 	for (i = 0; i < r->nin; i++) {
-		enum rec_kind kind = REC_NKINDS;
+		enum rec_kind kind = REC_TRACK;	/* DDEX messages and audio give tracks */
 		struct csvman_sink sink = { peek_header, NULL, NULL, NULL, &kind };
 		struct csvman_stats st;
 
-		csvman_read_file(r->in[i].path, (int)i, &co, &sink, &st);
+		if (r->in[i].type == IN_CSV) {
+			kind = REC_NKINDS;
+			csvman_read_file(r->in[i].path, (int)i, &co, &sink, &st);
+		}
 		r->in[i].kind = kind;
 	}
 	diag_muted = 0;
@@ -275,12 +321,86 @@ static void sink_warn(void *ctx, const struct rec_prov *p, const char *field, co
 		diag_warn(&loc, "%s", msg);
 }
 
+/* ------------------------------------------------- DDEX and audio files */
+
+static int ddex_on_message(void *ctx, const struct ddex_message *m)
+{
+	(void)ctx;
+	if (!m->is_test)
+		return 0;
+	diag_info("skipping a DDEX TestMessage: it changes nothing");
+	return 1;
+}
+
+static int ddex_on_takedown(void *ctx, const struct ddex_takedown *t, const struct rec_prov *p)
+{
+	struct loc loc = { p->path, p->line, NULL };
+
+	(void)ctx;
+	(void)t;
+	diag_warn(&loc, "a takedown of a release is reported; blendcat does not apply takedowns");
+	return 0;
+}
+
+static int read_ddex(struct run *r, size_t i)
+{
+	struct ddex_sink sink = { ddex_on_message, sink_record, sink_reject, sink_warn,
+				  ddex_on_takedown, r };
+	struct ddex_opts o;
+	struct ddex_stats st;
+
+	memset(&o, 0, sizeof(o));
+	o.rec.date_order = r->o->date_order;
+	if (r->loading && load_start(&r->load, REC_TRACK) < 0)
+		return -1;
+	r->in[i].kind = REC_TRACK;
+	/* On -1 nothing reached the sink (ddex.h): the message is reported, the rest goes on. */
+	if (ddex_read_file(r->in[i].path, (int)i, &o, &sink, &st) < 0) {
+		r->bad_files++;
+		return rejects_log(&r->rej, r->in[i].path, 0, NULL, NULL,
+				   "DDEX message not read: see the error printed for it");
+	}
+	r->bytes += r->in[i].size;
+	return 0;
+}
+
+static int read_audio(struct run *r, size_t i)
+{
+	struct tags_sink sink = { sink_record, sink_reject, sink_warn, r };
+	struct tags_opts o;
+
+	memset(&o, 0, sizeof(o));
+	o.rec.date_order = r->o->date_order;
+	if (r->loading && load_start(&r->load, REC_TRACK) < 0)
+		return -1;
+	r->in[i].kind = REC_TRACK;
+	r->rows++;
+	r->bytes += r->in[i].size;
+	return tags_read_file(&r->tags, r->in[i].path, (int)i, &o, &sink);
+}
+
+static int read_csv(struct run *r, size_t i, const struct csvman_opts *co)
+{
+	struct csvman_sink sink = { sink_header, sink_record, sink_reject, sink_warn, r };
+	struct csvman_stats st;
+
+	if (csvman_read_file(r->in[i].path, (int)i, co, &sink, &st) < 0) {
+		if (st.rows > 1)
+			return -1;	/* rows of it are staged: the run fails whole */
+		r->bad_files++;
+		rejects_log(&r->rej, r->in[i].path, 0, NULL, NULL,
+			    "file not read: see the error printed for it");
+	}
+	r->rows += st.rows ? st.rows - 1 : 0;
+	r->bytes += st.bytes;
+	return 0;
+}
+
 /* Read inputs [from, to). */
 static int read_inputs(struct run *r, size_t from, size_t to)
 {
 	struct csvman_map map = CSVMAN_MAP_INIT;
 	struct csvman_opts co;
-	struct csvman_sink sink = { sink_header, sink_record, sink_reject, sink_warn, r };
 	size_t i;
 	int rc = 0;
 
@@ -293,23 +413,15 @@ static int read_inputs(struct run *r, size_t from, size_t to)
 		co.map = &map;
 	}
 	for (i = from; rc == 0 && i < to; i++) {
-		struct csvman_stats st;
-
-		if (r->loading && load_file(&r->load, (int)i, r->in[i].path) < 0) {
-			rc = -1;
-			break;
-		}
-		if (csvman_read_file(r->in[i].path, (int)i, &co, &sink, &st) < 0) {
-			if (st.rows > 1) {
-				rc = -1;	/* rows of it are staged: the run fails whole */
+		if (r->loading) {
+			if (load_file(&r->load, (int)i, r->in[i].path) < 0) {
+				rc = -1;
 				break;
 			}
-			r->bad_files++;
-			rejects_log(&r->rej, r->in[i].path, 0, NULL, NULL,
-				    "file not read: see the error printed for it");
+			r->load.source = (int)r->in[i].type;
 		}
-		r->rows += st.rows ? st.rows - 1 : 0;
-		r->bytes += st.bytes;
+		rc = r->in[i].type == IN_CSV ? read_csv(r, i, &co) :
+		     r->in[i].type == IN_DDEX ? read_ddex(r, i) : read_audio(r, i);
 	}
 	csvman_map_release(&map);
 	return rc;
@@ -528,6 +640,17 @@ static int too_many_rejects(const struct run *r)
 }
 
 /* The database part of import: everything in one transaction. */
+/* Do inputs [from, to) mix CSV, DDEX and audio, so that sources must merge? */
+static int multi_source(const struct run *r, size_t from, size_t to)
+{
+	size_t i;
+
+	for (i = from + 1; i < to; i++)
+		if (r->in[i].type != r->in[from].type)
+			return 1;
+	return 0;
+}
+
 /* Inputs [from, to) in one transaction. */
 static int load_batch(struct run *r, size_t from, size_t to, const char **error)
 {
@@ -535,6 +658,7 @@ static int load_batch(struct run *r, size_t from, size_t to, const char **error)
 
 	load_init(&r->load, r->conn);
 	r->load.insert_only = r->o->insert_only;
+	r->load.multi_source = multi_source(r, from, to);
 	*error = "database error";
 	if (load_begin(&r->load) < 0)
 		return EXIT_FAILED;
@@ -671,6 +795,7 @@ static int check_with_db(struct run *r, PGconn *c)
 	r->loading = 1;
 	load_init(&r->load, c);
 	r->load.insert_only = r->o->insert_only;
+	r->load.multi_source = multi_source(r, 0, r->nin);
 	rc = load_begin(&r->load) < 0 || read_inputs(r, 0, r->nin) < 0 ||
 	     load_staged(&r->load) < 0 || load_check(&r->load, on_reason, r) < 0 ||
 	     load_rejects(&r->load, on_reject_row, r) < 0 ? -1 : 0;
@@ -736,11 +861,16 @@ int import_run(const struct import_opts *o)
 	}
 	if (o->atomic_file && !o->check_only)
 		tracks_first(&r);
-	for (i = 0; i < r.nin; i++)
+	for (i = 0; i < r.nin; i++) {
 		rejects_add_file(&r.rej, r.in[i].path);
+		/* A rejected audio file stays where it is: rejects.log names it. */
+		r.rej.files[i].log_only = r.in[i].type == IN_AUDIO;
+	}
+	tags_reader_init(&r.tags);
 	code = o->check_only ? run_check(&r) : run_import(&r);
 	if (write_report(&r, code <= EXIT_REJECTS) < 0 && code == EXIT_OK)
 		code = EXIT_REJECTS;
+	tags_reader_release(&r.tags);
 out:
 	rejects_release(&r.rej);
 	for (i = 0; i < r.nin; i++)

@@ -203,6 +203,10 @@ int rejects_row(struct rejects *r, int file_no, unsigned long long off, unsigned
 {
 	struct rejects_file *f = &r->files[file_no];
 
+	if (f->log_only) {
+		r->rows++;
+		return 0;
+	}
 	if (!f->out) {
 		if (!(f->out = open_out(r, f->out_name)))
 			return -1;

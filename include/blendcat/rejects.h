@@ -21,6 +21,7 @@ struct rejects_file {
 	size_t header_len;
 	FILE *out;
 	int in_fd;
+	int log_only;		/* an audio file: not copied, rejects.log names it */
 };
 
 struct rejects {

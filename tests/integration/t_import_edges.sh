@@ -146,14 +146,17 @@ expect_eq "0 1" "$(q "SELECT count(*) FILTER (WHERE audio_filename = 'dup.mp3'),
                      count(*) FILTER (WHERE audio_filename = 'solo.mp3') FROM meekah.track_info" | tr '|' ' ')" \
 	"a track twice: neither copy loads, the other track does"
 
-# Files that are not CSV in a directory: skipped, and said so.
+# Files that are neither manifests, DDEX messages nor audio: skipped, and said so.
 mkdir -p "$W/mixed/sub"
 printf 'audio_filename,title,duration\nmixed.mp3,Mixed,100\n' >"$W/mixed/sub/tracks.csv"
 printf 'not a manifest\n' >"$W/mixed/notes.txt"
-cp "$SHARED/corpus/audio/silence-44-s.mp3" "$W/mixed/" 2>/dev/null || printf 'x' >"$W/mixed/song.mp3"
+printf '<?xml version="1.0"?>\n<BatchComplete/>\n' >"$W/mixed/BatchComplete_1.xml"
 run "$BLENDCAT" import "$W/mixed"
 expect_rc 0 "a directory with other files: the CSV below it loads"
-expect_match "2 files in the directories given are not CSV and were skipped" "$ERR" "the skipped files are counted"
+expect_match "2 files in the directories given are not a manifest, a DDEX message or audio, and were skipped" \
+	"$ERR" "the skipped files are counted"
+expect_eq "Mixed" "$(q "SELECT title FROM meekah.track_info WHERE audio_filename = 'mixed.mp3'")" \
+	"the manifest below loads"
 
 # A creator row for a track that exists nowhere.
 printf 'audio_filename,creator_name\nghost.mp3,Casper\n' >"$W/ghost.csv"

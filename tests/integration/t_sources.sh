@@ -1,0 +1,49 @@
+# import of audio files and DDEX messages beside CSV manifests: one track
+# from several sources merges field by field, CSV over DDEX over tags.
+. "$(dirname "$0")/lib.sh"
+
+W=$IT_TMP/sources
+mkdir -p "$W/mix"
+cp "$TOP"/tests/data/audio/*.mp3 "$TOP"/tests/data/audio/*.flac "$TOP"/tests/data/audio/*.ogg "$W/mix/"
+printf 'audio_filename,title,tempo\nvorbis.flac,CSV Title,99\n' >"$W/mix/tracks.csv"
+printf '<html><body>not audio</body></html>\n' >"$W/mix/fake.mp3"
+printf 'notes\n' >"$W/mix/README.txt"
+
+newdb sources
+"$BLENDCAT" migrate up -q >/dev/null
+run "$BLENDCAT" import --rejects "$W/rej" "$W/mix"
+expect_rc 1 "audio, a manifest and a fake mp3: exit 1 (loaded, with a reject)"
+expect_eq "CSV Title|99|3" "$(q "SELECT title, tempo, duration FROM meekah.track_info WHERE audio_filename = 'vorbis.flac'")" \
+	"CSV over tags: the manifest's title and tempo win, the tags' duration fills in"
+expect_eq "A|minor" "$(q "SELECT musical_key, scale FROM meekah.track_info WHERE audio_filename = 'vorbis.flac'")" \
+	"fields the manifest does not give come from the tags"
+expect_eq "Summer Vibes|120|USXXX2400001" "$(q "SELECT title, tempo, isrc FROM meekah.track_info WHERE audio_filename = 'id3v24.mp3'")" \
+	"a tagged mp3 alone loads its tags"
+expect_eq "composer,lyricist,mixer,performer,producer" \
+	"$(q "SELECT string_agg(DISTINCT role, ',' ORDER BY role) FROM meekah.track_creator c
+	      JOIN meekah.track_info t ON t.id = c.track_id WHERE t.audio_filename = 'id3v24.mp3'")" \
+	"creators come from the credit tags with their roles"
+expect_match "fake.mp3: .*not an audio file" "$W/rej/rejects.log" "an HTML file named .mp3 is rejected, with why"
+[ ! -e "$W/rej/fake.mp3" ] && pass "a rejected audio file is named, not copied" || fail "a rejected audio file is named, not copied"
+expect_eq 0 "$(q "SELECT count(*) FROM meekah.track_info WHERE audio_filename = 'fake.mp3'")" "the fake is not loaded"
+
+stamp=$(q "SELECT md5(string_agg(audio_filename || updated_at, ',' ORDER BY audio_filename)) FROM meekah.track_info")
+run "$BLENDCAT" import --rejects "$W/rej2" "$W/mix"
+expect_eq "$stamp" "$(q "SELECT md5(string_agg(audio_filename || updated_at, ',' ORDER BY audio_filename)) FROM meekah.track_info")" \
+	"a second run over the same sources changes nothing (no updated_at moves)"
+expect_eq "CSV Title|99" "$(q "SELECT title, tempo FROM meekah.track_info WHERE audio_filename = 'vorbis.flac'")" \
+	"a second run keeps the merged values"
+
+# DDEX messages, straight from the corpus.
+D=$SHARED/corpus/ddex
+run "$BLENDCAT" import --rejects "$W/rej3" "$D/ern43/4 SimpleAudioSingle.xml" "$D/ern382/01_delivery.xml"
+expect_rc 0 "two DDEX messages (4.3, 3.8.2): exit 0"
+expect_eq 2 "$(q "SELECT count(*) FROM meekah.track_info WHERE audio_filename NOT IN
+                  ('vorbis.flac', 'vorbis.ogg', 'id3v24.mp3')")" "each message's track is loaded"
+printf '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n<ern:NewReleaseMessage xmlns:ern="http://ddex.net/xml/ern/43">&b;</ern:NewReleaseMessage>\n' >"$W/bomb.xml"
+run "$BLENDCAT" import --rejects "$W/rej4" "$W/bomb.xml" "$D/ern43/4 SimpleAudioSingle.xml"
+expect_rc 1 "an XML bomb beside a good message: exit 1"
+expect_match "bomb.xml.*DOCTYPE refused" "$ERR" "the bomb is refused and named"
+expect_match "bomb.xml: DDEX message not read" "$W/rej4/rejects.log" "rejects.log names the refused message"
+
+rm -f "$OUT" "$ERR"
