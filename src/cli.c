@@ -37,7 +37,7 @@ static const struct cmd commands[] = {
 	{ "migrate", cmd_migrate, "migrate up [N] | down [N|all] | status",
 	  "create / roll back the Blendtune database" },
 	{ "import", cmd_import, "import [options] PATH...",
-	  "audio files, CSV manifests, DDEX messages -> PostgreSQL" },
+	  "CSV manifests, DDEX messages, audio tags -> PostgreSQL" },
 	{ "check", cmd_check, "check [options] PATH...",
 	  "the same reading and validation, no database writes" },
 	{ "export", cmd_export, "export [options] --format csv|ddex|jsonl|tags --out DIR|-",
@@ -255,8 +255,10 @@ static const char import_help[] =
 	"usage: blendcat import [options] PATH...\n"
 	"       blendcat check  [options] PATH...\n"
 	"\n"
-	"Read CSV manifests (files, or directories searched for *.csv), normalize and\n"
-	"validate every row, and load the catalog in one transaction (import), or only\n"
+	"Read CSV manifests, DDEX ERN messages and audio files (files, or directories\n"
+	"searched for them), merge each track's sources (CSV over DDEX over tags),\n"
+	"normalize and validate every value, and load the catalog in one transaction\n"
+	"(import), or only\n"
 	"report what would be rejected (check: with a database it makes every check of\n"
 	"import and rolls back; without one, the checks of each row alone).\n"
 	"\n"
