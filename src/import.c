@@ -360,6 +360,7 @@ static int read_ddex(struct run *r, size_t i)
 		return rejects_log(&r->rej, r->in[i].path, 0, NULL, NULL,
 				   "DDEX message not read: see the error printed for it");
 	}
+	r->rows += st.sound_recordings;	/* a SoundRecording is the message's "row" */
 	r->bytes += r->in[i].size;
 	return 0;
 }

@@ -40,6 +40,18 @@ run "$BLENDCAT" import --rejects "$W/rej3" "$D/ern43/4 SimpleAudioSingle.xml" "$
 expect_rc 0 "two DDEX messages (4.3, 3.8.2): exit 0"
 expect_eq 2 "$(q "SELECT count(*) FROM meekah.track_info WHERE audio_filename NOT IN
                   ('vorbis.flac', 'vorbis.ogg', 'id3v24.mp3')")" "each message's track is loaded"
+# A re-delivery of the same release with a changed title updates the track, nothing duplicated.
+af=$(q "SELECT audio_filename FROM meekah.track_info WHERE title = 'RIOPY: I Love You'")
+n=$(q "SELECT count(*) FROM meekah.track_info")
+c=$(q "SELECT count(*) FROM meekah.track_creator")
+sed '86s|RIOPY: I Love You|RIOPY: I Love You (Remastered)|' "$D/ern43/4 SimpleAudioSingle.xml" >"$W/redelivery.xml"
+run "$BLENDCAT" import --rejects "$W/rej5" "$W/redelivery.xml"
+expect_rc 0 "a re-delivery: exit 0"
+expect_eq "RIOPY: I Love You (Remastered)" "$(q "SELECT title FROM meekah.track_info WHERE audio_filename = '$af'")" \
+	"a re-delivery with a changed title updates the track"
+expect_eq "$n $c" "$(q "SELECT count(*) FROM meekah.track_info") $(q "SELECT count(*) FROM meekah.track_creator")" \
+	"a re-delivery duplicates nothing"
+
 printf '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n<ern:NewReleaseMessage xmlns:ern="http://ddex.net/xml/ern/43">&b;</ern:NewReleaseMessage>\n' >"$W/bomb.xml"
 run "$BLENDCAT" import --rejects "$W/rej4" "$W/bomb.xml" "$D/ern43/4 SimpleAudioSingle.xml"
 expect_rc 1 "an XML bomb beside a good message: exit 1"
