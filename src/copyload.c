@@ -355,19 +355,26 @@ int load_staged(struct load *l)
  */
 static const char *const check_sql[] = {
 	/*
-	 * The same track twice in this run's tracks.  Only the few tracks
-	 * found by a hash aggregate are sorted for their first row.
+	 * The same track twice in this run's tracks, from one source.  DDEX
+	 * messages are the exception: each carries its release whole and a
+	 * later one replaces it (DDEX.md), so only a track twice in one
+	 * message is a duplicate.  Only the few tracks found by a hash
+	 * aggregate are sorted for their first row.
 	 */
 	"INSERT INTO bc_reason "
 	"SELECT x.file_no, x.line, x.audio_filename, 'audio_filename', x.audio_filename, "
 	"  'the track appears ' || x.c || ' times in this run; first at ' || f.name || ':' || x.fl "
 	"FROM (SELECT r.file_no, r.line, r.audio_filename, count(*) OVER a AS c, "
 	"             first_value(r.file_no) OVER o AS ff, first_value(r.line) OVER o AS fl "
-	"      FROM bc_track r WHERE NOT r.bad AND (r.audio_filename, r.src) IN ("
-	"        SELECT audio_filename, src FROM bc_track WHERE NOT bad "
-	"        GROUP BY audio_filename, src HAVING count(*) > 1) "
-	"      WINDOW a AS (PARTITION BY r.audio_filename, r.src), "
-	"             o AS (PARTITION BY r.audio_filename, r.src ORDER BY r.file_no, r.line)) x "
+	"      FROM bc_track r WHERE NOT r.bad "
+	"      AND (r.audio_filename, r.src, CASE WHEN r.src = 1 THEN r.file_no ELSE -1 END) IN ("
+	"        SELECT audio_filename, src, CASE WHEN src = 1 THEN file_no ELSE -1 END "
+	"        FROM bc_track WHERE NOT bad GROUP BY 1, 2, 3 HAVING count(*) > 1) "
+	"      WINDOW a AS (PARTITION BY r.audio_filename, r.src, "
+	"                   CASE WHEN r.src = 1 THEN r.file_no ELSE -1 END), "
+	"             o AS (PARTITION BY r.audio_filename, r.src, "
+	"                   CASE WHEN r.src = 1 THEN r.file_no ELSE -1 END "
+	"                   ORDER BY r.file_no, r.line)) x "
 	"JOIN bc_file f ON f.file_no = x.ff",
 
 	/*
@@ -929,9 +936,13 @@ static int count_tracks(struct load *l)
 /*
  * The same track from several sources (a CSV row, a DDEX SoundRecording,
  * the file's tags) becomes one row, field by field: CSV over DDEX over
- * tags (src 0, 1, 2), each field from the best source that gives it.  For
- * each kind of child rows, only the best source's rows are kept.
+ * tags (src 0, 1, 2), each field from the best source that gives it, and
+ * among DDEX messages the latest (a later delivery replaces an earlier
+ * one).  For each kind of child rows, only the best source's rows are
+ * kept.
  */
+#define RANK "src, CASE WHEN src = 1 THEN -n ELSE n END"
+
 static int merge_sources(struct load *l)
 {
 	struct buf *b = &l->sql;
@@ -942,27 +953,31 @@ static int merge_sources(struct load *l)
 		return 0;
 	buf_reset(b);
 	buf_adds(b, "CREATE TEMP TABLE bc_track_m ON COMMIT DROP AS SELECT min(n) AS n, false AS bad, "
-		    "(array_agg(id ORDER BY src, n))[1] AS id, audio_filename, bit_or(given) AS given, "
-		    "(array_agg(file_no ORDER BY src, n))[1] AS file_no, "
-		    "(array_agg(line ORDER BY src, n))[1] AS line, "
-		    "(array_agg(off ORDER BY src, n))[1] AS off, "
-		    "(array_agg(len ORDER BY src, n))[1] AS len, min(src) AS src");
+		    "(array_agg(id ORDER BY " RANK "))[1] AS id, audio_filename, bit_or(given) AS given, "
+		    "(array_agg(file_no ORDER BY " RANK "))[1] AS file_no, "
+		    "(array_agg(line ORDER BY " RANK "))[1] AS line, "
+		    "(array_agg(off ORDER BY " RANK "))[1] AS off, "
+		    "(array_agg(len ORDER BY " RANK "))[1] AS len, min(src) AS src");
 	for (i = 1; i < n; i++)
 		if (rec_kinds[REC_TRACK].fields[i].type == RT_MOODS ||
 		    rec_kinds[REC_TRACK].fields[i].type == RT_TAGS)	/* arrays: no array_agg */
 			buf_addf(b, ", (SELECT x.%s FROM bc_track x WHERE x.audio_filename = "
-				 "g.audio_filename AND x.given & %lu <> 0 ORDER BY x.src, x.n LIMIT 1) AS %s",
+				 "g.audio_filename AND x.given & %lu <> 0 ORDER BY x.src, "
+				 "CASE WHEN x.src = 1 THEN -x.n ELSE x.n END LIMIT 1) AS %s",
 				 col(REC_TRACK, i), 1ul << i, col(REC_TRACK, i));
 		else
-			buf_addf(b, ", (array_agg(%s ORDER BY src, n) FILTER (WHERE given & %lu <> 0))[1] "
+			buf_addf(b, ", (array_agg(%s ORDER BY " RANK ") FILTER (WHERE given & %lu <> 0))[1] "
 				 "AS %s", col(REC_TRACK, i), 1ul << i, col(REC_TRACK, i));
 	buf_adds(b, " FROM bc_track g GROUP BY audio_filename HAVING count(*) > 1;"
 		    "DELETE FROM bc_track WHERE audio_filename IN (SELECT audio_filename FROM bc_track_m);"
 		    "INSERT INTO bc_track SELECT * FROM bc_track_m;");
+	/* Children: the best source's rows; from DDEX, the latest message's. */
 	for (k = 1; k < REC_NKINDS; k++)
-		buf_addf(b, "DELETE FROM bc_%s r USING (SELECT audio_filename, min(src) AS best "
-			 "FROM bc_%s GROUP BY 1 HAVING count(DISTINCT src) > 1) x "
-			 "WHERE r.audio_filename = x.audio_filename AND r.src > x.best;",
+		buf_addf(b, "DELETE FROM bc_%s r USING (SELECT audio_filename, min(src) AS best, "
+			 "max(file_no) FILTER (WHERE src = 1) AS last_msg "
+			 "FROM bc_%s GROUP BY 1 HAVING count(DISTINCT (src, file_no)) > 1) x "
+			 "WHERE r.audio_filename = x.audio_filename "
+			 "AND (r.src > x.best OR (r.src = 1 AND r.file_no < x.last_msg));",
 			 rec_kinds[k].name, rec_kinds[k].name);
 	return exec(l, "merging sources", b->data);
 }

@@ -641,15 +641,20 @@ static int too_many_rejects(const struct run *r)
 }
 
 /* The database part of import: everything in one transaction. */
-/* Do inputs [from, to) mix CSV, DDEX and audio, so that sources must merge? */
+/*
+ * Must sources merge in inputs [from, to)?  When CSV, DDEX and audio mix,
+ * and when several DDEX messages may deliver the same track.
+ */
 static int multi_source(const struct run *r, size_t from, size_t to)
 {
-	size_t i;
+	size_t i, ddex = 0;
 
-	for (i = from + 1; i < to; i++)
+	for (i = from; i < to; i++) {
 		if (r->in[i].type != r->in[from].type)
 			return 1;
-	return 0;
+		ddex += r->in[i].type == IN_DDEX;
+	}
+	return ddex > 1;
 }
 
 /* Inputs [from, to) in one transaction. */

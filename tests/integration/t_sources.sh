@@ -52,6 +52,20 @@ expect_eq "RIOPY: I Love You (Remastered)" "$(q "SELECT title FROM meekah.track_
 expect_eq "$n $c" "$(q "SELECT count(*) FROM meekah.track_info") $(q "SELECT count(*) FROM meekah.track_creator")" \
 	"a re-delivery duplicates nothing"
 
+# Two deliveries of one release in one run: the later message wins, nothing is a duplicate.
+newdb sources2
+"$BLENDCAT" migrate up -q >/dev/null
+sed '86s|RIOPY: I Love You|RIOPY: I Love You (Final)|' "$D/ern43/4 SimpleAudioSingle.xml" >"$W/final.xml"
+run "$BLENDCAT" import --rejects "$W/rej6" "$D/ern43/4 SimpleAudioSingle.xml" "$W/final.xml"
+expect_rc 0 "two deliveries of one release in one run: exit 0, no duplicate reject"
+expect_eq "RIOPY: I Love You (Final)|1" "$(q "SELECT max(title), count(*) FROM meekah.track_info")" \
+	"the later delivery wins"
+expect_eq "$(q "SELECT count(*) FROM meekah.track_creator")" \
+	"$(q "SELECT count(DISTINCT (creator_name, role)) FROM meekah.track_creator")" \
+	"its creators are not doubled"
+newdb sources
+"$BLENDCAT" migrate up -q >/dev/null
+
 printf '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n<ern:NewReleaseMessage xmlns:ern="http://ddex.net/xml/ern/43">&b;</ern:NewReleaseMessage>\n' >"$W/bomb.xml"
 run "$BLENDCAT" import --rejects "$W/rej4" "$W/bomb.xml" "$D/ern43/4 SimpleAudioSingle.xml"
 expect_rc 1 "an XML bomb beside a good message: exit 1"
