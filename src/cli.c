@@ -269,6 +269,8 @@ static const char import_help[] =
 	"                      per input file, track files first (a bad row then rejects\n"
 	"                      its track's rows in that file only)\n"
 	"  --max-rejects N     more than N rejected rows fails the run (nothing is loaded)\n"
+	"  --require-audio     reject a manifest's or message's track whose audio file is\n"
+	"                      not among the paths given\n"
 	"  --date-order ORDER  iso (default), dmy (15/01/2024) or mdy (01/15/2024)\n"
 	"  --encoding NAME     input encoding when not UTF-8 (LATIN1, WINDOWS-1252, ...)\n"
 	"  --map FILE          header mapping: 'field = Header' or 'field = H1 + H2' per line\n"
@@ -285,7 +287,7 @@ static const char import_help[] =
 	"75 another run holds the lock\n";
 
 enum { OPT_MODE = 300, OPT_MAX_REJECTS, OPT_DATE_ORDER, OPT_ENCODING, OPT_MAP, OPT_REJECTS,
-       OPT_REPORT, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_ATOMIC, OPT_OFFLINE };
+       OPT_REPORT, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_ATOMIC, OPT_OFFLINE, OPT_REQUIRE_AUDIO };
 
 static int import_or_check(int argc, char **argv, int check_only)
 {
@@ -302,6 +304,7 @@ static int import_or_check(int argc, char **argv, int check_only)
 		{ "progress", no_argument, NULL, OPT_PROGRESS },
 		{ "atomic", required_argument, NULL, OPT_ATOMIC },
 		{ "offline", no_argument, NULL, OPT_OFFLINE },
+		{ "require-audio", no_argument, NULL, OPT_REQUIRE_AUDIO },
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -339,6 +342,7 @@ static int import_or_check(int argc, char **argv, int check_only)
 		case OPT_REPORT: o.report_path = optarg; break;
 		case OPT_PROGRESS: o.progress = 1; break;
 		case OPT_OFFLINE: o.offline = 1; break;
+		case OPT_REQUIRE_AUDIO: o.require_audio = 1; break;
 		case OPT_ATOMIC:
 			if (strcmp(optarg, "file") == 0)
 				o.atomic_file = 1;

@@ -439,6 +439,15 @@ static const char *const check_sql[] = {
 	"WHERE x.end_time > x.duration OR x.start_time < x.prev_end",
 };
 
+/* --require-audio: a manifest's or message's track needs its audio file in the run. */
+static const char require_audio_sql[] =
+	"INSERT INTO bc_reason "
+	"SELECT r.file_no, r.line, r.audio_filename, 'audio_filename', r.audio_filename, "
+	"  'no audio file of that name in the paths given (--require-audio)' "
+	"FROM bc_track r WHERE NOT r.bad AND r.src < 2 "
+	"AND NOT EXISTS (SELECT 1 FROM bc_track a WHERE a.src = 2 "
+	"                AND a.audio_filename = r.audio_filename)";
+
 static const char insert_only_sql[] =
 	"INSERT INTO bc_reason "
 	"SELECT r.file_no, r.line, r.audio_filename, 'audio_filename', r.audio_filename, "
@@ -487,6 +496,8 @@ int load_check(struct load *l, load_reason_fn *fn, void *ctx)
 			return -1;
 	}
 	if (l->insert_only && exec(l, "checking for existing tracks", insert_only_sql) < 0)
+		return -1;
+	if (l->require_audio && exec(l, "checking for audio files", require_audio_sql) < 0)
 		return -1;
 	/* Every rejected track, and where its first problem is. */
 	buf_reset(b);

@@ -664,6 +664,7 @@ static int load_batch(struct run *r, size_t from, size_t to, const char **error)
 
 	load_init(&r->load, r->conn);
 	r->load.insert_only = r->o->insert_only;
+	r->load.require_audio = r->o->require_audio;
 	r->load.multi_source = multi_source(r, from, to);
 	*error = "database error";
 	if (load_begin(&r->load) < 0)
@@ -801,6 +802,7 @@ static int check_with_db(struct run *r, PGconn *c)
 	r->loading = 1;
 	load_init(&r->load, c);
 	r->load.insert_only = r->o->insert_only;
+	r->load.require_audio = r->o->require_audio;
 	r->load.multi_source = multi_source(r, 0, r->nin);
 	rc = load_begin(&r->load) < 0 || read_inputs(r, 0, r->nin) < 0 ||
 	     load_staged(&r->load) < 0 || load_check(&r->load, on_reason, r) < 0 ||

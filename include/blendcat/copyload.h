@@ -42,6 +42,7 @@ struct load_counts {
 struct load {
 	PGconn *conn;
 	int insert_only;		/* --mode insert */
+	int require_audio;		/* --require-audio */
 	int source;			/* rank of the records coming: 0 CSV, 1 DDEX, 2 tags */
 	int multi_source;		/* the run has more than one kind of source */
 	struct buf copy;		/* COPY data not yet sent */

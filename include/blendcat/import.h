@@ -13,6 +13,7 @@ struct import_opts {
 	const char *db;
 	int wait;
 	int insert_only;		/* --mode insert */
+	int require_audio;		/* --require-audio */
 	int atomic_file;		/* --atomic file: a transaction per input file */
 	long max_rejects;		/* -1: unlimited */
 	enum norm_date_order date_order;

@@ -34,6 +34,17 @@ expect_eq "$stamp" "$(q "SELECT md5(string_agg(audio_filename || updated_at, ','
 expect_eq "CSV Title|99" "$(q "SELECT title, tempo FROM meekah.track_info WHERE audio_filename = 'vorbis.flac'")" \
 	"a second run keeps the merged values"
 
+# --require-audio: a manifest track without its audio file is rejected.
+mkdir -p "$W/req"
+cp "$TOP/tests/data/audio/vorbis.ogg" "$W/req/"
+printf 'audio_filename,title,duration\nvorbis.ogg,Has Audio,100\nghost.ogg,No Audio,100\n' >"$W/req/tracks.csv"
+run "$BLENDCAT" import --require-audio --rejects "$W/rej-req" "$W/req"
+expect_rc 1 "--require-audio with a missing audio file: exit 1"
+expect_match "tracks.csv:3:audio_filename: 'ghost.ogg': no audio file of that name" "$W/rej-req/rejects.log" \
+	"--require-audio: the track without audio is rejected and named"
+expect_eq "Has Audio" "$(q "SELECT title FROM meekah.track_info WHERE audio_filename = 'vorbis.ogg'")" \
+	"--require-audio: the track with its audio loads"
+
 # DDEX messages, straight from the corpus.
 D=$SHARED/corpus/ddex
 run "$BLENDCAT" import --rejects "$W/rej3" "$D/ern43/4 SimpleAudioSingle.xml" "$D/ern382/01_delivery.xml"
