@@ -945,6 +945,51 @@ static int count_tracks(struct load *l)
 }
 
 /*
+ * Fields that two sources of one track give differently: reported as
+ * warnings with both values and where each came from (the first few
+ * printed, all counted).  Run before the sources merge.
+ */
+static int report_disagreements(struct load *l)
+{
+	struct buf *b = &l->sql;
+	size_t i, n = rec_kinds[REC_TRACK].nfields;
+	PGresult *res;
+	int row;
+
+	buf_reset(b);
+	buf_adds(b, "SELECT a.audio_filename, d.field, d.va, fa.name || ':' || a.line, d.vb, "
+		    "fb.name || ':' || b.line FROM bc_track a JOIN bc_track b "
+		    "ON b.audio_filename = a.audio_filename AND a.src < b.src "
+		    "AND NOT a.bad AND NOT b.bad "
+		    "JOIN bc_file fa ON fa.file_no = a.file_no JOIN bc_file fb ON fb.file_no = b.file_no "
+		    "CROSS JOIN LATERAL (VALUES ");
+	for (i = 1; i < n; i++)
+		buf_addf(b, "%s('%s', a.%s::text, b.%s::text, a.given & %lu <> 0 AND b.given & %lu <> 0)",
+			 i > 1 ? ", " : "", col(REC_TRACK, i), col(REC_TRACK, i), col(REC_TRACK, i),
+			 1ul << i, 1ul << i);
+	buf_adds(b, ") d(field, va, vb, given2) WHERE d.given2 AND d.va IS DISTINCT FROM d.vb "
+		    "AND d.va IS NOT NULL AND d.vb IS NOT NULL ORDER BY a.file_no, a.line, d.field");
+	res = PQexec(l->conn, b->data);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		db_report(res, "comparing sources");
+		PQclear(res);
+		return -1;
+	}
+	for (row = 0; row < PQntuples(res); row++) {
+		struct loc loc = { PQgetvalue(res, row, 3), 0, PQgetvalue(res, row, 1) };
+
+		if (++l->disagreements <= 20)
+			diag_warn(&loc, "'%s' here, '%s' in %s; kept '%s' (CSV over DDEX over tags)",
+				  PQgetvalue(res, row, 2), PQgetvalue(res, row, 4),
+				  PQgetvalue(res, row, 5), PQgetvalue(res, row, 2));
+	}
+	if (l->disagreements > 20)
+		diag_warn(LOC_NONE, "%lu fields disagree between sources, 20 shown", l->disagreements);
+	PQclear(res);
+	return 0;
+}
+
+/*
  * The same track from several sources (a CSV row, a DDEX SoundRecording,
  * the file's tags) becomes one row, field by field: CSV over DDEX over
  * tags (src 0, 1, 2), each field from the best source that gives it, and
@@ -962,6 +1007,8 @@ static int merge_sources(struct load *l)
 
 	if (!l->multi_source)
 		return 0;
+	if (report_disagreements(l) < 0)
+		return -1;
 	buf_reset(b);
 	buf_adds(b, "CREATE TEMP TABLE bc_track_m ON COMMIT DROP AS SELECT min(n) AS n, false AS bad, "
 		    "(array_agg(id ORDER BY " RANK "))[1] AS id, audio_filename, bit_or(given) AS given, "

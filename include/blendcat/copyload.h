@@ -45,6 +45,7 @@ struct load {
 	int require_audio;		/* --require-audio */
 	int source;			/* rank of the records coming: 0 CSV, 1 DDEX, 2 tags */
 	int multi_source;		/* the run has more than one kind of source */
+	unsigned long disagreements;	/* fields two sources gave differently */
 	struct buf copy;		/* COPY data not yet sent */
 	struct buf sql;
 	struct buf what;

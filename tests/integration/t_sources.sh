@@ -15,6 +15,8 @@ run "$BLENDCAT" import --rejects "$W/rej" "$W/mix"
 expect_rc 1 "audio, a manifest and a fake mp3: exit 1 (loaded, with a reject)"
 expect_eq "CSV Title|99|3" "$(q "SELECT title, tempo, duration FROM meekah.track_info WHERE audio_filename = 'vorbis.flac'")" \
 	"CSV over tags: the manifest's title and tempo win, the tags' duration fills in"
+expect_match "mix/tracks.csv:2: field 'title': 'CSV Title' here, '.*' in .*vorbis.flac:0; kept 'CSV Title'" "$ERR" \
+	"a field two sources give differently is a warning with both values"
 expect_eq "A|minor" "$(q "SELECT musical_key, scale FROM meekah.track_info WHERE audio_filename = 'vorbis.flac'")" \
 	"fields the manifest does not give come from the tags"
 expect_eq "Summer Vibes|120|USXXX2400001" "$(q "SELECT title, tempo, isrc FROM meekah.track_info WHERE audio_filename = 'id3v24.mp3'")" \
