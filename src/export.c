@@ -208,6 +208,27 @@ static int copy_out(PGconn *c, const char *sql, const char *opts, int fd, const 
 	return failed ? -1 : 0;
 }
 
+/* mkdir -p dir, mode 0700 (exports may hold contact data). */
+static int make_dirs(const char *dir)
+{
+	struct buf p = BUF_INIT;
+	size_t i;
+	int rc = 0;
+
+	buf_adds(&p, dir);
+	for (i = 1; rc == 0 && i <= p.len; i++) {
+		if (p.data[i] != '/' && p.data[i] != '\0')
+			continue;
+		p.data[i] = '\0';
+		if (mkdir(p.data, 0700) < 0 && errno != EEXIST)
+			rc = diag_error(LOC_NONE, "cannot create '%s': %s", p.data, strerror(errno));
+		if (i < p.len)
+			p.data[i] = '/';
+	}
+	buf_release(&p);
+	return rc;
+}
+
 static int open_out(const char *dir, const char *file, struct buf *path)
 {
 	int fd;
@@ -230,8 +251,8 @@ static int export_csv(PGconn *c, const struct export_opts *o)
 		diag_error(LOC_NONE, "--format csv writes five files: give --out DIR");
 		return -1;
 	}
-	if (mkdir(o->out, 0700) < 0 && errno != EEXIST)
-		return diag_error(LOC_NONE, "cannot create '%s': %s", o->out, strerror(errno));
+	if (make_dirs(o->out) < 0)
+		return -1;
 	for (i = 0; rc == 0 && i < sizeof(csv_files) / sizeof(csv_files[0]); i++) {
 		int fd = open_out(o->out, csv_files[i].file, &path);
 		long rows;
@@ -260,8 +281,8 @@ static int export_jsonl(PGconn *c, const struct export_opts *o)
 		fd = STDOUT_FILENO;
 		buf_adds(&path, "standard output");
 	} else {
-		if (mkdir(o->out, 0700) < 0 && errno != EEXIST)
-			return diag_error(LOC_NONE, "cannot create '%s': %s", o->out, strerror(errno));
+		if (make_dirs(o->out) < 0)
+			return -1;
 		if ((fd = open_out(o->out, "tracks.jsonl", &path)) < 0)
 			return -1;
 	}

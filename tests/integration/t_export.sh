@@ -93,6 +93,12 @@ run "$BLENDCAT" export --format csv --out "$W/f" --since "$since"
 expect_eq "1 summer-vibes-120bpm-cmaj.mp3" "$(count_csv "$W/f") $(tail -n +2 "$W/f/tracks.csv" | cut -d, -f1)" \
 	"--since: exactly the track changed since"
 
+rm -rf "$W/nested"
+run "$BLENDCAT" export --format csv --out "$W/nested/a/b"
+expect_rc 0 "export into a directory whose parents do not exist yet: exit 0"
+[ -f "$W/nested/a/b/tracks.csv" ] && pass "export creates the parent directories" ||
+	fail "export creates the parent directories"
+
 run "$BLENDCAT" export --format csv --out -
 expect_rc 2 "export csv to stdout: exit 2 (five files need a directory)"
 run "$BLENDCAT" export --format ddex --out "$W/d"
