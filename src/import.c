@@ -145,7 +145,8 @@ static int walk(struct run *r, const char *dir, int depth)
 		sprintf(names[n++], "%s/%s", dir, e->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), by_name);
+	if (n)	/* an empty directory has no array to sort */
+		qsort(names, n, sizeof(*names), by_name);
 	for (i = 0; i < n; i++) {
 		struct stat st;
 

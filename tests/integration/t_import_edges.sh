@@ -212,6 +212,10 @@ expect_eq 4 "$(($(wc -l <"$W/rej-check/bad.csv") + $(wc -l <"$W/rej-check/max.cs
 	"check: the four bad rows are in the rejects files"
 run "$BLENDCAT" check "$W/base"
 expect_rc 0 "check of a clean set: exit 0"
+mkdir -p "$W/with-empty/empty"
+cp "$W/base/"*.csv "$W/with-empty/"
+run "$BLENDCAT" check "$W/with-empty"
+expect_rc 0 "check of a tree with an empty directory in it: exit 0"
 
 # check with the database: the checks across rows too, and nothing written.
 printf 'audio_filename,creator_name,split_percentage\none.mp3,A,70\none.mp3,B,40\n' >"$W/split.csv"
