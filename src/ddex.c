@@ -2550,18 +2550,31 @@ static int contributor_who(struct out *o, const struct contrib *c, struct who *w
 	return 0;
 }
 
-/* Is there already a creator row (name, role) for this track? */
+/*
+ * Is x a row of the same creator as r: the same name and IPI (two people
+ * may share a name, told apart by their parties' IPIs)?
+ */
+static int same_creator(const struct rec *x, const struct rec *r)
+{
+	const char *name = rec_get(r, CF_CREATOR_NAME), *ipi = rec_get(r, CF_IPI_NUMBER);
+	const char *xi = rec_get(x, CF_IPI_NUMBER);
+
+	return x->kind == REC_CREATOR && name && rec_get(x, CF_CREATOR_NAME) &&
+	       strcmp(rec_get(x, CF_CREATOR_NAME), name) == 0 &&
+	       ((!xi && !ipi) || (xi && ipi && strcmp(xi, ipi) == 0));
+}
+
+/* Is there already a creator row (name, IPI, role) for this track? */
 static int creator_seen(const struct out *o, const struct rec *r)
 {
-	const char *name = rec_get(r, CF_CREATOR_NAME), *role = rec_get(r, CF_ROLE);
+	const char *role = rec_get(r, CF_ROLE);
 	size_t i;
 
 	for (i = 0; i + 1 < o->nrec; i++) {
 		const struct rec *x = &o->p->recs[i];
 		const char *xr;
 
-		if (x->kind != REC_CREATOR || !name || !rec_get(x, CF_CREATOR_NAME) ||
-		    strcmp(rec_get(x, CF_CREATOR_NAME), name) != 0)
+		if (!same_creator(x, r))
 			continue;
 		xr = rec_get(x, CF_ROLE);
 		if ((!xr && !role) || (xr && role && !strcmp(xr, role)))
@@ -2573,14 +2586,12 @@ static int creator_seen(const struct out *o, const struct rec *r)
 /* Has an earlier row of the track given this creator a split already? */
 static int split_given(const struct out *o, const struct rec *r)
 {
-	const char *name = rec_get(r, CF_CREATOR_NAME);
 	size_t i;
 
 	for (i = 0; i + 1 < o->nrec; i++) {
 		const struct rec *x = &o->p->recs[i];
 
-		if (x->kind == REC_CREATOR && name && rec_get(x, CF_CREATOR_NAME) &&
-		    !strcmp(rec_get(x, CF_CREATOR_NAME), name) && rec_get(x, CF_SPLIT_PERCENTAGE))
+		if (same_creator(x, r) && rec_get(x, CF_SPLIT_PERCENTAGE))
 			return 1;
 	}
 	return 0;
@@ -2597,14 +2608,14 @@ static int creator_row(struct out *o, const struct contrib *c, const struct who 
 
 	rec_set_value(r, CF_AUDIO_FILENAME, o->audio);
 	if (set_field(o, r, CF_CREATOR_NAME, w->name, NULL) < 0 ||
-	    (role && set_field(o, r, CF_ROLE, role, NULL) < 0))
+	    (role && set_field(o, r, CF_ROLE, role, NULL) < 0) ||
+	    (w->ipi->off && set_field(o, r, CF_IPI_NUMBER, w->ipi, NULL) < 0))
 		return -1;
 	if (creator_seen(o, r)) {
 		o->nrec--;
 		return 0;
 	}
-	if ((w->ipi->off && set_field(o, r, CF_IPI_NUMBER, w->ipi, NULL) < 0) ||
-	    (w->pro->off && set_field(o, r, CF_PRO, w->pro, NULL) < 0) ||
+	if ((w->pro->off && set_field(o, r, CF_PRO, w->pro, NULL) < 0) ||
 	    (w->split && !split_given(o, r) &&
 	     set_field(o, r, CF_SPLIT_PERCENTAGE, w->split, NULL) < 0))
 		return -1;
@@ -2624,7 +2635,15 @@ static int creator_records(struct out *o, const struct contrib *c)
 	if (!w.name->off) {
 		struct val at = { 0, c->path, c->line, 0 };
 
-		warn(o, &at, "contributor has no name (PartyName/FullName): not a creator row");
+		/*
+		 * An unnamed party credited with instruments and no role is
+		 * how an instrument without a known player is written (and
+		 * how export --format ddex writes the catalog's).
+		 */
+		for (i = 0; i < c->nitems && p->items[c->first_item + i].kind != IT_ROLE; i++)
+			roles += p->items[c->first_item + i].kind == IT_INSTR;
+		if (i < c->nitems || !roles)
+			warn(o, &at, "contributor has no name (PartyName/FullName): not a creator row");
 		return 0;
 	}
 	for (i = 0; i < c->nitems; i++) {

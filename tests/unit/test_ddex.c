@@ -633,6 +633,66 @@ static void test_synthetic_43(void **state)
 	seen_release(&s);
 }
 
+/*
+ * Two people of one name, told apart by their IPIs, each with a role and a
+ * split; an unnamed party credited with instruments only (how export
+ * --format ddex writes them); an unnamed party with a role.
+ */
+static const char *const namesakes[] = {
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
+	"<ern:NewReleaseMessage xmlns:ern=\"http://ddex.net/xml/ern/43\" LanguageAndScriptCode=\"en\">\n",
+	"<MessageHeader><MessageId>SYN-2</MessageId></MessageHeader>\n",
+	"<PartyList>\n",
+	"<Party><PartyReference>P1</PartyReference><PartyName><FullName>John Nelson</FullName></PartyName>",
+	"<PartyId><IpiNameNumber>00014107338</IpiNameNumber></PartyId></Party>\n",
+	"<Party><PartyReference>P2</PartyReference><PartyName><FullName>John Nelson</FullName></PartyName>",
+	"<PartyId><IpiNameNumber>00000000199</IpiNameNumber></PartyId></Party>\n",
+	"<Party><PartyReference>P3</PartyReference><PartyId><ProprietaryId Namespace=\"X\">i</ProprietaryId></PartyId></Party>\n",
+	"</PartyList>\n",
+	"<ResourceList><SoundRecording><ResourceReference>A1</ResourceReference>\n",			/* 10 */
+	"<SoundRecordingEdition><ResourceId><ISRC>USRC17607839</ISRC></ResourceId></SoundRecordingEdition>\n",
+	"<DisplayTitleText>Twins</DisplayTitleText><Duration>PT3M</Duration>\n",
+	"<Contributor><ContributorPartyReference>P1</ContributorPartyReference><Role>Composer</Role></Contributor>\n",
+	"<Contributor><ContributorPartyReference>P2</ContributorPartyReference><Role>Composer</Role></Contributor>\n",
+	"<Contributor><ContributorPartyReference>P3</ContributorPartyReference>",
+	"<InstrumentType UserDefinedValue=\"slide guitar\">UserDefined</InstrumentType></Contributor>\n",
+	"<Contributor><ContributorPartyReference>P3</ContributorPartyReference><Role>Producer</Role></Contributor>\n",
+	"<ResourceRightsController><RightsControllerPartyReference>P1</RightsControllerPartyReference>",
+	"<RightSharePercentage>30</RightSharePercentage></ResourceRightsController>\n",
+	"<ResourceRightsController><RightsControllerPartyReference>P2</RightsControllerPartyReference>",
+	"<RightSharePercentage>20</RightSharePercentage></ResourceRightsController>\n",
+	"</SoundRecording></ResourceList>\n",
+	"<ReleaseList><Release><ReleaseReference>R0</ReleaseReference><ReleaseResourceReference>A1</ReleaseResourceReference></Release></ReleaseList>\n",
+	"<DealList><ReleaseDeal><DealReleaseReference>R0</DealReleaseReference><Deal/></ReleaseDeal></DealList>\n",
+	"</ern:NewReleaseMessage>\n",
+	NULL
+};
+
+static void test_namesakes_and_unnamed(void **state)
+{
+	const char *path = write_lines("namesakes.xml", namesakes);
+	struct seen s;
+	struct ddex_stats st;
+
+	(void)state;
+	seen_init(&s);
+	assert_int_equal(read_into(path, NULL, &s, &st), 0);
+	assert_int_equal(count(&s, REC_TRACK), 1);
+	assert_int_equal(count(&s, REC_CREATOR), 2);
+	expect_creator(&s, 0, "USRC17607839.wav", "John Nelson", "composer",
+		       "ipi_number=00014107338|split_percentage=30.00");
+	expect_creator(&s, 1, "USRC17607839.wav", "John Nelson", "composer",
+		       "ipi_number=00000000199|split_percentage=20.00");
+	assert_int_equal(count(&s, REC_INSTRUMENT), 1);
+	expect_rec(nth(&s, REC_INSTRUMENT, 0), "audio_filename=USRC17607839.wav|"
+		   "instrument_category=guitar|instrument_type=slide guitar");
+	/* The instrument credit is quiet; the unnamed producer is not. */
+	assert_null(strstr(s.log.data, "Contributor[3]: contributor has no name"));
+	expect_log(&s, "Contributor[4]: contributor has no name (PartyName/FullName): "
+		   "not a creator row\n");
+	seen_release(&s);
+}
+
 static const char *const syn38[] = {
 	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
 	"<ern:NewReleaseMessage xmlns:ern=\"http://ddex.net/xml/ern/382\" MessageSchemaVersionId=\"ern/382\">\n",
@@ -1390,6 +1450,7 @@ int main(void)
 		cmocka_unit_test(test_ern43_album),
 		cmocka_unit_test(test_ern43_utf16_example),
 		cmocka_unit_test(test_synthetic_43),
+		cmocka_unit_test(test_namesakes_and_unnamed),
 		cmocka_unit_test(test_synthetic_38),
 		cmocka_unit_test(test_purge),
 		cmocka_unit_test(test_corpus_table),
