@@ -6,6 +6,7 @@
 #include "blendcat/db.h"
 #include "blendcat/diag.h"
 #include "blendcat/export.h"
+#include "blendcat/export_ddex.h"
 #include "blendcat/import.h"
 #include "blendcat/maintain.h"
 #include "blendcat/migrate.h"
@@ -371,12 +372,19 @@ static int cmd_check(int argc, char **argv) { return import_or_check(argc, argv,
 /* --------------------------------------------------------------- export */
 
 static const char export_help[] =
-	"usage: blendcat export --format csv|jsonl --out DIR|- [filters]\n"
+	"usage: blendcat export --format csv|jsonl|ddex --out DIR|- [filters]\n"
 	"\n"
 	"  --format csv     the manifest set (tracks.csv, creators.csv, instruments.csv,\n"
 	"                   arrangement.csv, samples.csv) in DIR, deterministic order,\n"
 	"                   in the form import reads back unchanged\n"
 	"  --format jsonl   one object per track with its children, to DIR/tracks.jsonl or -\n"
+	"  --format ddex    one DDEX ERN 4.3 NewReleaseMessage per release (tracks grouped\n"
+	"                   by catalog number; a track without one is a single) in DIR;\n"
+	"                   needs --sender DPID:NAME and --recipient DPID:NAME\n"
+	"      --batch      the delivery layout: DIR/<batch id>/<release>/ with resources/,\n"
+	"                   BatchComplete_<batch id>.xml written last\n"
+	"      --mead       tempo, key, mood and arrangement in a MEAD 1.1 message beside\n"
+	"                   each release's\n"
 	"\n"
 	"filters (as the schema doc's \"Get Tracks with Filters\"):\n"
 	"  --genre G  --tempo MIN-MAX  --key K (any notation: Am, 8A...)  --scale major|minor\n"
@@ -388,7 +396,29 @@ static const char export_help[] =
 	"  -h, --help    this text\n";
 
 enum { OPT_FORMAT = 500, OPT_OUT, OPT_GENRE, OPT_TEMPO, OPT_KEY, OPT_SCALE, OPT_MOOD, OPT_TAG,
-       OPT_CATALOG, OPT_SINCE, OPT_LIMIT };
+       OPT_CATALOG, OPT_SINCE, OPT_LIMIT, OPT_SENDER, OPT_RECIPIENT, OPT_BATCH, OPT_MEAD,
+       OPT_AUDIO_ROOT, OPT_EXPORT_DRY_RUN };
+
+/* --sender / --recipient DPID:NAME */
+static int party_ok(const char *opt, const char *arg)
+{
+	const char *colon = arg ? strchr(arg, ':') : NULL;
+	char dpid[64];
+
+	if (!arg)
+		return diag_error(LOC_NONE, "--format ddex needs --%s DPID:NAME", opt);
+	if (!colon || !colon[1] || colon == arg || (size_t)(colon - arg) >= sizeof(dpid)) {
+		diag_error(LOC_NONE, "--%s: expected DPID:NAME, not '%s'", opt, arg);
+		diag_hint("for example --%s 'PADPIDA2014120301X:Label Name'", opt);
+		return -1;
+	}
+	memcpy(dpid, arg, (size_t)(colon - arg));
+	dpid[colon - arg] = '\0';
+	if (!ddexw_dpid_ok(dpid))
+		return diag_error(LOC_NONE, "--%s: '%s' is not a DDEX party id (PADPIDA followed "
+				  "by letters and digits)", opt, dpid);
+	return 0;
+}
 
 /* --key in any notation: the stored spelling, and its scale when it names one. */
 static int export_key(struct export_opts *o, const char *arg, char key[NORM_KEY_SIZE],
@@ -402,6 +432,32 @@ static int export_key(struct export_opts *o, const char *arg, char key[NORM_KEY_
 	o->key = key;
 	if (explicit_scale && !o->scale)
 		o->scale = scale;
+	return 0;
+}
+
+/* The options each format needs or refuses. */
+static int export_format_opts(const struct export_opts *o)
+{
+	int tags = strcmp(o->format, "tags") == 0, ddex = strcmp(o->format, "ddex") == 0;
+
+	if (tags) {
+		if (!o->audio_root)
+			return usage_error("--format tags needs --audio-root DIR", NULL);
+		if (o->out)
+			return usage_error("--format tags writes into the audio files, not --out", o->out);
+	} else if (!o->out) {
+		return usage_error("export needs --out DIR or --out -", NULL);
+	} else if (o->audio_root || o->dry_run) {
+		return usage_error("--audio-root and --dry-run are for --format tags, not", o->format);
+	}
+	if (!ddex && (o->sender || o->recipient || o->batch || o->mead))
+		return usage_error("--sender, --recipient, --batch and --mead are for --format ddex, not",
+				   o->format);
+	if ((ddex || !strcmp(o->format, "csv")) && strcmp(o->out, "-") == 0)
+		return usage_error(ddex ? "--format ddex writes a file per release: give --out DIR, not" :
+				   "--format csv writes five files: give --out DIR, not", o->out);
+	if (ddex && (party_ok("sender", o->sender) < 0 || party_ok("recipient", o->recipient) < 0))
+		return -1;
 	return 0;
 }
 
@@ -420,6 +476,12 @@ static int cmd_export(int argc, char **argv)
 		{ "catalog-number", required_argument, NULL, OPT_CATALOG },
 		{ "since", required_argument, NULL, OPT_SINCE },
 		{ "limit", required_argument, NULL, OPT_LIMIT },
+		{ "sender", required_argument, NULL, OPT_SENDER },
+		{ "recipient", required_argument, NULL, OPT_RECIPIENT },
+		{ "batch", no_argument, NULL, OPT_BATCH },
+		{ "mead", no_argument, NULL, OPT_MEAD },
+		{ "audio-root", required_argument, NULL, OPT_AUDIO_ROOT },
+		{ "dry-run", no_argument, NULL, OPT_EXPORT_DRY_RUN },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -447,6 +509,12 @@ static int cmd_export(int argc, char **argv)
 		case OPT_TAG: o.tag = optarg; break;
 		case OPT_CATALOG: o.catalog_number = optarg; break;
 		case OPT_SINCE: o.since = optarg; break;
+		case OPT_SENDER: o.sender = optarg; break;
+		case OPT_RECIPIENT: o.recipient = optarg; break;
+		case OPT_BATCH: o.batch = 1; break;
+		case OPT_MEAD: o.mead = 1; break;
+		case OPT_AUDIO_ROOT: o.audio_root = optarg; break;
+		case OPT_EXPORT_DRY_RUN: o.dry_run = 1; break;
 		case OPT_TEMPO:
 			o.tempo_min = strtol(optarg, &end, 10);
 			if (end == optarg || *end != '-' || o.tempo_min < 0)
@@ -465,16 +533,15 @@ static int cmd_export(int argc, char **argv)
 		default: return bad_option(argv, export_help);
 		}
 	}
-	if (!o.format || (strcmp(o.format, "csv") && strcmp(o.format, "jsonl"))) {
-		if (o.format && (!strcmp(o.format, "ddex") || !strcmp(o.format, "tags")))
-			return diag_error(LOC_NONE, "--format %s is not implemented in this version",
-					  o.format), EXIT_USAGE;
-		return usage_error("--format must be csv or jsonl, not", o.format ? o.format : "(none)");
-	}
-	if (!o.out)
-		return usage_error("export needs --out DIR or --out -", NULL);
-	if (strcmp(o.format, "csv") == 0 && strcmp(o.out, "-") == 0)
-		return usage_error("--format csv writes five files: give --out DIR, not", o.out);
+	if (!o.format || (strcmp(o.format, "csv") && strcmp(o.format, "jsonl") &&
+			  strcmp(o.format, "ddex") && strcmp(o.format, "tags")))
+		return usage_error("--format must be csv, jsonl, ddex or tags, not",
+				   o.format ? o.format : "(none)");
+	if (strcmp(o.format, "tags") == 0)
+		return diag_error(LOC_NONE, "--format tags is not implemented in this version"),
+		       EXIT_USAGE;
+	if (export_format_opts(&o) != 0)
+		return EXIT_USAGE;
 	if (optind < argc)
 		return usage_error("export takes no arguments, not", argv[optind]);
 	if (key_arg && export_key(&o, key_arg, key, scale) != 0)

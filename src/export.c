@@ -6,6 +6,9 @@
 #include "blendcat/cli.h"
 #include "blendcat/db.h"
 #include "blendcat/diag.h"
+#include "blendcat/export_ddex.h"
+#include "blendcat/record.h"
+#include "blendcat/xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /*
@@ -83,6 +87,37 @@ static const char jsonl_sql[] =
 	"      WHERE s.track_id = t.id), '[]'))::text "
 	"FROM meekah.track_info t JOIN bc_export x ON x.id = t.id "
 	"ORDER BY t.audio_filename COLLATE \"C\"";
+
+/*
+ * The records of the chosen tracks for the record writers (ddex, tags):
+ * kind, group key, then the kind's manifest columns in record field
+ * order, NULL-padded, and a sort key (sections by start).  A group is a release (catalog number, or the track
+ * alone) for ddex, a track for tags; rows come grouped, each track
+ * followed by its children.  %s is the group key expression.
+ */
+static const char records_sql[] =
+	"WITH x AS (SELECT t.id, t.audio_filename, %s AS k "
+	"  FROM meekah.track_info t JOIN bc_export e ON e.id = t.id) "
+	"SELECT * FROM (SELECT 0 AS kind, x.k, x.audio_filename AS c0, t.title AS c1, t.artist AS c2, "
+	"  t.duration::text AS c3, t.tempo::text AS c4, t.musical_key AS c5, t.scale, t.genre, "
+	"  t.subgenre, "
+	"  array_to_string(t.mood, ';'), array_to_string(t.tags, ';'), t.description, "
+	"  t.cover_art_url, t.catalog_number, t.isrc, t.release_date::text, 0 AS s "
+	"FROM x JOIN meekah.track_info t ON t.id = x.id "
+	"UNION ALL SELECT 1, x.k, x.audio_filename, c.creator_name, c.role, c.ipi_number, c.pro, "
+	"  c.split_percentage::text, c.contact_email, c.contact_phone, "
+	"  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 "
+	"FROM x JOIN meekah.track_creator c ON c.track_id = x.id "
+	"UNION ALL SELECT 2, x.k, x.audio_filename, i.instrument_category, i.instrument_type, "
+	"  CASE i.is_primary WHEN true THEN 'true' WHEN false THEN 'false' END, "
+	"  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 "
+	"FROM x JOIN meekah.track_instrument i ON i.track_id = x.id "
+	"UNION ALL SELECT 3, x.k, x.audio_filename, a.section_name, a.start_time::text, "
+	"  a.end_time::text, a.description, "
+	"  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, a.start_time "
+	"FROM x JOIN meekah.track_arrangement a ON a.track_id = x.id) u "
+	"ORDER BY k COLLATE \"C\", c0 COLLATE \"C\", kind, s, c1 COLLATE \"C\", c2 COLLATE \"C\", "
+	"  c3 COLLATE \"C\", c4 COLLATE \"C\", c5 COLLATE \"C\"";
 
 /* ------------------------------------------------------------ selection */
 
@@ -300,6 +335,158 @@ static int export_jsonl(PGconn *c, const struct export_opts *o)
 	return rc;
 }
 
+/* ------------------------------------------------------- record writers */
+
+/* A group of records being gathered for a writer. */
+struct group {
+	struct rec *recs;
+	size_t n, cap;
+	struct buf key;
+};
+
+static struct rec *group_next(struct group *g, enum rec_kind k)
+{
+	if (g->n == g->cap) {
+		size_t i;
+
+		g->cap = g->cap ? 2 * g->cap : 64;
+		g->recs = xrealloc(g->recs, g->cap * sizeof(*g->recs));
+		for (i = g->n; i < g->cap; i++)
+			rec_init(&g->recs[i]);
+	}
+	rec_reset(&g->recs[g->n], k);
+	return &g->recs[g->n++];
+}
+
+static void group_release(struct group *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->cap; i++)
+		rec_release(&g->recs[i]);
+	free(g->recs);
+	buf_release(&g->key);
+}
+
+/* One result row as a record of the group, flushing the group when its key changes. */
+static int group_row(struct group *g, const PGresult *res, const struct writer_ops *ops,
+		     void *ctx)
+{
+	int kind = atoi(PQgetvalue(res, 0, 0)), nf, i;
+	const char *key = PQgetvalue(res, 0, 1);
+	struct rec *r;
+
+	if (g->n && strcmp(g->key.data, key) != 0) {
+		if (ops->write(ctx, g->recs, g->n) < 0)
+			return -1;
+		g->n = 0;
+	}
+	buf_reset(&g->key);
+	buf_adds(&g->key, key);
+	r = group_next(g, (enum rec_kind)kind);
+	nf = kind == REC_TRACK ? 16 : (int)rec_kinds[kind].nfields;
+	for (i = 0; i < nf && i + 2 < PQnfields(res); i++)
+		rec_set_value(r, i, PQgetisnull(res, 0, i + 2) ? NULL : PQgetvalue(res, 0, i + 2));
+	return 0;
+}
+
+/*
+ * Stream the records (single-row mode: memory holds one group) into a
+ * writer.  After a failure the rest of the result is drained unread.
+ */
+static int stream_records(PGconn *c, const char *key_expr, const struct writer_ops *ops,
+			  void *ctx)
+{
+	struct group g = { NULL, 0, 0, BUF_INIT };
+	struct buf sql = BUF_INIT;
+	PGresult *res;
+	int failed = 0;
+
+	buf_addf(&sql, records_sql, key_expr);
+	if (!PQsendQuery(c, sql.data) || !PQsetSingleRowMode(c)) {
+		diag_error(LOC_NONE, "reading the catalog: %s", PQerrorMessage(c));
+		failed = 1;
+	}
+	while (!failed && (res = PQgetResult(c)) != NULL) {
+		if (PQresultStatus(res) == PGRES_SINGLE_TUPLE) {
+			if (!failed && group_row(&g, res, ops, ctx) < 0)
+				failed = 1;
+		} else if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+			db_report(res, "reading the catalog");
+			failed = 1;
+		}
+		PQclear(res);
+	}
+	while ((res = PQgetResult(c)) != NULL)
+		PQclear(res);
+	if (!failed && g.n && ops->write(ctx, g.recs, g.n) < 0)
+		failed = 1;
+	buf_release(&sql);
+	group_release(&g);
+	return failed ? -1 : 0;
+}
+
+/* "DPID:NAME" (checked by cli.c) -> its two parts (caller owns). */
+static int party_arg(const char *opt, const char *arg, char **dpid, char **name)
+{
+	const char *colon = arg ? strchr(arg, ':') : NULL;
+
+	if (!colon || !colon[1])
+		return diag_error(LOC_NONE, "--%s: expected DPID:NAME, not '%s'", opt, arg);
+	*dpid = xmalloc((size_t)(colon - arg) + 1);
+	memcpy(*dpid, arg, (size_t)(colon - arg));
+	(*dpid)[colon - arg] = '\0';
+	*name = xstrdup(colon + 1);
+	if (!ddexw_dpid_ok(*dpid))
+		return diag_error(LOC_NONE, "--%s: '%s' is not a DDEX party id (PADPIDA followed by "
+				  "letters and digits)", opt, *dpid);
+	return 0;
+}
+
+static int export_ddex(PGconn *c, const struct export_opts *o)
+{
+	struct ddexw_opts wo;
+	struct ddexw w;
+	char *sd = NULL, *sn = NULL, *rd = NULL, *rn = NULL;
+	char created[40], batch[40];
+	struct timespec now;
+	struct tm tm;
+	int rc = -1;
+
+	memset(&wo, 0, sizeof(wo));
+	if (party_arg("sender", o->sender, &sd, &sn) < 0 ||
+	    party_arg("recipient", o->recipient, &rd, &rn) < 0 || make_dirs(o->out) < 0)
+		goto out;
+	clock_gettime(CLOCK_REALTIME, &now);
+	gmtime_r(&now.tv_sec, &tm);
+	strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	strftime(batch, sizeof(batch), "%Y%m%d%H%M%S", &tm);
+	snprintf(batch + strlen(batch), sizeof(batch) - strlen(batch), "%03ld",
+		 now.tv_nsec / 1000000);
+	wo.sender_dpid = sd;
+	wo.sender_name = sn;
+	wo.recipient_dpid = rd;
+	wo.recipient_name = rn;
+	wo.created = created;
+	wo.batch_id = batch;
+	wo.batch = o->batch;
+	wo.mead = o->mead;
+	ddexw_init(&w, &wo);
+	rc = ddex_writer_ops.open(&w, o->out);
+	if (rc == 0)
+		rc = stream_records(c, "COALESCE('c' || t.catalog_number, 's' || t.audio_filename)",
+				    &ddex_writer_ops, &w);
+	if (ddex_writer_ops.close(&w, rc == 0) < 0)
+		rc = -1;
+	ddexw_release(&w);
+out:
+	free(sd);
+	free(sn);
+	free(rd);
+	free(rn);
+	return rc;
+}
+
 int export_run(const struct export_opts *o)
 {
 	struct db_target target = DB_TARGET_INIT;
@@ -315,7 +502,12 @@ int export_run(const struct export_opts *o)
 	if (db_exec(c, "starting the export", "BEGIN ISOLATION LEVEL REPEATABLE READ") < 0 ||
 	    select_tracks(c, o) < 0)
 		goto out;
-	rc = strcmp(o->format, "csv") == 0 ? export_csv(c, o) : export_jsonl(c, o);
+	if (strcmp(o->format, "csv") == 0)
+		rc = export_csv(c, o);
+	else if (strcmp(o->format, "ddex") == 0)
+		rc = export_ddex(c, o);
+	else
+		rc = export_jsonl(c, o);
 out:
 	PQclear(PQexec(c, "ROLLBACK"));
 	PQfinish(c);

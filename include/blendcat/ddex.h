@@ -9,7 +9,8 @@
  * it, one REC_CREATOR per contributor and role, one REC_INSTRUMENT per
  * instrument.  PurgeReleaseMessage and releases without a deal come back
  * as takedown events.  The mapping is ../shared/DDEX.md; the decisions
- * it leaves open are in ddex.c.  Only this module includes libxml2.
+ * it leaves open are in ddex.c.  Only this module and the writer,
+ * export_ddex.c, include libxml2.
  *
  * Contract with the caller
  *

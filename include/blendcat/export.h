@@ -16,13 +16,36 @@
 #ifndef BLENDCAT_EXPORT_H
 #define BLENDCAT_EXPORT_H
 
+#include <stddef.h>
+
+struct rec;
+
 struct export_opts {
 	const char *db;
-	const char *format;	/* "csv" or "jsonl" */
+	const char *format;	/* "csv", "jsonl", "ddex" or "tags" */
 	const char *out;	/* directory, or "-" for stdout (jsonl) */
 	const char *genre, *key, *scale, *mood, *tag, *catalog_number, *since;
 	long tempo_min, tempo_max;	/* -1: none */
 	long limit;			/* -1: none */
+	/* ddex */
+	const char *sender, *recipient;	/* DPID:NAME */
+	int batch, mead;
+	/* tags */
+	const char *audio_root;
+	int dry_run;
+};
+
+/*
+ * A writer of records (pg_dump's pg_backup_*.c formats): open() once with
+ * the output directory, write() once per group of records (a release for
+ * ddex, a track for tags: each REC_TRACK followed by its children), close()
+ * once, with ok = 0 when the export failed on the way.  Each returns 0 or
+ * -1 after reporting the error.
+ */
+struct writer_ops {
+	int (*open)(void *ctx, const char *dir);
+	int (*write)(void *ctx, const struct rec *recs, size_t n);
+	int (*close)(void *ctx, int ok);
 };
 
 /* Run; returns the exit code (cli.h). */

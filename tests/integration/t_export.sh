@@ -101,8 +101,9 @@ expect_rc 0 "export into a directory whose parents do not exist yet: exit 0"
 
 run "$BLENDCAT" export --format csv --out -
 expect_rc 2 "export csv to stdout: exit 2 (five files need a directory)"
-run "$BLENDCAT" export --format ddex --out "$W/d"
-expect_rc 2 "export ddex: not built yet, exit 2"
+run "$BLENDCAT" export --format xml --out "$W/d"
+expect_rc 2 "export --format xml: exit 2"
+expect_match 'must be csv, jsonl, ddex or tags' "$ERR" "it names the formats"
 run "$BLENDCAT" export --format csv --out "$W/x" --tempo fast
 expect_rc 2 "export --tempo fast: exit 2"
 
