@@ -373,6 +373,7 @@ static int cmd_check(int argc, char **argv) { return import_or_check(argc, argv,
 
 static const char export_help[] =
 	"usage: blendcat export --format csv|jsonl|ddex --out DIR|- [filters]\n"
+	"       blendcat export --format tags --audio-root DIR [--dry-run] [filters]\n"
 	"\n"
 	"  --format csv     the manifest set (tracks.csv, creators.csv, instruments.csv,\n"
 	"                   arrangement.csv, samples.csv) in DIR, deterministic order,\n"
@@ -385,6 +386,10 @@ static const char export_help[] =
 	"                   BatchComplete_<batch id>.xml written last\n"
 	"      --mead       tempo, key, mood and arrangement in a MEAD 1.1 message beside\n"
 	"                   each release's\n"
+	"  --format tags    write the catalog into the tags of the audio files under\n"
+	"                   --audio-root DIR (found by audio_filename), only where a value\n"
+	"                   differs; every change is listed on stdout\n"
+	"      --dry-run    list the changes, write nothing\n"
 	"\n"
 	"filters (as the schema doc's \"Get Tracks with Filters\"):\n"
 	"  --genre G  --tempo MIN-MAX  --key K (any notation: Am, 8A...)  --scale major|minor\n"
@@ -537,9 +542,6 @@ static int cmd_export(int argc, char **argv)
 			  strcmp(o.format, "ddex") && strcmp(o.format, "tags")))
 		return usage_error("--format must be csv, jsonl, ddex or tags, not",
 				   o.format ? o.format : "(none)");
-	if (strcmp(o.format, "tags") == 0)
-		return diag_error(LOC_NONE, "--format tags is not implemented in this version"),
-		       EXIT_USAGE;
 	if (export_format_opts(&o) != 0)
 		return EXIT_USAGE;
 	if (optind < argc)

@@ -7,6 +7,7 @@
 #include "blendcat/db.h"
 #include "blendcat/diag.h"
 #include "blendcat/export_ddex.h"
+#include "blendcat/export_tags.h"
 #include "blendcat/record.h"
 #include "blendcat/xalloc.h"
 
@@ -487,6 +488,21 @@ out:
 	return rc;
 }
 
+static int export_tags(PGconn *c, const struct export_opts *o)
+{
+	struct tagsw w;
+	int rc;
+
+	tagsw_init(&w, o->dry_run);
+	rc = tags_writer_ops.open(&w, o->audio_root);
+	if (rc == 0)
+		rc = stream_records(c, "t.audio_filename", &tags_writer_ops, &w);
+	if (tags_writer_ops.close(&w, rc == 0) < 0)
+		rc = -1;
+	tagsw_release(&w);
+	return rc;
+}
+
 int export_run(const struct export_opts *o)
 {
 	struct db_target target = DB_TARGET_INIT;
@@ -506,6 +522,8 @@ int export_run(const struct export_opts *o)
 		rc = export_csv(c, o);
 	else if (strcmp(o->format, "ddex") == 0)
 		rc = export_ddex(c, o);
+	else if (strcmp(o->format, "tags") == 0)
+		rc = export_tags(c, o);
 	else
 		rc = export_jsonl(c, o);
 out:
