@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -411,15 +412,36 @@ static void instrument_contributors(struct ddexw *w, struct xw *x, const struct 
 	}
 }
 
-/* Splits: a ResourceRightsController per creator party with a split. */
+/* A creator's share of the track: the splits of all its rows, in hundredths. */
+static long party_share(struct ddexw *w, const struct release *r, size_t t, size_t pi)
+{
+	size_t i;
+	long sum = 0;
+
+	for (i = r->track[t] + 1; i < children_end(r, t); i++) {
+		const struct rec *c = &r->recs[i];
+		const char *split = rec_get(c, CF_SPLIT_PERCENTAGE);
+
+		if (c->kind == REC_CREATOR && split && creator_party(w, c) == pi)
+			sum += lround(strtod(split, NULL) * 100);
+	}
+	return sum;
+}
+
+/*
+ * Splits: a ResourceRightsController per creator party with a split.  A
+ * party is one person with all its roles, so its share is the sum of its
+ * rows' splits (the importer puts it on the person's first row).
+ */
 static void rights_controllers(struct ddexw *w, struct xw *x, const struct release *r, size_t t)
 {
 	size_t b = r->track[t] + 1, e = children_end(r, t), i, j;
-	char ref[24];
+	char ref[24], pct[32];
 
 	for (i = b; i < e; i++) {
 		const struct rec *c = &r->recs[i];
 		size_t pi;
+		long share;
 
 		if (c->kind != REC_CREATOR || !rec_get(c, CF_SPLIT_PERCENTAGE))
 			continue;
@@ -431,10 +453,12 @@ static void rights_controllers(struct ddexw *w, struct xw *x, const struct relea
 				break;
 		if (j < i)
 			continue;
+		share = party_share(w, r, t, pi);
+		snprintf(pct, sizeof(pct), "%ld.%02ld", share / 100, share % 100);
 		start(x, "ResourceRightsController");
 		elem(x, "RightsControllerPartyReference", party_ref(ref, pi));
 		elem(x, "RightsControlType", "RoyaltyAdministrator");
-		elem(x, "RightSharePercentage", rec_get(c, CF_SPLIT_PERCENTAGE));
+		elem(x, "RightSharePercentage", pct);
 		end(x);
 	}
 }

@@ -20,8 +20,9 @@
  *                   tracks agree, a DealList
  *   creators        one Party per name + IPI + PRO (PRO as a
  *                   MusicRightsSociety Affiliation); one Contributor per
- *                   track and party with all its roles; the split as the
- *                   track's ResourceRightsController RightSharePercentage
+ *                   track and party with all its roles; its splits, added
+ *                   up, as the track's ResourceRightsController
+ *                   RightSharePercentage
  *   instruments     Contributor InstrumentType (UserDefined, the type as
  *                   its value) of an unnamed party;
  *                   HasMadeFeaturedContribution = is_primary

@@ -9,7 +9,8 @@ RECIPIENT='PADPIDA2007040502I:Example Music Service'
 
 # What DDEX carries of the catalog, one line per value, ids aside.  The
 # instrument category and contact data have no home in ERN; a creator's
-# split is per person and track.
+# split is per person and track; an unknown is_primary (NULL) is no
+# HasMadeFeaturedContribution, which imports as the column's default.
 carried() {
 	q "SELECT 'T', audio_filename, title, artist, duration, genre, subgenre, tags, description,
 	          cover_art_url, catalog_number, isrc, release_date
@@ -20,7 +21,8 @@ carried() {
 	q "SELECT 'S', t.audio_filename, c.creator_name, c.ipi_number, c.pro, sum(c.split_percentage)
 	   FROM meekah.track_creator c JOIN meekah.track_info t ON t.id = c.track_id
 	   GROUP BY 2, 3, 4, 5 ORDER BY 2, 3, 4, 5"
-	q "SELECT 'I', t.audio_filename, coalesce(i.instrument_type, i.instrument_category), i.is_primary
+	q "SELECT 'I', t.audio_filename, coalesce(i.instrument_type, i.instrument_category),
+	          coalesce(i.is_primary, false)
 	   FROM meekah.track_instrument i JOIN meekah.track_info t ON t.id = i.track_id
 	   ORDER BY 2, 3, 4"
 }
@@ -117,6 +119,37 @@ if "$SHARED/tools/gen-catalog" -n 600 -o "$W/gen" --messy --bad-rate 0.01 --seed
 else
 	fail "gen-catalog made a catalog"
 fi
+
+# One person in several roles with a split in each; namesakes; a creator
+# with no role; instruments primary, not, and not known.
+mkdir -p "$W/roles"
+cat >"$W/roles/tracks.csv" <<'CSV'
+audio_filename,title,artist,duration,catalog_number,release_date,cover_art_url
+one.wav,One,Ana,200,ROLES-1,2024-02-01,https://cdn.example.com/a.jpg
+two.wav,Two,,180,ROLES-1,2024-03-01,https://cdn.example.com/b.jpg
+three.wav,Three,Ben,100,,2023-05-05,
+CSV
+cat >"$W/roles/creators.csv" <<'CSV'
+audio_filename,creator_name,role,ipi_number,pro,split_percentage
+one.wav,Ana,composer,00014107338,BMI,30
+one.wav,Ana,producer,00014107338,BMI,20
+one.wav,John Nelson,composer,00000000199,,25
+one.wav,John Nelson,composer,,PRS,25
+two.wav,Nameless Role,,,,
+three.wav,Ben,featured artist,,,
+CSV
+cat >"$W/roles/instruments.csv" <<'CSV'
+audio_filename,instrument_category,instrument_type,is_primary
+one.wav,guitar,slide guitar,true
+one.wav,synth,,false
+two.wav,drums,808,
+CSV
+roundtrip ddex_roles "$W/roles"
+expect_eq "one.wav|Ana|00014107338|BMI|50.00" "$(grep '^S|one.wav|Ana|' "$W/ddex_roles-b.txt" | cut -d'|' -f2-)" \
+	"a person's splits in several roles come back as one share"
+expect_match '<ReleaseDate>' "$W/ddex_roles/three.xml" "a single carries its own release"
+expect_nomatch '<ReleaseDate>' "$W/ddex_roles/ROLES-1.xml" \
+	"tracks of one release with different dates: no release-level date"
 
 # --batch: the delivery layout; --mead: tempo, key, mood, sections beside.
 newdb ddex_batch
