@@ -82,6 +82,7 @@ void load_init(struct load *l, PGconn *conn)
 	buf_init(&l->copy);
 	buf_init(&l->sql);
 	buf_init(&l->what);
+	buf_init(&l->files);
 	uuid_gen_init(&l->ids);
 }
 
@@ -97,6 +98,7 @@ void load_release(struct load *l)
 	buf_release(&l->copy);
 	buf_release(&l->sql);
 	buf_release(&l->what);
+	buf_release(&l->files);
 }
 
 static int check_schema(struct load *l)
@@ -165,14 +167,15 @@ static int flush(struct load *l)
 	return 0;
 }
 
-int load_start(struct load *l, enum rec_kind kind)
+/* COPY table FROM STDIN, after the COPY in progress. */
+static int load_start_table(struct load *l, const char *table)
 {
 	PGresult *res;
 
 	if (l->in_copy && load_end_copy(l) < 0)
 		return -1;
 	buf_reset(&l->sql);
-	buf_addf(&l->sql, "COPY bc_%s FROM STDIN", rec_kinds[kind].name);
+	buf_addf(&l->sql, "COPY %s FROM STDIN", table);
 	res = PQexec(l->conn, l->sql.data);
 	if (PQresultStatus(res) != PGRES_COPY_IN) {
 		db_report(res, "starting COPY into the staging table");
@@ -181,6 +184,16 @@ int load_start(struct load *l, enum rec_kind kind)
 	}
 	PQclear(res);
 	l->in_copy = 1;
+	return 0;
+}
+
+int load_start(struct load *l, enum rec_kind kind)
+{
+	char table[64];
+
+	snprintf(table, sizeof(table), "bc_%s", rec_kinds[kind].name);
+	if (load_start_table(l, table) < 0)
+		return -1;
 	l->copy_kind = kind;
 	return 0;
 }
@@ -320,21 +333,27 @@ int load_end_copy(struct load *l)
 
 int load_file(struct load *l, int file_no, const char *path)
 {
-	char no[16];
-	const char *vals[2] = { no, path };
-	PGresult *res;
-	int ok;
+	/*
+	 * Only the checks after the COPY read bc_file: the names wait in
+	 * l->files, so that a run of audio files stays in one COPY.
+	 */
+	buf_addf(&l->files, "%d\t", file_no);
+	rec_copy_value(&l->files, path);
+	buf_addch(&l->files, '\n');
+	return 0;
+}
 
-	if (load_end_copy(l) < 0)
+/* COPY the input files' names into bc_file. */
+static int send_files(struct load *l)
+{
+	if (!l->files.len)
+		return 0;
+	if (load_end_copy(l) < 0 || load_start_table(l, "bc_file") < 0)
 		return -1;
-	snprintf(no, sizeof(no), "%d", file_no);
-	res = PQexecParams(l->conn, "INSERT INTO bc_file VALUES ($1, $2)", 2, NULL, vals,
-			   NULL, NULL, 0);
-	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
-	if (!ok)
-		db_report(res, "naming an input file");
-	PQclear(res);
-	return ok ? 0 : -1;
+	buf_add(&l->copy, l->files.data, l->files.len);
+	buf_reset(&l->files);
+	l->copy_kind = REC_NKINDS;
+	return end_one_copy(l);
 }
 
 int load_staged(struct load *l)
@@ -344,7 +363,7 @@ int load_staged(struct load *l)
 	 * plans (hash joins over whole tables) come out the same from the
 	 * planner's size estimates.
 	 */
-	return load_end_copy(l);
+	return load_end_copy(l) < 0 ? -1 : send_files(l);
 }
 
 /* -------------------------------------------------------------- checks */

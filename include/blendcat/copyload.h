@@ -49,6 +49,7 @@ struct load {
 	struct buf copy;		/* COPY data not yet sent */
 	struct buf sql;
 	struct buf what;
+	struct buf files;		/* bc_file rows, sent by load_staged */
 	struct uuid_gen ids;
 	unsigned long long n;		/* rows staged, rejects included */
 	int in_copy, in_txn;
@@ -69,7 +70,8 @@ void load_release(struct load *l);
 int load_begin(struct load *l);
 /*
  * Name input file_no for the reasons the database writes; call before
- * reading it (it ends a COPY in progress).
+ * reading it.  The names reach the database with load_staged: the COPY in
+ * progress goes on.
  */
 int load_file(struct load *l, int file_no, const char *path);
 /* Start the COPY of a file's rows of kind (from its header). */
