@@ -21,7 +21,9 @@
  * it rounds down; the bridge keeps to 2.0's functions so that a file gives
  * the same duration on every TagLib), the codec and bit depth, and which
  * format class TagLib picked.  Cover art is in 2.0's complex properties
- * only; blendcat takes cover_art_url from other sources.
+ * only; blendcat takes cover_art_url from other sources.  The property map
+ * itself lacks MP4's ----:com.apple.iTunes:initialkey atom (TagLib maps it
+ * to no name): an M4A file's key is not read.
  *
  * Choosing the file type
  * ----------------------
@@ -95,7 +97,7 @@ static void taglib_setup(void)
 static const char *const slot_names[TAGS_NSLOTS] = {
 	"TITLE", "ARTIST", "ARTISTS", "GENRE", "RELEASEDATE", "DATE",
 	"BPM", "INITIALKEY", "ISRC", "MOOD", "COMMENT", "CATALOGNUMBER",
-	"LABELNO", "LABELID", "GROUPING", "KEYWORDS"
+	"LABELNO", "LABELID", "GROUPING", "KEYWORDS", "KEY", "CATALOG #"
 };
 
 /* Where a track field comes from. */
@@ -105,7 +107,7 @@ struct field_src {
 	const char *none;		/* a value that means "unknown", or NULL */
 	int all;			/* take every slot below, not the first given */
 	size_t nslots;
-	enum tags_slot slots[3];
+	enum tags_slot slots[4];
 };
 
 static const struct field_src field_srcs[] = {
@@ -114,11 +116,14 @@ static const struct field_src field_srcs[] = {
 	{ TF_RELEASE_DATE, NULL, NULL, 0, 2, { TAGS_RELEASEDATE, TAGS_DATE } },
 	/* iTunes writes BPM 0 for "not set"; ID3 calls a key of "o" off key. */
 	{ TF_TEMPO, NULL, "0", 0, 1, { TAGS_BPM } },
-	{ TF_MUSICAL_KEY, NULL, "o", 0, 1, { TAGS_KEY } },
+	/* KEY: what some DJ software writes (ID3v2 TXXX:KEY, a Vorbis field) */
+	{ TF_MUSICAL_KEY, NULL, "o", 0, 2, { TAGS_KEY, TAGS_KEY2 } },
 	{ TF_ISRC, NULL, NULL, 0, 1, { TAGS_ISRC } },
 	{ TF_MOOD, ";", NULL, 0, 1, { TAGS_MOOD } },
 	{ TF_DESCRIPTION, "\n", NULL, 0, 1, { TAGS_COMMENT } },
-	{ TF_CATALOG_NUMBER, NULL, NULL, 0, 3, { TAGS_CATALOG, TAGS_LABELNO, TAGS_LABELID } },
+	/* "CATALOG #": ID3v2 TXXX:CATALOG # as some taggers write it */
+	{ TF_CATALOG_NUMBER, NULL, NULL, 0, 4,
+	  { TAGS_CATALOG, TAGS_LABELNO, TAGS_LABELID, TAGS_CATALOG2 } },
 	{ TF_TAGS, ";", NULL, 1, 2, { TAGS_GROUPING, TAGS_KEYWORDS } },
 };
 
@@ -513,10 +518,18 @@ static void from_basic(struct norm_list *l, char *s)
 static void basic_tag(struct job *j)
 {
 	struct norm_list *s = j->t->slot;
-	TagLib_Tag *tag = taglib_file_tag(j->tf);
+	TagLib_Tag *tag;
 	unsigned year;
 	char y[16];
 
+	/*
+	 * A FLAC file's tag is its Vorbis comment.  An ID3v2 or ID3v1 tag in
+	 * it is a stray that FLAC players ignore; TagLib's basic tag would
+	 * fall back to it.
+	 */
+	if (j->want == (int)TagLib_File_FLAC)
+		return;
+	tag = taglib_file_tag(j->tf);
 	if (!tag)
 		return;
 	if (!s[TAGS_TITLE].count)

@@ -38,12 +38,12 @@
  *   duration        the audio length in seconds (none when shorter than
  *                   one second: a warning)
  *   tempo           BPM ("0" means unknown)
- *   musical_key     INITIALKEY, any notation of norm_key, with the scale
+ *   musical_key     INITIALKEY, else KEY, any notation of norm_key, with the scale
  *   scale             it carries ("o", ID3's "off key", means unknown)
  *   isrc            ISRC
  *   mood            MOOD, all values
  *   description     COMMENT, all values, one per line
- *   catalog_number  CATALOGNUMBER, else LABELNO, else LABELID
+ *   catalog_number  CATALOGNUMBER, else LABELNO, else LABELID, else "CATALOG #"
  *   tags            GROUPING and KEYWORDS, split on ';' and ','
  * Title, artist, genre, date and comment fall back to TagLib's basic tag
  * when the property map lacks them (an MPEG file's ID3v1 tag behind an
@@ -100,7 +100,8 @@ struct tags_opts {
 enum tags_slot {
 	TAGS_TITLE, TAGS_ARTIST, TAGS_ARTISTS, TAGS_GENRE, TAGS_RELEASEDATE, TAGS_DATE,
 	TAGS_BPM, TAGS_KEY, TAGS_ISRC, TAGS_MOOD, TAGS_COMMENT, TAGS_CATALOG,
-	TAGS_LABELNO, TAGS_LABELID, TAGS_GROUPING, TAGS_KEYWORDS, TAGS_NSLOTS
+	TAGS_LABELNO, TAGS_LABELID, TAGS_GROUPING, TAGS_KEYWORDS, TAGS_KEY2, TAGS_CATALOG2,
+	TAGS_NSLOTS
 };
 
 /* One reader per thread.  Members are private. */

@@ -532,6 +532,82 @@ static void test_tag_values(void **state)
 	buf_release(&bad);
 }
 
+/*
+ * Other names of a tag, used when the usual one is absent: KEY (DJ
+ * software) for INITIALKEY, "CATALOG #" (ID3v2 TXXX as some taggers write
+ * it) for CATALOGNUMBER.
+ */
+static void test_other_names(void **state)
+{
+	char path[1024], from[1024];
+	TagLib_File *f;
+	char *got;
+
+	(void)state;
+	copy_file(fixture("vorbis.flac", from, sizeof(from)), tmp_path("o.flac", path, sizeof(path)),
+		  -1);
+	f = taglib_file_new(path);
+	assert_non_null(f);
+	taglib_property_set(f, "INITIALKEY", NULL);
+	taglib_property_set(f, "CATALOGNUMBER", NULL);
+	taglib_property_set(f, "KEY", "Dbm");
+	taglib_property_set(f, "CATALOG #", "CAT-9");
+	assert_true(taglib_file_save(f));
+	taglib_file_free(f);
+	got = read_simple(path);
+	assert_non_null(strstr(got, " musical_key=C# scale=minor "));
+	assert_non_null(strstr(got, " catalog_number=CAT-9 "));
+	free(got);
+}
+
+/*
+ * An ID3v2 tag in front of a FLAC file (a stray some tools leave) is not
+ * the FLAC file's tag: its title does not stand in for the Vorbis
+ * comment's, which has none.
+ */
+static void test_stray_id3_in_flac(void **state)
+{
+	char path[1024], mp3[1024], flac[1024];
+	unsigned char h[10];
+	FILE *in, *out;
+	long size;
+	int c;
+	TagLib_File *f;
+	char *got;
+
+	(void)state;
+	copy_file(fixture("vorbis.flac", flac, sizeof(flac)), tmp_path("bare.flac", path,
+								      sizeof(path)), -1);
+	f = taglib_file_new(path);
+	assert_non_null(f);
+	taglib_property_set(f, "TITLE", NULL);
+	assert_true(taglib_file_save(f));
+	taglib_file_free(f);
+	/* The ID3v2 tag of id3v24.mp3 (title "Summer Vibes"), then the FLAC file. */
+	in = fopen(fixture("id3v24.mp3", mp3, sizeof(mp3)), "rb");
+	assert_non_null(in);
+	assert_int_equal(fread(h, 1, 10, in), 10);
+	assert_memory_equal(h, "ID3", 3);
+	size = 10 + ((long)h[6] << 21 | (long)h[7] << 14 | (long)h[8] << 7 | (long)h[9]);
+	rewind(in);
+	out = fopen(tmp_path("stray.flac", flac, sizeof(flac)), "wb");
+	assert_non_null(out);
+	while (size-- > 0 && (c = getc(in)) != EOF)
+		putc(c, out);
+	fclose(in);
+	in = fopen(path, "rb");
+	assert_non_null(in);
+	while ((c = getc(in)) != EOF)
+		putc(c, out);
+	fclose(in);
+	assert_int_equal(fclose(out), 0);
+	got = read_simple(flac);
+	assert_non_null(strstr(got, "track audio_filename=stray.flac "));
+	assert_null(strstr(got, "title="));
+	assert_null(strstr(got, "Summer Vibes"));
+	free(got);
+}
+
 /* ------------------------------------------------------------ bridge */
 
 static char *joined(char **v)
@@ -761,6 +837,8 @@ int main(void)
 		cmocka_unit_test(test_provenance_and_stop),
 		cmocka_unit_test(test_broken_files),
 		cmocka_unit_test(test_tag_values),
+		cmocka_unit_test(test_other_names),
+		cmocka_unit_test(test_stray_id3_in_flac),
 		cmocka_unit_test(test_bridge),
 		cmocka_unit_test(test_whole_corpus),
 		cmocka_unit_test(test_threads),
