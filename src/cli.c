@@ -11,6 +11,7 @@
 #include "blendcat/maintain.h"
 #include "blendcat/migrate.h"
 #include "blendcat/normalize.h"
+#include "blendcat/scan.h"
 #include "blendcat/xalloc.h"
 
 #include <getopt.h>
@@ -272,6 +273,8 @@ static const char import_help[] =
 	"  --max-rejects N     more than N rejected rows fails the run (nothing is loaded)\n"
 	"  --require-audio     reject a manifest's or message's track whose audio file is\n"
 	"                      not among the paths given\n"
+	"  --jobs N            threads reading audio tags (default: the number of CPUs);\n"
+	"                      the result is the same for every N\n"
 	"  --date-order ORDER  iso (default), dmy (15/01/2024) or mdy (01/15/2024)\n"
 	"  --encoding NAME     input encoding when not UTF-8 (LATIN1, WINDOWS-1252, ...)\n"
 	"  --map FILE          header mapping: 'field = Header' or 'field = H1 + H2' per line\n"
@@ -288,7 +291,8 @@ static const char import_help[] =
 	"75 another run holds the lock\n";
 
 enum { OPT_MODE = 300, OPT_MAX_REJECTS, OPT_DATE_ORDER, OPT_ENCODING, OPT_MAP, OPT_REJECTS,
-       OPT_REPORT, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_ATOMIC, OPT_OFFLINE, OPT_REQUIRE_AUDIO };
+       OPT_REPORT, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_ATOMIC, OPT_OFFLINE, OPT_REQUIRE_AUDIO,
+       OPT_JOBS };
 
 static int import_or_check(int argc, char **argv, int check_only)
 {
@@ -306,6 +310,7 @@ static int import_or_check(int argc, char **argv, int check_only)
 		{ "atomic", required_argument, NULL, OPT_ATOMIC },
 		{ "offline", no_argument, NULL, OPT_OFFLINE },
 		{ "require-audio", no_argument, NULL, OPT_REQUIRE_AUDIO },
+		{ "jobs", required_argument, NULL, OPT_JOBS },
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -318,6 +323,7 @@ static int import_or_check(int argc, char **argv, int check_only)
 	memset(&o, 0, sizeof(o));
 	o.check_only = check_only;
 	o.max_rejects = -1;
+	o.jobs = scan_default_jobs();
 	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_DB: o.db = optarg; break;
@@ -344,6 +350,14 @@ static int import_or_check(int argc, char **argv, int check_only)
 		case OPT_PROGRESS: o.progress = 1; break;
 		case OPT_OFFLINE: o.offline = 1; break;
 		case OPT_REQUIRE_AUDIO: o.require_audio = 1; break;
+		case OPT_JOBS: {
+			long n = strtol(optarg, &end, 10);
+
+			if (!*optarg || *end || n < 1 || n > SCAN_MAX_JOBS)
+				return usage_error("--jobs needs a number from 1 to 256, not", optarg);
+			o.jobs = (int)n;
+			break;
+		}
 		case OPT_ATOMIC:
 			if (strcmp(optarg, "file") == 0)
 				o.atomic_file = 1;
@@ -361,6 +375,7 @@ static int import_or_check(int argc, char **argv, int check_only)
 		fputs(import_help, stderr);
 		return EXIT_USAGE;
 	}
+
 	o.paths = argv + optind;
 	o.npaths = argc - optind;
 	return import_run(&o);

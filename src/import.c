@@ -10,6 +10,7 @@
 #include "blendcat/ddex.h"
 #include "blendcat/diag.h"
 #include "blendcat/rejects.h"
+#include "blendcat/scan.h"
 #include "blendcat/tags.h"
 #include "blendcat/xalloc.h"
 
@@ -47,7 +48,8 @@ struct run {
 	unsigned long bad_files;
 	unsigned long warnings;
 	unsigned long skipped;		/* files in the directories that are not read */
-	struct tags_reader tags;
+	unsigned long audio_read;	/* audio files opened */
+	struct tags_reader sniffer;	/* the walk's libmagic, for files of other names */
 	PGconn *conn;
 	struct load_counts totals[REC_NKINDS];	/* over every transaction */
 	/* Progress: on a terminal, or with --progress. */
@@ -81,7 +83,7 @@ static const char *const audio_exts[] = {
 };
 
 /*
- * The type of a file found in a directory, or -1 to skip it: CSV
+ * The type of a file found in a directory by its name, or -1: CSV
  * manifests, DDEX ERN messages (by their root element, not their name
  * alone: BatchComplete files and other XML are skipped) and audio files
  * by extension (the tag reader then checks their content).
@@ -96,6 +98,21 @@ static int type_in_dir(const char *path)
 	if (has_ext(path, xml_exts))
 		return ddex_probe(path, &v, &t) == 1 ? IN_DDEX : -1;
 	return has_ext(path, audio_exts) ? IN_AUDIO : -1;
+}
+
+/*
+ * The type of a file in a directory: by its name (type_in_dir), else by
+ * its content: audio under any other name (no extension, a wrong one) is
+ * read too.  -1 to skip it.
+ */
+static int type_of(struct run *r, const char *path)
+{
+	int type = type_in_dir(path);
+
+	if (type < 0 && !has_ext(path, csv_exts) && !has_ext(path, xml_exts) &&
+	    tags_is_audio(&r->sniffer, path) == 1)
+		type = IN_AUDIO;
+	return type;
 }
 
 /* A file named on the command line: anything not CSV or XML is audio. */
@@ -126,7 +143,28 @@ static void add_input(struct run *r, const char *path, enum input_type type)
 	r->nin++;
 }
 
-/* Every *.csv below dir, in name order; directories by symlink are not followed. */
+/*
+ * A hidden entry (".name") is not read: a hidden file (macOS "._" AppleDouble
+ * files beside the audio, editor backups) is counted with the skipped
+ * files; a hidden directory (.git) is not entered.
+ */
+static void hidden(struct run *r, const char *dir, const char *name)
+{
+	struct buf p = BUF_INIT;
+	struct stat st;
+
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return;
+	buf_addf(&p, "%s/%s", dir, name);
+	if (lstat(p.data, &st) == 0 && S_ISREG(st.st_mode))
+		r->skipped++;
+	buf_release(&p);
+}
+
+/*
+ * Every input below dir, in name order; directories by symlink are not
+ * followed, so no loop either.
+ */
 static int walk(struct run *r, const char *dir, int depth)
 {
 	DIR *d = opendir(dir);
@@ -138,8 +176,10 @@ static int walk(struct run *r, const char *dir, int depth)
 	if (!d)
 		return diag_error(LOC_NONE, "cannot open directory '%s': %s", dir, strerror(errno));
 	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
+		if (e->d_name[0] == '.') {
+			hidden(r, dir, e->d_name);
 			continue;
+		}
 		names = xrealloc(names, (n + 1) * sizeof(*names));
 		names[n] = xmalloc(strlen(dir) + strlen(e->d_name) + 2);
 		sprintf(names[n++], "%s/%s", dir, e->d_name);
@@ -149,13 +189,14 @@ static int walk(struct run *r, const char *dir, int depth)
 		qsort(names, n, sizeof(*names), by_name);
 	for (i = 0; i < n; i++) {
 		struct stat st;
+		int type;
 
 		if (rc == 0 && lstat(names[i], &st) == 0) {
 			if (S_ISDIR(st.st_mode) && depth < 64)
 				rc = walk(r, names[i], depth + 1);
 			else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) &&
-				 type_in_dir(names[i]) >= 0)
-				add_input(r, names[i], (enum input_type)type_in_dir(names[i]));
+				 (type = type_of(r, names[i])) >= 0)
+				add_input(r, names[i], (enum input_type)type);
 			else if (S_ISREG(st.st_mode))
 				r->skipped++;
 		}
@@ -366,19 +407,37 @@ static int read_ddex(struct run *r, size_t i)
 	return 0;
 }
 
-static int read_audio(struct run *r, size_t i)
+/*
+ * Audio inputs [from, to), all in one COPY, their tags read by --jobs
+ * threads (scan.h: the sink gets them in input order).
+ */
+static int read_audio(struct run *r, size_t from, size_t to)
 {
 	struct tags_sink sink = { sink_record, sink_reject, sink_warn, r };
+	struct scan_file *files = xmalloc((to - from) * sizeof(*files));
 	struct tags_opts o;
+	size_t i, n = 0;
+	int rc = -1;
 
 	memset(&o, 0, sizeof(o));
 	o.rec.date_order = r->o->date_order;
-	if (r->loading && load_start(&r->load, REC_TRACK) < 0)
-		return -1;
-	r->in[i].kind = REC_TRACK;
-	r->rows++;
-	r->bytes += r->in[i].size;
-	return tags_read_file(&r->tags, r->in[i].path, (int)i, &o, &sink);
+	for (i = from; i < to; i++) {
+		if (r->loading && load_file(&r->load, (int)i, r->in[i].path) < 0)
+			goto out;
+		r->in[i].kind = REC_TRACK;
+		r->rows++;
+		r->audio_read++;
+		r->bytes += r->in[i].size;
+		files[n].path = r->in[i].path;
+		files[n++].file_no = (int)i;
+	}
+	r->load.source = IN_AUDIO;
+	if (r->loading && n && load_start(&r->load, REC_TRACK) < 0)
+		goto out;
+	rc = scan_tags(files, n, r->o->jobs, &o, &sink);
+out:
+	free(files);
+	return rc;
 }
 
 static int read_csv(struct run *r, size_t i, const struct csvman_opts *co)
@@ -403,7 +462,7 @@ static int read_inputs(struct run *r, size_t from, size_t to)
 {
 	struct csvman_map map = CSVMAN_MAP_INIT;
 	struct csvman_opts co;
-	size_t i;
+	size_t i, next;
 	int rc = 0;
 
 	memset(&co, 0, sizeof(co));
@@ -414,7 +473,14 @@ static int read_inputs(struct run *r, size_t from, size_t to)
 			return -1;
 		co.map = &map;
 	}
-	for (i = from; rc == 0 && i < to; i++) {
+	for (i = from; rc == 0 && i < to; i = next) {
+		next = i + 1;
+		if (r->in[i].type == IN_AUDIO) {
+			while (next < to && r->in[next].type == IN_AUDIO)
+				next++;
+			rc = read_audio(r, i, next);
+			continue;
+		}
 		if (r->loading) {
 			if (load_file(&r->load, (int)i, r->in[i].path) < 0) {
 				rc = -1;
@@ -422,8 +488,7 @@ static int read_inputs(struct run *r, size_t from, size_t to)
 			}
 			r->load.source = (int)r->in[i].type;
 		}
-		rc = r->in[i].type == IN_CSV ? read_csv(r, i, &co) :
-		     r->in[i].type == IN_DDEX ? read_ddex(r, i) : read_audio(r, i);
+		rc = r->in[i].type == IN_CSV ? read_csv(r, i, &co) : read_ddex(r, i);
 	}
 	csvman_map_release(&map);
 	return rc;
@@ -499,7 +564,9 @@ static void counts_json(const struct run *r, struct buf *b, int status_ok)
 			 k ? ", " : "", rec_kinds[k].table, c->staged, c->inserted, c->updated,
 			 c->unchanged, c->replaced, c->deleted, c->rejected);
 	}
-	buf_addf(b, "}, \"files\": %zu, \"bad_files\": %lu, \"rows\": %lu, \"rejected_rows\": %lu, "
+	buf_addf(b, "}, \"audio_files_read\": %lu, \"skipped_files\": %lu", r->audio_read,
+		 r->skipped);
+	buf_addf(b, ", \"files\": %zu, \"bad_files\": %lu, \"rows\": %lu, \"rejected_rows\": %lu, "
 		 "\"warnings\": %lu, \"bytes\": %llu, \"seconds\": %.3f, \"ok\": %s",
 		 r->nin, r->bad_files, r->rows, r->rejected_rows, r->warnings, r->bytes, elapsed(r),
 		 status_ok ? "true" : "false");
@@ -864,6 +931,7 @@ int import_run(const struct import_opts *o)
 		sprintf(r.rejects_dir, "rejects/%s", r.stamp);
 	}
 	rejects_init(&r.rej, r.rejects_dir);
+	tags_reader_init(&r.sniffer);
 	if (collect(&r) < 0) {
 		code = EXIT_USAGE;
 		goto out;
@@ -875,13 +943,12 @@ int import_run(const struct import_opts *o)
 		/* A rejected audio file stays where it is: rejects.log names it. */
 		r.rej.files[i].log_only = r.in[i].type == IN_AUDIO;
 	}
-	tags_reader_init(&r.tags);
 	code = o->check_only ? run_check(&r) : run_import(&r);
 	if (write_report(&r, code <= EXIT_REJECTS) < 0 && code == EXIT_OK)
 		code = EXIT_REJECTS;
-	tags_reader_release(&r.tags);
 out:
 	rejects_release(&r.rej);
+	tags_reader_release(&r.sniffer);
 	for (i = 0; i < r.nin; i++)
 		free(r.in[i].path);
 	free(r.in);

@@ -115,6 +115,14 @@ void rec_reset(struct rec *r, enum rec_kind k)
 	r->key_scale_explicit = 0;
 }
 
+void rec_copy(struct rec *dst, const struct rec *src)
+{
+	rec_reset(dst, src->kind);
+	dst->given = src->given;
+	memcpy(dst->off, src->off, sizeof(dst->off));
+	buf_add(&dst->store, src->store.data, src->store.len);
+}
+
 void rec_release(struct rec *r)
 {
 	buf_release(&r->store);

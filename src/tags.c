@@ -755,6 +755,22 @@ static void emit(struct job *j)
 		}
 }
 
+int tags_is_audio(struct tags_reader *t, const char *path)
+{
+	const char *mime;
+
+	if (magic_ready(t) < 0)
+		return -1;
+	mime = magic_file(t->magic, path);
+	return mime && content_of(mime) == CONTENT_AUDIO;
+}
+
+int tags_reader_prepare(struct tags_reader *t)
+{
+	pthread_once(&taglib_once, taglib_setup);
+	return magic_ready(t);
+}
+
 int tags_read_file(struct tags_reader *t, const char *path, int file_no,
 		   const struct tags_opts *o, const struct tags_sink *sink)
 {
@@ -762,8 +778,7 @@ int tags_read_file(struct tags_reader *t, const char *path, int file_no,
 	const char *mime = NULL;
 	int length = 0;
 
-	pthread_once(&taglib_once, taglib_setup);
-	if (magic_ready(t) < 0)
+	if (tags_reader_prepare(t) < 0)
 		return -1;
 	memset(&j, 0, sizeof(j));
 	j.t = t;

@@ -14,6 +14,7 @@ struct import_opts {
 	int wait;
 	int insert_only;		/* --mode insert */
 	int require_audio;		/* --require-audio */
+	int jobs;			/* --jobs: threads reading tags (scan.h) */
 	int atomic_file;		/* --atomic file: a transaction per input file */
 	long max_rejects;		/* -1: unlimited */
 	enum norm_date_order date_order;

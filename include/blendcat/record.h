@@ -134,6 +134,8 @@ void rec_init(struct rec *r);
 /* Start a new record of kind k, keeping memory. */
 void rec_reset(struct rec *r, enum rec_kind k);
 void rec_release(struct rec *r);
+/* Make dst hold src's kind, given fields and values (not its messages). */
+void rec_copy(struct rec *dst, const struct rec *src);
 
 /*
  * Normalize len bytes of raw text into field i (raw need not be

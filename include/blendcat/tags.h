@@ -124,6 +124,22 @@ void tags_reader_init(struct tags_reader *t);
 void tags_reader_release(struct tags_reader *t);
 
 /*
+ * Set TagLib up for threads (once per process) and load libmagic's
+ * database into t; tags_read_file does it on first use.  Call it in the
+ * thread that starts the workers, before they start (scan.c): nothing is
+ * then reported from a worker.  0, or -1 (reported once per reader).
+ */
+int tags_reader_prepare(struct tags_reader *t);
+
+/*
+ * Is the file at path audio by its content, whatever its name: an audio/
+ * type or a container that carries audio (as above)?  1 yes; 0 no, or
+ * unreadable; -1 when libmagic cannot load (reported).  Opens no TagLib
+ * file.
+ */
+int tags_is_audio(struct tags_reader *t, const char *path);
+
+/*
  * Read the audio file at path (input number file_no) into sink.  Returns
  * 0 when the file was handled, as records or as a reject; -1 when a sink
  * callback returned non-zero, or when libmagic's database cannot be
