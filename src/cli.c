@@ -275,6 +275,9 @@ static const char import_help[] =
 	"                      not among the paths given\n"
 	"  --jobs N            threads reading audio tags (default: the number of CPUs);\n"
 	"                      the result is the same for every N\n"
+	"  --incremental       import: skip audio files whose path, size, mtime and ctime\n"
+	"                      are as the last successful run saw them (ingest.file_state);\n"
+	"                      report files gone since (their tracks stay)\n"
 	"  --date-order ORDER  iso (default), dmy (15/01/2024) or mdy (01/15/2024)\n"
 	"  --encoding NAME     input encoding when not UTF-8 (LATIN1, WINDOWS-1252, ...)\n"
 	"  --map FILE          header mapping: 'field = Header' or 'field = H1 + H2' per line\n"
@@ -292,7 +295,7 @@ static const char import_help[] =
 
 enum { OPT_MODE = 300, OPT_MAX_REJECTS, OPT_DATE_ORDER, OPT_ENCODING, OPT_MAP, OPT_REJECTS,
        OPT_REPORT, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_ATOMIC, OPT_OFFLINE, OPT_REQUIRE_AUDIO,
-       OPT_JOBS };
+       OPT_JOBS, OPT_INCREMENTAL };
 
 static int import_or_check(int argc, char **argv, int check_only)
 {
@@ -311,6 +314,7 @@ static int import_or_check(int argc, char **argv, int check_only)
 		{ "offline", no_argument, NULL, OPT_OFFLINE },
 		{ "require-audio", no_argument, NULL, OPT_REQUIRE_AUDIO },
 		{ "jobs", required_argument, NULL, OPT_JOBS },
+		{ "incremental", no_argument, NULL, OPT_INCREMENTAL },
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -350,6 +354,7 @@ static int import_or_check(int argc, char **argv, int check_only)
 		case OPT_PROGRESS: o.progress = 1; break;
 		case OPT_OFFLINE: o.offline = 1; break;
 		case OPT_REQUIRE_AUDIO: o.require_audio = 1; break;
+		case OPT_INCREMENTAL: o.incremental = 1; break;
 		case OPT_JOBS: {
 			long n = strtol(optarg, &end, 10);
 
@@ -375,7 +380,8 @@ static int import_or_check(int argc, char **argv, int check_only)
 		fputs(import_help, stderr);
 		return EXIT_USAGE;
 	}
-
+	if (check_only && o.incremental)
+		return usage_error("--incremental is for import: check reads every file", NULL);
 	o.paths = argv + optind;
 	o.npaths = argc - optind;
 	return import_run(&o);

@@ -83,6 +83,7 @@ void load_init(struct load *l, PGconn *conn)
 	buf_init(&l->sql);
 	buf_init(&l->what);
 	buf_init(&l->files);
+	buf_init(&l->present);
 	uuid_gen_init(&l->ids);
 }
 
@@ -99,6 +100,7 @@ void load_release(struct load *l)
 	buf_release(&l->sql);
 	buf_release(&l->what);
 	buf_release(&l->files);
+	buf_release(&l->present);
 }
 
 static int check_schema(struct load *l)
@@ -147,6 +149,7 @@ int load_begin(struct load *l)
 	for (k = 0; k < REC_NKINDS; k++)
 		add_staging_table(b, (enum rec_kind)k);
 	buf_adds(b, "CREATE TEMP TABLE bc_file (file_no integer PRIMARY KEY, name text) ON COMMIT DROP;"
+		 "CREATE TEMP TABLE bc_present (audio_filename text) ON COMMIT DROP;"
 		 "CREATE TEMP TABLE bc_reason (file_no integer, line bigint, audio_filename text, "
 		 "field text, value text, reason text) ON COMMIT DROP;"
 		 "SET LOCAL work_mem = '128MB'; SET LOCAL maintenance_work_mem = '512MB'");
@@ -343,17 +346,81 @@ int load_file(struct load *l, int file_no, const char *path)
 	return 0;
 }
 
-/* COPY the input files' names into bc_file. */
-static int send_files(struct load *l)
+void load_present(struct load *l, const char *audio_filename)
 {
-	if (!l->files.len)
+	rec_copy_value(&l->present, audio_filename);
+	buf_addch(&l->present, '\n');
+}
+
+/* COPY text rows into table, after the COPY in progress. */
+static int send_rows(struct load *l, const char *table, const struct buf *rows)
+{
+	if (!rows->len)
 		return 0;
-	if (load_end_copy(l) < 0 || load_start_table(l, "bc_file") < 0)
+	if (load_end_copy(l) < 0 || load_start_table(l, table) < 0)
 		return -1;
-	buf_add(&l->copy, l->files.data, l->files.len);
-	buf_reset(&l->files);
+	buf_add(&l->copy, rows->data, rows->len);
 	l->copy_kind = REC_NKINDS;
 	return end_one_copy(l);
+}
+
+/* The input files' names into bc_file, the audio present into bc_present. */
+static int send_files(struct load *l)
+{
+	if (send_rows(l, "bc_file", &l->files) < 0 || send_rows(l, "bc_present", &l->present) < 0)
+		return -1;
+	buf_reset(&l->files);
+	buf_reset(&l->present);
+	return 0;
+}
+
+/*
+ * A file read: its track when that loads; NULL when the file itself was
+ * rejected (its content decides, so it is skipped until it changes).  A
+ * file whose track another row rejected (a duplicate name, a manifest
+ * row) is not recorded: the next run reads it again.
+ */
+static const char file_state_sql[] =
+	"INSERT INTO ingest.file_state AS s (path, size, mtime_ns, ctime_ns, audio_filename, "
+	"  run_id, seen_at) "
+	"SELECT f.path, f.size, f.mtime_ns, f.ctime_ns, "
+	"  CASE WHEN t.bad THEN NULL ELSE t.audio_filename END, $1, now() "
+	"FROM bc_fstate f JOIN (SELECT DISTINCT ON (file_no) file_no, bad, audio_filename "
+	"  FROM bc_track WHERE src = 2 ORDER BY file_no, bad DESC) t USING (file_no) "
+	"WHERE t.bad OR NOT EXISTS (SELECT 1 FROM bc_reason x "
+	"  WHERE x.audio_filename = t.audio_filename) ";
+
+static const char file_state_bad_sql[] =
+	"AND (t.bad OR t.audio_filename NOT IN (SELECT audio_filename FROM bc_bad)) ";
+
+static const char file_state_upsert_sql[] =
+	"ON CONFLICT (path) DO UPDATE SET size = EXCLUDED.size, mtime_ns = EXCLUDED.mtime_ns, "
+	"  ctime_ns = EXCLUDED.ctime_ns, audio_filename = EXCLUDED.audio_filename, "
+	"  run_id = EXCLUDED.run_id, seen_at = EXCLUDED.seen_at";
+
+int load_file_state(struct load *l, const struct buf *rows, long run_id)
+{
+	char id[24];
+	const char *vals[1] = { id };
+	PGresult *res;
+	int ok;
+
+	if (exec(l, "recording the audio files read", "CREATE TEMP TABLE IF NOT EXISTS bc_fstate "
+		 "(file_no integer, path text, size bigint, mtime_ns bigint, ctime_ns bigint) "
+		 "ON COMMIT DROP; TRUNCATE bc_fstate") < 0 || send_rows(l, "bc_fstate", rows) < 0)
+		return -1;
+	snprintf(id, sizeof(id), "%ld", run_id);
+	buf_reset(&l->sql);
+	buf_adds(&l->sql, file_state_sql);
+	if (l->any_bad)
+		buf_adds(&l->sql, file_state_bad_sql);
+	buf_adds(&l->sql, file_state_upsert_sql);
+	res = PQexecParams(l->conn, l->sql.data, 1, NULL, vals, NULL, NULL, 0);
+	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+	if (!ok)
+		db_report(res, "recording the audio files read in ingest.file_state");
+	PQclear(res);
+	return ok ? 0 : -1;
 }
 
 int load_staged(struct load *l)
@@ -465,7 +532,8 @@ static const char require_audio_sql[] =
 	"  'no audio file of that name in the paths given (--require-audio)' "
 	"FROM bc_track r WHERE NOT r.bad AND r.src < 2 "
 	"AND NOT EXISTS (SELECT 1 FROM bc_track a WHERE a.src = 2 "
-	"                AND a.audio_filename = r.audio_filename)";
+	"                AND a.audio_filename = r.audio_filename) "
+	"AND NOT EXISTS (SELECT 1 FROM bc_present p WHERE p.audio_filename = r.audio_filename)";
 
 static const char insert_only_sql[] =
 	"INSERT INTO bc_reason "

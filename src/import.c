@@ -30,8 +30,11 @@ enum input_type { IN_CSV = 0, IN_DDEX = 1, IN_AUDIO = 2 };
 
 struct input {
 	char *path;
+	char *abs;		/* absolute path (realpath of the root given + the rest) */
 	enum input_type type;
 	unsigned long long size;
+	long long mtime_ns, ctime_ns;
+	int unchanged;		/* --incremental: as ingest.file_state has it: not read */
 	enum rec_kind kind;
 	int usable;		/* the header was understood */
 };
@@ -48,7 +51,12 @@ struct run {
 	unsigned long bad_files;
 	unsigned long warnings;
 	unsigned long skipped;		/* files in the directories that are not read */
+	/* --incremental */
+	unsigned long unchanged;	/* audio files not read: as the last run saw them */
+	unsigned long unchanged_rejected;	/* of those, files rejected when last read */
+	unsigned long gone;		/* files of ingest.file_state no longer there */
 	unsigned long audio_read;	/* audio files opened */
+	char **roots;			/* absolute forms of the paths given (NULL: unknown) */
 	struct tags_reader sniffer;	/* the walk's libmagic, for files of other names */
 	PGconn *conn;
 	struct load_counts totals[REC_NKINDS];	/* over every transaction */
@@ -128,19 +136,28 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void add_input(struct run *r, const char *path, enum input_type type)
+static long long ns(const struct timespec *t)
 {
+	return (long long)t->tv_sec * 1000000000LL + t->tv_nsec;
+}
+
+static void add_input(struct run *r, const char *path, const char *abs, enum input_type type)
+{
+	struct input *in;
 	struct stat st;
 
 	r->in = xrealloc(r->in, (r->nin + 1) * sizeof(*r->in));
-	memset(&r->in[r->nin], 0, sizeof(r->in[0]));
-	r->in[r->nin].path = xstrdup(path);
-	r->in[r->nin].type = type;
+	in = &r->in[r->nin++];
+	memset(in, 0, sizeof(*in));
+	in->path = xstrdup(path);
+	in->abs = abs ? xstrdup(abs) : NULL;
+	in->type = type;
 	if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-		r->in[r->nin].size = (unsigned long long)st.st_size;
+		in->size = (unsigned long long)st.st_size;
+		in->mtime_ns = ns(&st.st_mtim);
+		in->ctime_ns = ns(&st.st_ctim);
 		r->total_bytes += (unsigned long long)st.st_size;
 	}
-	r->nin++;
 }
 
 /*
@@ -162,11 +179,12 @@ static void hidden(struct run *r, const char *dir, const char *name)
 }
 
 /*
- * Every input below dir, in name order; directories by symlink are not
- * followed, so no loop either.
+ * Every input below dir (absdir: its absolute form, or NULL), in name
+ * order; directories by symlink are not followed, so no loop either.
  */
-static int walk(struct run *r, const char *dir, int depth)
+static int walk(struct run *r, const char *dir, const char *absdir, int depth)
 {
+	struct buf abs = BUF_INIT;
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	char **names = NULL;
@@ -191,36 +209,44 @@ static int walk(struct run *r, const char *dir, int depth)
 		struct stat st;
 		int type;
 
+		buf_reset(&abs);
+		if (absdir)
+			buf_addf(&abs, "%s/%s", absdir, names[i] + strlen(dir) + 1);
 		if (rc == 0 && lstat(names[i], &st) == 0) {
 			if (S_ISDIR(st.st_mode) && depth < 64)
-				rc = walk(r, names[i], depth + 1);
+				rc = walk(r, names[i], absdir ? abs.data : NULL, depth + 1);
 			else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) &&
 				 (type = type_of(r, names[i])) >= 0)
-				add_input(r, names[i], (enum input_type)type);
+				add_input(r, names[i], absdir ? abs.data : NULL,
+					  (enum input_type)type);
 			else if (S_ISREG(st.st_mode))
 				r->skipped++;
 		}
 		free(names[i]);
 	}
 	free(names);
+	buf_release(&abs);
 	return rc;
 }
 
+/* Find the inputs; r->roots gets the absolute form of each path given. */
 static int collect(struct run *r)
 {
 	int i;
 
+	r->roots = xmalloc((size_t)r->o->npaths * sizeof(*r->roots));
 	for (i = 0; i < r->o->npaths; i++) {
 		const char *p = r->o->paths[i];
 		struct stat st;
 
+		r->roots[i] = realpath(p, NULL);
 		if (stat(p, &st) < 0)
 			return diag_error(LOC_NONE, "cannot read '%s': %s", p, strerror(errno));
 		if (S_ISDIR(st.st_mode)) {
-			if (walk(r, p, 0) < 0)
+			if (walk(r, p, r->roots[i], 0) < 0)
 				return -1;
 		} else {
-			add_input(r, p, type_given(p));
+			add_input(r, p, r->roots[i], type_given(p));
 		}
 	}
 	if (r->skipped && !diag_quiet)
@@ -407,6 +433,13 @@ static int read_ddex(struct run *r, size_t i)
 	return 0;
 }
 
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
 /*
  * Audio inputs [from, to), all in one COPY, their tags read by --jobs
  * threads (scan.h: the sink gets them in input order).
@@ -422,6 +455,10 @@ static int read_audio(struct run *r, size_t from, size_t to)
 	memset(&o, 0, sizeof(o));
 	o.rec.date_order = r->o->date_order;
 	for (i = from; i < to; i++) {
+		if (r->in[i].unchanged) {
+			load_present(&r->load, base_name(r->in[i].path));
+			continue;
+		}
 		if (r->loading && load_file(&r->load, (int)i, r->in[i].path) < 0)
 			goto out;
 		r->in[i].kind = REC_TRACK;
@@ -564,8 +601,10 @@ static void counts_json(const struct run *r, struct buf *b, int status_ok)
 			 k ? ", " : "", rec_kinds[k].table, c->staged, c->inserted, c->updated,
 			 c->unchanged, c->replaced, c->deleted, c->rejected);
 	}
-	buf_addf(b, "}, \"audio_files_read\": %lu, \"skipped_files\": %lu", r->audio_read,
-		 r->skipped);
+	buf_addf(b, "}, \"audio_files_read\": %lu, \"unchanged_files\": %lu, "
+		 "\"unchanged_rejected_files\": %lu, \"gone_files\": %lu", r->audio_read, r->unchanged,
+		 r->unchanged_rejected, r->gone);
+	buf_addf(b, ", \"skipped_files\": %lu", r->skipped);
 	buf_addf(b, ", \"files\": %zu, \"bad_files\": %lu, \"rows\": %lu, \"rejected_rows\": %lu, "
 		 "\"warnings\": %lu, \"bytes\": %llu, \"seconds\": %.3f, \"ok\": %s",
 		 r->nin, r->bad_files, r->rows, r->rejected_rows, r->warnings, r->bytes, elapsed(r),
@@ -601,6 +640,10 @@ static void print_report(const struct run *r, int ok)
 		r->rej.dir_made ? r->rejects_dir : "");
 	if (r->warnings > WARNINGS_SHOWN)
 		fprintf(stderr, "%lu warnings about kept values, %d shown\n", r->warnings, WARNINGS_SHOWN);
+	if (r->o->incremental)
+		fprintf(stderr, "%lu audio files read; %lu unchanged and skipped (%lu of them "
+			"rejected when last read); %lu gone since the last run\n", r->audio_read,
+			r->unchanged, r->unchanged_rejected, r->gone);
 	if (!ok)
 		fprintf(stderr, "nothing was loaded: the run was rolled back\n");
 }
@@ -697,6 +740,135 @@ static void run_finish(struct run *r, PGconn *c, int code, const char *error)
 	buf_release(&counts);
 }
 
+/* -------------------------------------------------------- --incremental */
+
+/* Is path (absolute) below or at one of the paths given? */
+static int under_roots(const struct run *r, const char *path)
+{
+	int i;
+
+	for (i = 0; i < r->o->npaths; i++) {
+		const char *root = r->roots[i];
+		size_t n = root ? strlen(root) : 0;
+
+		if (root && strncmp(path, root, n) == 0 && (path[n] == '\0' || path[n] == '/'))
+			return 1;
+	}
+	return 0;
+}
+
+/* The row of res (sorted by path, bytewise) for path, or -1. */
+static int state_row(const PGresult *res, const char *path)
+{
+	int lo = 0, hi = PQntuples(res) - 1;
+
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2, c = strcmp(PQgetvalue(res, mid, 0), path);
+
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+static int same_state(const PGresult *res, int row, const struct input *in)
+{
+	return strtoull(PQgetvalue(res, row, 1), NULL, 10) == in->size &&
+	       strtoll(PQgetvalue(res, row, 2), NULL, 10) == in->mtime_ns &&
+	       strtoll(PQgetvalue(res, row, 3), NULL, 10) == in->ctime_ns;
+}
+
+/*
+ * A file ingest.file_state knows below the paths given that is no longer
+ * there: reported, its track stays in the catalog.
+ */
+static void report_gone(struct run *r, const PGresult *res, int row)
+{
+	const char *path = PQgetvalue(res, row, 0);
+	struct stat st;
+
+	if (!under_roots(r, path) || lstat(path, &st) == 0 || errno != ENOENT)
+		return;
+	if (++r->gone <= WARNINGS_SHOWN) {
+		if (PQgetisnull(res, row, 4))
+			diag_warn(LOC_NONE, "'%s' is gone since the last run (it was rejected then)",
+				  path);
+		else
+			diag_warn(LOC_NONE, "'%s' is gone since the last run; its track '%s' stays "
+				  "in the catalog", path, PQgetvalue(res, row, 4));
+	}
+}
+
+/*
+ * --incremental: mark the audio inputs whose path, size, mtime and ctime
+ * are those ingest.file_state has from the last successful run (ctime
+ * catches a change saved with "preserve timestamps"); report files gone.
+ * Only stat() data: no file is opened.
+ */
+static int incr_prepare(struct run *r)
+{
+	PGresult *res = PQexec(r->conn, "SELECT path, size, mtime_ns, ctime_ns, audio_filename "
+			       "FROM ingest.file_state ORDER BY path COLLATE \"C\"");
+	char *seen;
+	size_t i;
+	int row, n;
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		db_report(res, "reading ingest.file_state");
+		PQclear(res);
+		return -1;
+	}
+	n = PQntuples(res);
+	seen = xmalloc((size_t)n + 1);
+	memset(seen, 0, (size_t)n + 1);
+	for (i = 0; i < r->nin; i++) {
+		struct input *in = &r->in[i];
+
+		if (in->type != IN_AUDIO || !in->abs || (row = state_row(res, in->abs)) < 0)
+			continue;
+		seen[row] = 1;
+		if (!same_state(res, row, in))
+			continue;
+		in->unchanged = 1;
+		r->unchanged++;
+		r->unchanged_rejected += PQgetisnull(res, row, 4);
+	}
+	for (row = 0; row < n; row++)
+		if (!seen[row])
+			report_gone(r, res, row);
+	if (r->gone > WARNINGS_SHOWN)
+		diag_warn(LOC_NONE, "%lu files are gone since the last run, %d shown", r->gone,
+			  WARNINGS_SHOWN);
+	free(seen);
+	PQclear(res);
+	return 0;
+}
+
+/* Record the audio files of inputs [from, to) that were read. */
+static int incr_save(struct run *r, size_t from, size_t to)
+{
+	struct buf rows = BUF_INIT;
+	size_t i;
+	int rc;
+
+	for (i = from; i < to; i++) {
+		const struct input *in = &r->in[i];
+
+		if (in->type != IN_AUDIO || in->unchanged || !in->abs)
+			continue;
+		buf_addf(&rows, "%zu\t", i);
+		rec_copy_value(&rows, in->abs);
+		buf_addf(&rows, "\t%llu\t%lld\t%lld\n", in->size, in->mtime_ns, in->ctime_ns);
+	}
+	rc = load_file_state(&r->load, &rows, r->run_id);
+	buf_release(&rows);
+	return rc;
+}
+
 /* ------------------------------------------------------------------ run */
 
 static int too_many_rejects(const struct run *r)
@@ -756,6 +928,8 @@ static int load_batch(struct run *r, size_t from, size_t to, const char **error)
 	if (rejects_flush(&r->rej) < 0)
 		return EXIT_FAILED;
 	*error = "database error";
+	if (r->o->incremental && incr_save(r, from, to) < 0)
+		return EXIT_FAILED;
 	step(r, "merging into the catalog");
 	if (load_merge(&r->load) < 0 || load_commit(&r->load) < 0)
 		return EXIT_FAILED;
@@ -828,7 +1002,7 @@ static int run_import(struct run *r)
 	}
 	r->conn = c;
 	r->loading = 1;
-	if (run_start(r, c) < 0) {
+	if (run_start(r, c) < 0 || (r->o->incremental && incr_prepare(r) < 0)) {
 		code = EXIT_FAILED;
 		goto out;
 	}
@@ -949,9 +1123,14 @@ int import_run(const struct import_opts *o)
 out:
 	rejects_release(&r.rej);
 	tags_reader_release(&r.sniffer);
-	for (i = 0; i < r.nin; i++)
+	for (i = 0; i < r.nin; i++) {
 		free(r.in[i].path);
+		free(r.in[i].abs);
+	}
 	free(r.in);
+	for (i = 0; r.roots && i < (size_t)o->npaths; i++)
+		free(r.roots[i]);
+	free(r.roots);
 	free(r.rejects_dir);
 	return code;
 }

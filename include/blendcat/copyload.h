@@ -50,6 +50,7 @@ struct load {
 	struct buf sql;
 	struct buf what;
 	struct buf files;		/* bc_file rows, sent by load_staged */
+	struct buf present;		/* bc_present rows, sent by load_staged */
 	struct uuid_gen ids;
 	unsigned long long n;		/* rows staged, rejects included */
 	int in_copy, in_txn;
@@ -74,6 +75,18 @@ int load_begin(struct load *l);
  * progress goes on.
  */
 int load_file(struct load *l, int file_no, const char *path);
+/*
+ * An audio file of this name is in the run but not read (--incremental:
+ * unchanged), for --require-audio.
+ */
+void load_present(struct load *l, const char *audio_filename);
+/*
+ * --incremental: record the audio files read in ingest.file_state, in the
+ * load's transaction.  rows is COPY text, one line per file:
+ * file_no, absolute path, size, mtime and ctime in nanoseconds.  Call
+ * after load_rejects, before load_merge.  0 or -1 (printed).
+ */
+int load_file_state(struct load *l, const struct buf *rows, long run_id);
 /* Start the COPY of a file's rows of kind (from its header). */
 int load_start(struct load *l, enum rec_kind kind);
 int load_record(struct load *l, const struct rec *r, const struct rec_prov *p);

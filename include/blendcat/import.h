@@ -15,6 +15,7 @@ struct import_opts {
 	int insert_only;		/* --mode insert */
 	int require_audio;		/* --require-audio */
 	int jobs;			/* --jobs: threads reading tags (scan.h) */
+	int incremental;		/* --incremental: skip audio files unchanged */
 	int atomic_file;		/* --atomic file: a transaction per input file */
 	long max_rejects;		/* -1: unlimited */
 	enum norm_date_order date_order;

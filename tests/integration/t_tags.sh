@@ -1,7 +1,7 @@
 # Audio files in bulk: a library written by make-audio-corpus (mixed
 # formats, broken files, non-ASCII tags) loads exactly as its manifest says,
 # the same with any --jobs; every file of the real corpus loads or is
-# rejected with a reason.
+# rejected with a reason; --incremental skips what did not change.
 . "$(dirname "$0")/lib.sh"
 
 W=$IT_TMP/tags
@@ -69,6 +69,23 @@ done
 expect_match "empty file \(0 bytes\)" "$W/rej1/rejects.log" "a zero-byte file is rejected, with why"
 expect_match "cannot read audio" "$W/rej1/rejects.log" "a truncated file is rejected, with why"
 
+# --incremental over the library: only what its first run could not settle
+# (tracks rejected by a check across rows, here a new track without a
+# title) is read again.
+run "$BLENDCAT" import --incremental --report "$W/i1.json" --rejects "$W/reji1" "$W/lib"
+expect_eq "$((loaded + rejected)) 0 " "$(report "$W/i1.json" audio_files_read unchanged_files)" \
+	"--incremental, first run: every audio file is read"
+stamp=$(q "SELECT md5(string_agg(audio_filename || updated_at, ',' ORDER BY audio_filename))
+	FROM meekah.track_info")
+run "$BLENDCAT" import --incremental --report "$W/i2.json" --rejects "$W/reji2" "$W/lib"
+again=$(grep -c 'a new track needs a title' "$W/reji1/rejects.log")
+expect_eq "$again $((loaded + rejected - again)) 0 0 " \
+	"$(report "$W/i2.json" audio_files_read unchanged_files tables.track_info.inserted \
+		tables.track_info.updated)" \
+	"--incremental, second run: only the files rejected for want of a title are read again"
+expect_eq "$stamp" "$(q "SELECT md5(string_agg(audio_filename || updated_at, ',' ORDER BY audio_filename))
+	FROM meekah.track_info")" "--incremental, second run: no track is written"
+
 # --------------------------------------------------- the real corpus
 
 newdb tags_corpus
@@ -108,5 +125,69 @@ expect_eq "1 1 1 " "$(report "$W/b.json" audio_files_read tables.track_info.inse
 	"a FLAC file without an extension is read by content and loads; the script is skipped"
 expect_eq "Night Drive" "$(q "SELECT title FROM meekah.track_info WHERE audio_filename = 'night-drive'")" \
 	"its tags are read"
+
+# ----------------------------------------------------- --incremental
+
+newdb tags_inc
+"$BLENDCAT" migrate up -q >/dev/null
+mkdir -p "$W/inc"
+cp -p "$TOP"/tests/data/audio/*.mp3 "$TOP"/tests/data/audio/*.flac "$TOP"/tests/data/audio/*.ogg \
+	"$TOP"/tests/data/audio/*.m4a "$TOP"/tests/data/audio/*.wav "$W/inc/"
+run "$BLENDCAT" import --incremental --report "$W/n1.json" --rejects "$W/rejn1" "$W/inc"
+expect_rc 0 "--incremental, first run over 5 tagged files: exit 0"
+expect_eq "5 5 " "$(report "$W/n1.json" audio_files_read tables.track_info.inserted)" \
+	"first run: 5 files read, 5 tracks"
+expect_eq 5 "$(q "SELECT count(*) FROM ingest.file_state WHERE path LIKE '/%'
+	AND audio_filename IS NOT NULL AND run_id IS NOT NULL")" \
+	"ingest.file_state has each file, by absolute path, with its track and run"
+stamp=$(q "SELECT md5(string_agg(audio_filename || updated_at, ',' ORDER BY audio_filename))
+	FROM meekah.track_info")
+run "$BLENDCAT" import --incremental --report "$W/n2.json" --rejects "$W/rejn2" "$W/inc"
+expect_eq "0 5 0 " "$(report "$W/n2.json" audio_files_read unchanged_files tables.track_info.read)" \
+	"second run: no file read, 5 unchanged, no track staged"
+expect_match "0 audio files read; 5 unchanged and skipped" "$ERR" "the report says so"
+
+# A tag edited in place, its mtime put back ("preserve timestamps"): ctime
+# still moves, and exactly that file is read again.
+cp -p "$W/inc/id3v24.mp3" "$W/ref.mp3"
+python3 -c 'import sys
+p = sys.argv[1]
+b = open(p, "rb").read()
+assert b.count(b"Summer Vibes") == 1
+open(p, "r+b").write(b.replace(b"Summer Vibes", b"Summer Vibez"))' "$W/inc/id3v24.mp3"
+touch -m -r "$W/ref.mp3" "$W/inc/id3v24.mp3"
+expect_eq "$(stat -c '%s %y' "$W/ref.mp3")" "$(stat -c '%s %y' "$W/inc/id3v24.mp3")" \
+	"the edited file has its old size and mtime"
+sleep 0.01
+run "$BLENDCAT" import --incremental --report "$W/n3.json" --rejects "$W/rejn3" "$W/inc"
+expect_eq "1 4 1 " "$(report "$W/n3.json" audio_files_read unchanged_files tables.track_info.updated)" \
+	"an edit with the mtime kept: that file alone is read, its track updated"
+expect_eq "Summer Vibez" "$(q "SELECT title FROM meekah.track_info WHERE audio_filename = 'id3v24.mp3'")" \
+	"the edited title is loaded"
+
+# A file gone: reported, its track kept.  An unchanged file still counts
+# for --require-audio.
+rm "$W/inc/vorbis.ogg"
+printf 'audio_filename,title\nvorbis.flac,Renamed In CSV\n' >"$W/inc/tracks.csv"
+run "$BLENDCAT" import --incremental --require-audio --report "$W/n4.json" --rejects "$W/rejn4" "$W/inc"
+expect_rc 0 "a file gone, a manifest for an unchanged file with --require-audio: exit 0"
+expect_match "inc/vorbis.ogg' is gone since the last run; its track 'vorbis.ogg' stays in the catalog" \
+	"$ERR" "a file gone is reported with its track"
+expect_eq "1 1" "$(report "$W/n4.json" gone_files)$(q "SELECT count(*) FROM meekah.track_info
+	WHERE audio_filename = 'vorbis.ogg'")" "the gone file's track stays in the catalog"
+expect_eq "Renamed In CSV" "$(q "SELECT title FROM meekah.track_info WHERE audio_filename = 'vorbis.flac'")" \
+	"--require-audio: the unchanged (skipped) audio file counts as present"
+
+# A failed run records nothing: the next run reads the files again.
+cp -p "$TOP/tests/data/audio/vorbis.ogg" "$W/inc/"
+printf 'audio_filename,title,duration\nx.mp3,X,-5\n' >"$W/bad.csv"
+run "$BLENDCAT" import --incremental --max-rejects 0 --rejects "$W/rejn5" "$W/inc" "$W/bad.csv"
+expect_rc 3 "--incremental with too many rejects: the run fails"
+run "$BLENDCAT" import --incremental --report "$W/n6.json" --rejects "$W/rejn6" "$W/inc"
+expect_eq "1 " "$(report "$W/n6.json" audio_files_read)" \
+	"after a failed run, the file it read is read again"
+
+run "$BLENDCAT" check --incremental "$W/inc"
+expect_rc 2 "check --incremental is a usage error"
 
 rm -f "$OUT" "$ERR"
