@@ -234,8 +234,8 @@ static int type_of_mime(const char *mime)
 
 /*
  * The codec of an Ogg stream, from the first packet of its first page, as
- * a TagLib type; -1 for Opus (1.x has no type for it: TagLib goes by the
- * name) and anything else.
+ * a TagLib type; -2 for Opus (1.x has no type for it: TagLib goes by the
+ * name), -1 for anything else.
  */
 static int ogg_type(int fd)
 {
@@ -254,7 +254,7 @@ static int ogg_type(int fd)
 		return (int)TagLib_File_Speex;
 	if (memcmp(p + at, "\x7f" "FLAC", 5) == 0)
 		return (int)TagLib_File_OggFlac;
-	return -1;
+	return memcmp(p + at, "OpusHead", 8) == 0 ? -2 : -1;
 }
 
 static int type_of_name(const char *name)
@@ -417,8 +417,78 @@ static int take_name(struct job *j)
 }
 
 /*
- * Size, MIME type and TagLib type from the content.  *mime is libmagic's,
- * borrowed until its next call.  0, or -1 after a reject.
+ * The signatures of the formats by the name's extension: when a file's
+ * first bytes are what its name says, libmagic is not asked (it would
+ * cost more than TagLib's whole read); anything else goes to libmagic.
+ * at is where the signature sits; an ID3v2 tag in front is skipped.
+ */
+static const struct {
+	const char *ext;
+	size_t at;
+	const char *sig;
+	const char *mime;
+} signatures[] = {
+	{ "flac", 0, "fLaC", "audio/flac" },
+	{ "m4a", 4, "ftyp", "audio/x-m4a" }, { "m4b", 4, "ftyp", "audio/x-m4a" },
+	{ "mp4", 4, "ftyp", "audio/mp4" },
+	{ "ogg", 0, "OggS", "audio/ogg" }, { "oga", 0, "OggS", "audio/ogg" },
+	{ "opus", 0, "OggS", "audio/ogg" }, { "spx", 0, "OggS", "audio/ogg" },
+	{ "wav", 8, "WAVE", "audio/x-wav" },
+	{ "aif", 8, "AIF", "audio/x-aiff" }, { "aiff", 8, "AIF", "audio/x-aiff" },
+	{ "aifc", 8, "AIFC", "audio/x-aiff" },
+	{ "wv", 0, "wvpk", "audio/x-wavpack" }, { "ape", 0, "MAC ", "audio/x-ape" },
+	{ "tta", 0, "TTA1", "audio/x-tta" }, { "mpc", 0, "MPCK", "audio/x-musepack" },
+};
+
+/* The codec an Ogg file's name promises (ogg_type's values; -2: Opus). */
+static int ogg_named(const char *ext)
+{
+	if (strcasecmp(ext, "opus") == 0)
+		return -2;
+	return strcasecmp(ext, "spx") == 0 ? (int)TagLib_File_Speex : (int)TagLib_File_OggVorbis;
+}
+
+/* Where the audio starts: after an ID3v2 tag (its footer included), or 0. */
+static off_t after_id3v2(const unsigned char *h, ssize_t n)
+{
+	if (n < 10 || memcmp(h, "ID3", 3) != 0 || ((h[6] | h[7] | h[8] | h[9]) & 0x80))
+		return 0;
+	return 10 + ((off_t)h[6] << 21 | (off_t)h[7] << 14 | (off_t)h[8] << 7 | h[9]) +
+	       (h[5] & 0x10 ? 10 : 0);
+}
+
+/* The MIME type when the content is what the name says, else NULL. */
+static const char *by_signature(int fd, const char *base)
+{
+	const char *dot = strrchr(base, '.'), *ext = dot ? dot + 1 : "";
+	unsigned char h[16];
+	ssize_t n = pread(fd, h, sizeof(h), 0);
+	off_t at = after_id3v2(h, n);
+	size_t i;
+
+	if (at > 0)
+		n = pread(fd, h, sizeof(h), at);
+	if (strcasecmp(ext, "mp3") == 0)
+		return n >= 2 && h[0] == 0xff && (h[1] & 0xe0) == 0xe0 ? "audio/mpeg" : NULL;
+	for (i = 0; i < sizeof(signatures) / sizeof(signatures[0]); i++) {
+		size_t len = strlen(signatures[i].sig);
+
+		if (strcasecmp(ext, signatures[i].ext) != 0 || n < (ssize_t)(signatures[i].at + len) ||
+		    memcmp(h + signatures[i].at, signatures[i].sig, len) != 0)
+			continue;
+		if (at > 0 && strcmp(signatures[i].ext, "flac") != 0)
+			return NULL;	/* ID3v2 in front: only MP3 and (stray) FLAC */
+		if (strcmp(signatures[i].mime, "audio/ogg") == 0 && !at &&
+		    ogg_type(fd) != ogg_named(ext) && strcasecmp(ext, "oga") != 0)
+			return NULL;
+		return signatures[i].mime;
+	}
+	return NULL;
+}
+
+/*
+ * Size, MIME type and TagLib type from the content.  *mime is static or
+ * libmagic's, borrowed until its next call.  0, or -1 after a reject.
  */
 static int sniff(struct job *j, const char **mime)
 {
@@ -440,7 +510,9 @@ static int sniff(struct job *j, const char **mime)
 		reject(j, NULL, NULL, "empty file (0 bytes)");
 		goto out;
 	}
-	*mime = magic_descriptor(j->t->magic, fd);
+	*mime = by_signature(fd, j->base);
+	if (!*mime)
+		*mime = magic_descriptor(j->t->magic, fd);
 	if (!*mime) {
 		reject(j, NULL, NULL, "cannot read: %s", magic_error(j->t->magic));
 		goto out;
