@@ -1006,7 +1006,8 @@ static int run_import(struct run *r)
 		code = EXIT_FAILED;
 		goto out;
 	}
-	code = load_all(r, &error);
+	/* --incremental and nothing changed: no file to read, no transaction. */
+	code = r->unchanged == r->nin ? EXIT_OK : load_all(r, &error);
 	run_finish(r, c, code, error);
 out:
 	print_report(r, code <= EXIT_REJECTS);
