@@ -1114,9 +1114,11 @@ int import_run(const struct import_opts *o)
 	if (o->atomic_file && !o->check_only)
 		tracks_first(&r);
 	for (i = 0; i < r.nin; i++) {
-		rejects_add_file(&r.rej, r.in[i].path);
 		/* A rejected audio file stays where it is: rejects.log names it. */
-		r.rej.files[i].log_only = r.in[i].type == IN_AUDIO;
+		if (r.in[i].type == IN_AUDIO)
+			rejects_add_log_only(&r.rej, r.in[i].path);
+		else
+			rejects_add_file(&r.rej, r.in[i].path);
 	}
 	code = o->check_only ? run_check(&r) : run_import(&r);
 	if (write_report(&r, code <= EXIT_REJECTS) < 0 && code == EXIT_OK)

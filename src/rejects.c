@@ -46,23 +46,40 @@ static char *unique_name(const struct rejects *r, const char *path)
 		if (strcmp(b.data, "rejects.log") == 0)
 			taken = 1;
 		for (i = 0; i < r->nfiles && !taken; i++)
-			taken = strcmp(r->files[i].out_name, b.data) == 0;
+			taken = r->files[i].out_name && strcmp(r->files[i].out_name, b.data) == 0;
 		if (!taken)
 			return buf_detach(&b, NULL);
 	}
 }
 
-void rejects_add_file(struct rejects *r, const char *path)
+static struct rejects_file *add_file(struct rejects *r, const char *path, char *out_name)
 {
 	struct rejects_file *f;
 
-	r->files = xrealloc(r->files, (r->nfiles + 1) * sizeof(*r->files));
-	f = &r->files[r->nfiles];
+	if (r->nfiles == r->alloc) {
+		r->alloc = r->alloc ? 2 * r->alloc : 16;
+		r->files = xrealloc(r->files, r->alloc * sizeof(*r->files));
+	}
+	f = &r->files[r->nfiles++];
 	memset(f, 0, sizeof(*f));
 	f->path = xstrdup(path);
-	f->out_name = unique_name(r, path);
+	f->out_name = out_name;
 	f->in_fd = -1;
-	r->nfiles++;
+	return f;
+}
+
+void rejects_add_file(struct rejects *r, const char *path)
+{
+	add_file(r, path, unique_name(r, path));
+}
+
+/*
+ * No name in the rejects directory: unique_name() compares a name with
+ * every earlier one, which a library of 50000 audio files cannot afford.
+ */
+void rejects_add_log_only(struct rejects *r, const char *path)
+{
+	add_file(r, path, NULL)->log_only = 1;
 }
 
 void rejects_set_header(struct rejects *r, int file_no, const char *raw, size_t len)

@@ -29,7 +29,7 @@ struct rejects {
 	int dir_made;
 	FILE *log;
 	struct rejects_file *files;
-	size_t nfiles;
+	size_t nfiles, alloc;
 	unsigned long rows, problems;
 	int failed;
 };
@@ -38,6 +38,11 @@ struct rejects {
 void rejects_init(struct rejects *r, const char *dir);
 /* Register input file_no (0, 1, ... in order); its header comes later. */
 void rejects_add_file(struct rejects *r, const char *path);
+/*
+ * The same for an input whose rejects are only named in rejects.log, never
+ * copied (an audio file).
+ */
+void rejects_add_log_only(struct rejects *r, const char *path);
 void rejects_set_header(struct rejects *r, int file_no, const char *raw, size_t len);
 /*
  * One problem for rejects.log.  line 0 and field NULL leave them out;
