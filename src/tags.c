@@ -827,10 +827,54 @@ static void emit(struct job *j)
 		}
 }
 
+/* Text (a playlist, a cue sheet, notes): no control characters. */
+static int is_text(const unsigned char *h, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((h[i] < 0x20 && h[i] != '\t' && h[i] != '\n' && h[i] != '\r') || h[i] == 0x7f)
+			return 0;
+	return n > 0;
+}
+
+/*
+ * What the first bytes say at once: 1 audio (a signature of the table
+ * above, an ID3v2 tag, an MPEG frame), 0 an image or text, -1 ask
+ * libmagic.  The walk meets cover art and playlists beside every album.
+ */
+static int first_bytes(const unsigned char *h, size_t n)
+{
+	size_t i;
+
+	if ((n >= 3 && memcmp(h, "ID3", 3) == 0) || (n >= 2 && h[0] == 0xff && (h[1] & 0xe0) == 0xe0))
+		return 1;
+	for (i = 0; i < sizeof(signatures) / sizeof(signatures[0]); i++)
+		if (n >= signatures[i].at + strlen(signatures[i].sig) &&
+		    memcmp(h + signatures[i].at, signatures[i].sig, strlen(signatures[i].sig)) == 0)
+			return 1;
+	if ((n >= 3 && memcmp(h, "\xff\xd8\xff", 3) == 0) || (n >= 4 && memcmp(h, "\x89PNG", 4) == 0) ||
+	    (n >= 4 && memcmp(h, "GIF8", 4) == 0) || (n >= 5 && memcmp(h, "%PDF-", 5) == 0))
+		return 0;
+	return is_text(h, n) ? 0 : -1;
+}
+
 int tags_is_audio(struct tags_reader *t, const char *path)
 {
+	unsigned char h[512];
 	const char *mime;
+	ssize_t n = -1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), kind;
 
+	if (fd >= 0) {
+		n = read(fd, h, sizeof(h));
+		close(fd);
+	}
+	if (n < 0)
+		return 0;
+	kind = first_bytes(h, (size_t)n);
+	if (kind >= 0)
+		return kind;
 	if (magic_ready(t) < 0)
 		return -1;
 	mime = magic_file(t->magic, path);
