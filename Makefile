@@ -5,6 +5,8 @@
 #                        unit tests, the fuzz corpus and integration tests
 #                        again under ASan+UBSan
 #   make fuzz            libFuzzer on every target (FUZZ_SECONDS=30 each)
+#   make bench           load speed (scripts/bench), then the tag scan
+#                        (scripts/bench-tags; alone: make bench-tags)
 #   make demo            deps, build, local cluster, migrate, summary
 #   make install PREFIX=/usr/local
 #   make clean
@@ -65,7 +67,7 @@ UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 BIN       = $(BUILD)/blendcat
 
-.PHONY: all check unit unit-bins integration demo install uninstall clean deps bench
+.PHONY: all check unit unit-bins integration demo install uninstall clean deps bench bench-tags
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -108,6 +110,10 @@ demo:
 
 bench:
 	scripts/bench
+	scripts/bench-tags
+
+bench-tags:
+	scripts/bench-tags
 
 deps:
 	scripts/deps
