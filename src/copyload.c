@@ -829,7 +829,9 @@ static int insert_tracks(struct load *l)
 	else
 		buf_adds(b, "NOT EXISTS (SELECT 1 FROM meekah.track_info t "
 			    "WHERE t.audio_filename = s.audio_filename) ");
-	buf_adds(b, ROWS_MARK " ORDER BY s.n");
+	buf_adds(b, ROWS_MARK);
+	if (!l->bulk)
+		buf_adds(b, " ORDER BY s.n");
 	got = merge_exec(l, "inserting into meekah.track_info", b->data, "s");
 	if (got < 0)
 		return -1;
@@ -915,7 +917,9 @@ static int insert_children(struct load *l, enum rec_kind k)
 		buf_addf(b, " FROM bc_%s r JOIN bc_chg c USING (audio_filename) "
 			 "JOIN meekah.track_info x ON x.id = c.track_id WHERE c.changed ",
 			 rec_kinds[k].name);
-	buf_adds(b, ROWS_MARK " ORDER BY r.n");
+	buf_adds(b, ROWS_MARK);
+	if (!l->bulk)
+		buf_adds(b, " ORDER BY r.n");
 	buf_reset(&l->what);
 	buf_addf(&l->what, "inserting into meekah.%s", rec_kinds[k].table);
 	if ((got = merge_exec(l, l->what.data, b->data, "r")) < 0)
@@ -1146,7 +1150,15 @@ int load_merge(struct load *l)
 		goto out;
 	if (update_tracks(l) < 0 || insert_tracks(l) < 0 || count_tracks(l) < 0)
 		goto out;
-	buf_adds(&analyze, "ANALYZE meekah.track_info");
+	/*
+	 * After a bulk insert the planner knows nothing of track_info (no
+	 * statistics, no index yet): analyzed now, the children find their
+	 * track by a hash join instead of sorting both sides by name.
+	 */
+	if (l->bulk && exec(l, "analyzing meekah.track_info", "ANALYZE meekah.track_info") < 0)
+		goto out;
+	if (!l->bulk)
+		buf_adds(&analyze, ", meekah.track_info");
 	for (k = 1; k < REC_NKINDS; k++) {
 		if (!l->counts[k].staged)
 			continue;
@@ -1157,7 +1169,14 @@ int load_merge(struct load *l)
 	}
 	if (l->bulk && run_ddl(l, "create_sql", "create_order", "building indexes and keys") < 0)
 		goto out;
-	rc = exec(l, "analyzing the catalog", analyze.data);
+	/* analyze.data is ", table, table..." */
+	if (analyze.len) {
+		buf_reset(&l->sql);
+		buf_addf(&l->sql, "ANALYZE %s", analyze.data + 2);
+		rc = exec(l, "analyzing the catalog", l->sql.data);
+	} else {
+		rc = 0;
+	}
 out:
 	buf_release(&analyze);
 	return rc;
