@@ -291,7 +291,7 @@ static const char import_help[] =
 	"  -h, --help          this text\n"
 	"\n"
 	"exit status: 0 all loaded, 1 loaded with rejects, 2 usage, 3 nothing loaded,\n"
-	"75 another run holds the lock\n";
+	"75 another run holds the lock, 130/143 stopped by SIGINT/SIGTERM (rolled back)\n";
 
 enum { OPT_MODE = 300, OPT_MAX_REJECTS, OPT_DATE_ORDER, OPT_ENCODING, OPT_MAP, OPT_REJECTS,
        OPT_REPORT, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_ATOMIC, OPT_OFFLINE, OPT_REQUIRE_AUDIO,

@@ -35,6 +35,20 @@ static long exec_count(struct load *l, const char *what, const char *sql)
 	return n;
 }
 
+/*
+ * A SIGINT or SIGTERM was caught (db.h): the load stops at its next step
+ * and is rolled back.  Said once.
+ */
+static int interrupted(struct load *l)
+{
+	if (!db_interrupted())
+		return 0;
+	if (!l->interrupted)
+		diag_error(LOC_NONE, "%s", db_interrupt_reason());
+	l->interrupted = 1;
+	return 1;
+}
+
 static const char *sql_type(enum rec_type t)
 {
 	switch (t) {
@@ -167,6 +181,7 @@ static int flush(struct load *l)
 		return -1;
 	}
 	buf_reset(&l->copy);
+	db_stop_point("copy");
 	return 0;
 }
 
@@ -248,6 +263,8 @@ static int spool(struct load *l, const struct rec *r, const struct rec_prov *p)
 
 int load_record(struct load *l, const struct rec *r, const struct rec_prov *p)
 {
+	if (interrupted(l))
+		return -1;
 	if (!l->in_copy)
 		return diag_error(LOC_NONE, "internal error: a %s record outside a COPY",
 				  rec_kinds[r->kind].name);
@@ -263,6 +280,8 @@ int load_reject(struct load *l, enum rec_kind kind, const struct rec_prov *p,
 	struct buf *b = &l->copy;
 	size_t i;
 
+	if (interrupted(l))
+		return -1;
 	if (!l->in_copy || kind != l->copy_kind)
 		return diag_error(LOC_NONE, "internal error: a %s reject outside its COPY",
 				  rec_kinds[kind].name);
@@ -279,7 +298,7 @@ static int end_one_copy(struct load *l)
 	PGresult *res;
 	int ok = 1;
 
-	if (flush(l) < 0)
+	if (interrupted(l) || flush(l) < 0)
 		return -1;
 	if (PQputCopyEnd(l->conn, NULL) != 1) {
 		diag_error(LOC_NONE, "ending COPY: %s", PQerrorMessage(l->conn));
@@ -706,7 +725,7 @@ static unsigned long long first_failing(struct load *l, const char *sql, const c
 		PGresult *res;
 		int ok;
 
-		if (exec(l, "retrying", "SAVEPOINT bc_try") < 0)
+		if (interrupted(l) || exec(l, "retrying", "SAVEPOINT bc_try") < 0)
 			return 0;
 		res = exec_prefix(l, sql, alias, mid);
 		ok = stmt_ok(res);
@@ -755,7 +774,8 @@ static long merge_exec(struct load *l, const char *what, const char *sql, const 
 	}
 	db_report(res, what);
 	PQclear(res);
-	if (exec(l, what, "ROLLBACK TO SAVEPOINT bc_stmt") < 0)
+	/* Cancelled by a signal: no row is at fault, and no time is left to look. */
+	if (interrupted(l) || exec(l, what, "ROLLBACK TO SAVEPOINT bc_stmt") < 0)
 		return -1;
 	culprit = first_failing(l, sql, alias);
 	if (culprit)
@@ -1137,7 +1157,7 @@ int load_merge(struct load *l)
 	long rows;
 	int k, rc = -1;
 
-	if (drop_rejected(l) < 0 || merge_sources(l) < 0)
+	if (interrupted(l) || drop_rejected(l) < 0 || merge_sources(l) < 0)
 		goto out;
 	/* Bulk when the catalog is empty (-1: it is not). */
 	rows = count_rows(l, "SELECT CASE WHEN EXISTS (SELECT 1 FROM meekah.track_info) "
@@ -1150,6 +1170,7 @@ int load_merge(struct load *l)
 		goto out;
 	if (update_tracks(l) < 0 || insert_tracks(l) < 0 || count_tracks(l) < 0)
 		goto out;
+	db_stop_point("merge");
 	/*
 	 * After a bulk insert the planner knows nothing of track_info (no
 	 * statistics, no index yet): analyzed now, the children find their
@@ -1160,6 +1181,8 @@ int load_merge(struct load *l)
 	if (!l->bulk)
 		buf_adds(&analyze, ", meekah.track_info");
 	for (k = 1; k < REC_NKINDS; k++) {
+		if (interrupted(l))
+			goto out;
 		if (!l->counts[k].staged)
 			continue;
 		if (replace_children(l, (enum rec_kind)k) < 0)
@@ -1182,8 +1205,12 @@ out:
 	return rc;
 }
 
+/* Nothing is committed once a signal was caught, however late. */
 int load_commit(struct load *l)
 {
+	db_stop_point("commit");
+	if (interrupted(l))
+		return -1;
 	l->in_txn = 0;
 	return exec(l, "committing", "COMMIT");
 }

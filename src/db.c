@@ -6,6 +6,7 @@
 #include "blendcat/diag.h"
 #include "blendcat/xalloc.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -273,4 +274,69 @@ int db_lock(PGconn *c, int wait)
 	report_holder(c);
 	diag_hint("wait for it to finish, or pass --wait to queue behind it");
 	return 1;
+}
+
+/* ------------------------------------------------------------- signals */
+
+static volatile sig_atomic_t caught;
+static PGcancel *volatile cancel;
+
+static void on_signal(int sig)
+{
+	char err[256];
+
+	caught = sig;
+	if (cancel)
+		PQcancel(cancel, err, sizeof(err));
+}
+
+void db_signals_catch(PGconn *conn)
+{
+	struct sigaction sa;
+
+	cancel = PQgetCancel(conn);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESETHAND;	/* a second signal takes the default action */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+void db_signals_release(void)
+{
+	PGcancel *c = cancel;
+
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	cancel = NULL;
+	if (c)
+		PQfreeCancel(c);
+}
+
+int db_interrupted(void)
+{
+	return caught;
+}
+
+const char *db_interrupt_reason(void)
+{
+	return caught == SIGINT ? "interrupted by SIGINT" :
+	       caught == SIGTERM ? "interrupted by SIGTERM" : "";
+}
+
+void db_stop_point(const char *point)
+{
+	static char done[8];
+	static const char *const points[] = { "copy", "merge", "commit" };
+	const char *want = getenv("BLENDCAT_STOP_AT");
+	size_t i;
+
+	if (!want)
+		return;
+	for (i = 0; i < sizeof(points) / sizeof(points[0]); i++)
+		if (strcmp(point, points[i]) == 0 && strcmp(want, point) == 0 && !done[i]) {
+			done[i] = 1;
+			raise(SIGSTOP);
+		}
 }

@@ -51,6 +51,7 @@ struct run {
 	unsigned long bad_files;
 	unsigned long warnings;
 	unsigned long skipped;		/* files in the directories that are not read */
+	size_t committed;		/* transactions committed (--atomic file: files) */
 	/* --incremental */
 	unsigned long unchanged;	/* audio files not read: as the last run saw them */
 	unsigned long unchanged_rejected;	/* of those, files rejected when last read */
@@ -644,7 +645,10 @@ static void print_report(const struct run *r, int ok)
 		fprintf(stderr, "%lu audio files read; %lu unchanged and skipped (%lu of them "
 			"rejected when last read); %lu gone since the last run\n", r->audio_read,
 			r->unchanged, r->unchanged_rejected, r->gone);
-	if (!ok)
+	if (!ok && r->committed)
+		fprintf(stderr, "%zu file%s committed; the rest was rolled back\n", r->committed,
+			r->committed == 1 ? " was" : "s were");
+	else if (!ok)
 		fprintf(stderr, "nothing was loaded: the run was rolled back\n");
 }
 
@@ -669,6 +673,28 @@ static int write_report(const struct run *r, int ok)
 
 /* ------------------------------------------------------------ ingest.run */
 
+/*
+ * Imports still 'running' while this one holds the lock ended without
+ * saying so (killed, the machine or the server went down): their
+ * transactions were rolled back by the server; say so in ingest.run.
+ */
+static void mark_stale_runs(PGconn *c)
+{
+	PGresult *res = PQexec(c, "UPDATE ingest.run SET status = 'interrupted', "
+			       "error = 'the run ended without recording its end (killed, or its "
+			       "connection was lost); nothing of it was committed' "
+			       "WHERE command = 'import' AND status = 'running'");
+
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		diag_warn(LOC_NONE, "could not mark earlier runs in ingest.run: %s", PQerrorMessage(c));
+	else if (atol(PQcmdTuples(res)) > 0)
+		diag_warn(LOC_NONE, "%s earlier import%s ended without recording %s end; marked "
+			  "interrupted in ingest.run", PQcmdTuples(res),
+			  atol(PQcmdTuples(res)) == 1 ? "" : "s",
+			  atol(PQcmdTuples(res)) == 1 ? "its" : "their");
+	PQclear(res);
+}
+
 static int run_start(struct run *r, PGconn *c)
 {
 	struct buf inputs = BUF_INIT, opts = BUF_INIT;
@@ -692,6 +718,7 @@ static int run_start(struct run *r, PGconn *c)
 	json_str(&opts, r->o->map_path ? r->o->map_path : "");
 	buf_addch(&opts, '}');
 	gethostname(host, sizeof(host) - 1);
+	mark_stale_runs(c);
 	vals[0] = inputs.data;
 	vals[1] = opts.data;
 	vals[2] = host;
@@ -714,10 +741,12 @@ static int run_start(struct run *r, PGconn *c)
 static void run_finish(struct run *r, PGconn *c, int code, const char *error)
 {
 	struct buf counts = BUF_INIT;
-	char id[24], exit_code[8];
-	const char *status = code == EXIT_OK ? "ok" : code == EXIT_REJECTS ? "rejects" : "failed";
+	char id[24], exit_code[16];
+	const char *status = code == EXIT_OK ? "ok" : code == EXIT_REJECTS ? "rejects" :
+			     code > EXIT_SIGNAL ? "interrupted" : "failed";
 	const char *vals[6];
 	PGresult *res;
+	int tries;
 
 	if (!r->run_id)
 		return;
@@ -730,9 +759,15 @@ static void run_finish(struct run *r, PGconn *c, int code, const char *error)
 	vals[3] = counts.data;
 	vals[4] = r->rej.dir_made ? r->rejects_dir : NULL;
 	vals[5] = error;
-	res = PQexecParams(c, "UPDATE ingest.run SET status = $2, exit_code = $3, counts = $4, "
-			   "rejects_dir = $5, error = $6, finished_at = now() WHERE id = $1",
-			   6, NULL, vals, NULL, NULL, 0);
+	/* A cancel sent by a signal handler may land on this statement: once more. */
+	for (tries = 0; tries < 2; tries++) {
+		res = PQexecParams(c, "UPDATE ingest.run SET status = $2, exit_code = $3, counts = $4, "
+				   "rejects_dir = $5, error = $6, finished_at = now() WHERE id = $1",
+				   6, NULL, vals, NULL, NULL, 0);
+		if (PQresultStatus(res) == PGRES_COMMAND_OK || !db_interrupted())
+			break;
+		PQclear(res);
+	}
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
 		diag_warn(LOC_NONE, "could not record the end of run %ld in ingest.run: %s",
 			  r->run_id, PQerrorMessage(c));
@@ -955,7 +990,7 @@ static int load_batch(struct run *r, size_t from, size_t to, const char **error)
  */
 static int load_all(struct run *r, const char **error)
 {
-	size_t i, committed = 0;
+	size_t i;
 	int code;
 
 	if (!r->o->atomic_file) {
@@ -965,6 +1000,7 @@ static int load_all(struct run *r, const char **error)
 		load_release(&r->load);
 		if (code == EXIT_FAILED)
 			return code;
+		r->committed++;
 	} else {
 		for (i = 0; i < r->nin; i++) {
 			code = load_batch(r, i, i + 1, error);
@@ -972,15 +1008,33 @@ static int load_all(struct run *r, const char **error)
 				load_abort(&r->load, *error);
 				load_release(&r->load);
 				diag_error(LOC_NONE, "'%s' was not loaded; %zu file%s before it %s committed",
-					   r->in[i].path, committed, committed == 1 ? "" : "s",
-					   committed == 1 ? "was" : "were");
-				return committed ? EXIT_REJECTS : EXIT_FAILED;
+					   r->in[i].path, r->committed, r->committed == 1 ? "" : "s",
+					   r->committed == 1 ? "was" : "were");
+				return r->committed && !db_interrupted() ? EXIT_REJECTS : EXIT_FAILED;
 			}
 			load_release(&r->load);
-			committed++;
+			r->committed++;
 		}
 	}
 	return r->rejected_rows || r->bad_files ? EXIT_REJECTS : EXIT_OK;
+}
+
+/*
+ * The run was stopped by SIGINT or SIGTERM: exit 128 + the signal, and
+ * say whether anything was committed before it (with --atomic file).
+ * A signal that came after the last COMMIT changes nothing: all is loaded.
+ */
+static int after_signal(struct run *r, int code, const char **error)
+{
+	if (!db_interrupted())
+		return code;
+	if (code <= EXIT_REJECTS && r->committed && !r->o->atomic_file) {
+		diag_warn(LOC_NONE, "%s after the run was committed: everything was loaded",
+			  db_interrupt_reason());
+		return code;
+	}
+	*error = db_interrupt_reason();
+	return EXIT_SIGNAL + db_interrupted();
 }
 
 static int run_import(struct run *r)
@@ -1002,14 +1056,16 @@ static int run_import(struct run *r)
 	}
 	r->conn = c;
 	r->loading = 1;
+	db_signals_catch(c);
 	if (run_start(r, c) < 0 || (r->o->incremental && incr_prepare(r) < 0)) {
 		code = EXIT_FAILED;
 		goto out;
 	}
 	/* --incremental and nothing changed: no file to read, no transaction. */
-	code = r->unchanged == r->nin ? EXIT_OK : load_all(r, &error);
+	code = r->unchanged == r->nin ? EXIT_OK : after_signal(r, load_all(r, &error), &error);
 	run_finish(r, c, code, error);
 out:
+	db_signals_release();
 	print_report(r, code <= EXIT_REJECTS);
 	PQfinish(c);
 	return code;

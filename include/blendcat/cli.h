@@ -12,7 +12,8 @@ enum {
 	EXIT_REJECTS = 1,	/* loaded, with rejects */
 	EXIT_USAGE = 2,		/* usage or configuration error */
 	EXIT_FAILED = 3,	/* nothing loaded: input or database error, rolled back */
-	EXIT_LOCKED = 75	/* another run holds the lock (EX_TEMPFAIL) */
+	EXIT_LOCKED = 75,	/* another run holds the lock (EX_TEMPFAIL) */
+	EXIT_SIGNAL = 128	/* + the signal: stopped by SIGINT (130) or SIGTERM (143), rolled back */
 };
 
 /* Run blendcat with these arguments; returns the exit code. */

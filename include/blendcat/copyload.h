@@ -58,6 +58,7 @@ struct load {
 	FILE *spool[REC_NKINDS];	/* records of other kinds, sent after the COPY */
 	int any_bad;			/* some row or track is rejected */
 	int bulk;			/* the catalog was empty: indexes rebuilt after */
+	int interrupted;		/* a signal stopped the load (said once) */
 	struct load_counts counts[REC_NKINDS];
 };
 

@@ -59,4 +59,27 @@ int db_lock(PGconn *c, int wait);
 /* Print a failed result's message: "what: primary message" + detail/hint. */
 void db_report(const PGresult *res, const char *what);
 
+/*
+ * SIGINT and SIGTERM while a run writes to conn: the first one cancels the
+ * query in progress (PQcancel, which is safe in a handler) and is kept, so
+ * that the run stops at its next step, rolls back and says so; a second
+ * one ends the process at once (the server rolls back what was open).
+ * db_signals_release puts the default handlers back.
+ */
+void db_signals_catch(PGconn *conn);
+void db_signals_release(void);
+/* The signal caught since db_signals_catch (SIGINT, SIGTERM), or 0. */
+int db_interrupted(void);
+/* "interrupted by SIGTERM"-style reason for messages; "" when none. */
+const char *db_interrupt_reason(void);
+
+/*
+ * Fault injection for the tests: when the environment variable
+ * BLENDCAT_STOP_AT names this point ("copy": rows sent, the COPY not
+ * ended; "merge": tracks merged, children not yet; "commit": before
+ * COMMIT), the process stops itself with SIGSTOP there, once, so that a
+ * test can kill it, stop the server or send it a signal at a known step.
+ */
+void db_stop_point(const char *point);
+
 #endif
