@@ -597,7 +597,7 @@ static int emit(struct reader *rd, const struct csvread_row *row, const struct r
 static int on_data(struct reader *rd, const struct csvread_row *row)
 {
 	struct rec_prov p;
-	char why[96];
+	char why[NORM_WHY_MAX];
 	size_t i, len;
 
 	prov_of(rd, row, &p);
@@ -620,12 +620,13 @@ static int on_data(struct reader *rd, const struct csvread_row *row)
 		if (rec_set(&rd->rec, s->field, t, len, &rd->o->rec) < 0) {
 			const char *name = rec_kinds[rd->kind].fields[s->field].name;
 
-			/* The value as read: copy it, the record may be reset. */
+			/* The value and reason as read: copy them, the record may be reset. */
 			buf_reset(&rd->val);
 			buf_add(&rd->val, t, len);
+			snprintf(why, sizeof(why), "%s", rd->rec.why);
 			if (s->field == 0)
 				rec_reset(&rd->rec, rd->kind);
-			return reject(rd, &p, name, rd->val.data, rd->rec.why);
+			return reject(rd, &p, name, rd->val.data, why);
 		}
 		if (rd->rec.warn[0] && rd->sink->warn)
 			rd->sink->warn(rd->sink->ctx, &p, rec_kinds[rd->kind].fields[s->field].name,

@@ -134,6 +134,29 @@ static void test_manifest_rows(void **state)
 	free(log);
 }
 
+/* A bad audio_filename: the row has no track, but its reason is kept. */
+static void test_bad_audio_filename(void **state)
+{
+	static const char text[] =
+		"audio_filename,title\n"
+		"../../etc/passwd,Passwd\n"
+		"..,Dots\n";
+	struct csvman_opts o;
+	char *log;
+	int rc;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	log = read_csv(text, &o, &rc);
+	assert_int_equal(rc, 0);
+	assert_string_equal(log,
+		"header 3 track 21\n"
+		"reject 2 track=? field=audio_filename value=../../etc/passwd: "
+		"must be a file name without a directory\n"
+		"reject 3 track=? field=audio_filename value=..: '..' is not a file name\n");
+	free(log);
+}
+
 static void test_child_kind_and_aliases(void **state)
 {
 	static const char text[] =
@@ -205,6 +228,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_header_field),
 		cmocka_unit_test(test_manifest_rows),
+		cmocka_unit_test(test_bad_audio_filename),
 		cmocka_unit_test(test_child_kind_and_aliases),
 		cmocka_unit_test(test_map_joins),
 		cmocka_unit_test(test_no_audio_filename),
