@@ -662,7 +662,7 @@ static int write_report(const struct run *r, int ok)
 	counts_json(r, &b, ok);
 	buf_addch(&b, '\n');
 	fd = open(r->o->report_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || write(fd, b.data, b.len) != (ssize_t)b.len)
+	if (fd < 0 || rejects_private(fd) < 0 || write(fd, b.data, b.len) != (ssize_t)b.len)
 		rc = diag_error(LOC_NONE, "cannot write report '%s': %s", r->o->report_path,
 				strerror(errno));
 	if (fd >= 0)

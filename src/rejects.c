@@ -93,6 +93,17 @@ void rejects_set_header(struct rejects *r, int file_no, const char *raw, size_t 
 	f->header_len = len;
 }
 
+int rejects_private(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -1;
+	if (!S_ISREG(st.st_mode) || (st.st_mode & 07777) == 0600)
+		return 0;
+	return fchmod(fd, 0600);
+}
+
 /* mkdir -p, mode 0700: rejects may hold contact data. */
 static int make_dir(struct rejects *r)
 {
@@ -132,7 +143,7 @@ static FILE *open_out(struct rejects *r, const char *name)
 		return NULL;
 	buf_addf(&path, "%s/%s", r->dir, name);
 	fd = open(path.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd >= 0)
+	if (fd >= 0 && rejects_private(fd) == 0)
 		fp = fdopen(fd, "wb");
 	if (!fp) {
 		r->failed = 1;

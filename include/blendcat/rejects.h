@@ -59,4 +59,11 @@ int rejects_flush(struct rejects *r);
 int rejects_close(struct rejects *r);
 void rejects_release(struct rejects *r);
 
+/*
+ * Make the regular file open on fd private (mode 0600), as every file
+ * that may hold contact data is, even when it existed before with another
+ * mode; a device or pipe is left alone.  0 or -1 (errno set).
+ */
+int rejects_private(int fd);
+
 #endif
