@@ -1,8 +1,10 @@
 /*
  * Fuzz target: every normalize function.  The first byte picks the
- * function, the rest is its input.  A value a function accepts must be
+ * function, the rest is its input (text, or for the functions of numbers
+ * the bytes read as numbers).  A value a function accepts must be
  * accepted again, unchanged, when given back (canonical forms are fixed
- * points), and nothing may crash, leak or read out of bounds.
+ * points), the checks of numbers must agree with a plain recount, and
+ * nothing may crash, leak or read out of bounds.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -24,7 +26,20 @@ static int fx_date(const char *in, char *out, char *why)
 	return norm_date(in, NORM_DATE_DMY, out, why);
 }
 
-static fixed_fn *const fixed[] = { fx_isrc, fx_ipi, fx_gtin, fx_isni, fx_scale, fx_date };
+static int fx_iswc(const char *in, char *out, char *why)
+{
+	char display[NORM_ISWC_DISPLAY_SIZE], again[NORM_ISWC_SIZE];
+	int rc = norm_iswc(in, out, display, why);
+
+	/* The display form reads back as the same code. */
+	if (rc == 0 && (norm_iswc(display, again, NULL, why) != 0 || strcmp(again, out) != 0))
+		abort();
+	return rc;
+}
+
+static fixed_fn *const fixed[] = { fx_isrc, fx_ipi, fx_gtin, fx_isni, fx_scale, fx_date,
+				   fx_iswc };
+#define NFIXED (sizeof(fixed) / sizeof(fixed[0]))
 
 /* out must normalize to itself. */
 static void check_fixed(fixed_fn *fn, const char *in)
@@ -63,6 +78,69 @@ static void check_buf_fns(const char *s, size_t len)
 	norm_artists(s, 255, &l, why);
 	norm_list_release(&l);
 	buf_release(&b);
+	{
+		enum norm_date_order order;
+		const char *pro = norm_pro_lookup(s);
+
+		norm_date_order_parse(s, &order);
+		/* A canonical PRO name is its own canonical name. */
+		if (pro && (!norm_pro_lookup(pro) || strcmp(norm_pro_lookup(pro), pro) != 0))
+			abort();
+	}
+}
+
+/* Little-endian 16-bit signed numbers from the input. */
+static int num(const uint8_t *d, size_t n, size_t i)
+{
+	if (2 * i + 1 >= n)
+		return 0;
+	return (int16_t)(d[2 * i] | d[2 * i + 1] << 8);
+}
+
+/* Do sections [0, n) overlap or break a rule? (the plain quadratic recount) */
+static int sections_bad(const struct norm_section *sec, size_t n, int duration)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		if (sec[i].start < 0 || sec[i].end <= sec[i].start ||
+		    (duration > 0 && sec[i].end > duration))
+			return 1;
+		for (j = 0; j < i; j++)
+			if (sec[i].start < sec[j].end && sec[j].start < sec[i].end)
+				return 1;
+	}
+	return 0;
+}
+
+static void check_number_fns(const uint8_t *d, size_t n)
+{
+	char key[NORM_KEY_SIZE], scale[NORM_SCALE_SIZE], why[NORM_WHY_MAX];
+	char key2[NORM_KEY_SIZE], scale2[NORM_SCALE_SIZE];
+	struct norm_section sec[64];
+	int h[64], total = 0, rc;
+	size_t i, k = 0, bad = 0;
+
+	rc = norm_key_pitch(num(d, n, 0), num(d, n, 1), key, scale, why);
+	if (rc == 0 && (!key[0] || norm_key(key, key2, scale2, &rc, why) != 0 ||
+			strcmp(key, key2) != 0))
+		abort();	/* a key made from a pitch class reads back */
+	norm_id3_genre_name(num(d, n, 2));
+	for (i = 0; i < 64 && 2 * (3 + i) + 1 < n; i++) {
+		h[i] = abs(num(d, n, 3 + i)) % 10001;	/* what norm_split gives */
+		total += h[i];
+	}
+	rc = norm_split_total(h, i, why);
+	if ((rc == 0) != (total <= 10000))
+		abort();
+	for (k = 0; k < 64 && 2 * (3 + 2 * k) + 3 < n; k++) {
+		sec[k].name = "s";
+		sec[k].start = num(d, n, 3 + 2 * k);
+		sec[k].end = num(d, n, 4 + 2 * k);
+	}
+	rc = norm_sections_check(sec, k, num(d, n, 2), &bad, why);
+	if ((rc == 0) == sections_bad(sec, k, num(d, n, 2)) || (rc < 0 && bad >= k))
+		abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -72,13 +150,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	which = data[0] % (sizeof(fixed) / sizeof(fixed[0]) + 1);
+	which = data[0] % (NFIXED + 2);
+	if (which == NFIXED + 1) {
+		check_number_fns(data + 1, size - 1);
+		return 0;
+	}
 	s = malloc(size);
 	if (!s)
 		return 0;
 	memcpy(s, data + 1, size - 1);
 	s[size - 1] = '\0';
-	if (which < sizeof(fixed) / sizeof(fixed[0]))
+	if (which < NFIXED)
 		check_fixed(fixed[which], s);
 	else
 		check_buf_fns(s, strlen(s));
