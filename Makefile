@@ -5,6 +5,7 @@
 #                        unit tests, the fuzz corpus and integration tests
 #                        again under ASan+UBSan
 #   make fuzz            libFuzzer on every target (FUZZ_SECONDS=30 each)
+#   make check-valgrind  the integration tests with blendcat under valgrind
 #   make bench           load speed (scripts/bench), then the tag scan
 #                        (scripts/bench-tags; alone: make bench-tags)
 #   make demo            deps, build, local cluster, migrate, summary
@@ -67,7 +68,8 @@ UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 BIN       = $(BUILD)/blendcat
 
-.PHONY: all check unit unit-bins integration demo install uninstall clean deps bench bench-tags
+.PHONY: all check check-valgrind unit unit-bins integration demo install uninstall clean deps bench \
+	bench-tags
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -104,6 +106,20 @@ integration: $(BIN)
 check:
 	@$(MAKE) --no-print-directory WERROR=1 unit integration
 	@$(MAKE) --no-print-directory WERROR=1 SANITIZE=address,undefined unit fuzz-replay integration
+
+# The integration tests once under valgrind's memcheck (slow: not part of
+# make check).  Fails on any memory error or leak; the reports stay in
+# build/valgrind/.
+check-valgrind:
+	@$(MAKE) --no-print-directory WERROR=1 $(BIN)
+	@rm -rf build/valgrind && mkdir -p build/valgrind
+	@VG_LOGS=$(abspath build/valgrind) BLENDCAT_REAL=$(abspath $(BIN)) \
+		BLENDCAT=$(abspath tests/valgrind/blendcat) tests/integration/run; \
+	rc=$$?; \
+	reports=$$(find build/valgrind -name 'vg.*.log' -size +0 | wc -l); \
+	echo "valgrind: $$(ls build/valgrind | wc -l) runs of blendcat, $$reports with a report"; \
+	find build/valgrind -name 'vg.*.log' -size +0 -exec head -n 40 {} \; ; \
+	[ $$rc -eq 0 ] && [ $$reports -eq 0 ]
 
 demo:
 	scripts/demo

@@ -17,10 +17,10 @@ newdb hostile
 "$BLENDCAT" migrate up -q >/dev/null
 "$BLENDCAT" import -q --rejects "$W/rej-base" "$TOP/samples/catalog" >/dev/null 2>&1
 
-# Memory is measured only for the plain binary: ASan's own (shadow
-# memory, freed blocks held in quarantine) is not blendcat's.
+# Memory is measured only for the plain binary: valgrind's and ASan's own
+# (shadow memory, freed blocks held in quarantine) are not blendcat's.
 measured() {
-	! ldd "$BLENDCAT" 2>/dev/null | grep -q libasan
+	[ -z "${VG_LOGS:-}" ] && ! ldd "$BLENDCAT" 2>/dev/null | grep -q libasan
 }
 
 snapshot() {
