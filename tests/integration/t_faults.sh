@@ -18,6 +18,8 @@ rm -f "$W/gen"/*.copy "$W/gen/copy-columns.txt" "$W/gen/expected-rejects.csv"
 BIN=$(readlink -f "$BLENDCAT")
 PGBIN=$(pg_config --bindir 2>/dev/null)
 [ -x "$PGBIN/pg_ctl" ] || PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+# As scripts/pg-local does: as root, the server belongs to postgres.
+if [ "$(id -u)" = 0 ]; then as_server=(runuser -u postgres --); else as_server=(); fi
 
 # Every row of every meekah table, ids and timestamps included.
 snapshot() {
@@ -134,7 +136,7 @@ for point in copy merge; do
 	fresh "faults_server_$point"
 	before=$(snapshot)
 	start_stopped $point || fail "server stop $point: blendcat stopped at the point" "$(cat "$ERR")"
-	runuser -u postgres -- "$PGBIN/pg_ctl" -D "$IT_PG/data" -m immediate -w stop >/dev/null 2>&1
+	"${as_server[@]}" "$PGBIN/pg_ctl" -D "$IT_PG/data" -m immediate -w stop >/dev/null 2>&1
 	kill -CONT "$pid"
 	reap
 	expect_eq 3 "$RC" "server stopped $point: exit 3"
