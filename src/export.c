@@ -9,6 +9,7 @@
 #include "blendcat/export_ddex.h"
 #include "blendcat/export_tags.h"
 #include "blendcat/record.h"
+#include "blendcat/rejects.h"
 #include "blendcat/xalloc.h"
 
 #include <errno.h>
@@ -271,7 +272,12 @@ static int open_out(const char *dir, const char *file, struct buf *path)
 
 	buf_reset(path);
 	buf_addf(path, "%s/%s", dir, file);
+	/* creators.csv holds contact data: private, even over an older file */
 	fd = open(path->data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd >= 0 && rejects_private(fd) < 0) {
+		close(fd);
+		fd = -1;
+	}
 	if (fd < 0)
 		diag_error(LOC_NONE, "cannot create '%s': %s", path->data, strerror(errno));
 	return fd;

@@ -57,6 +57,13 @@ expect_match "bob@example.com" "$W/rej-uri/creators.csv" "the rejects hold conta
 run "$BLENDCAT" import --db "$uri" --rejects "$W/rej-old" --report "$W/old-report.json" "$W/in"
 expect_eq "600 600" "$(stat -c %a "$W/old-report.json" "$W/rej-old/rejects.log" | xargs)" \
 	"a report and rejects.log that existed with mode 644 are made 0600"
+mkdir -p "$W/exp-old"
+printf 'old\n' >"$W/exp-old/creators.csv"
+chmod 644 "$W/exp-old/creators.csv"
+run "$BLENDCAT" export --db "$uri" --format csv --out "$W/exp-old"
+expect_rc 0 "export over an earlier export: exit 0"
+expect_eq "600 600" "$(stat -c %a "$W/exp-old/creators.csv" "$W/exp-old/tracks.csv" | xargs)" \
+	"an export's creators.csv that existed with mode 644 is made 0600"
 umask 022
 
 # Failures: a database that does not exist, a database error mid-run, the lock.
