@@ -162,6 +162,37 @@ static void add_input(struct run *r, const char *path, const char *abs, enum inp
 }
 
 /*
+ * A DDEX delivery batch is a folder named by its timestamp
+ * (YYYYMMDDhhmmssnnn); its BatchComplete_*.xml is written last, so a
+ * batch without one is still arriving (DDEX.md).  Folders are walked in
+ * name order, which for batches is their time order.
+ */
+static int is_batch_name(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	size_t n;
+
+	base = base ? base + 1 : path;
+	n = strspn(base, "0123456789");
+	return n == 17 && base[n] == '\0';
+}
+
+static int batch_complete(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int found = 0;
+
+	if (!d)
+		return 0;
+	while (!found && (e = readdir(d)) != NULL)
+		found = strncmp(e->d_name, "BatchComplete_", 14) == 0 &&
+			has_ext(e->d_name, xml_exts);
+	closedir(d);
+	return found;
+}
+
+/*
  * A hidden entry (".name") is not read: a hidden file (macOS "._" AppleDouble
  * files beside the audio, editor backups) is counted with the skipped
  * files; a hidden directory (.git) is not entered.
@@ -181,7 +212,8 @@ static void hidden(struct run *r, const char *dir, const char *name)
 
 /*
  * Every input below dir (absdir: its absolute form, or NULL), in name
- * order; directories by symlink are not followed, so no loop either.
+ * order (so delivery batches in time order); directories by symlink are
+ * not followed, so no loop either.
  */
 static int walk(struct run *r, const char *dir, const char *absdir, int depth)
 {
@@ -214,7 +246,11 @@ static int walk(struct run *r, const char *dir, const char *absdir, int depth)
 		if (absdir)
 			buf_addf(&abs, "%s/%s", absdir, names[i] + strlen(dir) + 1);
 		if (rc == 0 && lstat(names[i], &st) == 0) {
-			if (S_ISDIR(st.st_mode) && depth < 64)
+			if (S_ISDIR(st.st_mode) && is_batch_name(names[i]) &&
+			    !batch_complete(names[i]))
+				diag_info("batch '%s' has no BatchComplete file yet: still arriving, "
+					  "skipped", names[i]);
+			else if (S_ISDIR(st.st_mode) && depth < 64)
 				rc = walk(r, names[i], absdir ? abs.data : NULL, depth + 1);
 			else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) &&
 				 (type = type_of(r, names[i])) >= 0)

@@ -79,6 +79,21 @@ expect_eq "$(q "SELECT count(*) FROM meekah.track_creator")" \
 newdb sources
 "$BLENDCAT" migrate up -q >/dev/null
 
+# Delivery batches: a batch without its BatchComplete file is still arriving and is skipped.
+mkdir -p "$W/inbox/20240101120000000/rel1" "$W/inbox/20240102120000000/rel1"
+cp "$D/ern43/4 SimpleAudioSingle.xml" "$W/inbox/20240101120000000/rel1/message.xml"
+printf '<?xml version="1.0"?>\n<BatchComplete/>\n' >"$W/inbox/20240101120000000/BatchComplete_1.xml"
+cp "$D/ern382/01_delivery.xml" "$W/inbox/20240102120000000/rel1/message.xml"
+newdb sources3
+"$BLENDCAT" migrate up -q >/dev/null
+run "$BLENDCAT" import --rejects "$W/rej7" "$W/inbox"
+expect_rc 0 "an inbox with a complete and an arriving batch: exit 0"
+expect_match "batch '.*20240102120000000' has no BatchComplete file yet: still arriving, skipped" "$ERR" \
+	"the arriving batch is skipped and said so"
+expect_eq "1" "$(q "SELECT count(*) FROM meekah.track_info")" "only the complete batch's release is loaded"
+newdb sources
+"$BLENDCAT" migrate up -q >/dev/null
+
 printf '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n<ern:NewReleaseMessage xmlns:ern="http://ddex.net/xml/ern/43">&b;</ern:NewReleaseMessage>\n' >"$W/bomb.xml"
 run "$BLENDCAT" import --rejects "$W/rej4" "$W/bomb.xml" "$D/ern43/4 SimpleAudioSingle.xml"
 expect_rc 1 "an XML bomb beside a good message: exit 1"
