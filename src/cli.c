@@ -278,6 +278,9 @@ static const char import_help[] =
 	"  --incremental       import: skip audio files whose path, size, mtime and ctime\n"
 	"                      are as the last successful run saw them (ingest.file_state);\n"
 	"                      report files gone since (their tracks stay)\n"
+	"  --apply-takedowns   delete the tracks of releases that DDEX messages take down\n"
+	"                      (PurgeReleaseMessage, a release no deal names); without\n"
+	"                      it takedowns are only reported\n"
 	"  --date-order ORDER  iso (default), dmy (15/01/2024) or mdy (01/15/2024)\n"
 	"  --encoding NAME     input encoding when not UTF-8 (LATIN1, WINDOWS-1252, ...)\n"
 	"  --map FILE          header mapping: 'field = Header' or 'field = H1 + H2' per line\n"
@@ -295,7 +298,7 @@ static const char import_help[] =
 
 enum { OPT_MODE = 300, OPT_MAX_REJECTS, OPT_DATE_ORDER, OPT_ENCODING, OPT_MAP, OPT_REJECTS,
        OPT_REPORT, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_ATOMIC, OPT_OFFLINE, OPT_REQUIRE_AUDIO,
-       OPT_JOBS, OPT_INCREMENTAL };
+       OPT_JOBS, OPT_INCREMENTAL, OPT_APPLY_TAKEDOWNS };
 
 static int import_or_check(int argc, char **argv, int check_only)
 {
@@ -315,6 +318,7 @@ static int import_or_check(int argc, char **argv, int check_only)
 		{ "require-audio", no_argument, NULL, OPT_REQUIRE_AUDIO },
 		{ "jobs", required_argument, NULL, OPT_JOBS },
 		{ "incremental", no_argument, NULL, OPT_INCREMENTAL },
+		{ "apply-takedowns", no_argument, NULL, OPT_APPLY_TAKEDOWNS },
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -363,6 +367,7 @@ static int import_or_check(int argc, char **argv, int check_only)
 			o.jobs = (int)n;
 			break;
 		}
+		case OPT_APPLY_TAKEDOWNS: o.apply_takedowns = 1; break;
 		case OPT_ATOMIC:
 			if (strcmp(optarg, "file") == 0)
 				o.atomic_file = 1;

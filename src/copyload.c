@@ -98,6 +98,7 @@ void load_init(struct load *l, PGconn *conn)
 	buf_init(&l->what);
 	buf_init(&l->files);
 	buf_init(&l->present);
+	buf_init(&l->takedowns);
 	uuid_gen_init(&l->ids);
 }
 
@@ -115,6 +116,7 @@ void load_release(struct load *l)
 	buf_release(&l->what);
 	buf_release(&l->files);
 	buf_release(&l->present);
+	buf_release(&l->takedowns);
 }
 
 static int check_schema(struct load *l)
@@ -166,6 +168,8 @@ int load_begin(struct load *l)
 		 "CREATE TEMP TABLE bc_present (audio_filename text) ON COMMIT DROP;"
 		 "CREATE TEMP TABLE bc_reason (file_no integer, line bigint, audio_filename text, "
 		 "field text, value text, reason text) ON COMMIT DROP;"
+		 "CREATE TEMP TABLE bc_takedown (file_no integer, line bigint, audio_filename text, "
+		 "catalog_number text) ON COMMIT DROP;"
 		 "SET LOCAL work_mem = '128MB'; SET LOCAL maintenance_work_mem = '512MB'");
 	return exec(l, "creating the staging tables", b->data);
 }
@@ -449,7 +453,35 @@ int load_staged(struct load *l)
 	 * plans (hash joins over whole tables) come out the same from the
 	 * planner's size estimates.
 	 */
-	return load_end_copy(l) < 0 ? -1 : send_files(l);
+	if (load_end_copy(l) < 0 || send_files(l) < 0)
+		return -1;
+	if (!l->takedowns.len)
+		return 0;
+	buf_reset(&l->sql);
+	buf_addf(&l->sql, "INSERT INTO bc_takedown VALUES %s", l->takedowns.data);
+	buf_reset(&l->takedowns);
+	return exec(l, "noting the takedowns", l->sql.data);
+}
+
+static void add_literal(struct load *l, struct buf *b, const char *s)
+{
+	char *q = s ? PQescapeLiteral(l->conn, s, strlen(s)) : NULL;
+
+	buf_adds(b, q ? q : "NULL");
+	PQfreemem(q);
+}
+
+void load_takedown(struct load *l, int file_no, unsigned long line, const char *audio_filename,
+		   const char *catalog_number)
+{
+	struct buf *b = &l->takedowns;
+
+	l->ntakedowns++;
+	buf_addf(b, "%s(%d, %lu, ", b->len ? ", " : "", file_no, line);
+	add_literal(l, b, audio_filename);
+	buf_adds(b, ", ");
+	add_literal(l, b, catalog_number);
+	buf_adds(b, ")");
 }
 
 /* -------------------------------------------------------------- checks */
@@ -1151,13 +1183,60 @@ static int merge_sources(struct load *l)
 	return exec(l, "merging sources", b->data);
 }
 
+/*
+ * Takedowns: staged rows of the tracks taken down, from the takedown's
+ * input or an earlier one, leave the staging; then the catalog's tracks
+ * are deleted (children by ON DELETE CASCADE) unless a later input
+ * delivers them again.  Each deleted track is reported.
+ */
+static int apply_takedowns(struct load *l)
+{
+	struct buf *b = &l->sql;
+	PGresult *res;
+	int k, i, ok;
+
+	if (!l->ntakedowns)
+		return 0;
+	buf_reset(b);
+	buf_adds(b, "CREATE TEMP TABLE bc_gone ON COMMIT DROP AS "
+		    "SELECT t.audio_filename, k.file_no FROM bc_track t JOIN bc_takedown k "
+		    "ON (t.audio_filename = k.audio_filename OR t.catalog_number = k.catalog_number) "
+		    "AND t.file_no <= k.file_no "
+		    "UNION SELECT audio_filename, file_no FROM bc_takedown WHERE audio_filename IS NOT NULL;");
+	for (k = 0; k < REC_NKINDS; k++)
+		buf_addf(b, "DELETE FROM bc_%s r USING bc_gone g WHERE r.audio_filename = g.audio_filename "
+			 "AND r.file_no <= g.file_no;", rec_kinds[k].name);
+	if (exec(l, "applying takedowns to the staging", b->data) < 0)
+		return -1;
+	res = PQexec(l->conn, "WITH d AS (DELETE FROM meekah.track_info t USING bc_takedown k "
+			      "WHERE (t.audio_filename = k.audio_filename OR t.catalog_number = "
+			      "k.catalog_number) AND NOT EXISTS (SELECT 1 FROM bc_track s WHERE "
+			      "s.audio_filename = t.audio_filename) RETURNING t.audio_filename, "
+			      "k.file_no, k.line) SELECT DISTINCT ON (d.audio_filename) f.name, d.line, "
+			      "d.audio_filename FROM d JOIN bc_file f USING (file_no) "
+			      "ORDER BY d.audio_filename, d.file_no, d.line");
+	ok = PQresultStatus(res) == PGRES_TUPLES_OK;
+	if (!ok)
+		db_report(res, "deleting the tracks taken down");
+	for (i = 0; ok && i < PQntuples(res); i++) {
+		diag_info("%s:%s: track '%s' taken down: deleted with its creators, instruments, "
+			  "arrangement and samples", PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
+			  PQgetvalue(res, i, 2));
+	}
+	if (ok)
+		l->counts[REC_TRACK].deleted = (unsigned long)PQntuples(res);
+	PQclear(res);
+	return ok ? 0 : -1;
+}
+
 int load_merge(struct load *l)
 {
 	struct buf analyze = BUF_INIT;
 	long rows;
 	int k, rc = -1;
 
-	if (interrupted(l) || drop_rejected(l) < 0 || merge_sources(l) < 0)
+	if (interrupted(l) || drop_rejected(l) < 0 || apply_takedowns(l) < 0 ||
+	    merge_sources(l) < 0)
 		goto out;
 	/* Bulk when the catalog is empty (-1: it is not). */
 	rows = count_rows(l, "SELECT CASE WHEN EXISTS (SELECT 1 FROM meekah.track_info) "

@@ -59,6 +59,7 @@ struct run {
 	unsigned long audio_read;	/* audio files opened */
 	char **roots;			/* absolute forms of the paths given (NULL: unknown) */
 	struct tags_reader sniffer;	/* the walk's libmagic, for files of other names */
+	unsigned long takedowns;	/* releases taken down by the messages */
 	PGconn *conn;
 	struct load_counts totals[REC_NKINDS];	/* over every transaction */
 	/* Progress: on a terminal, or with --progress. */
@@ -433,17 +434,70 @@ static int ddex_on_message(void *ctx, const struct ddex_message *m)
 	(void)ctx;
 	if (!m->is_test)
 		return 0;
-	diag_info("skipping a DDEX TestMessage: it changes nothing");
+	diag_info("%s: skipping a DDEX TestMessage (MessageControlType): it changes nothing",
+		  m->path);
 	return 1;
 }
 
+static const char *const takedown_why[] = {
+	[DDEX_TAKEDOWN_PURGE] = "a PurgeReleaseMessage purges it",
+	[DDEX_TAKEDOWN_NO_DEAL] = "no deal names it",
+	[DDEX_TAKEDOWN_FLAG] = "its deal says TakeDown",
+};
+
+/* "ICPN 123, GRid A1..." for the takedown's report. */
+static void takedown_ids(const struct ddex_takedown *t, struct buf *b)
+{
+	const char *names[] = { "reference", "ICPN", "GRid", "catalog number",
+				"proprietary id", "ISRC" };
+	const char *vals[] = { t->release_reference, t->icpn, t->grid, t->catalog_number,
+			       t->proprietary_id, t->isrc };
+	size_t i;
+
+	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++)
+		if (vals[i])
+			buf_addf(b, "%s%s '%s'", b->len ? ", " : "", names[i], vals[i]);
+	if (!b->len)
+		buf_adds(b, "no identifier");
+}
+
+/*
+ * Takedowns are reported; with --apply-takedowns the release's tracks
+ * (the ones the message names, and the catalog's of its catalog number
+ * or ICPN, the two ways a track keeps its release) are deleted.
+ */
 static int ddex_on_takedown(void *ctx, const struct ddex_takedown *t, const struct rec_prov *p)
 {
+	struct run *r = ctx;
 	struct loc loc = { p->path, p->line, NULL };
+	struct buf ids = BUF_INIT, cat = BUF_INIT;
+	char why[NORM_WHY_MAX];
+	const char *catno = t->catalog_number ? t->catalog_number : t->icpn;
+	size_t i;
 
-	(void)ctx;
-	(void)t;
-	diag_warn(&loc, "a takedown of a release is reported; blendcat does not apply takedowns");
+	takedown_ids(t, &ids);
+	r->takedowns++;
+	if (!r->o->apply_takedowns) {
+		diag_warn(&loc, "release taken down (%s): %s; not applied without --apply-takedowns",
+			  takedown_why[t->reason], ids.data);
+		goto out;
+	}
+	diag_info("%s:%lu: release taken down (%s): %s", p->path, p->line,
+		  takedown_why[t->reason], ids.data);
+	if (catno && norm_catalog_number(catno, &cat, why) != 0)
+		buf_reset(&cat);
+	if (!cat.len && !t->naudio)
+		diag_warn(&loc, "the takedown names the release only by %s, which the catalog does "
+			  "not keep: nothing to delete", ids.data);
+	if (!r->loading)
+		goto out;
+	for (i = 0; i < t->naudio; i++)
+		load_takedown(&r->load, p->file_no, p->line, t->audio_filenames[i], NULL);
+	if (cat.len)
+		load_takedown(&r->load, p->file_no, p->line, NULL, cat.data);
+out:
+	buf_release(&ids);
+	buf_release(&cat);
 	return 0;
 }
 
@@ -675,6 +729,9 @@ static void print_report(const struct run *r, int ok)
 		r->rows, r->nin, (double)r->bytes / 1e6, secs, secs > 0 ? (double)r->rows / secs : 0.0,
 		r->rejected_rows, r->rej.dir_made ? ", see " : "",
 		r->rej.dir_made ? r->rejects_dir : "");
+	if (r->loading && r->totals[REC_TRACK].deleted)
+		fprintf(stderr, "%lu track%s taken down: deleted with their children\n",
+			r->totals[REC_TRACK].deleted, r->totals[REC_TRACK].deleted == 1 ? "" : "s");
 	if (r->warnings > WARNINGS_SHOWN)
 		fprintf(stderr, "%lu warnings about kept values, %d shown\n", r->warnings, WARNINGS_SHOWN);
 	if (r->o->incremental)

@@ -10,7 +10,9 @@
  *                 duration and each other, --mode insert) -> reasons
  *   load_rejects  every rejected row, own reason or its track's, in file
  *                 order, for the rejects files
- *   load_merge    upsert tracks, replace changed child sets, counts
+ *   load_takedown a track or release to delete (--apply-takedowns)
+ *   load_merge    upsert tracks, replace changed child sets, apply
+ *                 takedowns, counts
  *   load_commit / load_abort
  *
  * The client holds no per-track state: the staging tables hold the rows
@@ -59,6 +61,8 @@ struct load {
 	int any_bad;			/* some row or track is rejected */
 	int bulk;			/* the catalog was empty: indexes rebuilt after */
 	int interrupted;		/* a signal stopped the load (said once) */
+	struct buf takedowns;		/* VALUES rows for bc_takedown, not sent yet */
+	unsigned long ntakedowns;	/* load_takedown calls */
 	struct load_counts counts[REC_NKINDS];
 };
 
@@ -113,7 +117,20 @@ typedef int load_row_fn(void *ctx, enum rec_kind kind, int file_no,
 			const char *audio_filename, const char *track_reason);
 int load_rejects(struct load *l, load_row_fn *fn, void *ctx);
 
-/* Take rejected tracks out, merge, ANALYZE; fills l->counts. */
+/*
+ * A takedown from input file_no (line: its element): the track named
+ * audio_filename, or every track of catalog_number (either may be NULL).
+ * Applied by load_merge: rows staged from file_no or earlier inputs for
+ * those tracks are dropped, and the catalog's tracks are deleted with
+ * their children unless a later input delivers them again.
+ */
+void load_takedown(struct load *l, int file_no, unsigned long line, const char *audio_filename,
+		   const char *catalog_number);
+
+/*
+ * Take rejected tracks out, apply takedowns, merge, ANALYZE; fills
+ * l->counts (tracks taken down: counts[REC_TRACK].deleted).
+ */
 int load_merge(struct load *l);
 int load_commit(struct load *l);
 /* Roll back whatever is open (COPY included); never fails. */

@@ -16,6 +16,7 @@ struct import_opts {
 	int require_audio;		/* --require-audio */
 	int jobs;			/* --jobs: threads reading tags (scan.h) */
 	int incremental;		/* --incremental: skip audio files unchanged */
+	int apply_takedowns;		/* --apply-takedowns */
 	int atomic_file;		/* --atomic file: a transaction per input file */
 	long max_rejects;		/* -1: unlimited */
 	enum norm_date_order date_order;

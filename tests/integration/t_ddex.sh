@@ -1,0 +1,60 @@
+# DDEX deliveries: test messages, takedowns and purges.
+. "$(dirname "$0")/lib.sh"
+
+W=$IT_TMP/ddex
+D=$SHARED/corpus/ddex
+A43="$D/ern43/1 Audio.xml"
+mkdir -p "$W"
+
+# A TestMessage changes nothing.
+sed 's|</MessageHeader>|<MessageControlType>TestMessage</MessageControlType></MessageHeader>|' \
+	"$A43" >"$W/test-message.xml"
+newdb ddex
+"$BLENDCAT" migrate up -q >/dev/null
+run "$BLENDCAT" import --rejects "$W/rej1" "$W/test-message.xml"
+expect_rc 0 "a TestMessage: exit 0"
+expect_match "test-message.xml: skipping a DDEX TestMessage \(MessageControlType\): it changes nothing" "$ERR" "a TestMessage is reported as such"
+expect_eq 0 "$(q "SELECT count(*) FROM meekah.track_info")" "a TestMessage loads nothing"
+
+# A purge of a release: reported, applied only with --apply-takedowns.
+run "$BLENDCAT" import --rejects "$W/rej2" "$A43"
+expect_eq 21 "$(q "SELECT count(*) FROM meekah.track_info WHERE catalog_number = '00094631432057'")" \
+	"the 4.3 album's 21 tracks are loaded"
+creators=$(q "SELECT count(*) FROM meekah.track_creator")
+sed 's|<GRid>G123456789012345</GRid>|<ICPN>00094631432057</ICPN>|' \
+	"$D/ern43/ERN_PurgeReleaseMessage_example.xml" >"$W/purge.xml"
+run "$BLENDCAT" import --rejects "$W/rej3" "$W/purge.xml"
+expect_rc 0 "a purge without --apply-takedowns: exit 0"
+expect_match "purge.xml:31: release taken down \(a PurgeReleaseMessage purges it\): ICPN '00094631432057'; not applied without --apply-takedowns" \
+	"$ERR" "the purge is reported, naming the release"
+expect_eq 21 "$(q "SELECT count(*) FROM meekah.track_info")" "without --apply-takedowns nothing is deleted"
+run "$BLENDCAT" import --apply-takedowns --rejects "$W/rej4" "$W/purge.xml"
+expect_rc 0 "a purge with --apply-takedowns: exit 0"
+expect_match "purge.xml:31: track '0094631432057_01_007.wav' taken down" "$ERR" "each deleted track is named"
+expect_match "^21 tracks taken down" "$ERR" "the report counts the tracks taken down"
+expect_eq "0 0 0" "$(q "SELECT count(*) FROM meekah.track_info") $(q "SELECT count(*) FROM meekah.track_creator") \
+$(q "SELECT count(*) FROM meekah.track_instrument")" "with --apply-takedowns the tracks go, with their children"
+[ "$creators" -gt 0 ] && pass "the album had creators to delete" || fail "the album had creators to delete"
+
+# The corpus purges name releases by GRid, which the catalog does not keep.
+run "$BLENDCAT" import --apply-takedowns --rejects "$W/rej5" "$D/ern382/03_delete.xml"
+expect_rc 0 "a purge by GRid: exit 0"
+expect_match "03_delete.xml:[0-9]+: .*the takedown names the release only by GRid 'A1B2C3D4E5F6G7H8I9J0K1L2M3N4O5P6Q7R8S9T0'" \
+	"$ERR" "a purge by GRid only says it cannot be matched"
+
+# A release no deal names is a takedown: with --apply-takedowns its tracks are not loaded,
+# and an earlier delivery of them is deleted; a later delivery brings them back.
+sed '/<DealList>/,/<\/DealList>/d' "$A43" >"$W/no-deal.xml"
+run "$BLENDCAT" import --rejects "$W/rej6" "$W/no-deal.xml"
+expect_rc 0 "a release without deals, not applied: exit 0"
+expect_match "no-deal.xml:[0-9]+: release taken down \(no deal names it\)" "$ERR" "a release without deals is reported"
+expect_eq 21 "$(q "SELECT count(*) FROM meekah.track_info")" "without --apply-takedowns its tracks load"
+run "$BLENDCAT" import --apply-takedowns --rejects "$W/rej7" "$W/no-deal.xml"
+expect_eq 0 "$(q "SELECT count(*) FROM meekah.track_info")" "with --apply-takedowns they are taken down"
+run "$BLENDCAT" import --apply-takedowns --rejects "$W/rej8" "$W/no-deal.xml" "$A43"
+expect_rc 0 "a takedown, then a new delivery in the same run: exit 0"
+expect_eq 21 "$(q "SELECT count(*) FROM meekah.track_info")" "a delivery after the takedown brings the tracks back"
+run "$BLENDCAT" import --apply-takedowns --rejects "$W/rej9" "$A43" "$W/purge.xml"
+expect_eq 0 "$(q "SELECT count(*) FROM meekah.track_info")" "a purge after a delivery in the same run wins"
+
+rm -f "$OUT" "$ERR"
