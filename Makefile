@@ -20,7 +20,7 @@ DATADIR   = $(PREFIX)/share/blendcat
 
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS      = libpq libxml-2.0 taglib_c libutf8proc libmagic
+PKGS      = libpq libxml-2.0 taglib_c libutf8proc libmagic nettle
 
 WARNINGS  = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wformat=2 -Wvla -Wwrite-strings

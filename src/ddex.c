@@ -71,6 +71,7 @@
 #include "blendcat/buf.h"
 #include "blendcat/diag.h"
 #include "blendcat/normalize.h"
+#include "blendcat/resfile.h"
 #include "blendcat/xalloc.h"
 
 #include <ctype.h>
@@ -641,7 +642,7 @@ struct val {
 };
 
 enum { SV_REF, SV_TITLE, SV_ARTIST, SV_DURATION, SV_ISRC, SV_FILE, SV_GENRE, SV_SUBGENRE,
-       SV_TAGS, SV_DESC, SV_N };
+       SV_TAGS, SV_DESC, SV_FPATH, SV_HASH, SV_HALGO, SV_N };
 
 struct sr {
 	struct val v[SV_N];
@@ -654,6 +655,11 @@ struct sr {
 	size_t first_rctl, nrctl;
 	size_t main_rel, other_rel;	/* resolved at the end */
 	size_t audio;			/* offset in parser.names, 0 = none */
+	/* its resource file (verify_resources) */
+	int res_bad;			/* SV_ slot of the problem + 1, 0 = none */
+	int res_unchecked;		/* a HashSum that could not be checked */
+	size_t res_why, res_value;	/* the problem, the value shown */
+	size_t res_path;		/* the file's real path when found, else 0 */
 };
 
 enum { IT_ROLE, IT_INSTR, IT_PRIMARY };
@@ -697,6 +703,7 @@ struct release {
 	int main_attr;			/* 3.8 IsMainRelease="true" */
 	int has_deal, takedown;
 	int icpn_warned;
+	size_t bad_sr;			/* a track whose resource rejects the release, + 1 */
 	char deal_start[NORM_DATE_SIZE];
 	size_t first_ref, nrefs;	/* in parser.rrefs */
 	size_t cover;			/* image index, resolved at the end */
@@ -733,7 +740,7 @@ enum act {
 	A_D_REF, A_D_NAME,
 	A_C_REF, A_C_NAME, A_C_ROLE, A_C_INSTR, A_C_PRIMARY, A_C_FEATURED, A_C_PARTYID, A_C_PRO,
 	A_RC_REF, A_RC_NAME, A_RC_PCT,
-	A_T_URI, A_T_FNAME, A_T_PREVIEW,
+	A_T_URI, A_T_FNAME, A_T_PREVIEW, A_T_FPATH, A_T_HASH, A_T_ALGO,
 	A_G_TEXT, A_G_SUB,
 	A_I_REF, A_I_TYPE, A_I_URI, A_I_FNAME, A_I_FPATH,
 	A_R_REF, A_R_TYPE, A_R_ICPN, A_R_CATNO, A_R_GRID, A_R_PROPID, A_R_ISRC, A_R_DATE,
@@ -825,6 +832,13 @@ static const struct rule rules[] = {
 	{ E_TECH, 0, A_T_FNAME, 2, "File/FileName" },
 	{ E_TECH, 0, A_T_PREVIEW, 1, "IsPreview" },
 	{ E_TECH, 0, A_T_PREVIEW, 1, "IsClip" },
+	{ E_TECH, 0, A_T_FPATH, 1, "File/FilePath" },
+	{ E_TECH, 0, A_T_HASH, 1, "DeliveryFile/File/HashSum/HashSumValue" },
+	{ E_TECH, 0, A_T_HASH, 1, "File/HashSum/HashSumValue" },
+	{ E_TECH, 0, A_T_HASH, 1, "File/HashSum/HashSum" },
+	{ E_TECH, 0, A_T_ALGO, 1, "DeliveryFile/File/HashSum/Algorithm" },
+	{ E_TECH, 0, A_T_ALGO, 1, "File/HashSum/Algorithm" },
+	{ E_TECH, 0, A_T_ALGO, 1, "File/HashSum/HashSumAlgorithmType" },
 
 	{ E_GENRE, 0, A_G_TEXT, 1, "GenreText" },
 	{ E_GENRE, 0, A_G_SUB, 1, "SubGenre" },
@@ -969,7 +983,7 @@ struct parser {
 	/* sub-entity scratch */
 	struct val af_company, af_ref, af_type, af_pct;
 	struct val g_text, g_sub;
-	struct val t_file;
+	struct val t_file, t_fpath, t_hash, t_algo;
 	int t_uri, t_preview;
 	struct val d_ref, d_name;
 	struct buf deal_refs;	/* NUL-separated */
@@ -1320,6 +1334,7 @@ static void sub_start(struct parser *p, int sub)
 	default:
 		memset(&p->d_ref, 0, sizeof(struct val));
 		p->d_name = p->g_text = p->g_sub = p->t_file = p->d_ref;
+		p->t_fpath = p->t_hash = p->t_algo = p->d_ref;
 		p->t_uri = p->t_preview = 0;
 		break;
 	}
@@ -1382,6 +1397,9 @@ static void sub_end(struct parser *p)
 	case E_TECH:
 		if (s && p->t_file.off && !p->t_preview && !s->v[SV_FILE].off) {
 			s->v[SV_FILE] = p->t_file;
+			s->v[SV_FPATH] = p->t_fpath;
+			s->v[SV_HASH] = p->t_hash;
+			s->v[SV_HALGO] = p->t_algo;
 			s->file_uri = p->t_uri;
 		}
 		break;
@@ -1571,6 +1589,9 @@ static void other_value(struct parser *p, int act, int rank, const char *s, size
 		set_val(p, &p->t_file, s, len, rank, 1);
 		break;
 	case A_T_PREVIEW: p->t_preview |= is_true(s, len); break;
+	case A_T_FPATH: set_val(p, &p->t_fpath, s, len, rank, 1); break;
+	case A_T_HASH: set_val(p, &p->t_hash, s, len, rank, 1); break;
+	case A_T_ALGO: set_val(p, &p->t_algo, s, len, rank, 1); break;
 	case A_G_TEXT: set_val(p, &p->g_text, s, len, rank, 1); break;
 	case A_G_SUB: set_val(p, &p->g_sub, s, len, rank, 1); break;
 	case A_I_REF: set_val(p, &im->ref, s, len, rank, 0); break;
@@ -2180,6 +2201,102 @@ static void resolve(struct parser *p)
 	}
 }
 
+/* --------------------------------------------------- resource files */
+
+static size_t keep_name(struct parser *p, const char *str)
+{
+	size_t off = p->names.len;
+
+	buf_adds(&p->names, str);
+	buf_addch(&p->names, '\0');
+	return off;
+}
+
+/* The file reference as written: URI or URL, else FilePath + FileName. */
+static void file_ref(const struct parser *p, const struct sr *s, struct buf *out)
+{
+	const char *dir = s->v[SV_FPATH].off ? S(p, s->v[SV_FPATH].off) : "";
+
+	buf_reset(out);
+	if (!s->file_uri && *dir)
+		buf_addf(out, "%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/");
+	buf_adds(out, S(p, s->v[SV_FILE].off));
+}
+
+static void res_problem(struct parser *p, struct sr *s, int slot, const char *value,
+			const char *why)
+{
+	s->res_bad = slot + 1;
+	s->res_value = keep_name(p, value);
+	s->res_why = keep_name(p, why);
+	if (s->main_rel != NONE && !p->rels[s->main_rel].bad_sr)
+		p->rels[s->main_rel].bad_sr = (size_t)(s - p->srs) + 1;
+}
+
+/* Its HashSum, when it is an MD5 this can check, against the file. */
+static void check_hash(struct parser *p, struct sr *s, const char *ref)
+{
+	const char *given = S(p, s->v[SV_HASH].off);
+	const char *algo = s->v[SV_HALGO].off ? S(p, s->v[SV_HALGO].off) : "MD5";
+	char hex[33], why[RESFILE_WHY_MAX + 160];
+	int eq;
+
+	if (strcasecmp(algo, "MD5") != 0) {
+		s->res_unchecked = 1;
+		return;
+	}
+	if (resfile_md5(p->names.data + s->res_path, hex, why) < 0) {
+		res_problem(p, s, SV_FILE, ref, why);
+		return;
+	}
+	eq = resfile_md5_equal(given, hex);
+	if (eq < 0) {
+		s->res_unchecked = 1;
+	} else if (eq == 0) {
+		snprintf(why, sizeof(why), "MD5 mismatch for '%s': expected %s, actual %s "
+			 "(the file is damaged or not the one delivered); the release is rejected",
+			 ref, given, hex);
+		res_problem(p, s, SV_HASH, given, why);
+	}
+}
+
+/*
+ * Each track's file, when the message's folder holds it: found without
+ * leaving the folder, and its MD5 checked.  A path leading out of the
+ * folder, or a digest that does not match, rejects the track's release.
+ * Missing files and remote URIs are not an error: a delivery may carry
+ * only the message.
+ */
+static void verify_resources(struct parser *p)
+{
+	struct buf ref = BUF_INIT, real = BUF_INIT;
+	char why[RESFILE_WHY_MAX];
+	size_t i;
+
+	for (i = 0; i < p->nsr; i++) {
+		struct sr *s = &p->srs[i];
+
+		if (!s->v[SV_FILE].off)
+			continue;
+		file_ref(p, s, &ref);
+		switch (resfile_locate(p->path, ref.data, s->file_uri, &real, why)) {
+		case RESFILE_OK:
+			s->res_path = keep_name(p, real.data);
+			if (s->v[SV_HASH].off)
+				check_hash(p, s, ref.data);
+			break;
+		case RESFILE_OUTSIDE:
+		case RESFILE_BAD:
+			res_problem(p, s, SV_FILE, ref.data, why);
+			break;
+		default:
+			break;
+		}
+	}
+	buf_release(&ref);
+	buf_release(&real);
+}
+
 /* --------------------------------------------------------- delivering */
 
 struct out {
@@ -2193,7 +2310,7 @@ struct out {
 	/* the first problem: */
 	char field[512];
 	char value[256];
-	char why[NORM_WHY_MAX + 64];
+	char why[RESFILE_WHY_MAX + 512];
 	unsigned long bad_line;
 	int failed;
 	int skip;			/* not a track: no reject either */
@@ -2737,6 +2854,43 @@ static int emit_records(struct out *o)
 	return rc;
 }
 
+/* The track's file, or another track's of its release, rejects it. */
+static void resource_problem(struct out *o, const struct sr *s)
+{
+	struct parser *p = o->p;
+	const struct release *r = s->main_rel != NONE ? &p->rels[s->main_rel] : NULL;
+	const struct sr *b;
+	const struct val *v;
+	char why[RESFILE_WHY_MAX + 400];
+
+	if (s->res_bad) {
+		problem(o, &s->v[s->res_bad - 1], p->names.data + s->res_value,
+			p->names.data + s->res_why);
+		return;
+	}
+	if (!r || !r->bad_sr)
+		return;
+	b = &p->srs[r->bad_sr - 1];
+	v = &b->v[b->res_bad - 1];
+	snprintf(why, sizeof(why), "rejected with its release: line %lu, %s: %s", v->line,
+		 S(p, v->path), p->names.data + b->res_why);
+	problem(o, NULL, NULL, why);
+}
+
+/* A verified resource file goes to the sink, for its tags. */
+static int deliver_resource(struct out *o, const struct sr *s)
+{
+	struct parser *p = o->p;
+	struct rec_prov prov = o->prov;
+
+	if (s->res_unchecked)
+		warn(o, &s->v[SV_HASH], "HashSum not checked: only an MD5 in hex digits is");
+	if (!s->res_path || !o->sink->resource)
+		return 0;
+	prov.line = s->v[SV_FILE].line;
+	return o->sink->resource(o->sink->ctx, p->names.data + s->res_path, &prov);
+}
+
 /* One SoundRecording: all its records, or one reject. */
 static int deliver_track(struct out *o, struct sr *s)
 {
@@ -2758,7 +2912,11 @@ static int deliver_track(struct out *o, struct sr *s)
 	if (o->skip)
 		return 0;
 	if (!o->failed)
-		return emit_records(o);
+		resource_problem(o, s);
+	if (!o->failed) {
+		rc = emit_records(o);
+		return rc ? rc : deliver_resource(o, s);
+	}
 	p->st->rejects++;
 	if (o->sink->reject) {
 		struct rec_prov prov = o->prov;
@@ -2848,6 +3006,7 @@ static int deliver(struct parser *p, const struct ddex_sink *sink)
 	o.prov.file_no = p->file_no;
 	o.prov.path = p->path;
 	o.prov.len = p->st->bytes;
+	verify_resources(p);
 	for (i = 0; i < p->nsr && rc == 0; i++)
 		rc = deliver_track(&o, &p->srs[i]);
 	if (rc == 0)

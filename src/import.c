@@ -37,6 +37,7 @@ struct input {
 	int unchanged;		/* --incremental: as ingest.file_state has it: not read */
 	enum rec_kind kind;
 	int usable;		/* the header was understood */
+	int named;		/* an audio file a DDEX message named, read after it */
 };
 
 struct run {
@@ -60,6 +61,12 @@ struct run {
 	char **roots;			/* absolute forms of the paths given (NULL: unknown) */
 	struct tags_reader sniffer;	/* the walk's libmagic, for files of other names */
 	unsigned long takedowns;	/* releases taken down by the messages */
+	/* Audio files DDEX messages name (read after the message, for their tags): */
+	char **named;			/* the current message's, not read yet */
+	size_t nnamed;
+	char **audio_real;		/* real paths of the audio inputs, sorted */
+	size_t naudio_real;
+	int audio_real_built;
 	PGconn *conn;
 	struct load_counts totals[REC_NKINDS];	/* over every transaction */
 	/* Progress: on a terminal, or with --progress. */
@@ -501,10 +508,91 @@ out:
 	return 0;
 }
 
+static int ddex_on_resource(void *ctx, const char *path, const struct rec_prov *p)
+{
+	struct run *r = ctx;
+
+	(void)p;
+	r->named = xrealloc(r->named, (r->nnamed + 1) * sizeof(*r->named));
+	r->named[r->nnamed++] = xstrdup(path);
+	return 0;
+}
+
+static int by_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Is real (a real path) an audio input already?  If not, it is noted as
+ * one.  The audio inputs' real paths are sorted once, on first use.
+ */
+static int audio_known(struct run *r, const char *real)
+{
+	size_t i, lo = 0, hi;
+
+	if (!r->audio_real_built) {
+		for (i = 0; i < r->nin; i++) {
+			char *rp = r->in[i].type == IN_AUDIO ? realpath(r->in[i].path, NULL) : NULL;
+
+			if (!rp)
+				continue;
+			r->audio_real = xrealloc(r->audio_real, (r->naudio_real + 1) * sizeof(char *));
+			r->audio_real[r->naudio_real++] = rp;
+		}
+		if (r->naudio_real)
+			qsort(r->audio_real, r->naudio_real, sizeof(char *), by_str);
+		r->audio_real_built = 1;
+	}
+	for (hi = r->naudio_real; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(real, r->audio_real[mid]);
+
+		if (c == 0)
+			return 1;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	r->audio_real = xrealloc(r->audio_real, (r->naudio_real + 1) * sizeof(char *));
+	memmove(r->audio_real + lo + 1, r->audio_real + lo, (r->naudio_real - lo) * sizeof(char *));
+	r->audio_real[lo] = xstrdup(real);
+	r->naudio_real++;
+	return 0;
+}
+
+static int read_audio(struct run *r, size_t from, size_t to);
+
+/*
+ * The audio files the message named and that are not inputs already:
+ * read now, as inputs of their own, so that their tags merge with the
+ * message's tracks (DDEX over tags).
+ */
+static int read_named(struct run *r)
+{
+	size_t k, first = r->nin;
+
+	for (k = 0; k < r->nnamed; k++) {
+		if (!audio_known(r, r->named[k])) {
+			add_input(r, r->named[k], r->named[k], IN_AUDIO);
+			r->in[r->nin - 1].named = 1;
+			rejects_add_log_only(&r->rej, r->named[k]);
+		}
+		free(r->named[k]);
+	}
+	r->nnamed = 0;
+	if (first == r->nin)
+		return 0;
+	if (r->loading)
+		r->load.multi_source = 1;
+	return read_audio(r, first, r->nin);
+}
+
 static int read_ddex(struct run *r, size_t i)
 {
 	struct ddex_sink sink = { ddex_on_message, sink_record, sink_reject, sink_warn,
-				  ddex_on_takedown, r };
+				  ddex_on_takedown, r, ddex_on_resource };
 	struct ddex_opts o;
 	struct ddex_stats st;
 
@@ -515,13 +603,15 @@ static int read_ddex(struct run *r, size_t i)
 	r->in[i].kind = REC_TRACK;
 	/* On -1 nothing reached the sink (ddex.h): the message is reported, the rest goes on. */
 	if (ddex_read_file(r->in[i].path, (int)i, &o, &sink, &st) < 0) {
+		for (; r->nnamed; r->nnamed--)
+			free(r->named[r->nnamed - 1]);
 		r->bad_files++;
 		return rejects_log(&r->rej, r->in[i].path, 0, NULL, NULL,
 				   "DDEX message not read: see the error printed for it");
 	}
 	r->rows += st.sound_recordings;	/* a SoundRecording is the message's "row" */
 	r->bytes += r->in[i].size;
-	return 0;
+	return read_named(r);
 }
 
 static const char *base_name(const char *path)
@@ -1096,6 +1186,8 @@ static int load_all(struct run *r, const char **error)
 		r->committed++;
 	} else {
 		for (i = 0; i < r->nin; i++) {
+			if (r->in[i].named)
+				continue;	/* read with its message */
 			code = load_batch(r, i, i + 1, error);
 			if (code == EXIT_FAILED) {
 				load_abort(&r->load, *error);
@@ -1275,6 +1367,10 @@ int import_run(const struct import_opts *o)
 out:
 	rejects_release(&r.rej);
 	tags_reader_release(&r.sniffer);
+	for (i = 0; i < r.naudio_real; i++)
+		free(r.audio_real[i]);
+	free(r.audio_real);
+	free(r.named);
 	for (i = 0; i < r.nin; i++) {
 		free(r.in[i].path);
 		free(r.in[i].abs);

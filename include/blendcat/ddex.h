@@ -27,6 +27,14 @@
  *   whole; a supplemental SoundRecording with neither file nor ISRC, a
  *   DJ mix's part, only gets a warning); then takedown() per takedown.
  *   warn() may come between.
+ * - A track's audio file (File/URI, URL, FilePath + FileName), when the
+ *   message's folder holds it, is found with resfile.h (never outside
+ *   that folder) and its HashSum checked when it is an MD5; after the
+ *   track's records, resource() gets the file's path.  A reference
+ *   leading out of the folder or a digest that does not match rejects
+ *   every track of the release; the reject names the element (its path
+ *   and line), the expected and the actual digest.  Files the folder
+ *   does not hold and remote URIs are left alone.
  * - Errors about the file as a whole are printed here (diag.h) and also
  *   left in struct ddex_stats; problems of single tracks go to the sink.
  *
@@ -68,7 +76,6 @@
 
 #include <stddef.h>
 
-#include "blendcat/record.h"
 #include "blendcat/record.h"
 
 #define DDEX_MAX_DEPTH 100		/* element nesting */
@@ -180,6 +187,12 @@ struct ddex_sink {
 	int (*takedown)(void *ctx, const struct ddex_takedown *t,
 			const struct rec_prov *p);
 	void *ctx;
+	/*
+	 * After a track's records: its audio file, found in the message's
+	 * folder (resfile.h) and matching its HashSum when one is given; path
+	 * is the file's real path, p->line the file element's.
+	 */
+	int (*resource)(void *ctx, const char *path, const struct rec_prov *p);
 };
 
 struct ddex_opts {

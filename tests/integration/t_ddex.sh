@@ -57,4 +57,49 @@ expect_eq 21 "$(q "SELECT count(*) FROM meekah.track_info")" "a delivery after t
 run "$BLENDCAT" import --apply-takedowns --rejects "$W/rej9" "$A43" "$W/purge.xml"
 expect_eq 0 "$(q "SELECT count(*) FROM meekah.track_info")" "a purge after a delivery in the same run wins"
 
+# Resource files: the audio files a message names beside it are read for their tags, and their
+# HashSum (MD5) is checked.  (The sample names 8.flac twice; the copy names 9.flac the second time.)
+VC="$D/ern42/Variant Classical.xml"
+md5=$(md5sum "$TOP/tests/data/audio/vorbis.flac" | cut -d' ' -f1)
+mkdir -p "$W/rel/resources"
+for n in $(seq 1 12); do cp "$TOP/tests/data/audio/vorbis.flac" "$W/rel/resources/$n.flac"; done
+sed -e "s/db7dd2f3bb9b322646e3f4d7b65b47ab/$md5/" -e '647s|resources/8.flac|resources/9.flac|' "$VC" >"$W/rel/message.xml"
+newdb ddex2
+"$BLENDCAT" migrate up -q >/dev/null
+run "$BLENDCAT" import --rejects "$W/rej10" "$W/rel/message.xml"
+expect_rc 0 "a message with its resource files, digests matching: exit 0"
+expect_eq "12" "$(q "SELECT count(*) FROM meekah.track_info")" "its 12 tracks are loaded"
+expect_eq "Vivaldi: Concerto For Violin And Strings In E Major, Op.8, No.1, RV 269 \"La Primavera\". 1 Allegro|A|minor|128" \
+	"$(q "SELECT title, musical_key, scale, tempo FROM meekah.track_info WHERE audio_filename = '1.flac'")" \
+	"a named file's tags fill what the message does not give (key, tempo); the message's title wins"
+
+# One file that does not match its digest rejects the whole release.
+printf 'x' >>"$W/rel/resources/3.flac"
+newdb ddex3
+"$BLENDCAT" migrate up -q >/dev/null
+run "$BLENDCAT" import --rejects "$W/rej11" "$W/rel/message.xml"
+expect_rc 1 "a resource file with a wrong MD5: exit 1"
+bad=$(md5sum "$W/rel/resources/3.flac" | cut -d' ' -f1)
+expect_match "message.xml:278:ResourceList/SoundRecording\[3\]/TechnicalDetails/File/HashSum/HashSumValue: '$md5': MD5 mismatch for 'resources/3.flac': expected $md5, actual $bad" \
+	"$W/rej11/rejects.log" "rejects.log names the element path, line, expected and actual digest"
+expect_match "message.xml:[0-9]+:.*rejected with its release: line 278, ResourceList/SoundRecording\[3\]/" \
+	"$W/rej11/rejects.log" "the release's other tracks say why they went"
+expect_eq 0 "$(q "SELECT count(*) FROM meekah.track_info")" "nothing of the release is loaded"
+cmp -s "$W/rel/message.xml" "$W/rej11/message.xml" && pass "the message goes to the rejects whole" ||
+	fail "the message goes to the rejects whole"
+cp "$TOP/tests/data/audio/vorbis.flac" "$W/rel/resources/3.flac"
+
+# A file reference that leads out of the message's folder is refused, never opened.
+sed '133s|resources/1.flac|../../../../../../../etc/passwd|' "$W/rel/message.xml" >"$W/rel/escape.xml"
+sed '133s|resources/1.flac|/etc/passwd|' "$W/rel/message.xml" >"$W/rel/absolute.xml"
+ln -sf /etc/passwd "$W/rel/resources/link.flac"
+sed '133s|resources/1.flac|resources/link.flac|' "$W/rel/message.xml" >"$W/rel/link.xml"
+for m in escape absolute link; do
+	run "$BLENDCAT" check --offline --rejects "$W/rej-$m" "$W/rel/$m.xml"
+	expect_rc 1 "a file reference out of the folder ($m): exit 1"
+	expect_match "$m.xml:133:ResourceList/SoundRecording\[1\]/TechnicalDetails/File/URI: '[^']*': .*(leads outside the message's folder|link leading outside).*(refused, not opened)" \
+		"$W/rej-$m/rejects.log" "the reference out of the folder is named and refused ($m)"
+	expect_eq 12 "$(grep -c "$m.xml:" "$W/rej-$m/rejects.log")" "the whole release is rejected ($m)"
+done
+
 rm -f "$OUT" "$ERR"
