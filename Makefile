@@ -17,6 +17,8 @@ DESTDIR  ?=
 BINDIR    = $(PREFIX)/bin
 MANDIR    = $(PREFIX)/share/man/man1
 DATADIR   = $(PREFIX)/share/blendcat
+# The DDEX XSDs --validate-xsd uses, installed when present.
+XSD_SRC  ?= ../shared/corpus/ddex/xsd
 
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
@@ -139,6 +141,12 @@ install: $(BIN)
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/blendcat
 	install -m 0644 src/blendcat.1 $(DESTDIR)$(MANDIR)/blendcat.1
 	install -m 0644 schemas/*.sql $(DESTDIR)$(DATADIR)/schemas/
+	if [ -d "$(XSD_SRC)" ]; then \
+		for d in $(XSD_SRC)/ern*; do \
+			install -d $(DESTDIR)$(DATADIR)/xsd/$$(basename $$d) && \
+			install -m 0644 $$d/*.xsd $(DESTDIR)$(DATADIR)/xsd/$$(basename $$d)/ || exit 1; \
+		done; \
+	fi
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/blendcat $(DESTDIR)$(MANDIR)/blendcat.1

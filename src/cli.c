@@ -151,6 +151,48 @@ static char *find_schemas(const char *opt)
 	return NULL;
 }
 
+/*
+ * The DDEX XSDs (--validate-xsd): --xsd-dir, BLENDCAT_XSD_DIR, then beside
+ * the executable: PREFIX/share/blendcat/xsd when installed, the shared
+ * corpus next to the source tree when run from build/ or build/san/.  A
+ * folder counts when it holds ern43/release-notification.xsd.
+ */
+static char *find_xsd_dir(const char *opt)
+{
+	static const char *const rel[] = { "/../share/blendcat/xsd", "/../../shared/corpus/ddex/xsd",
+					   "/../../../shared/corpus/ddex/xsd" };
+	const char *env = getenv("BLENDCAT_XSD_DIR");
+	char exe[PATH_MAX];
+	ssize_t n;
+	size_t i;
+
+	if (opt)
+		return xstrdup(opt);
+	if (env && *env)
+		return xstrdup(env);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	if (strrchr(exe, '/'))
+		*strrchr(exe, '/') = '\0';
+	for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+		struct buf p = BUF_INIT;
+
+		buf_addf(&p, "%s%s/ern43/release-notification.xsd", exe, rel[i]);
+		if (access(p.data, R_OK) == 0) {
+			char *dir;
+
+			buf_setlen(&p, p.len - strlen("/ern43/release-notification.xsd"));
+			dir = realpath(p.data, NULL);
+			buf_release(&p);
+			return dir;
+		}
+		buf_release(&p);
+	}
+	return NULL;
+}
+
 /* Parse a step count: a positive number, or "all" when allow_all. */
 static int parse_count(const char *s, long *n)
 {
@@ -281,6 +323,11 @@ static const char import_help[] =
 	"  --apply-takedowns   delete the tracks of releases that DDEX messages take down\n"
 	"                      (PurgeReleaseMessage, a release no deal names); without\n"
 	"                      it takedowns are only reported\n"
+	"  --validate-xsd      validate each DDEX message against its version's official\n"
+	"                      XSD first; an invalid message is rejected whole\n"
+	"  --xsd-dir DIR       the XSDs, one folder per version: ern382/, ern43/... (else\n"
+	"                      BLENDCAT_XSD_DIR, else the installed ones or the source tree's\n"
+	"                      ../shared/corpus/ddex/xsd)\n"
 	"  --date-order ORDER  iso (default), dmy (15/01/2024) or mdy (01/15/2024)\n"
 	"  --encoding NAME     input encoding when not UTF-8 (LATIN1, WINDOWS-1252, ...)\n"
 	"  --map FILE          header mapping: 'field = Header' or 'field = H1 + H2' per line\n"
@@ -298,7 +345,7 @@ static const char import_help[] =
 
 enum { OPT_MODE = 300, OPT_MAX_REJECTS, OPT_DATE_ORDER, OPT_ENCODING, OPT_MAP, OPT_REJECTS,
        OPT_REPORT, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_ATOMIC, OPT_OFFLINE, OPT_REQUIRE_AUDIO,
-       OPT_JOBS, OPT_INCREMENTAL, OPT_APPLY_TAKEDOWNS };
+       OPT_JOBS, OPT_INCREMENTAL, OPT_APPLY_TAKEDOWNS, OPT_VALIDATE_XSD, OPT_XSD_DIR };
 
 static int import_or_check(int argc, char **argv, int check_only)
 {
@@ -319,14 +366,16 @@ static int import_or_check(int argc, char **argv, int check_only)
 		{ "jobs", required_argument, NULL, OPT_JOBS },
 		{ "incremental", no_argument, NULL, OPT_INCREMENTAL },
 		{ "apply-takedowns", no_argument, NULL, OPT_APPLY_TAKEDOWNS },
+		{ "validate-xsd", no_argument, NULL, OPT_VALIDATE_XSD },
+		{ "xsd-dir", required_argument, NULL, OPT_XSD_DIR },
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct import_opts o;
-	char *end;
-	int c;
+	char *end, *xsd_dir = NULL;
+	int c, rc;
 
 	memset(&o, 0, sizeof(o));
 	o.check_only = check_only;
@@ -368,6 +417,8 @@ static int import_or_check(int argc, char **argv, int check_only)
 			break;
 		}
 		case OPT_APPLY_TAKEDOWNS: o.apply_takedowns = 1; break;
+		case OPT_VALIDATE_XSD: o.validate_xsd = 1; break;
+		case OPT_XSD_DIR: o.xsd_dir = optarg; break;
 		case OPT_ATOMIC:
 			if (strcmp(optarg, "file") == 0)
 				o.atomic_file = 1;
@@ -389,7 +440,19 @@ static int import_or_check(int argc, char **argv, int check_only)
 		return usage_error("--incremental is for import: check reads every file", NULL);
 	o.paths = argv + optind;
 	o.npaths = argc - optind;
-	return import_run(&o);
+	if (o.validate_xsd) {
+		xsd_dir = find_xsd_dir(o.xsd_dir);
+		if (!xsd_dir) {
+			diag_error(LOC_NONE, "--validate-xsd: cannot find the DDEX XSDs "
+				   "(ern43/release-notification.xsd...)");
+			diag_hint("pass --xsd-dir DIR or set BLENDCAT_XSD_DIR");
+			return EXIT_USAGE;
+		}
+		o.xsd_dir = xsd_dir;
+	}
+	rc = import_run(&o);
+	free(xsd_dir);
+	return rc;
 }
 
 static int cmd_import(int argc, char **argv) { return import_or_check(argc, argv, 0); }

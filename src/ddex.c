@@ -90,6 +90,7 @@
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xmlreader.h>
+#include <libxml/xmlschemas.h>
 
 #define ERN_NS "http://ddex.net/xml/ern/"
 #define DDEX_NS "http://ddex.net/xml/"
@@ -103,7 +104,7 @@
 /* ------------------------------------------------------------ versions */
 
 static const struct {
-	const char *tail;	/* after ERN_NS */
+	const char *tail;	/* after ERN_NS; also the XSD folder: ern<tail>/ */
 	enum ddex_version v;
 	const char *name;
 } versions[] = {
@@ -989,6 +990,11 @@ struct parser {
 	struct buf deal_refs;	/* NUL-separated */
 	char deal_start[NORM_DATE_SIZE];
 	int deal_takedown;
+	/* --validate-xsd */
+	xmlSchemaValidCtxtPtr vctxt;
+	const char *xsd_name;	/* "ern43/release-notification.xsd" */
+	unsigned long xsd_errors, xsd_line;
+	char xsd_msg[200];
 	/* delivery */
 	struct buf names;	/* emitted audio file names */
 	struct rec *recs;
@@ -3014,6 +3020,164 @@ static int deliver(struct parser *p, const struct ddex_sink *sink)
 	return rc ? fail(p, DDEX_ERR_SINK, "stopped by the caller") : 0;
 }
 
+/* ------------------------------------------------------- XSD validation */
+
+/*
+ * The official XSD of each version, compiled once per process from
+ * DIR/ern<NN>/release-notification.xsd.  Its imports (the allowed value
+ * sets) are read from the same folder; nothing from the network.
+ */
+static struct {
+	char *dir;
+	xmlSchemaPtr schema[NVERSIONS];
+	char name[NVERSIONS][48];
+	int tried[NVERSIONS];
+} xsd;
+
+void ddex_xsd_release(void)
+{
+	size_t i;
+
+	for (i = 0; i < NVERSIONS; i++) {
+		if (xsd.schema[i])
+			xmlSchemaFree(xsd.schema[i]);
+		xsd.schema[i] = NULL;
+		xsd.tried[i] = 0;
+	}
+	free(xsd.dir);
+	xsd.dir = NULL;
+}
+
+static void on_xsd_compile_error(void *ctx, xmlErrorPtr e)
+{
+	char *msg = ctx;
+
+	if (e && e->level >= XML_ERR_ERROR && !msg[0])
+		snprintf(msg, 200, "%s", e->message ? e->message : "error");
+}
+
+/* Compile version slot i's XSD; NULL with why when it cannot. */
+static xmlSchemaPtr xsd_compile(size_t i, char *why, size_t size)
+{
+	struct buf path = BUF_INIT;
+	xmlSchemaParserCtxtPtr pc;
+	xmlSchemaPtr schema = NULL;
+	xmlExternalEntityLoader loader = xmlGetExternalEntityLoader();
+	char msg[200] = "";
+
+	snprintf(xsd.name[i], sizeof(xsd.name[i]), "ern%s/release-notification.xsd",
+		 versions[i].tail);
+	buf_addf(&path, "%s/%s", xsd.dir, xsd.name[i]);
+	if (access(path.data, R_OK) != 0) {
+		snprintf(why, size, "no XSD for ERN %s: cannot read '%s': %s", versions[i].name,
+			 path.data, strerror(errno));
+		goto out;
+	}
+	xmlSetExternalEntityLoader(xmlNoNetExternalEntityLoader);
+	xmlSetStructuredErrorFunc(msg, on_xsd_compile_error);
+	pc = xmlSchemaNewParserCtxt(path.data);
+	if (pc) {
+		xmlSchemaSetParserStructuredErrors(pc, on_xsd_compile_error, msg);
+		schema = xmlSchemaParse(pc);
+		xmlSchemaFreeParserCtxt(pc);
+	}
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	xmlSetExternalEntityLoader(loader);
+	if (!schema)
+		snprintf(why, size, "the XSD '%s' does not compile: %s", path.data,
+			 msg[0] ? msg : "error");
+out:
+	buf_release(&path);
+	return schema;
+}
+
+/* The compiled XSD for version v from dir, or NULL with why. */
+static xmlSchemaPtr xsd_for(const char *dir, enum ddex_version v, const char **name,
+			    char *why, size_t size)
+{
+	size_t i;
+
+	if (xsd.dir && strcmp(xsd.dir, dir) != 0)
+		ddex_xsd_release();
+	if (!xsd.dir)
+		xsd.dir = xstrdup(dir);
+	for (i = 0; i < NVERSIONS && versions[i].v != v; i++)
+		;
+	if (i == NVERSIONS) {
+		snprintf(why, size, "no XSD for this version");
+		return NULL;
+	}
+	if (!xsd.tried[i]) {
+		xsd.tried[i] = 1;
+		xsd.schema[i] = xsd_compile(i, why, size);
+		if (!xsd.schema[i])
+			return NULL;
+	}
+	if (!xsd.schema[i])
+		snprintf(why, size, "no usable XSD for ERN %s in '%s'", versions[i].name, dir);
+	*name = xsd.name[i];
+	return xsd.schema[i];
+}
+
+static void on_xsd_error(void *ctx, xmlErrorPtr e)
+{
+	struct parser *p = ctx;
+	size_t n;
+
+	if (!e || e->level < XML_ERR_ERROR || p->xsd_errors++)
+		return;
+	p->xsd_line = e->line > 0 ? (unsigned long)e->line : 0;
+	snprintf(p->xsd_msg, sizeof(p->xsd_msg), "%s", e->message ? e->message : "error");
+	n = strlen(p->xsd_msg);
+	while (n && is_ws((unsigned char)p->xsd_msg[n - 1]))
+		p->xsd_msg[--n] = '\0';
+}
+
+/*
+ * --validate-xsd: the root says which version; its XSD then validates
+ * the message as the reader streams it.  A message whose version is not
+ * read is left to the reader's own error.
+ */
+static int xsd_attach(struct parser *p, const char *dir)
+{
+	enum ddex_version v;
+	xmlSchemaPtr schema;
+	char why[600];
+
+	if (ddex_probe(p->path, &v, NULL) != 1 || v == DDEX_ERN_OTHER)
+		return 0;
+	schema = xsd_for(dir, v, &p->xsd_name, why, sizeof(why));
+	if (!schema)
+		return fail(p, DDEX_ERR_INVALID, "cannot validate (--validate-xsd): %s", why);
+	p->vctxt = xmlSchemaNewValidCtxt(schema);
+	if (!p->vctxt)
+		return fail(p, DDEX_ERR_INVALID, "cannot validate (--validate-xsd): out of memory");
+	return 0;
+}
+
+static int xsd_start(struct parser *p)
+{
+	if (!p->vctxt || !p->rd)
+		return 0;
+	if (xmlTextReaderSchemaValidateCtxt(p->rd, p->vctxt, 0) != 0)
+		return fail(p, DDEX_ERR_INVALID, "cannot start validating against '%s'", p->xsd_name);
+	/* After the reader's own relay: validity errors are not parse errors. */
+	xmlSchemaSetValidStructuredErrors(p->vctxt, on_xsd_error, p);
+	return 0;
+}
+
+static int xsd_result(struct parser *p)
+{
+	if (!p->vctxt || !p->xsd_errors)
+		return 0;
+	p->eline = p->xsd_line;
+	if (p->xsd_errors == 1)
+		return fail(p, DDEX_ERR_INVALID, "not valid against its XSD %s: %s", p->xsd_name,
+			    p->xsd_msg);
+	return fail(p, DDEX_ERR_INVALID, "not valid against its XSD %s: %s (%lu errors in all)",
+		    p->xsd_name, p->xsd_msg, p->xsd_errors);
+}
+
 /* ------------------------------------------------------------- entry */
 
 static void report(struct parser *p)
@@ -3035,7 +3199,8 @@ static void report(struct parser *p)
 	if (p->err == DDEX_ERR_UNSAFE)
 		diag_detail("DDEX messages have no DTD; blendcat never loads DTDs or external "
 			    "entities and never expands entities (XML bomb and XXE protection)");
-	else if (p->err == DDEX_ERR_NOT_XML || p->err == DDEX_ERR_LIMIT)
+	else if (p->err == DDEX_ERR_NOT_XML || p->err == DDEX_ERR_LIMIT ||
+		 p->err == DDEX_ERR_INVALID)
 		diag_detail("nothing of this message was loaded");
 }
 
@@ -3048,11 +3213,13 @@ int ddex_read_file(const char *path, int file_no, const struct ddex_opts *o,
 	int rc = -1;
 
 	parser_init(&p, path, file_no, o, st);
+	if (o && o->xsd_dir && xsd_attach(&p, o->xsd_dir) < 0)
+		goto out;
 	globals_enter(&p, &g);
-	if (open_reader(&p) == 0) {
+	if (open_reader(&p) == 0 && xsd_start(&p) == 0) {
 		if (!p.rd) {
 			reader_failed(&p);
-		} else if (run_reader(&p) == 0) {
+		} else if (run_reader(&p) == 0 && xsd_result(&p) == 0) {
 			st->version = p.version;
 			st->type = p.type;
 			st->is_test = p.is_test;
@@ -3061,6 +3228,7 @@ int ddex_read_file(const char *path, int file_no, const struct ddex_opts *o,
 		}
 	}
 	globals_leave(&g);
+out:
 	st->version = p.version;
 	st->type = p.type;
 	st->is_test = p.is_test;
@@ -3069,6 +3237,8 @@ int ddex_read_file(const char *path, int file_no, const struct ddex_opts *o,
 		report(&p);
 	}
 	parser_release(&p);
+	if (p.vctxt)
+		xmlSchemaFreeValidCtxt(p.vctxt);
 	return rc;
 }
 

@@ -589,6 +589,20 @@ static int read_named(struct run *r)
 	return read_audio(r, first, r->nin);
 }
 
+static int rejects_ddex(struct run *r, size_t i, const struct ddex_stats *st)
+{
+	struct buf why = BUF_INIT;
+	int rc;
+
+	buf_addf(&why, "DDEX message not read: %s", st->error_msg[0] ? st->error_msg :
+		 "see the error printed for it");
+	rc = rejects_log(&r->rej, r->in[i].path, st->error_line, NULL, NULL, why.data);
+	buf_release(&why);
+	if (rc == 0 && st->error != DDEX_ERR_IO && r->in[i].size)
+		rc = rejects_row(&r->rej, (int)i, 0, r->in[i].size);
+	return rc;
+}
+
 static int read_ddex(struct run *r, size_t i)
 {
 	struct ddex_sink sink = { ddex_on_message, sink_record, sink_reject, sink_warn,
@@ -598,16 +612,19 @@ static int read_ddex(struct run *r, size_t i)
 
 	memset(&o, 0, sizeof(o));
 	o.rec.date_order = r->o->date_order;
+	o.xsd_dir = r->o->validate_xsd ? r->o->xsd_dir : NULL;
 	if (r->loading && load_start(&r->load, REC_TRACK) < 0)
 		return -1;
 	r->in[i].kind = REC_TRACK;
-	/* On -1 nothing reached the sink (ddex.h): the message is reported, the rest goes on. */
+	/*
+	 * On -1 nothing reached the sink (ddex.h): the message goes to the
+	 * rejects whole, with why, and the rest goes on.
+	 */
 	if (ddex_read_file(r->in[i].path, (int)i, &o, &sink, &st) < 0) {
 		for (; r->nnamed; r->nnamed--)
 			free(r->named[r->nnamed - 1]);
 		r->bad_files++;
-		return rejects_log(&r->rej, r->in[i].path, 0, NULL, NULL,
-				   "DDEX message not read: see the error printed for it");
+		return rejects_ddex(r, i, &st);
 	}
 	r->rows += st.sound_recordings;	/* a SoundRecording is the message's "row" */
 	r->bytes += r->in[i].size;
@@ -1371,6 +1388,7 @@ out:
 		free(r.audio_real[i]);
 	free(r.audio_real);
 	free(r.named);
+	ddex_xsd_release();
 	for (i = 0; i < r.nin; i++) {
 		free(r.in[i].path);
 		free(r.in[i].abs);

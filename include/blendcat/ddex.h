@@ -116,6 +116,7 @@ enum ddex_error {
 	DDEX_ERR_VERSION,	/* a DDEX message of a version or standard not read */
 	DDEX_ERR_TYPE,		/* an ERN message type not read */
 	DDEX_ERR_LIMIT,		/* depth, text size or buffer limit */
+	DDEX_ERR_INVALID,	/* not valid against its XSD (ddex_opts.xsd_dir) */
 	DDEX_ERR_SINK		/* a sink callback asked to stop */
 };
 
@@ -199,6 +200,14 @@ struct ddex_opts {
 	struct rec_opts rec;
 	size_t max_tracks;	/* 0: DDEX_MAX_TRACKS */
 	size_t max_state;	/* 0: DDEX_MAX_STATE */
+	/*
+	 * Validate against the official XSD first: DIR/ern<NN>/
+	 * release-notification.xsd (ern382, ern43...), imports beside it,
+	 * no network.  NULL: no validation.  A message that is not valid
+	 * gives -1 (DDEX_ERR_INVALID, error_line and the validator's first
+	 * message); so does one of a version DIR has no XSD for.
+	 */
+	const char *xsd_dir;
 };
 
 struct ddex_stats {
@@ -238,6 +247,9 @@ int ddex_read_file(const char *path, int file_no, const struct ddex_opts *o,
  * *version and *type (either may be NULL) say what the root was.
  */
 int ddex_probe(const char *path, enum ddex_version *version, enum ddex_type *type);
+
+/* Free the XSDs compiled for xsd_dir (they are kept for the next message). */
+void ddex_xsd_release(void);
 
 /* "4.3", "3.8.2"...; "unknown" for DDEX_VERSION_NONE, "other" for _OTHER. */
 const char *ddex_version_name(enum ddex_version v);

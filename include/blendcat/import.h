@@ -17,6 +17,8 @@ struct import_opts {
 	int jobs;			/* --jobs: threads reading tags (scan.h) */
 	int incremental;		/* --incremental: skip audio files unchanged */
 	int apply_takedowns;		/* --apply-takedowns */
+	int validate_xsd;		/* --validate-xsd */
+	const char *xsd_dir;		/* the ERN XSDs, for validate_xsd */
 	int atomic_file;		/* --atomic file: a transaction per input file */
 	long max_rejects;		/* -1: unlimited */
 	enum norm_date_order date_order;

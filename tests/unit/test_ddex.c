@@ -1344,6 +1344,56 @@ static void test_sink_control(void **state)
 	assert_int_equal(st.tracks, 21);
 }
 
+/* xsd_dir: valid messages read as before; an invalid one gives its line and the validator's message. */
+static void test_validate_xsd(void **state)
+{
+	static const struct {
+		const char *file;
+		int rc;
+		enum ddex_error error;
+		unsigned long line;
+		const char *msg;
+	} cases[] = {
+		{ "ern43/1 Audio.xml", 0, DDEX_OK, 0, NULL },
+		{ "ern42/Variant Classical.xml", 0, DDEX_OK, 0, NULL },
+		{ "ern411/8 DjMix.xml", 0, DDEX_OK, 0, NULL },
+		{ "ern383/Single.xml", 0, DDEX_OK, 0, NULL },
+		{ "ern382/03_delete.xml", 0, DDEX_OK, 0, NULL },
+		{ "ern43/5kb.xml", -1, DDEX_ERR_INVALID, 2,
+		  "not valid against its XSD ern43/release-notification.xsd: Element "
+		  "'{http://ddex.net/xml/ern/43}NewReleaseMessage', attribute 'MessageSchemaVersionId'" },
+		{ "ern41/instance1.xml", -1, DDEX_ERR_INVALID, 0,
+		  "cannot validate (--validate-xsd): no XSD for ERN 4.1" },
+	};
+	struct ddex_opts o;
+	struct ddex_stats st;
+	char xsd[1200];
+	size_t i;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	snprintf(xsd, sizeof(xsd), "%s", cpath("xsd"));
+	o.xsd_dir = xsd;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct seen s;
+		int rc;
+
+		seen_init(&s);
+		rc = read_into(cpath(cases[i].file), &o, &s, &st);
+		if (rc != cases[i].rc || st.error != cases[i].error)
+			fail_msg("%s: rc %d error %d: %s", cases[i].file, rc, st.error, st.error_msg);
+		assert_int_equal(st.error_line, cases[i].line);
+		if (cases[i].msg)
+			assert_non_null(strstr(st.error_msg, cases[i].msg));
+		if (rc < 0)
+			assert_int_equal(s.nrecs, 0);
+		else
+			assert_true(s.nrecs > 0 || st.takedowns > 0 || st.skipped);
+		seen_release(&s);
+	}
+	ddex_xsd_release();
+}
+
 static void test_probe(void **state)
 {
 	static const struct {
@@ -1464,6 +1514,7 @@ int main(void)
 		cmocka_unit_test(test_big_deal_list),
 		cmocka_unit_test(test_lines_past_65535),
 		cmocka_unit_test(test_sink_control),
+		cmocka_unit_test(test_validate_xsd),
 		cmocka_unit_test(test_probe),
 		cmocka_unit_test(test_version_names),
 	};
