@@ -552,8 +552,12 @@ static void scan_explain(struct scan *sc)
 
 /* ------------------------------------------------------------- input */
 
+#define IO_CHUNK (64u << 10)	/* bytes per read(2); libxml2 asks for 4000 at a time */
+
 struct io {
 	int fd;
+	char *rbuf;		/* IO_CHUNK bytes read ahead */
+	size_t rlen, roff;
 	struct scan sc;
 	int eof;
 	int read_errno;
@@ -591,6 +595,12 @@ static void io_explain(struct io *io, char *buf, int len)
 	ssize_t n;
 	size_t total = 0;
 
+	if (io->roff < io->rlen && io->sc.state == SC_DOCTYPE && !io->sc.doctype_done) {
+		/* What was read ahead first. */
+		total = io->rlen - io->roff;
+		scan_feed(&io->sc, (const unsigned char *)io->rbuf + io->roff, total, 0);
+		io->roff = io->rlen;
+	}
 	while (io->sc.state == SC_DOCTYPE && !io->sc.doctype_done && total < 4 * DOCTYPE_KEEP &&
 	       (n = read_some(io->fd, buf, (size_t)len)) > 0) {
 		scan_feed(&io->sc, (const unsigned char *)buf, (size_t)n, 0);
@@ -607,11 +617,20 @@ static int io_read(void *ctx, char *buf, int len)
 
 	if (io->sc.error || len <= 0)
 		return -1;
-	n = read_some(io->fd, buf, (size_t)len);
-	if (n < 0) {
-		io->read_errno = errno;
-		return -1;
+	if (io->roff == io->rlen) {
+		if (!io->rbuf)
+			io->rbuf = xmalloc(IO_CHUNK);
+		n = read_some(io->fd, io->rbuf, IO_CHUNK);
+		if (n < 0) {
+			io->read_errno = errno;
+			return -1;
+		}
+		io->rlen = (size_t)n;
+		io->roff = 0;
 	}
+	n = (ssize_t)(io->rlen - io->roff < (size_t)len ? io->rlen - io->roff : (size_t)len);
+	memcpy(buf, io->rbuf + io->roff, (size_t)n);
+	io->roff += (size_t)n;
 	io->nread += (unsigned long long)n;
 	io_count(io, buf, (size_t)n);
 	if (n == 0)
@@ -635,10 +654,15 @@ static int io_close(void *ctx)
 /* ------------------------------------------------------ message state */
 
 /* A value kept for an entity: offsets in the arena (0 = none). */
+/*
+ * A kept value: its text, and where it was (line; element path as the
+ * entity's path pfx, 0 for none, then path relative to it, interned:
+ * the same relative paths repeat in every entity).
+ */
 struct val {
-	size_t off;
-	size_t path;
-	unsigned long line;
+	uint32_t off;		/* offsets in the text arena (max_state < 4 GiB) */
+	uint32_t pfx, path;
+	uint32_t line;
 	int rank;
 };
 
@@ -909,6 +933,25 @@ static const struct {
 
 /* --------------------------------------------------------- the parser */
 
+#define RCACHE_SIZE 1024		/* find_rule's cache: entries, a power of 2 */
+#define RCACHE_PROBES 16
+#define RCACHE_KEYS (256u << 10)	/* bytes of cached paths */
+
+#define MEMO_SIZE 4096			/* set_field's memo: entries, a power of 2 */
+#define MEMO_BYTES (1u << 20)		/* bytes of memo text */
+
+/* A value of a creator or instrument row, normalized before (raw -> val). */
+struct memo {
+	size_t raw;		/* offset in parser.memo_text + 1, 0 = empty */
+	size_t val;		/* offset of the normalized value, 0 = NULL */
+	int kind, field;
+};
+
+struct rcache {
+	size_t key;	/* offset in parser.rkeys + 1, 0 = empty */
+	int ent, rule;	/* rule index, -1 for none */
+};
+
 struct frame {
 	size_t npath_len, dpath_len, attr_len;	/* the buffers before this element */
 	unsigned long line;
@@ -954,6 +997,13 @@ struct parser {
 	struct buf npath, dpath, attrs, text_acc;
 	/* the entity and sub-entity being read */
 	int ent, sub, ent_depth, sub_depth;
+	size_t ent_dlen, ent_path;	/* the entity's dpath: its length, kept */
+	size_t *itab;			/* interned paths: text offsets + 1 */
+	size_t icap, in;
+	struct rcache *rcache;		/* find_rule's answers, RCACHE_SIZE */
+	struct buf rkeys;		/* their paths */
+	struct memo *memo;		/* set_field's answers for creators, MEMO_SIZE */
+	struct buf memo_text;
 	unsigned long ent_count[8];	/* per entities[] row, for [n] in paths */
 	size_t ent_nlen, sub_nlen;
 	unsigned sub_bonus;
@@ -1072,7 +1122,7 @@ static size_t state_bytes(const struct parser *p)
 	       p->capimage * sizeof(*p->images) + p->caprel * sizeof(*p->rels) +
 	       p->caprref * sizeof(*p->rrefs) + p->cappend * sizeof(*p->pend) +
 	       (p->party_idx.cap + p->sr_idx.cap + p->image_idx.cap + p->rel_idx.cap) *
-	       sizeof(size_t) + p->deal_refs.cap;
+	       sizeof(size_t) + p->deal_refs.cap + p->icap * sizeof(*p->itab);
 }
 
 static void check_state(struct parser *p)
@@ -1115,6 +1165,65 @@ static int rank_of(const struct frame *f, int prio)
 	return prio * 16 + f->isdef * 8 + f->lang * 2 + f->terr;
 }
 
+static size_t hash_n(const char *s, size_t len)
+{
+	size_t h = 1469598103u;
+
+	while (len--)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+/*
+ * A path's hash for the caches: its length and last 24 bytes, where
+ * paths differ (element names and [n] indexes at the end); equal hashes
+ * are told apart by comparing the paths.
+ */
+static size_t path_hash(const char *s, size_t len)
+{
+	size_t tail = len > 24 ? 24 : len;
+
+	return hash_n(s + len - tail, tail) ^ (len * 2654435761u);
+}
+
+static void intern_grow(struct parser *p)
+{
+	size_t *old = p->itab, oldcap = p->icap, i, j;
+
+	p->icap = p->icap ? p->icap * 2 : 256;
+	p->itab = xcalloc(p->icap, sizeof(*p->itab));
+	for (i = 0; i < oldcap; i++) {
+		const char *t;
+
+		if (!old[i])
+			continue;
+		t = S(p, old[i] - 1);
+		for (j = path_hash(t, strlen(t)) & (p->icap - 1); p->itab[j]; j = (j + 1) & (p->icap - 1))
+			;
+		p->itab[j] = old[i];
+	}
+	free(old);
+}
+
+/* The text offset of s (len bytes), kept once however often it comes. */
+static size_t intern(struct parser *p, const char *s, size_t len)
+{
+	size_t i, off;
+
+	if (2 * (p->in + 1) > p->icap)
+		intern_grow(p);
+	for (i = path_hash(s, len) & (p->icap - 1); p->itab[i]; i = (i + 1) & (p->icap - 1)) {
+		const char *t = S(p, p->itab[i] - 1);
+
+		if (strncmp(t, s, len) == 0 && t[len] == '\0')
+			return p->itab[i] - 1;
+	}
+	off = keep(p, s, len);
+	p->itab[i] = off + 1;
+	p->in++;
+	return off;
+}
+
 /* Set v unless it holds a value of the same or a higher rank. */
 static void set_val(struct parser *p, struct val *v, const char *s, size_t len, int rank,
 		    int with_path)
@@ -1125,7 +1234,15 @@ static void set_val(struct parser *p, struct val *v, const char *s, size_t len, 
 	if (!len || (v->off && v->rank >= rank))
 		return;
 	v->off = keep(p, s, len);
-	v->path = with_path ? keep(p, p->dpath.data, p->dpath.len) : 0;
+	v->pfx = v->path = 0;
+	if (with_path && p->ent != E_NONE && p->dpath.len > p->ent_dlen) {
+		if (!p->ent_path)
+			p->ent_path = keep(p, p->dpath.data, p->ent_dlen);
+		v->pfx = p->ent_path;
+		v->path = intern(p, p->dpath.data + p->ent_dlen + 1, p->dpath.len - p->ent_dlen - 1);
+	} else if (with_path) {
+		v->path = intern(p, p->dpath.data, p->dpath.len);
+	}
 	v->line = f->line;
 	v->rank = rank;
 }
@@ -1206,7 +1323,7 @@ static void sr_start(struct parser *p)
 	s = PUSH(p->srs, p->nsr, p->capsr);
 	s->line = p->fr[p->depth].line;
 	s->supplemental = p->fr[p->depth].supplemental;
-	s->path = keep(p, p->dpath.data, p->dpath.len);
+	s->path = p->ent_path = keep(p, p->dpath.data, p->dpath.len);
 	s->first_contrib = p->ncontrib;
 	s->first_dartist = p->ndartist;
 	s->first_rctl = p->nrctl;
@@ -1227,6 +1344,8 @@ static void ent_start(struct parser *p, int ent, unsigned char kind)
 	p->ent = ent;
 	p->ent_depth = p->depth;
 	p->ent_nlen = p->npath.len;
+	p->ent_dlen = p->dpath.len;
+	p->ent_path = 0;	/* kept on first use: deals stream by unkept */
 	switch (ent) {
 	case E_SR:
 		sr_start(p);
@@ -1644,7 +1763,7 @@ static int path_match(const char *rule, const char *rel)
 	return m >= n && strcmp(rel + m - n, rule) == 0 && (m == n || rel[m - n - 1] == '/');
 }
 
-static const struct rule *find_rule(int ent, const char *rel)
+static const struct rule *scan_rules(int ent, const char *rel)
 {
 	size_t i;
 
@@ -1652,6 +1771,51 @@ static const struct rule *find_rule(int ent, const char *rel)
 		if (rules[i].ent == ent && path_match(rules[i].path, rel))
 			return &rules[i];
 	return NULL;
+}
+
+/*
+ * The rule for a path inside entity ent.  The same few paths come in
+ * every SoundRecording and deal, so answers are cached (a bounded
+ * table: a document of ever new paths only stops being cached).
+ */
+static const struct rule *find_rule(struct parser *p, int ent, const char *rel, size_t len)
+{
+	size_t h = path_hash(rel, len) * 31 + (size_t)ent, i, n;
+	const struct rule *r;
+
+	if (!p->rcache)
+		p->rcache = xcalloc(RCACHE_SIZE, sizeof(*p->rcache));
+	for (i = h & (RCACHE_SIZE - 1), n = 0; n < RCACHE_PROBES; i = (i + 1) & (RCACHE_SIZE - 1), n++) {
+		struct rcache *c = &p->rcache[i];
+
+		if (!c->key) {
+			r = scan_rules(ent, rel);
+			if (p->rkeys.len + len < RCACHE_KEYS) {
+				c->key = p->rkeys.len + 1;
+				c->ent = ent;
+				c->rule = r ? (int)(r - rules) : -1;
+				buf_add(&p->rkeys, rel, len + 1);
+			}
+			return r;
+		}
+		if (c->ent == ent && strcmp(p->rkeys.data + c->key - 1, rel) == 0)
+			return c->rule >= 0 ? &rules[c->rule] : NULL;
+	}
+	return scan_rules(ent, rel);
+}
+
+/* "[k]" onto a path, without printf's cost (this runs for every element). */
+static void add_index(struct buf *b, unsigned long k)
+{
+	char tmp[24];
+	size_t n = sizeof(tmp);
+
+	tmp[--n] = ']';
+	do
+		tmp[--n] = (char)('0' + k % 10);
+	while ((k /= 10) != 0);
+	tmp[--n] = '[';
+	buf_add(b, tmp + n, sizeof(tmp) - n);
 }
 
 /* Which entity, sub-entity or value the element that just started is. */
@@ -1670,21 +1834,24 @@ static void classify(struct parser *p, const char *name)
 			if (strcmp(path, entities[i].path) == 0) {
 				/* Party[n]: counting all of the list's, not only a run */
 				buf_setlen(&p->dpath, f->dpath_len);
-				buf_addf(&p->dpath, "%s%.*s", p->depth > 2 ? "/" : "",
-					 NAME_KEEP, name);
+				if (p->depth > 2)
+					buf_addch(&p->dpath, '/');
+				buf_add(&p->dpath, name, strnlen(name, NAME_KEEP));
 				if (entities[i].ent != E_HEADER)
-					buf_addf(&p->dpath, "[%lu]", ++p->ent_count[i]);
+					add_index(&p->dpath, ++p->ent_count[i]);
 				ent_start(p, entities[i].ent, entities[i].kind);
 				return;
 			}
 		return;
 	}
 	if (p->sub == E_NONE) {
-		r = find_rule(p->ent, p->npath.data + p->ent_nlen + 1);
+		r = find_rule(p, p->ent, p->npath.data + p->ent_nlen + 1,
+			      p->npath.len - p->ent_nlen - 1);
 		if (r && r->sub)
 			sub_start(p, r->sub);
 	} else {
-		r = find_rule(p->sub, p->npath.data + p->sub_nlen + 1);
+		r = find_rule(p, p->sub, p->npath.data + p->sub_nlen + 1,
+			      p->npath.len - p->sub_nlen - 1);
 	}
 	if (r && !r->sub) {
 		f->rule = (int)(r - rules);
@@ -1744,6 +1911,15 @@ static void read_attrs(struct parser *p, struct frame *f)
  * Count name among its parent's children: 2 for the second of that name.
  * Past FRAME_KIDS distinct names, new names count as first ones.
  */
+/* Copy a name, cut to size - 1 bytes (snprintf's "%s" without its cost). */
+static void copy_name(char *dst, size_t size, const char *name)
+{
+	size_t n = strnlen(name, size - 1);
+
+	memcpy(dst, name, n);
+	dst[n] = '\0';
+}
+
 static unsigned sibling(struct frame *parent, const char *name)
 {
 	size_t size = sizeof(parent->kids[0].name);
@@ -1754,7 +1930,7 @@ static unsigned sibling(struct frame *parent, const char *name)
 			return ++parent->kids[i].n;
 	if (parent->nkids == FRAME_KIDS)
 		return 1;
-	snprintf(parent->kids[i].name, size, "%s", name);
+	copy_name(parent->kids[i].name, size, name);
 	parent->nkids++;
 	return parent->kids[i].n = 1;
 }
@@ -1770,7 +1946,7 @@ static void push_path(struct parser *p, const char *name, unsigned k)
 		buf_addch(&p->dpath, '/');
 	buf_add(&p->dpath, name, n);
 	if (k > 1)
-		buf_addf(&p->dpath, "[%u]", k);
+		add_index(&p->dpath, k);
 }
 
 static int root_start(struct parser *p, const char *name);
@@ -1801,7 +1977,7 @@ static void on_start(struct parser *p)
 	f->title_display = parent->title_display;
 	f->main_attr = f->supplemental = 0;
 	f->udv = f->ns = 0;
-	snprintf(f->name, sizeof(f->name), "%s", name);
+	copy_name(f->name, sizeof(f->name), name);
 	f->nkids = 0;
 	if (p->depth == 1) {
 		f->lang = 2;
@@ -2009,9 +2185,13 @@ static void on_node(struct parser *p)
 	case XML_READER_TYPE_END_ELEMENT:
 		on_end(p);
 		break;
+	case XML_READER_TYPE_SIGNIFICANT_WHITESPACE:
+		/* Blanks between elements: no value, and less than the text limit. */
+		if (p->fr[p->depth].rule >= 0)
+			on_text(p);
+		break;
 	case XML_READER_TYPE_TEXT:
 	case XML_READER_TYPE_CDATA:
-	case XML_READER_TYPE_SIGNIFICANT_WHITESPACE:
 		on_text(p);
 		break;
 	case XML_READER_TYPE_ENTITY_REFERENCE:
@@ -2092,11 +2272,15 @@ static void parser_init(struct parser *p, const char *path, int file_no,
 	p->st = st;
 	p->max_tracks = o && o->max_tracks ? o->max_tracks : DDEX_MAX_TRACKS;
 	p->max_state = o && o->max_state ? o->max_state : DDEX_MAX_STATE;
+	if (p->max_state > (UINT32_MAX >> 1))
+		p->max_state = UINT32_MAX >> 1;	/* struct val's offsets are 32 bits */
 	p->io.fd = -1;
 	p->fr = xcalloc(DDEX_MAX_DEPTH + 1, sizeof(*p->fr));
 	scan_init(&p->io.sc);
 	buf_init(&p->npath);
 	buf_init(&p->dpath);
+	buf_init(&p->rkeys);
+	buf_init(&p->memo_text);
 	buf_init(&p->attrs);
 	buf_init(&p->text_acc);
 	buf_init(&p->text);
@@ -2116,7 +2300,13 @@ static void parser_release(struct parser *p)
 	if (p->io.fd >= 0)
 		close(p->io.fd);
 	scan_release(&p->io.sc);
+	free(p->io.rbuf);
 	free(p->fr);
+	free(p->itab);
+	free(p->rcache);
+	buf_release(&p->rkeys);
+	free(p->memo);
+	buf_release(&p->memo_text);
 	buf_release(&p->npath);
 	buf_release(&p->dpath);
 	buf_release(&p->attrs);
@@ -2276,6 +2466,7 @@ static void check_hash(struct parser *p, struct sr *s, const char *ref)
 static void verify_resources(struct parser *p)
 {
 	struct buf ref = BUF_INIT, real = BUF_INIT;
+	struct resfile_root root = { NULL, BUF_INIT, 0 };
 	char why[RESFILE_WHY_MAX];
 	size_t i;
 
@@ -2285,7 +2476,13 @@ static void verify_resources(struct parser *p)
 		if (!s->v[SV_FILE].off)
 			continue;
 		file_ref(p, s, &ref);
-		switch (resfile_locate(p->path, ref.data, s->file_uri, &real, why)) {
+		if (!root.path && resfile_root_init(&root, p->path) < 0) {
+			snprintf(why, sizeof(why), "cannot find the message's folder: %s",
+				 strerror(errno));
+			res_problem(p, s, SV_FILE, ref.data, why);
+			continue;
+		}
+		switch (resfile_locate(&root, ref.data, s->file_uri, &real, why)) {
 		case RESFILE_OK:
 			s->res_path = keep_name(p, real.data);
 			if (s->v[SV_HASH].off)
@@ -2299,6 +2496,7 @@ static void verify_resources(struct parser *p)
 			break;
 		}
 	}
+	resfile_root_release(&root);
 	buf_release(&ref);
 	buf_release(&real);
 }
@@ -2338,6 +2536,16 @@ static struct rec *new_rec(struct out *o, enum rec_kind k, unsigned long line)
 	return &p->recs[o->nrec++];
 }
 
+/* The element path of v, else the one kept at off, into out. */
+static void val_path(const struct parser *p, const struct val *v, size_t off, char *out,
+		     size_t size)
+{
+	if (v && v->pfx)
+		snprintf(out, size, "%s/%s", S(p, v->pfx), S(p, v->path));
+	else
+		snprintf(out, size, "%s", S(p, v ? v->path : off));
+}
+
 /* Remember the track's first problem: at the value's element. */
 static int problem(struct out *o, const struct val *v, const char *value, const char *why)
 {
@@ -2345,7 +2553,7 @@ static int problem(struct out *o, const struct val *v, const char *value, const 
 
 	if (o->failed++)
 		return -1;
-	snprintf(o->field, sizeof(o->field), "%s", v && v->path ? S(p, v->path) : S(p, o->sr->path));
+	val_path(p, v && v->path ? v : NULL, o->sr->path, o->field, sizeof(o->field));
 	snprintf(o->value, sizeof(o->value), "%s", value ? value : "");
 	snprintf(o->why, sizeof(o->why), "%s", why);
 	o->bad_line = v && v->line ? v->line : o->sr->line;
@@ -2359,20 +2567,80 @@ static void warn(struct out *o, const struct val *v, const char *msg)
 
 	p->st->warnings++;
 	prov.line = v && v->line ? v->line : o->sr ? o->sr->line : 0;
-	if (o->sink->warn)
-		o->sink->warn(o->sink->ctx, &prov, v && v->path ? S(p, v->path) :
-			      o->sr ? S(p, o->sr->path) : NULL, msg);
+	if (o->sink->warn) {
+		char field[512];
+
+		val_path(p, v && v->path ? v : NULL, o->sr ? o->sr->path : 0, field, sizeof(field));
+		o->sink->warn(o->sink->ctx, &prov, v && v->path ? field : o->sr ? field : NULL, msg);
+	}
 }
 
 /* rec_set from a kept value; a problem or a warning is reported at the value. */
+/*
+ * The memo slot for (kind, field, raw): a hit (raw set) or the empty
+ * slot to fill, NULL when the table is too full to look further.
+ */
+static struct memo *memo_slot(struct parser *p, int kind, int field, const char *raw)
+{
+	size_t i, n, h = hash_n(raw, strlen(raw)) * 31 + (size_t)(kind * 64 + field);
+
+	if (!p->memo)
+		p->memo = xcalloc(MEMO_SIZE, sizeof(*p->memo));
+	for (i = h & (MEMO_SIZE - 1), n = 0; n < 16; i = (i + 1) & (MEMO_SIZE - 1), n++) {
+		struct memo *m = &p->memo[i];
+
+		if (!m->raw || (m->kind == kind && m->field == field &&
+				strcmp(p->memo_text.data + m->raw - 1, raw) == 0))
+			return m;
+	}
+	return NULL;
+}
+
+static void memo_put(struct parser *p, struct memo *m, const struct rec *r, int i,
+		     const char *raw)
+{
+	const char *val = rec_get(r, i);
+	size_t need = strlen(raw) + (val ? strlen(val) : 0) + 2;
+
+	if (p->memo_text.len + need > MEMO_BYTES)
+		return;
+	m->kind = (int)r->kind;
+	m->field = i;
+	m->raw = p->memo_text.len + 1;
+	buf_add(&p->memo_text, raw, strlen(raw) + 1);
+	m->val = 0;
+	if (val) {
+		m->val = p->memo_text.len;
+		buf_add(&p->memo_text, val, strlen(val) + 1);
+	}
+}
+
+/*
+ * rec_set from a kept value; a problem or a warning is reported at the
+ * value.  The values of creator and instrument rows (names, roles,
+ * instruments, IPIs) repeat across a message's tracks: what normalized
+ * without a word is remembered, and not normalized again.
+ */
 static int set_field(struct out *o, struct rec *r, int i, const struct val *v, const char *s)
 {
+	struct parser *p = o->p;
+	struct memo *m = NULL;
+
 	if (!s)
-		s = S(o->p, v->off);
-	if (rec_set(r, i, s, strlen(s), o->p->o ? &o->p->o->rec : NULL) < 0)
+		s = S(p, v->off);
+	if (r->kind != REC_TRACK) {
+		m = memo_slot(p, (int)r->kind, i, s);
+		if (m && m->raw) {
+			rec_set_value(r, i, m->val ? p->memo_text.data + m->val : NULL);
+			return 0;
+		}
+	}
+	if (rec_set(r, i, s, strlen(s), p->o ? &p->o->rec : NULL) < 0)
 		return problem(o, v, s, r->why);
 	if (r->warn[0])
 		warn(o, v, r->warn);
+	else if (m)
+		memo_put(p, m, r, i, s);
 	return 0;
 }
 
@@ -2756,7 +3024,7 @@ static int creator_records(struct out *o, const struct contrib *c)
 	if (contributor_who(o, c, &w) < 0)
 		return -1;
 	if (!w.name->off) {
-		struct val at = { 0, c->path, c->line, 0 };
+		struct val at = { 0, 0, c->path, c->line, 0 };
 
 		/*
 		 * An unnamed party credited with instruments and no role is
@@ -2867,7 +3135,7 @@ static void resource_problem(struct out *o, const struct sr *s)
 	const struct release *r = s->main_rel != NONE ? &p->rels[s->main_rel] : NULL;
 	const struct sr *b;
 	const struct val *v;
-	char why[RESFILE_WHY_MAX + 400];
+	char why[RESFILE_WHY_MAX + 400], field[512];
 
 	if (s->res_bad) {
 		problem(o, &s->v[s->res_bad - 1], p->names.data + s->res_value,
@@ -2878,8 +3146,9 @@ static void resource_problem(struct out *o, const struct sr *s)
 		return;
 	b = &p->srs[r->bad_sr - 1];
 	v = &b->v[b->res_bad - 1];
-	snprintf(why, sizeof(why), "rejected with its release: line %lu, %s: %s", v->line,
-		 S(p, v->path), p->names.data + b->res_why);
+	val_path(p, v, 0, field, sizeof(field));
+	snprintf(why, sizeof(why), "rejected with its release: line %lu, %s: %s", (unsigned long)v->line,
+		 field, p->names.data + b->res_why);
 	problem(o, NULL, NULL, why);
 }
 

@@ -344,6 +344,26 @@ static int is_ascii(const char *s, size_t n)
 	return 1;
 }
 
+/*
+ * Is every character of s (valid UTF-8) below U+0300, where the
+ * combining marks start?  Such text is in NFC as it is.
+ */
+static int below_combining(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x80)
+			continue;
+		if (c < 0xC2 || c > 0xCB || i + 1 >= n)
+			return 0;
+		i++;
+	}
+	return 1;
+}
+
 static utf8proc_int32_t lower_cb(utf8proc_int32_t c, void *data)
 {
 	(void)data;
@@ -361,6 +381,10 @@ static int add_nfc(struct buf *out, const char *s, size_t n, int lower,
 	utf8proc_ssize_t r;
 	size_t i;
 
+	if (!lower && below_combining(s, n)) {
+		buf_add(out, s, n);	/* nothing to compose: already NFC */
+		return 0;
+	}
 	if (is_ascii(s, n)) {
 		buf_grow(out, n);
 		for (i = 0; i < n; i++) {
@@ -2008,18 +2032,36 @@ static const struct alias instrument_keywords[] = {
 	{ "effect", "fx" },
 };
 
+/*
+ * Does the word w[0..n), squash()ed, equal key?  Compared as it is
+ * squashed, so that most words stop at their first letter.
+ */
+static int squashed_is(const char *w, size_t n, const char *key)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)w[i];
+
+		if (c < 0x80 && !is_alpha(c) && !is_digit(c))
+			continue;
+		if (key[k] != (char)(c < 0x80 ? to_lower(c) : c))
+			return 0;
+		k++;
+	}
+	return key[k] == '\0';
+}
+
 /* Is key (squash()ed) one of the space-separated DDEX names? */
 static int in_name_list(const char *names, const char *key)
 {
-	char k[SQUASH_SIZE];
 	const char *p = names, *e;
 
 	while (*p) {
 		e = strchr(p, ' ');
 		if (!e)
 			e = p + strlen(p);
-		if (squash(p, (size_t)(e - p), k) != (size_t)-1 &&
-		    strcmp(k, key) == 0)
+		if (squashed_is(p, (size_t)(e - p), key))
 			return 1;
 		p = *e ? e + 1 : e;
 	}

@@ -78,10 +78,9 @@ static int under(const char *path, const char *root)
 	return strncmp(path, root, n) == 0 && path[n] == '/';
 }
 
-/* The real path of the folder holding msg_path, or NULL. */
-static char *root_of(const char *msg_path)
+int resfile_root_init(struct resfile_root *root, const char *msg_path)
 {
-	char *dir = xstrdup(msg_path), *slash = strrchr(dir, '/'), *real;
+	char *dir = xstrdup(msg_path), *slash = strrchr(dir, '/');
 
 	if (!slash)
 		strcpy(dir, ".");
@@ -89,9 +88,34 @@ static char *root_of(const char *msg_path)
 		dir[1] = '\0';
 	else
 		*slash = '\0';
-	real = realpath(dir, NULL);
+	root->path = realpath(dir, NULL);
 	free(dir);
-	return real;
+	buf_init(&root->dir);
+	root->dir_exists = 0;
+	return root->path ? 0 : -1;
+}
+
+void resfile_root_release(struct resfile_root *root)
+{
+	free(root->path);
+	root->path = NULL;
+	buf_release(&root->dir);
+}
+
+/* Does the folder of path (lexical, under root) exist?  Remembered for the next file. */
+static int dir_exists(struct resfile_root *root, const char *path)
+{
+	size_t n = (size_t)(strrchr(path, '/') - path);
+	struct stat sb;
+
+	if (root->dir.len != n || memcmp(root->dir.data, path, n) != 0) {
+		buf_reset(&root->dir);
+		buf_add(&root->dir, path, n);
+		root->dir_exists = stat(root->dir.data, &sb) == 0 && S_ISDIR(sb.st_mode);
+	}
+	if (!root->dir_exists)
+		errno = ENOENT;
+	return root->dir_exists;
 }
 
 /* ref (decoded) -> the cleaned absolute path it names, in want. */
@@ -119,11 +143,12 @@ static int want_path(const char *root, const char *ref, int uri, struct buf *wan
 	return 0;
 }
 
-enum resfile_status resfile_locate(const char *msg_path, const char *ref, int uri,
+enum resfile_status resfile_locate(struct resfile_root *rt, const char *ref, int uri,
 				   struct buf *out, char why[RESFILE_WHY_MAX])
 {
+	const char *root = rt->path;
 	struct buf want = BUF_INIT;
-	char *root = NULL, *real = NULL;
+	char *real = NULL;
 	enum resfile_status st = RESFILE_BAD;
 	struct stat sb;
 
@@ -131,11 +156,6 @@ enum resfile_status resfile_locate(const char *msg_path, const char *ref, int ur
 	buf_reset(out);
 	if (uri && strstr(ref, "://") && strncasecmp(ref, "file://", 7) != 0)
 		return RESFILE_REMOTE;
-	root = root_of(msg_path);
-	if (!root) {
-		snprintf(why, RESFILE_WHY_MAX, "cannot find the message's folder: %s", strerror(errno));
-		goto out;
-	}
 	if (!*ref || want_path(root, ref, uri, &want) < 0) {
 		snprintf(why, RESFILE_WHY_MAX, "not a path to a local file");
 		goto out;
@@ -144,6 +164,13 @@ enum resfile_status resfile_locate(const char *msg_path, const char *ref, int ur
 	if (!under(want.data, root)) {
 		snprintf(why, RESFILE_WHY_MAX, "leads outside the message's folder '%s' to '%s': "
 			 "refused, not opened", root, want.data);
+		goto out;
+	}
+	/* The lexical path is under root: looking at it opens nothing. */
+	if (!dir_exists(rt, want.data) ||
+	    (lstat(want.data, &sb) < 0 && (errno == ENOENT || errno == ENOTDIR))) {
+		st = RESFILE_MISSING;
+		snprintf(why, RESFILE_WHY_MAX, "cannot open '%s': %s", want.data, strerror(errno));
 		goto out;
 	}
 	real = realpath(want.data, NULL);
@@ -165,7 +192,6 @@ enum resfile_status resfile_locate(const char *msg_path, const char *ref, int ur
 	buf_adds(out, real);
 	st = RESFILE_OK;
 out:
-	free(root);
 	free(real);
 	buf_release(&want);
 	return st;

@@ -80,7 +80,7 @@
 
 #define DDEX_MAX_DEPTH 100		/* element nesting */
 #define DDEX_MAX_TEXT (1u << 20)	/* bytes of text in one element */
-#define DDEX_MAX_TRACKS 10000		/* default max_tracks */
+#define DDEX_MAX_TRACKS 100000	/* default max_tracks */
 #define DDEX_MAX_STATE (64u << 20)	/* default max_state, bytes */
 /* audio_filename = ISRC + this when a message names no audio file. */
 #define DDEX_DERIVED_EXT ".wav"

@@ -27,12 +27,27 @@ enum resfile_status {
 #define RESFILE_WHY_MAX 512
 
 /*
- * Resolve ref, as the message writes it (uri: from File/URI or URL, so
- * percent-encoded), against the folder of msg_path.  Returns a status;
- * for RESFILE_OUTSIDE and RESFILE_BAD why says what is wrong.  out (caller
- * owns) holds the real path for RESFILE_OK.
+ * Where a message's files may be: the real path of the folder holding
+ * the message, and what was last found about a folder in it (a delivery
+ * without its resources/ is told once, not once per file).
  */
-enum resfile_status resfile_locate(const char *msg_path, const char *ref, int uri,
+struct resfile_root {
+	char *path;
+	struct buf dir;		/* the folder last looked at, and: */
+	int dir_exists;
+};
+
+/* 0, or -1 (errno) when the message's folder cannot be found. */
+int resfile_root_init(struct resfile_root *root, const char *msg_path);
+void resfile_root_release(struct resfile_root *root);
+
+/*
+ * Resolve ref, as the message writes it (uri: from File/URI or URL, so
+ * percent-encoded), against root.  Returns a status; for RESFILE_OUTSIDE
+ * and RESFILE_BAD why says what is wrong.  out (caller owns) holds the
+ * real path for RESFILE_OK.
+ */
+enum resfile_status resfile_locate(struct resfile_root *root, const char *ref, int uri,
 				   struct buf *out, char why[RESFILE_WHY_MAX]);
 
 /*

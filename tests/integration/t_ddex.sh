@@ -138,4 +138,10 @@ expect_match "cannot read '$W/no-xsd/ern43/release-notification.xsd'" "$W/rej25/
 BLENDCAT_XSD_DIR=$W/no-xsd run "$BLENDCAT" check --offline --validate-xsd --rejects "$W/rej26" "$A43"
 expect_match "cannot read '$W/no-xsd/ern43/release-notification.xsd'" "$W/rej26/rejects.log" "and BLENDCAT_XSD_DIR"
 
+# A big message: 12000 SoundRecordings (the buffer once stopped at 10000), every one mapped.
+"$TOP/scripts/gen-ern43" -n 12000 -o "$W/big.xml"
+run "$BLENDCAT" check --offline --rejects "$W/rej30" "$W/big.xml"
+expect_rc 0 "a message of 12000 SoundRecordings: exit 0"
+expect_match "^12000 rows from 1 files: 0 rejected" "$ERR" "all 12000 are read and none rejected"
+
 rm -f "$OUT" "$ERR"

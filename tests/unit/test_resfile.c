@@ -109,17 +109,19 @@ static void test_locate(void **state)
 {
 	char msg[512], ref[1024], want[1024], why[RESFILE_WHY_MAX];
 	char *real = realpath(top, NULL);
+	struct resfile_root root;
 	struct buf out = BUF_INIT;
 	size_t i;
 
 	(void)state;
 	assert_non_null(real);
 	snprintf(msg, sizeof(msg), "%s/rel/msg.xml", top);
+	assert_int_equal(resfile_root_init(&root, msg), 0);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		enum resfile_status st;
 
 		subst(cases[i].ref, real, ref, sizeof(ref));
-		st = resfile_locate(msg, ref, cases[i].uri, &out, why);
+		st = resfile_locate(&root, ref, cases[i].uri, &out, why);
 		if (st != cases[i].want)
 			fail_msg("'%s': status %d, expected %d (%s)", ref, st, cases[i].want, why);
 		if (cases[i].found) {
@@ -130,22 +132,30 @@ static void test_locate(void **state)
 			fail_msg("'%s': reason '%s' lacks '%s'", ref, why, cases[i].why);
 	}
 	buf_release(&out);
+	resfile_root_release(&root);
 	free(real);
 }
 
 static void test_message_in_cwd(void **state)
 {
 	char old[512], why[RESFILE_WHY_MAX], rel[600];
+	struct resfile_root root;
 	struct buf out = BUF_INIT;
 
 	(void)state;
 	assert_non_null(getcwd(old, sizeof(old)));
 	snprintf(rel, sizeof(rel), "%s/rel", top);
 	assert_int_equal(chdir(rel), 0);
-	assert_int_equal(resfile_locate("msg.xml", "resources/a.flac", 1, &out, why), RESFILE_OK);
-	assert_int_equal(resfile_locate("msg.xml", "../secret", 1, &out, why), RESFILE_OUTSIDE);
+	assert_int_equal(resfile_root_init(&root, "msg.xml"), 0);
+	assert_int_equal(resfile_locate(&root, "resources/a.flac", 1, &out, why), RESFILE_OK);
+	assert_int_equal(resfile_locate(&root, "../secret", 1, &out, why), RESFILE_OUTSIDE);
+	assert_int_equal(resfile_locate(&root, "nodir/x.flac", 1, &out, why), RESFILE_MISSING);
+	assert_int_equal(resfile_locate(&root, "nodir/y.flac", 1, &out, why), RESFILE_MISSING);
+	assert_non_null(strstr(why, "No such file"));
+	assert_int_equal(resfile_locate(&root, "resources/a.flac", 1, &out, why), RESFILE_OK);
 	assert_int_equal(chdir(old), 0);
 	buf_release(&out);
+	resfile_root_release(&root);
 }
 
 static void test_md5(void **state)
