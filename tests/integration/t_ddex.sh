@@ -144,4 +144,74 @@ run "$BLENDCAT" check --offline --rejects "$W/rej30" "$W/big.xml"
 expect_rc 0 "a message of 12000 SoundRecordings: exit 0"
 expect_match "^12000 rows from 1 files: 0 rejected" "$ERR" "all 12000 are read and none rejected"
 
+# One message per version into the database, field by field: tracks, creators (names, roles,
+# IPI, PRO, split where given), instruments, release dates, catalog numbers.
+track() {
+	q "SELECT title, artist, duration, isrc, genre, coalesce(subgenre, ''), release_date,
+	          coalesce(catalog_number, ''), coalesce(cover_art_url, '')
+	   FROM meekah.track_info WHERE audio_filename = '$1'"
+}
+creators() {
+	q "SELECT string_agg(c.creator_name || '/' || coalesce(c.role, '') || '/' || coalesce(c.ipi_number, '')
+	          || '/' || coalesce(c.pro, '') || '/' || coalesce(c.split_percentage::text, ''), '; '
+	          ORDER BY c.creator_name, c.role)
+	   FROM meekah.track_creator c JOIN meekah.track_info t ON t.id = c.track_id WHERE t.audio_filename = '$1'"
+}
+instruments() {
+	q "SELECT string_agg(i.instrument_category || '/' || i.instrument_type || '/' || i.is_primary, '; '
+	          ORDER BY i.instrument_type)
+	   FROM meekah.track_instrument i JOIN meekah.track_info t ON t.id = i.track_id WHERE t.audio_filename = '$1'"
+}
+newdb ddex5
+"$BLENDCAT" migrate up -q >/dev/null
+sed 's|<MessageControlType>TestMessage</MessageControlType>|<MessageControlType>LiveMessage</MessageControlType>|' \
+	"$D/ern383/Single.xml" >"$W/single383.xml"
+sed 's|http://ddex.net/xml/ern/411|http://ddex.net/xml/ern/41|g' "$D/ern411/8 DjMix.xml" >"$W/djmix41.xml"
+"$TOP/scripts/gen-ern43" -n 3 --parties 4 -o "$W/gen43.xml"
+run "$BLENDCAT" import --rejects "$W/rej40" "$D/ern382/01_delivery.xml" \
+	"$D/ern382/Profile_DigitalClassicalAudioAlbum_MulitPartWork.xml" "$W/single383.xml" "$W/djmix41.xml" \
+	"$D/ern42/4 SimpleAudioSingle.xml" "$A43" "$W/gen43.xml"
+expect_rc 0 "messages of 3.8.2, 3.8.3, 4.1, 4.2 and 4.3: exit 0"
+expect_eq "Example Song|DJ Theo|225|USRC12345678|Folk|Indie Folk|2010-01-01||resources/Image_001_001.jpg" \
+	"$(track SoundRecording_001_001.flac)" "3.8.2: the track, FileName for its file, Genre with SubGenre"
+expect_eq "The Four Seasons, Concerto No. 1 in E (La primavera / Spring) RV269 (Op. 8 No. 1): I. Allegro|Antonio Vivaldi & Ludwig von Edwig & The Streatham Philharmonic Orchestra|194|CASE00000901|Classical|Concerto|2010-01-01|0000000000900|A1UCASE0000000900X.jpeg" \
+	"$(track A1UCASE0000000900X_01_01.wav)" "3.8.2: the classical album's first track: display artists joined, ICPN as catalog number"
+expect_eq "Antonio Vivaldi/composer///; Steve Albino/producer///" "$(creators A1UCASE0000000900X_01_01.wav)" \
+	"3.8.2: IndirectResourceContributor (composer) and ResourceContributor (producer)"
+expect_eq "Mozart: Lucio Silla, K. 135 - Overture|Filarmonica della Scala and Riccardo Chailly|469|GBBBC2200191|Classical||2022-04-22|00028948530434|22UMGIM16162_T1_cvrart.jpg" \
+	"$(track 00028948530434_T2_audtrk.mp3)" "3.8.3: the single, its non-preview file, release date, catalog number"
+expect_eq "Hanno Rinke/executive producer///; Hans Weber/producer///; Joachim Niss/composer///; Jobst Eberhardt/editor///; Klaus Behrens/lyricist///; Klaus Scheibe/engineer///; Leonard Bernstein/conductor///; Wiener Philharmoniker/performer///" \
+	"$(creators 00028948530434_T2_audtrk.mp3)" "3.8.3: every contributor with its role"
+expect_eq "MMix|Original Spinner|751|USWE34255410|Nu Disco||2017-01-02|123123123123|QZ38A1600000_T2.jpeg" \
+	"$(track A1UCASE0000000001X_01_01.wav)" "4.1: the DJ mix, its deal's start date as release date"
+expect_eq "RIOPY: I Love You|RIOPY|264|GBAYC1700598|Classical|Classical Crossover|2017-04-25||" \
+	"$(track 190295810726_00001_LL.flac)" "4.2: the single, the file's base name as audio_filename, PT4M23.583S rounded"
+expect_eq "RIOPY/performer///" "$(creators 190295810726_00001_LL.flac)" "4.2: its contributor, Role Artist as performer"
+expect_eq "Yume no Lullaby|Saeko Shu|148|JPTO09404900|J-Pop||2004-04-01|00094631432057|0094631432057.jpg" \
+	"$(track 0094631432057_01_001.wav)" "4.3: the album's first track, ja-Latn title over ja-Jpan"
+expect_eq "Saeko Shu/performer///" "$(creators 0094631432057_01_001.wav)" "4.3: its contributor"
+expect_eq "Track 2 – Nacht & Tag|Creator 1|122|QZAAA0000001|Electronic|House|2024-03-01|BENCH-001|resources/cover.jpg" \
+	"$(track track_000002.flac)" "4.3 (generated): CatalogNumber over ICPN, ReleaseDate, the cover's URI"
+expect_eq "Creator 0 O'Brien & Søn/mixer/00010000094/ASCAP/25.00; Creator 1 O'Brien & Søn/lyricist/00010791902/BMI/25.00; Creator 1 O'Brien & Søn/performer/00010791902/BMI/; Creator 1 O'Brien & Søn/producer/00010791902/BMI/" \
+	"$(creators track_000002.flac)" "4.3 (generated): roles, IPI, PRO and split; one contributor twice keeps one split"
+expect_eq "keys/Piano/true" "$(instruments track_000002.flac)" "4.3 (generated): InstrumentType, HasMadeFeaturedContribution"
+newdb ddex6
+"$BLENDCAT" migrate up -q >/dev/null
+run "$BLENDCAT" import --rejects "$W/rej41" "$W/rel/message.xml" "$D/ern411/6 Ringtone.xml"
+expect_rc 0 "4.2 classical album and 4.1.1 ringtone: exit 0"
+expect_eq "Antonio Vivaldi/composer///; Simon Standage/performer///; The English Concert/performer///; Trevor Pinnock/performer///" \
+	"$(creators 1.flac)" "4.2: composer, orchestra and soloists"
+expect_eq "keys/Harpsichord/false; strings/Violin/false" "$(instruments 1.flac)" "4.2: the soloists' instruments"
+expect_eq "Middle of a Memory|ColeSwindell|30|USWB11700001|Country||2017-01-09||resources/093624920274.jpg" \
+	"$(track USWB11700001_999_012_N_44_16.wav)" "4.1.1: the ringtone, DisplayArtistName as given"
+expect_eq "15|0" "$(q "SELECT count(*), count(c.role) FROM meekah.track_creator c JOIN meekah.track_info t
+	ON t.id = c.track_id WHERE t.audio_filename = 'USWB11700001_999_012_N_44_16.wav'")" \
+	"4.1.1: its 15 contributors, none with a role (the message gives none)"
+
+# ERN 4.1's only corpus message is machine-generated: its random values are rejected, by element path.
+run "$BLENDCAT" check --offline --rejects "$W/rej42" "$D/ern41/instance1.xml"
+expect_rc 1 "the 4.1 instance: exit 1"
+expect_match "instance1.xml:273:ResourceList/SoundRecording\[1\]/Duration: 'P4Y1M0DT1H10M0S': years and months have no fixed length" \
+	"$W/rej42/rejects.log" "the reject names the line and the element path"
+
 rm -f "$OUT" "$ERR"
