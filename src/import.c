@@ -132,12 +132,20 @@ static int type_of(struct run *r, const char *path)
 	return type;
 }
 
-/* A file named on the command line: anything not CSV or XML is audio. */
+/*
+ * A file named on the command line: by its name (CSV, XML, audio), else a
+ * DDEX message when its root element says so, else audio (the tag reader
+ * then says what it is not).
+ */
 static enum input_type type_given(const char *path)
 {
 	if (has_ext(path, csv_exts))
 		return IN_CSV;
-	return has_ext(path, xml_exts) ? IN_DDEX : IN_AUDIO;
+	if (has_ext(path, xml_exts))
+		return IN_DDEX;
+	if (has_ext(path, audio_exts))
+		return IN_AUDIO;
+	return ddex_probe(path, NULL, NULL) == 1 ? IN_DDEX : IN_AUDIO;
 }
 
 static int by_name(const void *a, const void *b)

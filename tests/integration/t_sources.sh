@@ -91,6 +91,23 @@ expect_rc 0 "an inbox with a complete and an arriving batch: exit 0"
 expect_match "batch '.*20240102120000000' has no BatchComplete file yet: still arriving, skipped" "$ERR" \
 	"the arriving batch is skipped and said so"
 expect_eq "1" "$(q "SELECT count(*) FROM meekah.track_info")" "only the complete batch's release is loaded"
+# Complete batches are read in timestamp order: the later delivery of a release wins.
+mkdir -p "$W/inbox/20231231235959999/rel1" "$W/inbox/20240103120000000/rel1"
+sed '86s|RIOPY: I Love You|RIOPY: I Love You (Old)|' "$D/ern43/4 SimpleAudioSingle.xml" \
+	>"$W/inbox/20231231235959999/rel1/message.xml"
+sed '86s|RIOPY: I Love You|RIOPY: I Love You (New)|' "$D/ern43/4 SimpleAudioSingle.xml" \
+	>"$W/inbox/20240103120000000/rel1/message.xml"
+touch "$W/inbox/20231231235959999/BatchComplete_0.xml" "$W/inbox/20240103120000000/BatchComplete_3.xml"
+touch -d '2020-01-01' "$W/inbox/20240103120000000/rel1/message.xml"
+run "$BLENDCAT" import --rejects "$W/rej8" "$W/inbox"
+expect_rc 0 "three complete batches of one release: exit 0"
+expect_eq "RIOPY: I Love You (New)|1" "$(q "SELECT max(title), count(*) FROM meekah.track_info WHERE isrc = 'GBAYC1700598'")" \
+	"the batch with the latest timestamp wins, whatever the files' times"
+# A message is known by its root element, whatever its name.
+cp "$D/ern382/01_delivery.xml" "$W/delivery.ern"
+run "$BLENDCAT" check --offline --rejects "$W/rej9" "$W/delivery.ern"
+expect_rc 0 "a DDEX message named .ern: exit 0"
+expect_match "^1 rows from 1 files: 0 rejected" "$ERR" "it is read as a DDEX message"
 newdb sources
 "$BLENDCAT" migrate up -q >/dev/null
 
