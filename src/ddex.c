@@ -947,6 +947,20 @@ struct memo {
 	int kind, field;
 };
 
+#define TRIE_SIZE 8192			/* path nodes: entries, a power of 2 */
+#define TRIE_FIRST 32			/* node ids below are entities' roots (1 + ent) */
+
+/*
+ * A path inside an entity or sub-entity, as a node: its parent node and
+ * its element name, a pointer into libxml2's dictionary (a name is
+ * always the same pointer), and the rule the path has.
+ */
+struct tnode {
+	const char *name;	/* NULL = empty */
+	uint32_t parent;
+	int rule;		/* rules[] index, -1 for none */
+};
+
 struct rcache {
 	size_t key;	/* offset in parser.rkeys + 1, 0 = empty */
 	int ent, rule;	/* rule index, -1 for none */
@@ -957,6 +971,7 @@ struct frame {
 	unsigned long line;
 	int rule;		/* value rule matched, -1 */
 	unsigned char isdef, lang, terr, title_display, main_attr, supplemental;
+	uint32_t node;		/* its path node (struct tnode), 0 = none */
 	size_t udv, ns;		/* UserDefinedValue, Namespace: attrs offset + 1 */
 	char name[40];		/* the element's name (cut short) */
 	unsigned nkids;		/* children's names so far, and how many of each */
@@ -1002,6 +1017,7 @@ struct parser {
 	size_t icap, in;
 	struct rcache *rcache;		/* find_rule's answers, RCACHE_SIZE */
 	struct buf rkeys;		/* their paths */
+	struct tnode *trie;		/* paths inside entities, TRIE_SIZE */
 	struct memo *memo;		/* set_field's answers for creators, MEMO_SIZE */
 	struct buf memo_text;
 	unsigned long ent_count[8];	/* per entities[] row, for [n] in paths */
@@ -1818,6 +1834,42 @@ static void add_index(struct buf *b, unsigned long k)
 	buf_add(b, tmp + n, sizeof(tmp) - n);
 }
 
+/*
+ * The rule of element name under the frame node parent, and the
+ * element's own node: from the path nodes when they have it, else
+ * find_rule(ent, rel) (and noted).  A full table gives node 0: lookups
+ * below fall back to find_rule.
+ */
+static const struct rule *step(struct parser *p, int ent, const char *rel, size_t len,
+			       const char *name, uint32_t parent, uint32_t *node)
+{
+	size_t h = ((size_t)(uintptr_t)name >> 3) * 2654435761u ^ (size_t)parent * 40503u, i, n;
+	const struct rule *r;
+
+	*node = 0;
+	if (!parent)
+		return find_rule(p, ent, rel, len);
+	if (!p->trie)
+		p->trie = xcalloc(TRIE_SIZE, sizeof(*p->trie));
+	for (i = h & (TRIE_SIZE - 1), n = 0; n < 16; i = (i + 1) & (TRIE_SIZE - 1), n++) {
+		struct tnode *t = &p->trie[i];
+
+		if (t->name == name && t->parent == parent) {
+			*node = (uint32_t)i + TRIE_FIRST;
+			return t->rule >= 0 ? &rules[t->rule] : NULL;
+		}
+		if (!t->name) {
+			r = find_rule(p, ent, rel, len);
+			t->name = name;
+			t->parent = parent;
+			t->rule = r ? (int)(r - rules) : -1;
+			*node = (uint32_t)i + TRIE_FIRST;
+			return r;
+		}
+	}
+	return find_rule(p, ent, rel, len);
+}
+
 /* Which entity, sub-entity or value the element that just started is. */
 static void classify(struct parser *p, const char *name)
 {
@@ -1840,18 +1892,21 @@ static void classify(struct parser *p, const char *name)
 				if (entities[i].ent != E_HEADER)
 					add_index(&p->dpath, ++p->ent_count[i]);
 				ent_start(p, entities[i].ent, entities[i].kind);
+				f->node = 1 + (uint32_t)entities[i].ent;
 				return;
 			}
 		return;
 	}
 	if (p->sub == E_NONE) {
-		r = find_rule(p, p->ent, p->npath.data + p->ent_nlen + 1,
-			      p->npath.len - p->ent_nlen - 1);
-		if (r && r->sub)
+		r = step(p, p->ent, p->npath.data + p->ent_nlen + 1, p->npath.len - p->ent_nlen - 1,
+			 name, p->fr[p->depth - 1].node, &f->node);
+		if (r && r->sub) {
 			sub_start(p, r->sub);
+			f->node = 1 + (uint32_t)r->sub;
+		}
 	} else {
-		r = find_rule(p, p->sub, p->npath.data + p->sub_nlen + 1,
-			      p->npath.len - p->sub_nlen - 1);
+		r = step(p, p->sub, p->npath.data + p->sub_nlen + 1, p->npath.len - p->sub_nlen - 1,
+			 name, p->fr[p->depth - 1].node, &f->node);
 	}
 	if (r && !r->sub) {
 		f->rule = (int)(r - rules);
@@ -1976,6 +2031,7 @@ static void on_start(struct parser *p)
 	f->terr = parent->terr;
 	f->title_display = parent->title_display;
 	f->main_attr = f->supplemental = 0;
+	f->node = 0;
 	f->udv = f->ns = 0;
 	copy_name(f->name, sizeof(f->name), name);
 	f->nkids = 0;
@@ -2304,6 +2360,7 @@ static void parser_release(struct parser *p)
 	free(p->fr);
 	free(p->itab);
 	free(p->rcache);
+	free(p->trie);
 	buf_release(&p->rkeys);
 	free(p->memo);
 	buf_release(&p->memo_text);
