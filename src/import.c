@@ -602,8 +602,10 @@ static int rejects_ddex(struct run *r, size_t i, const struct ddex_stats *st)
 	struct buf why = BUF_INIT;
 	int rc;
 
-	buf_addf(&why, "DDEX message not read: %s", st->error_msg[0] ? st->error_msg :
-		 "see the error printed for it");
+	buf_adds(&why, "DDEX message not read: ");
+	if (st->error_line && st->error_column)
+		buf_addf(&why, "at column %lu: ", st->error_column);
+	buf_adds(&why, st->error_msg[0] ? st->error_msg : "see the error printed for it");
 	rc = rejects_log(&r->rej, r->in[i].path, st->error_line, NULL, NULL, why.data);
 	buf_release(&why);
 	if (rc == 0 && st->error != DDEX_ERR_IO && r->in[i].size)

@@ -214,4 +214,30 @@ expect_rc 1 "the 4.1 instance: exit 1"
 expect_match "instance1.xml:273:ResourceList/SoundRecording\[1\]/Duration: 'P4Y1M0DT1H10M0S': years and months have no fixed length" \
 	"$W/rej42/rejects.log" "the reject names the line and the element path"
 
+# Unsafe or broken messages: each its own error, exit 1, nothing of them loaded.
+printf '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n<ern:NewReleaseMessage xmlns:ern="http://ddex.net/xml/ern/43">&e;</ern:NewReleaseMessage>\n' >"$W/xxe.xml"
+head -c 3000 "$A43" >"$W/truncated.xml"
+sed 's|http://ddex.net/xml/ern/43|http://example.com/ern/43|' "$A43" >"$W/wrong-ns.xml"
+sed 's|http://ddex.net/xml/ern/43|http://ddex.net/xml/ern/44|g' "$A43" >"$W/ern44.xml"
+newdb ddex7
+"$BLENDCAT" migrate up -q >/dev/null
+run "$BLENDCAT" import --rejects "$W/rej50" "$W/xxe.xml" "$W/truncated.xml" "$W/wrong-ns.xml" "$W/ern44.xml" \
+	"$D/legacy/ern37/00602557190298.xml"
+expect_rc 1 "only unusable messages: exit 1 (rejects), no crash"
+expect_match "xxe.xml:2: DDEX message not read: at column 1: DOCTYPE refused: external entity 'e' \(SYSTEM \"file:///etc/passwd\"\): an XXE attempt" \
+	"$W/rej50/rejects.log" "XXE: refused, naming the entity"
+expect_match "truncated.xml:[0-9]+: DDEX message not read: at column [0-9]+: not well-formed XML: .*the file ends inside element '[A-Za-z]+' of line [0-9]+: truncated\?" \
+	"$W/rej50/rejects.log" "truncated: line, column and the open element"
+expect_match "truncated.xml:[0-9]+:[0-9]+: not well-formed XML" "$ERR" "the error gives line and column"
+expect_match "wrong-ns.xml:[0-9]+: DDEX message not read: not a DDEX message: root element 'NewReleaseMessage' in namespace 'http://example.com/ern/43'" \
+	"$W/rej50/rejects.log" "wrong namespace: named"
+expect_match "ern44.xml:[0-9]+: DDEX message not read: ERN 4.4 \(namespace 'http://ddex.net/xml/ern/44'\) is not supported" \
+	"$W/rej50/rejects.log" "unknown version: named"
+expect_match "00602557190298.xml:[0-9]+: DDEX message not read: ERN 3.7 .* is not supported" \
+	"$W/rej50/rejects.log" "an older version: named"
+expect_eq 0 "$(q "SELECT count(*) FROM meekah.track_info")" "nothing of them is loaded"
+for f in xxe truncated wrong-ns ern44; do
+	cmp -s "$W/$f.xml" "$W/rej50/$f.xml" && pass "$f.xml goes to the rejects whole" || fail "$f.xml goes to the rejects whole"
+done
+
 rm -f "$OUT" "$ERR"

@@ -115,6 +115,6 @@ printf '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "
 run "$BLENDCAT" import --rejects "$W/rej4" "$W/bomb.xml" "$D/ern43/4 SimpleAudioSingle.xml"
 expect_rc 1 "an XML bomb beside a good message: exit 1"
 expect_match "bomb.xml.*DOCTYPE refused" "$ERR" "the bomb is refused and named"
-expect_match "bomb.xml:2: DDEX message not read: DOCTYPE refused" "$W/rej4/rejects.log" "rejects.log names the refused message, line and why"
+expect_match "bomb.xml:2: DDEX message not read: at column 1: DOCTYPE refused: entity .b. refers to other entities" "$W/rej4/rejects.log" "rejects.log names the refused message, line and why"
 
 rm -f "$OUT" "$ERR"
