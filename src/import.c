@@ -295,7 +295,9 @@ static int collect(struct run *r)
 		r->roots[i] = realpath(p, NULL);
 		if (stat(p, &st) < 0)
 			return diag_error(LOC_NONE, "cannot read '%s': %s", p, strerror(errno));
-		if (S_ISDIR(st.st_mode)) {
+		if (S_ISDIR(st.st_mode) && is_batch_name(p) && !batch_complete(p)) {
+			diag_info("batch '%s' has no BatchComplete file yet: still arriving, skipped", p);
+		} else if (S_ISDIR(st.st_mode)) {
 			if (walk(r, p, r->roots[i], 0) < 0)
 				return -1;
 		} else {

@@ -91,6 +91,10 @@ expect_rc 0 "an inbox with a complete and an arriving batch: exit 0"
 expect_match "batch '.*20240102120000000' has no BatchComplete file yet: still arriving, skipped" "$ERR" \
 	"the arriving batch is skipped and said so"
 expect_eq "1" "$(q "SELECT count(*) FROM meekah.track_info")" "only the complete batch's release is loaded"
+run "$BLENDCAT" import --rejects "$W/rej7b" "$W/inbox/20240102120000000"
+expect_match "batch '.*20240102120000000' has no BatchComplete file yet: still arriving, skipped" "$ERR" \
+	"an arriving batch named on the command line is skipped too"
+expect_eq "1" "$(q "SELECT count(*) FROM meekah.track_info")" "and nothing of it is loaded"
 # Complete batches are read in timestamp order: the later delivery of a release wins.
 mkdir -p "$W/inbox/20231231235959999/rel1" "$W/inbox/20240103120000000/rel1"
 sed '86s|RIOPY: I Love You|RIOPY: I Love You (Old)|' "$D/ern43/4 SimpleAudioSingle.xml" \
