@@ -2571,6 +2571,7 @@ struct out {
 	/* the first problem: */
 	char field[512];
 	char value[256];
+	int has_value;			/* value is one (else the problem has none) */
 	char why[RESFILE_WHY_MAX + 512];
 	unsigned long bad_line;
 	int failed;
@@ -2612,6 +2613,7 @@ static int problem(struct out *o, const struct val *v, const char *value, const 
 		return -1;
 	val_path(p, v && v->path ? v : NULL, o->sr->path, o->field, sizeof(o->field));
 	snprintf(o->value, sizeof(o->value), "%s", value ? value : "");
+	o->has_value = value != NULL;
 	snprintf(o->why, sizeof(o->why), "%s", why);
 	o->bad_line = v && v->line ? v->line : o->sr->line;
 	return -1;
@@ -3254,7 +3256,8 @@ static int deliver_track(struct out *o, struct sr *s)
 		struct rec_prov prov = o->prov;
 
 		prov.line = o->bad_line;
-		rc = o->sink->reject(o->sink->ctx, &prov, o->audio, o->field, o->value, o->why);
+		rc = o->sink->reject(o->sink->ctx, &prov, o->audio, o->field,
+				     o->has_value ? o->value : NULL, o->why);
 	}
 	return rc;
 }
