@@ -7,7 +7,8 @@
 #   make fuzz            libFuzzer on every target (FUZZ_SECONDS=30 each)
 #   make check-valgrind  the integration tests with blendcat under valgrind
 #   make bench           load speed (scripts/bench), then the tag scan
-#                        (scripts/bench-tags; alone: make bench-tags)
+#                        (scripts/bench-tags; alone: make bench-tags) and
+#                        the DDEX reader (scripts/bench-ddex; make bench-ddex)
 #   make demo            deps, build, local cluster, migrate, summary
 #   make install PREFIX=/usr/local
 #   make clean
@@ -71,7 +72,7 @@ UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 BIN       = $(BUILD)/blendcat
 
 .PHONY: all check check-valgrind unit unit-bins integration demo install uninstall clean deps bench \
-	bench-tags
+	bench-tags bench-ddex
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -129,9 +130,13 @@ demo:
 bench:
 	scripts/bench
 	scripts/bench-tags
+	scripts/bench-ddex
 
 bench-tags:
 	scripts/bench-tags
+
+bench-ddex:
+	scripts/bench-ddex
 
 deps:
 	scripts/deps
