@@ -119,17 +119,18 @@ static int type_in_dir(const char *path)
 
 /*
  * The type of a file in a directory: by its name (type_in_dir), else by
- * its content: audio under any other name (no extension, a wrong one) is
- * read too.  -1 to skip it.
+ * its content: audio, or a DDEX message by its root element, under any
+ * other name (no extension, a wrong one) is read too.  -1 to skip it.
  */
 static int type_of(struct run *r, const char *path)
 {
 	int type = type_in_dir(path);
 
-	if (type < 0 && !has_ext(path, csv_exts) && !has_ext(path, xml_exts) &&
-	    tags_is_audio(&r->sniffer, path) == 1)
-		type = IN_AUDIO;
-	return type;
+	if (type >= 0 || has_ext(path, csv_exts) || has_ext(path, xml_exts))
+		return type;
+	if (tags_is_audio(&r->sniffer, path) == 1)
+		return IN_AUDIO;
+	return ddex_probe(path, NULL, NULL) == 1 ? IN_DDEX : -1;
 }
 
 /*

@@ -112,6 +112,11 @@ cp "$D/ern382/01_delivery.xml" "$W/delivery.ern"
 run "$BLENDCAT" check --offline --rejects "$W/rej9" "$W/delivery.ern"
 expect_rc 0 "a DDEX message named .ern: exit 0"
 expect_match "^1 rows from 1 files: 0 rejected" "$ERR" "it is read as a DDEX message"
+mkdir -p "$W/ern-dir"
+cp "$D/ern382/01_delivery.xml" "$W/ern-dir/delivery.ern"
+printf 'notes\n' >"$W/ern-dir/notes.txt"
+run "$BLENDCAT" check --offline --rejects "$W/rej10" "$W/ern-dir"
+expect_match "^1 rows from 1 files: 0 rejected" "$ERR" "in a directory too, with other files skipped"
 newdb sources
 "$BLENDCAT" migrate up -q >/dev/null
 
