@@ -292,18 +292,28 @@ static int collect(struct run *r)
 	for (i = 0; i < r->o->npaths; i++) {
 		const char *p = r->o->paths[i];
 		struct stat st;
+		char *dir;
+		size_t len;
+		int rc = 0;
 
 		r->roots[i] = realpath(p, NULL);
 		if (stat(p, &st) < 0)
 			return diag_error(LOC_NONE, "cannot read '%s': %s", p, strerror(errno));
-		if (S_ISDIR(st.st_mode) && is_batch_name(p) && !batch_complete(p)) {
-			diag_info("batch '%s' has no BatchComplete file yet: still arriving, skipped", p);
-		} else if (S_ISDIR(st.st_mode)) {
-			if (walk(r, p, r->roots[i], 0) < 0)
-				return -1;
-		} else {
+		if (!S_ISDIR(st.st_mode)) {
 			add_input(r, p, r->roots[i], type_given(p));
+			continue;
 		}
+		/* inbox/ as inbox: a batch's name is its last component, paths get no '//' */
+		dir = xstrdup(p);
+		for (len = strlen(dir); len > 1 && dir[len - 1] == '/'; len--)
+			dir[len - 1] = '\0';
+		if (is_batch_name(dir) && !batch_complete(dir))
+			diag_info("batch '%s' has no BatchComplete file yet: still arriving, skipped", dir);
+		else
+			rc = walk(r, dir, r->roots[i], 0);
+		free(dir);
+		if (rc < 0)
+			return -1;
 	}
 	if (r->skipped && !diag_quiet)
 		diag_info("%lu file%s in the directories given %s not a manifest, a DDEX message or "

@@ -95,6 +95,12 @@ run "$BLENDCAT" import --rejects "$W/rej7b" "$W/inbox/20240102120000000"
 expect_match "batch '.*20240102120000000' has no BatchComplete file yet: still arriving, skipped" "$ERR" \
 	"an arriving batch named on the command line is skipped too"
 expect_eq "1" "$(q "SELECT count(*) FROM meekah.track_info")" "and nothing of it is loaded"
+run "$BLENDCAT" import --rejects "$W/rej7c" "$W/inbox/20240102120000000/"
+expect_match "batch '.*20240102120000000' has no BatchComplete file yet: still arriving, skipped" "$ERR" \
+	"an arriving batch named with a trailing slash is skipped too"
+expect_eq "1" "$(q "SELECT count(*) FROM meekah.track_info")" "and nothing of it is loaded either"
+run "$BLENDCAT" check --offline --rejects "$W/rej7d" "$W/inbox/"
+expect_nomatch "//" "$ERR" "a directory named with a trailing slash gives paths without '//'"
 # Complete batches are read in timestamp order: the later delivery of a release wins.
 mkdir -p "$W/inbox/20231231235959999/rel1" "$W/inbox/20240103120000000/rel1"
 sed '86s|RIOPY: I Love You|RIOPY: I Love You (Old)|' "$D/ern43/4 SimpleAudioSingle.xml" \
