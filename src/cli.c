@@ -101,68 +101,17 @@ static const char migrate_help[] =
 	"  -q, --quiet     print only errors\n"
 	"  -h, --help      this text\n";
 
-static int dir_has_migrations(const char *dir)
-{
-	struct buf p = BUF_INIT;
-	struct stat st;
-	int ok;
-
-	buf_addf(&p, "%s/001_initial_schema.sql", dir);
-	ok = stat(p.data, &st) == 0;
-	buf_release(&p);
-	return ok;
-}
-
 /*
- * The migrations directory: --schemas, BLENDCAT_SCHEMAS, then beside the
- * executable: PREFIX/share/blendcat/schemas when installed, the source
- * tree's schemas/ when run from build/ or build/san/.
+ * A data directory: the option, else the environment variable, else the
+ * first of rel (relative to the executable's directory) that holds file:
+ * PREFIX/share/blendcat/... when installed, the source tree's or the
+ * shared corpus when run from build/ or build/san/.  Caller owns it.
  */
-static char *find_schemas(const char *opt)
+static char *find_data_dir(const char *opt, const char *env_name, const char *const *rel,
+			   size_t nrel, const char *file)
 {
-	static const char *const rel[] = { "/../share/blendcat/schemas", "/../schemas",
-					   "/../../schemas" };
-	const char *env = getenv("BLENDCAT_SCHEMAS");
-	char exe[PATH_MAX];
-	ssize_t n;
-	size_t i;
-
-	if (opt)
-		return xstrdup(opt);
-	if (env && *env)
-		return xstrdup(env);
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		char *slash;
-
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash)
-			*slash = '\0';
-		for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
-			struct buf p = BUF_INIT;
-
-			buf_addf(&p, "%s%s", exe, rel[i]);
-			if (dir_has_migrations(p.data))
-				return buf_detach(&p, NULL);
-			buf_release(&p);
-		}
-	}
-	return NULL;
-}
-
-/*
- * The DDEX XSDs (--validate-xsd): --xsd-dir, BLENDCAT_XSD_DIR, then beside
- * the executable: PREFIX/share/blendcat/xsd when installed, the shared
- * corpus next to the source tree when run from build/ or build/san/.  A
- * folder counts when it holds ern43/release-notification.xsd.
- */
-static char *find_xsd_dir(const char *opt)
-{
-	static const char *const rel[] = { "/../share/blendcat/xsd", "/../../shared/corpus/ddex/xsd",
-					   "/../../../shared/corpus/ddex/xsd" };
-	const char *env = getenv("BLENDCAT_XSD_DIR");
-	char exe[PATH_MAX];
+	const char *env = getenv(env_name);
+	char exe[PATH_MAX], *slash;
 	ssize_t n;
 	size_t i;
 
@@ -174,23 +123,42 @@ static char *find_xsd_dir(const char *opt)
 	if (n <= 0)
 		return NULL;
 	exe[n] = '\0';
-	if (strrchr(exe, '/'))
-		*strrchr(exe, '/') = '\0';
-	for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+	if ((slash = strrchr(exe, '/')) != NULL)
+		*slash = '\0';
+	for (i = 0; i < nrel; i++) {
 		struct buf p = BUF_INIT;
+		char *dir = NULL;
 
-		buf_addf(&p, "%s%s/ern43/release-notification.xsd", exe, rel[i]);
+		buf_addf(&p, "%s%s/%s", exe, rel[i], file);
 		if (access(p.data, R_OK) == 0) {
-			char *dir;
-
-			buf_setlen(&p, p.len - strlen("/ern43/release-notification.xsd"));
+			buf_setlen(&p, p.len - strlen(file) - 1);
 			dir = realpath(p.data, NULL);
-			buf_release(&p);
-			return dir;
 		}
 		buf_release(&p);
+		if (dir)
+			return dir;
 	}
 	return NULL;
+}
+
+/* The migrations directory: --schemas, BLENDCAT_SCHEMAS, installed or source tree. */
+static char *find_schemas(const char *opt)
+{
+	static const char *const rel[] = { "/../share/blendcat/schemas", "/../schemas",
+					   "/../../schemas" };
+
+	return find_data_dir(opt, "BLENDCAT_SCHEMAS", rel, sizeof(rel) / sizeof(rel[0]),
+			     "001_initial_schema.sql");
+}
+
+/* The DDEX XSDs (--validate-xsd): --xsd-dir, BLENDCAT_XSD_DIR, installed or shared corpus. */
+static char *find_xsd_dir(const char *opt)
+{
+	static const char *const rel[] = { "/../share/blendcat/xsd", "/../../shared/corpus/ddex/xsd",
+					   "/../../../shared/corpus/ddex/xsd" };
+
+	return find_data_dir(opt, "BLENDCAT_XSD_DIR", rel, sizeof(rel) / sizeof(rel[0]),
+			     "ern43/release-notification.xsd");
 }
 
 /* Parse a step count: a positive number, or "all" when allow_all. */
