@@ -7,6 +7,8 @@
 #   expect_eq WANT GOT DESC
 #   expect_match REGEX FILE DESC / expect_nomatch REGEX FILE DESC
 #   hold_lock SECONDS   another session holds blendcat's lock; its pid in $holder
+#   snapshot            every row of every meekah table, ids and timestamps
+#                       included, as counts and digests
 set -u
 
 OUT=$IT_TMP/out.$$
@@ -64,4 +66,14 @@ hold_lock() {
 		[ "$(q "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")" = 1 ] && return
 		sleep 0.1
 	done
+}
+
+# Every row of every meekah table, ids and timestamps included.
+snapshot() {
+	local t out=""
+	for t in $(q "SELECT tablename FROM pg_tables WHERE schemaname = 'meekah' ORDER BY 1"); do
+		out+="$t:$(q "SELECT count(*) || ':' || md5(coalesce(string_agg(x::text, ',' ORDER BY x::text), ''))
+		              FROM meekah.$t x") "
+	done
+	echo "$out"
 }

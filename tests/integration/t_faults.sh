@@ -21,15 +21,6 @@ PGBIN=$(pg_config --bindir 2>/dev/null)
 # As scripts/pg-local does: as root, the server belongs to postgres.
 if [ "$(id -u)" = 0 ]; then as_server=(runuser -u postgres --); else as_server=(); fi
 
-# Every row of every meekah table, ids and timestamps included.
-snapshot() {
-	local t out=""
-	for t in $(q "SELECT tablename FROM pg_tables WHERE schemaname = 'meekah' ORDER BY 1"); do
-		out+="$t:$(q "SELECT count(*) || ':' || md5(coalesce(string_agg(x::text, ',' ORDER BY x::text), ''))
-		              FROM meekah.$t x") "
-	done
-	echo "$out"
-}
 
 # The catalog's content, without the ids and timestamps a load makes.
 content() {

@@ -23,14 +23,6 @@ measured() {
 	[ -z "${VG_LOGS:-}" ] && ! ldd "$BLENDCAT" 2>/dev/null | grep -q libasan
 }
 
-snapshot() {
-	local t out=""
-	for t in $(q "SELECT tablename FROM pg_tables WHERE schemaname = 'meekah' ORDER BY 1"); do
-		out+="$t:$(q "SELECT count(*) || ':' || md5(coalesce(string_agg(x::text, ',' ORDER BY x::text), ''))
-		              FROM meekah.$t x") "
-	done
-	echo "$out"
-}
 
 # Run blendcat under strace: the files it opened, one per line, in $W/opened.
 # (LeakSanitizer cannot run under ptrace; the other runs look for leaks.)
