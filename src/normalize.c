@@ -649,6 +649,76 @@ int norm_key_pitch(int pitch, int mode, char key[NORM_KEY_SIZE],
 	return 0;
 }
 
+/* One spelling of a MEAD RootChordNote: a bare tonic, no scale. */
+static int mead_tonic(const char *s, size_t n, char key[NORM_KEY_SIZE])
+{
+	char scale[NORM_SCALE_SIZE], why[NORM_WHY_MAX];
+	int explicit = 0;
+
+	if (n == 0 || is_digit((unsigned char)s[0]))
+		return -1;
+	if (parse_standard(s, n, key, scale, &explicit, why) < 0 || explicit)
+		return -1;
+	return 0;
+}
+
+/* A RootChordQuality: 1 major, 0 minor, -1 neither, -2 not one of MEAD's. */
+static int mead_quality(const char *s, size_t n)
+{
+	static const char *const major[] = { "MajorTriad", "MajorSeventh", "MajorSixth" };
+	static const char *const minor[] = { "MinorTriad", "MinorSeventh", "MinorSixth" };
+	static const char *const other[] = {
+		"AugmentedSeventh", "AugmentedTriad", "DiminishedSeventh", "DiminishedTriad",
+		"DominantSeventh", "Fifth", "HalfDiminishedSeventh", "MajorMinorSeventh",
+		"Suspended", "UserDefined",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(major) / sizeof(major[0]); i++)
+		if (strlen(major[i]) == n && memcmp(major[i], s, n) == 0)
+			return 1;
+	for (i = 0; i < sizeof(minor) / sizeof(minor[0]); i++)
+		if (strlen(minor[i]) == n && memcmp(minor[i], s, n) == 0)
+			return 0;
+	for (i = 0; i < sizeof(other) / sizeof(other[0]); i++)
+		if (strlen(other[i]) == n && memcmp(other[i], s, n) == 0)
+			return -1;
+	return -2;
+}
+
+int norm_mead_key(const char *note, const char *quality, char key[NORM_KEY_SIZE],
+		  char scale[NORM_SCALE_SIZE], char *why)
+{
+	char q[SNIP_SIZE], other[NORM_KEY_SIZE];
+	const char *s, *slash;
+	size_t n, first;
+	int kind = -1;
+
+	key[0] = scale[0] = '\0';
+	range_of(note, &s, &n);
+	if (n == 0)
+		return NORM_EMPTY;
+	slash = memchr(s, '/', n);
+	first = slash ? (size_t)(slash - s) : n;
+	if (mead_tonic(s, first, key) < 0 ||
+	    (slash && mead_tonic(slash + 1, n - first - 1, other) < 0)) {
+		key[0] = '\0';
+		return fail(why, "unknown RootChordNote '%s'", snip(s, n, q));
+	}
+	if (slash && strcmp(key, other) != 0) {
+		key[0] = '\0';
+		return fail(why, "two different notes in RootChordNote '%s'", snip(s, n, q));
+	}
+	range_of(quality, &s, &n);
+	if (n > 0 && (kind = mead_quality(s, n)) == -2) {
+		key[0] = '\0';
+		return fail(why, "unknown RootChordQuality '%s'", snip(s, n, q));
+	}
+	if (kind >= 0)
+		strcpy(scale, kind ? "major" : "minor");
+	return 0;
+}
+
 int norm_scale(const char *in, char scale[NORM_SCALE_SIZE], char *why)
 {
 	char q[SNIP_SIZE];

@@ -129,6 +129,19 @@ int norm_key_pitch(int pitch, int mode, char key[NORM_KEY_SIZE],
 		   char scale[NORM_SCALE_SIZE], char *why);
 
 /*
+ * Key and scale from a DDEX MEAD Harmony: RootChordNote (C, C#/Db, D,
+ * Eb/D#, ..., one tonic or two enharmonic spellings joined by '/') and
+ * RootChordQuality (MajorTriad, MinorSeventh, ...; NULL or "" when not
+ * given).  The Major and Minor triads, sevenths and sixths give the
+ * scale; the other qualities (Fifth, Suspended, DiminishedTriad, ...)
+ * leave it "" (store NULL).  An empty note is NORM_EMPTY.
+ * Reasons: "unknown RootChordNote 'H'", "two different notes in
+ * RootChordNote 'C/D'", "unknown RootChordQuality 'Happy'".
+ */
+int norm_mead_key(const char *note, const char *quality, char key[NORM_KEY_SIZE],
+		  char scale[NORM_SCALE_SIZE], char *why);
+
+/*
  * A scale column: major, maj, M / minor, min, m (words in any case; the
  * single letters are case-sensitive as after a tonic) -> "major"/"minor".
  */

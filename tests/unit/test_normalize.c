@@ -352,6 +352,48 @@ static void test_key_pitch_edges(void **state)
 	}
 }
 
+static void test_mead_key(void **state)
+{
+	static const struct {
+		const char *note, *quality;
+		int ret;
+		const char *key, *scale, *why;
+	} rows[] = {
+		{ "C", "MajorTriad", 0, "C", "major", NULL },
+		{ "C#/Db", "MinorTriad", 0, "C#", "minor", NULL },
+		{ "Eb/D#", NULL, 0, "D#", "", NULL },
+		{ "Gb/F#", "MinorSeventh", 0, "F#", "minor", NULL },
+		{ "Ab/G#", "MajorSixth", 0, "G#", "major", NULL },
+		{ "Bb/A#", "", 0, "A#", "", NULL },
+		{ " B ", "Suspended", 0, "B", "", NULL },
+		{ "A", "DominantSeventh", 0, "A", "", NULL },
+		{ "", "MajorTriad", E, "", "", NULL },
+		{ NULL, NULL, E, "", "", NULL },
+		{ "H", "MajorTriad", -1, "", "", "unknown RootChordNote 'H'" },
+		{ "Am", NULL, -1, "", "", "unknown RootChordNote 'Am'" },
+		{ "8A", NULL, -1, "", "", "unknown RootChordNote '8A'" },
+		{ "C/", NULL, -1, "", "", "unknown RootChordNote 'C/'" },
+		{ "C/D", NULL, -1, "", "", "two different notes in RootChordNote 'C/D'" },
+		{ "D", "Happy", -1, "", "", "unknown RootChordQuality 'Happy'" },
+		{ "D", "majortriad", -1, "", "", "unknown RootChordQuality 'majortriad'" },
+	};
+	char k[NORM_KEY_SIZE], s[NORM_SCALE_SIZE], why[NORM_WHY_MAX], in[64];
+	size_t i;
+	int r;
+
+	(void)state;
+	for (i = 0; i < NROWS(rows); i++) {
+		snprintf(in, sizeof(in), "%s, %s", rows[i].note ? rows[i].note : "(null)",
+			 rows[i].quality ? rows[i].quality : "(null)");
+		r = norm_mead_key(rows[i].note, rows[i].quality, k, s, why);
+		check_ret("norm_mead_key", in, r, rows[i].ret, why);
+		check_str("norm_mead_key", in, "key", k, rows[i].key);
+		check_str("norm_mead_key", in, "scale", s, rows[i].scale);
+		if (r < 0)
+			check_why("norm_mead_key", in, why, rows[i].why);
+	}
+}
+
 static void test_scale(void **state)
 {
 	static const struct id_row rows[] = {
@@ -1558,6 +1600,7 @@ int main(void)
 		cmocka_unit_test(test_key_enharmonic),
 		cmocka_unit_test(test_key_invalid),
 		cmocka_unit_test(test_key_pitch_edges),
+		cmocka_unit_test(test_mead_key),
 		cmocka_unit_test(test_scale),
 		cmocka_unit_test(test_tempo),
 		cmocka_unit_test(test_duration),
