@@ -147,7 +147,8 @@ static void add_staging_table(struct buf *b, enum rec_kind k)
 	for (i = 1; i < rec_kinds[k].nfields; i++)
 		buf_addf(b, ", %s %s", rec_kinds[k].fields[i].name,
 			 sql_type(rec_kinds[k].fields[i].type));
-	buf_adds(b, ") ON COMMIT DROP;");
+	/* Last: merge_sources' rows, built without them, leave them NULL. */
+	buf_adds(b, ", by_isrc text, by_isrc_field text) ON COMMIT DROP;");
 }
 
 int load_begin(struct load *l)
@@ -243,8 +244,13 @@ static void encode(struct load *l, struct buf *b, const struct rec *r, const str
 		buf_addch(b, '\t');
 		rec_copy_value(b, rec_get(r, (int)i));
 	}
+	buf_addch(b, '\t');
+	rec_copy_value(b, r->by_isrc[0] ? r->by_isrc : NULL);
+	buf_addch(b, '\t');
+	rec_copy_value(b, r->by_isrc[0] ? r->by_isrc_field : NULL);
 	buf_addch(b, '\n');
 	l->counts[r->kind].staged++;
+	l->by_isrc += r->by_isrc[0] != '\0';
 }
 
 /*
@@ -290,7 +296,7 @@ int load_reject(struct load *l, enum rec_kind kind, const struct rec_prov *p,
 		return diag_error(LOC_NONE, "internal error: a %s reject outside its COPY",
 				  rec_kinds[kind].name);
 	add_head(b, ++l->n, 1, "\\N", audio_filename, 0, p, l->source);
-	for (i = 1; i < rec_kinds[kind].nfields; i++)
+	for (i = 1; i < rec_kinds[kind].nfields + 2; i++)
 		buf_adds(b, "\t\\N");
 	buf_addch(b, '\n');
 	l->any_bad = 1;
@@ -618,6 +624,47 @@ static void add_all_rows(struct buf *b)
 	buf_addch(b, ')');
 }
 
+/*
+ * Rows naming their track by ISRC (a DDEX MEAD message) get its
+ * audio_filename: from this run's tracks (the release message of the
+ * same delivery) when they have the ISRC, else from the catalog's.  An
+ * ISRC naming no track, or several, rejects the rows that use it; the
+ * reason goes on the track row, at the element that gave the ISRC.
+ */
+static const char by_isrc_sql[] =
+	"CREATE TEMP TABLE bc_isrc ON COMMIT DROP AS "
+	"SELECT by_isrc, min(audio_filename) AS audio_filename, "
+	"  count(DISTINCT audio_filename) AS names, "
+	"  string_agg(DISTINCT audio_filename, ', ') AS list "
+	"FROM (SELECT q.by_isrc, u.audio_filename, u.pri, "
+	"        min(u.pri) OVER (PARTITION BY q.by_isrc) AS best "
+	"      FROM (SELECT DISTINCT by_isrc FROM bc_track WHERE by_isrc IS NOT NULL) q "
+	"      LEFT JOIN (SELECT isrc, audio_filename, 0 AS pri FROM bc_track "
+	"                 WHERE by_isrc IS NULL AND NOT bad AND isrc IS NOT NULL "
+	"                 UNION ALL SELECT isrc, audio_filename, 1 FROM meekah.track_info "
+	"                 WHERE isrc IS NOT NULL) u ON u.isrc = q.by_isrc) x "
+	"WHERE pri IS NOT DISTINCT FROM best GROUP BY by_isrc;"
+	"INSERT INTO bc_reason "
+	"SELECT r.file_no, r.line, NULL, r.by_isrc_field, r.by_isrc, "
+	"  CASE WHEN i.names = 0 THEN 'no track with ISRC ' || r.by_isrc "
+	"       || ' in this run''s tracks or in the catalog' "
+	"  ELSE 'ISRC ' || r.by_isrc || ' names ' || i.names || ' tracks: ' || i.list END "
+	"FROM bc_track r JOIN bc_isrc i USING (by_isrc) WHERE i.names <> 1 AND NOT r.bad;";
+
+static int resolve_isrc(struct load *l)
+{
+	struct buf *b = &l->sql;
+	int k;
+
+	buf_reset(b);
+	buf_adds(b, by_isrc_sql);
+	for (k = 0; k < REC_NKINDS; k++)
+		buf_addf(b, "UPDATE bc_%s r SET audio_filename = CASE WHEN i.names = 1 "
+			 "THEN i.audio_filename END, bad = r.bad OR i.names <> 1 "
+			 "FROM bc_isrc i WHERE r.by_isrc = i.by_isrc;", rec_kinds[k].name);
+	return exec(l, "finding tracks by ISRC", b->data);
+}
+
 int load_check(struct load *l, load_reason_fn *fn, void *ctx)
 {
 	struct buf *b = &l->sql;
@@ -625,6 +672,8 @@ int load_check(struct load *l, load_reason_fn *fn, void *ctx)
 	size_t i;
 	int row, rc = 0, k;
 
+	if (l->by_isrc && resolve_isrc(l) < 0)
+		return -1;
 	for (i = 0; i < sizeof(check_sql) / sizeof(check_sql[0]); i++)
 		if (exec(l, "checking rows against each other", check_sql[i]) < 0)
 			return -1;

@@ -1,5 +1,6 @@
 /*
- * ddex: DDEX ERN messages -> catalog records; see include/blendcat/ddex.h.
+ * ddex: DDEX ERN and MEAD messages -> catalog records; see
+ * include/blendcat/ddex.h.
  *
  * How it works.  xmlTextReader hands over the elements one at a time; a
  * stack of frames keeps the path from the root, by names (for matching)
@@ -62,6 +63,14 @@
  *   (also when the message has no DealList: ddex_message.has_deal_list);
  *   3.8 DealTerms/TakeDown true.  The records are delivered regardless:
  *   the caller decides.
+ * - MEAD 1.1: each ResourceInformation is a track row (ISRC, tempo,
+ *   musical_key and scale, moods) and its RecordingParts are sections
+ *   (StartPoint and EndPoint in seconds, the only Unit read; decimals
+ *   rounded).  The track is named by ISRC for the loader to find
+ *   (rec.by_isrc), else by ProprietaryId, which blendcat's own export
+ *   gives as the audio_filename of a track without ISRC.  A Harmony's
+ *   other qualities (Fifth, Suspended...) give the key and no scale;
+ *   the first Harmony is the track's.  A bad value rejects the resource.
  * - Lines are the element's own line (xmlGetLineNo).  The reader parses
  *   ahead, so xmlTextReaderGetParserLineNumber is off by a few lines;
  *   it is used only where libxml2 2.9 has no element line (an element
@@ -93,6 +102,7 @@
 #include <libxml/xmlschemas.h>
 
 #define ERN_NS "http://ddex.net/xml/ern/"
+#define MEAD_NS "http://ddex.net/xml/mead/"
 #define DDEX_NS "http://ddex.net/xml/"
 #define NONE SIZE_MAX
 #define DOCTYPE_KEEP 8192	/* bytes of a refused DOCTYPE kept to explain it */
@@ -116,6 +126,7 @@ static const struct {
 	{ "411", DDEX_ERN_411, "4.1.1" },
 	{ "42", DDEX_ERN_42, "4.2" },
 	{ "43", DDEX_ERN_43, "4.3" },
+	{ "mead11", DDEX_MEAD_11, "MEAD 1.1" },	/* after MEAD_NS: "11" */
 };
 
 #define NVERSIONS (sizeof(versions) / sizeof(versions[0]))
@@ -667,7 +678,9 @@ struct val {
 };
 
 enum { SV_REF, SV_TITLE, SV_ARTIST, SV_DURATION, SV_ISRC, SV_FILE, SV_GENRE, SV_SUBGENRE,
-       SV_TAGS, SV_DESC, SV_FPATH, SV_HASH, SV_HALGO, SV_N };
+       SV_TAGS, SV_DESC, SV_FPATH, SV_HASH, SV_HALGO,
+       /* MEAD */
+       SV_PROPID, SV_TEMPO, SV_NOTE, SV_QUALITY, SV_MOOD, SV_N };
 
 struct sr {
 	struct val v[SV_N];
@@ -678,6 +691,7 @@ struct sr {
 	size_t first_contrib, ncontrib;
 	size_t first_dartist, ndartist;
 	size_t first_rctl, nrctl;
+	size_t first_part, npart;	/* MEAD RecordingParts */
 	size_t main_rel, other_rel;	/* resolved at the end */
 	size_t audio;			/* offset in parser.names, 0 = none */
 	/* its resource file (verify_resources) */
@@ -712,6 +726,12 @@ struct rctl {
 
 struct party {
 	struct val ref, name, ipi, pro, pro_ref, split;
+};
+
+/* A MEAD RecordingPart: an arrangement section. */
+struct part {
+	struct val unit, start, end, type, comment;
+	unsigned long line;
 };
 
 struct image {
@@ -753,7 +773,9 @@ struct idx {
 enum ent {
 	E_NONE, E_HEADER, E_PARTY, E_SR, E_IMAGE, E_RELEASE, E_DEAL, E_PURGE,
 	/* sub-entities */
-	E_AFFIL, E_CONTRIB, E_DARTIST, E_RCTL, E_TECH, E_GENRE
+	E_AFFIL, E_CONTRIB, E_DARTIST, E_RCTL, E_TECH, E_GENRE,
+	/* MEAD: a ResourceInformation, its RecordingParts */
+	E_MEAD, E_PART
 };
 
 enum act {
@@ -768,6 +790,8 @@ enum act {
 	A_T_URI, A_T_FNAME, A_T_PREVIEW, A_T_FPATH, A_T_HASH, A_T_ALGO,
 	A_G_TEXT, A_G_SUB,
 	A_I_REF, A_I_TYPE, A_I_URI, A_I_FNAME, A_I_FPATH,
+	A_M_ISRC, A_M_PROPID, A_M_TEMPO, A_M_NOTE, A_M_QUALITY, A_M_MOOD,
+	A_RP_UNIT, A_RP_START, A_RP_END, A_RP_TYPE, A_RP_COMMENT,
 	A_R_REF, A_R_TYPE, A_R_ICPN, A_R_CATNO, A_R_GRID, A_R_PROPID, A_R_ISRC, A_R_DATE,
 	A_R_TAGS, A_R_DESC, A_R_RES,
 	A_DL_REF, A_DL_START, A_DL_TAKEDOWN
@@ -911,6 +935,19 @@ static const struct rule rules[] = {
 	{ E_DEAL, 0, A_DL_START, 1, "Deal/DealTerms/ValidityPeriod/StartDate" },
 	{ E_DEAL, 0, A_DL_START, 1, "Deal/DealTerms/ValidityPeriod/StartDateTime" },
 	{ E_DEAL, 0, A_DL_TAKEDOWN, 1, "Deal/DealTerms/TakeDown" },
+
+	{ E_MEAD, 0, A_M_ISRC, 1, "ResourceSummary/ResourceId/ISRC" },
+	{ E_MEAD, 0, A_M_PROPID, 1, "ResourceSummary/ResourceId/ProprietaryId" },
+	{ E_MEAD, 0, A_M_TEMPO, 1, "BeatsPerMinute/Value" },
+	{ E_MEAD, 0, A_M_NOTE, 1, "Harmony/RootChordNote" },
+	{ E_MEAD, 0, A_M_QUALITY, 1, "Harmony/RootChordQuality" },
+	{ E_MEAD, 0, A_M_MOOD, 1, "Mood/Value" },
+	{ E_MEAD, E_PART, 0, 0, "RecordingPart" },
+	{ E_PART, 0, A_RP_UNIT, 1, "Unit" },
+	{ E_PART, 0, A_RP_START, 1, "StartPoint" },
+	{ E_PART, 0, A_RP_END, 1, "EndPoint" },
+	{ E_PART, 0, A_RP_TYPE, 1, "RecordingPartType" },
+	{ E_PART, 0, A_RP_COMMENT, 1, "Comment/Text" },
 };
 
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
@@ -929,6 +966,7 @@ static const struct {
 	{ "ReleaseList/TrackRelease", E_RELEASE, REL_TRACK },
 	{ "DealList/ReleaseDeal", E_DEAL, 0 },
 	{ "PurgedRelease", E_PURGE, REL_PURGED },
+	{ "ResourceInformationList/ResourceInformation", E_MEAD, 0 },
 };
 
 /* --------------------------------------------------------- the parser */
@@ -1020,7 +1058,7 @@ struct parser {
 	struct tnode *trie;		/* paths inside entities, TRIE_SIZE */
 	struct memo *memo;		/* set_field's answers for creators, MEMO_SIZE */
 	struct buf memo_text;
-	unsigned long ent_count[8];	/* per entities[] row, for [n] in paths */
+	unsigned long ent_count[9];	/* per entities[] row, for [n] in paths */
 	size_t ent_nlen, sub_nlen;
 	unsigned sub_bonus;
 	/* the message's data */
@@ -1036,6 +1074,8 @@ struct parser {
 	size_t ndartist, capdartist;
 	struct rctl *rctls;
 	size_t nrctl, caprctl;
+	struct part *parts;
+	size_t npart, cappart;
 	struct party *parties;
 	size_t nparty, capparty;
 	struct image *images;
@@ -1134,7 +1174,7 @@ static size_t state_bytes(const struct parser *p)
 {
 	return p->text.cap + p->capsr * sizeof(*p->srs) + p->capcontrib * sizeof(*p->contribs) +
 	       p->capitem * sizeof(*p->items) + p->capdartist * sizeof(*p->dartists) +
-	       p->caprctl * sizeof(*p->rctls) + p->capparty * sizeof(*p->parties) +
+	       p->caprctl * sizeof(*p->rctls) + p->cappart * sizeof(*p->parts) + p->capparty * sizeof(*p->parties) +
 	       p->capimage * sizeof(*p->images) + p->caprel * sizeof(*p->rels) +
 	       p->caprref * sizeof(*p->rrefs) + p->cappend * sizeof(*p->pend) +
 	       (p->party_idx.cap + p->sr_idx.cap + p->image_idx.cap + p->rel_idx.cap) *
@@ -1343,6 +1383,7 @@ static void sr_start(struct parser *p)
 	s->first_contrib = p->ncontrib;
 	s->first_dartist = p->ndartist;
 	s->first_rctl = p->nrctl;
+	s->first_part = p->npart;
 }
 
 static void release_start(struct parser *p, unsigned char kind)
@@ -1364,6 +1405,7 @@ static void ent_start(struct parser *p, int ent, unsigned char kind)
 	p->ent_path = 0;	/* kept on first use: deals stream by unkept */
 	switch (ent) {
 	case E_SR:
+	case E_MEAD:
 		sr_start(p);
 		break;
 	case E_PARTY:
@@ -1428,6 +1470,10 @@ static void ent_end(struct parser *p)
 		p->st->sound_recordings++;
 		break;
 	}
+	case E_MEAD:
+		p->srs[p->nsr - 1].npart = p->npart - p->srs[p->nsr - 1].first_part;
+		p->st->sound_recordings++;
+		break;
 	case E_PARTY:
 		idx_add(p, &p->party_idx, p->nparty - 1);
 		break;
@@ -1471,6 +1517,9 @@ static void sub_start(struct parser *p, int sub)
 	}
 	case E_RCTL:
 		PUSH(p->rctls, p->nrctl, p->caprctl);
+		break;
+	case E_PART:
+		PUSH(p->parts, p->npart, p->cappart)->line = p->fr[p->depth].line;
 		break;
 	default:
 		memset(&p->d_ref, 0, sizeof(struct val));
@@ -1699,6 +1748,29 @@ static void contrib_value(struct parser *p, int act, int rank, const char *s, si
 	}
 }
 
+/* A MEAD ResourceInformation's value, or its RecordingPart's. */
+static void mead_value(struct parser *p, int act, int rank, const char *s, size_t len)
+{
+	struct sr *sr = &p->srs[p->nsr - 1];
+	struct part *pt = p->npart ? &p->parts[p->npart - 1] : NULL;
+	static const unsigned char slot[] = {
+		[A_M_ISRC] = SV_ISRC, [A_M_PROPID] = SV_PROPID, [A_M_TEMPO] = SV_TEMPO,
+		[A_M_NOTE] = SV_NOTE, [A_M_QUALITY] = SV_QUALITY,
+	};
+
+	if (act == A_M_MOOD || act == A_M_NOTE || act == A_M_QUALITY || act == A_RP_TYPE)
+		user_defined(p, &s, &len);
+	switch (act) {
+	case A_M_MOOD: add_tags(p, &sr->v[SV_MOOD], s, len); break;
+	case A_RP_UNIT: set_val(p, &pt->unit, s, len, rank, 1); break;
+	case A_RP_START: set_val(p, &pt->start, s, len, rank, 1); break;
+	case A_RP_END: set_val(p, &pt->end, s, len, rank, 1); break;
+	case A_RP_TYPE: set_val(p, &pt->type, s, len, rank, 1); break;
+	case A_RP_COMMENT: set_val(p, &pt->comment, s, len, rank, 1); break;
+	default: set_val(p, &sr->v[slot[act]], s, len, rank, 1); break;
+	}
+}
+
 static void other_value(struct parser *p, int act, int rank, const char *s, size_t len)
 {
 	struct party *pa = p->nparty ? &p->parties[p->nparty - 1] : NULL;
@@ -1759,6 +1831,8 @@ static void on_value(struct parser *p, const struct rule *r)
 		contrib_value(p, act, rank, s, len);
 	else if (act >= A_S_REF && act <= A_S_DESC)
 		sr_value(p, act, rank, s, len);
+	else if (act >= A_M_ISRC && act <= A_RP_COMMENT)
+		mead_value(p, act, rank, s, len);
 	else
 		other_value(p, act, rank, s, len);
 	check_state(p);
@@ -2090,6 +2164,23 @@ static void on_text(struct parser *p)
 		buf_add(&p->text_acc, v, len);
 }
 
+/* A MEAD message: 1.1 is read (tempo, key, moods, sections), no other version. */
+static int mead_root(struct parser *p, const char *name, const char *ns)
+{
+	char ver[32];
+
+	dotted(ns + strlen(MEAD_NS), ver, sizeof(ver));
+	if (strcmp(ns + strlen(MEAD_NS), "11") != 0)
+		return fail(p, DDEX_ERR_VERSION, "MEAD %s (namespace '%.80s') is not supported: "
+			    "blendcat reads MEAD 1.1", ver, ns);
+	p->version = DDEX_MEAD_11;
+	p->type = strcmp(name, "MeadMessage") == 0 ? DDEX_MEAD_MESSAGE : DDEX_TYPE_OTHER;
+	if (p->type == DDEX_TYPE_OTHER && !p->probe)
+		return fail(p, DDEX_ERR_TYPE, "MEAD 1.1 '%.60s' is not supported: blendcat reads "
+			    "MeadMessage", name);
+	return 0;
+}
+
 /* The root element: which DDEX message this is. */
 static int root_start(struct parser *p, const char *name)
 {
@@ -2104,9 +2195,12 @@ static int root_start(struct parser *p, const char *name)
 		return fail(p, DDEX_ERR_NOT_DDEX, "not a DDEX message: root element '%.60s' %s%.80s%s",
 			    name, ns ? "in namespace '" : "has no namespace", ns ? ns : "",
 			    ns ? "'" : "");
+	if (strncmp(ns, MEAD_NS, strlen(MEAD_NS)) == 0)
+		return mead_root(p, name, ns);
 	if (strncmp(ns, ERN_NS, strlen(ERN_NS)) != 0)
 		return fail(p, DDEX_ERR_VERSION, "DDEX message '%.60s' in namespace '%.80s' is not an "
-			    "ERN release notification: blendcat reads ERN messages only", name, ns);
+			    "ERN release notification or a MEAD message: blendcat reads ERN and "
+			    "MEAD 1.1 messages only", name, ns);
 	for (i = 0; i < NVERSIONS; i++)
 		if (strcmp(ns + strlen(ERN_NS), versions[i].tail) == 0)
 			p->version = versions[i].v;
@@ -2377,6 +2471,7 @@ static void parser_release(struct parser *p)
 	free(p->items);
 	free(p->dartists);
 	free(p->rctls);
+	free(p->parts);
 	free(p->parties);
 	free(p->images);
 	free(p->rels);
@@ -2576,6 +2671,9 @@ struct out {
 	unsigned long bad_line;
 	int failed;
 	int skip;			/* not a track: no reject either */
+	/* MEAD: the ISRC naming the track, and its element path */
+	char by_isrc[NORM_ISRC_SIZE];
+	char by_isrc_field[512];
 };
 
 /* The next record of the track, from the element at line. */
@@ -3159,16 +3257,17 @@ static int instrument_records(struct out *o, const struct contrib *c)
 	return 0;
 }
 
-/* The track, then its creators, then its instruments. */
+/* The track, then its creators, instruments and sections. */
 static int emit_records(struct out *o)
 {
-	static const enum rec_kind order[] = { REC_TRACK, REC_CREATOR, REC_INSTRUMENT };
+	static const enum rec_kind order[] = { REC_TRACK, REC_CREATOR, REC_INSTRUMENT,
+					       REC_ARRANGEMENT };
 	struct parser *p = o->p;
 	struct rec_prov prov = o->prov;
 	size_t i, k;
 	int rc = 0;
 
-	for (k = 0; k < 3; k++)
+	for (k = 0; k < 4; k++)
 		for (i = 0; i < o->nrec && rc == 0; i++) {
 			const struct rec *r = &p->recs[i];
 
@@ -3178,8 +3277,10 @@ static int emit_records(struct out *o)
 				p->st->tracks++;
 			else if (r->kind == REC_CREATOR)
 				p->st->creators++;
-			else
+			else if (r->kind == REC_INSTRUMENT)
 				p->st->instruments++;
+			else
+				p->st->sections++;
 			prov.line = p->rec_line[i];
 			if (o->sink->record)
 				rc = o->sink->record(o->sink->ctx, r, &prov);
@@ -3225,6 +3326,19 @@ static int deliver_resource(struct out *o, const struct sr *s)
 	return o->sink->resource(o->sink->ctx, p->names.data + s->res_path, &prov);
 }
 
+/* The track's first problem goes to the sink. */
+static int reject_track(struct out *o)
+{
+	struct rec_prov prov = o->prov;
+
+	o->p->st->rejects++;
+	if (!o->sink->reject)
+		return 0;
+	prov.line = o->bad_line;
+	return o->sink->reject(o->sink->ctx, &prov, o->audio, o->field,
+			       o->has_value ? o->value : NULL, o->why);
+}
+
 /* One SoundRecording: all its records, or one reject. */
 static int deliver_track(struct out *o, struct sr *s)
 {
@@ -3251,15 +3365,127 @@ static int deliver_track(struct out *o, struct sr *s)
 		rc = emit_records(o);
 		return rc ? rc : deliver_resource(o, s);
 	}
-	p->st->rejects++;
-	if (o->sink->reject) {
-		struct rec_prov prov = o->prov;
+	return reject_track(o);
+}
 
-		prov.line = o->bad_line;
-		rc = o->sink->reject(o->sink->ctx, &prov, o->audio, o->field,
-				     o->has_value ? o->value : NULL, o->why);
+/* ------------------------------------------------------------- MEAD */
+
+/* The next record of a MEAD resource, naming its track like the others. */
+static struct rec *mead_rec(struct out *o, enum rec_kind k, unsigned long line)
+{
+	struct rec *r = new_rec(o, k, line);
+
+	memcpy(r->by_isrc, o->by_isrc, sizeof(r->by_isrc));
+	r->by_isrc_field = o->by_isrc[0] ? o->by_isrc_field : NULL;
+	if (o->audio)
+		rec_set_value(r, 0, o->audio);
+	return r;
+}
+
+/*
+ * The track: by ISRC (the loader finds it), else by ProprietaryId, which
+ * blendcat's MEAD export gives as the audio_filename of a track without
+ * an ISRC.
+ */
+static int mead_name(struct out *o)
+{
+	struct parser *p = o->p;
+	const struct sr *s = o->sr;
+	const struct val *v = &s->v[SV_ISRC];
+	char why[NORM_WHY_MAX];
+
+	if (v->off) {
+		if (norm_isrc(S(p, v->off), o->by_isrc, why) < 0)
+			return problem(o, v, S(p, v->off), why);
+		val_path(p, v, 0, o->by_isrc_field, sizeof(o->by_isrc_field));
+		return 0;
 	}
-	return rc;
+	v = &s->v[SV_PROPID];
+	if (!v->off)
+		return problem(o, NULL, NULL, "no ISRC or ProprietaryId (ResourceSummary/ResourceId) "
+			       "to name the track by");
+	buf_reset(&p->scratch);
+	base_name(S(p, v->off), 0, &p->scratch);
+	o->sr_audio = p->names.len;
+	buf_add(&p->names, p->scratch.data, p->scratch.len + 1);
+	o->audio = p->names.data + o->sr_audio;
+	return 0;
+}
+
+/* Harmony: RootChordNote and RootChordQuality -> musical_key and scale. */
+static int mead_key(struct out *o, struct rec *r)
+{
+	struct parser *p = o->p;
+	const struct val *note = &o->sr->v[SV_NOTE], *q = &o->sr->v[SV_QUALITY];
+	char key[NORM_KEY_SIZE], scale[NORM_SCALE_SIZE], why[NORM_WHY_MAX];
+
+	if (!note->off)
+		return 0;
+	if (norm_mead_key(S(p, note->off), NULL, key, scale, why) < 0)
+		return problem(o, note, S(p, note->off), why);
+	if (norm_mead_key(S(p, note->off), q->off ? S(p, q->off) : NULL, key, scale, why) < 0)
+		return problem(o, q, S(p, q->off), why);
+	rec_set_value(r, TF_MUSICAL_KEY, key);
+	if (scale[0])
+		rec_set_value(r, TF_SCALE, scale);
+	return 0;
+}
+
+/* The track row: its ISRC, tempo, key and scale, moods. */
+static int mead_track(struct out *o)
+{
+	const struct sr *s = o->sr;
+	struct rec *r;
+
+	if (mead_name(o) < 0)
+		return -1;
+	r = mead_rec(o, REC_TRACK, s->line);
+	if ((s->v[SV_ISRC].off && set_field(o, r, TF_ISRC, &s->v[SV_ISRC], NULL) < 0) ||
+	    (s->v[SV_TEMPO].off && set_field(o, r, TF_TEMPO, &s->v[SV_TEMPO], NULL) < 0) ||
+	    mead_key(o, r) < 0 ||
+	    (s->v[SV_MOOD].off && set_field(o, r, TF_MOOD, &s->v[SV_MOOD], NULL) < 0))
+		return -1;
+	if (rec_finish(r) < 0)
+		return problem(o, NULL, rec_get(r, r->bad_field), r->why);
+	return 0;
+}
+
+/* A RecordingPart: an arrangement section, in seconds. */
+static int mead_section(struct out *o, const struct part *pt)
+{
+	struct parser *p = o->p;
+	struct rec *r = mead_rec(o, REC_ARRANGEMENT, pt->line);
+
+	if (pt->unit.off && strcmp(S(p, pt->unit.off), "Second") != 0)
+		return problem(o, &pt->unit, S(p, pt->unit.off), "a section's Unit must be Second");
+	if (!pt->type.off || !pt->start.off || !pt->end.off)
+		return problem(o, NULL, NULL, !pt->type.off ? "a RecordingPart needs its "
+			       "RecordingPartType" : "a RecordingPart needs its StartPoint and "
+			       "EndPoint");
+	if (set_field(o, r, AF_SECTION_NAME, &pt->type, NULL) < 0 ||
+	    set_field(o, r, AF_START_TIME, &pt->start, NULL) < 0 ||
+	    set_field(o, r, AF_END_TIME, &pt->end, NULL) < 0 ||
+	    (pt->comment.off && set_field(o, r, AF_DESCRIPTION, &pt->comment, NULL) < 0))
+		return -1;
+	if (rec_finish(r) < 0)
+		return problem(o, &pt->end, rec_get(r, r->bad_field), r->why);
+	return 0;
+}
+
+/* One MEAD ResourceInformation: its track row and sections, or one reject. */
+static int deliver_mead(struct out *o, struct sr *s)
+{
+	size_t i;
+
+	o->sr = s;
+	o->nrec = 0;
+	o->failed = 0;
+	o->audio = NULL;
+	o->by_isrc[0] = '\0';
+	if (mead_track(o) == 0)
+		for (i = 0; i < s->npart && !o->failed; i++)
+			mead_section(o, &o->p->parts[s->first_part + i]);
+	return o->failed ? reject_track(o) : emit_records(o);
 }
 
 static int deliver_takedown(struct out *o, const struct release *r, enum ddex_takedown_reason why)
@@ -3341,6 +3567,11 @@ static int deliver(struct parser *p, const struct ddex_sink *sink)
 	o.prov.file_no = p->file_no;
 	o.prov.path = p->path;
 	o.prov.len = p->st->bytes;
+	if (p->type == DDEX_MEAD_MESSAGE) {
+		for (i = 0; i < p->nsr && rc == 0; i++)
+			rc = deliver_mead(&o, &p->srs[i]);
+		return rc ? fail(p, DDEX_ERR_SINK, "stopped by the caller") : 0;
+	}
 	verify_resources(p);
 	for (i = 0; i < p->nsr && rc == 0; i++)
 		rc = deliver_track(&o, &p->srs[i]);
@@ -3394,11 +3625,15 @@ static xmlSchemaPtr xsd_compile(size_t i, char *why, size_t size)
 	xmlExternalEntityLoader loader = xmlGetExternalEntityLoader();
 	char msg[200] = "";
 
-	snprintf(xsd.name[i], sizeof(xsd.name[i]), "ern%s/release-notification.xsd",
-		 versions[i].tail);
+	if (versions[i].v == DDEX_MEAD_11)
+		snprintf(xsd.name[i], sizeof(xsd.name[i]), "mead11/media-enrichment-and-description.xsd");
+	else
+		snprintf(xsd.name[i], sizeof(xsd.name[i]), "ern%s/release-notification.xsd",
+			 versions[i].tail);
 	buf_addf(&path, "%s/%s", xsd.dir, xsd.name[i]);
 	if (access(path.data, R_OK) != 0) {
-		snprintf(why, size, "no XSD for ERN %s: cannot read '%s': %s", versions[i].name,
+		snprintf(why, size, "no XSD for %s%s: cannot read '%s': %s",
+			 versions[i].v == DDEX_MEAD_11 ? "" : "ERN ", versions[i].name,
 			 path.data, strerror(errno));
 		goto out;
 	}
@@ -3443,7 +3678,8 @@ static xmlSchemaPtr xsd_for(const char *dir, enum ddex_version v, const char **n
 			return NULL;
 	}
 	if (!xsd.schema[i])
-		snprintf(why, size, "no usable XSD for ERN %s in '%s'", versions[i].name, dir);
+		snprintf(why, size, "no usable XSD for %s%s in '%s'",
+			 versions[i].v == DDEX_MEAD_11 ? "" : "ERN ", versions[i].name, dir);
 	*name = xsd.name[i];
 	return xsd.schema[i];
 }

@@ -113,6 +113,8 @@ void rec_reset(struct rec *r, enum rec_kind k)
 	r->warn[0] = '\0';
 	r->key_scale[0] = '\0';
 	r->key_scale_explicit = 0;
+	r->by_isrc[0] = '\0';
+	r->by_isrc_field = NULL;
 }
 
 void rec_copy(struct rec *dst, const struct rec *src)
@@ -121,6 +123,8 @@ void rec_copy(struct rec *dst, const struct rec *src)
 	dst->given = src->given;
 	memcpy(dst->off, src->off, sizeof(dst->off));
 	buf_add(&dst->store, src->store.data, src->store.len);
+	memcpy(dst->by_isrc, src->by_isrc, sizeof(dst->by_isrc));
+	dst->by_isrc_field = src->by_isrc_field;
 }
 
 void rec_release(struct rec *r)

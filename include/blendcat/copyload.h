@@ -63,6 +63,7 @@ struct load {
 	int interrupted;		/* a signal stopped the load (said once) */
 	struct buf takedowns;		/* VALUES rows for bc_takedown, not sent yet */
 	unsigned long ntakedowns;	/* load_takedown calls */
+	unsigned long by_isrc;		/* rows naming their track by ISRC (rec.by_isrc) */
 	struct load_counts counts[REC_NKINDS];
 };
 

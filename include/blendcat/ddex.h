@@ -8,7 +8,11 @@
  * release's fields (genre, release date, catalog number, cover art) on
  * it, one REC_CREATOR per contributor and role, one REC_INSTRUMENT per
  * instrument.  PurgeReleaseMessage and releases without a deal come back
- * as takedown events.  The mapping is ../shared/DDEX.md; the decisions
+ * as takedown events.  A MEAD 1.1 MeadMessage gives, per
+ * ResourceInformation, a REC_TRACK with tempo, musical_key, scale and
+ * mood, and one REC_ARRANGEMENT per RecordingPart; its track is named by
+ * ISRC (rec.by_isrc: the loader finds it), else by ProprietaryId as the
+ * audio_filename.  The mapping is ../shared/DDEX.md; the decisions
  * it leaves open are in ddex.c.  Only this module and the writer,
  * export_ddex.c, include libxml2.
  *
@@ -95,13 +99,15 @@ enum ddex_version {
 	DDEX_ERN_411,
 	DDEX_ERN_42,
 	DDEX_ERN_43,
-	DDEX_ERN_OTHER		/* an ERN namespace not read (3.7, 3.4.1, ...) */
+	DDEX_ERN_OTHER,		/* an ERN namespace not read (3.7, 3.4.1, ...) */
+	DDEX_MEAD_11		/* MEAD 1.1 (media enrichment: tempo, key, mood, sections) */
 };
 
 enum ddex_type {
 	DDEX_TYPE_NONE,
 	DDEX_NEW_RELEASE,	/* NewReleaseMessage */
 	DDEX_PURGE_RELEASE,	/* PurgeReleaseMessage */
+	DDEX_MEAD_MESSAGE,	/* MeadMessage (MEAD 1.1) */
 	DDEX_TYPE_OTHER		/* another root element */
 };
 
@@ -217,7 +223,7 @@ struct ddex_stats {
 	int skipped;			/* message() asked to skip */
 	unsigned long sound_recordings;	/* SoundRecording elements */
 	unsigned long releases;		/* Release and TrackRelease elements */
-	unsigned long tracks, creators, instruments;	/* records emitted */
+	unsigned long tracks, creators, instruments, sections;	/* records emitted */
 	unsigned long rejects, warnings, takedowns;
 	unsigned long long bytes;	/* size of the file */
 	size_t state_peak;		/* most bytes buffered for the message */
@@ -237,12 +243,13 @@ int ddex_read_file(const char *path, int file_no, const struct ddex_opts *o,
 		   const struct ddex_sink *sink, struct ddex_stats *st);
 
 /*
- * Is path a DDEX ERN message?  Reads up to the root element only (with
- * the same safety scan) and prints nothing.  Returns 1 when the root
- * element is in a DDEX ERN namespace, whatever the version (DDEX_ERN_OTHER
- * for one not read) or message type; 0 for XML whose root is something
- * else (another namespace, or another DDEX standard such as MEAD or the
- * ECHO BatchComplete); -1 when it cannot tell: unreadable, not XML,
+ * Is path a DDEX ERN or MEAD 1.1 message?  Reads up to the root element
+ * only (with the same safety scan) and prints nothing.  Returns 1 when
+ * the root element is in a DDEX ERN namespace, whatever the version
+ * (DDEX_ERN_OTHER for one not read) or message type, or in the MEAD 1.1
+ * namespace; 0 for XML whose root is something else (another namespace,
+ * another MEAD version, or another DDEX standard such as the ECHO
+ * BatchComplete); -1 when it cannot tell: unreadable, not XML,
  * refused for safety.  Give -1 files to ddex_read_file for the reason.
  * *version and *type (either may be NULL) say what the root was.
  */

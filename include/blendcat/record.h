@@ -123,6 +123,14 @@ struct rec {
 	char why[NORM_WHY_MAX];
 	/* A warning from the last rec_set that succeeded ("" when none). */
 	char warn[NORM_WHY_MAX];
+	/*
+	 * A row whose track is named by ISRC, not by audio_filename (a DDEX
+	 * MEAD message): the ISRC, normalized, and the element path that
+	 * gave it (borrowed: valid while the record is handed over).  ""
+	 * and NULL otherwise.  The loader finds the track in the database.
+	 */
+	char by_isrc[NORM_ISRC_SIZE];
+	const char *by_isrc_field;
 	/* Private: the scale a key notation carried. */
 	char key_scale[NORM_SCALE_SIZE];
 	int key_scale_explicit;

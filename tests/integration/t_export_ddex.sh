@@ -189,7 +189,7 @@ EOF
 expect_eq "120 C MajorTriad ['uplifting', 'energetic', 'summer'] [('Intro', '0', '8'), ('Verse', '8', '32'), ('Chorus', '32', '64')]" \
 	"$got" "MEAD: tempo, key and scale, moods and sections of Summer Vibes"
 run "$BLENDCAT" import -q "$B"
-expect_rc 0 "the batch imports back (BatchComplete and MEAD aside)"
+expect_rc 0 "the batch imports back, MEAD messages included"
 
 # Usage: both parties, as DPID:NAME with a real DPID.
 run "$BLENDCAT" export --format ddex --out "$W/u" --recipient "$RECIPIENT"

@@ -35,6 +35,8 @@ struct got {
 	unsigned long line;
 	unsigned long given;
 	char *v[REC_MAX_FIELDS];
+	char by_isrc[NORM_ISRC_SIZE];
+	char by_isrc_field[200];
 };
 
 /* What the sink saw. */
@@ -80,6 +82,9 @@ static int s_record(void *ctx, const struct rec *r, const struct rec_prov *p)
 	for (i = 0; i < rec_kinds[r->kind].nfields; i++)
 		if (rec_get(r, (int)i))
 			g->v[i] = strdup(rec_get(r, (int)i));
+	snprintf(g->by_isrc, sizeof(g->by_isrc), "%s", r->by_isrc);
+	snprintf(g->by_isrc_field, sizeof(g->by_isrc_field), "%s",
+		 r->by_isrc_field ? r->by_isrc_field : "");
 	s->prov_len = p->len;
 	s->prov_file_no = p->file_no;
 	assert_int_equal(p->off, 0);
@@ -813,6 +818,94 @@ static void test_purge(void **state)
 	}
 }
 
+/* ---------------------------------------------------------------- MEAD */
+
+static const char *const mead[] = {
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
+	"<mead:MeadMessage xmlns:mead=\"http://ddex.net/xml/mead/11\" AvsVersionId=\"3\">\n",
+	"<MessageHeader><MessageId>M-1</MessageId></MessageHeader>\n",
+	"<ResourceInformationList>\n",
+	"<ResourceInformation>\n",					/* 5 */
+	" <ResourceSummary><ResourceId><ISRC>gb-ayc-17-00598</ISRC></ResourceId></ResourceSummary>\n",
+	" <BeatsPerMinute><Value>119.6</Value></BeatsPerMinute>\n",
+	" <Harmony><RootChordNote>C#/Db</RootChordNote>\n",
+	"  <RootChordQuality>MinorSeventh</RootChordQuality></Harmony>\n",
+	" <Mood><Value UserDefinedValue=\"Dreamy\">UserDefined</Value></Mood>\n",
+	" <Mood><Value>Happy</Value></Mood>\n",
+	" <RecordingPart><Unit>Second</Unit><StartPoint>0</StartPoint><EndPoint>8.4</EndPoint>\n",
+	"  <RecordingPartType>Intro</RecordingPartType></RecordingPart>\n",
+	" <RecordingPart><Unit>Second</Unit><StartPoint>8.4</StartPoint><EndPoint>30</EndPoint>\n",
+	"  <RecordingPartType UserDefinedValue=\"Build-up\">UserDefined</RecordingPartType>\n",
+	"  <Comment><Text>Rising pads</Text></Comment></RecordingPart>\n",
+	"</ResourceInformation>\n",
+	"<ResourceInformation>\n",					/* 18 */
+	" <ResourceSummary><ResourceId>\n",
+	"  <ProprietaryId Namespace=\"DPID:PADPIDA2014120301X\">piano.mp3</ProprietaryId>\n",
+	" </ResourceId></ResourceSummary>\n",
+	" <Harmony><RootChordNote>A</RootChordNote></Harmony>\n",
+	"</ResourceInformation>\n",
+	"<ResourceInformation>\n",					/* 24 */
+	" <ResourceSummary><ResourceId><ISRC>USRC17607839</ISRC></ResourceId></ResourceSummary>\n",
+	" <Harmony><RootChordNote>H</RootChordNote></Harmony>\n",
+	"</ResourceInformation>\n",
+	"<ResourceInformation>\n",					/* 28 */
+	" <ResourceSummary><ResourceId><ISRC>USRC17607840</ISRC></ResourceId></ResourceSummary>\n",
+	" <RecordingPart><Unit>Beat</Unit><StartPoint>0</StartPoint><EndPoint>16</EndPoint>\n",
+	"  <RecordingPartType>Intro</RecordingPartType></RecordingPart>\n",
+	"</ResourceInformation>\n",
+	"<ResourceInformation><ResourceSummary/></ResourceInformation>\n",	/* 33 */
+	"</ResourceInformationList>\n",
+	"</mead:MeadMessage>\n",
+	NULL
+};
+
+/*
+ * MEAD 1.1: per ResourceInformation a track row (ISRC, tempo, key and
+ * scale, moods) named by ISRC for the loader, else by ProprietaryId,
+ * and a section per RecordingPart; a bad value rejects the resource.
+ */
+static void test_mead(void **state)
+{
+	const char *path = write_lines("mead.xml", mead);
+	const char *ri1 = "ResourceInformationList/ResourceInformation[1]";
+	char field[200];
+	struct seen s;
+	struct ddex_stats st;
+
+	(void)state;
+	seen_init(&s);
+	assert_int_equal(read_into(path, NULL, &s, &st), 0);
+	assert_int_equal(s.msg.version, DDEX_MEAD_11);
+	assert_int_equal(s.msg.type, DDEX_MEAD_MESSAGE);
+	assert_string_equal(s.msg_id, "M-1");
+	assert_int_equal(count(&s, REC_TRACK), 2);
+	expect_rec(nth(&s, REC_TRACK, 0), "isrc=GBAYC1700598|tempo=120|musical_key=C#|"
+		   "scale=minor|mood={dreamy,happy}");
+	assert_int_equal(nth(&s, REC_TRACK, 0)->line, 5);
+	assert_string_equal(nth(&s, REC_TRACK, 0)->by_isrc, "GBAYC1700598");
+	snprintf(field, sizeof(field), "%s/ResourceSummary/ResourceId/ISRC", ri1);
+	assert_string_equal(nth(&s, REC_TRACK, 0)->by_isrc_field, field);
+	/* Sections: the same track, seconds rounded, a user-defined name. */
+	assert_int_equal(count(&s, REC_ARRANGEMENT), 2);
+	expect_rec(nth(&s, REC_ARRANGEMENT, 0), "section_name=intro|start_time=0|end_time=8");
+	expect_rec(nth(&s, REC_ARRANGEMENT, 1), "section_name=build-up|start_time=8|end_time=30|"
+		   "description=Rising pads");
+	assert_string_equal(nth(&s, REC_ARRANGEMENT, 1)->by_isrc, "GBAYC1700598");
+	assert_int_equal(nth(&s, REC_ARRANGEMENT, 1)->line, 14);
+	/* ProprietaryId: the audio_filename itself; no quality, no scale. */
+	expect_rec(nth(&s, REC_TRACK, 1), "audio_filename=piano.mp3|musical_key=A");
+	assert_string_equal(nth(&s, REC_TRACK, 1)->by_isrc, "");
+	/* Rejects: at the element, with the value and why. */
+	assert_int_equal(st.rejects, 3);
+	expect_log(&s, "reject 26 track=? field=ResourceInformationList/ResourceInformation[3]/"
+		   "Harmony/RootChordNote value='H': unknown RootChordNote 'H'");
+	expect_log(&s, "reject 30 track=? field=ResourceInformationList/ResourceInformation[4]/"
+		   "RecordingPart/Unit value='Beat': a section's Unit must be Second");
+	expect_log(&s, "reject 33 track=? field=ResourceInformationList/ResourceInformation[5] "
+		   "value='': no ISRC or ProprietaryId");
+	seen_release(&s);
+}
+
 /* ---------------------------------------------------- the whole corpus */
 
 /* Every message of the corpus, its outcome. */
@@ -856,7 +949,7 @@ static const struct {
 	{ "ern43/ERN_PurgeReleaseMessage_example.xml", 0, DDEX_OK, 0, 0 },
 	{ "legacy/ern341/130295703_20171205033227.xml", -1, DDEX_ERR_VERSION, 0, 0 },
 	{ "legacy/ern37/00602557190298.xml", -1, DDEX_ERR_VERSION, 0, 0 },
-	{ "mead11/award.xml", -1, DDEX_ERR_VERSION, 0, 0 },
+	{ "mead11/award.xml", 0, DDEX_OK, 0, 0 },		/* a release's award only */
 };
 
 #define NCORPUS (sizeof(corpus_cases) / sizeof(corpus_cases[0]))
@@ -1407,7 +1500,7 @@ static void test_probe(void **state)
 		{ "ern382/03_delete.xml", NULL, 1, DDEX_ERN_382, DDEX_PURGE_RELEASE },
 		{ "ern43/ERN_NewReleaseMessage_example.xml", NULL, 1, DDEX_ERN_43, DDEX_NEW_RELEASE },
 		{ "legacy/ern37/00602557190298.xml", NULL, 1, DDEX_ERN_OTHER, DDEX_NEW_RELEASE },
-		{ "mead11/award.xml", NULL, 0, DDEX_VERSION_NONE, DDEX_TYPE_OTHER },
+		{ "mead11/award.xml", NULL, 1, DDEX_MEAD_11, DDEX_MEAD_MESSAGE },
 		{ NULL, "wrongns.xml", 0, DDEX_VERSION_NONE, DDEX_NEW_RELEASE },
 		{ NULL, "text.xml", -1, DDEX_VERSION_NONE, DDEX_TYPE_NONE },
 		{ NULL, "billion.xml", -1, DDEX_VERSION_NONE, DDEX_TYPE_NONE },
@@ -1446,6 +1539,7 @@ static void test_version_names(void **state)
 	assert_string_equal(ddex_version_name(DDEX_ERN_411), "4.1.1");
 	assert_string_equal(ddex_version_name(DDEX_ERN_43), "4.3");
 	assert_string_equal(ddex_version_name(DDEX_ERN_OTHER), "other");
+	assert_string_equal(ddex_version_name(DDEX_MEAD_11), "MEAD 1.1");
 	assert_string_equal(ddex_version_name(DDEX_VERSION_NONE), "unknown");
 }
 
@@ -1503,6 +1597,7 @@ int main(void)
 		cmocka_unit_test(test_namesakes_and_unnamed),
 		cmocka_unit_test(test_synthetic_38),
 		cmocka_unit_test(test_purge),
+		cmocka_unit_test(test_mead),
 		cmocka_unit_test(test_corpus_table),
 		cmocka_unit_test(test_corpus_walk),
 		cmocka_unit_test(test_xml_bombs),

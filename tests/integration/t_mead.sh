@@ -1,0 +1,83 @@
+# MEAD 1.1: tempo, key, mood and arrangement sections read back from
+# DDEX, the track found by its ISRC in the run or in the catalog.
+. "$(dirname "$0")/lib.sh"
+
+W=$IT_TMP/mead
+mkdir -p "$W"
+SENDER='PADPIDA2014120301X:Blendtune Records'
+RECIPIENT='PADPIDA2007040502I:Example Music Service'
+
+# What MEAD carries of the catalog, one line per value.
+mead_carried() {
+	q "SELECT 'T', audio_filename, tempo, musical_key, scale, mood
+	   FROM meekah.track_info ORDER BY audio_filename"
+	q "SELECT 'A', t.audio_filename, a.section_name, a.start_time, a.end_time, a.description
+	   FROM meekah.track_arrangement a JOIN meekah.track_info t ON t.id = a.track_id
+	   ORDER BY 2, 4, 3"
+}
+
+newdb mead_orig
+"$BLENDCAT" migrate up -q >/dev/null
+"$BLENDCAT" import -q "$TOP/samples/catalog"
+run "$BLENDCAT" export --format ddex --batch --mead --out "$W/batch" --sender "$SENDER" --recipient "$RECIPIENT"
+expect_rc 0 "export ddex --batch --mead: exit 0"
+B=$(find "$W/batch" -mindepth 1 -maxdepth 1 -type d)
+mead_carried >"$W/orig.txt"
+expect_eq 1 "$(grep -c '^T|summer-vibes-120bpm-cmaj.mp3|120|C|major|{uplifting,energetic,summer}$' "$W/orig.txt")" \
+	"the original carries Summer Vibes' tempo, key and moods"
+
+# The whole delivery, release messages and MEAD messages, into an empty catalog.
+newdb mead_back
+"$BLENDCAT" migrate up -q >/dev/null
+run "$BLENDCAT" import --rejects "$W/rej1" "$B"
+expect_rc 0 "the batch with its MEAD messages imports: exit 0"
+mead_carried >"$W/back.txt"
+expect_eq "$(cat "$W/orig.txt")" "$(cat "$W/back.txt")" \
+	"tempo, key, scale, moods and sections come back equal to the original's"
+
+# Without the MEAD messages, none of it does: they are what carries it.
+newdb mead_ern
+"$BLENDCAT" migrate up -q >/dev/null
+cp -r "$B" "$W/ern-only"
+find "$W/ern-only" -name '*_mead.xml' -delete
+run "$BLENDCAT" import --rejects "$W/rej2" "$W/ern-only"
+expect_rc 0 "the batch without MEAD imports: exit 0"
+expect_eq "0|0" "$(q "SELECT count(tempo), (SELECT count(*) FROM meekah.track_arrangement) FROM meekah.track_info")" \
+	"without MEAD, no tempo and no sections"
+
+# A MEAD message alone updates the catalog's track with its ISRC.
+run "$BLENDCAT" import --rejects "$W/rej3" "$B/BT-2024-001/BT-2024-001_mead.xml"
+expect_rc 0 "a MEAD message alone against the catalog: exit 0"
+expect_eq "summer-vibes-120bpm-cmaj.mp3|120|C|major|{uplifting,energetic,summer}|Summer Vibes|3" \
+	"$(q "SELECT t.audio_filename, tempo, musical_key, scale, mood, title,
+	         (SELECT count(*) FROM meekah.track_arrangement a WHERE a.track_id = t.id)
+	      FROM meekah.track_info t WHERE tempo IS NOT NULL")" \
+	"it updates tempo, key, scale, moods and sections of that track only"
+
+# An ISRC that names no track: its resource is rejected, with the reason.
+sed '0,/<ISRC>[^<]*</s//<ISRC>QMZZZ2600001</' "$B/BT-2024-001/BT-2024-001_mead.xml" >"$W/unknown.xml"
+before=$(q "SELECT count(*) FROM meekah.track_info WHERE tempo IS NOT NULL")
+run "$BLENDCAT" import --rejects "$W/rej4" "$W/unknown.xml"
+expect_rc 1 "a MEAD message naming an unknown ISRC: exit 1 (a reject)"
+expect_match "unknown\.xml:[0-9]+:ResourceInformationList/ResourceInformation\[1\]/ResourceSummary/ResourceId/ISRC: 'QMZZZ2600001': no track with ISRC QMZZZ2600001 in this run's tracks or in the catalog" \
+	"$W/rej4/rejects.log" "the reason names the file, line, element path and ISRC"
+expect_eq "$(cat "$W/unknown.xml")" "$(cat "$W/rej4/unknown.xml")" "the message goes to the rejects whole"
+expect_eq "$before|0" "$(q "SELECT count(*) FILTER (WHERE tempo IS NOT NULL), count(*) FILTER (WHERE isrc = 'QMZZZ2600001') FROM meekah.track_info")" \
+	"nothing of it is loaded"
+
+# The corpus' MEAD message: an award of a release, no resource to enrich.
+before=$(snapshot)
+run "$BLENDCAT" import --rejects "$W/rej5" "$SHARED/corpus/ddex/mead11/award.xml"
+expect_rc 0 "the corpus' award.xml is read: exit 0"
+expect_match '^0 rows from 1 files' "$ERR" "it carries no tempo, key, mood or section: 0 rows"
+expect_eq "$before" "$(snapshot)" "the catalog is unchanged"
+
+# An ISRC two catalog tracks share names neither: a reject that lists them.
+q "UPDATE meekah.track_info SET isrc = 'USRC17607839' WHERE audio_filename IN
+   (SELECT audio_filename FROM meekah.track_info ORDER BY audio_filename LIMIT 2)"
+pair=$(q "SELECT string_agg(audio_filename, ', ' ORDER BY audio_filename) FROM meekah.track_info WHERE isrc = 'USRC17607839'")
+sed '0,/<ISRC>[^<]*</s//<ISRC>USRC17607839</' "$B/BT-2024-001/BT-2024-001_mead.xml" >"$W/shared.xml"
+run "$BLENDCAT" import --rejects "$W/rej6" "$W/shared.xml"
+expect_rc 1 "a MEAD message naming an ISRC two tracks share: exit 1 (a reject)"
+expect_match "'USRC17607839': ISRC USRC17607839 names 2 tracks: $pair" "$W/rej6/rejects.log" \
+	"the reason lists the tracks"
