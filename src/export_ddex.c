@@ -463,6 +463,17 @@ static void rights_controllers(struct ddexw *w, struct xw *x, const struct relea
 	}
 }
 
+/* A track's ResourceId: its ISRC, else its audio_filename under the sender's DPID. */
+static void resource_id(struct xw *x, const struct ddexw *w, const struct rec *tr)
+{
+	start(x, "ResourceId");
+	if (rec_get(tr, TF_ISRC))
+		elem(x, "ISRC", rec_get(tr, TF_ISRC));
+	else
+		elem_ns(x, "ProprietaryId", w->o.sender_dpid, rec_get(tr, TF_AUDIO_FILENAME));
+	end(x);
+}
+
 static void sound_recording(struct ddexw *w, struct xw *x, const struct release *r, size_t t)
 {
 	const struct rec *tr = trk(r, t);
@@ -474,12 +485,7 @@ static void sound_recording(struct ddexw *w, struct xw *x, const struct release 
 	elem(x, "ResourceReference", ref);
 	elem(x, "Type", "MusicalWorkSoundRecording");
 	start(x, "SoundRecordingEdition");
-	start(x, "ResourceId");
-	if (rec_get(tr, TF_ISRC))
-		elem(x, "ISRC", rec_get(tr, TF_ISRC));
-	else
-		elem_ns(x, "ProprietaryId", w->o.sender_dpid, rec_get(tr, TF_AUDIO_FILENAME));
-	end(x);
+	resource_id(x, w, tr);
 	start(x, "TechnicalDetails");
 	snprintf(ref, sizeof(ref), "T%zu", t + 1);
 	elem(x, "TechnicalResourceDetailsReference", ref);
@@ -833,12 +839,7 @@ static void mead_track(struct ddexw *w, struct xw *x, const struct release *r, s
 
 	start(x, "ResourceInformation");
 	start(x, "ResourceSummary");
-	start(x, "ResourceId");
-	if (rec_get(tr, TF_ISRC))
-		elem(x, "ISRC", rec_get(tr, TF_ISRC));
-	else
-		elem_ns(x, "ProprietaryId", w->o.sender_dpid, rec_get(tr, TF_AUDIO_FILENAME));
-	end(x);
+	resource_id(x, w, tr);
 	start(x, "DisplayTitle");
 	start(x, "TitleText");
 	elem(x, "Title", rec_get(tr, TF_TITLE));
