@@ -740,16 +740,22 @@ static void release_list(struct ddexw *w, struct xw *x, const struct release *r)
 	end(x);
 }
 
-static void ern_message(struct ddexw *w, struct xw *x, const struct release *r, const char *id)
+/* The document, its prefixed root element with the version attributes, and the header. */
+static void begin_message(struct ddexw *w, struct xw *x, const char *prefix, const char *root,
+			  const char *ns, const char *id)
 {
 	if (!x->failed && (xmlTextWriterStartDocument(x->w, NULL, "UTF-8", NULL) < 0 ||
-			   xmlTextWriterStartElementNS(x->w, BAD_CAST "ern",
-						       BAD_CAST "NewReleaseMessage",
-						       BAD_CAST ERN_NS) < 0))
+			   xmlTextWriterStartElementNS(x->w, BAD_CAST prefix, BAD_CAST root,
+						       BAD_CAST ns) < 0))
 		x->failed = 1;
 	attr(x, "AvsVersionId", "3");
 	attr(x, "LanguageAndScriptCode", "en");
 	message_header(w, x, id);
+}
+
+static void ern_message(struct ddexw *w, struct xw *x, const struct release *r, const char *id)
+{
+	begin_message(w, x, "ern", "NewReleaseMessage", ERN_NS, id);
 	party_list(w, x);
 	resource_list(w, x, r);
 	release_list(w, x, r);
@@ -868,14 +874,7 @@ static void mead_message(struct ddexw *w, struct xw *x, const struct release *r,
 {
 	size_t t;
 
-	if (!x->failed && (xmlTextWriterStartDocument(x->w, NULL, "UTF-8", NULL) < 0 ||
-			   xmlTextWriterStartElementNS(x->w, BAD_CAST "mead",
-						       BAD_CAST "MeadMessage",
-						       BAD_CAST MEAD_NS) < 0))
-		x->failed = 1;
-	attr(x, "AvsVersionId", "3");
-	attr(x, "LanguageAndScriptCode", "en");
-	message_header(w, x, id);
+	begin_message(w, x, "mead", "MeadMessage", MEAD_NS, id);
 	start(x, "ResourceInformationList");
 	for (t = 0; t < r->ntracks; t++)
 		mead_track(w, x, r, t);
