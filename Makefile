@@ -18,8 +18,10 @@ DESTDIR  ?=
 BINDIR    = $(PREFIX)/bin
 MANDIR    = $(PREFIX)/share/man/man1
 DATADIR   = $(PREFIX)/share/blendcat
-# The DDEX XSDs --validate-xsd uses, installed when present.
-XSD_SRC  ?= ../shared/corpus/ddex/xsd
+# The DDEX XSDs --validate-xsd uses (DDEX publishes them; blendcat does not
+# ship them): make install XSD_SRC=DIR copies DIR's *.xsd, folders kept
+# (ern43/, mead11/, allowed-value-sets.xsd...).
+XSD_SRC  ?=
 
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
@@ -99,8 +101,19 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(LIB_OBJS)
 # The unit test binaries, for `make unit`.
 unit-bins: $(UNIT_BINS)
 
+# Each test program, then one line: passed, failed, skipped (the tests of
+# ../shared's corpus skip without it, see tests/unit/corpus.h).
 unit: $(UNIT_BINS)
-	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; ./$$t; done
+	@log=$$(mktemp); failed=0; \
+	for t in $(UNIT_BINS); do \
+		echo "== $$t"; ./$$t >$$log.1 2>&1 || failed=$$((failed + 1)); \
+		cat $$log.1; cat $$log.1 >>$$log; \
+	done; \
+	sum() { awk -v w=$$1 '$$1 == "[" && $$2 == w && $$4 ~ /^[0-9]+$$/ { n += $$4 } END { print n + 0 }' $$log; }; \
+	passed=$$(sum PASSED); skipped=$$(sum SKIPPED); rm -f $$log $$log.1; \
+	echo; echo "unit: $$passed passed, $$failed programs failed$$([ "$$skipped" -gt 0 ] && \
+		echo ", $$skipped skipped (no ../shared corpus)")"; \
+	[ $$failed -eq 0 ]
 
 integration: $(BIN)
 	BLENDCAT=$(abspath $(BIN)) tests/integration/run
@@ -146,11 +159,13 @@ install: $(BIN)
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/blendcat
 	install -m 0644 src/blendcat.1 $(DESTDIR)$(MANDIR)/blendcat.1
 	install -m 0644 schemas/*.sql $(DESTDIR)$(DATADIR)/schemas/
-	if [ -d "$(XSD_SRC)" ]; then \
-		for d in $(XSD_SRC)/ern*; do \
-			install -d $(DESTDIR)$(DATADIR)/xsd/$$(basename $$d) && \
-			install -m 0644 $$d/*.xsd $(DESTDIR)$(DATADIR)/xsd/$$(basename $$d)/ || exit 1; \
+	@if [ -n "$(XSD_SRC)" ]; then \
+		[ -d "$(XSD_SRC)" ] || { echo "install: XSD_SRC=$(XSD_SRC) is not a directory" >&2; exit 1; }; \
+		cd "$(XSD_SRC)" && find . -name '*.xsd' | while read -r f; do \
+			install -d "$(abspath $(DESTDIR)$(DATADIR))/xsd/$$(dirname "$$f")" && \
+			install -m 0644 "$$f" "$(abspath $(DESTDIR)$(DATADIR))/xsd/$$f" || exit 1; \
 		done; \
+		echo "install: DDEX XSDs from $(XSD_SRC) in $(DATADIR)/xsd"; \
 	fi
 
 uninstall:

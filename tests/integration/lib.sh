@@ -9,6 +9,14 @@
 #   hold_lock SECONDS   another session holds blendcat's lock; its pid in $holder
 #   snapshot            every row of every meekah table, ids and timestamps
 #                       included, as counts and digests
+#   with_shared PATH FUNC
+#                       run FUNC, checks that need $SHARED/PATH (the corpus
+#                       and tools beside the checkout, which users never
+#                       have); without it count FUNC's checks as skipped,
+#                       and with CI=true fail instead
+#   shared_or_skip PATH run at the top of a file whose every check needs
+#                       $SHARED/PATH: without it, count them skipped and
+#                       end the file
 set -u
 
 OUT=$IT_TMP/out.$$
@@ -36,6 +44,45 @@ q() { psql "$DATABASE_URL" -qAtX -v ON_ERROR_STOP=1 -c "$1"; }
 run() {
 	"$@" >"$OUT" 2>"$ERR"
 	RC=$?
+}
+
+# Record N skipped checks and why.
+skip() {
+	local i
+	for ((i = 0; i < $1; i++)); do echo "skip $2" >>"$IT_RESULTS"; done
+	echo "skip - $1 checks: $2"
+}
+
+# The checks in a piece of shell text: each call of expect_* or pass.
+count_checks() {
+	grep -oE '(^|[[:space:];&|(])(expect_[a-z_]+|pass)[[:space:]]' | wc -l
+}
+
+# Without $SHARED/PATH, skip N checks (or fail, with CI=true); true when
+# PATH is there.
+have_shared() {
+	local what=$1 n=$2 why
+	[ -e "$SHARED/$what" ] && return 0
+	why="no $SHARED/$what"
+	if [ "${CI:-}" = true ]; then
+		fail "$n checks need $SHARED/$what (CI=true: the corpus must be there)"
+	else
+		skip "$n" "$why"
+	fi
+	return 1
+}
+
+with_shared() {
+	local what=$1 fn=$2 n
+	n=$(declare -f "$fn" | count_checks)
+	[ "$n" -gt 0 ] || n=1
+	if have_shared "$what" "$n"; then "$fn"; fi
+}
+
+shared_or_skip() {
+	local n
+	n=$(count_checks <"$0")
+	have_shared "$1" "$n" || exit 0
 }
 
 last_output() { printf -- '--- stdout:\n%s\n--- stderr:\n%s' "$(head -c 2000 "$OUT")" "$(head -c 2000 "$ERR")"; }

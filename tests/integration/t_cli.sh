@@ -78,3 +78,39 @@ expect_match 'host "127.0.0.1" port 9, database "db", user "bob"' "$ERR" \
 expect_nomatch 'hunter22|schema' "$ERR" "TRACKS_DATABASE_URL: no password, no libpq complaint about schema"
 
 rm -f "$OUT" "$ERR"
+
+# --validate-xsd finds the XSDs in --xsd-dir, BLENDCAT_XSD_DIR or PREFIX/share/blendcat/xsd
+# (make install XSD_SRC=DIR); with none of them it is a usage error naming the three.
+W=$IT_TMP/cli
+mkdir -p "$W/xsd/ern43" "$W/strict/ern43"
+"$TOP/scripts/gen-ern43" -n 1 --parties 2 -o "$W/msg.xml"
+xsd() {	# the root element's content: anything (lax), or one element named $1
+	printf '<?xml version="1.0"?>\n<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="http://ddex.net/xml/ern/43">\n'
+	printf ' <xs:element name="NewReleaseMessage"><xs:complexType><xs:sequence>%s</xs:sequence><xs:anyAttribute processContents="skip"/></xs:complexType></xs:element>\n' \
+		"$([ -n "${1:-}" ] && echo "<xs:element name=\"$1\"/>" || echo '<xs:any processContents="skip" minOccurs="0" maxOccurs="unbounded"/>')"
+	printf '</xs:schema>\n'
+}
+xsd >"$W/xsd/ern43/release-notification.xsd"
+xsd Nothing >"$W/strict/ern43/release-notification.xsd"
+run env -u BLENDCAT_XSD_DIR "$BLENDCAT" check --offline --validate-xsd --rejects "$W/rej1" "$W/msg.xml"
+expect_rc 2 "--validate-xsd with no XSDs anywhere: exit 2"
+expect_match "--validate-xsd: no DDEX XSDs: no --xsd-dir, no BLENDCAT_XSD_DIR, and none installed in PREFIX/share/blendcat/xsd" \
+	"$ERR" "it names the three places it looked"
+expect_match "DDEX publishes the XSDs" "$ERR" "and says where XSDs come from"
+run env -u BLENDCAT_XSD_DIR "$BLENDCAT" check --offline --validate-xsd --xsd-dir "$W/xsd" --rejects "$W/rej2" "$W/msg.xml"
+expect_rc 0 "--xsd-dir: the message validates against the XSD there"
+run env BLENDCAT_XSD_DIR="$W/strict" "$BLENDCAT" check --offline --validate-xsd --rejects "$W/rej3" "$W/msg.xml"
+expect_rc 1 "BLENDCAT_XSD_DIR: the XSD there is the one used (a stricter one rejects the message)"
+expect_match "not valid against its XSD ern43/release-notification.xsd" "$W/rej3/rejects.log" \
+	"rejects.log says why"
+run make -s -C "$TOP" install PREFIX="$W/prefix" XSD_SRC="$W/strict" BIN="$BLENDCAT"
+expect_rc 0 "make install XSD_SRC=DIR: exit 0"
+expect_eq "yes" "$([ -f "$W/prefix/share/blendcat/xsd/ern43/release-notification.xsd" ] && echo yes)" \
+	"make install copies the XSDs into PREFIX/share/blendcat/xsd, folders kept"
+run env -u BLENDCAT_XSD_DIR "$W/prefix/bin/blendcat" check --offline --validate-xsd --rejects "$W/rej4" "$W/msg.xml"
+expect_rc 1 "the installed blendcat validates against the installed XSDs"
+expect_match "not valid against its XSD ern43/release-notification.xsd" "$W/rej4/rejects.log" \
+	"with the installed strict XSD"
+run make -s -C "$TOP" install PREFIX="$W/prefix2" XSD_SRC="$W/none" BIN="$BLENDCAT"
+expect_rc 2 "make install XSD_SRC= a missing directory: fails"
+rm -f "$OUT" "$ERR"

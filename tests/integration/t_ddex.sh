@@ -1,5 +1,7 @@
 # DDEX deliveries: test messages, takedowns and purges.
 . "$(dirname "$0")/lib.sh"
+# Every check here reads messages of the real corpus.
+shared_or_skip corpus/ddex
 
 W=$IT_TMP/ddex
 D=$SHARED/corpus/ddex
@@ -105,7 +107,7 @@ done
 # --validate-xsd: each message against its version's official XSD first.
 newdb ddex4
 "$BLENDCAT" migrate up -q >/dev/null
-run "$BLENDCAT" import --validate-xsd --rejects "$W/rej20" "$A43" "$D/ern382/01_delivery.xml" "$D/ern383/Single.xml" \
+run "$BLENDCAT" import --validate-xsd --xsd-dir "$D/xsd" --rejects "$W/rej20" "$A43" "$D/ern382/01_delivery.xml" "$D/ern383/Single.xml" \
 	"$D/ern411/8 DjMix.xml" "$D/ern42/4 SimpleAudioSingle.xml"
 expect_rc 0 "valid messages of 4.3, 3.8.2, 3.8.3, 4.1.1 and 4.2 with --validate-xsd: exit 0"
 expect_eq "21|1|0|1|1" "$(q "SELECT count(*) FILTER (WHERE catalog_number = '00094631432057'),
@@ -115,21 +117,21 @@ expect_eq "21|1|0|1|1" "$(q "SELECT count(*) FILTER (WHERE catalog_number = '000
 	count(*) FILTER (WHERE audio_filename = '190295810726_00001_LL.flac') FROM meekah.track_info")" \
 	"their tracks load (the 3.8.3 TestMessage's do not)"
 sed '88s|<Duration>PT2M28S</Duration>|<Length>PT2M28S</Length>|' "$A43" >"$W/invalid.xml"
-run "$BLENDCAT" import --validate-xsd --rejects "$W/rej21" "$W/invalid.xml"
+run "$BLENDCAT" import --validate-xsd --xsd-dir "$D/xsd" --rejects "$W/rej21" "$W/invalid.xml"
 expect_rc 1 "a message that is not valid: exit 1"
 expect_match "invalid.xml:88: DDEX message not read: not valid against its XSD ern43/release-notification.xsd: Element 'Length': This element is not expected" \
 	"$W/rej21/rejects.log" "rejects.log names the line and the validator's message"
 expect_match "invalid.xml:88: not valid against its XSD" "$ERR" "the error names the line"
 cmp -s "$W/invalid.xml" "$W/rej21/invalid.xml" && pass "the invalid message goes to the rejects whole" ||
 	fail "the invalid message goes to the rejects whole"
-run "$BLENDCAT" check --offline --validate-xsd --rejects "$W/rej22" "$D/ern43/5kb.xml"
+run "$BLENDCAT" check --offline --validate-xsd --xsd-dir "$D/xsd" --rejects "$W/rej22" "$D/ern43/5kb.xml"
 expect_rc 1 "check --validate-xsd of a message that does not validate: exit 1"
 expect_match "5kb.xml:2: .*attribute 'MessageSchemaVersionId': The attribute 'MessageSchemaVersionId' is not allowed. \([0-9]+ errors in all\)" \
 	"$W/rej22/rejects.log" "the first error is given, and how many there are"
 run "$BLENDCAT" check --offline --rejects "$W/rej23" "$D/ern43/5kb.xml"
 expect_match "^10 rows from 1 files" "$ERR" "without --validate-xsd the same message is read for what it has"
 expect_nomatch "not valid" "$W/rej23/rejects.log" "without --validate-xsd nothing is validated"
-run "$BLENDCAT" check --offline --validate-xsd --rejects "$W/rej24" "$D/ern41/instance1.xml"
+run "$BLENDCAT" check --offline --validate-xsd --xsd-dir "$D/xsd" --rejects "$W/rej24" "$D/ern41/instance1.xml"
 expect_match "instance1.xml: DDEX message not read: cannot validate \(--validate-xsd\): no XSD for ERN 4.1: cannot read '.*/ern41/release-notification.xsd'" \
 	"$W/rej24/rejects.log" "a version without an XSD in the folder is named"
 mkdir -p "$W/no-xsd"

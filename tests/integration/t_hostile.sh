@@ -5,13 +5,14 @@
 # holds nothing it should not.
 #
 # HOSTILE_LONG_MB sets the long CSV line's size (default 65: just past
-# the 64 MiB a row may hold; the task's 1 GB runs the same way).
+# the 64 MiB a row may hold; a 1 GB line runs the same way).
 . "$(dirname "$0")/lib.sh"
 
 W=$IT_TMP/hostile
 mkdir -p "$W"
-D=$SHARED/corpus/ddex
-GOOD="$D/ern43/4 SimpleAudioSingle.xml"
+# A valid message of the project's own, for the attacks that need one.
+GOOD=$W/good.xml
+"$TOP/scripts/gen-ern43" -n 1 --parties 4 -o "$GOOD" || fail "gen-ern43 writes a message"
 
 newdb hostile
 "$BLENDCAT" migrate up -q >/dev/null
@@ -94,9 +95,9 @@ before=$(snapshot)
 line=$(python3 - "$GOOD" "$W" <<'PY'
 import sys
 src = open(sys.argv[1], "rb").read()
-i = src.index(b"RIOPY: I Love You")
-open(sys.argv[2] + "/nul.xml", "wb").write(src[:i] + b"RIOPY\x00" + src[i + 5:])
-open(sys.argv[2] + "/badutf8.xml", "wb").write(src[:i] + b"RIOPY\xc3\x28" + src[i + 6:])
+i = src.index(b"Track 1 ")
+open(sys.argv[2] + "/nul.xml", "wb").write(src[:i] + b"Track\x00" + src[i + 5:])
+open(sys.argv[2] + "/badutf8.xml", "wb").write(src[:i] + b"Track\xc3\x28" + src[i + 6:])
 print(src[:i].count(b"\n") + 1)
 PY
 )

@@ -66,11 +66,14 @@ expect_eq "$before|0" "$(q "SELECT count(*) FILTER (WHERE tempo IS NOT NULL), co
 	"nothing of it is loaded"
 
 # The corpus' MEAD message: an award of a release, no resource to enrich.
+award_tests() {
 before=$(snapshot)
 run "$BLENDCAT" import --rejects "$W/rej5" "$SHARED/corpus/ddex/mead11/award.xml"
 expect_rc 0 "the corpus' award.xml is read: exit 0"
 expect_match '^0 rows from 1 files' "$ERR" "it carries no tempo, key, mood or section: 0 rows"
 expect_eq "$before" "$(snapshot)" "the catalog is unchanged"
+}
+with_shared corpus/ddex/mead11/award.xml award_tests
 
 # An ISRC two catalog tracks share names neither: a reject that lists them.
 q "UPDATE meekah.track_info SET isrc = 'USRC17607839' WHERE audio_filename IN

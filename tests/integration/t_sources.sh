@@ -48,6 +48,7 @@ expect_eq "Has Audio" "$(q "SELECT title FROM meekah.track_info WHERE audio_file
 	"--require-audio: the track with its audio loads"
 
 # DDEX messages, straight from the corpus.
+corpus_tests() {
 D=$SHARED/corpus/ddex
 run "$BLENDCAT" import --rejects "$W/rej3" "$D/ern43/4 SimpleAudioSingle.xml" "$D/ern382/01_delivery.xml"
 expect_rc 0 "two DDEX messages (4.3, 3.8.2): exit 0"
@@ -131,5 +132,7 @@ run "$BLENDCAT" import --rejects "$W/rej4" "$W/bomb.xml" "$D/ern43/4 SimpleAudio
 expect_rc 1 "an XML bomb beside a good message: exit 1"
 expect_match "bomb.xml.*DOCTYPE refused" "$ERR" "the bomb is refused and named"
 expect_match "bomb.xml:2: DDEX message not read: at column 1: DOCTYPE refused: entity .b. refers to other entities" "$W/rej4/rejects.log" "rejects.log names the refused message, line and why"
+}
+with_shared corpus/ddex corpus_tests
 
 rm -f "$OUT" "$ERR"

@@ -5,7 +5,8 @@
  * rejects), every corpus message read without a crash, and hostile
  * input (XML bombs, XXE, DTDs, broken and foreign files) refused fast.
  *
- * BLENDCAT_DDEX_CORPUS overrides the corpus directory.
+ * BLENDCAT_DDEX_CORPUS overrides the corpus directory.  Without a corpus
+ * the tests that read it are skipped, and counted (see corpus.h).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,6 +25,8 @@
 #include "blendcat/buf.h"
 #include "blendcat/ddex.h"
 #include "blendcat/diag.h"
+
+#include "corpus.h"
 
 static char corpus[1024];
 static char tmpdir[] = "/tmp/test_ddex_XXXXXX";
@@ -260,6 +263,7 @@ static void test_ern382_delivery(void **state)
 	struct ddex_stats st;
 
 	(void)state;
+	CORPUS_NEEDED(corpus);
 	seen_init(&s);
 	assert_int_equal(read_into(cpath("ern382/01_delivery.xml"), NULL, &s, &st), 0);
 	assert_int_equal(s.messages, 1);
@@ -313,6 +317,7 @@ static void test_ern383_single(void **state)
 	size_t i;
 
 	(void)state;
+	CORPUS_NEEDED(corpus);
 	seen_init(&s);
 	assert_int_equal(read_into(cpath("ern383/Single.xml"), NULL, &s, &st), 0);
 	assert_int_equal(s.msg.version, DDEX_ERN_383);
@@ -358,6 +363,7 @@ static void test_ern4_simple_single(void **state)
 	size_t i;
 
 	(void)state;
+	CORPUS_NEEDED(corpus);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct seen s;
 		struct ddex_stats st;
@@ -390,6 +396,7 @@ static void test_ern42_classical_instruments(void **state)
 	struct ddex_stats st;
 
 	(void)state;
+	CORPUS_NEEDED(corpus);
 	seen_init(&s);
 	assert_int_equal(read_into(cpath("ern42/Variant Classical.xml"), NULL, &s, &st), 0);
 	assert_int_equal(s.msg.version, DDEX_ERN_42);
@@ -422,6 +429,7 @@ static void test_ern43_album(void **state)
 	struct ddex_stats st;
 
 	(void)state;
+	CORPUS_NEEDED(corpus);
 	seen_init(&s);
 	assert_int_equal(read_into(cpath("ern43/1 Audio.xml"), NULL, &s, &st), 0);
 	assert_int_equal(s.msg.version, DDEX_ERN_43);
@@ -463,6 +471,7 @@ static void test_ern43_utf16_example(void **state)
 	char spec[1024];
 
 	(void)state;
+	CORPUS_NEEDED(corpus);
 	seen_init(&s);
 	assert_int_equal(read_into(cpath("ern43/ERN_NewReleaseMessage_example.xml"), NULL, &s,
 				   &st), 0);
@@ -802,6 +811,7 @@ static void test_purge(void **state)
 	size_t i;
 
 	(void)state;
+	CORPUS_NEEDED(corpus);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct seen s;
 		struct ddex_stats st;
@@ -959,6 +969,7 @@ static void test_corpus_table(void **state)
 	size_t i;
 
 	(void)state;
+	CORPUS_NEEDED(corpus);
 	for (i = 0; i < NCORPUS; i++) {
 		struct seen s;
 		struct ddex_stats st;
@@ -1017,6 +1028,7 @@ static size_t walk(const char *dir, int depth)
 static void test_corpus_walk(void **state)
 {
 	(void)state;
+	CORPUS_NEEDED(corpus);
 	/* The table above covers every message there is. */
 	assert_int_equal(walk(corpus, 0), NCORPUS);
 }
@@ -1241,6 +1253,7 @@ static void test_binary_truncated_missing(void **state)
 	char data[3000];
 
 	(void)state;
+	CORPUS_NEEDED(corpus);
 	expect_refused(write_tmp("song.xml", mp3, sizeof(mp3) - 1), DDEX_ERR_NOT_XML,
 		       "not XML: the file does not begin with '<'", 1);
 	expect_refused(write_tmp("ucs4.xml", ucs4, sizeof(ucs4) - 1), DDEX_ERR_ENCODING,
@@ -1327,6 +1340,7 @@ static void test_big_deal_list(void **state)
 	struct ddex_stats st;
 
 	(void)state;
+	CORPUS_NEEDED(corpus);
 	assert_non_null(fp);
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
 		buf_add(&src, chunk, n);
@@ -1367,6 +1381,7 @@ static void test_lines_past_65535(void **state)
 	struct ddex_stats st;
 
 	(void)state;
+	CORPUS_NEEDED(corpus);
 	assert_non_null(fp);
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
 		buf_add(&src, chunk, n);
@@ -1411,6 +1426,7 @@ static void test_sink_control(void **state)
 	struct ddex_stats st;
 
 	(void)state;
+	CORPUS_NEEDED(corpus);
 	/* message() > 0: skipped, quietly. */
 	seen_init(&s);
 	s.message_rc = 1;
@@ -1464,6 +1480,7 @@ static void test_validate_xsd(void **state)
 	size_t i;
 
 	(void)state;
+	CORPUS_NEEDED(corpus);
 	memset(&o, 0, sizeof(o));
 	snprintf(xsd, sizeof(xsd), "%s", cpath("xsd"));
 	o.xsd_dir = xsd;
@@ -1510,6 +1527,7 @@ static void test_probe(void **state)
 	unsigned long errors;
 
 	(void)state;
+	CORPUS_NEEDED(corpus);
 	test_xml_bombs(NULL);		/* writes billion.xml */
 	test_broken_and_foreign(NULL);	/* writes the others */
 	errors = diag_errors;
@@ -1547,18 +1565,10 @@ static void test_version_names(void **state)
 
 static int setup(void **state)
 {
-	const char *env = getenv("BLENDCAT_DDEX_CORPUS");
-	char probe[1100];
-	struct stat sb;
-
 	(void)state;
-	snprintf(corpus, sizeof(corpus), "%s", env ? env : "../shared/corpus/ddex");
-	snprintf(probe, sizeof(probe), "%s/SOURCES.md", corpus);
-	if (stat(probe, &sb) != 0) {
-		fprintf(stderr, "test_ddex: no DDEX corpus at %s (set BLENDCAT_DDEX_CORPUS)\n",
-			corpus);
+	if (corpus_find(corpus, sizeof(corpus), "BLENDCAT_DDEX_CORPUS", "../shared/corpus/ddex",
+			"test_ddex") < 0)
 		return -1;
-	}
 	if (!mkdtemp(tmpdir))
 		return -1;
 	diag_muted = 1;		/* errors are checked through ddex_stats */
