@@ -104,8 +104,8 @@ static const char migrate_help[] =
 /*
  * A data directory: the option, else the environment variable, else the
  * first of rel (relative to the executable's directory) that holds file:
- * PREFIX/share/blendcat/... when installed, the source tree's or the
- * shared corpus when run from build/ or build/san/.  Caller owns it.
+ * PREFIX/share/blendcat/... when installed, the source tree's when run
+ * from build/ or build/san/.  Caller owns it.
  */
 static char *find_data_dir(const char *opt, const char *env_name, const char *const *rel,
 			   size_t nrel, const char *file)
@@ -151,11 +151,14 @@ static char *find_schemas(const char *opt)
 			     "001_initial_schema.sql");
 }
 
-/* The DDEX XSDs (--validate-xsd): --xsd-dir, BLENDCAT_XSD_DIR, installed or shared corpus. */
+/*
+ * The DDEX XSDs (--validate-xsd): --xsd-dir, BLENDCAT_XSD_DIR, or the
+ * copy `make install XSD_SRC=DIR` put in PREFIX/share/blendcat/xsd.  DDEX
+ * publishes them; blendcat does not ship them.
+ */
 static char *find_xsd_dir(const char *opt)
 {
-	static const char *const rel[] = { "/../share/blendcat/xsd", "/../../shared/corpus/ddex/xsd",
-					   "/../../../shared/corpus/ddex/xsd" };
+	static const char *const rel[] = { "/../share/blendcat/xsd" };
 
 	return find_data_dir(opt, "BLENDCAT_XSD_DIR", rel, sizeof(rel) / sizeof(rel[0]),
 			     "ern43/release-notification.xsd");
@@ -295,8 +298,8 @@ static const char import_help[] =
 	"  --validate-xsd      validate each DDEX message against its version's official\n"
 	"                      XSD first; an invalid message is rejected whole\n"
 	"  --xsd-dir DIR       the XSDs, one folder per version: ern382/, ern43/..., mead11/ (else\n"
-	"                      BLENDCAT_XSD_DIR, else the installed ones or the source tree's\n"
-	"                      ../shared/corpus/ddex/xsd)\n"
+	"                      BLENDCAT_XSD_DIR, else PREFIX/share/blendcat/xsd, installed by\n"
+	"                      make install XSD_SRC=DIR; DDEX publishes them)\n"
 	"  --date-order ORDER  iso (default), dmy (15/01/2024) or mdy (01/15/2024)\n"
 	"  --encoding NAME     input encoding when not UTF-8 (LATIN1, WINDOWS-1252, ...)\n"
 	"  --map FILE          header mapping: 'field = Header' or 'field = H1 + H2' per line\n"
@@ -412,9 +415,12 @@ static int import_or_check(int argc, char **argv, int check_only)
 	if (o.validate_xsd) {
 		xsd_dir = find_xsd_dir(o.xsd_dir);
 		if (!xsd_dir) {
-			diag_error(LOC_NONE, "--validate-xsd: cannot find the DDEX XSDs "
-				   "(ern43/release-notification.xsd...)");
-			diag_hint("pass --xsd-dir DIR or set BLENDCAT_XSD_DIR");
+			diag_error(LOC_NONE, "--validate-xsd: no DDEX XSDs: no --xsd-dir, no "
+				   "BLENDCAT_XSD_DIR, and none installed in PREFIX/share/blendcat/xsd");
+			diag_hint("DDEX publishes the XSDs (http://ddex.net/xml/ern/43/"
+				  "release-notification.xsd and the like); put each version's in its "
+				  "folder (ern43/, ern42/..., mead11/) and pass --xsd-dir DIR, or "
+				  "install them with make install XSD_SRC=DIR");
 			return EXIT_USAGE;
 		}
 		o.xsd_dir = xsd_dir;

@@ -1,7 +1,7 @@
 /*
  * export_ddex: catalog records -> DDEX ERN 4.3; see
  * include/blendcat/export_ddex.h.  The element order is the XSD's
- * (../shared/corpus/ddex/xsd/ern43/release-notification.xsd); every
+ * (DDEX's ern/43/release-notification.xsd); every
  * reference written is one this file also defines.
  */
 #include "blendcat/export_ddex.h"

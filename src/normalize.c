@@ -1,7 +1,7 @@
 /*
  * normalize: raw field text in, typed and canonical value or a reason out.
- * See include/blendcat/normalize.h for the contract and
- * ../shared/NORMALIZATION.md for the facts.
+ * See include/blendcat/normalize.h for the contract; the facts
+ * (notations, check digits, code lists) are in the tables below.
  */
 #include "blendcat/normalize.h"
 #include "blendcat/xalloc.h"

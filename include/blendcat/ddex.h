@@ -12,8 +12,8 @@
  * ResourceInformation, a REC_TRACK with tempo, musical_key, scale and
  * mood, and one REC_ARRANGEMENT per RecordingPart; its track is named by
  * ISRC (rec.by_isrc: the loader finds it), else by ProprietaryId as the
- * audio_filename.  The mapping is ../shared/DDEX.md; the decisions
- * it leaves open are in ddex.c.  Only this module and the writer,
+ * audio_filename.  The mapping follows DDEX's ERN and MEAD standards;
+ * the decisions they leave open are in ddex.c.  Only this module and the writer,
  * export_ddex.c, include libxml2.
  *
  * Contract with the caller

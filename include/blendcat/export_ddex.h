@@ -8,7 +8,7 @@
  * arrangement records (samples have no home in DDEX and are ignored).
  * Values are the canonical ones the database holds.
  *
- * What goes where (the reverse of ddex.c, ../shared/DDEX.md):
+ * What goes where (the reverse of ddex.c):
  *   track           SoundRecording A<n>: ISRC (else a ProprietaryId),
  *                   title, artist, duration, the audio file as
  *                   resources/<audio_filename>; a TrackRelease R<n> with

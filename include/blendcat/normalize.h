@@ -1,8 +1,9 @@
 /*
  * normalize: raw field text in, typed and canonical value or a reason out.
  *
- * The facts (notations, check digits, code lists) are in
- * ../shared/NORMALIZATION.md; this header is the contract.
+ * The facts (notations, check digits, code lists) are the published
+ * standards' (ISRC, CISAC IPI, Camelot and Open Key); this header is the
+ * contract.
  *
  * Conventions shared by every function here:
  *
