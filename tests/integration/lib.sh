@@ -5,7 +5,11 @@
 #   run CMD...          run, keeping stdout in $OUT, stderr in $ERR, status in $RC
 #   expect_rc N DESC    the last run's status was N
 #   expect_eq WANT GOT DESC
-#   expect_match REGEX FILE DESC / expect_nomatch REGEX FILE DESC
+#   expect_match REGEX FILE DESC / expect_nomatch REGEX FILE DESC (FILE must exist)
+#   expect_absent PATH DESC
+#   freshdb NAME        newdb NAME, then migrate up, checked
+#   recorded CMD...     run CMD (a check, or a function of checks) in a
+#                       subshell and print what it recorded: "fail=1 pass=3"
 #   hold_lock SECONDS   another session holds blendcat's lock; its pid in $holder
 #   snapshot            every row of every meekah table, ids and timestamps
 #                       included, as counts and digests
@@ -39,11 +43,28 @@ newdb() {
 	export DATABASE_URL=${PG_URL_BASE/\/blendtune\?//$name?}
 }
 
+# A fresh database with every migration applied; a failure is a failed check.
+freshdb() {
+	newdb "$1" || return 1
+	if ! "$BLENDCAT" migrate up -q >"$IT_TMP/freshdb.out" 2>&1; then
+		fail "migrate up of database $1" "$(head -c 2000 "$IT_TMP/freshdb.out")"
+		return 1
+	fi
+}
+
 q() { psql "$DATABASE_URL" -qAtX -v ON_ERROR_STOP=1 -c "$1"; }
 
 run() {
 	"$@" >"$OUT" 2>"$ERR"
 	RC=$?
+}
+
+recorded() {
+	local res=$IT_TMP/recorded.$$
+	: >"$res"
+	(IT_RESULTS=$res; "$@") >"$res.said" 2>&1
+	sort "$res" | cut -d' ' -f1 | uniq -c | awk '{printf "%s%s=%s", sep, $2, $1; sep=" "}'
+	rm -f "$res" "$res.said"
 }
 
 # Record N skipped checks and why.
@@ -99,14 +120,29 @@ expect_match() {
 	if grep -Eq -- "$1" "$2"; then pass "$3"; else fail "$3 (no match for /$1/)" "$(head -c 2000 "$2")"; fi
 }
 
+# A file that is not there matches nothing, but it is not what the check
+# meant to read: it fails (expect_absent says a file must not exist).
 expect_nomatch() {
-	if grep -Eq -- "$1" "$2"; then fail "$3 (unexpected match for /$1/)" "$(head -c 2000 "$2")"; else pass "$3"; fi
+	if [ ! -f "$2" ]; then
+		fail "$3 (no file $2)"
+	elif grep -Eq -- "$1" "$2"; then
+		fail "$3 (unexpected match for /$1/)" "$(head -c 2000 "$2")"
+	else
+		pass "$3"
+	fi
+}
+
+expect_absent() {
+	if [ -e "$1" ]; then fail "$2 ($1 exists)" "$(head -c 2000 "$1" 2>/dev/null)"; else pass "$2"; fi
 }
 
 # Another session takes blendcat's advisory lock and keeps it SECONDS;
 # returns once the lock is visibly held.  `wait $holder` afterwards.
 hold_lock() {
-	psql "$DATABASE_URL" -qAtX -c "SELECT pg_advisory_lock(7092155038006731124)" \
+	local key
+	key=$(sed -n 's/^#define DB_LOCK_KEY "\([0-9]*\)"$/\1/p' "$TOP/src/db.c")
+	[ -n "$key" ] || { fail "the lock key is read from src/db.c"; return 1; }
+	psql "$DATABASE_URL" -qAtX -c "SELECT pg_advisory_lock($key)" \
 		-c "SELECT pg_sleep($1)" >/dev/null &
 	holder=$!
 	for _ in $(seq 50); do

@@ -66,9 +66,12 @@ EOF
 roundtrip() {	# name, import args...: import, export ddex, import fresh, compare
 	local name=$1
 	shift
-	newdb "${name}_a"
-	"$BLENDCAT" migrate up -q >/dev/null
-	"$BLENDCAT" import -q --rejects "$W/$name-rej" "$@"
+	freshdb "${name}_a"
+	run "$BLENDCAT" import -q --rejects "$W/$name-rej" "$@"
+	[ "$RC" -le 1 ] && pass "$name: the first import loads (exit $RC)" ||
+		fail "$name: the first import loads (exit $RC)" "$(last_output)"
+	[ "$(q "SELECT count(*) FROM meekah.track_info")" -gt 0 ] &&
+		pass "$name: the catalog carried is not empty" || fail "$name: the catalog carried is not empty"
 	run "$BLENDCAT" export --format ddex --out "$W/$name" --sender "$SENDER" --recipient "$RECIPIENT"
 	expect_rc 0 "$name: export ddex: exit 0"
 	expect_eq "$(q "SELECT count(DISTINCT coalesce('c' || catalog_number, 's' || audio_filename))
@@ -77,8 +80,7 @@ roundtrip() {	# name, import args...: import, export ddex, import fresh, compare
 	validates "$name" "$W/$name"
 	resolves "$name" "$W/$name"
 	carried >"$W/$name-a.txt"
-	newdb "${name}_b"
-	"$BLENDCAT" migrate up -q >/dev/null
+	freshdb "${name}_b"
 	run "$BLENDCAT" import -q --rejects "$W/$name-rej2" "$W/$name"
 	expect_rc 0 "$name: the messages import into an empty database with no reject"
 	carried >"$W/$name-b.txt"
