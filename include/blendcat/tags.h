@@ -39,7 +39,10 @@
  *                   one second: a warning)
  *   tempo           BPM ("0" means unknown)
  *   musical_key     INITIALKEY, else KEY, any notation of norm_key, with the scale
- *   scale             it carries ("o", ID3's "off key", means unknown)
+ *   scale             it carries ("o", ID3's "off key", means unknown); in
+ *                   an MP4 file, which TagLib's map gives neither, the
+ *                   freeform atoms ----:com.apple.iTunes:initialkey and
+ *                   ----:com.apple.iTunes:KEY (any case; tags_mp4_atom)
  *   isrc            ISRC
  *   mood            MOOD, all values
  *   description     COMMENT, all values, one per line
@@ -103,6 +106,16 @@ enum tags_slot {
 	TAGS_LABELNO, TAGS_LABELID, TAGS_GROUPING, TAGS_KEYWORDS, TAGS_KEY2, TAGS_CATALOG2,
 	TAGS_NSLOTS
 };
+
+/*
+ * The MP4 freeform atom that holds property prop (a name of the slots
+ * above) where TagLib's map has no name for it: mean TAGS_MP4_MEAN, name
+ * "initialkey" for INITIALKEY, "KEY" for KEY (matched in any case,
+ * taglib_bridge.h); NULL for any other property.  export_tags writes
+ * through the same table.
+ */
+#define TAGS_MP4_MEAN "com.apple.iTunes"
+const char *tags_mp4_atom(const char *prop);
 
 /* One reader per thread.  Members are private. */
 struct tags_reader {
