@@ -745,6 +745,59 @@ static int read_genre(struct job *j)
 	return 0;
 }
 
+/* UTF-8 en and em dashes: their length, or 0. */
+static size_t dash_len(const char *s)
+{
+	return strncmp(s, "\xe2\x80\x93", 3) == 0 || strncmp(s, "\xe2\x80\x94", 3) == 0 ? 3 : 0;
+}
+
+int tags_name_title(const char *base, struct buf *out)
+{
+	static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	const char *dot = strrchr(base, '.'), *end = base + strlen(base), *p = base, *q;
+	size_t n;
+
+	if (dot && dot > base && end - dot > 1 && end - dot <= 9 &&
+	    strspn(dot + 1, alnum) == (size_t)(end - dot - 1))
+		end = dot;
+	n = strspn(base, "0123456789");
+	if (n >= 1 && n <= 3) {
+		for (q = base + n; q < end;) {
+			if (*q == ' ' || *q == '.' || *q == '-' || *q == '_')
+				q++;
+			else if (dash_len(q))
+				q += dash_len(q);
+			else
+				break;
+		}
+		if (q > base + n && q < end)
+			p = q;
+	}
+	buf_reset(out);
+	buf_add(out, p, (size_t)(end - p));
+	return blank(out->data) ? -1 : 0;
+}
+
+/*
+ * --title-from-filename: a file without a title takes the one its name
+ * gives, a weak field (record.h), and says so.
+ */
+static int title_from_name(struct job *j)
+{
+	struct tags_reader *t = j->t;
+	struct rec *r = &t->track;
+
+	if (tags_name_title(j->base, &t->val) < 0)
+		return 0;
+	if (set_field(j, r, TF_TITLE, "TITLE", t->val.data) < 0)
+		return -1;
+	if (!rec_get(r, TF_TITLE))
+		return 0;
+	r->weak |= 1ul << TF_TITLE;
+	warn(j, "TITLE", "no title: '%s' taken from the file name", rec_get(r, TF_TITLE));
+	return 0;
+}
+
 /* The track record: tags, then the audio length, then the row checks. */
 static int read_track(struct job *j, int length)
 {
@@ -763,6 +816,8 @@ static int read_track(struct job *j, int length)
 			return -1;
 	}
 	if (read_genre(j) < 0)
+		return -1;
+	if (j->o->title_from_name && !rec_get(r, TF_TITLE) && title_from_name(j) < 0)
 		return -1;
 	if (length > 0) {
 		snprintf(s, sizeof(s), "%d", length);

@@ -51,6 +51,10 @@
  * Title, artist, genre, date and comment fall back to TagLib's basic tag
  * when the property map lacks them (an MPEG file's ID3v1 tag behind an
  * ID3v2 tag without that field).  Empty tag values count as absent.
+ * With title_from_name (--title-from-filename), a file that still has no
+ * title takes it from its name (tags_name_title), with a warning; the
+ * field is weak (record.h): another source's title, or the catalog's,
+ * comes first.
  *
  * Creators: COMPOSER, LYRICIST, WRITER, ARRANGER, PRODUCER, ENGINEER,
  * MIXER, DJMIXER, REMIXER, CONDUCTOR, PERFORMER and PERFORMER:<instrument>
@@ -97,7 +101,17 @@ struct tags_sink {
 
 struct tags_opts {
 	struct rec_opts rec;
+	int title_from_name;		/* no title: take it from the file name */
 };
+
+/*
+ * The title a file name gives (its base name): without the extension
+ * (the last '.' and 1 to 8 letters or digits after it) and without a
+ * leading track number (1 to 3 digits, then spaces, '.', '-', '_', en or
+ * em dashes: "01 - ", "01. ", "1 ", "01_"), unless nothing would be left
+ * of it.  Into out (reset); 0, or -1 when the name gives nothing.
+ */
+int tags_name_title(const char *base, struct buf *out);
 
 /* Values of the property-map names the track fields read. */
 enum tags_slot {

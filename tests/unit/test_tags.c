@@ -677,6 +677,123 @@ static void test_mp4_key_atoms(void **state)
 }
 #endif
 
+/* ------------------------------------------------ titles from names */
+
+/* tags_name_title: the extension and a leading track number go. */
+static void test_name_title(void **state)
+{
+	static const struct {
+		const char *name;
+		const char *title;	/* NULL: none */
+	} cases[] = {
+		{ "01 - Intro.mp3", "Intro" },
+		{ "01. Intro.flac", "Intro" },
+		{ "1 Intro.m4a", "Intro" },
+		{ "01_Intro.ogg", "Intro" },
+		{ "12-Intro.wav", "Intro" },
+		{ "007 -  Spy Theme.aiff", "Spy Theme" },
+		{ "03 \xe2\x80\x93 Caf\xc3\xa9 Song.opus", "Caf\xc3\xa9 Song" },
+		{ "Intro.mp3", "Intro" },
+		{ "My.Song.v2.mp3", "My.Song.v2" },
+		{ "empty.oggflac", "empty" },
+		/* Four digits are no track number; digits alone are the title. */
+		{ "2024 Remaster.mp3", "2024 Remaster" },
+		{ "1999.mp3", "1999" },
+		{ "01.mp3", "01" },
+		{ "01 - .mp3", "01 - " },
+		/* No extension: a dot before a space is part of the name. */
+		{ "Mr. Brightside", "Mr. Brightside" },
+		{ "night-drive", "night-drive" },
+		{ "05 - Track.name with spaces", "Track.name with spaces" },
+		{ " .mp3", NULL },
+	};
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc = tags_name_title(cases[i].name, &b);
+
+		if (!cases[i].title) {
+			if (rc != -1)
+				fail_msg("'%s': want none, got '%s'", cases[i].name, b.data);
+		} else if (rc != 0 || strcmp(b.data, cases[i].title) != 0) {
+			fail_msg("'%s': want '%s', got %d '%s'", cases[i].name, cases[i].title, rc,
+				 b.data);
+		}
+	}
+	buf_release(&b);
+}
+
+/* A weak field as the sink's log shows it. */
+static int w_record(void *ctx, const struct rec *r, const struct rec_prov *p)
+{
+	struct seen *s = ctx;
+
+	if (r->weak)
+		buf_addf(&s->log, "weak %lx\n", r->weak);
+	return s_record(ctx, r, p);
+}
+
+/*
+ * title_from_name: a file without a title takes its name's, weak, with a
+ * warning; a file with a title keeps it; without the option, no title.
+ */
+static void test_title_from_name(void **state)
+{
+	static const struct {
+		const char *name;
+		int strip;		/* remove the TITLE tag */
+		int opt;		/* title_from_name */
+		const char *log;	/* the log's start */
+	} cases[] = {
+		{ "01 - Night Ride.flac", 1, 1,
+		  "warn TITLE: no title: 'Night Ride' taken from the file name\n"
+		  "weak 2\n"
+		  "track audio_filename=01 - Night Ride.flac title=Night Ride artist=Alice / Bob " },
+		{ "01 - Night Ride.flac", 1, 0,
+		  "track audio_filename=01 - Night Ride.flac artist=Alice / Bob " },
+		{ "02 - Other.flac", 0, 1,
+		  "track audio_filename=02 - Other.flac title=Night Drive artist=Alice / Bob " },
+	};
+	char path[1024], from[1024];
+	size_t i;
+
+	(void)state;
+	fixture("vorbis.flac", from, sizeof(from));
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tags_reader t;
+		struct tags_opts o;
+		struct seen s;
+		struct tags_sink sink = { w_record, s_reject, s_warn, &s };
+		TagLib_File *f;
+
+		copy_file(from, tmp_path(cases[i].name, path, sizeof(path)), -1);
+		if (cases[i].strip) {
+			f = taglib_file_new(path);
+			assert_non_null(f);
+			taglib_property_set(f, "TITLE", NULL);
+			assert_true(taglib_file_save(f));
+			taglib_file_free(f);
+		}
+		memset(&o, 0, sizeof(o));
+		o.title_from_name = cases[i].opt;
+		memset(&s, 0, sizeof(s));
+		buf_init(&s.log);
+		tags_reader_init(&t);
+		assert_int_equal(tags_read_file(&t, path, 1, &o, &sink), 0);
+		tags_reader_release(&t);
+		if (strncmp(s.log.data, cases[i].log, strlen(cases[i].log)) != 0)
+			fail_msg("%s (option %d):\n--- got\n%s--- want start\n%s", cases[i].name,
+				 cases[i].opt, s.log.data, cases[i].log);
+		if (!cases[i].opt || !cases[i].strip) {
+			assert_null(strstr(s.log.data, "warn TITLE"));
+			assert_null(strstr(s.log.data, "weak "));
+		}
+		buf_release(&s.log);
+	}
+}
+
 /* ------------------------------------------------------------ bridge */
 
 static char *joined(char **v)
@@ -996,6 +1113,8 @@ int main(void)
 		cmocka_unit_test(test_tag_values),
 		cmocka_unit_test(test_other_names),
 		cmocka_unit_test(test_stray_id3_in_flac),
+		cmocka_unit_test(test_name_title),
+		cmocka_unit_test(test_title_from_name),
 #ifdef BLENDCAT_TAGLIB_BRIDGE
 		cmocka_unit_test(test_mp4_key_atoms),
 #endif
