@@ -287,6 +287,11 @@ static const char import_help[] =
 	"  --max-rejects N     more than N rejected rows fails the run (nothing is loaded)\n"
 	"  --require-audio     reject a manifest's or message's track whose audio file is\n"
 	"                      not among the paths given\n"
+	"  --title-from-filename\n"
+	"                      an audio file without a title takes it from its file name,\n"
+	"                      less the extension and a leading track number ('01 - ',\n"
+	"                      '01. ', '1 ', '01_'), with a warning; a title from another\n"
+	"                      source or in the catalog comes first\n"
 	"  --jobs N            threads reading audio tags (default: the number of CPUs);\n"
 	"                      the result is the same for every N\n"
 	"  --incremental       import: skip audio files whose path, size, mtime and ctime\n"
@@ -317,7 +322,8 @@ static const char import_help[] =
 
 enum { OPT_MODE = 300, OPT_MAX_REJECTS, OPT_DATE_ORDER, OPT_ENCODING, OPT_MAP, OPT_REJECTS,
        OPT_REPORT, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_ATOMIC, OPT_OFFLINE, OPT_REQUIRE_AUDIO,
-       OPT_JOBS, OPT_INCREMENTAL, OPT_APPLY_TAKEDOWNS, OPT_VALIDATE_XSD, OPT_XSD_DIR };
+       OPT_JOBS, OPT_INCREMENTAL, OPT_APPLY_TAKEDOWNS, OPT_VALIDATE_XSD, OPT_XSD_DIR,
+       OPT_TITLE_FROM_FILENAME };
 
 static int import_or_check(int argc, char **argv, int check_only)
 {
@@ -335,6 +341,7 @@ static int import_or_check(int argc, char **argv, int check_only)
 		{ "atomic", required_argument, NULL, OPT_ATOMIC },
 		{ "offline", no_argument, NULL, OPT_OFFLINE },
 		{ "require-audio", no_argument, NULL, OPT_REQUIRE_AUDIO },
+		{ "title-from-filename", no_argument, NULL, OPT_TITLE_FROM_FILENAME },
 		{ "jobs", required_argument, NULL, OPT_JOBS },
 		{ "incremental", no_argument, NULL, OPT_INCREMENTAL },
 		{ "apply-takedowns", no_argument, NULL, OPT_APPLY_TAKEDOWNS },
@@ -379,6 +386,7 @@ static int import_or_check(int argc, char **argv, int check_only)
 		case OPT_PROGRESS: o.progress = 1; break;
 		case OPT_OFFLINE: o.offline = 1; break;
 		case OPT_REQUIRE_AUDIO: o.require_audio = 1; break;
+		case OPT_TITLE_FROM_FILENAME: o.title_from_filename = 1; break;
 		case OPT_INCREMENTAL: o.incremental = 1; break;
 		case OPT_JOBS: {
 			long n = strtol(optarg, &end, 10);

@@ -148,7 +148,7 @@ static void add_staging_table(struct buf *b, enum rec_kind k)
 		buf_addf(b, ", %s %s", rec_kinds[k].fields[i].name,
 			 sql_type(rec_kinds[k].fields[i].type));
 	/* Last: merge_sources' rows, built without them, leave them NULL. */
-	buf_adds(b, ", by_isrc text, by_isrc_field text) ON COMMIT DROP;");
+	buf_adds(b, ", by_isrc text, by_isrc_field text, weak integer) ON COMMIT DROP;");
 }
 
 int load_begin(struct load *l)
@@ -248,7 +248,8 @@ static void encode(struct load *l, struct buf *b, const struct rec *r, const str
 	rec_copy_value(b, r->by_isrc[0] ? r->by_isrc : NULL);
 	buf_addch(b, '\t');
 	rec_copy_value(b, r->by_isrc[0] ? r->by_isrc_field : NULL);
-	buf_addch(b, '\n');
+	buf_addf(b, "\t%lu\n", r->weak);
+	l->weak |= r->weak;
 	l->counts[r->kind].staged++;
 	l->by_isrc += r->by_isrc[0] != '\0';
 }
@@ -296,7 +297,7 @@ int load_reject(struct load *l, enum rec_kind kind, const struct rec_prov *p,
 		return diag_error(LOC_NONE, "internal error: a %s reject outside its COPY",
 				  rec_kinds[kind].name);
 	add_head(b, ++l->n, 1, "\\N", audio_filename, 0, p, l->source);
-	for (i = 1; i < rec_kinds[kind].nfields + 2; i++)
+	for (i = 1; i < rec_kinds[kind].nfields + 3; i++)
 		buf_adds(b, "\t\\N");
 	buf_addch(b, '\n');
 	l->any_bad = 1;
@@ -1233,6 +1234,35 @@ static int merge_sources(struct load *l)
 }
 
 /*
+ * A guessed field (rec.weak: a title taken from the file name) gives way
+ * to any other row of its track that gives the field, and to the track
+ * the catalog has: its given bit goes, so neither the merge of sources
+ * nor the update takes it, and no disagreement is reported.
+ */
+static int drop_weak(struct load *l)
+{
+	struct buf *b = &l->sql;
+	size_t i;
+
+	if (!l->weak)
+		return 0;
+	buf_reset(b);
+	for (i = 1; i < rec_kinds[REC_TRACK].nfields; i++) {
+		unsigned long bit = 1ul << i;
+
+		if (!(l->weak & bit))
+			continue;
+		buf_addf(b, "UPDATE bc_track r SET given = r.given & ~%lu WHERE r.weak & %lu <> 0 "
+			 "AND (EXISTS (SELECT 1 FROM meekah.track_info t "
+			 "             WHERE t.audio_filename = r.audio_filename) "
+			 "  OR EXISTS (SELECT 1 FROM bc_track o WHERE o.audio_filename = r.audio_filename "
+			 "             AND o.n <> r.n AND NOT o.bad AND o.given & %lu <> 0 "
+			 "             AND o.weak & %lu = 0));", bit, bit, bit, bit);
+	}
+	return exec(l, "leaving out guessed values", b->data);
+}
+
+/*
  * Takedowns: staged rows of the tracks taken down, from the takedown's
  * input or an earlier one, leave the staging; then the catalog's tracks
  * are deleted (children by ON DELETE CASCADE) unless a later input
@@ -1285,7 +1315,7 @@ int load_merge(struct load *l)
 	int k, rc = -1;
 
 	if (interrupted(l) || drop_rejected(l) < 0 || apply_takedowns(l) < 0 ||
-	    merge_sources(l) < 0)
+	    drop_weak(l) < 0 || merge_sources(l) < 0)
 		goto out;
 	/* Bulk when the catalog is empty (-1: it is not). */
 	rows = count_rows(l, "SELECT CASE WHEN EXISTS (SELECT 1 FROM meekah.track_info) "

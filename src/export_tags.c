@@ -191,10 +191,35 @@ static void read_now(struct tagsw *w, const char *path)
 
 /* -------------------------------------------------------------- changes */
 
+/*
+ * A property's values; in an MP4 file, those TagLib's map has no name for
+ * come from their freeform atom (tags_mp4_atom), as the reader takes them.
+ */
+static char **prop_get(TagLib_File *tf, const char *prop)
+{
+	const char *atom = tags_mp4_atom(prop);
+	char **v = atom ? bridge_mp4_freeform_get(tf, TAGS_MP4_MEAN, atom) : NULL;
+
+	return v ? v : taglib_property_get(tf, prop);
+}
+
+/* Set prop to values (NULL-terminated; none removes it), in its atom in an MP4 file. */
+static void prop_set(TagLib_File *tf, const char *prop, const char *const *values)
+{
+	const char *atom = tags_mp4_atom(prop);
+	size_t i;
+
+	if (atom && bridge_mp4_freeform_set(tf, TAGS_MP4_MEAN, atom, values) == 0)
+		return;
+	taglib_property_set(tf, prop, values[0]);
+	for (i = 1; values[0] && values[i]; i++)
+		taglib_property_set_append(tf, prop, values[i]);
+}
+
 /* The property's values as one line, for the change list. */
 static void prop_text(TagLib_File *tf, const char *prop, struct buf *out)
 {
-	char **v = taglib_property_get(tf, prop), **p;
+	char **v = prop_get(tf, prop), **p;
 
 	buf_reset(out);
 	for (p = v; p && *p; p++)
@@ -214,12 +239,11 @@ static void set_prop(struct tagsw *w, TagLib_File *tf, const char *path, const c
 		buf_addf(&w->b, "%s%s", i ? "; " : "", values[i]);
 	if (strcmp(w->c.data, w->b.data) == 0)
 		return;
-	taglib_property_set(tf, prop, values[0]);
-	for (i = 1; values[0] && values[i]; i++)
-		taglib_property_set_append(tf, prop, values[i]);
+	prop_set(tf, prop, values);
 	/*
-	 * A format without a place for the property (INITIALKEY in MP4 with
-	 * TagLib 1.x) leaves it as it was: say so, and it is no change.
+	 * A format without a place for the property (INITIALKEY in MP4
+	 * without the bridge, with TagLib 2.x) leaves it as it was: say so,
+	 * and it is no change.
 	 */
 	prop_text(tf, prop, &w->a);
 	if (strcmp(w->a.data, w->b.data) != 0) {
@@ -298,6 +322,8 @@ static void date_genre_key(struct tagsw *w, TagLib_File *tf, const char *path,
 			snprintf(k, sizeof(k), "%s%s", key,
 				 same(rec_get(t, TF_SCALE), "minor") ? "m" : "");
 		set_one(w, tf, path, "INITIALKEY", key ? k : NULL);
+		/* The reader's other name for it, which would speak when INITIALKEY is gone. */
+		set_one(w, tf, path, "KEY", NULL);
 	}
 }
 

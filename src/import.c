@@ -675,6 +675,7 @@ static int read_audio(struct run *r, size_t from, size_t to)
 
 	memset(&o, 0, sizeof(o));
 	o.rec.date_order = r->o->date_order;
+	o.title_from_name = r->o->title_from_filename;
 	for (i = from; i < to; i++) {
 		if (r->in[i].unchanged) {
 			load_present(&r->load, base_name(r->in[i].path));
@@ -939,7 +940,7 @@ static int run_start(struct run *r, PGconn *c)
 	json_str(&opts, r->o->encoding ? r->o->encoding : "UTF-8");
 	buf_adds(&opts, ", \"map\": ");
 	json_str(&opts, r->o->map_path ? r->o->map_path : "");
-	buf_addch(&opts, '}');
+	buf_addf(&opts, ", \"title_from_filename\": %s}", r->o->title_from_filename ? "true" : "false");
 	gethostname(host, sizeof(host) - 1);
 	mark_stale_runs(c);
 	vals[0] = inputs.data;

@@ -105,6 +105,7 @@ void rec_reset(struct rec *r, enum rec_kind k)
 
 	r->kind = k;
 	r->given = 0;
+	r->weak = 0;
 	for (i = 0; i < REC_MAX_FIELDS; i++)
 		r->off[i] = -1;
 	buf_reset(&r->store);
@@ -121,6 +122,7 @@ void rec_copy(struct rec *dst, const struct rec *src)
 {
 	rec_reset(dst, src->kind);
 	dst->given = src->given;
+	dst->weak = src->weak;
 	memcpy(dst->off, src->off, sizeof(dst->off));
 	buf_add(&dst->store, src->store.data, src->store.len);
 	memcpy(dst->by_isrc, src->by_isrc, sizeof(dst->by_isrc));

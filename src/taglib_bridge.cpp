@@ -1,5 +1,6 @@
 /*
- * taglib_bridge: TagLib 2.0's property-map C API for TagLib 1.x; see
+ * taglib_bridge: TagLib 2.0's property-map C API for TagLib 1.x, and MP4
+ * freeform atoms the property map leaves out; see
  * include/blendcat/taglib_bridge.h.
  *
  * The only C++ in blendcat.  The Makefile builds it only when pkg-config
@@ -9,8 +10,9 @@
  * Why the casts are right: in TagLib 1.x, libtag_c's TagLib_File is a
  * TagLib::File (taglib_file_new returns FileRef::create(), a File *;
  * taglib_file_new_type a `new MPEG::File` etc.), so the pointer we get is
- * one.  TagLib 2.0 wraps a FileRef instead, which is why this file must
- * not be used with it.
+ * one (an MP4 file is a TagLib::MP4::File: dynamic_cast tells).  TagLib
+ * 2.0 wraps a FileRef instead, which is why this file must not be used
+ * with it.
  *
  * What it cannot do differently from 2.0: 2.0 converts with the
  * process-global setting of taglib_set_strings_unicode(), which lives in
@@ -28,6 +30,9 @@
 #include <cstring>
 #include <string>
 
+#include <mp4file.h>
+#include <mp4item.h>
+#include <mp4tag.h>
 #include <tfile.h>
 #include <tpropertymap.h>
 #include <tstring.h>
@@ -122,6 +127,33 @@ void set_property(TagLib_File *file, const char *prop, const char *value, bool a
 	}
 }
 
+/* The MP4 tag of file, or NULL when file is not an MP4 file. */
+TagLib::MP4::Tag *mp4_tag(const TagLib_File *file)
+{
+	const TagLib::MP4::File *f = dynamic_cast<const TagLib::MP4::File *>(file_of(file));
+
+	return f ? f->tag() : NULL;
+}
+
+/* The key of a freeform item: "----:MEAN:NAME". */
+TagLib::String freeform_key(const char *mean, const char *name)
+{
+	return TagLib::String("----:") + TagLib::String(mean, TagLib::String::UTF8) + ":" +
+	       TagLib::String(name, TagLib::String::UTF8);
+}
+
+/* An item's text; TagLib gives a binary-typed atom as bytes. */
+void item_text(const TagLib::MP4::Item &item, TagLib::StringList &out)
+{
+	const TagLib::StringList s = item.toStringList();
+	const TagLib::ByteVectorList b = item.toByteVectorList();
+
+	out.append(s);
+	if (s.isEmpty())
+		for (TagLib::ByteVectorList::ConstIterator it = b.begin(); it != b.end(); ++it)
+			out.append(TagLib::String(*it, TagLib::String::UTF8));
+}
+
 } /* namespace */
 
 extern "C" char **taglib_property_keys(const TagLib_File *file)
@@ -177,4 +209,62 @@ extern "C" void taglib_property_free(char **props)
 	for (p = props; *p; p++)
 		std::free(*p);
 	std::free(props);
+}
+
+extern "C" char **bridge_mp4_freeform_get(const TagLib_File *file, const char *mean,
+					  const char *name)
+{
+	if (!file || !mean || !name)
+		return NULL;
+	try {
+		const TagLib::MP4::Tag *tag = mp4_tag(file);
+		TagLib::StringList values;
+		const TagLib::StringList &v = values;
+
+		if (!tag)
+			return NULL;
+		const TagLib::String want = freeform_key(mean, name).upper();
+		const TagLib::MP4::ItemMap &items = tag->itemMap();
+
+		for (TagLib::MP4::ItemMap::ConstIterator it = items.begin(); it != items.end(); ++it)
+			if (it->first.upper() == want)
+				item_text(it->second, values);
+		if (v.isEmpty())
+			return NULL;
+		return copy_strings(v.begin(), v.end(), v.size(), list_item);
+	} catch (...) {
+		return NULL;
+	}
+}
+
+extern "C" int bridge_mp4_freeform_set(TagLib_File *file, const char *mean, const char *name,
+				       const char *const *values)
+{
+	if (!file || !mean || !name)
+		return -1;
+	try {
+		TagLib::MP4::Tag *tag = mp4_tag(file);
+		TagLib::StringList drop, v;
+
+		if (!tag)
+			return -1;
+		TagLib::String key = freeform_key(mean, name);
+		const TagLib::String want = key.upper();
+		const TagLib::MP4::ItemMap &items = tag->itemMap();
+
+		for (TagLib::MP4::ItemMap::ConstIterator it = items.begin(); it != items.end(); ++it)
+			if (it->first.upper() == want)
+				drop.append(it->first);
+		if (!drop.isEmpty())
+			key = drop.front();	/* keep the file's spelling */
+		for (TagLib::StringList::ConstIterator it = drop.begin(); it != drop.end(); ++it)
+			tag->removeItem(*it);
+		for (; values && *values; values++)
+			v.append(TagLib::String(*values, TagLib::String::UTF8));
+		if (!v.isEmpty())
+			tag->setItem(key, TagLib::MP4::Item(v));
+		return 0;
+	} catch (...) {
+		return -1;
+	}
 }

@@ -22,8 +22,11 @@
  * the same duration on every TagLib), the codec and bit depth, and which
  * format class TagLib picked.  Cover art is in 2.0's complex properties
  * only; blendcat takes cover_art_url from other sources.  The property map
- * itself lacks MP4's ----:com.apple.iTunes:initialkey atom (TagLib maps it
- * to no name): an M4A file's key is not read.
+ * itself lacks MP4's ----:com.apple.iTunes:initialkey atom, where iTunes-
+ * style taggers keep the key (TagLib maps it to no name): the bridge reads
+ * it from the MP4 tag's items (bridge_mp4_freeform_get) into the INITIALKEY
+ * slot, so it is normalized and reported as INITIALKEY.  Without the bridge
+ * (TagLib 2.x) an M4A file's key is not read.
  *
  * Choosing the file type
  * ----------------------
@@ -99,6 +102,24 @@ static const char *const slot_names[TAGS_NSLOTS] = {
 	"BPM", "INITIALKEY", "ISRC", "MOOD", "COMMENT", "CATALOGNUMBER",
 	"LABELNO", "LABELID", "GROUPING", "KEYWORDS", "KEY", "CATALOG #"
 };
+
+/* Properties that MP4 files keep in freeform atoms TagLib's map lacks. */
+static const struct {
+	const char *prop, *atom;
+} mp4_atoms[] = {
+	{ "INITIALKEY", "initialkey" },
+	{ "KEY", "KEY" },
+};
+
+const char *tags_mp4_atom(const char *prop)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(mp4_atoms) / sizeof(mp4_atoms[0]); i++)
+		if (strcmp(prop, mp4_atoms[i].prop) == 0)
+			return mp4_atoms[i].atom;
+	return NULL;
+}
 
 /* Where a track field comes from. */
 struct field_src {
@@ -563,15 +584,21 @@ static int blank(const char *s)
 	return s[strspn(s, " \t\r\n\v\f")] == '\0';
 }
 
-/* A property's non-blank values, copied into l; TagLib's array is freed. */
-static void get_values(TagLib_File *tf, const char *key, struct norm_list *l)
+/* The non-blank values of v into l; v is freed. */
+static void add_values(char **v, struct norm_list *l)
 {
-	char **v = taglib_property_get(tf, key), **p;
+	char **p;
 
 	for (p = v; p && *p; p++)
 		if (!blank(*p))
 			norm_list_add(l, *p, strlen(*p));
 	taglib_property_free(v);
+}
+
+/* A property's non-blank values, copied into l. */
+static void get_values(TagLib_File *tf, const char *key, struct norm_list *l)
+{
+	add_values(taglib_property_get(tf, key), l);
 }
 
 /* A basic-tag string into l unless l has values; we own s (no management). */
@@ -638,6 +665,12 @@ static void collect(struct job *j)
 			norm_list_add(&t->ckeys, *k, strlen(*k));
 	}
 	taglib_property_free(keys);
+	/* An MP4 file's key atoms, which the map lacks (NULL for other files). */
+	for (s = 0; s < TAGS_NSLOTS; s++)
+		if (!t->slot[s].count && tags_mp4_atom(slot_names[s]))
+			add_values(bridge_mp4_freeform_get(j->tf, TAGS_MP4_MEAN,
+							   tags_mp4_atom(slot_names[s])),
+				   &t->slot[s]);
 	basic_tag(j);
 }
 
@@ -712,6 +745,59 @@ static int read_genre(struct job *j)
 	return 0;
 }
 
+/* UTF-8 en and em dashes: their length, or 0. */
+static size_t dash_len(const char *s)
+{
+	return strncmp(s, "\xe2\x80\x93", 3) == 0 || strncmp(s, "\xe2\x80\x94", 3) == 0 ? 3 : 0;
+}
+
+int tags_name_title(const char *base, struct buf *out)
+{
+	static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	const char *dot = strrchr(base, '.'), *end = base + strlen(base), *p = base, *q;
+	size_t n;
+
+	if (dot && dot > base && end - dot > 1 && end - dot <= 9 &&
+	    strspn(dot + 1, alnum) == (size_t)(end - dot - 1))
+		end = dot;
+	n = strspn(base, "0123456789");
+	if (n >= 1 && n <= 3) {
+		for (q = base + n; q < end;) {
+			if (*q == ' ' || *q == '.' || *q == '-' || *q == '_')
+				q++;
+			else if (dash_len(q))
+				q += dash_len(q);
+			else
+				break;
+		}
+		if (q > base + n && q < end)
+			p = q;
+	}
+	buf_reset(out);
+	buf_add(out, p, (size_t)(end - p));
+	return blank(out->data) ? -1 : 0;
+}
+
+/*
+ * --title-from-filename: a file without a title takes the one its name
+ * gives, a weak field (record.h), and says so.
+ */
+static int title_from_name(struct job *j)
+{
+	struct tags_reader *t = j->t;
+	struct rec *r = &t->track;
+
+	if (tags_name_title(j->base, &t->val) < 0)
+		return 0;
+	if (set_field(j, r, TF_TITLE, "TITLE", t->val.data) < 0)
+		return -1;
+	if (!rec_get(r, TF_TITLE))
+		return 0;
+	r->weak |= 1ul << TF_TITLE;
+	warn(j, "TITLE", "no title: '%s' taken from the file name", rec_get(r, TF_TITLE));
+	return 0;
+}
+
 /* The track record: tags, then the audio length, then the row checks. */
 static int read_track(struct job *j, int length)
 {
@@ -730,6 +816,8 @@ static int read_track(struct job *j, int length)
 			return -1;
 	}
 	if (read_genre(j) < 0)
+		return -1;
+	if (j->o->title_from_name && !rec_get(r, TF_TITLE) && title_from_name(j) < 0)
 		return -1;
 	if (length > 0) {
 		snprintf(s, sizeof(s), "%d", length);

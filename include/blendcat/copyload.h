@@ -64,6 +64,7 @@ struct load {
 	struct buf takedowns;		/* VALUES rows for bc_takedown, not sent yet */
 	unsigned long ntakedowns;	/* load_takedown calls */
 	unsigned long by_isrc;		/* rows naming their track by ISRC (rec.by_isrc) */
+	unsigned long weak;		/* fields some row only guessed (rec.weak) */
 	struct load_counts counts[REC_NKINDS];
 };
 

@@ -9,9 +9,11 @@
  * differs, in the property names tags.h reads:
  *   title TITLE, artist ARTIST, genre and subgenre GENRE (two values),
  *   release_date DATE (and RELEASEDATE when the file has one), tempo BPM,
- *   musical_key and scale INITIALKEY ("C#m"), isrc ISRC, mood MOOD and
- *   tags GROUPING (';'-joined; KEYWORDS removed), description COMMENT,
- *   catalog_number CATALOGNUMBER (LABELNO, LABELID removed);
+ *   musical_key and scale INITIALKEY ("C#m"; in an MP4 file the atom
+ *   ----:com.apple.iTunes:initialkey, tags_mp4_atom; KEY removed), isrc
+ *   ISRC, mood MOOD and tags GROUPING (';'-joined; KEYWORDS removed),
+ *   description COMMENT, catalog_number CATALOGNUMBER (LABELNO, LABELID
+ *   removed);
  *   creators, one value per name: composer COMPOSER, lyricist LYRICIST,
  *   songwriter WRITER, arranger ARRANGER, producer PRODUCER, engineer
  *   ENGINEER, mixer MIXER, remixer REMIXER, conductor CONDUCTOR, performer
@@ -23,7 +25,8 @@
  *
  * Each change is printed on stdout as "FILE: PROPERTY: 'old' -> 'new'";
  * with dry_run nothing is saved.  A property the file's tag format cannot
- * hold (TagLib keeps it out) is a warning, not a change.  A track with no file under the root is
+ * hold (TagLib keeps it out: INITIALKEY in MP4 without the bridge) is a
+ * warning, not a change.  A track with no file under the root is
  * counted, not an error; two files of one base name, a file TagLib cannot
  * open or save are errors (the others are still written) and make close()
  * fail.

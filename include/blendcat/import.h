@@ -16,6 +16,7 @@ struct import_opts {
 	int require_audio;		/* --require-audio */
 	int jobs;			/* --jobs: threads reading tags (scan.h) */
 	int incremental;		/* --incremental: skip audio files unchanged */
+	int title_from_filename;	/* --title-from-filename (tags.h) */
 	int apply_takedowns;		/* --apply-takedowns */
 	int validate_xsd;		/* --validate-xsd */
 	const char *xsd_dir;		/* the ERN XSDs, for validate_xsd */

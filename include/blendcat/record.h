@@ -116,6 +116,12 @@ struct rec_opts {
 struct rec {
 	enum rec_kind kind;
 	unsigned long given;		/* bit i: the source has field i */
+	/*
+	 * Bit i: field i is a guess (a title taken from the file name,
+	 * tags.h): the loader drops it when another source of the run gives
+	 * that field or the track is in the catalog.
+	 */
+	unsigned long weak;
 	int off[REC_MAX_FIELDS];	/* offset of value i in store; -1 = NULL */
 	struct buf store;
 	/* Set when rec_set or rec_finish fails. */
@@ -142,7 +148,7 @@ void rec_init(struct rec *r);
 /* Start a new record of kind k, keeping memory. */
 void rec_reset(struct rec *r, enum rec_kind k);
 void rec_release(struct rec *r);
-/* Make dst hold src's kind, given fields and values (not its messages). */
+/* Make dst hold src's kind, given and weak fields and values (not its messages). */
 void rec_copy(struct rec *dst, const struct rec *src);
 
 /*

@@ -9,7 +9,8 @@
  * property map, File::properties(), which came to the C API in 2.0.
  *
  * Include this header instead of <taglib/tag_c.h>.  With TagLib 2.0 or
- * later it is only that header: the functions below are TagLib's own.
+ * later it is only that header: the taglib_property_* functions below are
+ * TagLib's own, and the bridge_mp4_* ones find and change nothing.
  * Before 2.0 the Makefile builds src/taglib_bridge.cpp, which defines them
  * with the same signatures and behaviour on top of File::properties(), and
  * passes -DBLENDCAT_TAGLIB_BRIDGE so that these declarations appear.  The
@@ -56,9 +57,55 @@ void taglib_property_set_append(TagLib_File *file, const char *prop, const char 
 /* Free an array from taglib_property_keys/get; NULL is fine. */
 void taglib_property_free(char **props);
 
+/*
+ * Beyond TagLib 2.0's C API: MP4 freeform atoms, "----:MEAN:NAME", which
+ * the property map leaves out unless TagLib knows the name (neither 1.13
+ * nor 2.x knows com.apple.iTunes:initialkey, where iTunes-style taggers
+ * keep the musical key).  MEAN and NAME match case-insensitively:
+ * taggers write both initialkey and INITIALKEY.
+ *
+ * bridge_mp4_freeform_get: the values of every matching atom (text; an
+ * atom of binary type is read as UTF-8), as taglib_property_get returns
+ * them; NULL when there is none or file is not an MP4 file.
+ *
+ * bridge_mp4_freeform_set: the matching atoms become one holding values
+ * (NULL-terminated UTF-8 strings, UTF-8 text type), named as the first
+ * matching atom was, else "----:MEAN:NAME" as given; values NULL or empty
+ * removes them.  In memory until taglib_file_save().  0, or -1 when file
+ * is not an MP4 file (nothing changed).
+ */
+char **bridge_mp4_freeform_get(const TagLib_File *file, const char *mean, const char *name);
+int bridge_mp4_freeform_set(TagLib_File *file, const char *mean, const char *name,
+			    const char *const *values);
+
 #ifdef __cplusplus
 }
 #endif
+
+#else /* !BLENDCAT_TAGLIB_BRIDGE */
+
+/*
+ * TagLib 2.0's C API reaches no MP4 item: no freeform atom is found and
+ * none can be written (callers fall back to the property map).
+ */
+static inline char **bridge_mp4_freeform_get(const TagLib_File *file, const char *mean,
+					     const char *name)
+{
+	(void)file;
+	(void)mean;
+	(void)name;
+	return NULL;
+}
+
+static inline int bridge_mp4_freeform_set(TagLib_File *file, const char *mean, const char *name,
+					  const char *const *values)
+{
+	(void)file;
+	(void)mean;
+	(void)name;
+	(void)values;
+	return -1;
+}
 
 #endif /* BLENDCAT_TAGLIB_BRIDGE */
 

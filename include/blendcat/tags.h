@@ -39,7 +39,10 @@
  *                   one second: a warning)
  *   tempo           BPM ("0" means unknown)
  *   musical_key     INITIALKEY, else KEY, any notation of norm_key, with the scale
- *   scale             it carries ("o", ID3's "off key", means unknown)
+ *   scale             it carries ("o", ID3's "off key", means unknown); in
+ *                   an MP4 file, which TagLib's map gives neither, the
+ *                   freeform atoms ----:com.apple.iTunes:initialkey and
+ *                   ----:com.apple.iTunes:KEY (any case; tags_mp4_atom)
  *   isrc            ISRC
  *   mood            MOOD, all values
  *   description     COMMENT, all values, one per line
@@ -48,6 +51,10 @@
  * Title, artist, genre, date and comment fall back to TagLib's basic tag
  * when the property map lacks them (an MPEG file's ID3v1 tag behind an
  * ID3v2 tag without that field).  Empty tag values count as absent.
+ * With title_from_name (--title-from-filename), a file that still has no
+ * title takes it from its name (tags_name_title), with a warning; the
+ * field is weak (record.h): another source's title, or the catalog's,
+ * comes first.
  *
  * Creators: COMPOSER, LYRICIST, WRITER, ARRANGER, PRODUCER, ENGINEER,
  * MIXER, DJMIXER, REMIXER, CONDUCTOR, PERFORMER and PERFORMER:<instrument>
@@ -94,7 +101,17 @@ struct tags_sink {
 
 struct tags_opts {
 	struct rec_opts rec;
+	int title_from_name;		/* no title: take it from the file name */
 };
+
+/*
+ * The title a file name gives (its base name): without the extension
+ * (the last '.' and 1 to 8 letters or digits after it) and without a
+ * leading track number (1 to 3 digits, then spaces, '.', '-', '_', en or
+ * em dashes: "01 - ", "01. ", "1 ", "01_"), unless nothing would be left
+ * of it.  Into out (reset); 0, or -1 when the name gives nothing.
+ */
+int tags_name_title(const char *base, struct buf *out);
 
 /* Values of the property-map names the track fields read. */
 enum tags_slot {
@@ -103,6 +120,16 @@ enum tags_slot {
 	TAGS_LABELNO, TAGS_LABELID, TAGS_GROUPING, TAGS_KEYWORDS, TAGS_KEY2, TAGS_CATALOG2,
 	TAGS_NSLOTS
 };
+
+/*
+ * The MP4 freeform atom that holds property prop (a name of the slots
+ * above) where TagLib's map has no name for it: mean TAGS_MP4_MEAN, name
+ * "initialkey" for INITIALKEY, "KEY" for KEY (matched in any case,
+ * taglib_bridge.h); NULL for any other property.  export_tags writes
+ * through the same table.
+ */
+#define TAGS_MP4_MEAN "com.apple.iTunes"
+const char *tags_mp4_atom(const char *prop);
 
 /* One reader per thread.  Members are private. */
 struct tags_reader {

@@ -142,8 +142,8 @@ def compare(rows):
         checks = [('title', text(e.get('title')), title or None)]
         if e.get('bpm') and text(e['bpm']):
             checks.append(('tempo', str(int(float(e['bpm']) + 0.5)), tempo or None))
-        # TagLib maps MP4's ----:com.apple.iTunes:initialkey to no property.
-        if key(e.get('initialkey')) and want_scheme[af] != 'mp4':
+        # MP4's ----:com.apple.iTunes:initialkey (or KEY) included.
+        if key(e.get('initialkey')):
             checks.append(('key', key(e['initialkey']), (key_ or None, scale or None)))
         if text(e.get('isrc')):
             checks.append(('isrc', isrc(e['isrc']), code or None))

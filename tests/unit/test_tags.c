@@ -181,6 +181,13 @@ static void write_file(const char *path, const char *text)
 	"description=Uplifting house track perfect for summer videos " \
 	"catalog_number=BT-2024-001 isrc=USXXX2400001 release_date=2024-01-15\n"
 
+/* Without the bridge (TagLib 2.x's C API) an MP4 file's key atom is out of reach. */
+#ifdef BLENDCAT_TAGLIB_BRIDGE
+#define ITUNES_KEY " musical_key=F# scale=minor"
+#else
+#define ITUNES_KEY ""
+#endif
+
 /* Every field of every fixture, written by mutagen and read back. */
 static void test_fixtures(void **state)
 {
@@ -220,12 +227,12 @@ static void test_fixtures(void **state)
 		  "creator audio_filename=vorbis.flac creator_name=Heidi role=producer\n"
 		  "creator audio_filename=vorbis.flac creator_name=Ivan role=remixer\n" },
 		/*
-		 * iTunes atoms.  The file also has ----:com.apple.iTunes:initialkey
-		 * "F#m", which TagLib (1.13 and 2.x) maps to no property: no key.
+		 * iTunes atoms.  ----:com.apple.iTunes:initialkey "F#m", which
+		 * TagLib (1.13 and 2.x) maps to no property, through the bridge.
 		 */
 		{ "itunes.m4a",
 		  "track audio_filename=itunes.m4a title=Coffee Shop artist=Nina & The Beans "
-		  "duration=3 tempo=95 genre=Acoustic mood={warm} tags={cafe} "
+		  "duration=3 tempo=95" ITUNES_KEY " genre=Acoustic mood={warm} tags={cafe} "
 		  "description=Warm acoustic guitar catalog_number=CS-42 isrc=FRZ039800212 "
 		  "release_date=2019-05-03\n"
 		  "creator audio_filename=itunes.m4a creator_name=Nina Composer role=composer\n" },
@@ -611,6 +618,186 @@ static void test_stray_id3_in_flac(void **state)
 	free(got);
 }
 
+#ifdef BLENDCAT_TAGLIB_BRIDGE
+/*
+ * The key of an MP4 file, from its freeform atoms (written here with the
+ * bridge under each name and case taggers use; the fixture's initialkey
+ * removed first): normalized and reported as INITIALKEY (KEY).
+ */
+static void test_mp4_key_atoms(void **state)
+{
+	static const struct {
+		const char *name;	/* ----:com.apple.iTunes:NAME */
+		const char *value;
+		const char *want;	/* as test_tag_values */
+	} cases[] = {
+		{ "initialkey", "Am", " musical_key=A scale=minor " },
+		{ "INITIALKEY", "8A", " musical_key=A scale=minor " },
+		{ "initialKey", "F#", " musical_key=F# scale=major " },
+		{ "initialkey", "Dbm", " musical_key=C# scale=minor " },
+		{ "initialkey", "Bb minor", " musical_key=A# scale=minor " },
+		{ "KEY", "1d", " musical_key=C scale=major " },
+		{ "key", "Gm", " musical_key=G scale=minor " },
+		{ "initialkey", "o", "!musical_key=" },
+		{ "initialkey", "H#", "reject INITIALKEY [H#]: unknown key 'H#'\n" },
+		{ "KEY", "Q", "reject KEY [Q]: unknown key 'Q'\n" },
+		{ NULL, NULL, "!musical_key=" },
+	};
+	char path[1024], from[1024];
+	struct buf bad = BUF_INIT;
+	size_t i;
+
+	(void)state;
+	fixture("itunes.m4a", from, sizeof(from));
+	tmp_path("k.m4a", path, sizeof(path));
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *v[2] = { cases[i].value, NULL };
+		TagLib_File *f;
+		char *got;
+		int found;
+
+		copy_file(from, path, -1);
+		f = taglib_file_new(path);
+		assert_non_null(f);
+		assert_int_equal(bridge_mp4_freeform_set(f, "com.apple.iTunes", "initialkey", NULL), 0);
+		if (cases[i].name)
+			assert_int_equal(bridge_mp4_freeform_set(f, "com.apple.iTunes", cases[i].name, v),
+					 0);
+		assert_true(taglib_file_save(f));
+		taglib_file_free(f);
+		got = read_simple(path);
+		if (cases[i].want[0] == '!')
+			found = strstr(got, cases[i].want + 1) == NULL && strstr(got, "track ") != NULL;
+		else
+			found = strstr(got, cases[i].want) != NULL;
+		if (!found)
+			buf_addf(&bad, "%s=%s: want '%s' in\n%s", cases[i].name ? cases[i].name : "-",
+				 cases[i].value ? cases[i].value : "-", cases[i].want, got);
+		free(got);
+	}
+	if (bad.len)
+		fail_msg("%s", bad.data);
+	buf_release(&bad);
+}
+#endif
+
+/* ------------------------------------------------ titles from names */
+
+/* tags_name_title: the extension and a leading track number go. */
+static void test_name_title(void **state)
+{
+	static const struct {
+		const char *name;
+		const char *title;	/* NULL: none */
+	} cases[] = {
+		{ "01 - Intro.mp3", "Intro" },
+		{ "01. Intro.flac", "Intro" },
+		{ "1 Intro.m4a", "Intro" },
+		{ "01_Intro.ogg", "Intro" },
+		{ "12-Intro.wav", "Intro" },
+		{ "007 -  Spy Theme.aiff", "Spy Theme" },
+		{ "03 \xe2\x80\x93 Caf\xc3\xa9 Song.opus", "Caf\xc3\xa9 Song" },
+		{ "Intro.mp3", "Intro" },
+		{ "My.Song.v2.mp3", "My.Song.v2" },
+		{ "empty.oggflac", "empty" },
+		/* Four digits are no track number; digits alone are the title. */
+		{ "2024 Remaster.mp3", "2024 Remaster" },
+		{ "1999.mp3", "1999" },
+		{ "01.mp3", "01" },
+		{ "01 - .mp3", "01 - " },
+		/* No extension: a dot before a space is part of the name. */
+		{ "Mr. Brightside", "Mr. Brightside" },
+		{ "night-drive", "night-drive" },
+		{ "05 - Track.name with spaces", "Track.name with spaces" },
+		{ " .mp3", NULL },
+	};
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc = tags_name_title(cases[i].name, &b);
+
+		if (!cases[i].title) {
+			if (rc != -1)
+				fail_msg("'%s': want none, got '%s'", cases[i].name, b.data);
+		} else if (rc != 0 || strcmp(b.data, cases[i].title) != 0) {
+			fail_msg("'%s': want '%s', got %d '%s'", cases[i].name, cases[i].title, rc,
+				 b.data);
+		}
+	}
+	buf_release(&b);
+}
+
+/* A weak field as the sink's log shows it. */
+static int w_record(void *ctx, const struct rec *r, const struct rec_prov *p)
+{
+	struct seen *s = ctx;
+
+	if (r->weak)
+		buf_addf(&s->log, "weak %lx\n", r->weak);
+	return s_record(ctx, r, p);
+}
+
+/*
+ * title_from_name: a file without a title takes its name's, weak, with a
+ * warning; a file with a title keeps it; without the option, no title.
+ */
+static void test_title_from_name(void **state)
+{
+	static const struct {
+		const char *name;
+		int strip;		/* remove the TITLE tag */
+		int opt;		/* title_from_name */
+		const char *log;	/* the log's start */
+	} cases[] = {
+		{ "01 - Night Ride.flac", 1, 1,
+		  "warn TITLE: no title: 'Night Ride' taken from the file name\n"
+		  "weak 2\n"
+		  "track audio_filename=01 - Night Ride.flac title=Night Ride artist=Alice / Bob " },
+		{ "01 - Night Ride.flac", 1, 0,
+		  "track audio_filename=01 - Night Ride.flac artist=Alice / Bob " },
+		{ "02 - Other.flac", 0, 1,
+		  "track audio_filename=02 - Other.flac title=Night Drive artist=Alice / Bob " },
+	};
+	char path[1024], from[1024];
+	size_t i;
+
+	(void)state;
+	fixture("vorbis.flac", from, sizeof(from));
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tags_reader t;
+		struct tags_opts o;
+		struct seen s;
+		struct tags_sink sink = { w_record, s_reject, s_warn, &s };
+		TagLib_File *f;
+
+		copy_file(from, tmp_path(cases[i].name, path, sizeof(path)), -1);
+		if (cases[i].strip) {
+			f = taglib_file_new(path);
+			assert_non_null(f);
+			taglib_property_set(f, "TITLE", NULL);
+			assert_true(taglib_file_save(f));
+			taglib_file_free(f);
+		}
+		memset(&o, 0, sizeof(o));
+		o.title_from_name = cases[i].opt;
+		memset(&s, 0, sizeof(s));
+		buf_init(&s.log);
+		tags_reader_init(&t);
+		assert_int_equal(tags_read_file(&t, path, 1, &o, &sink), 0);
+		tags_reader_release(&t);
+		if (strncmp(s.log.data, cases[i].log, strlen(cases[i].log)) != 0)
+			fail_msg("%s (option %d):\n--- got\n%s--- want start\n%s", cases[i].name,
+				 cases[i].opt, s.log.data, cases[i].log);
+		if (!cases[i].opt || !cases[i].strip) {
+			assert_null(strstr(s.log.data, "warn TITLE"));
+			assert_null(strstr(s.log.data, "weak "));
+		}
+		buf_release(&s.log);
+	}
+}
+
 /* ------------------------------------------------------------ bridge */
 
 static char *joined(char **v)
@@ -679,6 +866,94 @@ static void test_bridge(void **state)
 	assert_null(taglib_property_get(f, "GROUPING"));
 	taglib_file_free(f);
 }
+
+#ifdef BLENDCAT_TAGLIB_BRIDGE
+/* Does the file at path hold the bytes of text? */
+static int file_has(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "rb");
+	struct buf b = BUF_INIT;
+	char chunk[4096];
+	size_t n, at, len = strlen(text);
+	int found = 0;
+
+	assert_non_null(f);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(f);
+	for (at = 0; !found && at + len <= b.len; at++)
+		found = memcmp(b.data + at, text, len) == 0;
+	buf_release(&b);
+	return found;
+}
+
+/*
+ * bridge_mp4_freeform_get/set: any case of mean and name, the file's
+ * spelling kept, every variant replaced or removed; not for other formats.
+ */
+static void test_bridge_mp4(void **state)
+{
+	static const char *const two[] = { "Am", "8A", NULL }, *const one[] = { "C", NULL };
+	char path[1024], from[1024], **v, *s;
+	TagLib_File *f;
+
+	(void)state;
+	tmp_path("b.m4a", path, sizeof(path));
+	copy_file(fixture("itunes.m4a", from, sizeof(from)), path, -1);
+	f = taglib_file_new(path);
+	assert_non_null(f);
+	s = joined(v = bridge_mp4_freeform_get(f, "COM.APPLE.ITUNES", "InitialKey"));
+	assert_string_equal(s, "F#m|");
+	free(s);
+	taglib_property_free(v);
+	assert_null(bridge_mp4_freeform_get(f, "com.apple.iTunes", "nosuchatom"));
+	/* The property map still has no INITIALKEY: TagLib's own view. */
+	assert_null(taglib_property_get(f, "INITIALKEY"));
+	/* Set under another spelling: the file's atom, as the file spells it. */
+	assert_int_equal(bridge_mp4_freeform_set(f, "com.apple.iTunes", "INITIALKEY", one), 0);
+	assert_true(taglib_file_save(f));
+	taglib_file_free(f);
+	assert_true(file_has(path, "initialkey"));
+	assert_false(file_has(path, "INITIALKEY"));
+	f = taglib_file_new(path);
+	s = joined(v = bridge_mp4_freeform_get(f, "com.apple.iTunes", "initialkey"));
+	assert_string_equal(s, "C|");
+	free(s);
+	taglib_property_free(v);
+	/* A second spelling beside it: both are read, one set replaces both. */
+	assert_int_equal(bridge_mp4_freeform_set(f, "com.apple.iTunes", "INITIALKEY", NULL), 0);
+	assert_int_equal(bridge_mp4_freeform_set(f, "com.apple.iTunes", "INITIALKEY", one), 0);
+	assert_int_equal(bridge_mp4_freeform_set(f, "com.apple.iTunes", "initialkey", two), 0);
+	assert_true(taglib_file_save(f));
+	taglib_file_free(f);
+	assert_true(file_has(path, "INITIALKEY"));
+	f = taglib_file_new(path);
+	s = joined(v = bridge_mp4_freeform_get(f, "com.apple.iTunes", "initialkey"));
+	assert_string_equal(s, "Am|8A|");
+	free(s);
+	taglib_property_free(v);
+	/* Other atoms are untouched. */
+	s = joined(v = taglib_property_get(f, "ISRC"));
+	assert_string_equal(s, "FRZ039800212|");
+	free(s);
+	taglib_property_free(v);
+	assert_int_equal(bridge_mp4_freeform_set(f, "com.apple.iTunes", "initialkey", NULL), 0);
+	assert_true(taglib_file_save(f));
+	taglib_file_free(f);
+	f = taglib_file_new(path);
+	assert_null(bridge_mp4_freeform_get(f, "com.apple.iTunes", "initialkey"));
+	taglib_file_free(f);
+
+	/* Not an MP4 file: nothing found, nothing written. */
+	f = taglib_file_new(fixture("vorbis.flac", path, sizeof(path)));
+	assert_non_null(f);
+	assert_null(bridge_mp4_freeform_get(f, "com.apple.iTunes", "initialkey"));
+	assert_int_equal(bridge_mp4_freeform_set(f, "com.apple.iTunes", "initialkey", one), -1);
+	taglib_file_free(f);
+	assert_null(bridge_mp4_freeform_get(NULL, "com.apple.iTunes", "initialkey"));
+	assert_int_equal(bridge_mp4_freeform_set(NULL, "com.apple.iTunes", "initialkey", one), -1);
+}
+#endif
 
 /* ------------------------------------------------------ whole corpus */
 
@@ -839,7 +1114,15 @@ int main(void)
 		cmocka_unit_test(test_tag_values),
 		cmocka_unit_test(test_other_names),
 		cmocka_unit_test(test_stray_id3_in_flac),
+		cmocka_unit_test(test_name_title),
+		cmocka_unit_test(test_title_from_name),
+#ifdef BLENDCAT_TAGLIB_BRIDGE
+		cmocka_unit_test(test_mp4_key_atoms),
+#endif
 		cmocka_unit_test(test_bridge),
+#ifdef BLENDCAT_TAGLIB_BRIDGE
+		cmocka_unit_test(test_bridge_mp4),
+#endif
 		cmocka_unit_test(test_whole_corpus),
 		cmocka_unit_test(test_threads),
 	};
