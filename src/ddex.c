@@ -41,6 +41,11 @@
  *   with a warning; no file and no ISRC: the track is rejected, unless
  *   the SoundRecording IsSupplemental (a DJ mix's parts): then a warning.
  * - duration PT0S ("unknown") leaves the field out.
+ * - Elements below the root are read by local name, whatever their
+ *   namespace: DDEX's are in none, but real senders also declare the ERN
+ *   namespace as the default.  The first element in a namespace gets one
+ *   warning per message (in MEAD, only a DDEX namespace: MEAD allows
+ *   other standards' elements).
  * - Creators: one row per distinct role (after norm_role) of a
  *   contributor, one row without a role when it has none, each (name,
  *   role) once per track.  split_percentage goes on the creator's first
@@ -1101,6 +1106,13 @@ struct parser {
 	const char *xsd_name;	/* "ern43/release-notification.xsd" */
 	unsigned long xsd_errors, xsd_line;
 	char xsd_msg[200];
+	/*
+	 * The first element below the root that is in a namespace (DDEX's
+	 * are in none): where, which namespace, and how (a prefix, or a
+	 * default namespace declaration).  Warned about once.
+	 */
+	unsigned long ns_line;
+	char ns_uri[160], ns_path[160], ns_prefix[32];
 	/* delivery */
 	struct buf names;	/* emitted audio file names */
 	struct rec *recs;
@@ -2080,6 +2092,28 @@ static void push_path(struct parser *p, const char *name, unsigned k)
 
 static int root_start(struct parser *p, const char *name);
 
+/*
+ * DDEX elements below the root are in no namespace.  Real messages put
+ * them in the root's (a default namespace declaration beside the prefixed
+ * one, xmlns="http://ddex.net/xml/ern/43"): they are read by their local
+ * names all the same, and the first one is noted for a warning.  MEAD
+ * allows elements of other standards' namespaces (xs:any ##other): there,
+ * only a DDEX namespace is a mistake.
+ */
+static void namespaced(struct parser *p, const struct frame *f)
+{
+	const char *ns = (const char *)xmlTextReaderConstNamespaceUri(p->rd);
+	const char *prefix;
+
+	if (!ns || (p->version == DDEX_MEAD_11 && strncmp(ns, DDEX_NS, strlen(DDEX_NS)) != 0))
+		return;
+	prefix = (const char *)xmlTextReaderConstPrefix(p->rd);
+	p->ns_line = f->line ? f->line : 1;
+	snprintf(p->ns_uri, sizeof(p->ns_uri), "%s", ns);
+	snprintf(p->ns_path, sizeof(p->ns_path), "%s", p->dpath.data);
+	snprintf(p->ns_prefix, sizeof(p->ns_prefix), "%s", prefix ? prefix : "");
+}
+
 static void on_start(struct parser *p)
 {
 	const char *name = (const char *)xmlTextReaderConstLocalName(p->rd);
@@ -2114,6 +2148,8 @@ static void on_start(struct parser *p)
 		f->terr = 1;
 	} else {
 		push_path(p, name, k);
+		if (!p->ns_line)
+			namespaced(p, f);
 	}
 	if (p->ent != E_DEAL && xmlTextReaderHasAttributes(p->rd) == 1)
 		read_attrs(p, f);
@@ -3538,6 +3574,30 @@ static int deliver_takedowns(struct out *o)
 	return rc;
 }
 
+/* The element in a namespace that namespaced() noted: one warning per message. */
+static void warn_namespace(struct out *o)
+{
+	struct parser *p = o->p;
+	struct rec_prov prov = o->prov;
+	char how[256], msg[800];
+
+	if (!p->ns_line)
+		return;
+	p->st->warnings++;
+	if (!o->sink->warn)
+		return;
+	if (p->ns_prefix[0])
+		snprintf(how, sizeof(how), "its prefix '%s'", p->ns_prefix);
+	else
+		snprintf(how, sizeof(how), "a default namespace declaration, xmlns=\"%.159s\"",
+			 p->ns_uri);
+	snprintf(msg, sizeof(msg), "element in namespace '%.159s' (%.255s): DDEX elements below the root "
+		 "are in no namespace, so the message is not valid; its elements are read by their "
+		 "local names (said once per message)", p->ns_uri, how);
+	prov.line = p->ns_line;
+	o->sink->warn(o->sink->ctx, &prov, p->ns_path, msg);
+}
+
 static int deliver(struct parser *p, const struct ddex_sink *sink)
 {
 	struct ddex_message m;
@@ -3567,6 +3627,7 @@ static int deliver(struct parser *p, const struct ddex_sink *sink)
 	o.prov.file_no = p->file_no;
 	o.prov.path = p->path;
 	o.prov.len = p->st->bytes;
+	warn_namespace(&o);
 	if (p->type == DDEX_MEAD_MESSAGE) {
 		for (i = 0; i < p->nsr && rc == 0; i++)
 			rc = deliver_mead(&o, &p->srs[i]);

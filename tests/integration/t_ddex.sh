@@ -240,4 +240,46 @@ for f in xxe truncated wrong-ns ern44; do
 	cmp -s "$W/$f.xml" "$W/rej50/$f.xml" && pass "$f.xml goes to the rejects whole" || fail "$f.xml goes to the rejects whole"
 done
 
+# A sender's mistake: the ERN namespace declared as the default beside its prefix, so every
+# element below the root is in it.  Not valid, but read by local names to the same catalog,
+# with one warning per message.  Messages of the project's own making: samples/ exported, and
+# one from scripts/gen-ern43 (contributors with IPI, society, split, an instrument).
+SENDER='PADPIDA2014120301X:Blendtune Records'
+newdb ddexns_src
+"$BLENDCAT" migrate up -q >/dev/null
+"$BLENDCAT" import -q "$TOP/samples/catalog"
+run "$BLENDCAT" export --format ddex --out "$W/ns-orig" --sender "$SENDER" \
+	--recipient 'PADPIDA2007040502I:Example DSP'
+expect_rc 0 "samples exported as DDEX for the namespace test"
+"$TOP/scripts/gen-ern43" -n 4 --parties 6 -o "$W/ns-orig/gen.xml"
+mkdir -p "$W/ns-dflt"
+for f in "$W"/ns-orig/*.xml; do
+	sed '0,/<ern:NewReleaseMessage /s||<ern:NewReleaseMessage xmlns="http://ddex.net/xml/ern/43" |' \
+		"$f" >"$W/ns-dflt/$(basename "$f")"
+done
+nmsg=$(ls "$W"/ns-orig/*.xml | wc -l)
+expect_eq "$nmsg" "$(grep -l '^<ern:NewReleaseMessage xmlns="http://ddex.net/xml/ern/43" ' "$W"/ns-dflt/*.xml | wc -l)" \
+	"every copy declares the default namespace ($nmsg messages)"
+for v in orig dflt; do
+	newdb "ddexns_$v"
+	"$BLENDCAT" migrate up -q >/dev/null
+	run "$BLENDCAT" import --rejects "$W/rej-ns-$v" --report "$W/ns-$v.json" "$W/ns-$v"
+	expect_rc 0 "the $v messages import: exit 0"
+	cp "$ERR" "$W/ns-$v.err"
+	run "$BLENDCAT" export --format csv --out "$W/ns-$v-csv"
+done
+expect_eq "24" "$(q "SELECT count(*) FROM meekah.track_info")" "the 20 samples and 4 generated tracks are loaded"
+expect_eq "" "$(diff -r "$W/ns-orig-csv" "$W/ns-dflt-csv")" \
+	"the catalog from the default-namespace copies equals the original's, field by field (every manifest file)"
+warnings() { sed -n 's/.*"warnings": \([0-9]*\).*/\1/p' "$1"; }
+expect_eq "$(($(warnings "$W/ns-orig.json") + nmsg))" "$(warnings "$W/ns-dflt.json")" \
+	"one warning more per message, no other"
+expect_nomatch "element in namespace" "$W/ns-orig.err" "the original messages get no namespace warning"
+# One message alone: its one warning names the file, the line, the element and the namespace.
+run "$BLENDCAT" check --offline --rejects "$W/rej-ns-one" "$W/ns-dflt/gen.xml"
+expect_rc 0 "check of the default-namespace message: exit 0"
+expect_eq 1 "$(grep -c 'element in namespace' "$ERR")" "exactly one namespace warning for the message"
+expect_match "gen.xml:3: field 'MessageHeader': element in namespace 'http://ddex.net/xml/ern/43' \(a default namespace declaration, xmlns=\"http://ddex.net/xml/ern/43\"\): DDEX elements below the root are in no namespace, so the message is not valid; its elements are read by their local names" \
+	"$ERR" "it names the file, line, element and namespace, and how the namespace got there"
+expect_match "^4 rows from 1 files: 0 rejected" "$ERR" "its 4 tracks are read"
 rm -f "$OUT" "$ERR"

@@ -639,6 +639,101 @@ static void test_synthetic_43(void **state)
 }
 
 /*
+ * Records and log of two reads are the same, but for the extra lines
+ * the second log starts with.
+ */
+static void expect_same_records(const struct seen *a, const struct seen *b)
+{
+	size_t i, j;
+
+	assert_int_equal(a->nrecs, b->nrecs);
+	for (i = 0; i < a->nrecs; i++) {
+		const struct got *x = &a->recs[i], *y = &b->recs[i];
+
+		assert_int_equal(x->kind, y->kind);
+		assert_int_equal(x->line, y->line);
+		assert_int_equal(x->given, y->given);
+		for (j = 0; j < REC_MAX_FIELDS; j++)
+			assert_string_equal(x->v[j] ? x->v[j] : "(null)", y->v[j] ? y->v[j] : "(null)");
+		assert_string_equal(x->by_isrc, y->by_isrc);
+	}
+}
+
+/*
+ * A real sender's mistake: the ERN namespace declared as the default
+ * beside its prefix, so every element below the root is in it (or one
+ * element with the prefix).  Read by local names all the same, to the
+ * same records, with one warning per message naming the first such
+ * element, its namespace and how it got there.
+ */
+static void test_namespaced_children(void **state)
+{
+	static const struct {
+		const char *name, *from, *to, *warn;
+	} cases[] = {
+		{ "ns-default.xml", "<ern:NewReleaseMessage ",
+		  "<ern:NewReleaseMessage xmlns=\"http://ddex.net/xml/ern/43\" ",
+		  "warn 3 MessageHeader: element in namespace 'http://ddex.net/xml/ern/43' (a default "
+		  "namespace declaration, xmlns=\"http://ddex.net/xml/ern/43\"): DDEX elements below "
+		  "the root are in no namespace, so the message is not valid; its elements are read "
+		  "by their local names (said once per message)\n" },
+		{ "ns-prefix.xml", "<PartyList>\n", "<ern:PartyList>\n",
+		  "warn 6 PartyList: element in namespace 'http://ddex.net/xml/ern/43' (its prefix "
+		  "'ern'): DDEX elements below the root" },
+		{ "ns-other.xml", "<ReleaseList>\n", "<ReleaseList xmlns=\"urn:example\">\n",
+		  "warn 58 ReleaseList: element in namespace 'urn:example' (a default namespace "
+		  "declaration, xmlns=\"urn:example\")" },
+	};
+	struct seen orig, s;
+	struct ddex_stats st;
+	size_t i, k;
+
+	(void)state;
+	seen_init(&orig);
+	assert_int_equal(read_into(write_lines("syn43.xml", syn43), NULL, &orig, &st), 0);
+	assert_int_equal(st.warnings, 2);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct buf b = BUF_INIT, want = BUF_INIT;
+
+		/* The line starting with from starts with to instead. */
+		for (k = 0; syn43[k]; k++) {
+			size_t n = strlen(cases[i].from);
+
+			if (strncmp(syn43[k], cases[i].from, n) == 0) {
+				buf_adds(&b, cases[i].to);
+				buf_adds(&b, syn43[k] + n);
+			} else {
+				buf_adds(&b, syn43[k]);
+			}
+		}
+		if (strcmp(cases[i].from, "<PartyList>\n") == 0) {
+			char *end = strstr(b.data, "</PartyList>");
+
+			assert_non_null(end);
+			buf_reset(&want);
+			buf_add(&want, b.data, (size_t)(end - b.data));
+			buf_adds(&want, "</ern:PartyList>");
+			buf_adds(&want, end + strlen("</PartyList>"));
+			buf_reset(&b);
+			buf_add(&b, want.data, want.len);
+		}
+		seen_init(&s);
+		assert_int_equal(read_into(write_tmp(cases[i].name, b.data, b.len), NULL, &s, &st), 0);
+		expect_same_records(&orig, &s);
+		/* One warning more, first; the others as before. */
+		assert_int_equal(st.warnings, 3);
+		if (strncmp(s.log.data, cases[i].warn, strlen(cases[i].warn)) != 0)
+			fail_msg("%s: log starts:\n%s\nexpected:\n%s", cases[i].name, s.log.data,
+				 cases[i].warn);
+		assert_string_equal(strchr(s.log.data, '\n') + 1, orig.log.data);
+		seen_release(&s);
+		buf_release(&b);
+		buf_release(&want);
+	}
+	seen_release(&orig);
+}
+
+/*
  * Two people of one name, told apart by their IPIs, each with a role and a
  * split; an unnamed party credited with instruments only (how export
  * --format ddex writes them); an unnamed party with a role.
@@ -904,6 +999,58 @@ static void test_mead(void **state)
 	expect_log(&s, "reject 33 track=? field=ResourceInformationList/ResourceInformation[5] "
 		   "value='': no ISRC or ProprietaryId");
 	seen_release(&s);
+}
+
+/*
+ * MEAD has room for other standards' elements (xs:any ##other): one in
+ * its own namespace is quiet; MEAD's namespace below the root is not.
+ */
+static void test_mead_namespaces(void **state)
+{
+	static const struct {
+		const char *name, *from, *to;
+		unsigned long warnings;
+	} cases[] = {
+		{ "mead-ext.xml", "<ResourceInformationList>\n",
+		  "<ResourceInformationList><x:Note xmlns:x=\"urn:example:x\">any</x:Note>\n", 0 },
+		{ "mead-default.xml", "<mead:MeadMessage ",
+		  "<mead:MeadMessage xmlns=\"http://ddex.net/xml/mead/11\" ", 1 },
+	};
+	struct seen orig, s;
+	struct ddex_stats st;
+	unsigned long base;
+	size_t i, k;
+
+	(void)state;
+	seen_init(&orig);
+	assert_int_equal(read_into(write_lines("mead.xml", mead), NULL, &orig, &st), 0);
+	base = st.warnings;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct buf b = BUF_INIT;
+
+		for (k = 0; mead[k]; k++) {
+			size_t n = strlen(cases[i].from);
+
+			if (strncmp(mead[k], cases[i].from, n) == 0) {
+				buf_adds(&b, cases[i].to);
+				buf_adds(&b, mead[k] + n);
+			} else {
+				buf_adds(&b, mead[k]);
+			}
+		}
+		seen_init(&s);
+		assert_int_equal(read_into(write_tmp(cases[i].name, b.data, b.len), NULL, &s, &st), 0);
+		expect_same_records(&orig, &s);
+		assert_int_equal(st.warnings, base + cases[i].warnings);
+		if (cases[i].warnings)
+			expect_log(&s, "warn 3 MessageHeader: element in namespace "
+				   "'http://ddex.net/xml/mead/11' (a default namespace declaration");
+		else
+			assert_null(strstr(s.log.data, "element in namespace"));
+		seen_release(&s);
+		buf_release(&b);
+	}
+	seen_release(&orig);
 }
 
 /* ---------------------------------------------------- the whole corpus */
@@ -1594,10 +1741,12 @@ int main(void)
 		cmocka_unit_test(test_ern43_album),
 		cmocka_unit_test(test_ern43_utf16_example),
 		cmocka_unit_test(test_synthetic_43),
+		cmocka_unit_test(test_namespaced_children),
 		cmocka_unit_test(test_namesakes_and_unnamed),
 		cmocka_unit_test(test_synthetic_38),
 		cmocka_unit_test(test_purge),
 		cmocka_unit_test(test_mead),
+		cmocka_unit_test(test_mead_namespaces),
 		cmocka_unit_test(test_corpus_table),
 		cmocka_unit_test(test_corpus_walk),
 		cmocka_unit_test(test_xml_bombs),
