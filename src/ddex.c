@@ -40,7 +40,10 @@
  *   lose their query when absolute.  No file: ISRC + DDEX_DERIVED_EXT,
  *   with a warning; no file and no ISRC: the track is rejected, unless
  *   the SoundRecording IsSupplemental (a DJ mix's parts): then a warning.
- * - duration PT0S ("unknown") leaves the field out.
+ * - duration PT0S ("unknown", zero in any notation) leaves the field out,
+ *   as does a missing Duration; the track's record then says why
+ *   (rec.no_duration: what the message gave, and whether the audio file
+ *   that would give the length is in the delivery).
  * - Elements below the root are read by local name, whatever their
  *   namespace: DDEX's are in none, but real senders also declare the ERN
  *   namespace as the default.  The first element in a namespace gets one
@@ -2707,6 +2710,7 @@ struct out {
 	unsigned long bad_line;
 	int failed;
 	int skip;			/* not a track: no reject either */
+	char no_duration[600];		/* why the track has no duration */
 	/* MEAD: the ISRC naming the track, and its element path */
 	char by_isrc[NORM_ISRC_SIZE];
 	char by_isrc_field[512];
@@ -3052,15 +3056,43 @@ static int track_cover(struct out *o, struct rec *r)
 	return set_field(o, r, TF_COVER_ART_URL, &im->fname, p->scratch.data);
 }
 
-/* duration: PT0S means unknown, and is left out. */
+/*
+ * duration: PT0S (a zero in any notation) means unknown and is left out,
+ * like a missing Duration: the audio file, when the delivery has it,
+ * gives the length.  The track then says why it has none, for the
+ * loader's reject of a new track without a duration.
+ */
 static int track_duration(struct out *o, struct rec *r)
 {
-	const struct val *v = &o->sr->v[SV_DURATION];
+	struct parser *p = o->p;
+	const struct sr *s = o->sr;
+	const struct val *v = &s->v[SV_DURATION];
+	struct buf ref = BUF_INIT;
+	char given[160];
 	int secs;
 
-	if (!v->off || norm_duration(S(o->p, v->off), 0, &secs, NULL) == NORM_EMPTY)
-		return 0;
-	return set_field(o, r, TF_DURATION, v, NULL);
+	if (v->off && norm_duration(S(p, v->off), 0, &secs, NULL) != NORM_EMPTY)
+		return set_field(o, r, TF_DURATION, v, NULL);
+	if (!v->off)
+		snprintf(given, sizeof(given), "the message gives no Duration");
+	else if (!*S(p, v->off))
+		snprintf(given, sizeof(given), "the message gives an empty Duration");
+	else
+		snprintf(given, sizeof(given), "the message gives Duration '%.80s', which is no length",
+			 S(p, v->off));
+	if (!s->v[SV_FILE].off) {
+		snprintf(o->no_duration, sizeof(o->no_duration), "%s, and names no audio file "
+			 "that would give it", given);
+	} else {
+		file_ref(p, s, &ref);
+		snprintf(o->no_duration, sizeof(o->no_duration), s->res_path ?
+			 "%s, and the audio file '%.300s' gives none either" :
+			 "%s, and the audio file '%.300s' that would give the length is not in "
+			 "the delivery", given, ref.data);
+		buf_release(&ref);
+	}
+	r->no_duration = o->no_duration;
+	return 0;
 }
 
 static int track_record(struct out *o)

@@ -37,6 +37,7 @@ struct got {
 	char *v[REC_MAX_FIELDS];
 	char by_isrc[NORM_ISRC_SIZE];
 	char by_isrc_field[200];
+	char no_duration[600];
 };
 
 /* What the sink saw. */
@@ -85,6 +86,8 @@ static int s_record(void *ctx, const struct rec *r, const struct rec_prov *p)
 	snprintf(g->by_isrc, sizeof(g->by_isrc), "%s", r->by_isrc);
 	snprintf(g->by_isrc_field, sizeof(g->by_isrc_field), "%s",
 		 r->by_isrc_field ? r->by_isrc_field : "");
+	snprintf(g->no_duration, sizeof(g->no_duration), "%s",
+		 r->no_duration ? r->no_duration : "");
 	s->prov_len = p->len;
 	s->prov_file_no = p->file_no;
 	assert_int_equal(p->off, 0);
@@ -622,6 +625,10 @@ static void test_synthetic_43(void **state)
 		   "audio_filename=USRC17607839.wav|title=Second|artist=The Artist|"
 		   "isrc=USRC17607839|genre=Jazz|subgenre=Bebop|release_date=2021-05-01|"
 		   "catalog_number=SYN-001|cover_art_url=resources/cover.jpg|tags={\"album keyword\"}");
+	/* The track without a duration says why; the one with a duration says nothing. */
+	assert_string_equal(nth(&s, REC_TRACK, 1)->no_duration, "the message gives Duration "
+			    "'PT0S', which is no length, and names no audio file that would give it");
+	assert_string_equal(nth(&s, REC_TRACK, 0)->no_duration, "");
 	expect_log(&s, "warn 39 ResourceList/SoundRecording[2]: no audio file in the message: "
 		   "audio_filename 'USRC17607839.wav' made from the ISRC\n");
 	/* The example: the bad value's path, line and reason. */
@@ -656,6 +663,7 @@ static void expect_same_records(const struct seen *a, const struct seen *b)
 		for (j = 0; j < REC_MAX_FIELDS; j++)
 			assert_string_equal(x->v[j] ? x->v[j] : "(null)", y->v[j] ? y->v[j] : "(null)");
 		assert_string_equal(x->by_isrc, y->by_isrc);
+		assert_string_equal(x->no_duration, y->no_duration);
 	}
 }
 
@@ -731,6 +739,68 @@ static void test_namespaced_children(void **state)
 		buf_release(&want);
 	}
 	seen_release(&orig);
+}
+
+/*
+ * A track without a length (PT0S, or no Duration) says why, naming the
+ * audio file that would give one: not in the delivery, or in it (then
+ * its tags give the length; this is said only in case they do not).
+ */
+static void test_no_duration_why(void **state)
+{
+	static const char *const msg[] = {
+		"<ern:NewReleaseMessage xmlns:ern=\"http://ddex.net/xml/ern/43\">\n",
+		"<ResourceList>\n",
+		"<SoundRecording><ResourceReference>A1</ResourceReference>\n",
+		"<SoundRecordingEdition><ResourceId><ISRC>USRC17607839</ISRC></ResourceId>\n",
+		"<TechnicalDetails><DeliveryFile><File><URI>resources/here.flac</URI></File>",
+		"</DeliveryFile></TechnicalDetails></SoundRecordingEdition>\n",
+		"<DisplayTitleText>Here</DisplayTitleText><Duration>PT0S</Duration></SoundRecording>\n",
+		"<SoundRecording><ResourceReference>A2</ResourceReference>\n",
+		"<SoundRecordingEdition><ResourceId><ISRC>USRC17607840</ISRC></ResourceId>\n",
+		"<TechnicalDetails><DeliveryFile><File><URI>resources/gone.flac</URI></File>",
+		"</DeliveryFile></TechnicalDetails></SoundRecordingEdition>\n",
+		"<DisplayTitleText>Gone</DisplayTitleText><Duration>PT0M0.000S</Duration></SoundRecording>\n",
+		"<SoundRecording><ResourceReference>A3</ResourceReference>\n",
+		"<SoundRecordingEdition><ResourceId><ISRC>USRC17607841</ISRC></ResourceId>\n",
+		"<TechnicalDetails><DeliveryFile><File><URI>resources/gone.flac</URI></File>",
+		"</DeliveryFile></TechnicalDetails></SoundRecordingEdition>\n",
+		"<DisplayTitleText>Undated</DisplayTitleText></SoundRecording>\n",
+		"</ResourceList>\n",
+		"</ern:NewReleaseMessage>\n",
+		NULL
+	};
+	char dir[1200];
+	struct seen s;
+	struct ddex_stats st;
+	FILE *fp;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/resources", tmpdir);
+	mkdir(dir, 0700);
+	snprintf(dir, sizeof(dir), "%s/resources/here.flac", tmpdir);
+	fp = fopen(dir, "wb");
+	assert_non_null(fp);
+	fputs("fLaC", fp);
+	assert_int_equal(fclose(fp), 0);
+	seen_init(&s);
+	assert_int_equal(read_into(write_lines("noduration.xml", msg), NULL, &s, &st), 0);
+	assert_int_equal(count(&s, REC_TRACK), 3);
+	assert_string_equal(fv(nth(&s, REC_TRACK, 0), "duration"), "-");
+	assert_string_equal(nth(&s, REC_TRACK, 0)->no_duration, "the message gives Duration "
+			    "'PT0S', which is no length, and the audio file 'resources/here.flac' "
+			    "gives none either");
+	assert_string_equal(fv(nth(&s, REC_TRACK, 1), "duration"), "-");
+	assert_string_equal(nth(&s, REC_TRACK, 1)->no_duration, "the message gives Duration "
+			    "'PT0M0.000S', which is no length, and the audio file "
+			    "'resources/gone.flac' that would give the length is not in the delivery");
+	assert_string_equal(nth(&s, REC_TRACK, 2)->no_duration, "the message gives no Duration, "
+			    "and the audio file 'resources/gone.flac' that would give the length is "
+			    "not in the delivery");
+	unlink(dir);
+	snprintf(dir, sizeof(dir), "%s/resources", tmpdir);
+	rmdir(dir);
+	seen_release(&s);
 }
 
 /*
@@ -1742,6 +1812,7 @@ int main(void)
 		cmocka_unit_test(test_ern43_utf16_example),
 		cmocka_unit_test(test_synthetic_43),
 		cmocka_unit_test(test_namespaced_children),
+		cmocka_unit_test(test_no_duration_why),
 		cmocka_unit_test(test_namesakes_and_unnamed),
 		cmocka_unit_test(test_synthetic_38),
 		cmocka_unit_test(test_purge),
