@@ -249,10 +249,14 @@ int ddex_read_file(const char *path, int file_no, const struct ddex_opts *o,
  * (DDEX_ERN_OTHER for one not read) or message type, or in the MEAD 1.1
  * namespace; 0 for XML whose root is something else (another namespace,
  * another MEAD version, or another DDEX standard such as the ECHO
- * BatchComplete); -1 when it cannot tell: unreadable, not XML,
- * refused for safety.  Give -1 files to ddex_read_file for the reason.
- * *version and *type (either may be NULL) say what the root was.
+ * BatchComplete); DDEX_PROBE_REFUSED when XML declares a DOCTYPE, which
+ * is refused for safety before the root (an XML bomb, XXE, a DTD); -1
+ * when it cannot tell otherwise: unreadable, not XML, an encoding the
+ * safety scan cannot follow.  Give refused and -1 files to
+ * ddex_read_file for the reason.  *version and *type (either may be
+ * NULL) say what the root was.
  */
+#define DDEX_PROBE_REFUSED (-2)
 int ddex_probe(const char *path, enum ddex_version *version, enum ddex_type *type);
 
 /* Free the XSDs compiled for xsd_dir (they are kept for the next message). */

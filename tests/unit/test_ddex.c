@@ -1720,7 +1720,10 @@ static void test_probe(void **state)
 		{ "mead11/award.xml", NULL, 1, DDEX_MEAD_11, DDEX_MEAD_MESSAGE },
 		{ NULL, "wrongns.xml", 0, DDEX_VERSION_NONE, DDEX_NEW_RELEASE },
 		{ NULL, "text.xml", -1, DDEX_VERSION_NONE, DDEX_TYPE_NONE },
-		{ NULL, "billion.xml", -1, DDEX_VERSION_NONE, DDEX_TYPE_NONE },
+		{ NULL, "billion.xml", DDEX_PROBE_REFUSED, DDEX_VERSION_NONE, DDEX_TYPE_NONE },
+		{ NULL, "xxe.xml", DDEX_PROBE_REFUSED, DDEX_VERSION_NONE, DDEX_TYPE_NONE },
+		{ NULL, "doctype.xml", DDEX_PROBE_REFUSED, DDEX_VERSION_NONE, DDEX_TYPE_NONE },
+		{ NULL, "utf7.xml", -1, DDEX_VERSION_NONE, DDEX_TYPE_NONE },
 		{ NULL, "catalog.xml", 1, DDEX_ERN_382, DDEX_TYPE_OTHER },
 	};
 	size_t i;
@@ -1728,6 +1731,7 @@ static void test_probe(void **state)
 
 	(void)state;
 	test_xml_bombs(NULL);		/* writes billion.xml */
+	test_xxe_and_dtd(NULL);		/* xxe.xml, doctype.xml */
 	test_broken_and_foreign(NULL);	/* writes the others */
 	errors = diag_errors;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
