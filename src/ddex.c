@@ -1045,7 +1045,7 @@ struct parser {
 	struct io io;
 	struct xerr xerr;
 	enum ddex_error err;
-	char msg[256];
+	char msg[DDEX_ERROR_MSG];
 	unsigned long eline, ecol;
 	int stop;
 	/* the document */
@@ -1108,7 +1108,7 @@ struct parser {
 	xmlSchemaValidCtxtPtr vctxt;
 	const char *xsd_name;	/* "ern43/release-notification.xsd" */
 	unsigned long xsd_errors, xsd_line;
-	char xsd_msg[200];
+	char xsd_msg[DDEX_ERROR_MSG - 200];	/* room for what fail() adds */
 	/*
 	 * The first element below the root that is in a namespace (DDEX's
 	 * are in none): where, which namespace, and how (a prefix, or a
@@ -3704,9 +3704,14 @@ void ddex_xsd_release(void)
 static void on_xsd_compile_error(void *ctx, xmlErrorPtr e)
 {
 	char *msg = ctx;
+	size_t n;
 
-	if (e && e->level >= XML_ERR_ERROR && !msg[0])
-		snprintf(msg, 200, "%s", e->message ? e->message : "error");
+	if (!e || e->level < XML_ERR_ERROR || msg[0])
+		return;
+	snprintf(msg, 200, "%s", e->message ? e->message : "error");
+	n = strlen(msg);
+	while (n && is_ws((unsigned char)msg[n - 1]))
+		msg[--n] = '\0';	/* libxml2 ends its messages with a newline */
 }
 
 /* Compile version slot i's XSD; NULL with why when it cannot. */
@@ -3785,10 +3790,13 @@ static void on_xsd_error(void *ctx, xmlErrorPtr e)
 	if (!e || e->level < XML_ERR_ERROR || p->xsd_errors++)
 		return;
 	p->xsd_line = e->line > 0 ? (unsigned long)e->line : 0;
+	/* Whole: an enumeration's message lists the allowed values. */
 	snprintf(p->xsd_msg, sizeof(p->xsd_msg), "%s", e->message ? e->message : "error");
 	n = strlen(p->xsd_msg);
 	while (n && is_ws((unsigned char)p->xsd_msg[n - 1]))
 		p->xsd_msg[--n] = '\0';
+	if (n == sizeof(p->xsd_msg) - 1)
+		memcpy(p->xsd_msg + n - 3, "...", 3);
 }
 
 /*

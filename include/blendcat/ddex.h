@@ -86,6 +86,7 @@
 #define DDEX_MAX_TEXT (1u << 20)	/* bytes of text in one element */
 #define DDEX_MAX_TRACKS 100000	/* default max_tracks */
 #define DDEX_MAX_STATE (64u << 20)	/* default max_state, bytes */
+#define DDEX_ERROR_MSG 1200		/* bytes of ddex_stats.error_msg */
 /* audio_filename = ISRC + this when a message names no audio file. */
 #define DDEX_DERIVED_EXT ".wav"
 
@@ -230,7 +231,7 @@ struct ddex_stats {
 	/* When the read failed: */
 	enum ddex_error error;
 	unsigned long error_line, error_column;	/* 0 when not known */
-	char error_msg[256];		/* the message printed, without location */
+	char error_msg[DDEX_ERROR_MSG];	/* the message printed, without location */
 };
 
 /*
