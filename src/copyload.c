@@ -148,7 +148,8 @@ static void add_staging_table(struct buf *b, enum rec_kind k)
 		buf_addf(b, ", %s %s", rec_kinds[k].fields[i].name,
 			 sql_type(rec_kinds[k].fields[i].type));
 	/* Last: merge_sources' rows, built without them, leave them NULL. */
-	buf_adds(b, ", by_isrc text, by_isrc_field text, weak integer) ON COMMIT DROP;");
+	buf_adds(b, ", by_isrc text, by_isrc_field text, weak integer, no_duration text) "
+		    "ON COMMIT DROP;");
 }
 
 int load_begin(struct load *l)
@@ -248,8 +249,11 @@ static void encode(struct load *l, struct buf *b, const struct rec *r, const str
 	rec_copy_value(b, r->by_isrc[0] ? r->by_isrc : NULL);
 	buf_addch(b, '\t');
 	rec_copy_value(b, r->by_isrc[0] ? r->by_isrc_field : NULL);
-	buf_addf(b, "\t%lu\n", r->weak);
+	buf_addf(b, "\t%lu", r->weak);
 	l->weak |= r->weak;
+	buf_addch(b, '\t');
+	rec_copy_value(b, r->no_duration);
+	buf_addch(b, '\n');
 	l->counts[r->kind].staged++;
 	l->by_isrc += r->by_isrc[0] != '\0';
 }
@@ -297,7 +301,7 @@ int load_reject(struct load *l, enum rec_kind kind, const struct rec_prov *p,
 		return diag_error(LOC_NONE, "internal error: a %s reject outside its COPY",
 				  rec_kinds[kind].name);
 	add_head(b, ++l->n, 1, "\\N", audio_filename, 0, p, l->source);
-	for (i = 1; i < rec_kinds[kind].nfields + 3; i++)
+	for (i = 1; i < rec_kinds[kind].nfields + 4; i++)
 		buf_adds(b, "\t\\N");
 	buf_addch(b, '\n');
 	l->any_bad = 1;
@@ -524,13 +528,16 @@ static const char *const check_sql[] = {
 	/*
 	 * A new track without its NOT NULL columns in any of its sources (a
 	 * CSV row may leave the duration to the audio file's tags): blamed on
-	 * the track's first row of its best source.
+	 * the track's first row of its best source, with what a source said
+	 * of its missing duration (a DDEX message's PT0S and absent file).
 	 */
 	"INSERT INTO bc_reason "
 	"SELECT x.file_no, x.line, x.audio_filename, v.field, NULL, 'a new track needs a ' || v.field "
+	"  || CASE WHEN v.field = 'duration' THEN coalesce(': ' || x.no_duration, '') ELSE '' END "
 	"FROM (SELECT DISTINCT ON (r.audio_filename COLLATE \"C\") r.audio_filename, r.file_no, r.line, "
 	"        bool_or(r.title IS NOT NULL) OVER w AS has_title, "
-	"        bool_or(r.duration IS NOT NULL) OVER w AS has_duration "
+	"        bool_or(r.duration IS NOT NULL) OVER w AS has_duration, "
+	"        max(r.no_duration) OVER w AS no_duration "
 	"      FROM bc_track r WHERE NOT r.bad "
 	"      WINDOW w AS (PARTITION BY r.audio_filename COLLATE \"C\") "
 	"      ORDER BY r.audio_filename COLLATE \"C\", r.src, r.n) x "

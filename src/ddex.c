@@ -40,7 +40,15 @@
  *   lose their query when absolute.  No file: ISRC + DDEX_DERIVED_EXT,
  *   with a warning; no file and no ISRC: the track is rejected, unless
  *   the SoundRecording IsSupplemental (a DJ mix's parts): then a warning.
- * - duration PT0S ("unknown") leaves the field out.
+ * - duration PT0S ("unknown", zero in any notation) leaves the field out,
+ *   as does a missing Duration; the track's record then says why
+ *   (rec.no_duration: what the message gave, and whether the audio file
+ *   that would give the length is in the delivery).
+ * - Elements below the root are read by local name, whatever their
+ *   namespace: DDEX's are in none, but real senders also declare the ERN
+ *   namespace as the default.  The first element in a namespace gets one
+ *   warning per message (in MEAD, only a DDEX namespace: MEAD allows
+ *   other standards' elements).
  * - Creators: one row per distinct role (after norm_role) of a
  *   contributor, one row without a role when it has none, each (name,
  *   role) once per track.  split_percentage goes on the creator's first
@@ -1037,7 +1045,7 @@ struct parser {
 	struct io io;
 	struct xerr xerr;
 	enum ddex_error err;
-	char msg[256];
+	char msg[DDEX_ERROR_MSG];
 	unsigned long eline, ecol;
 	int stop;
 	/* the document */
@@ -1100,7 +1108,14 @@ struct parser {
 	xmlSchemaValidCtxtPtr vctxt;
 	const char *xsd_name;	/* "ern43/release-notification.xsd" */
 	unsigned long xsd_errors, xsd_line;
-	char xsd_msg[200];
+	char xsd_msg[DDEX_ERROR_MSG - 200];	/* room for what fail() adds */
+	/*
+	 * The first element below the root that is in a namespace (DDEX's
+	 * are in none): where, which namespace, and how (a prefix, or a
+	 * default namespace declaration).  Warned about once.
+	 */
+	unsigned long ns_line;
+	char ns_uri[160], ns_path[160], ns_prefix[32];
 	/* delivery */
 	struct buf names;	/* emitted audio file names */
 	struct rec *recs;
@@ -2080,6 +2095,28 @@ static void push_path(struct parser *p, const char *name, unsigned k)
 
 static int root_start(struct parser *p, const char *name);
 
+/*
+ * DDEX elements below the root are in no namespace.  Real messages put
+ * them in the root's (a default namespace declaration beside the prefixed
+ * one, xmlns="http://ddex.net/xml/ern/43"): they are read by their local
+ * names all the same, and the first one is noted for a warning.  MEAD
+ * allows elements of other standards' namespaces (xs:any ##other): there,
+ * only a DDEX namespace is a mistake.
+ */
+static void namespaced(struct parser *p, const struct frame *f)
+{
+	const char *ns = (const char *)xmlTextReaderConstNamespaceUri(p->rd);
+	const char *prefix;
+
+	if (!ns || (p->version == DDEX_MEAD_11 && strncmp(ns, DDEX_NS, strlen(DDEX_NS)) != 0))
+		return;
+	prefix = (const char *)xmlTextReaderConstPrefix(p->rd);
+	p->ns_line = f->line ? f->line : 1;
+	snprintf(p->ns_uri, sizeof(p->ns_uri), "%s", ns);
+	snprintf(p->ns_path, sizeof(p->ns_path), "%s", p->dpath.data);
+	snprintf(p->ns_prefix, sizeof(p->ns_prefix), "%s", prefix ? prefix : "");
+}
+
 static void on_start(struct parser *p)
 {
 	const char *name = (const char *)xmlTextReaderConstLocalName(p->rd);
@@ -2114,6 +2151,8 @@ static void on_start(struct parser *p)
 		f->terr = 1;
 	} else {
 		push_path(p, name, k);
+		if (!p->ns_line)
+			namespaced(p, f);
 	}
 	if (p->ent != E_DEAL && xmlTextReaderHasAttributes(p->rd) == 1)
 		read_attrs(p, f);
@@ -2671,6 +2710,7 @@ struct out {
 	unsigned long bad_line;
 	int failed;
 	int skip;			/* not a track: no reject either */
+	char no_duration[600];		/* why the track has no duration */
 	/* MEAD: the ISRC naming the track, and its element path */
 	char by_isrc[NORM_ISRC_SIZE];
 	char by_isrc_field[512];
@@ -3016,15 +3056,43 @@ static int track_cover(struct out *o, struct rec *r)
 	return set_field(o, r, TF_COVER_ART_URL, &im->fname, p->scratch.data);
 }
 
-/* duration: PT0S means unknown, and is left out. */
+/*
+ * duration: PT0S (a zero in any notation) means unknown and is left out,
+ * like a missing Duration: the audio file, when the delivery has it,
+ * gives the length.  The track then says why it has none, for the
+ * loader's reject of a new track without a duration.
+ */
 static int track_duration(struct out *o, struct rec *r)
 {
-	const struct val *v = &o->sr->v[SV_DURATION];
+	struct parser *p = o->p;
+	const struct sr *s = o->sr;
+	const struct val *v = &s->v[SV_DURATION];
+	struct buf ref = BUF_INIT;
+	char given[160];
 	int secs;
 
-	if (!v->off || norm_duration(S(o->p, v->off), 0, &secs, NULL) == NORM_EMPTY)
-		return 0;
-	return set_field(o, r, TF_DURATION, v, NULL);
+	if (v->off && norm_duration(S(p, v->off), 0, &secs, NULL) != NORM_EMPTY)
+		return set_field(o, r, TF_DURATION, v, NULL);
+	if (!v->off)
+		snprintf(given, sizeof(given), "the message gives no Duration");
+	else if (!*S(p, v->off))
+		snprintf(given, sizeof(given), "the message gives an empty Duration");
+	else
+		snprintf(given, sizeof(given), "the message gives Duration '%.80s', which is no length",
+			 S(p, v->off));
+	if (!s->v[SV_FILE].off) {
+		snprintf(o->no_duration, sizeof(o->no_duration), "%s, and names no audio file "
+			 "that would give it", given);
+	} else {
+		file_ref(p, s, &ref);
+		snprintf(o->no_duration, sizeof(o->no_duration), s->res_path ?
+			 "%s, and the audio file '%.300s' gives none either" :
+			 "%s, and the audio file '%.300s' that would give the length is not in "
+			 "the delivery", given, ref.data);
+		buf_release(&ref);
+	}
+	r->no_duration = o->no_duration;
+	return 0;
 }
 
 static int track_record(struct out *o)
@@ -3538,6 +3606,30 @@ static int deliver_takedowns(struct out *o)
 	return rc;
 }
 
+/* The element in a namespace that namespaced() noted: one warning per message. */
+static void warn_namespace(struct out *o)
+{
+	struct parser *p = o->p;
+	struct rec_prov prov = o->prov;
+	char how[256], msg[800];
+
+	if (!p->ns_line)
+		return;
+	p->st->warnings++;
+	if (!o->sink->warn)
+		return;
+	if (p->ns_prefix[0])
+		snprintf(how, sizeof(how), "its prefix '%s'", p->ns_prefix);
+	else
+		snprintf(how, sizeof(how), "a default namespace declaration, xmlns=\"%.159s\"",
+			 p->ns_uri);
+	snprintf(msg, sizeof(msg), "element in namespace '%.159s' (%.255s): DDEX elements below the root "
+		 "are in no namespace, so the message is not valid; its elements are read by their "
+		 "local names (said once per message)", p->ns_uri, how);
+	prov.line = p->ns_line;
+	o->sink->warn(o->sink->ctx, &prov, p->ns_path, msg);
+}
+
 static int deliver(struct parser *p, const struct ddex_sink *sink)
 {
 	struct ddex_message m;
@@ -3567,6 +3659,7 @@ static int deliver(struct parser *p, const struct ddex_sink *sink)
 	o.prov.file_no = p->file_no;
 	o.prov.path = p->path;
 	o.prov.len = p->st->bytes;
+	warn_namespace(&o);
 	if (p->type == DDEX_MEAD_MESSAGE) {
 		for (i = 0; i < p->nsr && rc == 0; i++)
 			rc = deliver_mead(&o, &p->srs[i]);
@@ -3611,9 +3704,14 @@ void ddex_xsd_release(void)
 static void on_xsd_compile_error(void *ctx, xmlErrorPtr e)
 {
 	char *msg = ctx;
+	size_t n;
 
-	if (e && e->level >= XML_ERR_ERROR && !msg[0])
-		snprintf(msg, 200, "%s", e->message ? e->message : "error");
+	if (!e || e->level < XML_ERR_ERROR || msg[0])
+		return;
+	snprintf(msg, 200, "%s", e->message ? e->message : "error");
+	n = strlen(msg);
+	while (n && is_ws((unsigned char)msg[n - 1]))
+		msg[--n] = '\0';	/* libxml2 ends its messages with a newline */
 }
 
 /* Compile version slot i's XSD; NULL with why when it cannot. */
@@ -3692,10 +3790,13 @@ static void on_xsd_error(void *ctx, xmlErrorPtr e)
 	if (!e || e->level < XML_ERR_ERROR || p->xsd_errors++)
 		return;
 	p->xsd_line = e->line > 0 ? (unsigned long)e->line : 0;
+	/* Whole: an enumeration's message lists the allowed values. */
 	snprintf(p->xsd_msg, sizeof(p->xsd_msg), "%s", e->message ? e->message : "error");
 	n = strlen(p->xsd_msg);
 	while (n && is_ws((unsigned char)p->xsd_msg[n - 1]))
 		p->xsd_msg[--n] = '\0';
+	if (n == sizeof(p->xsd_msg) - 1)
+		memcpy(p->xsd_msg + n - 3, "...", 3);
 }
 
 /*
@@ -3821,6 +3922,8 @@ int ddex_probe(const char *path, enum ddex_version *version, enum ddex_type *typ
 		rc = p.version ? 1 : 0;
 	else if (p.err == DDEX_ERR_NOT_DDEX || p.err == DDEX_ERR_VERSION)
 		rc = p.version ? 1 : 0;
+	else if (p.err == DDEX_ERR_UNSAFE || (!p.err && p.io.sc.error == DDEX_ERR_UNSAFE))
+		rc = DDEX_PROBE_REFUSED;
 	globals_leave(&g);
 	if (version)
 		*version = p.version;

@@ -103,17 +103,22 @@ static const char *const audio_exts[] = {
  * The type of a file found in a directory by its name, or -1: CSV
  * manifests, DDEX ERN messages (by their root element, not their name
  * alone: BatchComplete files and other XML are skipped) and audio files
- * by extension (the tag reader then checks their content).
+ * by extension (the tag reader then checks their content).  An XML file
+ * whose DOCTYPE hides its root (an XML bomb, XXE) is read as a message,
+ * to be refused by name like one given on the command line.
  */
 static int type_in_dir(const char *path)
 {
 	enum ddex_version v;
 	enum ddex_type t;
+	int rc;
 
 	if (has_ext(path, csv_exts))
 		return IN_CSV;
-	if (has_ext(path, xml_exts))
-		return ddex_probe(path, &v, &t) == 1 ? IN_DDEX : -1;
+	if (has_ext(path, xml_exts)) {
+		rc = ddex_probe(path, &v, &t);
+		return rc == 1 || rc == DDEX_PROBE_REFUSED ? IN_DDEX : -1;
+	}
 	return has_ext(path, audio_exts) ? IN_AUDIO : -1;
 }
 

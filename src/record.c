@@ -116,6 +116,7 @@ void rec_reset(struct rec *r, enum rec_kind k)
 	r->key_scale_explicit = 0;
 	r->by_isrc[0] = '\0';
 	r->by_isrc_field = NULL;
+	r->no_duration = NULL;
 }
 
 void rec_copy(struct rec *dst, const struct rec *src)
@@ -127,6 +128,7 @@ void rec_copy(struct rec *dst, const struct rec *src)
 	buf_add(&dst->store, src->store.data, src->store.len);
 	memcpy(dst->by_isrc, src->by_isrc, sizeof(dst->by_isrc));
 	dst->by_isrc_field = src->by_isrc_field;
+	dst->no_duration = src->no_duration;
 }
 
 void rec_release(struct rec *r)

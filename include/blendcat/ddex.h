@@ -86,6 +86,7 @@
 #define DDEX_MAX_TEXT (1u << 20)	/* bytes of text in one element */
 #define DDEX_MAX_TRACKS 100000	/* default max_tracks */
 #define DDEX_MAX_STATE (64u << 20)	/* default max_state, bytes */
+#define DDEX_ERROR_MSG 1200		/* bytes of ddex_stats.error_msg */
 /* audio_filename = ISRC + this when a message names no audio file. */
 #define DDEX_DERIVED_EXT ".wav"
 
@@ -230,7 +231,7 @@ struct ddex_stats {
 	/* When the read failed: */
 	enum ddex_error error;
 	unsigned long error_line, error_column;	/* 0 when not known */
-	char error_msg[256];		/* the message printed, without location */
+	char error_msg[DDEX_ERROR_MSG];	/* the message printed, without location */
 };
 
 /*
@@ -249,10 +250,14 @@ int ddex_read_file(const char *path, int file_no, const struct ddex_opts *o,
  * (DDEX_ERN_OTHER for one not read) or message type, or in the MEAD 1.1
  * namespace; 0 for XML whose root is something else (another namespace,
  * another MEAD version, or another DDEX standard such as the ECHO
- * BatchComplete); -1 when it cannot tell: unreadable, not XML,
- * refused for safety.  Give -1 files to ddex_read_file for the reason.
- * *version and *type (either may be NULL) say what the root was.
+ * BatchComplete); DDEX_PROBE_REFUSED when XML declares a DOCTYPE, which
+ * is refused for safety before the root (an XML bomb, XXE, a DTD); -1
+ * when it cannot tell otherwise: unreadable, not XML, an encoding the
+ * safety scan cannot follow.  Give refused and -1 files to
+ * ddex_read_file for the reason.  *version and *type (either may be
+ * NULL) say what the root was.
  */
+#define DDEX_PROBE_REFUSED (-2)
 int ddex_probe(const char *path, enum ddex_version *version, enum ddex_type *type);
 
 /* Free the XSDs compiled for xsd_dir (they are kept for the next message). */

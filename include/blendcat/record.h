@@ -137,6 +137,13 @@ struct rec {
 	 */
 	char by_isrc[NORM_ISRC_SIZE];
 	const char *by_isrc_field;
+	/*
+	 * A track without a duration: why its source gives none, when it can
+	 * say ("the message gives Duration 'PT0S', which is no length, and
+	 * ..."), for the loader's "a new track needs a duration".  Borrowed
+	 * like by_isrc_field; NULL otherwise.
+	 */
+	const char *no_duration;
 	/* Private: the scale a key notation carried. */
 	char key_scale[NORM_SCALE_SIZE];
 	int key_scale_explicit;

@@ -1,12 +1,12 @@
 # DDEX deliveries: test messages, takedowns and purges.
 . "$(dirname "$0")/lib.sh"
-# Every check here reads messages of the real corpus.
-shared_or_skip corpus/ddex
-
 W=$IT_TMP/ddex
 D=$SHARED/corpus/ddex
 A43="$D/ern43/1 Audio.xml"
 mkdir -p "$W"
+
+# Messages of the real corpus, as they came.
+corpus_tests() {
 
 # A TestMessage changes nothing.
 sed 's|</MessageHeader>|<MessageControlType>TestMessage</MessageControlType></MessageHeader>|' \
@@ -241,5 +241,87 @@ expect_eq 0 "$(q "SELECT count(*) FROM meekah.track_info")" "nothing of them is 
 for f in xxe truncated wrong-ns ern44; do
 	cmp -s "$W/$f.xml" "$W/rej50/$f.xml" && pass "$f.xml goes to the rejects whole" || fail "$f.xml goes to the rejects whole"
 done
+
+}
+with_shared corpus/ddex corpus_tests
+
+# A sender's mistake: the ERN namespace declared as the default beside its prefix, so every
+# element below the root is in it.  Not valid, but read by local names to the same catalog,
+# with one warning per message.  Messages of the project's own making: samples/ exported, and
+# one from scripts/gen-ern43 (contributors with IPI, society, split, an instrument).
+SENDER='PADPIDA2014120301X:Blendtune Records'
+newdb ddexns_src
+"$BLENDCAT" migrate up -q >/dev/null
+"$BLENDCAT" import -q "$TOP/samples/catalog"
+run "$BLENDCAT" export --format ddex --out "$W/ns-orig" --sender "$SENDER" \
+	--recipient 'PADPIDA2007040502I:Example DSP'
+expect_rc 0 "samples exported as DDEX for the namespace test"
+"$TOP/scripts/gen-ern43" -n 4 --parties 6 -o "$W/ns-orig/gen.xml"
+mkdir -p "$W/ns-dflt"
+for f in "$W"/ns-orig/*.xml; do
+	sed '0,/<ern:NewReleaseMessage /s||<ern:NewReleaseMessage xmlns="http://ddex.net/xml/ern/43" |' \
+		"$f" >"$W/ns-dflt/$(basename "$f")"
+done
+nmsg=$(ls "$W"/ns-orig/*.xml | wc -l)
+expect_eq "$nmsg" "$(grep -l '^<ern:NewReleaseMessage xmlns="http://ddex.net/xml/ern/43" ' "$W"/ns-dflt/*.xml | wc -l)" \
+	"every copy declares the default namespace ($nmsg messages)"
+for v in orig dflt; do
+	newdb "ddexns_$v"
+	"$BLENDCAT" migrate up -q >/dev/null
+	run "$BLENDCAT" import --rejects "$W/rej-ns-$v" --report "$W/ns-$v.json" "$W/ns-$v"
+	expect_rc 0 "the $v messages import: exit 0"
+	cp "$ERR" "$W/ns-$v.err"
+	run "$BLENDCAT" export --format csv --out "$W/ns-$v-csv"
+done
+expect_eq "24" "$(q "SELECT count(*) FROM meekah.track_info")" "the 20 samples and 4 generated tracks are loaded"
+expect_eq "" "$(diff -r "$W/ns-orig-csv" "$W/ns-dflt-csv")" \
+	"the catalog from the default-namespace copies equals the original's, field by field (every manifest file)"
+warnings() { sed -n 's/.*"warnings": \([0-9]*\).*/\1/p' "$1"; }
+expect_eq "$(($(warnings "$W/ns-orig.json") + nmsg))" "$(warnings "$W/ns-dflt.json")" \
+	"one warning more per message, no other"
+expect_nomatch "element in namespace" "$W/ns-orig.err" "the original messages get no namespace warning"
+# One message alone: its one warning names the file, the line, the element and the namespace.
+run "$BLENDCAT" check --offline --rejects "$W/rej-ns-one" "$W/ns-dflt/gen.xml"
+expect_rc 0 "check of the default-namespace message: exit 0"
+expect_eq 1 "$(grep -c 'element in namespace' "$ERR")" "exactly one namespace warning for the message"
+expect_match "gen.xml:3: field 'MessageHeader': element in namespace 'http://ddex.net/xml/ern/43' \(a default namespace declaration, xmlns=\"http://ddex.net/xml/ern/43\"\): DDEX elements below the root are in no namespace, so the message is not valid; its elements are read by their local names" \
+	"$ERR" "it names the file, line, element and namespace, and how the namespace got there"
+expect_match "^4 rows from 1 files: 0 rejected" "$ERR" "its 4 tracks are read"
+# PT0S is no length.  A delivery whose message gives PT0S, and whose audio file is not in the
+# folder, is rejected saying so; with the file there, the file's length is used; a zero is
+# never loaded as a length, not even over a track the catalog has.
+"$TOP/scripts/gen-ern43" -n 2 --parties 4 -o "$W/pt0s-base.xml"
+md5=$(md5sum "$TOP/tests/data/audio/vorbis.flac" | cut -d' ' -f1)
+mkdir -p "$W/pt0s-gone" "$W/pt0s-here/resources"
+sed -e 's|<Duration>[^<]*</Duration>|<Duration>PT0S</Duration>|' \
+	-e "s|<HashSumValue>[^<]*</HashSumValue>|<HashSumValue>$md5</HashSumValue>|" \
+	"$W/pt0s-base.xml" >"$W/pt0s-gone/m.xml"
+cp "$W/pt0s-gone/m.xml" "$W/pt0s-here/m.xml"
+cp "$TOP/tests/data/audio/vorbis.flac" "$W/pt0s-here/resources/track_000001.flac"
+expect_eq 2 "$(grep -c '<Duration>PT0S</Duration>' "$W/pt0s-gone/m.xml")" "the message gives PT0S for both tracks"
+newdb ddexpt0s
+"$BLENDCAT" migrate up -q >/dev/null
+run "$BLENDCAT" import --rejects "$W/rej-pt0s-gone" "$W/pt0s-gone/m.xml"
+expect_rc 1 "PT0S and no audio file: exit 1 (rejects)"
+expect_match "/pt0s-gone/m.xml:83:duration: a new track needs a duration: the message gives Duration 'PT0S', which is no length, and the audio file 'resources/track_000001.flac' that would give the length is not in the delivery$" \
+	"$W/rej-pt0s-gone/rejects.log" "the reject says what it saw: PT0S, and the file not in the delivery"
+expect_eq 2 "$(grep -c "a new track needs a duration: the message gives Duration 'PT0S'" "$W/rej-pt0s-gone/rejects.log")" \
+	"both tracks are rejected so"
+expect_eq 0 "$(q "SELECT count(*) FROM meekah.track_info")" "nothing is loaded"
+run "$BLENDCAT" import --rejects "$W/rej-pt0s-here" "$W/pt0s-here/m.xml"
+expect_rc 1 "PT0S with one of the two audio files: exit 1 (the other is rejected)"
+expect_eq "track_000001.flac|3" "$(q "SELECT audio_filename, duration FROM meekah.track_info")" \
+	"the track whose file is there loads with the file's length (3.68 s, whole seconds as the tags give it)"
+expect_match "/pt0s-here/m.xml:136:duration: .*the audio file 'resources/track_000002.flac' that would give the length is not in the delivery$" \
+	"$W/rej-pt0s-here/rejects.log" "the track whose file is not there is rejected, naming its file"
+newdb ddexpt0s2
+"$BLENDCAT" migrate up -q >/dev/null
+run "$BLENDCAT" import --rejects "$W/rej-pt0s-first" "$W/pt0s-base.xml"
+expect_eq "121|122" "$(q "SELECT string_agg(duration::text, '|' ORDER BY audio_filename) FROM meekah.track_info")" \
+	"an earlier delivery gives the lengths (PT2M0.5S, PT2M1.5S, rounded)"
+run "$BLENDCAT" import --rejects "$W/rej-pt0s-again" "$W/pt0s-gone/m.xml"
+expect_rc 0 "a later delivery with PT0S of tracks the catalog has: exit 0"
+expect_eq "121|122" "$(q "SELECT string_agg(duration::text, '|' ORDER BY audio_filename) FROM meekah.track_info")" \
+	"PT0S is not loaded as a length: the catalog's stay"
 
 rm -f "$OUT" "$ERR"

@@ -88,6 +88,37 @@ expect_nomatch "secret.txt" "$W/opened" "XInclude: the file it names is never op
 expect_eq 0 "$(q "SELECT count(*) FROM meekah.track_info t WHERE t::text LIKE '%secret of the machine%'")" \
 	"XInclude: nothing of the file it names is stored"
 
+# The same files found in a folder: refused by name as when given by name, never skipped as
+# "not a manifest, a DDEX message or audio".  Alone (exit 1, not 2: no "nothing to import"),
+# and beside valid input, which loads.  An HTML page's DOCTYPE under its own name is skipped.
+mkdir -p "$W/inbox-alone" "$W/inbox-mixed"
+for f in billion-laughs quadratic xxe xxe-dtd xxe-param; do
+	cp "$W/$f.xml" "$W/inbox-alone/"
+	cp "$W/$f.xml" "$W/inbox-mixed/"
+done
+printf 'audio_filename,title,duration\nfolder-ok.mp3,Folder OK,100\n' >"$W/inbox-mixed/tracks.csv"
+printf '<!DOCTYPE html>\n<html><body>delivery notes</body></html>\n' >"$W/inbox-mixed/notes.html"
+before=$(snapshot)
+traced "$BLENDCAT" import --rejects "$W/rej-inbox-alone" "$W/inbox-alone"
+expect_rc 1 "hostile XML alone in a folder: exit 1 (rejects), not 2"
+expect_nomatch "not a manifest, a DDEX message or audio" "$ERR" "in a folder: not skipped as something else"
+for f in billion-laughs quadratic xxe xxe-dtd xxe-param; do
+	expect_match "inbox-alone/$f.xml:[0-9]+: DDEX message not read: at column [0-9]+: DOCTYPE refused" \
+		"$W/rej-inbox-alone/rejects.log" "$f in a folder: rejects.log names it and why"
+	expect_match "inbox-alone/$f.xml.*DOCTYPE refused" "$ERR" "$f in a folder: the error names it"
+done
+expect_nomatch "secret.txt" "$W/opened" "in a folder: the secret file is never opened"
+expect_nomatch 'secret of the machine' "$ERR" "in a folder: nothing of the secret file is printed"
+expect_eq "$before" "$(snapshot)" "in a folder: the catalog is unchanged"
+run "$BLENDCAT" import --rejects "$W/rej-inbox-mixed" "$W/inbox-mixed"
+expect_rc 1 "hostile XML beside a valid manifest: exit 1 (rejects)"
+expect_eq 5 "$(grep -c 'DOCTYPE refused' "$W/rej-inbox-mixed/rejects.log")" "beside valid input: all five are named"
+expect_eq "Folder OK|100" "$(q "SELECT title, duration FROM meekah.track_info WHERE audio_filename = 'folder-ok.mp3'")" \
+	"beside them, the valid manifest loads"
+expect_nomatch "notes.html" "$W/rej-inbox-mixed/rejects.log" "an HTML page's DOCTYPE is not refused as a message"
+expect_match "1 file in the directories given is not a manifest, a DDEX message or audio" "$ERR" \
+	"the HTML page is skipped and counted"
+
 # ------------------------------------------ NUL bytes, invalid UTF-8, DDEX
 newdb hostile
 "$BLENDCAT" migrate up -q >/dev/null

@@ -84,3 +84,46 @@ run "$BLENDCAT" import --rejects "$W/rej6" "$W/shared.xml"
 expect_rc 1 "a MEAD message naming an ISRC two tracks share: exit 1 (a reject)"
 expect_match "'USRC17607839': ISRC USRC17607839 names 2 tracks: $pair" "$W/rej6/rejects.log" \
 	"the reason lists the tracks"
+
+# --validate-xsd covers MEAD messages: the official MEAD 1.1 XSD (mead11/ of the XSD folder,
+# importing ../allowed-value-sets.xsd beside it).  The XSDs are only in the shared corpus.
+shared_mead_xsd_tests() {
+	local xsd=$SHARED/corpus/ddex/xsd mead=$B/BT-2024-001/BT-2024-001_mead.xml
+
+	run "$BLENDCAT" check --offline --validate-xsd --xsd-dir "$xsd" --rejects "$W/rej20" "$mead"
+	expect_rc 0 "--validate-xsd: a MEAD message of export --mead is valid: exit 0"
+	expect_match "^1 rows from 1 files: 0 rejected" "$ERR" "and read"
+	newdb mead_xsd
+	"$BLENDCAT" migrate up -q >/dev/null
+	run "$BLENDCAT" import --validate-xsd --xsd-dir "$xsd" --rejects "$W/rej21" "$B"
+	expect_rc 0 "--validate-xsd: the whole batch, release and MEAD messages, is valid: exit 0"
+	mead_carried >"$W/xsd.txt"
+	expect_eq "$(cat "$W/orig.txt")" "$(cat "$W/xsd.txt")" \
+		"--validate-xsd: tempo, key, scale, moods and sections come back equal to the original's"
+
+	# An invalid MEAD message is rejected whole: its line and the validator's whole message.
+	sed '0,/<RootChordNote>[^<]*</s//<RootChordNote>H</' "$mead" >"$W/badkey.xml"
+	line=$(grep -n '<RootChordNote>H<' "$W/badkey.xml" | cut -d: -f1)
+	before=$(snapshot)
+	run "$BLENDCAT" import --validate-xsd --xsd-dir "$xsd" --rejects "$W/rej22" "$W/badkey.xml"
+	expect_rc 1 "--validate-xsd: an invalid MEAD message: exit 1"
+	expect_match "/badkey.xml:$line: DDEX message not read: not valid against its XSD mead11/media-enrichment-and-description.xsd: Element 'RootChordNote': \[facet 'enumeration'\] The value 'H' is not an element of the set \{'A', 'Ab/G#', 'B', 'Bb/A#', 'C', 'C#/Db', 'D', 'E', 'Eb/D#', 'F', 'G', 'Gb/F#', 'UserDefined'\}\.$" \
+		"$W/rej22/rejects.log" "rejects.log gives the line and the validator's whole message"
+	expect_match "badkey.xml:$line: not valid against its XSD mead11/" "$ERR" "the error names the file and line"
+	cmp -s "$W/badkey.xml" "$W/rej22/badkey.xml" && pass "the invalid MEAD message goes to the rejects whole" ||
+		fail "the invalid MEAD message goes to the rejects whole"
+	expect_eq "$before" "$(snapshot)" "nothing of the invalid MEAD message is loaded"
+	run "$BLENDCAT" import --rejects "$W/rej23" "$W/badkey.xml"
+	expect_match "badkey.xml:$line:.*/Harmony/RootChordNote: 'H': unknown RootChordNote 'H'" "$W/rej23/rejects.log" \
+		"without --validate-xsd the same message is read, and only its bad resource rejected"
+
+	# The import is read beside the XSD folder, never from the network: without it, that is said.
+	mkdir -p "$W/xsd-no-avs"
+	cp -r "$xsd/mead11" "$W/xsd-no-avs/"
+	run "$BLENDCAT" check --offline --validate-xsd --xsd-dir "$W/xsd-no-avs" --rejects "$W/rej24" "$mead"
+	expect_rc 1 "--validate-xsd without allowed-value-sets.xsd beside mead11/: exit 1"
+	expect_match "BT-2024-001_mead.xml: DDEX message not read: cannot validate \(--validate-xsd\): the XSD '$W/xsd-no-avs/mead11/media-enrichment-and-description.xsd' does not compile: .*allowed-value-sets" \
+		"$W/rej24/rejects.log" "the MEAD XSD that cannot find its import is named"
+	expect_eq 1 "$(wc -l <"$W/rej24/rejects.log" | tr -d ' ')" "in one line of rejects.log"
+}
+with_shared corpus/ddex/xsd/mead11 shared_mead_xsd_tests

@@ -40,6 +40,7 @@ struct got {
 	char *v[REC_MAX_FIELDS];
 	char by_isrc[NORM_ISRC_SIZE];
 	char by_isrc_field[200];
+	char no_duration[600];
 };
 
 /* What the sink saw. */
@@ -88,6 +89,8 @@ static int s_record(void *ctx, const struct rec *r, const struct rec_prov *p)
 	snprintf(g->by_isrc, sizeof(g->by_isrc), "%s", r->by_isrc);
 	snprintf(g->by_isrc_field, sizeof(g->by_isrc_field), "%s",
 		 r->by_isrc_field ? r->by_isrc_field : "");
+	snprintf(g->no_duration, sizeof(g->no_duration), "%s",
+		 r->no_duration ? r->no_duration : "");
 	s->prov_len = p->len;
 	s->prov_file_no = p->file_no;
 	assert_int_equal(p->off, 0);
@@ -631,6 +634,10 @@ static void test_synthetic_43(void **state)
 		   "audio_filename=USRC17607839.wav|title=Second|artist=The Artist|"
 		   "isrc=USRC17607839|genre=Jazz|subgenre=Bebop|release_date=2021-05-01|"
 		   "catalog_number=SYN-001|cover_art_url=resources/cover.jpg|tags={\"album keyword\"}");
+	/* The track without a duration says why; the one with a duration says nothing. */
+	assert_string_equal(nth(&s, REC_TRACK, 1)->no_duration, "the message gives Duration "
+			    "'PT0S', which is no length, and names no audio file that would give it");
+	assert_string_equal(nth(&s, REC_TRACK, 0)->no_duration, "");
 	expect_log(&s, "warn 39 ResourceList/SoundRecording[2]: no audio file in the message: "
 		   "audio_filename 'USRC17607839.wav' made from the ISRC\n");
 	/* The example: the bad value's path, line and reason. */
@@ -644,6 +651,164 @@ static void test_synthetic_43(void **state)
 	assert_int_equal(st.sound_recordings, 4);
 	assert_int_equal(st.takedowns, 0);
 	assert_true(st.state_peak > 0 && st.state_peak < 200000);
+	seen_release(&s);
+}
+
+/*
+ * Records and log of two reads are the same, but for the extra lines
+ * the second log starts with.
+ */
+static void expect_same_records(const struct seen *a, const struct seen *b)
+{
+	size_t i, j;
+
+	assert_int_equal(a->nrecs, b->nrecs);
+	for (i = 0; i < a->nrecs; i++) {
+		const struct got *x = &a->recs[i], *y = &b->recs[i];
+
+		assert_int_equal(x->kind, y->kind);
+		assert_int_equal(x->line, y->line);
+		assert_int_equal(x->given, y->given);
+		for (j = 0; j < REC_MAX_FIELDS; j++)
+			assert_string_equal(x->v[j] ? x->v[j] : "(null)", y->v[j] ? y->v[j] : "(null)");
+		assert_string_equal(x->by_isrc, y->by_isrc);
+		assert_string_equal(x->no_duration, y->no_duration);
+	}
+}
+
+/*
+ * A real sender's mistake: the ERN namespace declared as the default
+ * beside its prefix, so every element below the root is in it (or one
+ * element with the prefix).  Read by local names all the same, to the
+ * same records, with one warning per message naming the first such
+ * element, its namespace and how it got there.
+ */
+static void test_namespaced_children(void **state)
+{
+	static const struct {
+		const char *name, *from, *to, *warn;
+	} cases[] = {
+		{ "ns-default.xml", "<ern:NewReleaseMessage ",
+		  "<ern:NewReleaseMessage xmlns=\"http://ddex.net/xml/ern/43\" ",
+		  "warn 3 MessageHeader: element in namespace 'http://ddex.net/xml/ern/43' (a default "
+		  "namespace declaration, xmlns=\"http://ddex.net/xml/ern/43\"): DDEX elements below "
+		  "the root are in no namespace, so the message is not valid; its elements are read "
+		  "by their local names (said once per message)\n" },
+		{ "ns-prefix.xml", "<PartyList>\n", "<ern:PartyList>\n",
+		  "warn 6 PartyList: element in namespace 'http://ddex.net/xml/ern/43' (its prefix "
+		  "'ern'): DDEX elements below the root" },
+		{ "ns-other.xml", "<ReleaseList>\n", "<ReleaseList xmlns=\"urn:example\">\n",
+		  "warn 58 ReleaseList: element in namespace 'urn:example' (a default namespace "
+		  "declaration, xmlns=\"urn:example\")" },
+	};
+	struct seen orig, s;
+	struct ddex_stats st;
+	size_t i, k;
+
+	(void)state;
+	seen_init(&orig);
+	assert_int_equal(read_into(write_lines("syn43.xml", syn43), NULL, &orig, &st), 0);
+	assert_int_equal(st.warnings, 2);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct buf b = BUF_INIT, want = BUF_INIT;
+
+		/* The line starting with from starts with to instead. */
+		for (k = 0; syn43[k]; k++) {
+			size_t n = strlen(cases[i].from);
+
+			if (strncmp(syn43[k], cases[i].from, n) == 0) {
+				buf_adds(&b, cases[i].to);
+				buf_adds(&b, syn43[k] + n);
+			} else {
+				buf_adds(&b, syn43[k]);
+			}
+		}
+		if (strcmp(cases[i].from, "<PartyList>\n") == 0) {
+			char *end = strstr(b.data, "</PartyList>");
+
+			assert_non_null(end);
+			buf_reset(&want);
+			buf_add(&want, b.data, (size_t)(end - b.data));
+			buf_adds(&want, "</ern:PartyList>");
+			buf_adds(&want, end + strlen("</PartyList>"));
+			buf_reset(&b);
+			buf_add(&b, want.data, want.len);
+		}
+		seen_init(&s);
+		assert_int_equal(read_into(write_tmp(cases[i].name, b.data, b.len), NULL, &s, &st), 0);
+		expect_same_records(&orig, &s);
+		/* One warning more, first; the others as before. */
+		assert_int_equal(st.warnings, 3);
+		if (strncmp(s.log.data, cases[i].warn, strlen(cases[i].warn)) != 0)
+			fail_msg("%s: log starts:\n%s\nexpected:\n%s", cases[i].name, s.log.data,
+				 cases[i].warn);
+		assert_string_equal(strchr(s.log.data, '\n') + 1, orig.log.data);
+		seen_release(&s);
+		buf_release(&b);
+		buf_release(&want);
+	}
+	seen_release(&orig);
+}
+
+/*
+ * A track without a length (PT0S, or no Duration) says why, naming the
+ * audio file that would give one: not in the delivery, or in it (then
+ * its tags give the length; this is said only in case they do not).
+ */
+static void test_no_duration_why(void **state)
+{
+	static const char *const msg[] = {
+		"<ern:NewReleaseMessage xmlns:ern=\"http://ddex.net/xml/ern/43\">\n",
+		"<ResourceList>\n",
+		"<SoundRecording><ResourceReference>A1</ResourceReference>\n",
+		"<SoundRecordingEdition><ResourceId><ISRC>USRC17607839</ISRC></ResourceId>\n",
+		"<TechnicalDetails><DeliveryFile><File><URI>resources/here.flac</URI></File>",
+		"</DeliveryFile></TechnicalDetails></SoundRecordingEdition>\n",
+		"<DisplayTitleText>Here</DisplayTitleText><Duration>PT0S</Duration></SoundRecording>\n",
+		"<SoundRecording><ResourceReference>A2</ResourceReference>\n",
+		"<SoundRecordingEdition><ResourceId><ISRC>USRC17607840</ISRC></ResourceId>\n",
+		"<TechnicalDetails><DeliveryFile><File><URI>resources/gone.flac</URI></File>",
+		"</DeliveryFile></TechnicalDetails></SoundRecordingEdition>\n",
+		"<DisplayTitleText>Gone</DisplayTitleText><Duration>PT0M0.000S</Duration></SoundRecording>\n",
+		"<SoundRecording><ResourceReference>A3</ResourceReference>\n",
+		"<SoundRecordingEdition><ResourceId><ISRC>USRC17607841</ISRC></ResourceId>\n",
+		"<TechnicalDetails><DeliveryFile><File><URI>resources/gone.flac</URI></File>",
+		"</DeliveryFile></TechnicalDetails></SoundRecordingEdition>\n",
+		"<DisplayTitleText>Undated</DisplayTitleText></SoundRecording>\n",
+		"</ResourceList>\n",
+		"</ern:NewReleaseMessage>\n",
+		NULL
+	};
+	char dir[1200];
+	struct seen s;
+	struct ddex_stats st;
+	FILE *fp;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/resources", tmpdir);
+	mkdir(dir, 0700);
+	snprintf(dir, sizeof(dir), "%s/resources/here.flac", tmpdir);
+	fp = fopen(dir, "wb");
+	assert_non_null(fp);
+	fputs("fLaC", fp);
+	assert_int_equal(fclose(fp), 0);
+	seen_init(&s);
+	assert_int_equal(read_into(write_lines("noduration.xml", msg), NULL, &s, &st), 0);
+	assert_int_equal(count(&s, REC_TRACK), 3);
+	assert_string_equal(fv(nth(&s, REC_TRACK, 0), "duration"), "-");
+	assert_string_equal(nth(&s, REC_TRACK, 0)->no_duration, "the message gives Duration "
+			    "'PT0S', which is no length, and the audio file 'resources/here.flac' "
+			    "gives none either");
+	assert_string_equal(fv(nth(&s, REC_TRACK, 1), "duration"), "-");
+	assert_string_equal(nth(&s, REC_TRACK, 1)->no_duration, "the message gives Duration "
+			    "'PT0M0.000S', which is no length, and the audio file "
+			    "'resources/gone.flac' that would give the length is not in the delivery");
+	assert_string_equal(nth(&s, REC_TRACK, 2)->no_duration, "the message gives no Duration, "
+			    "and the audio file 'resources/gone.flac' that would give the length is "
+			    "not in the delivery");
+	unlink(dir);
+	snprintf(dir, sizeof(dir), "%s/resources", tmpdir);
+	rmdir(dir);
 	seen_release(&s);
 }
 
@@ -914,6 +1079,58 @@ static void test_mead(void **state)
 	expect_log(&s, "reject 33 track=? field=ResourceInformationList/ResourceInformation[5] "
 		   "value='': no ISRC or ProprietaryId");
 	seen_release(&s);
+}
+
+/*
+ * MEAD has room for other standards' elements (xs:any ##other): one in
+ * its own namespace is quiet; MEAD's namespace below the root is not.
+ */
+static void test_mead_namespaces(void **state)
+{
+	static const struct {
+		const char *name, *from, *to;
+		unsigned long warnings;
+	} cases[] = {
+		{ "mead-ext.xml", "<ResourceInformationList>\n",
+		  "<ResourceInformationList><x:Note xmlns:x=\"urn:example:x\">any</x:Note>\n", 0 },
+		{ "mead-default.xml", "<mead:MeadMessage ",
+		  "<mead:MeadMessage xmlns=\"http://ddex.net/xml/mead/11\" ", 1 },
+	};
+	struct seen orig, s;
+	struct ddex_stats st;
+	unsigned long base;
+	size_t i, k;
+
+	(void)state;
+	seen_init(&orig);
+	assert_int_equal(read_into(write_lines("mead.xml", mead), NULL, &orig, &st), 0);
+	base = st.warnings;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct buf b = BUF_INIT;
+
+		for (k = 0; mead[k]; k++) {
+			size_t n = strlen(cases[i].from);
+
+			if (strncmp(mead[k], cases[i].from, n) == 0) {
+				buf_adds(&b, cases[i].to);
+				buf_adds(&b, mead[k] + n);
+			} else {
+				buf_adds(&b, mead[k]);
+			}
+		}
+		seen_init(&s);
+		assert_int_equal(read_into(write_tmp(cases[i].name, b.data, b.len), NULL, &s, &st), 0);
+		expect_same_records(&orig, &s);
+		assert_int_equal(st.warnings, base + cases[i].warnings);
+		if (cases[i].warnings)
+			expect_log(&s, "warn 3 MessageHeader: element in namespace "
+				   "'http://ddex.net/xml/mead/11' (a default namespace declaration");
+		else
+			assert_null(strstr(s.log.data, "element in namespace"));
+		seen_release(&s);
+		buf_release(&b);
+	}
+	seen_release(&orig);
 }
 
 /* ---------------------------------------------------- the whole corpus */
@@ -1520,7 +1737,10 @@ static void test_probe(void **state)
 		{ "mead11/award.xml", NULL, 1, DDEX_MEAD_11, DDEX_MEAD_MESSAGE },
 		{ NULL, "wrongns.xml", 0, DDEX_VERSION_NONE, DDEX_NEW_RELEASE },
 		{ NULL, "text.xml", -1, DDEX_VERSION_NONE, DDEX_TYPE_NONE },
-		{ NULL, "billion.xml", -1, DDEX_VERSION_NONE, DDEX_TYPE_NONE },
+		{ NULL, "billion.xml", DDEX_PROBE_REFUSED, DDEX_VERSION_NONE, DDEX_TYPE_NONE },
+		{ NULL, "xxe.xml", DDEX_PROBE_REFUSED, DDEX_VERSION_NONE, DDEX_TYPE_NONE },
+		{ NULL, "doctype.xml", DDEX_PROBE_REFUSED, DDEX_VERSION_NONE, DDEX_TYPE_NONE },
+		{ NULL, "utf7.xml", -1, DDEX_VERSION_NONE, DDEX_TYPE_NONE },
 		{ NULL, "catalog.xml", 1, DDEX_ERN_382, DDEX_TYPE_OTHER },
 	};
 	size_t i;
@@ -1529,6 +1749,7 @@ static void test_probe(void **state)
 	(void)state;
 	CORPUS_NEEDED(corpus);
 	test_xml_bombs(NULL);		/* writes billion.xml */
+	test_xxe_and_dtd(NULL);		/* xxe.xml, doctype.xml */
 	test_broken_and_foreign(NULL);	/* writes the others */
 	errors = diag_errors;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -1604,10 +1825,13 @@ int main(void)
 		cmocka_unit_test(test_ern43_album),
 		cmocka_unit_test(test_ern43_utf16_example),
 		cmocka_unit_test(test_synthetic_43),
+		cmocka_unit_test(test_namespaced_children),
+		cmocka_unit_test(test_no_duration_why),
 		cmocka_unit_test(test_namesakes_and_unnamed),
 		cmocka_unit_test(test_synthetic_38),
 		cmocka_unit_test(test_purge),
 		cmocka_unit_test(test_mead),
+		cmocka_unit_test(test_mead_namespaces),
 		cmocka_unit_test(test_corpus_table),
 		cmocka_unit_test(test_corpus_walk),
 		cmocka_unit_test(test_xml_bombs),
