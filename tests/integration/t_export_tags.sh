@@ -131,4 +131,24 @@ expect_rc 3 "two files of one name: exit 3"
 expect_match "vorbis.ogg: several files of that name under the audio root" "$ERR" "it says why"
 expect_nomatch "vorbis.ogg: TITLE" "$OUT" "neither file is written"
 
+# A file whose name is decomposed on disk (NFD, as macOS writes names) is
+# found by the name of its track, which is NFC.
+D=$W/nfd
+mkdir -p "$D"
+nfd=$(printf 'Cafe\314\201 Noir.ogg')
+nfc=$(printf 'Caf\303\251 Noir.ogg')
+cp "$TOP/tests/data/audio/vorbis.ogg" "$D/$nfd"
+newdb tags_nfd
+"$BLENDCAT" migrate up -q >/dev/null
+"$BLENDCAT" import -q "$D"
+expect_eq "$nfc" "$(q "SELECT audio_filename FROM meekah.track_info")" \
+	"the track of a file named in NFD has the NFC name"
+printf 'audio_filename,title\n%s,Renamed\n' "$nfc" >"$W/nfd.csv"
+"$BLENDCAT" import -q "$W/nfd.csv"
+run "$BLENDCAT" export --format tags --audio-root "$D"
+expect_rc 0 "export tags to a file named in NFD: exit 0"
+expect_match "^$D/$nfd: TITLE: 'Café Rain' -> 'Renamed'$" "$OUT" \
+	"the file named in NFD is found by its track's NFC name and written"
+expect_match "^1 files changed, 0 unchanged, 0 tracks without a file" "$ERR" "no track is left without its file"
+
 rm -f "$OUT" "$ERR"
