@@ -57,16 +57,25 @@ static int file_cmp(const void *a, const void *b)
 	return c ? c : strcmp(x->path, y->path);
 }
 
+/*
+ * A file under the name the importer gives its track (trimmed, NFC), so
+ * that a name written decomposed (macOS writes NFD) is found too.
+ */
 static void add_file(struct tagsw *w, const char *path, const char *name)
 {
 	struct tagsw_file *f;
+	struct buf key = BUF_INIT;
+	char why[NORM_WHY_MAX];
 
 	if (w->nfiles == w->capfiles) {
 		w->capfiles = w->capfiles ? 2 * w->capfiles : 256;
 		w->files = xrealloc(w->files, w->capfiles * sizeof(*w->files));
 	}
 	f = &w->files[w->nfiles++];
+	if (norm_text(name, strlen(name), NORM_TEXT_TRIM, 0, &key, why) == 0)
+		name = key.data;
 	f->name = xstrdup(name);
+	buf_release(&key);
 	f->path = xstrdup(path);
 	f->dup = 0;
 }

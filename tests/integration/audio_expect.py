@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""What blendcat must make of a corpus written by make-audio-corpus, from
-the corpus's own manifest (.manifest.jsonl: each file's kind and the tag
-values written), not from blendcat's output.
+"""What blendcat must make of a corpus written by scripts/gen-audio (or a
+generator with the same manifest), from the corpus's own manifest
+(.manifest.jsonl: each file's kind and the tag values written), not from
+blendcat's output.
 
   audio_expect.py counts MANIFEST
       prints "loaded rejected skipped either": the audio files whose
@@ -87,9 +88,10 @@ def fate(d):
         # Cut after them: the tags that survive decide, and the manifest
         # does not say what they are.
         return 'either', 'truncated after its headers'
-    if kind == 'wrongext' and d['format'] == 'opus':
-        # TagLib 1.x's C API cannot open Opus by content, only by name.
-        return 'rejected', 'Opus under another name'
+    if kind == 'wrongext' and d['format'] in ('opus', 'wav', 'aiff'):
+        # TagLib 1.x's C API has no type to open Opus, WAV or AIFF by
+        # content: it reads them by their name only.
+        return 'rejected', '%s under another name' % d['format']
     e = d.get('expect')
     if e is None:
         return 'rejected', 'cut before its tags' if kind == 'truncated' else 'no tags'

@@ -4,12 +4,26 @@
 W=$IT_TMP/export_tags
 T=$W/tree
 mkdir -p "$T"
-cp "$TOP/tests/data/audio/"*.{mp3,m4a,wav,flac,ogg} "$SHARED/corpus/audio/with-id3.aif" "$T/"
+cp "$TOP/tests/data/audio/"*.{mp3,m4a,wav,flac,ogg} "$T/"
 chmod u+w "$T"/*
-if "$SHARED/tools/make-audio-corpus" -s 3 -b 0 -F m4a --no-extras -m none "$T/gen" 16 >"$W/gen.log" 2>&1; then
-	pass "make-audio-corpus made a tree"
+if "$TOP/scripts/gen-audio" -s 3 -b 0 -F m4a --no-extras -m none "$T/gen" 16 >"$W/gen.log" 2>&1 &&
+	"$TOP/scripts/gen-audio" -s 3 -b 0 -F aiff --no-extras -m "$W/aiff.jsonl" "$W/aiff" 6 \
+		>>"$W/gen.log" 2>&1; then
+	pass "gen-audio made a tree"
 else
-	fail "make-audio-corpus made a tree" "$(tail -5 "$W/gen.log")"
+	fail "gen-audio made a tree" "$(tail -5 "$W/gen.log")"
+fi
+# An AIFF file with an ID3 chunk and a title, as with-id3.aif.
+aif_src=$(python3 -c 'import json, sys
+for line in open(sys.argv[1], encoding="utf-8"):
+    d = json.loads(line)
+    if d["kind"] == "ok" and "id3" in d["scheme"] and d["expect"].get("title", "").strip():
+        print(d["path"])
+        break' "$W/aiff.jsonl")
+if [ -n "$aif_src" ] && cp "$W/aiff/$aif_src" "$T/with-id3.aif"; then
+	pass "gen-audio made an AIFF file with a titled ID3 chunk"
+else
+	fail "gen-audio made an AIFF file with a titled ID3 chunk" "$(cat "$W/aiff.jsonl")"
 fi
 
 # What tags carry, ids aside: the track fields and the credits that have a tag.
@@ -128,5 +142,25 @@ run "$BLENDCAT" export --format tags --audio-root "$T"
 expect_rc 3 "two files of one name: exit 3"
 expect_match "vorbis.ogg: several files of that name under the audio root" "$ERR" "it says why"
 expect_nomatch "vorbis.ogg: TITLE" "$OUT" "neither file is written"
+
+# A file whose name is decomposed on disk (NFD, as macOS writes names) is
+# found by the name of its track, which is NFC.
+D=$W/nfd
+mkdir -p "$D"
+nfd=$(printf 'Cafe\314\201 Noir.ogg')
+nfc=$(printf 'Caf\303\251 Noir.ogg')
+cp "$TOP/tests/data/audio/vorbis.ogg" "$D/$nfd"
+newdb tags_nfd
+"$BLENDCAT" migrate up -q >/dev/null
+"$BLENDCAT" import -q "$D"
+expect_eq "$nfc" "$(q "SELECT audio_filename FROM meekah.track_info")" \
+	"the track of a file named in NFD has the NFC name"
+printf 'audio_filename,title\n%s,Renamed\n' "$nfc" >"$W/nfd.csv"
+"$BLENDCAT" import -q "$W/nfd.csv"
+run "$BLENDCAT" export --format tags --audio-root "$D"
+expect_rc 0 "export tags to a file named in NFD: exit 0"
+expect_match "^$D/$nfd: TITLE: 'Café Rain' -> 'Renamed'$" "$OUT" \
+	"the file named in NFD is found by its track's NFC name and written"
+expect_match "^1 files changed, 0 unchanged, 0 tracks without a file" "$ERR" "no track is left without its file"
 
 rm -f "$OUT" "$ERR"
