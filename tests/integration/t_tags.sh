@@ -113,12 +113,11 @@ shared_audio_crosscheck() {
 	run $EXPECT compare "$W/x.jsonl" <"$W/xrows"
 	expect_rc 0 "make-audio-corpus's library: every value as its manifest says"
 }
-if [ -x "$SHARED/tools/make-audio-corpus" ]; then
-	shared_audio_crosscheck
-fi
+with_shared tools/make-audio-corpus shared_audio_crosscheck
 
 # --------------------------------------------------- the real corpus
 
+real_corpus_tests() {
 newdb tags_corpus
 "$BLENDCAT" migrate up -q >/dev/null
 C=$SHARED/corpus/audio
@@ -146,8 +145,11 @@ expect_match "too-short.mp3: cannot read audio \(empty or broken file\)" "$W/rej
 expect_nomatch "SOURCES.md" "$W/rejc/rejects.log" "a text file in the tree is skipped, not rejected"
 expect_match "sample.mid: unsupported audio format \(audio/midi\)" "$W/rejc/rejects.log" \
 	"audio found by its content under a name not known as audio: rejected with why"
+}
+with_shared corpus/audio real_corpus_tests
 
 # Audio under no known name is found by its content and loads.
+freshdb tags_byname
 mkdir -p "$W/byname"
 cp "$TOP/tests/data/audio/vorbis.flac" "$W/byname/night-drive"
 cp "$TOP/tests/data/audio/make-fixtures.sh" "$W/byname/notes"
