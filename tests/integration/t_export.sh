@@ -63,7 +63,7 @@ expect_eq "audio_filename,title,artist,duration,tempo,musical_key,scale,genre,su
 expect_match '^summer-vibes-120bpm-cmaj.mp3,Summer Vibes,John Producer,180,120,C,major,Electronic,House,uplifting;energetic;summer,synth;dance;party,' \
 	"$W/samples-1/tracks.csv" "Summer Vibes is written as the manifest has it"
 
-if "$SHARED/tools/gen-catalog" -n 5000 -o "$W/gen" --messy --bad-rate 0.01 --seed 11 -q; then
+if "$TOP/scripts/gen-catalog" -n 5000 -o "$W/gen" --messy --bad-rate 0.01 --seed 11 -q; then
 	mkdir -p "$W/gen-in"
 	cp "$W/gen/"{tracks,creators,instruments,arrangement,samples}.csv "$W/gen-in/"
 	roundtrip generated --date-order dmy "$W/gen-in"

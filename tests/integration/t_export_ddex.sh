@@ -111,7 +111,7 @@ expect_rc 0 "a second export into the same directory: exit 0"
 [ -f "$W/ddex_samples/BT-2024-001-2.xml" ] && pass "it writes beside the first, not over it" ||
 	fail "it writes beside the first, not over it" "$(ls "$W/ddex_samples" | head)"
 
-if "$SHARED/tools/gen-catalog" -n 600 -o "$W/gen" --messy --bad-rate 0.01 --seed 5 -q; then
+if "$TOP/scripts/gen-catalog" -n 600 -o "$W/gen" --messy --bad-rate 0.01 --seed 5 -q; then
 	mkdir -p "$W/gen-in"
 	cp "$W/gen/"{tracks,creators,instruments,arrangement,samples}.csv "$W/gen-in/"
 	roundtrip ddex_generated --date-order dmy "$W/gen-in"

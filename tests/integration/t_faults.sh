@@ -10,7 +10,7 @@
 
 W=$IT_TMP/faults
 mkdir -p "$W"
-if ! "$SHARED/tools/gen-catalog" -n 400 -o "$W/gen" --seed 5 -q; then
+if ! "$TOP/scripts/gen-catalog" -n 400 -o "$W/gen" --seed 5 -q; then
 	fail "gen-catalog made a catalog"
 	exit 0
 fi

@@ -2,59 +2,67 @@
 # loaded rows against the generator's canonical rows, rejects, re-import.
 . "$(dirname "$0")/lib.sh"
 
-GEN=$SHARED/tools/gen-catalog
 W=$IT_TMP/import
 N=${IMPORT_N:-5000}
 mkdir -p "$W"
 
-if ! "$GEN" -n "$N" -o "$W/gen" --messy --bad-rate 0.02 --raw --seed 7 -q; then
-	fail "gen-catalog made a catalog"
-	exit 0
-fi
-mkdir -p "$W/in"
-cp "$W/gen/"{tracks,creators,instruments,arrangement,samples}.csv "$W/in/"
+# check_generated GEN DIR DB LABEL: a messy catalog of N tracks with known
+# bad rows, made by GEN in DIR, imported into a fresh database DB: the
+# rejects are exactly the generator's expected-rejects.csv, each for its
+# defect, and the loaded rows are exactly its canonical --raw rows.
+# Returns 1 when GEN made nothing.
+check_generated() {
+	local gen=$1 w=$2 db=$3 l=$4 t
+	mkdir -p "$w"
+	if ! "$gen" -n "$N" -o "$w/gen" --messy --bad-rate 0.02 --raw --seed 7 -q; then
+		fail "${l}gen-catalog made a catalog"
+		return 1
+	fi
+	mkdir -p "$w/in"
+	cp "$w/gen/"{tracks,creators,instruments,arrangement,samples}.csv "$w/in/"
 
-newdb imp
-"$BLENDCAT" migrate up -q >/dev/null
+	newdb "$db"
+	"$BLENDCAT" migrate up -q >/dev/null
 
-run "$BLENDCAT" import --date-order dmy --rejects "$W/rej" --report "$W/report.json" "$W/in"
-expect_rc 1 "messy catalog with bad rows: exit 1 (loaded, with rejects)"
+	run "$BLENDCAT" import --date-order dmy --rejects "$w/rej" --report "$w/report.json" "$w/in"
+	expect_rc 1 "${l}messy catalog with bad rows: exit 1 (loaded, with rejects)"
 
-# Every defect the generator made is rejected at its row, and nothing else is.
-grep -v 'rejected with its track' "$W/rej/rejects.log" |
-	sed -E 's|^[^:]*/([^/:]+):([0-9]+):.*|\1:\2|' | sort -u >"$W/got-rejects"
-tail -n +2 "$W/gen/expected-rejects.csv" | awk -F, '{print $1 ":" $2}' | sort -u >"$W/want-rejects"
-if diff "$W/want-rejects" "$W/got-rejects" >"$W/rejects.diff"; then
-	pass "rejects are exactly expected-rejects.csv ($(wc -l <"$W/want-rejects") rows)"
-else
-	fail "rejects are exactly expected-rejects.csv" "$(head -20 "$W/rejects.diff")"
-fi
+	# Every defect the generator made is rejected at its row, and nothing else is.
+	grep -v 'rejected with its track' "$w/rej/rejects.log" |
+		sed -E 's|^[^:]*/([^/:]+):([0-9]+):.*|\1:\2|' | sort -u >"$w/got-rejects"
+	tail -n +2 "$w/gen/expected-rejects.csv" | awk -F, '{print $1 ":" $2}' | sort -u >"$w/want-rejects"
+	if diff "$w/want-rejects" "$w/got-rejects" >"$w/rejects.diff"; then
+		pass "${l}rejects are exactly expected-rejects.csv ($(wc -l <"$w/want-rejects") rows)"
+	else
+		fail "${l}rejects are exactly expected-rejects.csv" "$(head -20 "$w/rejects.diff")"
+	fi
 
-# Each reason names the same defect.
-bad_reason=""
-while IFS=, read -r file line reason; do
-	case $reason in
-	missing_title) re=':title: .*(required|needs a title)' ;;
-	isrc_length) re=':isrc: .*expected 12 characters' ;;
-	tempo_not_number) re=':tempo: .*not a number' ;;
-	negative_duration) re=':duration: .*negative' ;;
-	split_sum_over_100) re=':split_percentage: .*(more than 100|exceeds 100)' ;;
-	arrangement_end_beyond_duration) re=':end_time: .*after the track.s end' ;;
-	*) re='UNKNOWN DEFECT' ;;
-	esac
-	grep -Eq "/$file:$line$re" "$W/rej/rejects.log" || bad_reason="$bad_reason $file:$line:$reason"
-done < <(tail -n +2 "$W/gen/expected-rejects.csv")
-expect_eq "" "$bad_reason" "every reason names the generator's defect"
+	# Each reason names the same defect.
+	local bad_reason="" file line reason re
+	while IFS=, read -r file line reason; do
+		case $reason in
+		missing_title) re=':title: .*(required|needs a title)' ;;
+		isrc_length) re=':isrc: .*expected 12 characters' ;;
+		tempo_not_number) re=':tempo: .*not a number' ;;
+		negative_duration) re=':duration: .*negative' ;;
+		split_sum_over_100) re=':split_percentage: .*(more than 100|exceeds 100)' ;;
+		arrangement_end_beyond_duration) re=':end_time: .*after the track.s end' ;;
+		*) re='UNKNOWN DEFECT' ;;
+		esac
+		grep -Eq "/$file:$line$re" "$w/rej/rejects.log" || bad_reason="$bad_reason $file:$line:$reason"
+	done < <(tail -n +2 "$w/gen/expected-rejects.csv")
+	expect_eq "" "$bad_reason" "${l}every reason names the generator's defect"
 
-# Children of rejected tracks are rejected too, and say why.
-expect_match "rejected with its track '.*' \(problem at .*tracks.csv:[0-9]+\)" "$W/rej/rejects.log" \
-	"rows of a rejected track say which problem took them"
-head -1 "$W/rej/tracks.csv" | cmp -s - <(head -1 "$W/in/tracks.csv") &&
-	pass "rejects/tracks.csv starts with the input's header" ||
-	fail "rejects/tracks.csv starts with the input's header"
+	# Children of rejected tracks are rejected too, and say why.
+	expect_match "rejected with its track '.*' \(problem at .*tracks.csv:[0-9]+\)" "$w/rej/rejects.log" \
+		"${l}rows of a rejected track say which problem took them"
+	head -1 "$w/rej/tracks.csv" | cmp -s - <(head -1 "$w/in/tracks.csv") &&
+		pass "${l}rejects/tracks.csv starts with the input's header" ||
+		fail "${l}rejects/tracks.csv starts with the input's header"
 
-# Rejected rows are written byte for byte: every one is a byte range of the input.
-missing=$(python3 - "$W/in" "$W/rej" <<'PY'
+	# Rejected rows are written byte for byte: every one is a byte range of the input.
+	local missing
+	missing=$(python3 - "$w/in" "$w/rej" <<'PY'
 import sys, os
 src, rej = sys.argv[1], sys.argv[2]
 bad = 0
@@ -69,35 +77,73 @@ for name in os.listdir(rej):
 print(bad)
 PY
 )
-expect_eq 0 "$missing" "every rejected row appears byte for byte in its input"
+	expect_eq 0 "$missing" "${l}every rejected row appears byte for byte in its input"
 
-# The loaded rows are the generator's canonical rows, exactly.
-q "CREATE SCHEMA raw"
-for t in track_info track_creator track_instrument track_arrangement track_sample; do
-	q "CREATE TABLE raw.$t (LIKE meekah.$t)"
-	psql "$DATABASE_URL" -qX -c "\\copy raw.$t FROM '$W/gen/$t.copy'" >/dev/null
-done
-TRACK_COLS="audio_filename, title, artist, duration, tempo, musical_key, scale, genre, subgenre,
-            mood, tags, description, cover_art_url, catalog_number, isrc, release_date"
-compare() {
-	local what=$1 a=$2 b=$3
-	local n
-	n=$(q "SELECT (SELECT count(*) FROM ($a EXCEPT ALL $b) x) + (SELECT count(*) FROM ($b EXCEPT ALL $a) y)")
-	expect_eq 0 "$n" "$what equal the canonical rows"
+	# The loaded rows are the generator's canonical rows, exactly.
+	q "CREATE SCHEMA raw"
+	for t in track_info track_creator track_instrument track_arrangement track_sample; do
+		q "CREATE TABLE raw.$t (LIKE meekah.$t)"
+		psql "$DATABASE_URL" -qX -c "\\copy raw.$t FROM '$w/gen/$t.copy'" >/dev/null
+	done
+	local TRACK_COLS="audio_filename, title, artist, duration, tempo, musical_key, scale, genre, subgenre,
+	            mood, tags, description, cover_art_url, catalog_number, isrc, release_date" C
+	compare() {
+		local what=$1 a=$2 b=$3
+		local n
+		n=$(q "SELECT (SELECT count(*) FROM ($a EXCEPT ALL $b) x) + (SELECT count(*) FROM ($b EXCEPT ALL $a) y)")
+		expect_eq 0 "$n" "${l}$what equal the canonical rows"
+	}
+	expect_eq "$(tail -n +2 "$w/gen/expected-rejects.csv" | wc -l)" \
+		"$(($(python3 -c 'import csv, sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline=""))) - 1)' \
+			"$w/gen/tracks.csv") - $(wc -l <"$w/gen/track_info.copy")))" \
+		"${l}the canonical rows leave out exactly the bad tracks"
+	compare "tracks" "SELECT $TRACK_COLS FROM meekah.track_info" "SELECT $TRACK_COLS FROM raw.track_info"
+	child() {
+		local t=$1 cols=$2 s=$3
+		echo "SELECT t.audio_filename, $cols FROM $s.$t c JOIN $s.track_info t ON t.id = c.track_id"
+	}
+	C="c.creator_name, c.role, c.ipi_number, c.pro, c.split_percentage, c.contact_email, c.contact_phone"
+	compare "creators" "$(child track_creator "$C" meekah)" "$(child track_creator "$C" raw)"
+	C="c.instrument_category, c.instrument_type, c.is_primary"
+	compare "instruments" "$(child track_instrument "$C" meekah)" "$(child track_instrument "$C" raw)"
+	C="c.section_name, c.start_time, c.end_time, c.description"
+	compare "arrangement sections" "$(child track_arrangement "$C" meekah)" "$(child track_arrangement "$C" raw)"
+	C="c.sample_pack_name, c.sample_description, c.is_cleared, c.clearance_notes"
+	compare "samples" "$(child track_sample "$C" meekah)" "$(child track_sample "$C" raw)"
+	return 0
 }
-compare "tracks" "SELECT $TRACK_COLS FROM meekah.track_info" "SELECT $TRACK_COLS FROM raw.track_info"
-child() {
-	local t=$1 cols=$2 s=$3
-	echo "SELECT t.audio_filename, $cols FROM $s.$t c JOIN $s.track_info t ON t.id = c.track_id"
+
+# The project's generator: the same bytes whatever -j, and its --messy
+# catalog really is messy (else the comparison above proves little).
+GEN=$TOP/scripts/gen-catalog
+if "$GEN" -n 2100 -o "$W/j1" --messy --bad-rate 0.02 --raw --seed 3 -j 1 -q &&
+	"$GEN" -n 2100 -o "$W/j3" --messy --bad-rate 0.02 --raw --seed 3 -j 3 -q &&
+	diff -r "$W/j1" "$W/j3" >/dev/null; then
+	pass "gen-catalog: the same files with -j 1 and -j 3"
+else
+	fail "gen-catalog: the same files with -j 1 and -j 3"
+fi
+got=$(python3 - "$W/j1" <<'PY'
+import csv, re, sys, unicodedata
+d = sys.argv[1]
+raw = open(d + "/tracks.csv", "rb").read()
+rows = list(csv.reader(open(d + "/tracks.csv", encoding="utf-8-sig", newline="")))[1:]
+found = {
+    "BOM": raw.startswith(b"\xef\xbb\xbf"),
+    "CRLF": b"\r\n" in raw,
+    "NFD": any(unicodedata.normalize("NFC", c) != c for r in rows for c in r),
+    "key": any(r[5] and r[5] not in "C C# D D# E F F# G G# A A# B".split() for r in rows),
+    "tempo": any(r[4] and not r[4].isdigit() for r in rows),
+    "duration": any(":" in r[3] for r in rows),
+    "date": any(r[15] and not re.fullmatch(r"\d{4}-\d\d-\d\d", r[15]) for r in rows),
+    "spaces": any(c != c.strip() for r in rows for c in r),
 }
-C="c.creator_name, c.role, c.ipi_number, c.pro, c.split_percentage, c.contact_email, c.contact_phone"
-compare "creators" "$(child track_creator "$C" meekah)" "$(child track_creator "$C" raw)"
-C="c.instrument_category, c.instrument_type, c.is_primary"
-compare "instruments" "$(child track_instrument "$C" meekah)" "$(child track_instrument "$C" raw)"
-C="c.section_name, c.start_time, c.end_time, c.description"
-compare "arrangement sections" "$(child track_arrangement "$C" meekah)" "$(child track_arrangement "$C" raw)"
-C="c.sample_pack_name, c.sample_description, c.is_cleared, c.clearance_notes"
-compare "samples" "$(child track_sample "$C" meekah)" "$(child track_sample "$C" raw)"
+print(" ".join(k for k, v in found.items() if not v) or "all")
+PY
+)
+expect_eq all "$got" "gen-catalog --messy: BOM, CRLF, NFD, key, tempo, duration, date notations, stray spaces"
+
+check_generated "$GEN" "$W" imp "" || exit 0
 
 # The report and the run log agree with the database.
 loaded=$(q "SELECT count(*) FROM meekah.track_info")
@@ -169,5 +215,14 @@ expect_eq "New Writer:composer:60.00 Other Writer:lyricist:40.00" \
 	      WHERE t.audio_filename = '$first'")" "creators.csv alone: that track's creators replaced"
 snap >"$W/snap3"
 expect_eq "$(sed -n 2,3p "$W/snap2")" "$(sed -n 2,3p "$W/snap3")" "creators.csv alone: instruments and arrangement untouched"
+
+# The same check with the generator of the shared reference material, when
+# it is there: two independent generators, one notion of canonical rows.
+shared_gen_catalog_crosscheck() {
+	check_generated "$SHARED/tools/gen-catalog" "$IT_TMP/import-shared" imp_shared "shared gen-catalog: "
+}
+if [ -x "$SHARED/tools/gen-catalog" ]; then
+	shared_gen_catalog_crosscheck
+fi
 
 rm -f "$OUT" "$ERR"
