@@ -13,7 +13,7 @@
 #   hold_lock SECONDS   another session holds blendcat's lock; its pid in $holder
 #   snapshot            every row of every meekah table, ids and timestamps
 #                       included, as counts and digests
-#   with_shared PATH FUNC
+#   with_shared PATH FUNC [CALLED...]
 #                       run FUNC, checks that need $SHARED/PATH (the corpus
 #                       and tools beside the checkout, which users never
 #                       have); without it count FUNC's checks as skipped,
@@ -95,7 +95,8 @@ have_shared() {
 
 with_shared() {
 	local what=$1 fn=$2 n
-	n=$(declare -f "$fn" | count_checks)
+	# The checks FUNC makes itself, and those of the functions it names as $3...
+	n=$(declare -f "$fn" "${@:3}" | count_checks)
 	[ "$n" -gt 0 ] || n=1
 	if have_shared "$what" "$n"; then "$fn"; fi
 }

@@ -221,8 +221,6 @@ expect_eq "$(sed -n 2,3p "$W/snap2")" "$(sed -n 2,3p "$W/snap3")" "creators.csv 
 shared_gen_catalog_crosscheck() {
 	check_generated "$SHARED/tools/gen-catalog" "$IT_TMP/import-shared" imp_shared "shared gen-catalog: "
 }
-if [ -x "$SHARED/tools/gen-catalog" ]; then
-	shared_gen_catalog_crosscheck
-fi
+with_shared tools/gen-catalog shared_gen_catalog_crosscheck check_generated
 
 rm -f "$OUT" "$ERR"
