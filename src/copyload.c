@@ -1208,16 +1208,23 @@ static int merge_sources(struct load *l)
 		    "(array_agg(line ORDER BY " RANK "))[1] AS line, "
 		    "(array_agg(off ORDER BY " RANK "))[1] AS off, "
 		    "(array_agg(len ORDER BY " RANK "))[1] AS len, min(src) AS src");
-	for (i = 1; i < n; i++)
-		if (rec_kinds[REC_TRACK].fields[i].type == RT_MOODS ||
-		    rec_kinds[REC_TRACK].fields[i].type == RT_TAGS)	/* arrays: no array_agg */
-			buf_addf(b, ", (SELECT x.%s FROM bc_track x WHERE x.audio_filename = "
-				 "g.audio_filename AND x.given & %lu <> 0 ORDER BY x.src, "
-				 "CASE WHEN x.src = 1 THEN -x.n ELSE x.n END LIMIT 1) AS %s",
-				 col(REC_TRACK, i), 1ul << i, col(REC_TRACK, i));
+	for (i = 1; i < n; i++) {
+		enum rec_type t = rec_kinds[REC_TRACK].fields[i].type;
+
+		/*
+		 * array_agg cannot gather arrays of different lengths, so an
+		 * array travels as its text form, which casts back exactly.
+		 * (A subquery per track instead scans the staging once per
+		 * track: quadratic.)
+		 */
+		if (t == RT_MOODS || t == RT_TAGS)
+			buf_addf(b, ", (array_agg(%s::text ORDER BY " RANK ") FILTER (WHERE given & %lu "
+				 "<> 0))[1]::%s AS %s", col(REC_TRACK, i), 1ul << i, sql_type(t),
+				 col(REC_TRACK, i));
 		else
 			buf_addf(b, ", (array_agg(%s ORDER BY " RANK ") FILTER (WHERE given & %lu <> 0))[1] "
 				 "AS %s", col(REC_TRACK, i), 1ul << i, col(REC_TRACK, i));
+	}
 	buf_adds(b, " FROM bc_track g GROUP BY audio_filename HAVING count(*) > 1;"
 		    "DELETE FROM bc_track WHERE audio_filename IN (SELECT audio_filename FROM bc_track_m);"
 		    "INSERT INTO bc_track SELECT * FROM bc_track_m;");
