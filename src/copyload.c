@@ -214,6 +214,13 @@ int load_start(struct load *l, enum rec_kind kind)
 {
 	char table[64];
 
+	/*
+	 * Files of one kind in a row (a delivery's messages) share the COPY
+	 * in progress, and their other kinds share the spools: a COPY and a
+	 * temporary file per message cost more than its rows.
+	 */
+	if (l->in_copy && l->copy_kind == kind)
+		return 0;
 	snprintf(table, sizeof(table), "bc_%s", rec_kinds[kind].name);
 	if (load_start_table(l, table) < 0)
 		return -1;

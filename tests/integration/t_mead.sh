@@ -119,8 +119,14 @@ expect_eq 60 "$(find "$MB" -name '*_mead.xml' | wc -l)" "60 releases, each with 
 
 newdb mead_many_back
 "$BLENDCAT" migrate up -q >/dev/null
+q "ALTER DATABASE mead_many_back SET log_statement = 'all'"
+log_from=$(stat -c %s "$IT_PG/server.log")
 run "$BLENDCAT" import --rejects "$W/rej8" "$MB"
 expect_rc 0 "the batch imports into an empty catalog: exit 0"
+# A COPY and a temporary file per message cost more than its rows.
+expect_eq "1|1" "$(tail -c +$((log_from + 1)) "$IT_PG/server.log" | grep -c 'statement: COPY bc_track FROM')|$(
+	tail -c +$((log_from + 1)) "$IT_PG/server.log" | grep -c 'statement: COPY bc_arrangement FROM')" \
+	"the 120 messages are staged by one COPY of tracks and one of sections"
 mead_carried >"$W/many-back.txt"
 q "SELECT audio_filename, tags FROM meekah.track_info ORDER BY 1" >>"$W/many-back.txt"
 if diff -u "$W/many-orig.txt" "$W/many-back.txt" >"$W/many.diff"; then
