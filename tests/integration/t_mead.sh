@@ -134,3 +134,28 @@ if diff -u "$W/many-orig.txt" "$W/many-back.txt" >"$W/many.diff"; then
 else
 	fail "each track gets its own tempo, key, scale, moods, tags and sections back" "$(head -20 "$W/many.diff")"
 fi
+
+# An ISRC in the run and in the catalog: the run's track has it (the
+# release message of the same delivery), the catalog's is left alone.  A
+# catalog track whose ISRC differs from a run's by one digit gets its own.
+newdb mead_many_both
+"$BLENDCAT" migrate up -q >/dev/null
+printf '%s\n' 'audio_filename,title,duration,tempo,isrc' \
+	'stale-copy.mp3,Stale Copy,100,99,QMTST2600008' 'catalog-only.mp3,Catalog Only,100,98,QMTST2610008' \
+	>"$W/both.csv"
+"$BLENDCAT" import -q --rejects "$W/rej9" "$W/both.csv"
+sed 's/<ISRC>QMTST2600008</<ISRC>QMTST2610008</' "$MB/many-008/many-008_mead.xml" >"$W/one-digit_mead.xml"
+expect_eq "1|1" "$(grep -c '<ISRC>QMTST2610008<' "$W/one-digit_mead.xml")|$(grep -c '<ISRC>' "$W/one-digit_mead.xml")" \
+	"the copy of many-008.mp3's MEAD message names QMTST2610008 only"
+run "$BLENDCAT" import --rejects "$W/rej10" "$MB" "$W/one-digit_mead.xml"
+expect_rc 0 "the batch and the MEAD message over a catalog with both ISRCs: exit 0"
+expect_eq "catalog-only.mp3|68|QMTST2610008
+many-008.mp3|68|QMTST2600008
+stale-copy.mp3|99|QMTST2600008" \
+	"$(q "SELECT audio_filename, tempo, isrc FROM meekah.track_info
+	      WHERE isrc IN ('QMTST2600008', 'QMTST2610008') ORDER BY 1")" \
+	"QMTST2600008 enriches the run's many-008.mp3, not the catalog's stale copy; QMTST2610008 the catalog's track"
+expect_eq "2|0" "$(q "SELECT count(*) FILTER (WHERE t.audio_filename = 'catalog-only.mp3'),
+                            count(*) FILTER (WHERE t.audio_filename = 'stale-copy.mp3')
+                     FROM meekah.track_arrangement a JOIN meekah.track_info t ON t.id = a.track_id")" \
+	"the sections go with the tempo"
