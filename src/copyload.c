@@ -215,6 +215,13 @@ int load_start(struct load *l, enum rec_kind kind)
 {
 	char table[64];
 
+	/*
+	 * Files of one kind in a row (a delivery's messages) share the COPY
+	 * in progress, and their other kinds share the spools: a COPY and a
+	 * temporary file per message cost more than its rows.
+	 */
+	if (l->in_copy && l->copy_kind == kind)
+		return 0;
 	snprintf(table, sizeof(table), "bc_%s", rec_kinds[kind].name);
 	if (load_start_table(l, table) < 0)
 		return -1;
@@ -638,20 +645,28 @@ static void add_all_rows(struct buf *b)
  * same delivery) when they have the ISRC, else from the catalog's.  An
  * ISRC naming no track, or several, rejects the rows that use it; the
  * reason goes on the track row, at the element that gave the ISRC.
+ *
+ * The ISRCs asked for go in a table of their own, analyzed: knowing how
+ * few they are, the planner looks a small delivery's up in the catalog
+ * by idx_track_isrc, and joins a big one by hash; the catalog is only
+ * asked for the ISRCs this run's tracks do not have.
  */
 static const char by_isrc_sql[] =
+	"CREATE TEMP TABLE bc_isrc_q ON COMMIT DROP AS "
+	"SELECT DISTINCT by_isrc FROM bc_track WHERE by_isrc IS NOT NULL;"
+	"ANALYZE bc_isrc_q;"
 	"CREATE TEMP TABLE bc_isrc ON COMMIT DROP AS "
-	"SELECT by_isrc, min(audio_filename) AS audio_filename, "
-	"  count(DISTINCT audio_filename) AS names, "
-	"  string_agg(DISTINCT audio_filename, ', ') AS list "
-	"FROM (SELECT q.by_isrc, u.audio_filename, u.pri, "
-	"        min(u.pri) OVER (PARTITION BY q.by_isrc) AS best "
-	"      FROM (SELECT DISTINCT by_isrc FROM bc_track WHERE by_isrc IS NOT NULL) q "
-	"      LEFT JOIN (SELECT isrc, audio_filename, 0 AS pri FROM bc_track "
-	"                 WHERE by_isrc IS NULL AND NOT bad AND isrc IS NOT NULL "
-	"                 UNION ALL SELECT isrc, audio_filename, 1 FROM meekah.track_info "
-	"                 WHERE isrc IS NOT NULL) u ON u.isrc = q.by_isrc) x "
-	"WHERE pri IS NOT DISTINCT FROM best GROUP BY by_isrc;"
+	"WITH run AS (SELECT q.by_isrc, t.audio_filename FROM bc_isrc_q q "
+	"             JOIN bc_track t ON t.isrc = q.by_isrc "
+	"             WHERE t.by_isrc IS NULL AND NOT t.bad), "
+	"u AS (SELECT by_isrc, audio_filename FROM run "
+	"      UNION ALL SELECT q.by_isrc, c.audio_filename FROM bc_isrc_q q "
+	"      JOIN meekah.track_info c ON c.isrc = q.by_isrc "
+	"      WHERE NOT EXISTS (SELECT 1 FROM run r WHERE r.by_isrc = q.by_isrc)) "
+	"SELECT q.by_isrc, min(u.audio_filename) AS audio_filename, "
+	"  count(DISTINCT u.audio_filename) AS names, "
+	"  string_agg(DISTINCT u.audio_filename, ', ') AS list "
+	"FROM bc_isrc_q q LEFT JOIN u USING (by_isrc) GROUP BY q.by_isrc;"
 	"INSERT INTO bc_reason "
 	"SELECT r.file_no, r.line, NULL, r.by_isrc_field, r.by_isrc, "
 	"  CASE WHEN i.names = 0 THEN 'no track with ISRC ' || r.by_isrc "
@@ -1216,16 +1231,23 @@ static int merge_sources(struct load *l)
 		    "(array_agg(line ORDER BY " RANK "))[1] AS line, "
 		    "(array_agg(off ORDER BY " RANK "))[1] AS off, "
 		    "(array_agg(len ORDER BY " RANK "))[1] AS len, min(src) AS src");
-	for (i = 1; i < n; i++)
-		if (rec_kinds[REC_TRACK].fields[i].type == RT_MOODS ||
-		    rec_kinds[REC_TRACK].fields[i].type == RT_TAGS)	/* arrays: no array_agg */
-			buf_addf(b, ", (SELECT x.%s FROM bc_track x WHERE x.audio_filename = "
-				 "g.audio_filename AND x.given & %lu <> 0 ORDER BY x.src, "
-				 "CASE WHEN x.src = 1 THEN -x.n ELSE x.n END LIMIT 1) AS %s",
-				 col(REC_TRACK, i), 1ul << i, col(REC_TRACK, i));
+	for (i = 1; i < n; i++) {
+		enum rec_type t = rec_kinds[REC_TRACK].fields[i].type;
+
+		/*
+		 * array_agg cannot gather arrays of different lengths, so an
+		 * array travels as its text form, which casts back exactly.
+		 * (A subquery per track instead scans the staging once per
+		 * track: quadratic.)
+		 */
+		if (t == RT_MOODS || t == RT_TAGS)
+			buf_addf(b, ", (array_agg(%s::text ORDER BY " RANK ") FILTER (WHERE given & %lu "
+				 "<> 0))[1]::%s AS %s", col(REC_TRACK, i), 1ul << i, sql_type(t),
+				 col(REC_TRACK, i));
 		else
 			buf_addf(b, ", (array_agg(%s ORDER BY " RANK ") FILTER (WHERE given & %lu <> 0))[1] "
 				 "AS %s", col(REC_TRACK, i), 1ul << i, col(REC_TRACK, i));
+	}
 	buf_adds(b, " FROM bc_track g GROUP BY audio_filename HAVING count(*) > 1;"
 		    "DELETE FROM bc_track WHERE audio_filename IN (SELECT audio_filename FROM bc_track_m);"
 		    "INSERT INTO bc_track SELECT * FROM bc_track_m;");

@@ -94,7 +94,10 @@ void load_present(struct load *l, const char *audio_filename);
  * after load_rejects, before load_merge.  0 or -1 (printed).
  */
 int load_file_state(struct load *l, const struct buf *rows, long run_id);
-/* Start the COPY of a file's rows of kind (from its header). */
+/*
+ * Start the COPY of a file's rows of kind (from its header); files of one
+ * kind in a row go on with the COPY in progress.
+ */
 int load_start(struct load *l, enum rec_kind kind);
 int load_record(struct load *l, const struct rec *r, const struct rec_prov *p);
 int load_reject(struct load *l, enum rec_kind kind, const struct rec_prov *p,

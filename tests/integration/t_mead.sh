@@ -127,3 +127,81 @@ shared_mead_xsd_tests() {
 	expect_eq 1 "$(wc -l <"$W/rej24/rejects.log" | tr -d ' ')" "in one line of rejects.log"
 }
 with_shared corpus/ddex/xsd/mead11 shared_mead_xsd_tests
+
+# A delivery of many releases: every MEAD resource reaches its own track,
+# though consecutive ISRCs differ by one digit, and the arrays (moods,
+# tags) the merge of ERN and MEAD rows carries come back as they were,
+# quotes, backslashes, braces and the word null included.
+mkdir -p "$W/many"
+awk 'BEGIN {
+	split("C C# D D# E F F# G G# A A# B", key, " ")
+	print "audio_filename,title,artist,duration,tempo,musical_key,scale,genre,subgenre,mood,tags,description,cover_art_url,catalog_number,isrc,release_date" >"'"$W/many/tracks.csv"'"
+	print "audio_filename,section_name,start_time,end_time,description" >"'"$W/many/arrangement.csv"'"
+	for (i = 1; i <= 120; i++) {
+		f = sprintf("many-%03d.mp3", i)
+		mood = sprintf("m%d;n%d", i % 7, i % 5)
+		if (i % 10 == 3) mood = "\"say \"\"hi\"\";back\\slash;{brace};null;a,b\""
+		cat = i % 4 == 0 ? "" : sprintf("MANY-%03d", int(i / 4))
+		printf "%s,Many %d,Artist %d,%d,%d,%s,%s,Electronic,House,%s,t%d;x\\y,,,%s,QMTST26%05d,2026-01-%02d\n",
+			f, i, i % 9, 200 + i, 60 + i, key[i % 12 + 1], i % 2 ? "major" : "minor", mood,
+			i % 3, cat, i, i % 28 + 1 >"'"$W/many/tracks.csv"'"
+		printf "%s,intro,0,%d,start %d\n%s,drop,%d,%d,\n", f, 5 + i % 20, i, f, 30 + i % 20, 90 + i \
+			>"'"$W/many/arrangement.csv"'"
+	}
+}'
+newdb mead_many
+"$BLENDCAT" migrate up -q >/dev/null
+run "$BLENDCAT" import --rejects "$W/rej7" "$W/many"
+expect_rc 0 "120 tracks with consecutive ISRCs import: exit 0"
+expect_eq "120|t" "$(q "SELECT count(*), bool_or(audio_filename = 'many-003.mp3' AND
+	mood = ARRAY['say \"hi\"', 'back\\slash', '{brace}', 'null', 'a,b']::varchar[]) FROM meekah.track_info")" \
+	"the catalog has them, many-003.mp3 with its odd moods"
+mead_carried >"$W/many-orig.txt"
+q "SELECT audio_filename, tags FROM meekah.track_info ORDER BY 1" >>"$W/many-orig.txt"
+run "$BLENDCAT" export --format ddex --batch --mead --out "$W/many-out" --sender "$SENDER" --recipient "$RECIPIENT"
+expect_rc 0 "export of the 120 tracks as a batch with MEAD: exit 0"
+MB=$(find "$W/many-out" -mindepth 1 -maxdepth 1 -type d)
+expect_eq 60 "$(find "$MB" -name '*_mead.xml' | wc -l)" "60 releases, each with its MEAD message"
+
+newdb mead_many_back
+"$BLENDCAT" migrate up -q >/dev/null
+q "ALTER DATABASE mead_many_back SET log_statement = 'all'"
+log_from=$(stat -c %s "$IT_PG/server.log")
+run "$BLENDCAT" import --rejects "$W/rej8" "$MB"
+expect_rc 0 "the batch imports into an empty catalog: exit 0"
+# A COPY and a temporary file per message cost more than its rows.
+expect_eq "1|1" "$(tail -c +$((log_from + 1)) "$IT_PG/server.log" | grep -c 'statement: COPY bc_track FROM')|$(
+	tail -c +$((log_from + 1)) "$IT_PG/server.log" | grep -c 'statement: COPY bc_arrangement FROM')" \
+	"the 120 messages are staged by one COPY of tracks and one of sections"
+mead_carried >"$W/many-back.txt"
+q "SELECT audio_filename, tags FROM meekah.track_info ORDER BY 1" >>"$W/many-back.txt"
+if diff -u "$W/many-orig.txt" "$W/many-back.txt" >"$W/many.diff"; then
+	pass "each track gets its own tempo, key, scale, moods, tags and sections back"
+else
+	fail "each track gets its own tempo, key, scale, moods, tags and sections back" "$(head -20 "$W/many.diff")"
+fi
+
+# An ISRC in the run and in the catalog: the run's track has it (the
+# release message of the same delivery), the catalog's is left alone.  A
+# catalog track whose ISRC differs from a run's by one digit gets its own.
+newdb mead_many_both
+"$BLENDCAT" migrate up -q >/dev/null
+printf '%s\n' 'audio_filename,title,duration,tempo,isrc' \
+	'stale-copy.mp3,Stale Copy,100,99,QMTST2600008' 'catalog-only.mp3,Catalog Only,100,98,QMTST2610008' \
+	>"$W/both.csv"
+"$BLENDCAT" import -q --rejects "$W/rej9" "$W/both.csv"
+sed 's/<ISRC>QMTST2600008</<ISRC>QMTST2610008</' "$MB/many-008/many-008_mead.xml" >"$W/one-digit_mead.xml"
+expect_eq "1|1" "$(grep -c '<ISRC>QMTST2610008<' "$W/one-digit_mead.xml")|$(grep -c '<ISRC>' "$W/one-digit_mead.xml")" \
+	"the copy of many-008.mp3's MEAD message names QMTST2610008 only"
+run "$BLENDCAT" import --rejects "$W/rej10" "$MB" "$W/one-digit_mead.xml"
+expect_rc 0 "the batch and the MEAD message over a catalog with both ISRCs: exit 0"
+expect_eq "catalog-only.mp3|68|QMTST2610008
+many-008.mp3|68|QMTST2600008
+stale-copy.mp3|99|QMTST2600008" \
+	"$(q "SELECT audio_filename, tempo, isrc FROM meekah.track_info
+	      WHERE isrc IN ('QMTST2600008', 'QMTST2610008') ORDER BY 1")" \
+	"QMTST2600008 enriches the run's many-008.mp3, not the catalog's stale copy; QMTST2610008 the catalog's track"
+expect_eq "2|0" "$(q "SELECT count(*) FILTER (WHERE t.audio_filename = 'catalog-only.mp3'),
+                            count(*) FILTER (WHERE t.audio_filename = 'stale-copy.mp3')
+                     FROM meekah.track_arrangement a JOIN meekah.track_info t ON t.id = a.track_id")" \
+	"the sections go with the tempo"
