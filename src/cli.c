@@ -12,6 +12,7 @@
 #include "blendcat/migrate.h"
 #include "blendcat/normalize.h"
 #include "blendcat/scan.h"
+#include "blendcat/sheet.h"
 #include "blendcat/xalloc.h"
 
 #include <getopt.h>
@@ -298,7 +299,10 @@ static const char import_help[] =
 	"                      BLENDCAT_XSD_DIR, else the installed ones or the source tree's\n"
 	"                      ../shared/corpus/ddex/xsd)\n"
 	"  --date-order ORDER  iso (default), dmy (15/01/2024) or mdy (01/15/2024)\n"
-	"  --encoding NAME     input encoding when not UTF-8 (LATIN1, WINDOWS-1252, ...)\n"
+	"  --encoding NAME     input encoding when not UTF-8 (LATIN1, WINDOWS-1252, ...);\n"
+	"                      UTF-16 (Excel's \"Unicode text\") is known by its BOM\n"
+	"  --delimiter C       the sheets' separator: , ; | tab or any ASCII character\n"
+	"                      (default: sniffed from each file's first line)\n"
 	"  --map FILE          header mapping: 'field = Header' or 'field = H1 + H2' per line\n"
 	"  --rejects DIR       where rejected rows go (default rejects/<run time>/)\n"
 	"  --report FILE       write the counts as JSON (mode 0600)\n"
@@ -314,7 +318,8 @@ static const char import_help[] =
 
 enum { OPT_MODE = 300, OPT_MAX_REJECTS, OPT_DATE_ORDER, OPT_ENCODING, OPT_MAP, OPT_REJECTS,
        OPT_REPORT, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_ATOMIC, OPT_OFFLINE, OPT_REQUIRE_AUDIO,
-       OPT_JOBS, OPT_INCREMENTAL, OPT_APPLY_TAKEDOWNS, OPT_VALIDATE_XSD, OPT_XSD_DIR };
+       OPT_JOBS, OPT_INCREMENTAL, OPT_APPLY_TAKEDOWNS, OPT_VALIDATE_XSD, OPT_XSD_DIR,
+       OPT_DELIMITER };
 
 static int import_or_check(int argc, char **argv, int check_only)
 {
@@ -325,6 +330,7 @@ static int import_or_check(int argc, char **argv, int check_only)
 		{ "max-rejects", required_argument, NULL, OPT_MAX_REJECTS },
 		{ "date-order", required_argument, NULL, OPT_DATE_ORDER },
 		{ "encoding", required_argument, NULL, OPT_ENCODING },
+		{ "delimiter", required_argument, NULL, OPT_DELIMITER },
 		{ "map", required_argument, NULL, OPT_MAP },
 		{ "rejects", required_argument, NULL, OPT_REJECTS },
 		{ "report", required_argument, NULL, OPT_REPORT },
@@ -370,6 +376,12 @@ static int import_or_check(int argc, char **argv, int check_only)
 				return usage_error("--date-order must be iso, dmy or mdy, not", optarg);
 			break;
 		case OPT_ENCODING: o.encoding = optarg; break;
+		case OPT_DELIMITER:
+			o.delim = sheet_delim_parse(optarg);
+			if (o.delim < 0)
+				return usage_error("--delimiter needs one ASCII character other than "
+						   "a quote (or tab), not", optarg);
+			break;
 		case OPT_MAP: o.map_path = optarg; break;
 		case OPT_REJECTS: o.rejects_dir = optarg; break;
 		case OPT_REPORT: o.report_path = optarg; break;

@@ -3,8 +3,8 @@
  */
 #include "blendcat/csvman.h"
 #include "blendcat/buf.h"
-#include "blendcat/csvread.h"
 #include "blendcat/diag.h"
+#include "blendcat/sheet.h"
 #include "blendcat/xalloc.h"
 
 #include <ctype.h>
@@ -270,7 +270,7 @@ struct reader {
 	size_t ngroups;
 	struct rec crec[MAX_GROUPS];	/* the creators of the current row */
 	struct buf join, val;
-	struct csvread *cr;
+	struct rec_opts ropts;	/* the options, with the dialect's decimal comma */
 	int failed;		/* a file-level error was reported */
 };
 
@@ -328,28 +328,28 @@ static int add_group_column(struct reader *rd, const char *header, size_t col)
 	return 1;
 }
 
-static int header_index(const struct csvread_row *row, const char *name)
+static int header_index(const struct sheet_row *row, const char *name)
 {
 	char a[64], b[64];
 	size_t i;
 
 	fold(name, a, sizeof(a));
-	for (i = 0; i < row->nfields; i++) {
-		fold(row->fields[i].data, b, sizeof(b));
+	for (i = 0; i < row->ncells; i++) {
+		fold(row->cells[i].data, b, sizeof(b));
 		if (strcmp(a, b) == 0)
 			return (int)i;
 	}
 	return -1;
 }
 
-static enum rec_kind guess_kind(const struct csvread_row *row)
+static enum rec_kind guess_kind(const struct sheet_row *row)
 {
 	int score[REC_NKINDS] = { 0 }, k, best = REC_TRACK;
 	size_t i;
 
-	for (i = 0; i < row->nfields; i++)
+	for (i = 0; i < row->ncells; i++)
 		for (k = 0; k < REC_NKINDS; k++) {
-			int f = field_in_kind((enum rec_kind)k, row->fields[i].data);
+			int f = field_in_kind((enum rec_kind)k, row->cells[i].data);
 			const char *name = f > 0 ? rec_kinds[k].fields[f].name : "";
 
 			if (f > 0 && strcmp(name, "description") != 0)
@@ -388,7 +388,7 @@ static void add_source(struct reader *rd, int field, size_t col)
 	rd->nsrc++;
 }
 
-static int apply_map(struct reader *rd, const struct csvread_row *row)
+static int apply_map(struct reader *rd, const struct sheet_row *row)
 {
 	const struct csvman_map *map = rd->o->map;
 	struct loc loc = { rd->path, 1, NULL };
@@ -429,29 +429,29 @@ static int column_used(const struct reader *rd, size_t col)
 	return 0;
 }
 
-static int on_header(struct reader *rd, const struct csvread_row *row)
+static int on_header(struct reader *rd, const struct sheet_row *row)
 {
 	struct loc loc = { rd->path, 1, NULL };
 	int mk = map_kind(rd->o->map);
 	size_t i;
 
-	if (row->error.code)
-		return diag_error(&loc, "header: %s", row->error.reason);
+	if (row->error)
+		return diag_error(&loc, "header: %s", row->error);
 	rd->kind = mk >= 0 ? (enum rec_kind)mk : guess_kind(row);
-	rd->ncols = row->nfields;
+	rd->ncols = row->ncells;
 	rd->st->kind = rd->kind;
 	if (apply_map(rd, row) < 0)
 		return -1;
-	for (i = 0; i < row->nfields; i++) {
-		int f = field_in_kind(rd->kind, row->fields[i].data);
+	for (i = 0; i < row->ncells; i++) {
+		int f = field_in_kind(rd->kind, row->cells[i].data);
 
 		if (f >= 0)
 			add_source(rd, f, i);
-		else if (add_group_column(rd, row->fields[i].data, i))
+		else if (add_group_column(rd, row->cells[i].data, i))
 			continue;
-		else if (row->fields[i].len && !column_used(rd, i))
+		else if (row->cells[i].len && !column_used(rd, i))
 			diag_warn(&loc, "column '%s' is not a %s field: ignored",
-				  row->fields[i].data, rec_kinds[rd->kind].name);
+				  row->cells[i].data, rec_kinds[rd->kind].name);
 	}
 	for (i = 0; i < rd->nsrc; i++)
 		if (rd->src[i].field == 0)
@@ -473,20 +473,16 @@ static int on_header(struct reader *rd, const struct csvread_row *row)
 	if (!rd->sink->header)
 		return 0;
 	/* The rejects file gets the header as read, byte order mark included. */
-	buf_reset(&rd->val);
-	if (rd->cr->bom)
-		buf_add(&rd->val, "\xEF\xBB\xBF", 3);
-	buf_add(&rd->val, row->raw, row->raw_len);
-	return rd->sink->header(rd->sink->ctx, rd->file_no, rd->kind, rd->val.data, rd->val.len);
+	return rd->sink->header(rd->sink->ctx, rd->file_no, rd->kind, row->head, row->head_len);
 }
 
-static void prov_of(const struct reader *rd, const struct csvread_row *row, struct rec_prov *p)
+static void prov_of(const struct reader *rd, const struct sheet_row *row, struct rec_prov *p)
 {
 	p->file_no = rd->file_no;
 	p->path = rd->path;
 	p->line = row->line;
-	p->off = row->offset;
-	p->len = row->total_len;
+	p->off = row->off;
+	p->len = row->len;
 }
 
 static int reject(struct reader *rd, const struct rec_prov *p, const char *field,
@@ -498,17 +494,17 @@ static int reject(struct reader *rd, const struct rec_prov *p, const char *field
 
 /* The text of source s in row: one column, or several joined. */
 static const char *source_text(struct reader *rd, const struct source *s,
-			       const struct csvread_row *row, size_t *len)
+			       const struct sheet_row *row, size_t *len)
 {
 	size_t i, n = 0;
 
 	if (s->ncols == 1) {
-		*len = row->fields[s->cols[0]].len;
-		return row->fields[s->cols[0]].data;
+		*len = row->cells[s->cols[0]].len;
+		return row->cells[s->cols[0]].data;
 	}
 	buf_reset(&rd->join);
 	for (i = 0; i < s->ncols; i++) {
-		const struct csvread_field *f = &row->fields[s->cols[i]];
+		const struct sheet_cell *f = &row->cells[s->cols[i]];
 
 		if (!f->len)
 			continue;
@@ -521,16 +517,16 @@ static const char *source_text(struct reader *rd, const struct source *s,
 }
 
 /* Try to learn the row's track from its audio_filename column alone. */
-static void learn_track(struct reader *rd, const struct csvread_row *row)
+static void learn_track(struct reader *rd, const struct sheet_row *row)
 {
 	size_t i, len;
 
 	rec_reset(&rd->rec, rd->kind);
 	for (i = 0; i < rd->nsrc; i++)
-		if (rd->src[i].field == 0 && rd->src[i].cols[0] < row->nfields) {
+		if (rd->src[i].field == 0 && rd->src[i].cols[0] < row->ncells) {
 			const char *t = source_text(rd, &rd->src[i], row, &len);
 
-			if (rec_set(&rd->rec, 0, t, len, &rd->o->rec) < 0)
+			if (rec_set(&rd->rec, 0, t, len, &rd->ropts) < 0)
 				rec_reset(&rd->rec, rd->kind);
 		}
 }
@@ -540,7 +536,7 @@ static void learn_track(struct reader *rd, const struct csvread_row *row)
  * -1 after rejecting the row (a creator's field is bad: the whole row
  * goes, track included).
  */
-static int row_groups(struct reader *rd, const struct csvread_row *row,
+static int row_groups(struct reader *rd, const struct sheet_row *row,
 		      const struct rec_prov *p)
 {
 	const char *af = rec_get(&rd->rec, 0);
@@ -552,19 +548,19 @@ static int row_groups(struct reader *rd, const struct csvread_row *row,
 		const struct group *gr = &rd->groups[g];
 		struct rec *c = &rd->crec[n];
 
-		if (gr->cols[CF_CREATOR_NAME] < 0 || !row->fields[gr->cols[CF_CREATOR_NAME]].len)
+		if (gr->cols[CF_CREATOR_NAME] < 0 || !row->cells[gr->cols[CF_CREATOR_NAME]].len)
 			continue;
 		rec_reset(c, REC_CREATOR);
 		rec_set_value(c, 0, af);
 		if (gr->cols[CF_ROLE] < 0)
-			rec_set(c, CF_ROLE, gr->role, strlen(gr->role), &rd->o->rec);
+			rec_set(c, CF_ROLE, gr->role, strlen(gr->role), &rd->ropts);
 		for (f = 1; f < rec_kinds[REC_CREATOR].nfields; f++) {
-			const struct csvread_field *v;
+			const struct sheet_cell *v;
 
 			if (gr->cols[f] < 0)
 				continue;
-			v = &row->fields[gr->cols[f]];
-			if (rec_set(c, (int)f, v->data, v->len, &rd->o->rec) < 0 || rec_finish(c) < 0) {
+			v = &row->cells[gr->cols[f]];
+			if (rec_set(c, (int)f, v->data, v->len, &rd->ropts) < 0 || rec_finish(c) < 0) {
 				snprintf(name, sizeof(name), "%s %u %s", gr->role, gr->number,
 					 rec_kinds[REC_CREATOR].fields[c->bad_field].name);
 				buf_reset(&rd->val);
@@ -581,7 +577,7 @@ static int row_groups(struct reader *rd, const struct csvread_row *row,
 }
 
 /* The row's records: the track, then its creators from a label sheet. */
-static int emit(struct reader *rd, const struct csvread_row *row, const struct rec_prov *p)
+static int emit(struct reader *rd, const struct sheet_row *row, const struct rec_prov *p)
 {
 	int n = rd->ngroups ? row_groups(rd, row, p) : 0, i, rc;
 
@@ -594,22 +590,22 @@ static int emit(struct reader *rd, const struct csvread_row *row, const struct r
 	return rc;
 }
 
-static int on_data(struct reader *rd, const struct csvread_row *row)
+static int on_data(struct reader *rd, const struct sheet_row *row)
 {
 	struct rec_prov p;
 	char why[NORM_WHY_MAX];
 	size_t i, len;
 
 	prov_of(rd, row, &p);
-	if (row->error.code) {
+	if (row->error) {
 		/* Fields are a best effort here, but the track is worth knowing. */
 		learn_track(rd, row);
-		return reject(rd, &p, NULL, NULL, row->error.reason);
+		return reject(rd, &p, NULL, NULL, row->error);
 	}
-	if (row->nfields != rd->ncols) {
+	if (row->ncells != rd->ncols) {
 		learn_track(rd, row);
 		snprintf(why, sizeof(why), "expected %zu fields as in the header, got %zu",
-			 rd->ncols, row->nfields);
+			 rd->ncols, row->ncells);
 		return reject(rd, &p, NULL, NULL, why);
 	}
 	rec_reset(&rd->rec, rd->kind);
@@ -617,7 +613,7 @@ static int on_data(struct reader *rd, const struct csvread_row *row)
 		const struct source *s = &rd->src[i];
 		const char *t = source_text(rd, s, row, &len);
 
-		if (rec_set(&rd->rec, s->field, t, len, &rd->o->rec) < 0) {
+		if (rec_set(&rd->rec, s->field, t, len, &rd->ropts) < 0) {
 			const char *name = rec_kinds[rd->kind].fields[s->field].name;
 
 			/* The value and reason as read: copy them, the record may be reset. */
@@ -641,12 +637,13 @@ static int on_data(struct reader *rd, const struct csvread_row *row)
 	return emit(rd, row, &p);
 }
 
-static int on_row(const struct csvread_row *row, void *ctx)
+static int on_row(const struct sheet_row *row, void *ctx)
 {
 	struct reader *rd = ctx;
 
 	rd->st->rows++;
 	if (row->index == 0) {
+		rd->ropts.decimal_comma = row->dialect->decimal_comma;
 		if (on_header(rd, row) < 0) {
 			rd->failed = 1;
 			return 1;
@@ -660,9 +657,9 @@ int csvman_read_file(const char *path, int file_no, const struct csvman_opts *o,
 		     const struct csvman_sink *sink, struct csvman_stats *st)
 {
 	struct reader rd;
-	struct csvread r;
+	struct sheet_opts so;
+	struct sheet_stats ss;
 	struct loc loc = { path, 0, NULL };
-	FILE *fp;
 	size_t i;
 	int rc;
 
@@ -671,6 +668,7 @@ int csvman_read_file(const char *path, int file_no, const struct csvman_opts *o,
 	rd.path = path;
 	rd.file_no = file_no;
 	rd.o = o;
+	rd.ropts = o->rec;
 	rd.sink = sink;
 	rd.st = st;
 	rec_init(&rd.rec);
@@ -678,37 +676,48 @@ int csvman_read_file(const char *path, int file_no, const struct csvman_opts *o,
 		rec_init(&rd.crec[i]);
 	buf_init(&rd.join);
 	buf_init(&rd.val);
-	csvread_init(&r, on_row, &rd);
-	rd.cr = &r;
-	fp = fopen(path, "rb");
-	if (!fp) {
-		rc = diag_error(&loc, "cannot open: %s", strerror(errno));
-		goto out;
-	}
-	if (o->encoding && csvread_set_encoding(&r, o->encoding) < 0) {
-		rc = diag_error(LOC_NONE, "%s", r.error.reason);
-		fclose(fp);
-		goto out;
-	}
-	rc = csvread_file(&r, fp);
-	fclose(fp);
-	st->bytes = r.bytes;
-	if (rc < 0 && !rd.failed && r.error.code != CSVREAD_ESTOPPED &&
-	    r.error.code != CSVREAD_EUNTERMINATED) {
-		loc.line = r.error.line;
-		diag_error(&loc, "%s", r.error.reason);
-	} else if (rc < 0 && r.error.code == CSVREAD_EUNTERMINATED) {
-		rc = 0;		/* delivered as a rejected row already */
-	}
-	if (rc == 0 && r.rows == 0) {
+	memset(&so, 0, sizeof(so));
+	so.encoding = o->encoding;
+	so.delim = o->delim;
+	rc = sheet_read_file(path, &so, on_row, &rd, &ss);
+	st->bytes = ss.bytes;
+	st->dialect = ss.dialect;
+	if (rc > 0)
+		rc = rd.failed ? -1 : 1;	/* printed by on_header, or the sink stopped it */
+	if (rc == 0 && ss.rows == 0)
 		rc = diag_error(&loc, "empty file: no header row");
-	}
-out:
-	csvread_release(&r);
 	rec_release(&rd.rec);
 	for (i = 0; i < MAX_GROUPS; i++)
 		rec_release(&rd.crec[i]);
 	buf_release(&rd.join);
 	buf_release(&rd.val);
-	return rc < 0 ? -1 : 0;
+	return rc < 0 || rc == 1 ? -1 : 0;
+}
+
+/* The first row of a probed file: does it name the audio file's column? */
+static int probe_row(const struct sheet_row *row, void *ctx)
+{
+	enum rec_kind k;
+	size_t i;
+
+	for (i = 0; !row->error && i < row->ncells; i++)
+		if (csvman_header_field(row->cells[i].data, &k) == 0)
+			*(int *)ctx = 1;
+	return 1;
+}
+
+int csvman_probe(const char *path, const struct csvman_opts *o)
+{
+	struct sheet_opts so;
+	struct sheet_stats ss;
+	int found = 0, muted = diag_muted;
+
+	memset(&so, 0, sizeof(so));
+	so.encoding = o->encoding;
+	so.delim = o->delim;
+	so.max_row = 1 << 20;
+	diag_muted = 1;
+	sheet_read_file(path, &so, probe_row, &found, &ss);
+	diag_muted = muted;
+	return found || ss.dialect.charset == SHEET_UTF16LE || ss.dialect.charset == SHEET_UTF16BE;
 }

@@ -858,6 +858,17 @@ int norm_split_total(const int *hundredths, size_t n, char *why)
 	return 0;
 }
 
+int norm_decimal_comma(char *s)
+{
+	char *comma = strchr(s, ',');
+
+	if (!comma || strchr(comma + 1, ',') || strchr(s, '.') || comma == s ||
+	    !is_digit((unsigned char)comma[-1]) || !is_digit((unsigned char)comma[1]))
+		return 0;
+	*comma = '.';
+	return 1;
+}
+
 /* ======================================================================
  * Durations
  * ====================================================================== */

@@ -256,6 +256,10 @@ static int set_typed(struct rec *r, int i, size_t start, const struct rec_opts *
 	buf_reset(&r->tmp);
 	buf_adds(&r->tmp, r->store.data + start);
 	s = r->tmp.data;
+	if (o && o->decimal_comma && (f->type == RT_TEMPO || f->type == RT_DURATION ||
+				      f->type == RT_SECONDS || f->type == RT_SPLIT ||
+				      f->type == RT_SCORE))
+		norm_decimal_comma(r->tmp.data);
 	switch (f->type) {
 	case RT_DURATION:
 	case RT_SECONDS:

@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "blendcat/record.h"
+#include "blendcat/sheet.h"
 
 struct csvman_sink {
 	/* The header row: its raw bytes, for the rejects file. */
@@ -53,7 +54,8 @@ int csvman_map_load(const char *path, struct csvman_map *map);
 void csvman_map_release(struct csvman_map *map);
 
 struct csvman_opts {
-	const char *encoding;		/* NULL: UTF-8 */
+	const char *encoding;		/* NULL: UTF-8 (UTF-16 by its byte order mark) */
+	int delim;			/* --delimiter; 0: sniffed (sheet.h) */
 	struct rec_opts rec;
 	const struct csvman_map *map;	/* NULL: none */
 };
@@ -62,6 +64,7 @@ struct csvman_stats {
 	unsigned long rows, records, rejects;
 	unsigned long long bytes;
 	enum rec_kind kind;
+	struct sheet_dialect dialect;	/* how the file was read */
 };
 
 /*
@@ -74,6 +77,14 @@ struct csvman_stats {
  */
 int csvman_read_file(const char *path, int file_no, const struct csvman_opts *o,
 		     const struct csvman_sink *sink, struct csvman_stats *st);
+
+/*
+ * Is path, a file of another name than *.csv (a .txt in a directory), a
+ * sheet?  1 when it is UTF-16 (Excel's "Unicode text") or its first line
+ * names the audio file's column (audio_filename or an alias), else 0.
+ * Prints nothing.
+ */
+int csvman_probe(const char *path, const struct csvman_opts *o);
 
 /*
  * Which kind and field a header names (aliases included), or -1.  Pure;

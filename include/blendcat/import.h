@@ -23,6 +23,7 @@ struct import_opts {
 	long max_rejects;		/* -1: unlimited */
 	enum norm_date_order date_order;
 	const char *encoding;
+	int delim;			/* --delimiter; 0: sniffed per file */
 	const char *map_path;
 	const char *rejects_dir;	/* NULL: rejects/<run timestamp> */
 	const char *report_path;	/* --report FILE.json */

@@ -157,6 +157,15 @@ int norm_scale(const char *in, char scale[NORM_SCALE_SIZE], char *why);
  */
 int norm_tempo(const char *in, int *bpm, char *why);
 
+/*
+ * A number written with a decimal comma, as in a ';'-separated sheet of
+ * most European locales: when s has exactly one ',', between two digits,
+ * and no '.', the comma becomes a point in place ("120,5" -> "120.5",
+ * "3:05,5" -> "3:05.5", "33,33 %" -> "33.33 %") and 1 is returned; else s
+ * is left alone and 0 returned ("1,234.5", "1,2,3", ",5", "a,b").
+ */
+int norm_decimal_comma(char *s);
+
 /* norm_duration flags */
 #define NORM_DURATION_ZERO_OK 0x1u /* 0 is a value (section start times) */
 

@@ -111,6 +111,12 @@ struct rec_prov {
 
 struct rec_opts {
 	enum norm_date_order date_order;
+	/*
+	 * Numbers may have a decimal comma (a ';'-separated sheet): tempo,
+	 * duration, section times, split and score read "120,5" as 120.5
+	 * (norm_decimal_comma).
+	 */
+	int decimal_comma;
 };
 
 struct rec {

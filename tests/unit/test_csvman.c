@@ -209,6 +209,42 @@ static void test_map_joins(void **state)
 	csvman_map_release(&map);
 }
 
+/* A ';'-separated sheet: decimal commas in numbers, ';' inside quotes. */
+static void test_semicolon_decimal_comma(void **state)
+{
+	static const char text[] =
+		"\xEF\xBB\xBF" "File Name;Track Title;BPM;Length;Description\r\n"
+		"a.wav;\"Alpha; the first\";120,5;180,4;a, b\r\n"
+		"b.wav;Beta;99,4;3:05,5;\r\n";
+	static const char creators[] =
+		"audio_filename;creator_name;split_percentage\n"
+		"a.wav;Ann;33,33\n";
+	struct csvman_opts o;
+	char *log;
+	int rc;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	log = read_csv(text, &o, &rc);
+	assert_int_equal(rc, 0);
+	assert_string_equal(log,
+		"header 3 track 49\n"
+		"record 2@49+43 audio_filename=a.wav title=Alpha; the first duration=180 tempo=121 "
+		"description=a, b\n"
+		"record 3@92+25 audio_filename=b.wav title=Beta duration=186 tempo=99 "
+		"description=NULL\n");
+	free(log);
+	log = read_csv(creators, &o, &rc);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(log, "creator_name=Ann split_percentage=33.33"));
+	free(log);
+	/* --delimiter ',' reads the same file as one column: no audio_filename */
+	o.delim = ',';
+	log = read_csv(text, &o, &rc);
+	assert_int_equal(rc, -1);
+	free(log);
+}
+
 static void test_no_audio_filename(void **state)
 {
 	struct csvman_opts o;
@@ -231,6 +267,7 @@ int main(void)
 		cmocka_unit_test(test_bad_audio_filename),
 		cmocka_unit_test(test_child_kind_and_aliases),
 		cmocka_unit_test(test_map_joins),
+		cmocka_unit_test(test_semicolon_decimal_comma),
 		cmocka_unit_test(test_no_audio_filename),
 	};
 

@@ -608,6 +608,34 @@ static void test_split(void **state)
 	}
 }
 
+static void test_decimal_comma(void **state)
+{
+	static const struct {
+		const char *in;
+		int ret;
+		const char *out;
+	} rows[] = {
+		{ "120,5", 1, "120.5" },	{ "0,5", 1, "0.5" },
+		{ "33,33 %", 1, "33.33 %" },	{ "3:05,5", 1, "3:05.5" },
+		{ "120,5 BPM", 1, "120.5 BPM" },
+		{ "120", 0, "120" },		{ "120.5", 0, "120.5" },
+		{ "1,234.5", 0, "1,234.5" },	{ "1,2,3", 0, "1,2,3" },
+		{ ",5", 0, ",5" },		{ "5,", 0, "5," },
+		{ "a,b", 0, "a,b" },		{ "5, 5", 0, "5, 5" },
+		{ "", 0, "" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NROWS(rows); i++) {
+		char s[32];
+
+		snprintf(s, sizeof(s), "%s", rows[i].in);
+		check_ret("norm_decimal_comma", rows[i].in, norm_decimal_comma(s), rows[i].ret, "");
+		check_str("norm_decimal_comma", rows[i].in, "result", s, rows[i].out);
+	}
+}
+
 static void test_split_total(void **state)
 {
 	static const struct {
@@ -1607,6 +1635,7 @@ int main(void)
 		cmocka_unit_test(test_bool),
 		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_split_total),
+		cmocka_unit_test(test_decimal_comma),
 		cmocka_unit_test(test_date),
 		cmocka_unit_test(test_date_order_parse),
 		cmocka_unit_test(test_isrc),

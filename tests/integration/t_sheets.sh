@@ -1,0 +1,114 @@
+# Label sheets as they arrive: any CSV dialect (separator sniffed or given,
+# decimal commas, BOM, CRLF, Excel's UTF-16 "Unicode text"), compared field
+# by field through exports; rejects byte for byte in the file's encoding.
+. "$(dirname "$0")/lib.sh"
+
+W=$IT_TMP/sheets
+mkdir -p "$W"
+FIX=$(dirname "$0")/sheet_fixture.py
+
+# ---------------------------------------------------------------- dialects
+
+for d in comma semicolon tab utf16; do
+	python3 "$FIX" "$W/$d" "$d" || fail "sheet_fixture.py $d"
+done
+for d in comma semicolon tab utf16; do
+	newdb "sheets_$d"
+	"$BLENDCAT" migrate up -q >/dev/null
+	run "$BLENDCAT" import --rejects "$W/rej-$d" --report "$W/$d.json" "$W/$d"
+	expect_rc 0 "$d: the 40 tracks load, nothing rejected"
+	cp "$ERR" "$W/$d.err"
+	run "$BLENDCAT" export --format csv --out "$W/out-$d"
+	expect_rc 0 "$d: export"
+done
+expect_eq "40|79" "$(q "SELECT (SELECT count(*) FROM meekah.track_info), count(*) FROM meekah.track_creator")" \
+	"utf16: 40 tracks and 79 creators loaded"
+for d in semicolon tab utf16; do
+	if diff -r "$W/out-comma" "$W/out-$d" >"$W/diff-$d"; then
+		pass "$d: the same catalog as the comma CSV, field by field"
+	else
+		fail "$d: the same catalog as the comma CSV, field by field" "$(head -20 "$W/diff-$d")"
+	fi
+done
+
+# The values a decimal comma or a quoted separator could break.
+export DATABASE_URL=${PG_URL_BASE/\/blendtune\?//sheets_semicolon?}
+expect_eq "Semi;colon 2|Say \"Hi\" 3|Comma, semicolon; both 6" \
+	"$(q "SELECT string_agg(title, '|' ORDER BY audio_filename) FROM meekah.track_info
+	      WHERE audio_filename IN ('track02.wav', 'track03.wav', 'track06.wav')")" \
+	"semicolon: ';' and '\"' inside quoted values are kept"
+expect_match '[0-9],5;' "$W/semicolon/tracks.csv" "semicolon: the fixture has decimal commas"
+expect_eq "$(q "SELECT count(*) FROM meekah.track_creator WHERE split_percentage = 33.33")" 26 \
+	"semicolon: splits 33,33 are 33.33"
+
+# The report names each file's dialect.
+expect_match 'sheet .*semicolon/tracks.csv: semicolon-separated, UTF-8 with BOM, CRLF line ends, decimal comma' \
+	"$W/semicolon.err" "semicolon: the report on stderr names the dialect"
+expect_match 'sheet .*utf16/tracks.txt: tab-separated, UTF-16LE with BOM, CRLF line ends' \
+	"$W/utf16.err" "utf16: the report on stderr names the dialect"
+expect_match '"path": "[^"]*tab/creators.tsv", "delimiter": "\\u0009", "delimiter_name": "tab", "delimiter_given": false, "encoding": "UTF-8", "bom": false, "line_end": "CRLF", "decimal_comma": false, "header": true' \
+	"$W/tab.json" "tab: --report JSON names the dialect"
+expect_match '"path": "[^"]*semicolon/tracks.csv", "delimiter": ";", .*"encoding": "UTF-8", "bom": true, "line_end": "CRLF", "decimal_comma": true' \
+	"$W/semicolon.json" "semicolon: --report JSON names the dialect"
+expect_match '"files": 2,' "$W/utf16.json" "utf16: README.txt in the directory is not read as a sheet"
+
+# check reads them the same way.
+for d in semicolon tab utf16; do
+	run "$BLENDCAT" check --offline "$W/$d"
+	expect_rc 0 "$d: check --offline: nothing rejected"
+done
+
+# Rejected rows are copied byte for byte in the file's own encoding.
+python3 - "$W" <<'PY'
+import sys
+w = sys.argv[1]
+t = open(w + "/semicolon/tracks.csv", "rb").read().replace(b"track05.wav;", b"track05.wav;;", 1)
+open(w + "/bad-semi.csv", "wb").write(t)
+u = open(w + "/utf16/tracks.txt", "rb").read().decode("utf-16-le")
+u = u.replace("track07.wav\t", "track07.wav\tx\t", 1).replace("2024-04-04", "2024-13-04", 1)
+open(w + "/bad-u16.txt", "wb").write(u.encode("utf-16-le"))
+PY
+for f in bad-semi.csv bad-u16.txt; do
+	newdb sheets_rej
+	"$BLENDCAT" migrate up -q >/dev/null
+	run "$BLENDCAT" import --rejects "$W/rej-$f" "$W/$f"
+	expect_rc 1 "$f: a row with a field too many, a bad date: exit 1"
+done
+expect_match 'bad-semi.csv:[0-9]+: expected 12 fields as in the header, got 13' "$W/rej-bad-semi.csv/rejects.log" \
+	"semicolon: a row with a field too many is named by its line"
+expect_match 'bad-u16.txt:[0-9]+: expected 12 fields as in the header, got 13' "$W/rej-bad-u16.txt/rejects.log" \
+	"utf16: a row with a field too many is named by its line"
+expect_match 'bad-u16.txt:[0-9]+:release_date: .2024-13-04.: .*month 13' "$W/rej-bad-u16.txt/rejects.log" \
+	"utf16: a bad value is named by its line"
+python3 - "$W" >"$W/rej-check" <<'PY'
+import re, sys
+w = sys.argv[1]
+for name, enc, bom, tracks in (("bad-semi.csv", "utf-8", b"\xef\xbb\xbf", ["track05"]),
+                               ("bad-u16.txt", "utf-16-le", b"\xff\xfe", ["track03", "track07"])):
+    text = open(w + "/" + name, "rb").read()[len(bom):].decode(enc)
+    want = text[:text.index("\r\n") + 2]
+    for t in tracks:
+        want += re.search(r"(?s)^%s\.wav.*?\r\n(?=track\d\d\.wav|\Z)" % t, text, re.M).group(0)
+    got = open(w + "/rej-" + name + "/" + name, "rb").read()
+    print(name, got == bom + want.encode(enc))
+PY
+expect_eq "bad-semi.csv True
+bad-u16.txt True" "$(cat "$W/rej-check")" \
+	"rejects: the header and the rejected rows byte for byte, in UTF-8 with BOM and in UTF-16"
+
+# --delimiter: a separator no sniffing looks for; a bad one is a usage error.
+printf 'audio_filename:title:duration\ncolon.wav:Colon, Semi;colon:100\n' >"$W/colon.csv"
+run "$BLENDCAT" import --delimiter : "$W/colon.csv"
+expect_rc 0 "--delimiter ':': the file loads"
+expect_eq "Colon, Semi;colon" "$(q "SELECT title FROM meekah.track_info WHERE audio_filename = 'colon.wav'")" \
+	"--delimiter ':': fields split on ':' only"
+expect_match "sheet .*colon.csv: ':'-separated \(--delimiter\)" "$ERR" "--delimiter: the report says it was given"
+run "$BLENDCAT" import --delimiter '"' "$W/colon.csv"
+expect_rc 2 "--delimiter '\"': exit 2"
+expect_match "--delimiter needs one ASCII character" "$ERR" "--delimiter '\"': says why"
+printf 'audio_filename;title;duration\nsemi.wav;Semi;100\n' >"$W/semi-forced.csv"
+run "$BLENDCAT" import --delimiter , "$W/semi-forced.csv"
+expect_rc 1 "--delimiter ',' on a ';' file: the file is not usable"
+expect_match "no audio_filename column in the header" "$ERR" "--delimiter overrides the sniffing"
+
+rm -f "$OUT" "$ERR"
