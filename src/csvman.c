@@ -168,6 +168,8 @@ static int map_line(struct csvman_map *map, char *line, const struct loc *loc)
 			*plus = '\0';
 		if (!*trim(rest))
 			return diag_error(loc, "empty header name for field '%s'", field);
+		if (e->nheaders == 4)
+			return diag_error(loc, "field '%s' joins more than 4 columns", field);
 		map_add_header(e, trim(rest));
 		rest = plus + 1;
 	} while (plus);
@@ -219,7 +221,6 @@ struct source {
 	int field;
 	size_t cols[4];
 	size_t ncols;
-	char sep;		/* joining several columns: '-' dates, ' ' else */
 };
 
 /*
@@ -384,7 +385,6 @@ static void add_source(struct reader *rd, int field, size_t col)
 	rd->src[rd->nsrc].field = field;
 	rd->src[rd->nsrc].cols[0] = col;
 	rd->src[rd->nsrc].ncols = 1;
-	rd->src[rd->nsrc].sep = ' ';
 	rd->nsrc++;
 }
 
@@ -403,7 +403,6 @@ static int apply_map(struct reader *rd, const struct sheet_row *row)
 			continue;
 		memset(&s, 0, sizeof(s));
 		s.field = f;
-		s.sep = rec_kinds[rd->kind].fields[f].type == RT_DATE ? '-' : ' ';
 		for (j = 0; j < e->nheaders && j < 4; j++) {
 			int c = header_index(row, e->headers[j]);
 
@@ -492,11 +491,11 @@ static int reject(struct reader *rd, const struct rec_prov *p, const char *field
 	return rd->sink->reject(rd->sink->ctx, p, rec_get(&rd->rec, 0), field, value, reason);
 }
 
-/* The text of source s in row: one column, or several joined. */
+/* The text of source s in row, as shown in messages: parts joined with " + ". */
 static const char *source_text(struct reader *rd, const struct source *s,
 			       const struct sheet_row *row, size_t *len)
 {
-	size_t i, n = 0;
+	size_t i;
 
 	if (s->ncols == 1) {
 		*len = row->cells[s->cols[0]].len;
@@ -504,31 +503,42 @@ static const char *source_text(struct reader *rd, const struct source *s,
 	}
 	buf_reset(&rd->join);
 	for (i = 0; i < s->ncols; i++) {
-		const struct sheet_cell *f = &row->cells[s->cols[i]];
-
-		if (!f->len)
-			continue;
-		if (n++)
-			buf_addch(&rd->join, s->sep);
-		buf_add(&rd->join, f->data, f->len);
+		if (i)
+			buf_adds(&rd->join, " + ");
+		buf_add(&rd->join, row->cells[s->cols[i]].data, row->cells[s->cols[i]].len);
 	}
 	*len = rd->join.len;
 	return rd->join.data;
 }
 
+/* Set rec's field from source s of row: one column, or parts joined. */
+static int set_source(struct reader *rd, struct rec *rec, const struct source *s,
+		      const struct sheet_row *row)
+{
+	struct rec_part parts[4];
+	size_t i;
+
+	for (i = 0; i < s->ncols; i++) {
+		parts[i].data = row->cells[s->cols[i]].data;
+		parts[i].len = row->cells[s->cols[i]].len;
+	}
+	return rec_set_parts(rec, s->field, parts, s->ncols, &rd->ropts);
+}
+
 /* Try to learn the row's track from its audio_filename column alone. */
 static void learn_track(struct reader *rd, const struct sheet_row *row)
 {
-	size_t i, len;
+	size_t i, j;
 
 	rec_reset(&rd->rec, rd->kind);
-	for (i = 0; i < rd->nsrc; i++)
-		if (rd->src[i].field == 0 && rd->src[i].cols[0] < row->ncells) {
-			const char *t = source_text(rd, &rd->src[i], row, &len);
+	for (i = 0; i < rd->nsrc; i++) {
+		const struct source *s = &rd->src[i];
 
-			if (rec_set(&rd->rec, 0, t, len, &rd->ropts) < 0)
-				rec_reset(&rd->rec, rd->kind);
-		}
+		for (j = 0; j < s->ncols && s->cols[j] < row->ncells; j++)
+			;
+		if (s->field == 0 && j == s->ncols && set_source(rd, &rd->rec, s, row) < 0)
+			rec_reset(&rd->rec, rd->kind);
+	}
 }
 
 /*
@@ -604,17 +614,18 @@ static int on_data(struct reader *rd, const struct sheet_row *row)
 	}
 	if (row->ncells != rd->ncols) {
 		learn_track(rd, row);
-		snprintf(why, sizeof(why), "expected %zu fields as in the header, got %zu",
-			 rd->ncols, row->ncells);
+		snprintf(why, sizeof(why), "expected %zu fields as in the header, got %zu%s",
+			 rd->ncols, row->ncells, row->ncells > rd->ncols ?
+			 " (a value holding the separator must be quoted)" : "");
 		return reject(rd, &p, NULL, NULL, why);
 	}
 	rec_reset(&rd->rec, rd->kind);
 	for (i = 0; i < rd->nsrc; i++) {
 		const struct source *s = &rd->src[i];
-		const char *t = source_text(rd, s, row, &len);
 
-		if (rec_set(&rd->rec, s->field, t, len, &rd->ropts) < 0) {
+		if (set_source(rd, &rd->rec, s, row) < 0) {
 			const char *name = rec_kinds[rd->kind].fields[s->field].name;
+			const char *t = source_text(rd, s, row, &len);
 
 			/* The value and reason as read: copy them, the record may be reset. */
 			buf_reset(&rd->val);

@@ -1158,6 +1158,82 @@ int norm_date(const char *in, enum norm_date_order order,
 	return r;
 }
 
+/* A month part: 1-2 digits, or an English month name or its abbreviation. */
+static int month_part(const char *s, size_t n, unsigned *m)
+{
+	static const char *const names[] = { "january", "february", "march", "april", "may",
+					     "june", "july", "august", "september", "october",
+					     "november", "december" };
+	static const char *const abbr[] = { "jan", "feb", "mar", "apr", "may", "jun", "jul",
+					    "aug", "sep", "oct", "nov", "dec" };
+	size_t i = 0, k;
+
+	if (n <= 2 && scan_uint(s, n, &i, 2, m) > 0 && i == n)
+		return 0;
+	for (k = 0; k < 12; k++)
+		if (eq_ci(s, n, names[k]) || eq_ci(s, n, abbr[k]) ||
+		    (k == 8 && eq_ci(s, n, "sept"))) {
+			*m = (unsigned)k + 1;
+			return 0;
+		}
+	return -1;
+}
+
+int norm_date_parts(const char *const *parts, size_t n, enum norm_date_order order,
+		    char out[NORM_DATE_SIZE], int *dropped, char *why)
+{
+	char q[SNIP_SIZE], q2[SNIP_SIZE], q3[SNIP_SIZE], buf[32];
+	const char *p[3], *ys = "", *ms = "", *ds = "";
+	size_t len[3], yn = 0, mn = 0, dn = 0, i;
+	unsigned m = 0;
+	int year_first;
+
+	out[0] = '\0';
+	*dropped = 0;
+	if (n < 2 || n > 3)
+		return fail(why, "a date in parts needs 2 or 3 parts, not %zu", n);
+	for (i = 0; i < n; i++)
+		range_of(parts[i], &p[i], &len[i]);
+	year_first = (len[0] == 4 && all_digits(p[0], 4)) ||
+		     (!(len[n - 1] == 4 && all_digits(p[n - 1], 4)) && order == NORM_DATE_ISO);
+	if (year_first) {
+		ys = p[0], yn = len[0], ms = p[1], mn = len[1];
+		if (n == 3)
+			ds = p[2], dn = len[2];
+	} else if (n == 2) {
+		ms = p[0], mn = len[0], ys = p[1], yn = len[1];
+	} else if (order == NORM_DATE_DMY) {
+		ds = p[0], dn = len[0], ms = p[1], mn = len[1], ys = p[2], yn = len[2];
+	} else if (order == NORM_DATE_MDY) {
+		ms = p[0], mn = len[0], ds = p[1], dn = len[1], ys = p[2], yn = len[2];
+	} else {
+		return fail(why, "date parts '%s', '%s', '%s' end with the year: give "
+			    "--date-order dmy or mdy", snip(p[0], len[0], q), snip(p[1], len[1], q2),
+			    snip(p[2], len[2], q3));
+	}
+	if (yn == 0) {
+		*dropped = mn || dn;
+		return NORM_EMPTY;
+	}
+	if (mn == 0 && dn) {
+		*dropped = 1;
+		dn = 0;
+	}
+	if (yn != 4 || !all_digits(ys, 4))
+		return fail(why, "year '%s' is not 4 digits", snip(ys, yn, q));
+	if (mn && month_part(ms, mn, &m) < 0)
+		return fail(why, "unknown month '%s'", snip(ms, mn, q));
+	if (dn && (dn > 2 || !all_digits(ds, dn)))
+		return fail(why, "day '%s' is not a number of 1 or 2 digits", snip(ds, dn, q));
+	if (!mn)
+		snprintf(buf, sizeof(buf), "%.4s", ys);
+	else if (!dn)
+		snprintf(buf, sizeof(buf), "%.4s-%02u", ys, m);
+	else
+		snprintf(buf, sizeof(buf), "%.4s-%02u-%.*s", ys, m, (int)dn, ds);
+	return norm_date(buf, NORM_DATE_ISO, out, why);
+}
+
 int norm_date_order_parse(const char *name, enum norm_date_order *order)
 {
 	size_t n = name ? strlen(name) : 0;

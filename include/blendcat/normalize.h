@@ -223,6 +223,23 @@ enum norm_date_order {
 int norm_date(const char *in, enum norm_date_order order,
 	      char out[NORM_DATE_SIZE], char *why);
 
+/*
+ * A date from 2 or 3 parts in separate columns (a --map join such as
+ * Year + Month + Day), each part NULL or text.  Which part is which: the
+ * year comes first when the first part has 4 digits, or when the last has
+ * not and order is NORM_DATE_ISO (Year + Month [+ Day]); else it comes last
+ * (Month + Year; Day + Month + Year with NORM_DATE_DMY, Month + Day + Year
+ * with NORM_DATE_MDY; with NORM_DATE_ISO three parts ending with the year
+ * are refused, naming --date-order).  The month may be an English name or
+ * its abbreviation (March, Mar, Sept).  Empty parts say what they say:
+ * no year is no date (NORM_EMPTY); no month is the year alone (YYYY-01-01),
+ * no day is the month (YYYY-MM-01).  A month or day without a year, or a
+ * day without a month, is left out and *dropped set to 1 (the caller
+ * warns); else *dropped is 0.  Otherwise as norm_date().
+ */
+int norm_date_parts(const char *const *parts, size_t n, enum norm_date_order order,
+		    char out[NORM_DATE_SIZE], int *dropped, char *why);
+
 /* "iso", "dmy", "mdy" (any case) -> *order, for --date-order.  0 or -1. */
 int norm_date_order_parse(const char *name, enum norm_date_order *order);
 

@@ -111,4 +111,42 @@ run "$BLENDCAT" import --delimiter , "$W/semi-forced.csv"
 expect_rc 1 "--delimiter ',' on a ';' file: the file is not usable"
 expect_match "no audio_filename column in the header" "$ERR" "--delimiter overrides the sniffing"
 
+# ---------------------------------------------------------- joined fields
+
+# A chart sheet: key and mode apart, some keys unknown; year, month, day apart.
+python3 - "$W/chart.csv" <<'PY'
+import sys
+rows = ["File,Title,Length,Key,Mode,Year,Month,Day"]
+for i in range(20):
+    key = "" if i in (3, 14) else "CDEFGAB"[i % 7]
+    mode = "Major" if i % 2 else "Minor"
+    month, day = ("", "") if i == 5 else (str(1 + i % 12), "" if i == 6 else str(1 + i))
+    rows.append("chart%02d.wav,Chart %d,%d:%02d,%s,%s,2024,%s,%s" % (i, i, 2 + i % 3, i, key, mode, month, day))
+rows.append("chart20.wav,Chart 20,3:00,,Sideways,,,")
+open(sys.argv[1], "w").write("\n".join(rows) + "\n")
+PY
+cat >"$W/chart.map" <<'MAP'
+audio_filename = File
+musical_key = Key + Mode
+release_date = Year + Month + Day
+MAP
+newdb sheets_chart
+"$BLENDCAT" migrate up -q >/dev/null
+run "$BLENDCAT" import --map "$W/chart.map" --rejects "$W/rej-chart" "$W/chart.csv"
+expect_rc 1 "chart sheet: loads, one bad mode rejected"
+expect_eq "20|2" "$(q "SELECT count(*), count(*) FILTER (WHERE musical_key IS NULL) FROM meekah.track_info")" \
+	"key + mode with an empty key: the track loads with no key (2 of 20)"
+expect_eq "major|minor" "$(q "SELECT string_agg(coalesce(scale, '-'), '|' ORDER BY audio_filename)
+                               FROM meekah.track_info WHERE musical_key IS NULL")" \
+	"key + mode with an empty key: the mode still gives the scale"
+expect_eq "G|minor" "$(q "SELECT musical_key || '|' || scale FROM meekah.track_info WHERE audio_filename = 'chart04.wav'")" \
+	"key + mode: both given"
+expect_match "chart.csv:22:musical_key: ' \+ Sideways': unknown scale 'Sideways'" "$W/rej-chart/rejects.log" \
+	"key + mode with a bad mode: rejected, the parts shown"
+expect_nomatch "unknown key" "$W/rej-chart/rejects.log" "key + mode: no 'unknown key' rejects"
+expect_eq "2024-05-05|2024-01-01|2024-07-01" \
+	"$(q "SELECT string_agg(release_date::text, '|' ORDER BY audio_filename) FROM meekah.track_info
+	      WHERE audio_filename IN ('chart04.wav', 'chart05.wav', 'chart06.wav')")" \
+	"year + month + day: no month is the year, no day the month"
+
 rm -f "$OUT" "$ERR"

@@ -245,6 +245,50 @@ static void test_semicolon_decimal_comma(void **state)
 	free(log);
 }
 
+/* Joined columns with empty parts: what the parts say, not a reject. */
+static void test_map_joins_empty_parts(void **state)
+{
+	static const char text[] =
+		"file,title,key,mode,year,month,day,min,sec\n"
+		"a.wav,A,F#,Minor,2024,3,,3,5\n"
+		"b.wav,B,,Major,2024,,,,45\n"
+		"c.wav,C,,,,,,4,\n"
+		"d.wav,D,,Majr,2024,1,1,1,0\n";
+	static const char map_text[] =
+		"audio_filename = file\n"
+		"musical_key = key + mode\n"
+		"release_date = year + month + day\n"
+		"duration = min + sec\n";
+	char path[] = "/tmp/test_csvman_map_XXXXXX";
+	struct csvman_map map = CSVMAN_MAP_INIT;
+	struct csvman_opts o;
+	int fd = mkstemp(path), rc;
+	char *log;
+
+	(void)state;
+	assert_int_equal(write(fd, map_text, strlen(map_text)), (ssize_t)strlen(map_text));
+	close(fd);
+	assert_int_equal(csvman_map_load(path, &map), 0);
+	unlink(path);
+	memset(&o, 0, sizeof(o));
+	o.map = &map;
+	log = read_csv(text, &o, &rc);
+	assert_int_equal(rc, 0);
+	assert_string_equal(log,
+		"header 3 track 43\n"
+		"record 2@43+29 audio_filename=a.wav title=A duration=185 musical_key=F# "
+		"scale=minor release_date=2024-03-01\n"
+		/* the key is unknown, the mode still says major ("mode" is scale's alias too) */
+		"record 3@72+26 audio_filename=b.wav title=B duration=45 musical_key=NULL "
+		"scale=major release_date=2024-01-01\n"
+		"record 4@98+16 audio_filename=c.wav title=C duration=240 musical_key=NULL "
+		"scale=NULL release_date=NULL\n"
+		"reject 5 track=d.wav field=musical_key value= + Majr: unknown scale 'Majr': "
+		"expected major or minor\n");
+	free(log);
+	csvman_map_release(&map);
+}
+
 static void test_no_audio_filename(void **state)
 {
 	struct csvman_opts o;
@@ -268,6 +312,7 @@ int main(void)
 		cmocka_unit_test(test_child_kind_and_aliases),
 		cmocka_unit_test(test_map_joins),
 		cmocka_unit_test(test_semicolon_decimal_comma),
+		cmocka_unit_test(test_map_joins_empty_parts),
 		cmocka_unit_test(test_no_audio_filename),
 	};
 

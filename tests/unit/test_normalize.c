@@ -743,6 +743,62 @@ static void test_date(void **state)
 }
 
 /* The --date-order option values. */
+static void test_date_parts(void **state)
+{
+	static const struct {
+		const char *p[3];
+		size_t n;
+		enum norm_date_order order;
+		int ret, dropped;
+		const char *out, *why;
+	} rows[] = {
+		{ { "2024", "01", "15" }, 3, ISO, 0, 0, "2024-01-15", NULL },
+		{ { "2024", "1", "5" }, 3, ISO, 0, 0, "2024-01-05", NULL },
+		{ { " 2024 ", " 3 ", "" }, 3, ISO, 0, 0, "2024-03-01", NULL },	/* no day: the month */
+		{ { "2024", "", "" }, 3, ISO, 0, 0, "2024-01-01", NULL },	/* no month: the year */
+		{ { "2024", "", "15" }, 3, ISO, 0, 1, "2024-01-01", NULL },	/* a day alone: dropped */
+		{ { "", "01", "15" }, 3, ISO, E, 1, "", NULL },			/* no year: no date */
+		{ { "", "", "" }, 3, ISO, E, 0, "", NULL },
+		{ { NULL, NULL, NULL }, 3, ISO, E, 0, "", NULL },
+		{ { "2024", "March", "9" }, 3, ISO, 0, 0, "2024-03-09", NULL },
+		{ { "2024", "sep", "" }, 3, ISO, 0, 0, "2024-09-01", NULL },
+		{ { "2024", "Sept", "30" }, 3, ISO, 0, 0, "2024-09-30", NULL },
+		{ { "2024", "12", NULL }, 2, ISO, 0, 0, "2024-12-01", NULL },
+		{ { "12", "2024", NULL }, 2, ISO, 0, 0, "2024-12-01", NULL },	/* month + year */
+		{ { "", "2024", NULL }, 2, ISO, 0, 0, "2024-01-01", NULL },
+		{ { "15", "01", "2024" }, 3, DMY, 0, 0, "2024-01-15", NULL },
+		{ { "", "01", "2024" }, 3, DMY, 0, 0, "2024-01-01", NULL },
+		{ { "15", "", "2024" }, 3, DMY, 0, 1, "2024-01-01", NULL },
+		{ { "01", "15", "2024" }, 3, MDY, 0, 0, "2024-01-15", NULL },
+		{ { "2024", "01", "15" }, 3, DMY, 0, 0, "2024-01-15", NULL },	/* year-first wins */
+		{ { "15", "01", "2024" }, 3, ISO, -1, 0, "", "--date-order dmy or mdy" },
+		{ { "2024", "13", "1" }, 3, ISO, -1, 0, "", "month 13 does not exist" },
+		{ { "2023", "2", "29" }, 3, ISO, -1, 0, "", "day 29 does not exist" },
+		{ { "2024", "Marchy", "1" }, 3, ISO, -1, 0, "", "unknown month 'Marchy'" },
+		{ { "24", "01", "15" }, 3, ISO, -1, 0, "", "year '24' is not 4 digits" },
+		{ { "2024", "01", "1st" }, 3, ISO, -1, 0, "", "day '1st' is not a number" },
+		{ { "2024", NULL, NULL }, 1, ISO, -1, 0, "", "2 or 3 parts" },
+	};
+	char out[NORM_DATE_SIZE], why[NORM_WHY_MAX];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NROWS(rows); i++) {
+		int dropped = -1;
+		int r = norm_date_parts(rows[i].p, rows[i].n, rows[i].order, out, &dropped, why);
+
+		check_ret("norm_date_parts", rows[i].p[0] ? rows[i].p[0] : "(null)", r, rows[i].ret, why);
+		check_str("norm_date_parts", rows[i].p[0] ? rows[i].p[0] : "(null)", "out", out,
+			  rows[i].out);
+		if (r >= 0)
+			check_int("norm_date_parts", rows[i].p[0] ? rows[i].p[0] : "(null)", "dropped",
+				  dropped, rows[i].dropped);
+		if (r < 0)
+			check_why("norm_date_parts", rows[i].p[0] ? rows[i].p[0] : "(null)", why,
+				  rows[i].why);
+	}
+}
+
 static void test_date_order_parse(void **state)
 {
 	enum norm_date_order o = NORM_DATE_ISO;
@@ -1638,6 +1694,7 @@ int main(void)
 		cmocka_unit_test(test_decimal_comma),
 		cmocka_unit_test(test_date),
 		cmocka_unit_test(test_date_order_parse),
+		cmocka_unit_test(test_date_parts),
 		cmocka_unit_test(test_isrc),
 		cmocka_unit_test(test_ipi),
 		cmocka_unit_test(test_gtin),
