@@ -303,6 +303,8 @@ static const char import_help[] =
 	"                      UTF-16 (Excel's \"Unicode text\") is known by its BOM\n"
 	"  --delimiter C       the sheets' separator: , ; | tab or any ASCII character\n"
 	"                      (default: sniffed from each file's first line)\n"
+	"  --null TEXT         a cell holding only TEXT is empty in typed fields, like N/A,\n"
+	"                      -, null, none, unknown, TBD (repeatable)\n"
 	"  --map FILE          header mapping: 'field = Header' or 'field = H1 + H2' per line\n"
 	"  --rejects DIR       where rejected rows go (default rejects/<run time>/)\n"
 	"  --report FILE       write the counts as JSON (mode 0600)\n"
@@ -319,7 +321,9 @@ static const char import_help[] =
 enum { OPT_MODE = 300, OPT_MAX_REJECTS, OPT_DATE_ORDER, OPT_ENCODING, OPT_MAP, OPT_REJECTS,
        OPT_REPORT, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_ATOMIC, OPT_OFFLINE, OPT_REQUIRE_AUDIO,
        OPT_JOBS, OPT_INCREMENTAL, OPT_APPLY_TAKEDOWNS, OPT_VALIDATE_XSD, OPT_XSD_DIR,
-       OPT_DELIMITER };
+       OPT_DELIMITER, OPT_NULL };
+
+#define MAX_NULLS 64
 
 static int import_or_check(int argc, char **argv, int check_only)
 {
@@ -331,6 +335,7 @@ static int import_or_check(int argc, char **argv, int check_only)
 		{ "date-order", required_argument, NULL, OPT_DATE_ORDER },
 		{ "encoding", required_argument, NULL, OPT_ENCODING },
 		{ "delimiter", required_argument, NULL, OPT_DELIMITER },
+		{ "null", required_argument, NULL, OPT_NULL },
 		{ "map", required_argument, NULL, OPT_MAP },
 		{ "rejects", required_argument, NULL, OPT_REJECTS },
 		{ "report", required_argument, NULL, OPT_REPORT },
@@ -348,11 +353,13 @@ static int import_or_check(int argc, char **argv, int check_only)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	static const char *nulls[MAX_NULLS];
 	struct import_opts o;
 	char *end, *xsd_dir = NULL;
 	int c, rc;
 
 	memset(&o, 0, sizeof(o));
+	o.nulls = nulls;
 	o.check_only = check_only;
 	o.max_rejects = -1;
 	o.jobs = scan_default_jobs();
@@ -376,6 +383,13 @@ static int import_or_check(int argc, char **argv, int check_only)
 				return usage_error("--date-order must be iso, dmy or mdy, not", optarg);
 			break;
 		case OPT_ENCODING: o.encoding = optarg; break;
+		case OPT_NULL:
+			if (!*optarg)
+				return usage_error("--null needs a marker, not an empty text", NULL);
+			if (o.nnulls == MAX_NULLS)
+				return usage_error("too many --null markers; the most is 64, not more", NULL);
+			nulls[o.nnulls++] = optarg;
+			break;
 		case OPT_DELIMITER:
 			o.delim = sheet_delim_parse(optarg);
 			if (o.delim < 0)

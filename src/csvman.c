@@ -272,6 +272,7 @@ struct reader {
 	struct rec crec[MAX_GROUPS];	/* the creators of the current row */
 	struct buf join, val;
 	struct rec_opts ropts;	/* the options, with the dialect's decimal comma */
+	unsigned char *null_said;	/* per column: a null marker was warned about */
 	int failed;		/* a file-level error was reported */
 };
 
@@ -438,6 +439,7 @@ static int on_header(struct reader *rd, const struct sheet_row *row)
 		return diag_error(&loc, "header: %s", row->error);
 	rd->kind = mk >= 0 ? (enum rec_kind)mk : guess_kind(row);
 	rd->ncols = row->ncells;
+	rd->null_said = xcalloc(rd->ncols + 1, 1);
 	rd->st->kind = rd->kind;
 	if (apply_map(rd, row) < 0)
 		return -1;
@@ -511,17 +513,42 @@ static const char *source_text(struct reader *rd, const struct source *s,
 	return rd->join.data;
 }
 
+/*
+ * Cell col of row as field f of kind k reads it: empty when it holds only
+ * a null marker and the field takes one, which is said once per column
+ * (p NULL: not said).
+ */
+static void cell_of(struct reader *rd, const struct sheet_row *row, size_t col, enum rec_kind k,
+		    int f, const struct rec_prov *p, struct rec_part *out)
+{
+	const struct sheet_cell *c = &row->cells[col];
+	char msg[NORM_WHY_MAX];
+
+	out->data = c->data;
+	out->len = c->len;
+	if (!c->len || !rec_field_takes_null_marker(k, f) ||
+	    !norm_null_marker(c->data, c->len, rd->o->nulls, rd->o->nnulls))
+		return;
+	out->len = 0;
+	if (!p || rd->null_said[col])
+		return;
+	rd->null_said[col] = 1;
+	if (rd->sink->warn) {
+		snprintf(msg, sizeof(msg), "'%.40s' is a null marker: read as empty "
+			 "(not said again for this column)", c->data);
+		rd->sink->warn(rd->sink->ctx, p, rec_kinds[k].fields[f].name, msg);
+	}
+}
+
 /* Set rec's field from source s of row: one column, or parts joined. */
 static int set_source(struct reader *rd, struct rec *rec, const struct source *s,
-		      const struct sheet_row *row)
+		      const struct sheet_row *row, const struct rec_prov *p)
 {
 	struct rec_part parts[4];
 	size_t i;
 
-	for (i = 0; i < s->ncols; i++) {
-		parts[i].data = row->cells[s->cols[i]].data;
-		parts[i].len = row->cells[s->cols[i]].len;
-	}
+	for (i = 0; i < s->ncols; i++)
+		cell_of(rd, row, s->cols[i], rec->kind, s->field, p, &parts[i]);
 	return rec_set_parts(rec, s->field, parts, s->ncols, &rd->ropts);
 }
 
@@ -536,7 +563,7 @@ static void learn_track(struct reader *rd, const struct sheet_row *row)
 
 		for (j = 0; j < s->ncols && s->cols[j] < row->ncells; j++)
 			;
-		if (s->field == 0 && j == s->ncols && set_source(rd, &rd->rec, s, row) < 0)
+		if (s->field == 0 && j == s->ncols && set_source(rd, &rd->rec, s, row, NULL) < 0)
 			rec_reset(&rd->rec, rd->kind);
 	}
 }
@@ -565,16 +592,16 @@ static int row_groups(struct reader *rd, const struct sheet_row *row,
 		if (gr->cols[CF_ROLE] < 0)
 			rec_set(c, CF_ROLE, gr->role, strlen(gr->role), &rd->ropts);
 		for (f = 1; f < rec_kinds[REC_CREATOR].nfields; f++) {
-			const struct sheet_cell *v;
+			struct rec_part v;
 
 			if (gr->cols[f] < 0)
 				continue;
-			v = &row->cells[gr->cols[f]];
-			if (rec_set(c, (int)f, v->data, v->len, &rd->ropts) < 0 || rec_finish(c) < 0) {
+			cell_of(rd, row, (size_t)gr->cols[f], REC_CREATOR, (int)f, p, &v);
+			if (rec_set(c, (int)f, v.data, v.len, &rd->ropts) < 0 || rec_finish(c) < 0) {
 				snprintf(name, sizeof(name), "%s %u %s", gr->role, gr->number,
 					 rec_kinds[REC_CREATOR].fields[c->bad_field].name);
 				buf_reset(&rd->val);
-				buf_add(&rd->val, v->data, v->len);
+				buf_add(&rd->val, v.data, v.len);
 				return reject(rd, p, name, rd->val.data, c->why) ? -2 : -1;
 			}
 			if (c->warn[0] && rd->sink->warn)
@@ -623,7 +650,7 @@ static int on_data(struct reader *rd, const struct sheet_row *row)
 	for (i = 0; i < rd->nsrc; i++) {
 		const struct source *s = &rd->src[i];
 
-		if (set_source(rd, &rd->rec, s, row) < 0) {
+		if (set_source(rd, &rd->rec, s, row, &p) < 0) {
 			const char *name = rec_kinds[rd->kind].fields[s->field].name;
 			const char *t = source_text(rd, s, row, &len);
 
@@ -702,6 +729,7 @@ int csvman_read_file(const char *path, int file_no, const struct csvman_opts *o,
 		rec_release(&rd.crec[i]);
 	buf_release(&rd.join);
 	buf_release(&rd.val);
+	free(rd.null_said);
 	return rc < 0 || rc == 1 ? -1 : 0;
 }
 

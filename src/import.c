@@ -398,6 +398,8 @@ static void csv_opts(const struct run *r, struct csvman_opts *co)
 	memset(co, 0, sizeof(*co));
 	co->encoding = r->o->encoding;
 	co->delim = r->o->delim;
+	co->nulls = r->o->nulls;
+	co->nnulls = r->o->nnulls;
 	co->rec.date_order = r->o->date_order;
 }
 

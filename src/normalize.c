@@ -858,6 +858,45 @@ int norm_split_total(const int *hundredths, size_t n, char *why)
 	return 0;
 }
 
+/* ======================================================================
+ * Null markers
+ * ====================================================================== */
+
+/* s[0..n) equals t (trimmed), ASCII letters in any case. */
+static int same_ci(const char *s, size_t n, const char *t)
+{
+	size_t tn = t ? strlen(t) : 0, i;
+
+	trim(&t, &tn);
+	if (tn != n)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (to_lower((unsigned char)s[i]) != to_lower((unsigned char)t[i]))
+			return 0;
+	return 1;
+}
+
+int norm_null_marker(const char *in, size_t len, const char *const *extra, size_t nextra)
+{
+	static const char *const markers[] = {
+		"n/a", "#n/a", "-", "\xE2\x80\x94", "\xE2\x80\x93", "null", "none", "unknown", "tbd"
+	};
+	const char *s = in;
+	size_t n = in ? len : 0, i;
+
+	trim(&s, &n);
+	if (n == 0)
+		return 0;
+	if (n <= 7)
+		for (i = 0; i < sizeof(markers) / sizeof(markers[0]); i++)
+			if (same_ci(s, n, markers[i]))
+				return 1;
+	for (i = 0; i < nextra; i++)
+		if (same_ci(s, n, extra[i]))
+			return 1;
+	return 0;
+}
+
 int norm_decimal_comma(char *s)
 {
 	char *comma = strchr(s, ',');

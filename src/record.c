@@ -88,6 +88,14 @@ int rec_field_index(enum rec_kind k, const char *name)
 	return -1;
 }
 
+int rec_field_takes_null_marker(enum rec_kind k, int i)
+{
+	const struct rec_field *f = &rec_kinds[k].fields[i];
+
+	return f->type != RT_LINE && f->type != RT_TEXT && f->type != RT_FILENAME &&
+	       !(f->flags & (RF_NOTNULL | RF_NEW));
+}
+
 /* ------------------------------------------------------------ lifecycle */
 
 void rec_init(struct rec *r)

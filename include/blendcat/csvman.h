@@ -58,6 +58,8 @@ struct csvman_opts {
 	int delim;			/* --delimiter; 0: sniffed (sheet.h) */
 	struct rec_opts rec;
 	const struct csvman_map *map;	/* NULL: none */
+	const char *const *nulls;	/* --null: more null markers (norm_null_marker) */
+	size_t nnulls;
 };
 
 struct csvman_stats {

@@ -24,6 +24,8 @@ struct import_opts {
 	enum norm_date_order date_order;
 	const char *encoding;
 	int delim;			/* --delimiter; 0: sniffed per file */
+	const char **nulls;		/* --null TEXT...: more null markers */
+	size_t nnulls;
 	const char *map_path;
 	const char *rejects_dir;	/* NULL: rejects/<run timestamp> */
 	const char *report_path;	/* --report FILE.json */

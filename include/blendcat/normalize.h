@@ -158,6 +158,17 @@ int norm_scale(const char *in, char scale[NORM_SCALE_SIZE], char *why);
 int norm_tempo(const char *in, int *bpm, char *why);
 
 /*
+ * Does len bytes of text (NUL bytes inside are looked at) hold nothing but
+ * a null marker, the way sheets and tags say "no value": N/A, #N/A (Excel),
+ * -, an em or en dash, null, none, unknown, TBD, in any case, with
+ * surrounding ASCII whitespace; or one of the nextra extra markers
+ * (compared the same way: --null)?  1 or 0.  For typed optional fields
+ * only (identifiers, numbers, dates, key, vocabularies): free text such as
+ * a title keeps "Unknown" as its text; the caller decides which.
+ */
+int norm_null_marker(const char *in, size_t len, const char *const *extra, size_t nextra);
+
+/*
  * A number written with a decimal comma, as in a ';'-separated sheet of
  * most European locales: when s has exactly one ',', between two digits,
  * and no '.', the comma becomes a point in place ("120,5" -> "120.5",

@@ -92,6 +92,15 @@ enum { CF_AUDIO_FILENAME, CF_CREATOR_NAME, CF_ROLE, CF_IPI_NUMBER, CF_PRO,
        CF_SPLIT_PERCENTAGE, CF_CONTACT_EMAIL, CF_CONTACT_PHONE };
 enum { AF_AUDIO_FILENAME, AF_SECTION_NAME, AF_START_TIME, AF_END_TIME, AF_DESCRIPTION };
 
+/*
+ * Does a null marker (norm_null_marker) mean "empty" in field i of kind k?
+ * Yes for optional typed fields (ISRC, tempo, key, dates, IPI, PRO, role,
+ * split, email, URL, booleans, moods...); no for free text (title, artist,
+ * genre, descriptions, names, file names) and for required fields (a
+ * marker there is refused with the value shown).
+ */
+int rec_field_takes_null_marker(enum rec_kind k, int i);
+
 /* The field number of name in kind k (exact column name), or -1. */
 int rec_field_index(enum rec_kind k, const char *name);
 

@@ -149,4 +149,35 @@ expect_eq "2024-05-05|2024-01-01|2024-07-01" \
 	      WHERE audio_filename IN ('chart04.wav', 'chart05.wav', 'chart06.wav')")" \
 	"year + month + day: no month is the year, no day the month"
 
+# ------------------------------------------------------------ null markers
+
+cat >"$W/nulls.csv" <<'CSV'
+File Name,Track Title,Length,ISRC,BPM,Release Date,Key,Genre,Composer 1,Composer 1 IPI,Composer 1 Split
+n1.wav,Unknown,3:00,N/A,TBD,-,unknown,Unknown,Ann,N/A,100
+n2.wav,N/A,3:00,n/a,none,null,—,-,Bob,n/a,?
+n3.wav,Three,3:00,GB-AYE-24-00003,?,2024-05-01,Am,House,Cy,-,50
+n4.wav,Four,3:00,#N/A,120,TBD,N/A,House,Dee,,N/A
+CSV
+newdb sheets_nulls
+"$BLENDCAT" migrate up -q >/dev/null
+run "$BLENDCAT" import --rejects "$W/rej-nulls" "$W/nulls.csv"
+expect_rc 1 "null markers: the sheet loads but for the '?' no --null names"
+expect_match "nulls.csv:4:tempo: '\?': tempo is not a number" "$W/rej-nulls/rejects.log" \
+	"null markers: '?' is not one without --null"
+run "$BLENDCAT" import --null '?' --rejects "$W/rej-nulls2" "$W/nulls.csv"
+expect_rc 0 "--null '?': every row loads"
+expect_eq "n1.wav|Unknown|||||Unknown n2.wav|N/A|||||- n3.wav|Three|GBAYE2400003||2024-05-01|A|House n4.wav|Four||120|||House" \
+	"$(q "SELECT string_agg(format('%s|%s|%s|%s|%s|%s|%s', audio_filename, title, isrc, tempo, release_date,
+	      musical_key, genre), ' ' ORDER BY audio_filename) FROM meekah.track_info")" \
+	"null markers: typed fields empty, free text (title, genre) kept as written"
+expect_eq "Ann||100.00 Bob|| Cy||50.00 Dee||" \
+	"$(q "SELECT string_agg(format('%s|%s|%s', creator_name, ipi_number, split_percentage), ' '
+	      ORDER BY creator_name) FROM meekah.track_creator")" "null markers: in creator groups too"
+expect_eq 1 "$(grep -c "field 'isrc': 'N/A' is a null marker: read as empty" "$ERR")" \
+	"null markers: one warning for the ISRC column, not one per row"
+expect_eq 6 "$(grep -c "is a null marker" "$ERR")" \
+	"null markers: one warning per column (isrc, tempo, release_date, musical_key, ipi_number, split)"
+run "$BLENDCAT" import --null '' "$W/nulls.csv"
+expect_rc 2 "--null '': exit 2"
+
 rm -f "$OUT" "$ERR"

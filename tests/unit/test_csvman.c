@@ -92,12 +92,19 @@ static int s_reject(void *ctx, const struct rec_prov *p, const char *af, const c
 	return 0;
 }
 
+static void s_warn(void *ctx, const struct rec_prov *p, const char *field, const char *msg)
+{
+	struct seen *s = ctx;
+
+	buf_addf(&s->log, "warn %lu %s: %s\n", p->line, field, msg);
+}
+
 static char *read_csv(const char *text, const struct csvman_opts *o, int *rc)
 {
 	char path[] = "/tmp/test_csvman_XXXXXX";
 	int fd = mkstemp(path);
 	struct seen s;
-	struct csvman_sink sink = { s_header, s_record, s_reject, NULL, &s };
+	struct csvman_sink sink = { s_header, s_record, s_reject, o->nulls ? s_warn : NULL, &s };
 	struct csvman_stats st;
 
 	assert_true(fd >= 0);
@@ -289,6 +296,48 @@ static void test_map_joins_empty_parts(void **state)
 	csvman_map_release(&map);
 }
 
+/* Null markers: empty in typed fields, said once per column; free text keeps them. */
+static void test_null_markers(void **state)
+{
+	static const char text[] =
+		"audio_filename,title,isrc,tempo,Composer 1,Composer 1 IPI,Composer 1 PRO\n"
+		"a.wav,Unknown,N/A,TBD,Ann,n/a,?\n"
+		"b.wav,B,-,none,Bob,N/A,bmi\n"
+		"c.wav,C,GBAYE2400001,?,Cy,,\n";
+	static const char *const extra[] = { "?" };
+	struct csvman_opts o;
+	char *log;
+	int rc;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	o.nulls = extra;
+	o.nnulls = 1;
+	log = read_csv(text, &o, &rc);
+	assert_int_equal(rc, 0);
+	assert_string_equal(log,
+		"header 3 track 73\n"
+		"warn 2 isrc: 'N/A' is a null marker: read as empty (not said again for this column)\n"
+		"warn 2 tempo: 'TBD' is a null marker: read as empty (not said again for this column)\n"
+		"warn 2 ipi_number: 'n/a' is a null marker: read as empty (not said again for this column)\n"
+		"warn 2 pro: '?' is a null marker: read as empty (not said again for this column)\n"
+		"record 2@73+32 audio_filename=a.wav title=Unknown tempo=NULL isrc=NULL\n"
+		"record 2@73+32 audio_filename=a.wav creator_name=Ann role=composer ipi_number=NULL "
+		"pro=NULL\n"
+		"record 3@105+27 audio_filename=b.wav title=B tempo=NULL isrc=NULL\n"
+		"record 3@105+27 audio_filename=b.wav creator_name=Bob role=composer ipi_number=NULL "
+		"pro=BMI\n"
+		"record 4@132+28 audio_filename=c.wav title=C tempo=NULL isrc=GBAYE2400001\n"
+		"record 4@132+28 audio_filename=c.wav creator_name=Cy role=composer ipi_number=NULL "
+		"pro=NULL\n");
+	free(log);
+	/* without --null '?', '?' is a tempo that is not a number */
+	o.nnulls = 0;
+	log = read_csv(text, &o, &rc);
+	assert_non_null(strstr(log, "reject 4 track=c.wav field=tempo value=?: tempo is not a number"));
+	free(log);
+}
+
 static void test_no_audio_filename(void **state)
 {
 	struct csvman_opts o;
@@ -313,6 +362,7 @@ int main(void)
 		cmocka_unit_test(test_map_joins),
 		cmocka_unit_test(test_semicolon_decimal_comma),
 		cmocka_unit_test(test_map_joins_empty_parts),
+		cmocka_unit_test(test_null_markers),
 		cmocka_unit_test(test_no_audio_filename),
 	};
 

@@ -636,6 +636,38 @@ static void test_decimal_comma(void **state)
 	}
 }
 
+static void test_null_marker(void **state)
+{
+	static const char *const extra[] = { "?", " Not Known ", "xx" };
+	static const struct {
+		const char *in;
+		size_t nextra;
+		int ret;
+	} rows[] = {
+		{ "N/A", 0, 1 },	{ "n/a", 0, 1 },	{ " N/a ", 0, 1 },
+		{ "#N/A", 0, 1 },	{ "-", 0, 1 },		{ "\xE2\x80\x94", 0, 1 },
+		{ "\xE2\x80\x93", 0, 1 }, { "null", 0, 1 },	{ "NULL", 0, 1 },
+		{ "None", 0, 1 },	{ "unknown", 0, 1 },	{ "UNKNOWN", 0, 1 },
+		{ "TBD", 0, 1 },	{ "tbd", 0, 1 },	{ "\tnone\r\n", 0, 1 },
+		{ "", 0, 0 },		{ "   ", 0, 0 },	{ "NA", 0, 0 },
+		{ "--", 0, 0 },		{ "-5", 0, 0 },		{ "N/A N/A", 0, 0 },
+		{ "unknown artist", 0, 0 }, { "nulls", 0, 0 },	{ "0", 0, 0 },
+		{ "\xE2\x80\x95", 0, 0 },			/* a horizontal bar is no dash here */
+		{ "?", 0, 0 },		{ "?", 3, 1 },		{ "not known", 3, 1 },
+		{ "NOT KNOWN", 3, 1 },	{ "xx", 3, 1 },		{ "xxx", 3, 0 },
+		{ "N/A", 3, 1 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NROWS(rows); i++)
+		check_ret("norm_null_marker", rows[i].in,
+			  norm_null_marker(rows[i].in, strlen(rows[i].in), extra, rows[i].nextra),
+			  rows[i].ret, "");
+	check_ret("norm_null_marker", "NULL pointer", norm_null_marker(NULL, 0, NULL, 0), 0, "");
+	check_ret("norm_null_marker", "N/A and a NUL", norm_null_marker("N/A\0x", 5, NULL, 0), 0, "");
+}
+
 static void test_split_total(void **state)
 {
 	static const struct {
@@ -1692,6 +1724,7 @@ int main(void)
 		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_split_total),
 		cmocka_unit_test(test_decimal_comma),
+		cmocka_unit_test(test_null_marker),
 		cmocka_unit_test(test_date),
 		cmocka_unit_test(test_date_order_parse),
 		cmocka_unit_test(test_date_parts),

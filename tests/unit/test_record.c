@@ -239,6 +239,38 @@ static void test_set_parts(void **state)
 	rec_release(&r);
 }
 
+static void test_null_marker_fields(void **state)
+{
+	static const struct {
+		enum rec_kind kind;
+		const char *field;
+		int takes;
+	} cases[] = {
+		{ REC_TRACK, "isrc", 1 },		{ REC_TRACK, "tempo", 1 },
+		{ REC_TRACK, "musical_key", 1 },	{ REC_TRACK, "scale", 1 },
+		{ REC_TRACK, "release_date", 1 },	{ REC_TRACK, "mood", 1 },
+		{ REC_TRACK, "cover_art_url", 1 },	{ REC_TRACK, "catalog_number", 1 },
+		{ REC_CREATOR, "ipi_number", 1 },	{ REC_CREATOR, "pro", 1 },
+		{ REC_CREATOR, "split_percentage", 1 }, { REC_CREATOR, "role", 1 },
+		{ REC_CREATOR, "contact_email", 1 },	{ REC_SAMPLE, "is_cleared", 1 },
+		{ REC_TRACK, "title", 0 },		{ REC_TRACK, "artist", 0 },
+		{ REC_TRACK, "genre", 0 },		{ REC_TRACK, "description", 0 },
+		{ REC_TRACK, "audio_filename", 0 },	{ REC_TRACK, "duration", 0 },
+		{ REC_CREATOR, "creator_name", 0 },	{ REC_ARRANGEMENT, "section_name", 0 },
+		{ REC_ARRANGEMENT, "start_time", 0 },	{ REC_SAMPLE, "clearance_notes", 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int f = rec_field_index(cases[i].kind, cases[i].field);
+
+		assert_true(f >= 0);
+		if (rec_field_takes_null_marker(cases[i].kind, f) != cases[i].takes)
+			fail_msg("%s: expected %d", cases[i].field, cases[i].takes);
+	}
+}
+
 static void test_finish(void **state)
 {
 	struct rec r;
@@ -295,6 +327,7 @@ int main(void)
 		cmocka_unit_test(test_ipi_warning),
 		cmocka_unit_test(test_key_and_scale),
 		cmocka_unit_test(test_set_parts),
+		cmocka_unit_test(test_null_marker_fields),
 		cmocka_unit_test(test_finish),
 		cmocka_unit_test(test_copy_value),
 	};
