@@ -303,6 +303,8 @@ static const char import_help[] =
 	"                      UTF-16 (Excel's \"Unicode text\") is known by its BOM\n"
 	"  --delimiter C       the sheets' separator: , ; | tab or any ASCII character\n"
 	"                      (default: sniffed from each file's first line)\n"
+	"  --no-header         sheets have no header row: columns are named 1, 2, 3...\n"
+	"                      for --map (audio_filename = 1, title = 2)\n"
 	"  --null TEXT         a cell holding only TEXT is empty in typed fields, like N/A,\n"
 	"                      -, null, none, unknown, TBD (repeatable)\n"
 	"  --map FILE          header mapping: 'field = Header' or 'field = H1 + H2' per line\n"
@@ -321,7 +323,7 @@ static const char import_help[] =
 enum { OPT_MODE = 300, OPT_MAX_REJECTS, OPT_DATE_ORDER, OPT_ENCODING, OPT_MAP, OPT_REJECTS,
        OPT_REPORT, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_ATOMIC, OPT_OFFLINE, OPT_REQUIRE_AUDIO,
        OPT_JOBS, OPT_INCREMENTAL, OPT_APPLY_TAKEDOWNS, OPT_VALIDATE_XSD, OPT_XSD_DIR,
-       OPT_DELIMITER, OPT_NULL };
+       OPT_DELIMITER, OPT_NULL, OPT_NO_HEADER };
 
 #define MAX_NULLS 64
 
@@ -336,6 +338,7 @@ static int import_or_check(int argc, char **argv, int check_only)
 		{ "encoding", required_argument, NULL, OPT_ENCODING },
 		{ "delimiter", required_argument, NULL, OPT_DELIMITER },
 		{ "null", required_argument, NULL, OPT_NULL },
+		{ "no-header", no_argument, NULL, OPT_NO_HEADER },
 		{ "map", required_argument, NULL, OPT_MAP },
 		{ "rejects", required_argument, NULL, OPT_REJECTS },
 		{ "report", required_argument, NULL, OPT_REPORT },
@@ -383,6 +386,7 @@ static int import_or_check(int argc, char **argv, int check_only)
 				return usage_error("--date-order must be iso, dmy or mdy, not", optarg);
 			break;
 		case OPT_ENCODING: o.encoding = optarg; break;
+		case OPT_NO_HEADER: o.no_header = 1; break;
 		case OPT_NULL:
 			if (!*optarg)
 				return usage_error("--null needs a marker, not an empty text", NULL);

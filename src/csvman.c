@@ -376,6 +376,16 @@ static int map_kind(const struct csvman_map *map)
 	return -1;
 }
 
+static int field_has_source(const struct reader *rd, int field)
+{
+	size_t i;
+
+	for (i = 0; i < rd->nsrc; i++)
+		if (rd->src[i].field == field)
+			return 1;
+	return 0;
+}
+
 static void add_source(struct reader *rd, int field, size_t col)
 {
 	size_t i;
@@ -400,8 +410,8 @@ static int apply_map(struct reader *rd, const struct sheet_row *row)
 		int f = rec_field_index(rd->kind, e->field);
 		struct source s;
 
-		if (f < 0)
-			continue;
+		if (f < 0 || field_has_source(rd, f))
+			continue;	/* the first entry for a field wins */
 		memset(&s, 0, sizeof(s));
 		s.field = f;
 		for (j = 0; j < e->nheaders && j < 4; j++) {
@@ -433,7 +443,7 @@ static int on_header(struct reader *rd, const struct sheet_row *row)
 {
 	struct loc loc = { rd->path, 1, NULL };
 	int mk = map_kind(rd->o->map);
-	size_t i;
+	size_t i, unused = 0;
 
 	if (row->error)
 		return diag_error(&loc, "header: %s", row->error);
@@ -444,16 +454,25 @@ static int on_header(struct reader *rd, const struct sheet_row *row)
 	if (apply_map(rd, row) < 0)
 		return -1;
 	for (i = 0; i < row->ncells; i++) {
-		int f = field_in_kind(rd->kind, row->cells[i].data);
+		int f = rd->o->no_header ? -1 : field_in_kind(rd->kind, row->cells[i].data);
 
-		if (f >= 0)
+		if (f >= 0) {
 			add_source(rd, f, i);
-		else if (add_group_column(rd, row->cells[i].data, i))
 			continue;
-		else if (row->cells[i].len && !column_used(rd, i))
+		}
+		if (!rd->o->no_header && add_group_column(rd, row->cells[i].data, i))
+			continue;
+		if (!row->cells[i].len || column_used(rd, i))
+			continue;
+		if (rd->o->no_header)
+			unused++;
+		else
 			diag_warn(&loc, "column '%s' is not a %s field: ignored",
 				  row->cells[i].data, rec_kinds[rd->kind].name);
 	}
+	if (rd->o->no_header && unused)
+		diag_warn(&loc, "%zu of the %zu columns %s not mapped: ignored", unused, row->ncells,
+			  unused == 1 ? "is" : "are");
 	for (i = 0; i < rd->nsrc; i++)
 		if (rd->src[i].field == 0)
 			break;
@@ -464,6 +483,12 @@ static int on_header(struct reader *rd, const struct sheet_row *row)
 		memmove(&rd->src[1], &rd->src[0], i * sizeof(rd->src[0]));
 		rd->src[0] = s0;
 		i = 0;
+	}
+	if (i == rd->nsrc && rd->o->no_header) {
+		diag_error(&loc, "no audio_filename column: --no-header needs a --map naming it");
+		diag_hint("columns are named by their number from 1: a --map file line "
+			  "'audio_filename = 1' names the first");
+		return -1;
 	}
 	if (i == rd->nsrc) {
 		diag_error(&loc, "no audio_filename column in the header");
@@ -675,6 +700,35 @@ static int on_data(struct reader *rd, const struct sheet_row *row)
 	return emit(rd, row, &p);
 }
 
+/* --no-header: the first row is data; the columns are named 1, 2, 3... */
+static int numbered_header(struct reader *rd, const struct sheet_row *first)
+{
+	struct sheet_row h = *first;
+	struct sheet_cell *cells = xcalloc(first->ncells + 1, sizeof(*cells));
+	struct buf names = BUF_INIT;
+	size_t i, *off = xcalloc(first->ncells + 1, sizeof(*off));
+	int rc;
+
+	for (i = 0; i < first->ncells; i++) {
+		off[i] = names.len;
+		buf_addf(&names, "%zu", i + 1);
+		buf_addch(&names, '\0');
+	}
+	for (i = 0; i < first->ncells; i++) {
+		cells[i].data = names.data + off[i];
+		cells[i].len = strlen(cells[i].data);
+	}
+	h.cells = cells;
+	h.error = NULL;
+	h.head = "";
+	h.head_len = 0;
+	rc = on_header(rd, &h);
+	free(cells);
+	free(off);
+	buf_release(&names);
+	return rc;
+}
+
 static int on_row(const struct sheet_row *row, void *ctx)
 {
 	struct reader *rd = ctx;
@@ -682,11 +736,12 @@ static int on_row(const struct sheet_row *row, void *ctx)
 	rd->st->rows++;
 	if (row->index == 0) {
 		rd->ropts.decimal_comma = row->dialect->decimal_comma;
-		if (on_header(rd, row) < 0) {
+		if ((rd->o->no_header ? numbered_header(rd, row) : on_header(rd, row)) < 0) {
 			rd->failed = 1;
 			return 1;
 		}
-		return 0;
+		if (!rd->o->no_header)
+			return 0;
 	}
 	return on_data(rd, row) != 0;
 }
@@ -717,13 +772,14 @@ int csvman_read_file(const char *path, int file_no, const struct csvman_opts *o,
 	memset(&so, 0, sizeof(so));
 	so.encoding = o->encoding;
 	so.delim = o->delim;
+	so.no_header = o->no_header;
 	rc = sheet_read_file(path, &so, on_row, &rd, &ss);
 	st->bytes = ss.bytes;
 	st->dialect = ss.dialect;
 	if (rc > 0)
 		rc = rd.failed ? -1 : 1;	/* printed by on_header, or the sink stopped it */
 	if (rc == 0 && ss.rows == 0)
-		rc = diag_error(&loc, "empty file: no header row");
+		rc = diag_error(&loc, o->no_header ? "empty file" : "empty file: no header row");
 	rec_release(&rd.rec);
 	for (i = 0; i < MAX_GROUPS; i++)
 		rec_release(&rd.crec[i]);

@@ -398,6 +398,7 @@ static void csv_opts(const struct run *r, struct csvman_opts *co)
 	memset(co, 0, sizeof(*co));
 	co->encoding = r->o->encoding;
 	co->delim = r->o->delim;
+	co->no_header = r->o->no_header;
 	co->nulls = r->o->nulls;
 	co->nnulls = r->o->nnulls;
 	co->rec.date_order = r->o->date_order;
@@ -740,7 +741,7 @@ static int read_csv(struct run *r, size_t i, const struct csvman_opts *co)
 		rejects_log(&r->rej, r->in[i].path, 0, NULL, NULL,
 			    "file not read: see the error printed for it");
 	}
-	r->rows += st.rows ? st.rows - 1 : 0;
+	r->rows += st.rows && !co->no_header ? st.rows - 1 : st.rows;
 	r->bytes += st.bytes;
 	return 0;
 }

@@ -56,6 +56,7 @@ void csvman_map_release(struct csvman_map *map);
 struct csvman_opts {
 	const char *encoding;		/* NULL: UTF-8 (UTF-16 by its byte order mark) */
 	int delim;			/* --delimiter; 0: sniffed (sheet.h) */
+	int no_header;			/* --no-header: columns named 1, 2, 3... */
 	struct rec_opts rec;
 	const struct csvman_map *map;	/* NULL: none */
 	const char *const *nulls;	/* --null: more null markers (norm_null_marker) */

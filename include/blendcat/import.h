@@ -24,6 +24,7 @@ struct import_opts {
 	enum norm_date_order date_order;
 	const char *encoding;
 	int delim;			/* --delimiter; 0: sniffed per file */
+	int no_header;			/* --no-header: sheets' columns are 1, 2, 3... */
 	const char **nulls;		/* --null TEXT...: more null markers */
 	size_t nnulls;
 	const char *map_path;

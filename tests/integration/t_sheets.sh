@@ -180,4 +180,29 @@ expect_eq 6 "$(grep -c "is a null marker" "$ERR")" \
 run "$BLENDCAT" import --null '' "$W/nulls.csv"
 expect_rc 2 "--null '': exit 2"
 
+# ------------------------------------------------------------- no header
+
+printf 'h1.wav\tHead One\t3:00\t120.5\textra\nh2.wav\tHead Two\t2:00\tslow\textra\nh3.wav\tHead Three\t1:00\t90\textra\n' \
+	>"$W/nohead.tsv"
+printf 'audio_filename = 1\ntitle = 2\nduration = 3\ntempo = 4\n' >"$W/nohead.map"
+newdb sheets_nohead
+"$BLENDCAT" migrate up -q >/dev/null
+run "$BLENDCAT" import --no-header --map "$W/nohead.map" --rejects "$W/rej-nohead" --report "$W/nohead.json" \
+	"$W/nohead.tsv"
+expect_rc 1 "--no-header with a map: loads, one bad row"
+expect_eq "h1.wav|Head One|180|121 h3.wav|Head Three|60|90" \
+	"$(q "SELECT string_agg(format('%s|%s|%s|%s', audio_filename, title, duration, tempo), ' '
+	      ORDER BY audio_filename) FROM meekah.track_info")" \
+	"--no-header: the first line is data, columns by number"
+expect_match "nohead.tsv:2:tempo: 'slow'" "$W/rej-nohead/rejects.log" "--no-header: lines counted from the first row"
+expect_eq "$(sed -n 2p "$W/nohead.tsv")" "$(cat "$W/rej-nohead/nohead.tsv")" \
+	"--no-header: the rejects file holds the row alone, no header"
+expect_match '1 of the 5 columns is not mapped: ignored' "$ERR" "--no-header: unmapped columns counted once"
+expect_match '"rows": 3,' "$W/nohead.json" "--no-header: every row counts"
+expect_match '"header": false' "$W/nohead.json" "--no-header: the report says there is no header"
+run "$BLENDCAT" import --no-header "$W/nohead.tsv"
+expect_rc 1 "--no-header without a map: the file is not usable"
+expect_match "no audio_filename column: --no-header needs a --map naming it" "$ERR" \
+	"--no-header without a map: says what to do"
+
 rm -f "$OUT" "$ERR"

@@ -338,6 +338,49 @@ static void test_null_markers(void **state)
 	free(log);
 }
 
+/* --no-header: every row is data, the map names columns by number. */
+static void test_no_header(void **state)
+{
+	static const char text[] =
+		"a.wav;Alpha;3:00;120,5\n"
+		"b.wav;Beta;2:00;fast\n";
+	static const char map_text[] = "audio_filename = 1\ntitle = 2\nduration = 3\ntempo = 4\n";
+	char path[] = "/tmp/test_csvman_map_XXXXXX";
+	struct csvman_map map = CSVMAN_MAP_INIT;
+	struct csvman_opts o;
+	int fd = mkstemp(path), rc;
+	char *log;
+
+	(void)state;
+	assert_int_equal(write(fd, map_text, strlen(map_text)), (ssize_t)strlen(map_text));
+	close(fd);
+	assert_int_equal(csvman_map_load(path, &map), 0);
+	unlink(path);
+	memset(&o, 0, sizeof(o));
+	o.map = &map;
+	o.no_header = 1;
+	log = read_csv(text, &o, &rc);
+	assert_int_equal(rc, 0);
+	assert_string_equal(log,
+		"header 3 track 0\n"
+		"record 1@0+23 audio_filename=a.wav title=Alpha duration=180 tempo=121\n"
+		"reject 2 track=b.wav field=tempo value=fast: tempo is not a number: 'fast'\n");
+	free(log);
+	/* without the map: no audio_filename column, the file is refused */
+	o.map = NULL;
+	log = read_csv(text, &o, &rc);
+	assert_int_equal(rc, -1);
+	assert_string_equal(log, "");
+	free(log);
+	/* with a header the numbers are no names */
+	o.map = &map;
+	o.no_header = 0;
+	log = read_csv(text, &o, &rc);
+	assert_int_equal(rc, -1);
+	free(log);
+	csvman_map_release(&map);
+}
+
 static void test_no_audio_filename(void **state)
 {
 	struct csvman_opts o;
@@ -363,6 +406,7 @@ int main(void)
 		cmocka_unit_test(test_semicolon_decimal_comma),
 		cmocka_unit_test(test_map_joins_empty_parts),
 		cmocka_unit_test(test_null_markers),
+		cmocka_unit_test(test_no_header),
 		cmocka_unit_test(test_no_audio_filename),
 	};
 
