@@ -221,6 +221,7 @@ struct source {
 	int field;
 	size_t cols[4];
 	size_t ncols;
+	int ms;			/* a duration in milliseconds (its header says so) */
 };
 
 /*
@@ -376,6 +377,31 @@ static int map_kind(const struct csvman_map *map)
 	return -1;
 }
 
+/*
+ * Does header name a duration in milliseconds: "duration_ms",
+ * "Length (ms)", "Milliseconds", "Duration (milliseconds)"?
+ */
+static int header_in_ms(const char *header)
+{
+	static const char *const units[] = { "milliseconds", "millisecond", "msec", "ms" };
+	char f[64];
+	size_t i, n;
+
+	fold(header, f, sizeof(f));
+	n = strlen(f);
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		size_t u = strlen(units[i]);
+
+		if (n < u || strcmp(f + n - u, units[i]) != 0)
+			continue;
+		if (n == u && i < 2)
+			return 1;	/* "Milliseconds" alone */
+		f[n - u] = '\0';
+		return n > u && field_in_kind(REC_TRACK, f) == TF_DURATION;
+	}
+	return 0;
+}
+
 static int field_has_source(const struct reader *rd, int field)
 {
 	size_t i;
@@ -422,6 +448,8 @@ static int apply_map(struct reader *rd, const struct sheet_row *row)
 						  e->headers[j], e->field);
 			s.cols[s.ncols++] = (size_t)c;
 		}
+		s.ms = rd->kind == REC_TRACK && f == TF_DURATION && s.ncols == 1 &&
+		       header_in_ms(e->headers[0]);
 		rd->src[rd->nsrc++] = s;
 	}
 	return 0;
@@ -456,6 +484,12 @@ static int on_header(struct reader *rd, const struct sheet_row *row)
 	for (i = 0; i < row->ncells; i++) {
 		int f = rd->o->no_header ? -1 : field_in_kind(rd->kind, row->cells[i].data);
 
+		if (f < 0 && !rd->o->no_header && rd->kind == REC_TRACK &&
+		    header_in_ms(row->cells[i].data) && !field_has_source(rd, TF_DURATION)) {
+			add_source(rd, TF_DURATION, i);
+			rd->src[rd->nsrc - 1].ms = 1;
+			continue;
+		}
 		if (f >= 0) {
 			add_source(rd, f, i);
 			continue;
@@ -565,6 +599,34 @@ static void cell_of(struct reader *rd, const struct sheet_row *row, size_t col, 
 	}
 }
 
+/* A duration in milliseconds, rounded half up to seconds. */
+static int set_ms(struct reader *rd, struct rec *rec, int field, const struct rec_part *v)
+{
+	char secs[24];
+	int n, rc;
+
+	buf_reset(&rd->val);
+	buf_add(&rd->val, v->data, v->len);
+	if (rd->ropts.decimal_comma)
+		norm_decimal_comma(rd->val.data);
+	if (rec_set(rec, field, "", 0, &rd->ropts) < 0)
+		return -1;
+	rc = norm_duration_ms(rd->val.data, &n, rec->why);
+	if (rc == NORM_EMPTY && strspn(rd->val.data, " \t\r\n") < rd->val.len) {
+		snprintf(rec->why, sizeof(rec->why), "'%.40s' ms is less than half a second",
+			 rd->val.data);
+		rc = -1;
+	}
+	if (rc < 0) {
+		rec->bad_field = field;
+		return -1;
+	}
+	if (rc == NORM_EMPTY)
+		return 0;
+	snprintf(secs, sizeof(secs), "%d", n);
+	return rec_set(rec, field, secs, strlen(secs), &rd->ropts);
+}
+
 /* Set rec's field from source s of row: one column, or parts joined. */
 static int set_source(struct reader *rd, struct rec *rec, const struct source *s,
 		      const struct sheet_row *row, const struct rec_prov *p)
@@ -574,6 +636,8 @@ static int set_source(struct reader *rd, struct rec *rec, const struct source *s
 
 	for (i = 0; i < s->ncols; i++)
 		cell_of(rd, row, s->cols[i], rec->kind, s->field, p, &parts[i]);
+	if (s->ms)
+		return set_ms(rd, rec, s->field, &parts[0]);
 	return rec_set_parts(rec, s->field, parts, s->ncols, &rd->ropts);
 }
 

@@ -1045,6 +1045,29 @@ int norm_duration(const char *in, unsigned flags, int *secs, char *why)
 	return 0;
 }
 
+int norm_duration_ms(const char *in, int *secs, char *why)
+{
+	char q[SNIP_SIZE];
+	struct decimal d;
+	const char *s;
+	size_t n, k;
+
+	*secs = 0;
+	range_of(in, &s, &n);
+	if (n == 0)
+		return NORM_EMPTY;
+	if (s[0] == '-')
+		return fail(why, "negative duration '%s' ms", snip(s, n, q));
+	k = scan_decimal(s, n, &d);
+	if (k != n)
+		return fail(why, "expected a number of milliseconds, got '%s'", snip(s, n, q));
+	if (d.overflow || (d.ip + 500) / 1000 > INT_MAX)
+		return fail(why, "duration '%s' ms exceeds %d seconds", snip(s, n, q), INT_MAX);
+	/* half up: a fraction of a millisecond never moves a second */
+	*secs = (int)((d.ip + 500) / 1000);
+	return *secs ? 0 : NORM_EMPTY;
+}
+
 /* ======================================================================
  * Dates
  * ====================================================================== */

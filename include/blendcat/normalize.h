@@ -193,6 +193,14 @@ int norm_decimal_comma(char *s);
  */
 int norm_duration(const char *in, unsigned flags, int *secs, char *why);
 
+/*
+ * Seconds from a number of milliseconds ("185432", "185432.7"), rounded
+ * half up (1500 -> 2, 1499 -> 1), for a column whose header says ms.
+ * NORM_EMPTY for empty text and for less than half a second; negative
+ * numbers, other notations and results beyond INT_MAX are refused.
+ */
+int norm_duration_ms(const char *in, int *secs, char *why);
+
 /* true/false, t/f, yes/no, y/n, 1/0, on/off in any case -> *val 1 or 0. */
 int norm_bool(const char *in, int *val, char *why);
 

@@ -205,4 +205,22 @@ expect_rc 1 "--no-header without a map: the file is not usable"
 expect_match "no audio_filename column: --no-header needs a --map naming it" "$ERR" \
 	"--no-header without a map: says what to do"
 
+# ------------------------------------------------------ durations in ms
+
+printf 'TrackId,Name,Composer,Milliseconds,Bytes\nms1.wav,One,Ann,343719,11170334\nms2.wav,Two,Bob,1500,1\nms3.wav,Three,Cy,400,1\n' \
+	>"$W/ms.csv"
+printf 'audio_filename;title;duration_ms\r\nms4.wav;Four;185499,9\r\n' >"$W/ms-semi.csv"
+printf 'audio_filename = TrackId\ntitle = Name\nduration = Milliseconds\n' >"$W/ms.map"
+newdb sheets_ms
+"$BLENDCAT" migrate up -q >/dev/null
+run "$BLENDCAT" import --map "$W/ms.map" --rejects "$W/rej-ms" "$W/ms.csv"
+expect_rc 1 "a Milliseconds column: loads, one too short"
+run "$BLENDCAT" import "$W/ms-semi.csv"
+expect_rc 0 "a duration_ms column in a ';' sheet: loads"
+expect_eq "ms1.wav|344 ms2.wav|2 ms4.wav|185" \
+	"$(q "SELECT string_agg(audio_filename || '|' || duration, ' ' ORDER BY audio_filename) FROM meekah.track_info")" \
+	"durations in milliseconds: rounded half up to seconds"
+expect_match "ms.csv:4:duration: '400': '400' ms is less than half a second" "$W/rej-ms/rejects.log" \
+	"a duration under half a second is rejected, in ms"
+
 rm -f "$OUT" "$ERR"

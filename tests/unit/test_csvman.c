@@ -381,6 +381,64 @@ static void test_no_header(void **state)
 	csvman_map_release(&map);
 }
 
+/* A duration column whose header says milliseconds is read in them. */
+static void test_duration_ms_headers(void **state)
+{
+	static const struct {
+		const char *header;
+		const char *want;	/* the record's duration, or a piece of the log */
+	} cases[] = {
+		{ "duration_ms", "duration=186" },
+		{ "Milliseconds", "duration=186" },
+		{ "Length (ms)", "duration=186" },
+		{ "Duration (milliseconds)", "duration=186" },
+		{ "Track Length MS", "duration=186" },
+		{ "duration", "duration=185500" },	/* seconds */
+		{ "Items", "title=A\n" },	/* not a duration: ignored */
+		{ "terms", "title=A\n" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct csvman_opts o;
+		struct buf text = BUF_INIT;
+		char *log;
+		int rc;
+
+		buf_addf(&text, "filename,title,\"%s\"\na.wav,A,185500\n", cases[i].header);
+		memset(&o, 0, sizeof(o));
+		log = read_csv(text.data, &o, &rc);
+		if (rc != 0 || !strstr(log, cases[i].want))
+			fail_msg("'%s': %s", cases[i].header, log);
+		free(log);
+		buf_release(&text);
+	}
+	{
+		/* in a --map, and in a ';' sheet with a decimal comma */
+		static const char map_text[] = "audio_filename = F\nduration = Length (ms)\n";
+		char path[] = "/tmp/test_csvman_map_XXXXXX";
+		struct csvman_map map = CSVMAN_MAP_INIT;
+		struct csvman_opts o;
+		int fd = mkstemp(path), rc;
+		char *log;
+
+		assert_int_equal(write(fd, map_text, strlen(map_text)), (ssize_t)strlen(map_text));
+		close(fd);
+		assert_int_equal(csvman_map_load(path, &map), 0);
+		unlink(path);
+		memset(&o, 0, sizeof(o));
+		o.map = &map;
+		log = read_csv("F;Length (ms)\na.wav;1499,9\nb.wav;300\n", &o, &rc);
+		assert_int_equal(rc, 0);
+		assert_non_null(strstr(log, "audio_filename=a.wav duration=1\n"));
+		assert_non_null(strstr(log, "reject 3 track=b.wav field=duration value=300: "
+					    "'300' ms is less than half a second"));
+		free(log);
+		csvman_map_release(&map);
+	}
+}
+
 static void test_no_audio_filename(void **state)
 {
 	struct csvman_opts o;
@@ -407,6 +465,7 @@ int main(void)
 		cmocka_unit_test(test_map_joins_empty_parts),
 		cmocka_unit_test(test_null_markers),
 		cmocka_unit_test(test_no_header),
+		cmocka_unit_test(test_duration_ms_headers),
 		cmocka_unit_test(test_no_audio_filename),
 	};
 

@@ -541,6 +541,40 @@ static int bool_fn(const char *in, unsigned flags, int *v, char *why)
 	return norm_bool(in, v, why);
 }
 
+static void test_duration_ms(void **state)
+{
+	static const struct {
+		const char *in;
+		int ret, secs;
+		const char *why;
+	} rows[] = {
+		{ "185432", 0, 185, NULL },	{ "185500", 0, 186, NULL },
+		{ "185499", 0, 185, NULL },	{ "185499.9", 0, 185, NULL },
+		{ " 1500 ", 0, 2, NULL },	{ "1499", 0, 1, NULL },
+		{ "500", 0, 1, NULL },		{ "499", E, 0, NULL },
+		{ "0", E, 0, NULL },		{ "", E, 0, NULL },
+		{ "2147483647499", 0, 2147483647, NULL },
+		{ "2147483647500", -1, 0, "exceeds" },
+		{ "99999999999999999999999", -1, 0, "exceeds" },
+		{ "-5", -1, 0, "negative" },	{ "3:05", -1, 0, "milliseconds" },
+		{ "185 ms", -1, 0, "milliseconds" }, { "1e5", -1, 0, "milliseconds" },
+		{ "185,5", -1, 0, "milliseconds" },
+	};
+	char why[NORM_WHY_MAX];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NROWS(rows); i++) {
+		int secs = -1, r = norm_duration_ms(rows[i].in, &secs, why);
+
+		check_ret("norm_duration_ms", rows[i].in, r, rows[i].ret, why);
+		if (r >= 0)
+			check_int("norm_duration_ms", rows[i].in, "secs", secs, rows[i].secs);
+		else
+			check_why("norm_duration_ms", rows[i].in, why, rows[i].why);
+	}
+}
+
 static void test_bool(void **state)
 {
 	static const struct int_row rows[] = {
@@ -1720,6 +1754,7 @@ int main(void)
 		cmocka_unit_test(test_scale),
 		cmocka_unit_test(test_tempo),
 		cmocka_unit_test(test_duration),
+		cmocka_unit_test(test_duration_ms),
 		cmocka_unit_test(test_bool),
 		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_split_total),
