@@ -136,66 +136,202 @@ static char *trim(char *s)
 	return s;
 }
 
-static void map_add_header(struct csvman_map_entry *e, const char *h)
+/* The kind named by a map entry's KIND. prefix, or -1. */
+static int kind_by_name(const char *name)
 {
-	e->headers = xrealloc(e->headers, (e->nheaders + 1) * sizeof(*e->headers));
-	e->headers[e->nheaders++] = xstrdup(h);
+	int k;
+
+	for (k = 0; k < REC_NKINDS; k++)
+		if (strcmp(rec_kinds[k].name, name) == 0)
+			return k;
+	return -1;
 }
 
-static int map_line(struct csvman_map *map, char *line, const struct loc *loc)
+static int count_hash(const char *s)
 {
-	char *eq = strchr(line, '='), *field, *rest, *plus;
-	struct csvman_map_entry *e;
-	enum rec_kind k;
-	int known = 0;
+	int n = 0;
 
-	if (!eq)
-		return diag_error(loc, "expected 'field = header', got '%s'", line);
-	*eq = '\0';
-	field = trim(line);
-	rest = eq + 1;
-	for (k = 0; k < REC_NKINDS; k++)
-		known |= rec_field_index(k, field) >= 0;
-	if (!known)
-		return diag_error(loc, "unknown field '%s'", field);
+	for (; *s; s++)
+		n += *s == '#';
+	return n;
+}
+
+static struct csvman_map_entry *map_add(struct csvman_map *map, const char *field, int kind,
+					unsigned long line)
+{
+	struct csvman_map_entry *e;
+
 	map->v = xrealloc(map->v, (map->n + 1) * sizeof(*map->v));
 	e = &map->v[map->n++];
 	memset(e, 0, sizeof(*e));
 	e->field = xstrdup(field);
+	e->kind = kind;
+	e->line = line;
+	return e;
+}
+
+/* "Pat? VALUE | Pat? VALUE" into e's flags. */
+static int map_flags(struct csvman_map_entry *e, char *rest, const struct loc *loc)
+{
+	char *bar, *q;
+
+	do {
+		bar = strchr(rest, '|');
+		if (bar)
+			*bar = '\0';
+		q = strchr(rest, '?');
+		if (!q)
+			return diag_error(loc, "expected 'COLUMN? VALUE' in every alternative, got '%s'",
+					  trim(rest));
+		*q = '\0';
+		if (!*trim(rest) || !*trim(q + 1))
+			return diag_error(loc, "a flag needs a column and a value: '%s? %s'",
+					  trim(rest), trim(q + 1));
+		if (count_hash(rest) > 1)
+			return diag_error(loc, "'%s' has more than one '#'", trim(rest));
+		if (e->nflags == CSVMAN_MAP_PARTS)
+			return diag_error(loc, "more than %d flags for one field", CSVMAN_MAP_PARTS);
+		e->flags = xrealloc(e->flags, (e->nflags + 1) * sizeof(*e->flags));
+		e->flags[e->nflags].header = xstrdup(trim(rest));
+		e->flags[e->nflags].value = xstrdup(trim(q + 1));
+		e->nflags++;
+		rest = bar + 1;
+	} while (bar);
+	return 0;
+}
+
+static int map_headers(struct csvman_map_entry *e, char *rest, const struct loc *loc)
+{
+	char *plus;
+
 	do {
 		plus = strchr(rest, '+');
 		if (plus)
 			*plus = '\0';
 		if (!*trim(rest))
-			return diag_error(loc, "empty header name for field '%s'", field);
+			return diag_error(loc, "empty header name for field '%s'", e->field);
 		if (e->nheaders == 4)
-			return diag_error(loc, "field '%s' joins more than 4 columns", field);
-		map_add_header(e, trim(rest));
+			return diag_error(loc, "field '%s' joins more than 4 columns", e->field);
+		if (count_hash(rest) > (e->kind >= 0))
+			return diag_error(loc, e->kind >= 0 ? "'%s' has more than one '#'" :
+					  "'%s': '#' stands for a group number only in "
+					  "creator., instrument., arrangement. and sample. entries",
+					  trim(rest));
+		e->headers = xrealloc(e->headers, (e->nheaders + 1) * sizeof(*e->headers));
+		e->headers[e->nheaders++] = xstrdup(trim(rest));
 		rest = plus + 1;
 	} while (plus);
 	return 0;
 }
 
-int csvman_map_load(const char *path, struct csvman_map *map)
+/* The field of a map entry's left side; *kind -1 for the file's own rows. */
+static int map_field(char *left, int *kind, char **field, const struct loc *loc)
 {
-	FILE *fp = fopen(path, "r");
-	char line[1024];
-	struct loc loc = { path, 0, NULL };
+	char *dot = strchr(left, '.');
+	int k, known = 0;
+
+	*kind = -1;
+	*field = left;
+	if (dot) {
+		*dot = '\0';
+		*field = trim(dot + 1);
+		k = kind_by_name(trim(left));
+		if (k < 0)
+			return diag_error(loc, "unknown kind '%s' (track, creator, instrument, "
+					  "arrangement or sample)", trim(left));
+		if (rec_field_index((enum rec_kind)k, *field) < 0)
+			return diag_error(loc, "unknown %s field '%s'", rec_kinds[k].name, *field);
+		if (k != REC_TRACK && rec_field_index((enum rec_kind)k, *field) == 0)
+			return diag_error(loc, "%s.audio_filename is the track's own: not mapped",
+					  rec_kinds[k].name);
+		*kind = k == REC_TRACK ? -1 : k;
+		return 0;
+	}
+	for (k = 0; k < REC_NKINDS; k++)
+		known |= rec_field_index((enum rec_kind)k, *field) >= 0;
+	if (!known)
+		return diag_error(loc, "unknown field '%s'", *field);
+	return 0;
+}
+
+static int map_line(struct csvman_map *map, char *line, const struct loc *loc)
+{
+	char *eq = strchr(line, '='), *field, *rest;
+	struct csvman_map_entry *e;
+	int kind;
+	size_t i;
+
+	if (!eq)
+		return diag_error(loc, "expected 'field = header', got '%s'", line);
+	*eq = '\0';
+	rest = eq + 1;
+	if (map_field(trim(line), &kind, &field, loc) < 0)
+		return -1;
+	if (kind < 0 && strchr(rest, '#'))
+		*strchr(rest, '#') = '\0';	/* a comment */
+	for (i = 0; i < map->n; i++) {
+		if (map->v[i].kind != kind)
+			continue;
+		if (strcmp(map->v[i].field, field) == 0 && kind >= 0)
+			return diag_error(loc, "%s.%s is mapped twice (line %lu too)",
+					  rec_kinds[kind].name, field, map->v[i].line);
+		if (kind >= 0 && map->v[i].nflags && strchr(rest, '?'))
+			return diag_error(loc, "one field of a kind may have flags: %s.%s has "
+					  "them (line %lu)", rec_kinds[kind].name, map->v[i].field,
+					  map->v[i].line);
+	}
+	e = map_add(map, field, kind, loc->line);
+	if (kind >= 0 && strchr(rest, '?'))
+		return map_flags(e, rest, loc);
+	return map_headers(e, rest, loc);
+}
+
+int csvman_map_parse(const char *text, size_t len, const char *name, struct csvman_map *map)
+{
+	struct loc loc = { name, 0, NULL };
+	struct buf line = BUF_INIT;
+	size_t i = 0;
 	int rc = 0;
 
-	if (!fp)
-		return diag_error(LOC_NONE, "cannot open map file '%s': %s", path, strerror(errno));
-	while (rc == 0 && fgets(line, sizeof(line), fp)) {
+	while (rc == 0 && i < len) {
+		const char *nl = memchr(text + i, '\n', len - i);
+		size_t n = nl ? (size_t)(nl - (text + i)) : len - i;
 		char *s;
 
 		loc.line++;
-		if ((s = strchr(line, '#')) != NULL)
-			*s = '\0';
-		s = trim(line);
-		if (*s)
+		buf_reset(&line);
+		buf_add(&line, text + i, n);
+		i += n + 1;
+		s = trim(line.data);
+		if (*s && *s != '#')
 			rc = map_line(map, s, &loc);
 	}
+	buf_release(&line);
+	return rc;
+}
+
+/* A map file is small; more than this is not one. */
+#define MAP_MAX ((size_t)1 << 20)
+
+int csvman_map_load(const char *path, struct csvman_map *map)
+{
+	FILE *fp = fopen(path, "r");
+	struct buf text = BUF_INIT;
+	char chunk[4096];
+	size_t n;
+	int rc;
+
+	if (!fp)
+		return diag_error(LOC_NONE, "cannot open map file '%s': %s", path, strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0 && text.len <= MAP_MAX)
+		buf_add(&text, chunk, n);
+	if (ferror(fp) || text.len > MAP_MAX)
+		rc = diag_error(LOC_NONE, "cannot read map file '%s': %s", path,
+				ferror(fp) ? strerror(errno) : "larger than 1 MiB");
+	else
+		rc = csvman_map_parse(text.data, text.len, path, map);
 	fclose(fp);
+	buf_release(&text);
 	return rc;
 }
 
@@ -206,7 +342,12 @@ void csvman_map_release(struct csvman_map *map)
 	for (i = 0; i < map->n; i++) {
 		for (j = 0; j < map->v[i].nheaders; j++)
 			free(map->v[i].headers[j]);
+		for (j = 0; j < map->v[i].nflags; j++) {
+			free(map->v[i].flags[j].header);
+			free(map->v[i].flags[j].value);
+		}
 		free(map->v[i].headers);
+		free(map->v[i].flags);
 		free(map->v[i].field);
 	}
 	free(map->v);
@@ -274,6 +415,11 @@ struct reader {
 	struct buf join, val;
 	struct rec_opts ropts;	/* the options, with the dialect's decimal comma */
 	unsigned char *null_said;	/* per column: a null marker was warned about */
+	unsigned char *used;	/* per column: read by a --map entry */
+	struct wide *wide;	/* --map KIND.FIELD groups of a track sheet, per kind */
+	size_t nwide;
+	struct kid *kids;	/* their rows for the current row */
+	size_t nkids, kids_cap;
 	int failed;		/* a file-level error was reported */
 };
 
@@ -370,7 +516,7 @@ static int map_kind(const struct csvman_map *map)
 	int k;
 
 	for (i = 0; map && i < map->n; i++)
-		for (k = 1; k < REC_NKINDS; k++)
+		for (k = 1; k < REC_NKINDS && map->v[i].kind < 0; k++)
 			if (rec_field_index((enum rec_kind)k, map->v[i].field) > 0 &&
 			    strcmp(map->v[i].field, "description") != 0)
 				return k;
@@ -433,7 +579,7 @@ static int apply_map(struct reader *rd, const struct sheet_row *row)
 
 	for (i = 0; map && i < map->n; i++) {
 		const struct csvman_map_entry *e = &map->v[i];
-		int f = rec_field_index(rd->kind, e->field);
+		int f = e->kind < 0 ? rec_field_index(rd->kind, e->field) : -1;
 		struct source s;
 
 		if (f < 0 || field_has_source(rd, f))
@@ -447,6 +593,7 @@ static int apply_map(struct reader *rd, const struct sheet_row *row)
 				return diag_error(&loc, "--map: no column '%s' for field '%s'",
 						  e->headers[j], e->field);
 			s.cols[s.ncols++] = (size_t)c;
+			rd->used[c] = 1;
 		}
 		s.ms = rd->kind == REC_TRACK && f == TF_DURATION && s.ncols == 1 &&
 		       header_in_ms(e->headers[0]);
@@ -455,17 +602,7 @@ static int apply_map(struct reader *rd, const struct sheet_row *row)
 	return 0;
 }
 
-/* Does a --map entry read column col? */
-static int column_used(const struct reader *rd, size_t col)
-{
-	size_t i, j;
-
-	for (i = 0; i < rd->nsrc; i++)
-		for (j = 0; j < rd->src[i].ncols; j++)
-			if (rd->src[i].cols[j] == col)
-				return 1;
-	return 0;
-}
+static int wide_setup(struct reader *rd, const struct sheet_row *row);
 
 static int on_header(struct reader *rd, const struct sheet_row *row)
 {
@@ -478,11 +615,16 @@ static int on_header(struct reader *rd, const struct sheet_row *row)
 	rd->kind = mk >= 0 ? (enum rec_kind)mk : guess_kind(row);
 	rd->ncols = row->ncells;
 	rd->null_said = xcalloc(rd->ncols + 1, 1);
+	rd->used = xcalloc(rd->ncols + 1, 1);
 	rd->st->kind = rd->kind;
-	if (apply_map(rd, row) < 0)
+	if (apply_map(rd, row) < 0 || wide_setup(rd, row) < 0)
 		return -1;
 	for (i = 0; i < row->ncells; i++) {
-		int f = rd->o->no_header ? -1 : field_in_kind(rd->kind, row->cells[i].data);
+		int f = rd->o->no_header || rd->used[i] ? -1 :
+			field_in_kind(rd->kind, row->cells[i].data);
+
+		if (rd->used[i])
+			continue;
 
 		if (f < 0 && !rd->o->no_header && rd->kind == REC_TRACK &&
 		    header_in_ms(row->cells[i].data) && !field_has_source(rd, TF_DURATION)) {
@@ -496,7 +638,7 @@ static int on_header(struct reader *rd, const struct sheet_row *row)
 		}
 		if (!rd->o->no_header && add_group_column(rd, row->cells[i].data, i))
 			continue;
-		if (!row->cells[i].len || column_used(rd, i))
+		if (!row->cells[i].len)
 			continue;
 		if (rd->o->no_header)
 			unused++;
@@ -657,6 +799,453 @@ static void learn_track(struct reader *rd, const struct sheet_row *row)
 	}
 }
 
+/* ------------------------------------------------------------ wide sheets */
+
+/*
+ * A track sheet's child rows in numbered column groups, from --map
+ * KIND.FIELD entries: time_1, section_1, time_2, section_2...  Each kind
+ * with such entries gets a struct wide: its entries, the group numbers the
+ * header has, and for each group, entry and part (a joined header or a
+ * flag) the column, or -1.  A pattern without '#' is the same column for
+ * every group (shared); a kind none of whose patterns has one is a
+ * single group.
+ */
+struct wide {
+	enum rec_kind kind;
+	const struct csvman_map_entry **ent;
+	int *field;		/* each entry's field number */
+	size_t nent;
+	unsigned *num;		/* the group numbers, ascending (0: the single group) */
+	size_t ngroups;
+	long *col;		/* [group][entry][part] */
+	int numbered;		/* some pattern has a '#' */
+};
+
+#define WIDE_MAX_GROUPS 1000
+#define WCOL(w, g, e, p) ((w)->col[((g) * (w)->nent + (e)) * CSVMAN_MAP_PARTS + (p)])
+
+/* A child row built from a group, and the group's number for messages. */
+struct kid {
+	struct rec rec;
+	unsigned num;
+};
+
+static const char *part_pattern(const struct csvman_map_entry *e, size_t p)
+{
+	return e->nflags ? e->flags[p].header : e->headers[p];
+}
+
+static size_t nparts(const struct csvman_map_entry *e)
+{
+	return e->nflags ? e->nflags : e->nheaders;
+}
+
+/*
+ * Does the folded header h match pattern pat?  Without a '#' it must be
+ * equal (*num = 0); with one, the folded text before '#', a number, then
+ * the folded text after it (*num = the number, 1-999999).
+ */
+static int pattern_match(const char *pat, const char *h, unsigned *num)
+{
+	const char *hash = strchr(pat, '#');
+	char pre[64], suf[64], tmp[64];
+	size_t n = 0;
+
+	*num = 0;
+	if (!hash) {
+		fold(pat, tmp, sizeof(tmp));
+		return *tmp && strcmp(tmp, h) == 0;
+	}
+	snprintf(tmp, sizeof(tmp), "%.*s", (int)(hash - pat), pat);
+	fold(tmp, pre, sizeof(pre));
+	fold(hash + 1, suf, sizeof(suf));
+	if (strncmp(h, pre, strlen(pre)) != 0)
+		return 0;
+	h += strlen(pre);
+	while (isdigit((unsigned char)h[n]) && n < 7)
+		*num = *num * 10 + (unsigned)(h[n++] - '0');
+	return n > 0 && n < 7 && *num > 0 && strcmp(h + n, suf) == 0;
+}
+
+static int cmp_unsigned(const void *a, const void *b)
+{
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The group numbers of kind k's entries in the header (folded names h). */
+static int wide_numbers(struct wide *w, char (*h)[64], size_t ncols)
+{
+	size_t e, p, c, n = 0;
+	unsigned num;
+
+	for (e = 0; e < w->nent; e++)
+		for (p = 0; p < nparts(w->ent[e]); p++) {
+			if (!strchr(part_pattern(w->ent[e], p), '#'))
+				continue;
+			w->numbered = 1;
+			for (c = 0; c < ncols; c++) {
+				if (!pattern_match(part_pattern(w->ent[e], p), h[c], &num))
+					continue;
+				if (n == WIDE_MAX_GROUPS)
+					return -1;
+				w->num = xrealloc(w->num, (n + 1) * sizeof(*w->num));
+				w->num[n++] = num;
+			}
+		}
+	if (!w->numbered) {
+		w->num = xcalloc(1, sizeof(*w->num));
+		n = 1;
+	}
+	if (n)
+		qsort(w->num, n, sizeof(*w->num), cmp_unsigned);
+	for (c = 0, p = 0; c < n; c++)
+		if (!p || w->num[p - 1] != w->num[c])
+			w->num[p++] = w->num[c];
+	w->ngroups = p;
+	return 0;
+}
+
+/* Bind kind k's entries to the header's columns; -1 printed. */
+static int wide_bind(struct reader *rd, struct wide *w, char (*h)[64], size_t ncols)
+{
+	struct loc loc = { rd->path, 1, NULL };
+	size_t e, p, c, g, found;
+	unsigned num;
+
+	if (wide_numbers(w, h, ncols) < 0)
+		return diag_error(&loc, "--map: more than %d groups of %s columns", WIDE_MAX_GROUPS,
+				  rec_kinds[w->kind].name);
+	w->col = xmalloc((w->ngroups ? w->ngroups : 1) * w->nent * CSVMAN_MAP_PARTS *
+			 sizeof(*w->col));
+	for (c = 0; c < (w->ngroups ? w->ngroups : 1) * w->nent * CSVMAN_MAP_PARTS; c++)
+		w->col[c] = -1;
+	for (e = 0; e < w->nent; e++)
+		for (p = 0; p < nparts(w->ent[e]); p++) {
+			const char *pat = part_pattern(w->ent[e], p);
+
+			for (c = found = 0; c < ncols; c++) {
+				if (!pattern_match(pat, h[c], &num))
+					continue;
+				for (g = 0; g < w->ngroups; g++)
+					if ((!strchr(pat, '#') || w->num[g] == num) &&
+					    WCOL(w, g, e, p) < 0)
+						WCOL(w, g, e, p) = (long)c;
+				rd->used[c] = 1;
+				found++;
+			}
+			if (!found)
+				return diag_error(&loc, "--map: no column %s '%s' for %s.%s",
+						  strchr(pat, '#') ? "matching" : "named", pat,
+						  rec_kinds[w->kind].name, w->ent[e]->field);
+		}
+	return 0;
+}
+
+/* The --map KIND.FIELD entries, bound to a track sheet's header. */
+static int wide_setup(struct reader *rd, const struct sheet_row *row)
+{
+	const struct csvman_map *map = rd->o->map;
+	char (*h)[64];
+	size_t i, c;
+	int k, rc = 0;
+
+	if (!map || rd->kind != REC_TRACK)
+		return 0;
+	h = xmalloc((row->ncells + 1) * sizeof(*h));
+	for (c = 0; c < row->ncells; c++)
+		fold(row->cells[c].data, h[c], sizeof(h[c]));
+	for (k = REC_CREATOR; k < REC_NKINDS && rc == 0; k++) {
+		struct wide w;
+
+		memset(&w, 0, sizeof(w));
+		w.kind = (enum rec_kind)k;
+		for (i = 0; i < map->n; i++)
+			if (map->v[i].kind == k) {
+				w.ent = xrealloc(w.ent, (w.nent + 1) * sizeof(*w.ent));
+				w.field = xrealloc(w.field, (w.nent + 1) * sizeof(*w.field));
+				w.field[w.nent] = rec_field_index((enum rec_kind)k, map->v[i].field);
+				w.ent[w.nent++] = &map->v[i];
+			}
+		if (!w.nent)
+			continue;
+		rd->wide = xrealloc(rd->wide, (rd->nwide + 1) * sizeof(*rd->wide));
+		rd->wide[rd->nwide++] = w;
+		rc = wide_bind(rd, &rd->wide[rd->nwide - 1], h, row->ncells);
+	}
+	free(h);
+	return rc;
+}
+
+static void wide_release(struct reader *rd)
+{
+	size_t i;
+
+	for (i = 0; i < rd->nwide; i++) {
+		free(rd->wide[i].ent);
+		free(rd->wide[i].field);
+		free(rd->wide[i].num);
+		free(rd->wide[i].col);
+	}
+	free(rd->wide);
+	for (i = 0; i < rd->kids_cap; i++)
+		rec_release(&rd->kids[i].rec);
+	free(rd->kids);
+}
+
+static struct kid *kid_next(struct reader *rd, enum rec_kind k, unsigned num)
+{
+	struct kid *kd;
+
+	if (rd->nkids == rd->kids_cap) {
+		size_t i, cap = rd->kids_cap ? rd->kids_cap * 2 : 16;
+
+		rd->kids = xrealloc(rd->kids, cap * sizeof(*rd->kids));
+		for (i = rd->kids_cap; i < cap; i++)
+			rec_init(&rd->kids[i].rec);
+		rd->kids_cap = cap;
+	}
+	kd = &rd->kids[rd->nkids++];
+	rec_reset(&kd->rec, k);
+	rec_set_value(&kd->rec, 0, rec_get(&rd->rec, 0));
+	kd->num = num;
+	return kd;
+}
+
+/* A flag cell: 1 true (t, true, yes, y, 1, x), 0 false or empty, -1 neither. */
+static int flag_value(const struct rec_part *v, const struct reader *rd)
+{
+	static const char *const yes[] = { "t", "true", "yes", "y", "1", "x" };
+	static const char *const no[] = { "f", "false", "no", "n", "0" };
+	char f[16];
+	size_t i;
+
+	if (!v->len || norm_null_marker(v->data, v->len, rd->o->nulls, rd->o->nnulls))
+		return 0;
+	if (v->len >= sizeof(f))
+		return -1;
+	fold(v->data, f, sizeof(f));
+	if (strspn(v->data, " \t") == v->len)
+		return 0;
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		if (strcmp(f, yes[i]) == 0)
+			return 1;
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		if (strcmp(f, no[i]) == 0)
+			return 0;
+	return -1;
+}
+
+static int part_blank(const struct rec_part *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->len; i++)
+		if (!isspace((unsigned char)v->data[i]))
+			return 0;
+	return 1;
+}
+
+/* What a wide row's field was given, for a reject: parts joined with " + ". */
+static void kid_value(struct reader *rd, const struct rec_part *parts, size_t n)
+{
+	size_t i;
+
+	buf_reset(&rd->val);
+	for (i = 0; i < n; i++) {
+		if (i)
+			buf_adds(&rd->val, " + ");
+		buf_add(&rd->val, parts[i].data, parts[i].len);
+	}
+}
+
+static int kid_reject(struct reader *rd, const struct rec_prov *p, const struct wide *w,
+		      unsigned num, const char *field, const char *value, const char *why)
+{
+	char name[96], reason[NORM_WHY_MAX];
+
+	if (w->numbered)
+		snprintf(name, sizeof(name), "%s %u %s", rec_kinds[w->kind].name, num, field);
+	else
+		snprintf(name, sizeof(name), "%s %s", rec_kinds[w->kind].name, field);
+	snprintf(reason, sizeof(reason), "%s", why);
+	return reject(rd, p, name, value, reason) ? -2 : -1;
+}
+
+/* A flag cell that is no flag rejects the row, naming its column. */
+static int bad_flag(struct reader *rd, const struct rec_prov *p, const struct wide *w,
+		    unsigned num, const char *pat, const char *value)
+{
+	const char *hash = strchr(pat, '#');
+	char col[80];
+
+	if (hash)
+		snprintf(col, sizeof(col), "%.*s%u%s", (int)(hash - pat), pat, num, hash + 1);
+	else
+		snprintf(col, sizeof(col), "%s", pat);
+	return kid_reject(rd, p, w, num, col, value, "a flag must be t, true, yes, y, 1 or x, "
+			  "or f, false, no, n, 0 or empty");
+}
+
+/*
+ * Does group g exist (one of its own cells given: a value, or a true
+ * flag)?  Its true flags go to trues.  1, 0, or -1/-2 after a reject.
+ */
+static int group_cells(struct reader *rd, const struct wide *w, size_t g,
+		       const struct sheet_row *row, const struct rec_prov *p,
+		       int *trues, size_t *ntrue)
+{
+	struct rec_part v;
+	size_t e, i;
+	int exists = 0;
+
+	*ntrue = 0;
+	for (e = 0; e < w->nent; e++)
+		for (i = 0; i < nparts(w->ent[e]); i++) {
+			long c = WCOL(w, g, e, i);
+			int own = !w->numbered || strchr(part_pattern(w->ent[e], i), '#'), f;
+
+			if (c < 0)
+				continue;
+			cell_of(rd, row, (size_t)c, w->kind, w->field[e], NULL, &v);
+			if (!w->ent[e]->nflags) {
+				exists |= own && !part_blank(&v);
+				continue;
+			}
+			if ((f = flag_value(&v, rd)) < 0)
+				return bad_flag(rd, p, w, w->num[g], w->ent[e]->flags[i].header,
+						row->cells[c].data);
+			exists |= own && f;
+			if (f)
+				trues[(*ntrue)++] = (int)i;
+		}
+	return exists;
+}
+
+/*
+ * The rows of group g of w: none when no cell of its own is given; one
+ * per true flag, or one.  0, or -1/-2 after rejecting the row.
+ */
+static int wide_group(struct reader *rd, const struct wide *w, size_t g,
+		      const struct sheet_row *row, const struct rec_prov *p)
+{
+	struct rec_part parts[CSVMAN_MAP_PARTS];
+	size_t e, i, ntrue, r, nrows;
+	unsigned num = w->num[g];
+	int trues[CSVMAN_MAP_PARTS], rc;
+
+	rc = group_cells(rd, w, g, row, p, trues, &ntrue);
+	if (rc <= 0)
+		return rc;
+	nrows = ntrue ? ntrue : 1;
+	for (r = 0; r < nrows; r++) {
+		struct kid *kd = kid_next(rd, w->kind, num);
+
+		for (e = 0; e < w->nent; e++) {
+			const struct csvman_map_entry *me = w->ent[e];
+			int f = w->field[e];
+			size_t n = nparts(me);
+
+			if (me->nflags) {
+				const char *v = ntrue ? me->flags[trues[r]].value : "";
+
+				parts[0].data = v;
+				parts[0].len = strlen(v);
+				n = 1;
+			} else if (w->kind == REC_CREATOR && f == CF_SPLIT_PERCENTAGE && r > 0) {
+				continue;	/* a split counts once, on the first row */
+			} else {
+				for (i = 0; i < n; i++) {
+					long c = WCOL(w, g, e, i);
+
+					parts[i].data = "";
+					parts[i].len = 0;
+					if (c >= 0)
+						cell_of(rd, row, (size_t)c, w->kind, f, p, &parts[i]);
+				}
+			}
+			if (rec_set_parts(&kd->rec, f, parts, n, &rd->ropts) < 0) {
+				kid_value(rd, parts, n);
+				return kid_reject(rd, p, w, num, me->field, rd->val.data, kd->rec.why);
+			}
+			if (kd->rec.warn[0] && rd->sink->warn)
+				rd->sink->warn(rd->sink->ctx, p, me->field, kd->rec.warn);
+		}
+	}
+	return 0;
+}
+
+static int by_start(const void *a, const void *b)
+{
+	const struct kid *x = *(const struct kid *const *)a, *y = *(const struct kid *const *)b;
+	const char *sx = rec_get(&x->rec, AF_START_TIME), *sy = rec_get(&y->rec, AF_START_TIME);
+	long lx = sx ? atol(sx) : -1, ly = sy ? atol(sy) : -1;
+
+	return lx < ly ? -1 : lx > ly ? 1 : (x->num > y->num) - (x->num < y->num);
+}
+
+/*
+ * Sections kids[from..) without an end end where the next one (by start)
+ * starts, the last at the track's duration.  0 or -1/-2 after a reject.
+ */
+static int section_ends(struct reader *rd, const struct wide *w, size_t from,
+			const struct rec_prov *p)
+{
+	size_t n = rd->nkids - from, i;
+	struct kid **v;
+	int rc = 0;
+
+	if (!n)
+		return 0;
+	v = xmalloc(n * sizeof(*v));
+	for (i = 0; i < n; i++)
+		v[i] = &rd->kids[from + i];
+	qsort(v, n, sizeof(*v), by_start);
+	for (i = 0; i < n && rc == 0; i++) {
+		const char *end = i + 1 < n ? rec_get(&v[i + 1]->rec, AF_START_TIME) :
+				  rec_get(&rd->rec, TF_DURATION);
+
+		if (rec_get(&v[i]->rec, AF_END_TIME) || !rec_get(&v[i]->rec, AF_START_TIME))
+			continue;
+		if (!end)
+			rc = kid_reject(rd, p, w, v[i]->num, "end_time", NULL,
+					"no end time, and the track has no duration to end it");
+		else
+			rec_set_value(&v[i]->rec, AF_END_TIME, end);
+	}
+	free(v);
+	return rc;
+}
+
+/* Every child row of a track sheet's row from its wide groups, in rd->kids. */
+static int wide_rows(struct reader *rd, const struct sheet_row *row, const struct rec_prov *p)
+{
+	size_t k, g, i, from;
+	int rc;
+
+	rd->nkids = 0;
+	for (k = 0; k < rd->nwide; k++) {
+		const struct wide *w = &rd->wide[k];
+
+		from = rd->nkids;
+		for (g = 0; g < w->ngroups; g++)
+			if ((rc = wide_group(rd, w, g, row, p)) < 0)
+				return rc;
+		if (w->kind == REC_ARRANGEMENT && (rc = section_ends(rd, w, from, p)) < 0)
+			return rc;
+		for (i = from; i < rd->nkids; i++)
+			if (rec_finish(&rd->kids[i].rec) < 0) {
+				struct rec *c = &rd->kids[i].rec;
+
+				return kid_reject(rd, p, w, rd->kids[i].num,
+						  rec_kinds[w->kind].fields[c->bad_field].name,
+						  rec_get(c, c->bad_field), c->why);
+			}
+	}
+	return 0;
+}
+
 /*
  * The creators of a label-sheet row, in rd->crec.  Returns how many, or
  * -1 after rejecting the row (a creator's field is bad: the whole row
@@ -706,13 +1295,18 @@ static int row_groups(struct reader *rd, const struct sheet_row *row,
 static int emit(struct reader *rd, const struct sheet_row *row, const struct rec_prov *p)
 {
 	int n = rd->ngroups ? row_groups(rd, row, p) : 0, i, rc;
+	size_t k;
 
 	if (n < 0)
 		return n == -2 ? 1 : 0;
+	if (rd->nwide && (rc = wide_rows(rd, row, p)) < 0)
+		return rc == -2 ? 1 : 0;
 	rd->st->records++;
 	rc = rd->sink->record(rd->sink->ctx, &rd->rec, p);
 	for (i = 0; rc == 0 && i < n; i++)
 		rc = rd->sink->record(rd->sink->ctx, &rd->crec[i], p);
+	for (k = 0; rc == 0 && k < rd->nkids; k++)
+		rc = rd->sink->record(rd->sink->ctx, &rd->kids[k].rec, p);
 	return rc;
 }
 
@@ -813,6 +1407,12 @@ static int on_row(const struct sheet_row *row, void *ctx)
 int csvman_read_file(const char *path, int file_no, const struct csvman_opts *o,
 		     const struct csvman_sink *sink, struct csvman_stats *st)
 {
+	return csvman_read_fp(NULL, path, file_no, o, sink, st);
+}
+
+int csvman_read_fp(FILE *fp, const char *path, int file_no, const struct csvman_opts *o,
+		   const struct csvman_sink *sink, struct csvman_stats *st)
+{
 	struct reader rd;
 	struct sheet_opts so;
 	struct sheet_stats ss;
@@ -837,7 +1437,8 @@ int csvman_read_file(const char *path, int file_no, const struct csvman_opts *o,
 	so.encoding = o->encoding;
 	so.delim = o->delim;
 	so.no_header = o->no_header;
-	rc = sheet_read_file(path, &so, on_row, &rd, &ss);
+	rc = fp ? sheet_read_fp(fp, path, &so, on_row, &rd, &ss) :
+		  sheet_read_file(path, &so, on_row, &rd, &ss);
 	st->bytes = ss.bytes;
 	st->dialect = ss.dialect;
 	if (rc > 0)
@@ -850,6 +1451,8 @@ int csvman_read_file(const char *path, int file_no, const struct csvman_opts *o,
 	buf_release(&rd.join);
 	buf_release(&rd.val);
 	free(rd.null_said);
+	free(rd.used);
+	wide_release(&rd);
 	return rc < 0 || rc == 1 ? -1 : 0;
 }
 

@@ -223,4 +223,60 @@ expect_eq "ms1.wav|344 ms2.wav|2 ms4.wav|185" \
 expect_match "ms.csv:4:duration: '400': '400' ms is less than half a second" "$W/rej-ms/rejects.log" \
 	"a duration under half a second is rejected, in ms"
 
+# ------------------------------------------------------------- wide sheets
+
+cat >"$W/wide.map" <<'MAP'
+# one row per track, children in numbered column groups
+audio_filename = file
+arrangement.start_time   = time_#
+arrangement.section_name = section_#
+creator.creator_name     = name_#
+creator.role             = producer_#? producer | songwriter_#? songwriter
+creator.ipi_number       = ipi_#
+creator.split_percentage = split_#
+instrument.instrument_category = instrument_#
+instrument.instrument_type     = category_#
+sample.sample_description = sample_file_#
+sample.sample_pack_name   = sample_pack_#
+sample.is_cleared         = sample_clearance_#
+MAP
+cat >"$W/wide.csv" <<'CSV'
+file,title,duration,time_1,section_1,time_2,section_2,time_3,section_3,name_1,producer_1,songwriter_1,ipi_1,split_1,name_2,producer_2,songwriter_2,ipi_2,split_2,instrument_1,category_1,instrument_2,category_2,sample_file_1,sample_pack_1,sample_clearance_1,sample_file_2,sample_pack_2,sample_clearance_2
+w1.wav,Wide One,3:00,0:00,intro,0:30,verse,2:10,outro,Ann,x,yes,00000000199,60,Bob,no,1,N/A,40,synth,Lead,drums,Kit,kick.wav,Pack A,yes,vox.wav,Pack B,no
+w2.wav,Wide Two,1:02:03,0:00,intro,1:00:00,outro,,,Cy,,,,100,,,,,,,,,,,,,,,
+w3.wav,Wide, Three,2:00,0:00,intro,,,,,Dee,y,,,100,,,,,,,,,,,,,,,
+w4.wav,Wide Four,2:00,0:00,intro,,,,,Eve,maybe,,,100,,,,,,,,,,,,,,,
+CSV
+newdb sheets_wide
+"$BLENDCAT" migrate up -q >/dev/null
+run "$BLENDCAT" import --map "$W/wide.map" --rejects "$W/rej-wide" "$W/wide.csv"
+expect_rc 1 "wide sheet: loads, two bad rows rejected"
+expect_eq "w1.wav|Ann|producer|00000000199|60.00 w1.wav|Ann|songwriter|00000000199| w1.wav|Bob|songwriter||40.00 w2.wav|Cy|||100.00" \
+	"$(q "SELECT string_agg(format('%s|%s|%s|%s|%s', t.audio_filename, creator_name, role, ipi_number,
+	      split_percentage), ' ' ORDER BY t.audio_filename, creator_name, role)
+	      FROM meekah.track_creator c JOIN meekah.track_info t ON t.id = c.track_id")" \
+	"wide: one creator row per true flag, the split on the first, none without a flag"
+expect_eq "w1.wav|intro|0|30 w1.wav|verse|30|130 w1.wav|outro|130|180 w2.wav|intro|0|3600 w2.wav|outro|3600|3723" \
+	"$(q "SELECT string_agg(format('%s|%s|%s|%s', t.audio_filename, section_name, start_time, end_time), ' '
+	      ORDER BY t.audio_filename, start_time)
+	      FROM meekah.track_arrangement a JOIN meekah.track_info t ON t.id = a.track_id")" \
+	"wide: sections end where the next starts, the last at the duration; h:mm:ss read"
+expect_eq "synth|Lead drums|Kit" \
+	"$(q "SELECT string_agg(instrument_category || '|' || instrument_type, ' ' ORDER BY instrument_type DESC)
+	      FROM meekah.track_instrument")" "wide: instrument groups"
+expect_eq "Pack A|kick.wav|t Pack B|vox.wav|f" \
+	"$(q "SELECT string_agg(format('%s|%s|%s', sample_pack_name, sample_description, is_cleared), ' '
+	      ORDER BY sample_pack_name) FROM meekah.track_sample")" "wide: sample groups"
+expect_match "wide.csv:4: expected 29 fields as in the header, got 30 \(a value holding the separator must be quoted\)" \
+	"$W/rej-wide/rejects.log" "an unquoted comma: the row is rejected with its line"
+expect_eq 0 "$(q "SELECT count(*) FROM meekah.track_info WHERE audio_filename = 'w3.wav'")" \
+	"an unquoted comma: nothing of the row is loaded shifted"
+expect_match "wide.csv:5:creator 1 producer_1: 'maybe': a flag must be" "$W/rej-wide/rejects.log" \
+	"a flag that is no flag: the row is rejected, the column named"
+expect_eq "$(sed -n '1p;4p;5p' "$W/wide.csv")" "$(cat "$W/rej-wide/wide.csv")" \
+	"wide: the rejected rows are in the rejects file whole, under the header"
+run "$BLENDCAT" check --offline --map "$W/wide.map" "$W/wide.csv"
+expect_rc 1 "wide: check reads it the same way (the same two rejects)"
+expect_match "4 rows from 1 files: 2 rejected" "$ERR" "wide: check rejects the same rows"
+
 rm -f "$OUT" "$ERR"

@@ -285,11 +285,11 @@ static void test_map_joins_empty_parts(void **state)
 		"header 3 track 43\n"
 		"record 2@43+29 audio_filename=a.wav title=A duration=185 musical_key=F# "
 		"scale=minor release_date=2024-03-01\n"
-		/* the key is unknown, the mode still says major ("mode" is scale's alias too) */
+		/* the key is unknown, the mode still says major */
 		"record 3@72+26 audio_filename=b.wav title=B duration=45 musical_key=NULL "
 		"scale=major release_date=2024-01-01\n"
 		"record 4@98+16 audio_filename=c.wav title=C duration=240 musical_key=NULL "
-		"scale=NULL release_date=NULL\n"
+		"release_date=NULL\n"
 		"reject 5 track=d.wav field=musical_key value= + Majr: unknown scale 'Majr': "
 		"expected major or minor\n");
 	free(log);
@@ -439,6 +439,175 @@ static void test_duration_ms_headers(void **state)
 	}
 }
 
+static int load_map(const char *text, struct csvman_map *map)
+{
+	char path[] = "/tmp/test_csvman_map_XXXXXX";
+	int fd = mkstemp(path), rc;
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	rc = csvman_map_load(path, map);
+	unlink(path);
+	return rc;
+}
+
+static const char wide_map[] =
+	"# a wide sheet\n"
+	"audio_filename = file\n"
+	"arrangement.start_time   = time_#\n"
+	"arrangement.section_name = section_#\n"
+	"creator.creator_name     = name_#\n"
+	"creator.role             = producer_#? producer | songwriter_#? songwriter\n"
+	"creator.ipi_number       = ipi_#\n"
+	"creator.split_percentage = split_#\n"
+	"creator.pro              = Society\n"	/* the same column for every group */
+	"instrument.instrument_category = instrument_#\n"
+	"instrument.instrument_type     = category_#\n"
+	"sample.sample_description = sample_file_#\n"
+	"sample.sample_pack_name   = sample_pack_#\n"
+	"sample.is_cleared         = sample_clearance_#\n";
+
+/* Numbered column groups of every child kind. */
+static void test_wide_groups(void **state)
+{
+	static const char text[] =
+		"file,title,Length,Society,time_1,section_1,time_2,section_2,time_10,section_10,"
+		"name_1,producer_1,songwriter_1,ipi_1,split_1,name_2,producer_2,songwriter_2,ipi_2,"
+		"split_2,name_3,producer_3,songwriter_3,instrument_1,category_1,instrument_2,category_2,"
+		"sample_file_1,sample_pack_1,sample_clearance_1\n"
+		/* 2: everything; sections out of order; Bob is producer and songwriter */
+		"w1.wav,One,3:00,bmi,0:00,intro,2:10,outro,0:30,verse,Ann,x,,00000000199,60,Bob,y,TRUE,"
+		"N/A,40,,no,0,synth,Lead,drums,Kit,kick.wav,Pack A,yes\n"
+		/* 3: one section to the track's end, a creator without a role flag */
+		"w2.wav,Two,2:00,,0:00,intro,,,,,Cy,,,,100,,,,,,,,,,,,,,,\n"
+		/* 4: a flag that is no flag */
+		"w3.wav,Three,2:00,,,,,,,,Dee,maybe,,,,,,,,,,,,,,,,,,\n"
+		/* 5: a section starting after the track's end */
+		"w4.wav,Four,1:00,,1:30,late,,,,,,,,,,,,,,,,,,,,,,,,\n";
+	struct csvman_map map = CSVMAN_MAP_INIT;
+	struct csvman_opts o;
+	char *log;
+	int rc;
+
+	(void)state;
+	assert_int_equal(load_map(wide_map, &map), 0);
+	memset(&o, 0, sizeof(o));
+	o.map = &map;
+	log = read_csv(text, &o, &rc);
+	assert_int_equal(rc, 0);
+	if (!strstr(log,
+		"record 2@295+140 audio_filename=w1.wav title=One duration=180\n"
+		"record 2@295+140 audio_filename=w1.wav creator_name=Ann role=producer "
+		"ipi_number=00000000199 pro=BMI split_percentage=60.00\n"
+		"record 2@295+140 audio_filename=w1.wav creator_name=Bob role=producer "
+		"ipi_number=NULL pro=BMI split_percentage=40.00\n"
+		"record 2@295+140 audio_filename=w1.wav creator_name=Bob role=songwriter "
+		"ipi_number=NULL pro=BMI\n"
+		"record 2@295+140 audio_filename=w1.wav instrument_category=synth instrument_type=Lead\n"
+		"record 2@295+140 audio_filename=w1.wav instrument_category=drums instrument_type=Kit\n"
+		"record 2@295+140 audio_filename=w1.wav section_name=intro start_time=0 end_time=30\n"
+		"record 2@295+140 audio_filename=w1.wav section_name=outro start_time=130 "
+		"end_time=180\n"
+		"record 2@295+140 audio_filename=w1.wav section_name=verse start_time=30 "
+		"end_time=130\n"
+		"record 2@295+140 audio_filename=w1.wav sample_pack_name=Pack A "
+		"sample_description=kick.wav is_cleared=true\n"
+		"record 3@435+57 audio_filename=w2.wav title=Two duration=120\n"
+		"record 3@435+57 audio_filename=w2.wav creator_name=Cy role=NULL ipi_number=NULL "
+		"pro=NULL split_percentage=100.00\n"
+		"record 3@435+57 audio_filename=w2.wav section_name=intro start_time=0 end_time=120\n"
+		"reject 4 track=w3.wav field=creator 1 producer_1 value=maybe: a flag must be t, true, "
+		"yes, y, 1 or x, or f, false, no, n, 0 or empty\n"))
+		fail_msg("got:\n%s", log + 1000);
+	assert_non_null(strstr(log, "reject 5 track=w4.wav field=arrangement 1 end_time value=60: "
+				    "end 60 is not after start 90"));
+	free(log);
+	csvman_map_release(&map);
+}
+
+/* A map's group syntax: what it accepts and how it says what it does not. */
+static void test_map_syntax(void **state)
+{
+	static const struct {
+		const char *text;
+		int rc;
+		const char *want;	/* the parsed entries, or nothing for errors */
+	} cases[] = {
+		{ "title = Song\n", 0, "-1 title [Song]" },
+		{ "title = Song # the song\n", 0, "-1 title [Song]" },
+		{ "track.title = Song\n", 0, "-1 title [Song]" },
+		{ "  # comment\n\nrelease_date = Y + M + D\n", 0, "-1 release_date [Y][M][D]" },
+		{ "creator.ipi_number = Composer # IPI\n", 0, "1 ipi_number [Composer # IPI]" },
+		{ "arrangement.start_time = time_# + sec_#\n", 0, "3 start_time [time_#][sec_#]" },
+		{ "creator.role = p_#? producer | w_#? executive producer\r\n", 0,
+		  "1 role {p_#=producer}{w_#=executive producer}" },
+		{ "sample.is_cleared = ok? yes\n", 0, "4 is_cleared {ok=yes}" },
+		{ "title = a # b # c\n", 0, "-1 title [a]" },
+		{ "creator.role = p_#? producer | w_#\n", -1, "" },
+		{ "creator.role = ? producer\n", -1, "" },
+		{ "creator.role = p_#? \n", -1, "" },
+		{ "creator.ipi_number = a_#_#\n", -1, "" },
+		{ "track.title = a\n", 0, "-1 title [a]" },
+		{ "creature.name = a\n", -1, "" },
+		{ "creator.title = a\n", -1, "" },
+		{ "creator.audio_filename = a\n", -1, "" },
+		{ "creator.role = a_#\ncreator.role = b_#\n", -1, "" },
+		{ "creator.role = a_#? x\ncreator.pro = b_#? y\n", -1, "" },
+		{ "title = a + b + c + d + e\n", -1, "" },
+		{ "title = a +\n", -1, "" },
+		{ "title Song\n", -1, "" },
+		{ "nofield = x\n", -1, "" },
+		{ "creator.role = 1? a|2? b|3? c|4? d|5? e|6? f|7? g|8? h|9? i\n", -1, "" },
+	};
+	size_t i, j, k;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct csvman_map map = CSVMAN_MAP_INIT;
+		struct buf got = BUF_INIT;
+		int rc = csvman_map_parse(cases[i].text, strlen(cases[i].text), "t.map", &map);
+
+		for (j = 0; rc == 0 && j < map.n; j++) {
+			const struct csvman_map_entry *e = &map.v[j];
+
+			buf_addf(&got, "%s%d %s ", j ? "; " : "", e->kind, e->field);
+			for (k = 0; k < e->nheaders; k++)
+				buf_addf(&got, "[%s]", e->headers[k]);
+			for (k = 0; k < e->nflags; k++)
+				buf_addf(&got, "{%s=%s}", e->flags[k].header, e->flags[k].value);
+		}
+		if (rc != cases[i].rc || (rc == 0 && strcmp(got.data, cases[i].want) != 0))
+			fail_msg("'%s': rc %d, got '%s'", cases[i].text, rc, got.data);
+		buf_release(&got);
+		csvman_map_release(&map);
+	}
+}
+
+/* A pattern the header does not have is an error, as a missing header is. */
+static void test_wide_missing_column(void **state)
+{
+	struct csvman_map map = CSVMAN_MAP_INIT;
+	struct csvman_opts o;
+	char *log;
+	int rc;
+
+	(void)state;
+	assert_int_equal(load_map("audio_filename = file\narrangement.start_time = time_#\n", &map),
+			 0);
+	memset(&o, 0, sizeof(o));
+	o.map = &map;
+	log = read_csv("file,start_1\na.wav,0\n", &o, &rc);
+	assert_int_equal(rc, -1);
+	free(log);
+	/* a creators file ignores a track sheet's groups */
+	log = read_csv("file,creator_name\na.wav,Ann\n", &o, &rc);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(log, "creator_name=Ann"));
+	free(log);
+	csvman_map_release(&map);
+}
+
 static void test_no_audio_filename(void **state)
 {
 	struct csvman_opts o;
@@ -466,6 +635,9 @@ int main(void)
 		cmocka_unit_test(test_null_markers),
 		cmocka_unit_test(test_no_header),
 		cmocka_unit_test(test_duration_ms_headers),
+		cmocka_unit_test(test_wide_groups),
+		cmocka_unit_test(test_map_syntax),
+		cmocka_unit_test(test_wide_missing_column),
 		cmocka_unit_test(test_no_audio_filename),
 	};
 
