@@ -363,6 +363,7 @@ struct source {
 	size_t cols[4];
 	size_t ncols;
 	int ms;			/* a duration in milliseconds (its header says so) */
+	int nullable;		/* a null marker in it is empty (rec_field_takes_null_marker) */
 };
 
 /*
@@ -566,6 +567,7 @@ static void add_source(struct reader *rd, int field, size_t col)
 		if (rd->src[i].field == field)
 			return;		/* the first column naming a field wins */
 	rd->src[rd->nsrc].field = field;
+	rd->src[rd->nsrc].nullable = rec_field_takes_null_marker(rd->kind, field);
 	rd->src[rd->nsrc].cols[0] = col;
 	rd->src[rd->nsrc].ncols = 1;
 	rd->nsrc++;
@@ -597,6 +599,7 @@ static int apply_map(struct reader *rd, const struct sheet_row *row)
 		}
 		s.ms = rd->kind == REC_TRACK && f == TF_DURATION && s.ncols == 1 &&
 		       header_in_ms(e->headers[0]);
+		s.nullable = rec_field_takes_null_marker(rd->kind, f);
 		rd->src[rd->nsrc++] = s;
 	}
 	return 0;
@@ -715,6 +718,32 @@ static const char *source_text(struct reader *rd, const struct source *s,
 }
 
 /*
+ * Kept out of the per-cell functions: a local array there costs every
+ * call a stack canary, several percent of reading a sheet.
+ */
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
+/* A null marker in column col (field f of kind k), said once per column. */
+static NOINLINE void say_null(struct reader *rd, const struct sheet_row *row, size_t col,
+			      enum rec_kind k, int f, const struct rec_prov *p)
+{
+	char msg[NORM_WHY_MAX];
+
+	if (!p || rd->null_said[col])
+		return;
+	rd->null_said[col] = 1;
+	if (rd->sink->warn) {
+		snprintf(msg, sizeof(msg), "'%.40s' is a null marker: read as empty "
+			 "(not said again for this column)", row->cells[col].data);
+		rd->sink->warn(rd->sink->ctx, p, rec_kinds[k].fields[f].name, msg);
+	}
+}
+
+/*
  * Cell col of row as field f of kind k reads it: empty when it holds only
  * a null marker and the field takes one, which is said once per column
  * (p NULL: not said).
@@ -723,7 +752,6 @@ static void cell_of(struct reader *rd, const struct sheet_row *row, size_t col, 
 		    int f, const struct rec_prov *p, struct rec_part *out)
 {
 	const struct sheet_cell *c = &row->cells[col];
-	char msg[NORM_WHY_MAX];
 
 	out->data = c->data;
 	out->len = c->len;
@@ -731,14 +759,7 @@ static void cell_of(struct reader *rd, const struct sheet_row *row, size_t col, 
 	    !norm_null_marker(c->data, c->len, rd->o->nulls, rd->o->nnulls))
 		return;
 	out->len = 0;
-	if (!p || rd->null_said[col])
-		return;
-	rd->null_said[col] = 1;
-	if (rd->sink->warn) {
-		snprintf(msg, sizeof(msg), "'%.40s' is a null marker: read as empty "
-			 "(not said again for this column)", c->data);
-		rd->sink->warn(rd->sink->ctx, p, rec_kinds[k].fields[f].name, msg);
-	}
+	say_null(rd, row, col, k, f, p);
 }
 
 /* A duration in milliseconds, rounded half up to seconds. */
@@ -769,9 +790,9 @@ static int set_ms(struct reader *rd, struct rec *rec, int field, const struct re
 	return rec_set(rec, field, secs, strlen(secs), &rd->ropts);
 }
 
-/* Set rec's field from source s of row: one column, or parts joined. */
-static int set_source(struct reader *rd, struct rec *rec, const struct source *s,
-		      const struct sheet_row *row, const struct rec_prov *p)
+/* set_source for joined columns and milliseconds. */
+static NOINLINE int set_source_parts(struct reader *rd, struct rec *rec, const struct source *s,
+				     const struct sheet_row *row, const struct rec_prov *p)
 {
 	struct rec_part parts[4];
 	size_t i;
@@ -781,6 +802,22 @@ static int set_source(struct reader *rd, struct rec *rec, const struct source *s
 	if (s->ms)
 		return set_ms(rd, rec, s->field, &parts[0]);
 	return rec_set_parts(rec, s->field, parts, s->ncols, &rd->ropts);
+}
+
+/* Set rec's field from source s of row: one column, or parts joined. */
+static int set_source(struct reader *rd, struct rec *rec, const struct source *s,
+		      const struct sheet_row *row, const struct rec_prov *p)
+{
+	const struct sheet_cell *c = &row->cells[s->cols[0]];
+	size_t len = c->len;
+
+	if (s->ncols > 1 || s->ms)
+		return set_source_parts(rd, rec, s, row, p);
+	if (s->nullable && len && norm_null_marker(c->data, len, rd->o->nulls, rd->o->nnulls)) {
+		len = 0;
+		say_null(rd, row, s->cols[0], rec->kind, s->field, p);
+	}
+	return rec_set(rec, s->field, c->data, len, &rd->ropts);
 }
 
 /* Try to learn the row's track from its audio_filename column alone. */

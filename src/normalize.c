@@ -884,10 +884,13 @@ int norm_null_marker(const char *in, size_t len, const char *const *extra, size_
 	const char *s = in;
 	size_t n = in ? len : 0, i;
 
+	/* most cells are no marker: their first byte or their length says so */
+	if (!nextra && (n == 0 || n > 16 || !strchr(" \t\r\n\v\fnN#-\xE2uUtT", s[0])))
+		return 0;
 	trim(&s, &n);
 	if (n == 0)
 		return 0;
-	if (n <= 7)
+	if (n <= 7 && strchr("nN#-\xE2uUtT", s[0]))
 		for (i = 0; i < sizeof(markers) / sizeof(markers[0]); i++)
 			if (same_ci(s, n, markers[i]))
 				return 1;
