@@ -12,6 +12,7 @@
 #include "blendcat/migrate.h"
 #include "blendcat/normalize.h"
 #include "blendcat/scan.h"
+#include "blendcat/sheet.h"
 #include "blendcat/xalloc.h"
 
 #include <getopt.h>
@@ -306,8 +307,17 @@ static const char import_help[] =
 	"                      BLENDCAT_XSD_DIR, else PREFIX/share/blendcat/xsd, installed by\n"
 	"                      make install XSD_SRC=DIR; DDEX publishes them)\n"
 	"  --date-order ORDER  iso (default), dmy (15/01/2024) or mdy (01/15/2024)\n"
-	"  --encoding NAME     input encoding when not UTF-8 (LATIN1, WINDOWS-1252, ...)\n"
-	"  --map FILE          header mapping: 'field = Header' or 'field = H1 + H2' per line\n"
+	"  --encoding NAME     input encoding when not UTF-8 (LATIN1, WINDOWS-1252, ...);\n"
+	"                      UTF-16 (Excel's \"Unicode text\") is known by its BOM\n"
+	"  --delimiter C       the sheets' separator: , ; | tab or any ASCII character\n"
+	"                      (default: sniffed from each file's first line)\n"
+	"  --no-header         sheets have no header row: columns are named 1, 2, 3...\n"
+	"                      for --map (audio_filename = 1, title = 2)\n"
+	"  --null TEXT         a cell holding only TEXT is empty in typed fields, like N/A,\n"
+	"                      -, null, none, unknown, TBD (repeatable)\n"
+	"  --map FILE          header mapping: 'field = Header' or 'field = H1 + H2' per line;\n"
+	"                      'KIND.FIELD = col_#' for numbered column groups (time_1,\n"
+	"                      time_2...) and 'KIND.FIELD = col_#? VALUE | ...' for flags\n"
 	"  --rejects DIR       where rejected rows go (default rejects/<run time>/)\n"
 	"  --report FILE       write the counts as JSON (mode 0600)\n"
 	"  --progress          show progress even when stderr is not a terminal\n"
@@ -323,7 +333,9 @@ static const char import_help[] =
 enum { OPT_MODE = 300, OPT_MAX_REJECTS, OPT_DATE_ORDER, OPT_ENCODING, OPT_MAP, OPT_REJECTS,
        OPT_REPORT, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_ATOMIC, OPT_OFFLINE, OPT_REQUIRE_AUDIO,
        OPT_JOBS, OPT_INCREMENTAL, OPT_APPLY_TAKEDOWNS, OPT_VALIDATE_XSD, OPT_XSD_DIR,
-       OPT_TITLE_FROM_FILENAME };
+       OPT_TITLE_FROM_FILENAME, OPT_DELIMITER, OPT_NULL, OPT_NO_HEADER };
+
+#define MAX_NULLS 64
 
 static int import_or_check(int argc, char **argv, int check_only)
 {
@@ -334,6 +346,9 @@ static int import_or_check(int argc, char **argv, int check_only)
 		{ "max-rejects", required_argument, NULL, OPT_MAX_REJECTS },
 		{ "date-order", required_argument, NULL, OPT_DATE_ORDER },
 		{ "encoding", required_argument, NULL, OPT_ENCODING },
+		{ "delimiter", required_argument, NULL, OPT_DELIMITER },
+		{ "null", required_argument, NULL, OPT_NULL },
+		{ "no-header", no_argument, NULL, OPT_NO_HEADER },
 		{ "map", required_argument, NULL, OPT_MAP },
 		{ "rejects", required_argument, NULL, OPT_REJECTS },
 		{ "report", required_argument, NULL, OPT_REPORT },
@@ -352,11 +367,13 @@ static int import_or_check(int argc, char **argv, int check_only)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	static const char *nulls[MAX_NULLS];
 	struct import_opts o;
 	char *end, *xsd_dir = NULL;
 	int c, rc;
 
 	memset(&o, 0, sizeof(o));
+	o.nulls = nulls;
 	o.check_only = check_only;
 	o.max_rejects = -1;
 	o.jobs = scan_default_jobs();
@@ -380,6 +397,20 @@ static int import_or_check(int argc, char **argv, int check_only)
 				return usage_error("--date-order must be iso, dmy or mdy, not", optarg);
 			break;
 		case OPT_ENCODING: o.encoding = optarg; break;
+		case OPT_NO_HEADER: o.no_header = 1; break;
+		case OPT_NULL:
+			if (!*optarg)
+				return usage_error("--null needs a marker, not an empty text", NULL);
+			if (o.nnulls == MAX_NULLS)
+				return usage_error("too many --null markers; the most is 64, not more", NULL);
+			nulls[o.nnulls++] = optarg;
+			break;
+		case OPT_DELIMITER:
+			o.delim = sheet_delim_parse(optarg);
+			if (o.delim < 0)
+				return usage_error("--delimiter needs one ASCII character other than "
+						   "a quote (or tab), not", optarg);
+			break;
 		case OPT_MAP: o.map_path = optarg; break;
 		case OPT_REJECTS: o.rejects_dir = optarg; break;
 		case OPT_REPORT: o.report_path = optarg; break;

@@ -11,6 +11,7 @@
 #include "blendcat/diag.h"
 #include "blendcat/rejects.h"
 #include "blendcat/scan.h"
+#include "blendcat/sheet.h"
 #include "blendcat/tags.h"
 #include "blendcat/xalloc.h"
 
@@ -38,6 +39,8 @@ struct input {
 	enum rec_kind kind;
 	int usable;		/* the header was understood */
 	int named;		/* an audio file a DDEX message named, read after it */
+	int sheet_read;		/* a CSV file opened: dialect says how it was read */
+	struct sheet_dialect dialect;
 };
 
 struct run {
@@ -82,6 +85,8 @@ struct run {
 
 /* ----------------------------------------------------------------- walk */
 
+static void csv_opts(const struct run *r, struct csvman_opts *co);
+
 static int has_ext(const char *name, const char *const *exts)
 {
 	const char *dot = strrchr(name, '.');
@@ -92,7 +97,11 @@ static int has_ext(const char *name, const char *const *exts)
 	return 0;
 }
 
-static const char *const csv_exts[] = { "csv", NULL };
+static const char *const csv_exts[] = { "csv", "tsv", "tab", NULL };
+/* In a directory, read as a sheet only when it looks like one (csvman_probe). */
+static const char *const txt_exts[] = { "txt", NULL };
+/* Sheets named on the command line: also tab-separated and Excel's "Unicode text". */
+static const char *const sheet_exts[] = { "csv", "tsv", "tab", "txt", NULL };
 static const char *const xml_exts[] = { "xml", NULL };
 static const char *const audio_exts[] = {
 	"mp3", "flac", "ogg", "oga", "opus", "spx", "m4a", "m4b", "mp4", "aac", "wav", "aif",
@@ -133,6 +142,12 @@ static int type_of(struct run *r, const char *path)
 
 	if (type >= 0 || has_ext(path, csv_exts) || has_ext(path, xml_exts))
 		return type;
+	if (has_ext(path, txt_exts)) {
+		struct csvman_opts co;
+
+		csv_opts(r, &co);
+		return csvman_probe(path, &co) == 1 ? IN_CSV : -1;
+	}
 	if (tags_is_audio(&r->sniffer, path) == 1)
 		return IN_AUDIO;
 	return ddex_probe(path, NULL, NULL) == 1 ? IN_DDEX : -1;
@@ -145,7 +160,7 @@ static int type_of(struct run *r, const char *path)
  */
 static enum input_type type_given(const char *path)
 {
-	if (has_ext(path, csv_exts))
+	if (has_ext(path, sheet_exts))
 		return IN_CSV;
 	if (has_ext(path, xml_exts))
 		return IN_DDEX;
@@ -382,6 +397,18 @@ static int peek_header(void *ctx, int file_no, enum rec_kind kind, const char *r
 	return -1;	/* the header is all we want */
 }
 
+/* The options of the CSV reader, but the map. */
+static void csv_opts(const struct run *r, struct csvman_opts *co)
+{
+	memset(co, 0, sizeof(*co));
+	co->encoding = r->o->encoding;
+	co->delim = r->o->delim;
+	co->no_header = r->o->no_header;
+	co->nulls = r->o->nulls;
+	co->nnulls = r->o->nnulls;
+	co->rec.date_order = r->o->date_order;
+}
+
 /* Put files of tracks before the others (stable), so children find them. */
 static void tracks_first(struct run *r)
 {
@@ -390,8 +417,7 @@ static void tracks_first(struct run *r)
 	size_t i, n = 0;
 	int pass;
 
-	memset(&co, 0, sizeof(co));
-	co.encoding = r->o->encoding;
+	csv_opts(r, &co);
 	diag_muted = 1;
 	for (i = 0; i < r->nin; i++) {
 		enum rec_kind kind = REC_TRACK;	/* DDEX messages and audio give tracks */
@@ -708,15 +734,20 @@ static int read_csv(struct run *r, size_t i, const struct csvman_opts *co)
 {
 	struct csvman_sink sink = { sink_header, sink_record, sink_reject, sink_warn, r };
 	struct csvman_stats st;
+	int rc = csvman_read_file(r->in[i].path, (int)i, co, &sink, &st);
 
-	if (csvman_read_file(r->in[i].path, (int)i, co, &sink, &st) < 0) {
+	if (st.dialect.encoding) {
+		r->in[i].sheet_read = 1;
+		r->in[i].dialect = st.dialect;
+	}
+	if (rc < 0) {
 		if (st.rows > 1)
 			return -1;	/* rows of it are staged: the run fails whole */
 		r->bad_files++;
 		rejects_log(&r->rej, r->in[i].path, 0, NULL, NULL,
 			    "file not read: see the error printed for it");
 	}
-	r->rows += st.rows ? st.rows - 1 : 0;
+	r->rows += st.rows && !co->no_header ? st.rows - 1 : st.rows;
 	r->bytes += st.bytes;
 	return 0;
 }
@@ -729,9 +760,7 @@ static int read_inputs(struct run *r, size_t from, size_t to)
 	size_t i, next;
 	int rc = 0;
 
-	memset(&co, 0, sizeof(co));
-	co.encoding = r->o->encoding;
-	co.rec.date_order = r->o->date_order;
+	csv_opts(r, &co);
 	if (r->o->map_path) {
 		if (csvman_map_load(r->o->map_path, &map) < 0)
 			return -1;
@@ -815,6 +844,63 @@ static void json_str(struct buf *b, const char *s)
 	buf_addch(b, '"');
 }
 
+/* How each sheet was read: "sheets": [{"path": ..., "delimiter": ";", ...}]. */
+static void sheets_json(const struct run *r, struct buf *b)
+{
+	size_t i, n = 0;
+
+	buf_adds(b, ", \"sheets\": [");
+	for (i = 0; i < r->nin; i++) {
+		const struct sheet_dialect *d = &r->in[i].dialect;
+		char delim[2] = { (char)d->delim, '\0' }, tmp[8];
+
+		if (!r->in[i].sheet_read)
+			continue;
+		buf_adds(b, n++ ? ", {\"path\": " : "{\"path\": ");
+		json_str(b, r->in[i].path);
+		buf_adds(b, ", \"delimiter\": ");
+		json_str(b, delim);
+		buf_addf(b, ", \"delimiter_name\": \"%s\", \"delimiter_given\": %s, \"encoding\": ",
+			 sheet_delim_name(d->delim, tmp), d->delim_given ? "true" : "false");
+		json_str(b, d->encoding);
+		buf_addf(b, ", \"bom\": %s, \"line_end\": \"%s\", \"decimal_comma\": %s, "
+			 "\"header\": %s, \"dialect\": ", d->bom ? "true" : "false",
+			 d->crlf ? "CRLF" : "LF", d->decimal_comma ? "true" : "false",
+			 d->header ? "true" : "false");
+		{
+			struct buf desc = BUF_INIT;
+
+			sheet_dialect_describe(d, &desc);
+			json_str(b, desc.data);
+			buf_release(&desc);
+		}
+		buf_adds(b, "}");
+	}
+	buf_adds(b, "]");
+}
+
+/* Sheets shown one a line in the report; past this, counted. */
+#define SHEETS_SHOWN 10
+
+static void print_sheets(const struct run *r)
+{
+	struct buf desc = BUF_INIT;
+	size_t i, n = 0;
+
+	for (i = 0; i < r->nin; i++) {
+		if (!r->in[i].sheet_read)
+			continue;
+		if (++n > SHEETS_SHOWN)
+			continue;
+		buf_reset(&desc);
+		sheet_dialect_describe(&r->in[i].dialect, &desc);
+		fprintf(stderr, "sheet %s: %s\n", r->in[i].path, desc.data);
+	}
+	if (n > SHEETS_SHOWN)
+		fprintf(stderr, "... and %zu more sheets (--report lists each)\n", n - SHEETS_SHOWN);
+	buf_release(&desc);
+}
+
 static void counts_json(const struct run *r, struct buf *b, int status_ok)
 {
 	int k;
@@ -840,6 +926,7 @@ static void counts_json(const struct run *r, struct buf *b, int status_ok)
 		buf_adds(b, ", \"rejects_dir\": ");
 		json_str(b, r->rejects_dir);
 	}
+	sheets_json(r, b);
 	buf_adds(b, "}");
 }
 
@@ -865,6 +952,7 @@ static void print_report(const struct run *r, int ok)
 		r->rows, r->nin, (double)r->bytes / 1e6, secs, secs > 0 ? (double)r->rows / secs : 0.0,
 		r->rejected_rows, r->rej.dir_made ? ", see " : "",
 		r->rej.dir_made ? r->rejects_dir : "");
+	print_sheets(r);
 	if (r->loading && r->totals[REC_TRACK].deleted)
 		fprintf(stderr, "%lu track%s taken down: deleted with their children\n",
 			r->totals[REC_TRACK].deleted, r->totals[REC_TRACK].deleted == 1 ? "" : "s");
@@ -1369,6 +1457,8 @@ static int run_check(struct run *r)
 			r->rows, r->nin, r->rejected_rows,
 			c ? "" : " (row checks only, no database)",
 			r->rej.dir_made ? ", see " : "", r->rej.dir_made ? r->rejects_dir : "");
+	if (!diag_quiet)
+		print_sheets(r);
 	return code;
 }
 

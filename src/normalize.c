@@ -859,6 +859,59 @@ int norm_split_total(const int *hundredths, size_t n, char *why)
 }
 
 /* ======================================================================
+ * Null markers
+ * ====================================================================== */
+
+/* s[0..n) equals t (trimmed), ASCII letters in any case. */
+static int same_ci(const char *s, size_t n, const char *t)
+{
+	size_t tn = t ? strlen(t) : 0, i;
+
+	trim(&t, &tn);
+	if (tn != n)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (to_lower((unsigned char)s[i]) != to_lower((unsigned char)t[i]))
+			return 0;
+	return 1;
+}
+
+int norm_null_marker(const char *in, size_t len, const char *const *extra, size_t nextra)
+{
+	static const char *const markers[] = {
+		"n/a", "#n/a", "-", "\xE2\x80\x94", "\xE2\x80\x93", "null", "none", "unknown", "tbd"
+	};
+	const char *s = in;
+	size_t n = in ? len : 0, i;
+
+	/* most cells are no marker: their first byte or their length says so */
+	if (!nextra && (n == 0 || n > 16 || !strchr(" \t\r\n\v\fnN#-\xE2uUtT", s[0])))
+		return 0;
+	trim(&s, &n);
+	if (n == 0)
+		return 0;
+	if (n <= 7 && strchr("nN#-\xE2uUtT", s[0]))
+		for (i = 0; i < sizeof(markers) / sizeof(markers[0]); i++)
+			if (same_ci(s, n, markers[i]))
+				return 1;
+	for (i = 0; i < nextra; i++)
+		if (same_ci(s, n, extra[i]))
+			return 1;
+	return 0;
+}
+
+int norm_decimal_comma(char *s)
+{
+	char *comma = strchr(s, ',');
+
+	if (!comma || strchr(comma + 1, ',') || strchr(s, '.') || comma == s ||
+	    !is_digit((unsigned char)comma[-1]) || !is_digit((unsigned char)comma[1]))
+		return 0;
+	*comma = '.';
+	return 1;
+}
+
+/* ======================================================================
  * Durations
  * ====================================================================== */
 
@@ -993,6 +1046,29 @@ int norm_duration(const char *in, unsigned flags, int *secs, char *why)
 		return NORM_EMPTY;
 	*secs = (int)total;
 	return 0;
+}
+
+int norm_duration_ms(const char *in, int *secs, char *why)
+{
+	char q[SNIP_SIZE];
+	struct decimal d;
+	const char *s;
+	size_t n, k;
+
+	*secs = 0;
+	range_of(in, &s, &n);
+	if (n == 0)
+		return NORM_EMPTY;
+	if (s[0] == '-')
+		return fail(why, "negative duration '%s' ms", snip(s, n, q));
+	k = scan_decimal(s, n, &d);
+	if (k != n)
+		return fail(why, "expected a number of milliseconds, got '%s'", snip(s, n, q));
+	if (d.overflow || (d.ip + 500) / 1000 > INT_MAX)
+		return fail(why, "duration '%s' ms exceeds %d seconds", snip(s, n, q), INT_MAX);
+	/* half up: a fraction of a millisecond never moves a second */
+	*secs = (int)((d.ip + 500) / 1000);
+	return *secs ? 0 : NORM_EMPTY;
 }
 
 /* ======================================================================
@@ -1145,6 +1221,82 @@ int norm_date(const char *in, enum norm_date_order order,
 	if (r < 0)
 		out[0] = '\0';
 	return r;
+}
+
+/* A month part: 1-2 digits, or an English month name or its abbreviation. */
+static int month_part(const char *s, size_t n, unsigned *m)
+{
+	static const char *const names[] = { "january", "february", "march", "april", "may",
+					     "june", "july", "august", "september", "october",
+					     "november", "december" };
+	static const char *const abbr[] = { "jan", "feb", "mar", "apr", "may", "jun", "jul",
+					    "aug", "sep", "oct", "nov", "dec" };
+	size_t i = 0, k;
+
+	if (n <= 2 && scan_uint(s, n, &i, 2, m) > 0 && i == n)
+		return 0;
+	for (k = 0; k < 12; k++)
+		if (eq_ci(s, n, names[k]) || eq_ci(s, n, abbr[k]) ||
+		    (k == 8 && eq_ci(s, n, "sept"))) {
+			*m = (unsigned)k + 1;
+			return 0;
+		}
+	return -1;
+}
+
+int norm_date_parts(const char *const *parts, size_t n, enum norm_date_order order,
+		    char out[NORM_DATE_SIZE], int *dropped, char *why)
+{
+	char q[SNIP_SIZE], q2[SNIP_SIZE], q3[SNIP_SIZE], buf[32];
+	const char *p[3], *ys = "", *ms = "", *ds = "";
+	size_t len[3], yn = 0, mn = 0, dn = 0, i;
+	unsigned m = 0;
+	int year_first;
+
+	out[0] = '\0';
+	*dropped = 0;
+	if (n < 2 || n > 3)
+		return fail(why, "a date in parts needs 2 or 3 parts, not %zu", n);
+	for (i = 0; i < n; i++)
+		range_of(parts[i], &p[i], &len[i]);
+	year_first = (len[0] == 4 && all_digits(p[0], 4)) ||
+		     (!(len[n - 1] == 4 && all_digits(p[n - 1], 4)) && order == NORM_DATE_ISO);
+	if (year_first) {
+		ys = p[0], yn = len[0], ms = p[1], mn = len[1];
+		if (n == 3)
+			ds = p[2], dn = len[2];
+	} else if (n == 2) {
+		ms = p[0], mn = len[0], ys = p[1], yn = len[1];
+	} else if (order == NORM_DATE_DMY) {
+		ds = p[0], dn = len[0], ms = p[1], mn = len[1], ys = p[2], yn = len[2];
+	} else if (order == NORM_DATE_MDY) {
+		ms = p[0], mn = len[0], ds = p[1], dn = len[1], ys = p[2], yn = len[2];
+	} else {
+		return fail(why, "date parts '%s', '%s', '%s' end with the year: give "
+			    "--date-order dmy or mdy", snip(p[0], len[0], q), snip(p[1], len[1], q2),
+			    snip(p[2], len[2], q3));
+	}
+	if (yn == 0) {
+		*dropped = mn || dn;
+		return NORM_EMPTY;
+	}
+	if (mn == 0 && dn) {
+		*dropped = 1;
+		dn = 0;
+	}
+	if (yn != 4 || !all_digits(ys, 4))
+		return fail(why, "year '%s' is not 4 digits", snip(ys, yn, q));
+	if (mn && month_part(ms, mn, &m) < 0)
+		return fail(why, "unknown month '%s'", snip(ms, mn, q));
+	if (dn && (dn > 2 || !all_digits(ds, dn)))
+		return fail(why, "day '%s' is not a number of 1 or 2 digits", snip(ds, dn, q));
+	if (!mn)
+		snprintf(buf, sizeof(buf), "%.4s", ys);
+	else if (!dn)
+		snprintf(buf, sizeof(buf), "%.4s-%02u", ys, m);
+	else
+		snprintf(buf, sizeof(buf), "%.4s-%02u-%.*s", ys, m, (int)dn, ds);
+	return norm_date(buf, NORM_DATE_ISO, out, why);
 }
 
 int norm_date_order_parse(const char *name, enum norm_date_order *order)

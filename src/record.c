@@ -88,6 +88,14 @@ int rec_field_index(enum rec_kind k, const char *name)
 	return -1;
 }
 
+int rec_field_takes_null_marker(enum rec_kind k, int i)
+{
+	const struct rec_field *f = &rec_kinds[k].fields[i];
+
+	return f->type != RT_LINE && f->type != RT_TEXT && f->type != RT_FILENAME &&
+	       !(f->flags & (RF_NOTNULL | RF_NEW));
+}
+
 /* ------------------------------------------------------------ lifecycle */
 
 void rec_init(struct rec *r)
@@ -95,6 +103,7 @@ void rec_init(struct rec *r)
 	memset(r, 0, sizeof(*r));
 	buf_init(&r->store);
 	buf_init(&r->tmp);
+	buf_init(&r->parts);
 	norm_list_init(&r->list);
 	rec_reset(r, REC_TRACK);
 }
@@ -135,6 +144,7 @@ void rec_release(struct rec *r)
 {
 	buf_release(&r->store);
 	buf_release(&r->tmp);
+	buf_release(&r->parts);
 	norm_list_release(&r->list);
 }
 
@@ -260,6 +270,10 @@ static int set_typed(struct rec *r, int i, size_t start, const struct rec_opts *
 	buf_reset(&r->tmp);
 	buf_adds(&r->tmp, r->store.data + start);
 	s = r->tmp.data;
+	if (o && o->decimal_comma && (f->type == RT_TEMPO || f->type == RT_DURATION ||
+				      f->type == RT_SECONDS || f->type == RT_SPLIT ||
+				      f->type == RT_SCORE))
+		norm_decimal_comma(r->tmp.data);
 	switch (f->type) {
 	case RT_DURATION:
 	case RT_SECONDS:
@@ -390,6 +404,136 @@ int rec_set(struct rec *r, int i, const char *raw, size_t len, const struct rec_
 	return set_typed(r, i, start, o);
 }
 
+/* ------------------------------------------------------- joined fields */
+
+static int part_blank(const struct rec_part *p)
+{
+	size_t k;
+
+	for (k = 0; k < p->len; k++)
+		if (!strchr(" \t\r\n\v\f", p->data[k]))
+			return 0;
+	return 1;
+}
+
+/* The non-blank parts from..n joined with sep into r->parts. */
+static void join_parts(struct rec *r, const struct rec_part *p, size_t from, size_t n, char sep)
+{
+	size_t k, used = 0;
+
+	buf_reset(&r->parts);
+	for (k = from; k < n; k++) {
+		if (part_blank(&p[k]))
+			continue;
+		if (used++)
+			buf_addch(&r->parts, sep);
+		buf_add(&r->parts, p[k].data, p[k].len);
+	}
+}
+
+/* KEY + MODE: an empty key is unknown, the mode still gives the scale. */
+static int key_parts(struct rec *r, int i, const struct rec_part *p, size_t n,
+		     const struct rec_opts *o)
+{
+	char scale[NORM_SCALE_SIZE];
+
+	if (!part_blank(&p[0])) {
+		join_parts(r, p, 0, n, ' ');
+		return rec_set(r, i, r->parts.data, r->parts.len, o);
+	}
+	rec_set(r, i, "", 0, o);
+	join_parts(r, p, 1, n, ' ');
+	if (!r->parts.len)
+		return 0;
+	if (norm_scale(r->parts.data, scale, r->why) < 0)
+		return fail(r, i);
+	memcpy(r->key_scale, scale, sizeof(scale));
+	r->key_scale_explicit = 1;
+	return 0;
+}
+
+static int date_parts(struct rec *r, int i, const struct rec_part *p, size_t n,
+		      const struct rec_opts *o)
+{
+	const char *s[3];
+	char out[NORM_DATE_SIZE];
+	size_t k, off[3];
+	int dropped, rc;
+
+	if (n > 3) {
+		snprintf(r->why, sizeof(r->why), "a date in parts needs 2 or 3 parts, not %zu", n);
+		return fail(r, i);
+	}
+	buf_reset(&r->parts);
+	for (k = 0; k < n; k++) {
+		off[k] = r->parts.len;
+		buf_add(&r->parts, p[k].data, p[k].len);
+		buf_addch(&r->parts, '\0');
+	}
+	for (k = 0; k < n; k++)
+		s[k] = r->parts.data + off[k];
+	rec_set(r, i, "", 0, o);
+	rc = norm_date_parts(s, n, o ? o->date_order : NORM_DATE_ISO, out, &dropped, r->why);
+	if (rc < 0)
+		return fail(r, i);
+	if (dropped)
+		snprintf(r->warn, sizeof(r->warn), "%s", rc == NORM_EMPTY ?
+			 "no year: the date's other parts are left out" :
+			 "a day without a month: the year alone is kept");
+	if (rc == 0)
+		rec_set_value(r, i, out);
+	return 0;
+}
+
+/* [H +] M + S -> "H:MM:SS" / "M:SS"; an empty part is 0. */
+static int clock_parts(struct rec *r, int i, const struct rec_part *p, size_t n,
+		       const struct rec_opts *o)
+{
+	size_t k;
+
+	join_parts(r, p, 0, n, ':');
+	if (!r->parts.len)
+		return rec_set(r, i, "", 0, o);
+	buf_reset(&r->parts);
+	for (k = 0; k < n; k++) {
+		struct rec_part t = p[k];
+
+		while (t.len && strchr(" \t", t.data[0]))
+			t.data++, t.len--;
+		while (t.len && strchr(" \t", t.data[t.len - 1]))
+			t.len--;
+		if (k)
+			buf_addch(&r->parts, ':');
+		if (!t.len)
+			buf_adds(&r->parts, k ? "00" : "0");
+		else if (k && t.len == 1)
+			buf_addch(&r->parts, '0');
+		buf_add(&r->parts, t.data, t.len);
+	}
+	return rec_set(r, i, r->parts.data, r->parts.len, o);
+}
+
+int rec_set_parts(struct rec *r, int i, const struct rec_part *parts, size_t n,
+		  const struct rec_opts *o)
+{
+	enum rec_type t = rec_kinds[r->kind].fields[i].type;
+
+	if (n == 1)
+		return rec_set(r, i, parts[0].data ? parts[0].data : "", parts[0].len, o);
+	switch (t) {
+	case RT_KEY:
+		return key_parts(r, i, parts, n, o);
+	case RT_DATE:
+		return date_parts(r, i, parts, n, o);
+	case RT_DURATION:
+	case RT_SECONDS:
+		return clock_parts(r, i, parts, n, o);
+	default:
+		join_parts(r, parts, 0, n, t == RT_MOODS || t == RT_TAGS ? ';' : ' ');
+		return rec_set(r, i, r->parts.data, r->parts.len, o);
+	}
+}
+
 void rec_set_value(struct rec *r, int i, const char *value)
 {
 	r->given |= 1ul << i;
@@ -413,7 +557,8 @@ static int finish_key(struct rec *r)
 {
 	const char *scale = rec_get(r, TF_SCALE);
 
-	if (!rec_get(r, TF_MUSICAL_KEY) || !r->key_scale[0])
+	/* no key and no scale from its notation (a joined key's mode may give one) */
+	if (!r->key_scale[0])
 		return 0;
 	if (scale && r->key_scale_explicit && strcmp(scale, r->key_scale) != 0) {
 		snprintf(r->why, sizeof(r->why), "scale '%s' disagrees with the key, which says %s",

@@ -240,8 +240,13 @@ int rejects_row(struct rejects *r, int file_no, unsigned long long off, unsigned
 			return -1;
 		if (f->header_len && fwrite(f->header, 1, f->header_len, f->out) != f->header_len)
 			return diag_error(LOC_NONE, "cannot write rejects of '%s'", f->path);
-		/* A header without a line end (a file of one row) still needs one. */
-		if (f->header_len && f->header[f->header_len - 1] != '\n')
+		/*
+		 * A header without a line end (a file of one row) still needs
+		 * one; in UTF-16LE a line ends in LF NUL.
+		 */
+		if (f->header_len && f->header[f->header_len - 1] != '\n' &&
+		    !(f->header_len >= 2 && f->header[f->header_len - 2] == '\n' &&
+		      f->header[f->header_len - 1] == '\0'))
 			fputc('\n', f->out);
 	}
 	if (f->in_fd < 0 && (f->in_fd = open(f->path, O_RDONLY | O_CLOEXEC)) < 0)

@@ -12,8 +12,10 @@
 #define BLENDCAT_CSVMAN_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "blendcat/record.h"
+#include "blendcat/sheet.h"
 
 struct csvman_sink {
 	/* The header row: its raw bytes, for the rejects file. */
@@ -34,11 +36,40 @@ struct csvman_sink {
 	void *ctx;
 };
 
-/* A --map file: field = header [+ header ...] lines. */
+/*
+ * A --map file, one entry a line (blank lines and lines starting with '#'
+ * are skipped):
+ *
+ *   field = Header [+ Header ...]         a field of the file's own rows,
+ *                                         one column or several joined
+ *                                         (a '#' starts a comment here)
+ *   KIND.FIELD = Pattern [+ Pattern ...]  a field of child rows of a track
+ *                                         sheet (KIND: creator, instrument,
+ *                                         arrangement, sample; track.FIELD
+ *                                         is a plain field); '#' in a
+ *                                         pattern stands for a group number:
+ *                                         time_# is time_1, time_2...
+ *   KIND.FIELD = Pat? VALUE | Pat? VALUE  one child row per true flag
+ *                                         column, with VALUE in FIELD
+ *
+ * Headers and patterns match a header cell ignoring case, spaces and
+ * punctuation, as aliases do.
+ */
+struct csvman_map_flag {
+	char *header;		/* the flag column's pattern */
+	char *value;		/* the field's value when the flag is true */
+};
+
+#define CSVMAN_MAP_PARTS 8	/* headers joined, or flags, per entry */
+
 struct csvman_map_entry {
 	char *field;		/* a manifest column name */
-	char **headers;		/* the headers that fill it, joined */
+	int kind;		/* -1: the file's own rows; else a child kind (KIND.FIELD) */
+	char **headers;		/* the headers that fill it, joined (at most 4) */
 	size_t nheaders;
+	struct csvman_map_flag *flags;	/* or: flags, one row per true one */
+	size_t nflags;
+	unsigned long line;	/* in the map file */
 };
 
 struct csvman_map {
@@ -50,18 +81,25 @@ struct csvman_map {
 
 /* Read a --map file; prints errors with file:line.  0 or -1. */
 int csvman_map_load(const char *path, struct csvman_map *map);
+/* The same from len bytes of text; name is the file's, for messages. */
+int csvman_map_parse(const char *text, size_t len, const char *name, struct csvman_map *map);
 void csvman_map_release(struct csvman_map *map);
 
 struct csvman_opts {
-	const char *encoding;		/* NULL: UTF-8 */
+	const char *encoding;		/* NULL: UTF-8 (UTF-16 by its byte order mark) */
+	int delim;			/* --delimiter; 0: sniffed (sheet.h) */
+	int no_header;			/* --no-header: columns named 1, 2, 3... */
 	struct rec_opts rec;
 	const struct csvman_map *map;	/* NULL: none */
+	const char *const *nulls;	/* --null: more null markers (norm_null_marker) */
+	size_t nnulls;
 };
 
 struct csvman_stats {
 	unsigned long rows, records, rejects;
 	unsigned long long bytes;
 	enum rec_kind kind;
+	struct sheet_dialect dialect;	/* how the file was read */
 };
 
 /*
@@ -74,6 +112,18 @@ struct csvman_stats {
  */
 int csvman_read_file(const char *path, int file_no, const struct csvman_opts *o,
 		     const struct csvman_sink *sink, struct csvman_stats *st);
+
+/* The same from an open stream (fmemopen for tests); path names it.  NULL fp: open path. */
+int csvman_read_fp(FILE *fp, const char *path, int file_no, const struct csvman_opts *o,
+		   const struct csvman_sink *sink, struct csvman_stats *st);
+
+/*
+ * Is path, a file of another name than *.csv (a .txt in a directory), a
+ * sheet?  1 when it is UTF-16 (Excel's "Unicode text") or its first line
+ * names the audio file's column (audio_filename or an alias), else 0.
+ * Prints nothing.
+ */
+int csvman_probe(const char *path, const struct csvman_opts *o);
 
 /*
  * Which kind and field a header names (aliases included), or -1.  Pure;

@@ -24,6 +24,10 @@ struct import_opts {
 	long max_rejects;		/* -1: unlimited */
 	enum norm_date_order date_order;
 	const char *encoding;
+	int delim;			/* --delimiter; 0: sniffed per file */
+	int no_header;			/* --no-header: sheets' columns are 1, 2, 3... */
+	const char **nulls;		/* --null TEXT...: more null markers */
+	size_t nnulls;
 	const char *map_path;
 	const char *rejects_dir;	/* NULL: rejects/<run timestamp> */
 	const char *report_path;	/* --report FILE.json */

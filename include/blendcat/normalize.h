@@ -158,6 +158,26 @@ int norm_scale(const char *in, char scale[NORM_SCALE_SIZE], char *why);
  */
 int norm_tempo(const char *in, int *bpm, char *why);
 
+/*
+ * Does len bytes of text (NUL bytes inside are looked at) hold nothing but
+ * a null marker, the way sheets and tags say "no value": N/A, #N/A (Excel),
+ * -, an em or en dash, null, none, unknown, TBD, in any case, with
+ * surrounding ASCII whitespace; or one of the nextra extra markers
+ * (compared the same way: --null)?  1 or 0.  For typed optional fields
+ * only (identifiers, numbers, dates, key, vocabularies): free text such as
+ * a title keeps "Unknown" as its text; the caller decides which.
+ */
+int norm_null_marker(const char *in, size_t len, const char *const *extra, size_t nextra);
+
+/*
+ * A number written with a decimal comma, as in a ';'-separated sheet of
+ * most European locales: when s has exactly one ',', between two digits,
+ * and no '.', the comma becomes a point in place ("120,5" -> "120.5",
+ * "3:05,5" -> "3:05.5", "33,33 %" -> "33.33 %") and 1 is returned; else s
+ * is left alone and 0 returned ("1,234.5", "1,2,3", ",5", "a,b").
+ */
+int norm_decimal_comma(char *s);
+
 /* norm_duration flags */
 #define NORM_DURATION_ZERO_OK 0x1u /* 0 is a value (section start times) */
 
@@ -173,6 +193,14 @@ int norm_tempo(const char *in, int *bpm, char *why);
  * results beyond INT_MAX are refused.
  */
 int norm_duration(const char *in, unsigned flags, int *secs, char *why);
+
+/*
+ * Seconds from a number of milliseconds ("185432", "185432.7"), rounded
+ * half up (1500 -> 2, 1499 -> 1), for a column whose header says ms.
+ * NORM_EMPTY for empty text and for less than half a second; negative
+ * numbers, other notations and results beyond INT_MAX are refused.
+ */
+int norm_duration_ms(const char *in, int *secs, char *why);
 
 /* true/false, t/f, yes/no, y/n, 1/0, on/off in any case -> *val 1 or 0. */
 int norm_bool(const char *in, int *val, char *why);
@@ -214,6 +242,23 @@ enum norm_date_order {
  */
 int norm_date(const char *in, enum norm_date_order order,
 	      char out[NORM_DATE_SIZE], char *why);
+
+/*
+ * A date from 2 or 3 parts in separate columns (a --map join such as
+ * Year + Month + Day), each part NULL or text.  Which part is which: the
+ * year comes first when the first part has 4 digits, or when the last has
+ * not and order is NORM_DATE_ISO (Year + Month [+ Day]); else it comes last
+ * (Month + Year; Day + Month + Year with NORM_DATE_DMY, Month + Day + Year
+ * with NORM_DATE_MDY; with NORM_DATE_ISO three parts ending with the year
+ * are refused, naming --date-order).  The month may be an English name or
+ * its abbreviation (March, Mar, Sept).  Empty parts say what they say:
+ * no year is no date (NORM_EMPTY); no month is the year alone (YYYY-01-01),
+ * no day is the month (YYYY-MM-01).  A month or day without a year, or a
+ * day without a month, is left out and *dropped set to 1 (the caller
+ * warns); else *dropped is 0.  Otherwise as norm_date().
+ */
+int norm_date_parts(const char *const *parts, size_t n, enum norm_date_order order,
+		    char out[NORM_DATE_SIZE], int *dropped, char *why);
 
 /* "iso", "dmy", "mdy" (any case) -> *order, for --date-order.  0 or -1. */
 int norm_date_order_parse(const char *name, enum norm_date_order *order);

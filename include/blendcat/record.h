@@ -92,6 +92,15 @@ enum { CF_AUDIO_FILENAME, CF_CREATOR_NAME, CF_ROLE, CF_IPI_NUMBER, CF_PRO,
        CF_SPLIT_PERCENTAGE, CF_CONTACT_EMAIL, CF_CONTACT_PHONE };
 enum { AF_AUDIO_FILENAME, AF_SECTION_NAME, AF_START_TIME, AF_END_TIME, AF_DESCRIPTION };
 
+/*
+ * Does a null marker (norm_null_marker) mean "empty" in field i of kind k?
+ * Yes for optional typed fields (ISRC, tempo, key, dates, IPI, PRO, role,
+ * split, email, URL, booleans, moods...); no for free text (title, artist,
+ * genre, descriptions, names, file names) and for required fields (a
+ * marker there is refused with the value shown).
+ */
+int rec_field_takes_null_marker(enum rec_kind k, int i);
+
 /* The field number of name in kind k (exact column name), or -1. */
 int rec_field_index(enum rec_kind k, const char *name);
 
@@ -111,6 +120,12 @@ struct rec_prov {
 
 struct rec_opts {
 	enum norm_date_order date_order;
+	/*
+	 * Numbers may have a decimal comma (a ';'-separated sheet): tempo,
+	 * duration, section times, split and score read "120,5" as 120.5
+	 * (norm_decimal_comma).
+	 */
+	int decimal_comma;
 };
 
 struct rec {
@@ -149,6 +164,7 @@ struct rec {
 	int key_scale_explicit;
 	struct norm_list list;
 	struct buf tmp;
+	struct buf parts;	/* rec_set_parts' work */
 };
 
 void rec_init(struct rec *r);
@@ -167,6 +183,33 @@ void rec_copy(struct rec *dst, const struct rec *src);
  */
 int rec_set(struct rec *r, int i, const char *raw, size_t len,
 	    const struct rec_opts *o);
+
+/* One part of a field given by several columns: a cell's text. */
+struct rec_part {
+	const char *data;	/* need not be NUL-terminated; NULL when len is 0 */
+	size_t len;
+};
+
+/*
+ * Field i from n parts in separate columns (a --map join, A + B + C).  An
+ * empty part (nothing but spaces) says nothing, and the value is what the
+ * others say, by the field's type:
+ *   musical_key   KEY + MODE: joined with a space ("A minor"); an empty key
+ *                 is an unknown key (NULL), and the mode, if any, still
+ *                 gives the scale (as a key's notation does: it fills an
+ *                 empty scale and must agree with a given one)
+ *   dates         norm_date_parts: YEAR + MONTH [+ DAY] (or day-first by
+ *                 --date-order); no day is the month, no month the year,
+ *                 no year no date; a part left out sets warn
+ *   duration and section times
+ *                 [H +] M + S, joined with ':' ("3" + "5" is 3:05); an
+ *                 empty part is 0
+ *   mood, tags    the parts' lists together
+ *   other fields  the non-empty parts joined with a space
+ * All parts empty gives NULL.  Returns as rec_set(); n == 1 is rec_set().
+ */
+int rec_set_parts(struct rec *r, int i, const struct rec_part *parts, size_t n,
+		  const struct rec_opts *o);
 
 /* Store a value that is already canonical (no checks); NULL for NULL. */
 void rec_set_value(struct rec *r, int i, const char *value);

@@ -541,6 +541,40 @@ static int bool_fn(const char *in, unsigned flags, int *v, char *why)
 	return norm_bool(in, v, why);
 }
 
+static void test_duration_ms(void **state)
+{
+	static const struct {
+		const char *in;
+		int ret, secs;
+		const char *why;
+	} rows[] = {
+		{ "185432", 0, 185, NULL },	{ "185500", 0, 186, NULL },
+		{ "185499", 0, 185, NULL },	{ "185499.9", 0, 185, NULL },
+		{ " 1500 ", 0, 2, NULL },	{ "1499", 0, 1, NULL },
+		{ "500", 0, 1, NULL },		{ "499", E, 0, NULL },
+		{ "0", E, 0, NULL },		{ "", E, 0, NULL },
+		{ "2147483647499", 0, 2147483647, NULL },
+		{ "2147483647500", -1, 0, "exceeds" },
+		{ "99999999999999999999999", -1, 0, "exceeds" },
+		{ "-5", -1, 0, "negative" },	{ "3:05", -1, 0, "milliseconds" },
+		{ "185 ms", -1, 0, "milliseconds" }, { "1e5", -1, 0, "milliseconds" },
+		{ "185,5", -1, 0, "milliseconds" },
+	};
+	char why[NORM_WHY_MAX];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NROWS(rows); i++) {
+		int secs = -1, r = norm_duration_ms(rows[i].in, &secs, why);
+
+		check_ret("norm_duration_ms", rows[i].in, r, rows[i].ret, why);
+		if (r >= 0)
+			check_int("norm_duration_ms", rows[i].in, "secs", secs, rows[i].secs);
+		else
+			check_why("norm_duration_ms", rows[i].in, why, rows[i].why);
+	}
+}
+
 static void test_bool(void **state)
 {
 	static const struct int_row rows[] = {
@@ -606,6 +640,66 @@ static void test_split(void **state)
 		if (r < 0)
 			check_why("norm_split", rows[i].in, why, rows[i].why);
 	}
+}
+
+static void test_decimal_comma(void **state)
+{
+	static const struct {
+		const char *in;
+		int ret;
+		const char *out;
+	} rows[] = {
+		{ "120,5", 1, "120.5" },	{ "0,5", 1, "0.5" },
+		{ "33,33 %", 1, "33.33 %" },	{ "3:05,5", 1, "3:05.5" },
+		{ "120,5 BPM", 1, "120.5 BPM" },
+		{ "120", 0, "120" },		{ "120.5", 0, "120.5" },
+		{ "1,234.5", 0, "1,234.5" },	{ "1,2,3", 0, "1,2,3" },
+		{ ",5", 0, ",5" },		{ "5,", 0, "5," },
+		{ "a,b", 0, "a,b" },		{ "5, 5", 0, "5, 5" },
+		{ "", 0, "" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NROWS(rows); i++) {
+		char s[32];
+
+		snprintf(s, sizeof(s), "%s", rows[i].in);
+		check_ret("norm_decimal_comma", rows[i].in, norm_decimal_comma(s), rows[i].ret, "");
+		check_str("norm_decimal_comma", rows[i].in, "result", s, rows[i].out);
+	}
+}
+
+static void test_null_marker(void **state)
+{
+	static const char *const extra[] = { "?", " Not Known ", "xx" };
+	static const struct {
+		const char *in;
+		size_t nextra;
+		int ret;
+	} rows[] = {
+		{ "N/A", 0, 1 },	{ "n/a", 0, 1 },	{ " N/a ", 0, 1 },
+		{ "#N/A", 0, 1 },	{ "-", 0, 1 },		{ "\xE2\x80\x94", 0, 1 },
+		{ "\xE2\x80\x93", 0, 1 }, { "null", 0, 1 },	{ "NULL", 0, 1 },
+		{ "None", 0, 1 },	{ "unknown", 0, 1 },	{ "UNKNOWN", 0, 1 },
+		{ "TBD", 0, 1 },	{ "tbd", 0, 1 },	{ "\tnone\r\n", 0, 1 },
+		{ "", 0, 0 },		{ "   ", 0, 0 },	{ "NA", 0, 0 },
+		{ "--", 0, 0 },		{ "-5", 0, 0 },		{ "N/A N/A", 0, 0 },
+		{ "unknown artist", 0, 0 }, { "nulls", 0, 0 },	{ "0", 0, 0 },
+		{ "\xE2\x80\x95", 0, 0 },			/* a horizontal bar is no dash here */
+		{ "?", 0, 0 },		{ "?", 3, 1 },		{ "not known", 3, 1 },
+		{ "NOT KNOWN", 3, 1 },	{ "xx", 3, 1 },		{ "xxx", 3, 0 },
+		{ "N/A", 3, 1 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NROWS(rows); i++)
+		check_ret("norm_null_marker", rows[i].in,
+			  norm_null_marker(rows[i].in, strlen(rows[i].in), extra, rows[i].nextra),
+			  rows[i].ret, "");
+	check_ret("norm_null_marker", "NULL pointer", norm_null_marker(NULL, 0, NULL, 0), 0, "");
+	check_ret("norm_null_marker", "N/A and a NUL", norm_null_marker("N/A\0x", 5, NULL, 0), 0, "");
 }
 
 static void test_split_total(void **state)
@@ -715,6 +809,62 @@ static void test_date(void **state)
 }
 
 /* The --date-order option values. */
+static void test_date_parts(void **state)
+{
+	static const struct {
+		const char *p[3];
+		size_t n;
+		enum norm_date_order order;
+		int ret, dropped;
+		const char *out, *why;
+	} rows[] = {
+		{ { "2024", "01", "15" }, 3, ISO, 0, 0, "2024-01-15", NULL },
+		{ { "2024", "1", "5" }, 3, ISO, 0, 0, "2024-01-05", NULL },
+		{ { " 2024 ", " 3 ", "" }, 3, ISO, 0, 0, "2024-03-01", NULL },	/* no day: the month */
+		{ { "2024", "", "" }, 3, ISO, 0, 0, "2024-01-01", NULL },	/* no month: the year */
+		{ { "2024", "", "15" }, 3, ISO, 0, 1, "2024-01-01", NULL },	/* a day alone: dropped */
+		{ { "", "01", "15" }, 3, ISO, E, 1, "", NULL },			/* no year: no date */
+		{ { "", "", "" }, 3, ISO, E, 0, "", NULL },
+		{ { NULL, NULL, NULL }, 3, ISO, E, 0, "", NULL },
+		{ { "2024", "March", "9" }, 3, ISO, 0, 0, "2024-03-09", NULL },
+		{ { "2024", "sep", "" }, 3, ISO, 0, 0, "2024-09-01", NULL },
+		{ { "2024", "Sept", "30" }, 3, ISO, 0, 0, "2024-09-30", NULL },
+		{ { "2024", "12", NULL }, 2, ISO, 0, 0, "2024-12-01", NULL },
+		{ { "12", "2024", NULL }, 2, ISO, 0, 0, "2024-12-01", NULL },	/* month + year */
+		{ { "", "2024", NULL }, 2, ISO, 0, 0, "2024-01-01", NULL },
+		{ { "15", "01", "2024" }, 3, DMY, 0, 0, "2024-01-15", NULL },
+		{ { "", "01", "2024" }, 3, DMY, 0, 0, "2024-01-01", NULL },
+		{ { "15", "", "2024" }, 3, DMY, 0, 1, "2024-01-01", NULL },
+		{ { "01", "15", "2024" }, 3, MDY, 0, 0, "2024-01-15", NULL },
+		{ { "2024", "01", "15" }, 3, DMY, 0, 0, "2024-01-15", NULL },	/* year-first wins */
+		{ { "15", "01", "2024" }, 3, ISO, -1, 0, "", "--date-order dmy or mdy" },
+		{ { "2024", "13", "1" }, 3, ISO, -1, 0, "", "month 13 does not exist" },
+		{ { "2023", "2", "29" }, 3, ISO, -1, 0, "", "day 29 does not exist" },
+		{ { "2024", "Marchy", "1" }, 3, ISO, -1, 0, "", "unknown month 'Marchy'" },
+		{ { "24", "01", "15" }, 3, ISO, -1, 0, "", "year '24' is not 4 digits" },
+		{ { "2024", "01", "1st" }, 3, ISO, -1, 0, "", "day '1st' is not a number" },
+		{ { "2024", NULL, NULL }, 1, ISO, -1, 0, "", "2 or 3 parts" },
+	};
+	char out[NORM_DATE_SIZE], why[NORM_WHY_MAX];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NROWS(rows); i++) {
+		int dropped = -1;
+		int r = norm_date_parts(rows[i].p, rows[i].n, rows[i].order, out, &dropped, why);
+
+		check_ret("norm_date_parts", rows[i].p[0] ? rows[i].p[0] : "(null)", r, rows[i].ret, why);
+		check_str("norm_date_parts", rows[i].p[0] ? rows[i].p[0] : "(null)", "out", out,
+			  rows[i].out);
+		if (r >= 0)
+			check_int("norm_date_parts", rows[i].p[0] ? rows[i].p[0] : "(null)", "dropped",
+				  dropped, rows[i].dropped);
+		if (r < 0)
+			check_why("norm_date_parts", rows[i].p[0] ? rows[i].p[0] : "(null)", why,
+				  rows[i].why);
+	}
+}
+
 static void test_date_order_parse(void **state)
 {
 	enum norm_date_order o = NORM_DATE_ISO;
@@ -1604,11 +1754,15 @@ int main(void)
 		cmocka_unit_test(test_scale),
 		cmocka_unit_test(test_tempo),
 		cmocka_unit_test(test_duration),
+		cmocka_unit_test(test_duration_ms),
 		cmocka_unit_test(test_bool),
 		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_split_total),
+		cmocka_unit_test(test_decimal_comma),
+		cmocka_unit_test(test_null_marker),
 		cmocka_unit_test(test_date),
 		cmocka_unit_test(test_date_order_parse),
+		cmocka_unit_test(test_date_parts),
 		cmocka_unit_test(test_isrc),
 		cmocka_unit_test(test_ipi),
 		cmocka_unit_test(test_gtin),

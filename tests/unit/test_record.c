@@ -163,6 +163,114 @@ static void test_key_and_scale(void **state)
 	rec_release(&r);
 }
 
+/* A field from several columns: what the non-empty parts say. */
+static void test_set_parts(void **state)
+{
+	static const struct {
+		const char *field;
+		const char *p[3];
+		size_t n;
+		int rc;
+		const char *want;	/* value (NULL for NULL) or a piece of the reason */
+		const char *scale;	/* the scale after rec_finish (NULL for NULL) */
+		const char *warn;	/* a piece of the warning, or "" */
+	} cases[] = {
+		{ "musical_key", { "A", "minor" }, 2, 0, "A", "minor", "" },
+		{ "musical_key", { "C#", "Major" }, 2, 0, "C#", "major", "" },
+		{ "musical_key", { "", "Major" }, 2, 0, NULL, "major", "" },	/* unknown key */
+		{ "musical_key", { " ", "Minor" }, 2, 0, NULL, "minor", "" },
+		{ "musical_key", { "", "" }, 2, 0, NULL, NULL, "" },
+		{ "musical_key", { "F", "" }, 2, 0, "F", "major", "" },	/* a bare tonic */
+		{ "musical_key", { "", "sideways" }, 2, -1, "unknown scale", NULL, "" },
+		{ "musical_key", { "H", "minor" }, 2, -1, "key", NULL, "" },
+		{ "release_date", { "2024", "01", "15" }, 3, 0, "2024-01-15", NULL, "" },
+		{ "release_date", { "2024", "", "15" }, 3, 0, "2024-01-01", NULL, "day without a month" },
+		{ "release_date", { "2024", "5", "" }, 3, 0, "2024-05-01", NULL, "" },
+		{ "release_date", { "", "5", "1" }, 3, 0, NULL, NULL, "no year" },
+		{ "release_date", { "", "", "" }, 3, 0, NULL, NULL, "" },
+		{ "release_date", { "2024", "13", "" }, 3, -1, "month 13", NULL, "" },
+		{ "duration", { "3", "5" }, 2, 0, "185", NULL, "" },
+		{ "duration", { "1", "2", "3" }, 3, 0, "3723", NULL, "" },
+		{ "duration", { "", "45" }, 2, 0, "45", NULL, "" },
+		{ "duration", { "3", "" }, 2, 0, "180", NULL, "" },
+		{ "duration", { "", "" }, 2, -1, "duration is required", NULL, "" },
+		{ "duration", { "3", "75" }, 2, -1, "seconds 75", NULL, "" },
+		{ "mood", { "Happy", "calm; Happy" }, 2, 0, "{happy,calm}", NULL, "" },
+		{ "mood", { "", "dark" }, 2, 0, "{dark}", NULL, "" },
+		{ "title", { "Night", "", "Drive" }, 3, 0, "Night Drive", NULL, "" },
+		{ "subgenre", { "", " " }, 2, 0, NULL, NULL, "" },
+		{ "artist", { "Ann", NULL }, 1, 0, "Ann", NULL, "" },
+	};
+	struct rec r;
+	size_t i, k;
+
+	(void)state;
+	rec_init(&r);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct rec_part parts[3];
+		int f = rec_field_index(REC_TRACK, cases[i].field), rc;
+		const char *v, *sc;
+
+		assert_true(f >= 0);
+		for (k = 0; k < cases[i].n; k++) {
+			parts[k].data = cases[i].p[k];
+			parts[k].len = cases[i].p[k] ? strlen(cases[i].p[k]) : 0;
+		}
+		rec_reset(&r, REC_TRACK);
+		rc = rec_set_parts(&r, f, parts, cases[i].n, NULL);
+		if (rc == 0)
+			rc = rec_finish(&r);
+		if (rc != cases[i].rc)
+			fail_msg("case %zu: rc %d, expected %d (%s)", i, rc, cases[i].rc, r.why);
+		assert_true(rec_given(&r, f));
+		if (rc < 0) {
+			if (!strstr(r.why, cases[i].want))
+				fail_msg("case %zu: reason '%s' lacks '%s'", i, r.why, cases[i].want);
+			continue;
+		}
+		v = rec_get(&r, f);
+		sc = rec_get(&r, TF_SCALE);
+		if ((cases[i].want ? !v || strcmp(v, cases[i].want) : v != NULL) ||
+		    (cases[i].scale ? !sc || strcmp(sc, cases[i].scale) : sc != NULL))
+			fail_msg("case %zu: got '%s' scale '%s'", i, v ? v : "NULL", sc ? sc : "NULL");
+		if (!strstr(r.warn, cases[i].warn) || (!cases[i].warn[0] && r.warn[0]))
+			fail_msg("case %zu: warning '%s', expected '%s'", i, r.warn, cases[i].warn);
+	}
+	rec_release(&r);
+}
+
+static void test_null_marker_fields(void **state)
+{
+	static const struct {
+		enum rec_kind kind;
+		const char *field;
+		int takes;
+	} cases[] = {
+		{ REC_TRACK, "isrc", 1 },		{ REC_TRACK, "tempo", 1 },
+		{ REC_TRACK, "musical_key", 1 },	{ REC_TRACK, "scale", 1 },
+		{ REC_TRACK, "release_date", 1 },	{ REC_TRACK, "mood", 1 },
+		{ REC_TRACK, "cover_art_url", 1 },	{ REC_TRACK, "catalog_number", 1 },
+		{ REC_CREATOR, "ipi_number", 1 },	{ REC_CREATOR, "pro", 1 },
+		{ REC_CREATOR, "split_percentage", 1 }, { REC_CREATOR, "role", 1 },
+		{ REC_CREATOR, "contact_email", 1 },	{ REC_SAMPLE, "is_cleared", 1 },
+		{ REC_TRACK, "title", 0 },		{ REC_TRACK, "artist", 0 },
+		{ REC_TRACK, "genre", 0 },		{ REC_TRACK, "description", 0 },
+		{ REC_TRACK, "audio_filename", 0 },	{ REC_TRACK, "duration", 0 },
+		{ REC_CREATOR, "creator_name", 0 },	{ REC_ARRANGEMENT, "section_name", 0 },
+		{ REC_ARRANGEMENT, "start_time", 0 },	{ REC_SAMPLE, "clearance_notes", 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int f = rec_field_index(cases[i].kind, cases[i].field);
+
+		assert_true(f >= 0);
+		if (rec_field_takes_null_marker(cases[i].kind, f) != cases[i].takes)
+			fail_msg("%s: expected %d", cases[i].field, cases[i].takes);
+	}
+}
+
 static void test_finish(void **state)
 {
 	struct rec r;
@@ -218,6 +326,8 @@ int main(void)
 		cmocka_unit_test(test_set),
 		cmocka_unit_test(test_ipi_warning),
 		cmocka_unit_test(test_key_and_scale),
+		cmocka_unit_test(test_set_parts),
+		cmocka_unit_test(test_null_marker_fields),
 		cmocka_unit_test(test_finish),
 		cmocka_unit_test(test_copy_value),
 	};
