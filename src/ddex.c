@@ -1065,6 +1065,7 @@ struct parser {
 	struct buf rkeys;		/* their paths */
 	struct tnode *trie;		/* paths inside entities, TRIE_SIZE */
 	struct memo *memo;		/* set_field's answers for creators, MEMO_SIZE */
+	unsigned long nulled[REC_NKINDS];	/* fields a null marker emptied, said */
 	struct buf memo_text;
 	unsigned long ent_count[9];	/* per entities[] row, for [n] in paths */
 	size_t ent_nlen, sub_nlen;
@@ -2834,7 +2835,12 @@ static int set_field(struct out *o, struct rec *r, int i, const struct val *v, c
 	}
 	if (rec_set(r, i, s, strlen(s), p->o ? &p->o->rec : NULL) < 0)
 		return problem(o, v, s, r->why);
-	if (r->warn[0])
+	if (r->nulled) {
+		/* Once per message and field, as a sheet says it once per column. */
+		if (!(p->nulled[r->kind] & (1ul << i)))
+			warn(o, v, r->warn);
+		p->nulled[r->kind] |= 1ul << i;
+	} else if (r->warn[0])
 		warn(o, v, r->warn);
 	else if (m)
 		memo_put(p, m, r, i, s);

@@ -666,6 +666,9 @@ static int read_ddex(struct run *r, size_t i)
 
 	memset(&o, 0, sizeof(o));
 	o.rec.date_order = r->o->date_order;
+	o.rec.null_markers = 1;
+	o.rec.nulls = (const char *const *)r->o->nulls;
+	o.rec.nnulls = r->o->nnulls;
 	o.xsd_dir = r->o->validate_xsd ? r->o->xsd_dir : NULL;
 	if (r->loading && load_start(&r->load, REC_TRACK) < 0)
 		return -1;
@@ -706,6 +709,9 @@ static int read_audio(struct run *r, size_t from, size_t to)
 
 	memset(&o, 0, sizeof(o));
 	o.rec.date_order = r->o->date_order;
+	o.rec.null_markers = 1;
+	o.rec.nulls = (const char *const *)r->o->nulls;
+	o.rec.nnulls = r->o->nnulls;
 	o.title_from_name = r->o->title_from_filename;
 	for (i = from; i < to; i++) {
 		if (r->in[i].unchanged) {

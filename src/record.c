@@ -394,11 +394,20 @@ int rec_set(struct rec *r, int i, const char *raw, size_t len, const struct rec_
 	r->given |= 1ul << i;
 	r->off[i] = -1;
 	r->warn[0] = '\0';
+	r->nulled = 0;
 	rc = norm_text(raw, len, flags, plain ? f->max : 0, &r->store, r->why);
 	if (rc < 0)
 		return fail(r, i);
 	if (rc == NORM_EMPTY)
 		return 0;
+	if (o && o->null_markers && rec_field_takes_null_marker(r->kind, i) &&
+	    norm_null_marker(r->store.data + start, r->store.len - start, o->nulls, o->nnulls)) {
+		snprintf(r->warn, sizeof(r->warn), "'%.64s' is a null marker: taken as empty",
+			 r->store.data + start);
+		buf_setlen(&r->store, start);
+		r->nulled = 1;
+		return 0;
+	}
 	if (f->type == RT_LINE || f->type == RT_TEXT || f->type == RT_URL || f->type == RT_PHONE)
 		return keep(r, i, start);
 	return set_typed(r, i, start, o);

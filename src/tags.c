@@ -415,8 +415,8 @@ static int set_field(struct job *j, struct rec *r, int i, const char *tag, const
 	if (rec_set(r, i, raw, strlen(raw), &j->o->rec) < 0)
 		return reject(j, tag, raw, "%s", r->why);
 	if (!rec_get(r, i))
-		r->given &= ~(1ul << i);
-	else if (r->warn[0])
+		r->given &= ~(1ul << i);	/* a null marker too: as an empty tag */
+	if (r->warn[0])
 		warn(j, tag, "%s", r->warn);
 	return 0;
 }

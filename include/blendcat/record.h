@@ -126,6 +126,17 @@ struct rec_opts {
 	 * (norm_decimal_comma).
 	 */
 	int decimal_comma;
+	/*
+	 * A value that is only a null marker (norm_null_marker: "N/A", "-",
+	 * "TBD"..., and nulls) in a field that takes one
+	 * (rec_field_takes_null_marker) is empty: rec_set leaves the field
+	 * NULL, sets rec.nulled and says so in rec.warn.  The tag and DDEX
+	 * readers ask for it; the sheet reader applies the rule itself, per
+	 * column.
+	 */
+	int null_markers;
+	const char *const *nulls;
+	size_t nnulls;
 };
 
 struct rec {
@@ -144,6 +155,8 @@ struct rec {
 	char why[NORM_WHY_MAX];
 	/* A warning from the last rec_set that succeeded ("" when none). */
 	char warn[NORM_WHY_MAX];
+	/* The last rec_set found a null marker (rec_opts.null_markers). */
+	int nulled;
 	/*
 	 * A row whose track is named by ISRC, not by audio_filename (a DDEX
 	 * MEAD message): the ISRC, normalized, and the element path that
