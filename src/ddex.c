@@ -3043,6 +3043,14 @@ static int track_cover(struct out *o, struct rec *r)
 		im = &p->images[mr->cover];
 	else if (tr && tr->cover != NONE)
 		im = &p->images[tr->cover];
+	/*
+	 * The message's first front cover stands for a release that names
+	 * none, unless the message gives track releases covers of their own:
+	 * then a track release without one has none.
+	 */
+	for (i = 0; !im && i < p->nrel; i++)
+		if (i != o->sr->main_rel && p->rels[i].cover != NONE)
+			return 0;
 	for (i = 0; !im && i < p->nimage; i++)
 		if (is_front_cover(p, &p->images[i]))
 			im = &p->images[i];

@@ -131,6 +131,7 @@ audio_filename,title,artist,duration,catalog_number,release_date,cover_art_url
 one.wav,One,Ana,200,ROLES-1,2024-02-01,https://cdn.example.com/a.jpg
 two.wav,Two,,180,ROLES-1,2024-03-01,https://cdn.example.com/b.jpg
 three.wav,Three,Ben,100,,2023-05-05,
+four.wav,Four,Ana,150,ROLES-1,2024-02-01,
 CSV
 cat >"$W/roles/creators.csv" <<'CSV'
 audio_filename,creator_name,role,ipi_number,pro,split_percentage
@@ -151,6 +152,8 @@ roundtrip ddex_roles "$W/roles"
 expect_eq "one.wav|Ana|00014107338|BMI|50.00" "$(grep '^S|one.wav|Ana|' "$W/ddex_roles-b.txt" | cut -d'|' -f2-)" \
 	"a person's splits in several roles come back as one share"
 expect_match '<ReleaseDate>' "$W/ddex_roles/three.xml" "a single carries its own release"
+expect_eq "" "$(grep '^T|four.wav|' "$W/ddex_roles-b.txt" | cut -d'|' -f10)" \
+	"a track without cover art, among tracks with covers of their own, comes back without one"
 expect_nomatch '<ReleaseDate>' "$W/ddex_roles/ROLES-1.xml" \
 	"tracks of one release with different dates: no release-level date"
 
