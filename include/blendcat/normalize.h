@@ -346,7 +346,7 @@ const char *norm_pro_lookup(const char *in);
  * from DDEX ContributorRole values (Composer, ComposerLyricist, Producer,
  * MainArtist, FeaturedArtist, MixingEngineer, Musician, ...) and free text
  * ("Prod.", "Writer", "Composer/Lyricist", "mixed by").  The table, with
- * the decisions behind it, is in normalize.c.  Unknown roles are kept
+ * the decisions behind it, is in norm_vocab.c.  Unknown roles are kept
  * lower-cased, with a CamelCase DDEX value split into words
  * ("PhotographyDirector" -> "photography director"); at most
  * NORM_MAX_ROLE characters.
