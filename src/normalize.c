@@ -2026,43 +2026,6 @@ int norm_artists(const char *in, size_t max_item_chars, struct norm_list *out,
 	return r;
 }
 
-/* Does a PostgreSQL array element need double quotes (array_out)? */
-static int pg_needs_quotes(const char *s)
-{
-	const char *p;
-
-	if (*s == '\0' || eq_ci(s, strlen(s), "null"))
-		return 1;
-	for (p = s; *p; p++)
-		if (*p == '"' || *p == '\\' || *p == '{' || *p == '}' ||
-		    *p == ',' || is_space((unsigned char)*p))
-			return 1;
-	return 0;
-}
-
-void norm_pg_array_literal(const struct norm_list *l, struct buf *out)
-{
-	const char *p, *c;
-
-	buf_addch(out, '{');
-	for (p = norm_list_next(l, NULL); p; p = norm_list_next(l, p)) {
-		if (p != l->items.data)
-			buf_addch(out, ',');
-		if (!pg_needs_quotes(p)) {
-			buf_adds(out, p);
-			continue;
-		}
-		buf_addch(out, '"');
-		for (c = p; *c; c++) {
-			if (*c == '"' || *c == '\\')
-				buf_addch(out, '\\');
-			buf_addch(out, *c);
-		}
-		buf_addch(out, '"');
-	}
-	buf_addch(out, '}');
-}
-
 /* ======================================================================
  * Arrangement
  * ====================================================================== */

@@ -439,16 +439,6 @@ int norm_list(const char *in, unsigned flags, size_t max_item_chars,
 int norm_artists(const char *in, size_t max_item_chars, struct norm_list *out,
 		 char *why);
 
-/*
- * Append l as a PostgreSQL array literal to out, the way PostgreSQL prints
- * arrays: {a,"b c","x\"y","NULL",""}.  An item is double-quoted when it is
- * empty, is NULL in any case, or holds '"', '\\', '{', '}', ',' or
- * whitespace; inside quotes '"' and '\\' get a backslash.  This is the
- * array input syntax: COPY text escaping is applied on top by the record
- * encoder.  An empty list gives {}.
- */
-void norm_pg_array_literal(const struct norm_list *l, struct buf *out);
-
 /* ---- Arrangement ------------------------------------------------------- */
 
 struct norm_section {

@@ -72,8 +72,7 @@ static void check_buf_fns(const char *s, size_t len)
 	norm_bool(s, &v, why);
 	norm_split(s, &v, split, why);
 	norm_key(s, key, scale, &expl, why);
-	if (norm_list(s, NORM_LIST_COMMA, 100, &l, why) == 0)
-		norm_pg_array_literal(&l, &b);
+	norm_list(s, NORM_LIST_COMMA, 100, &l, why);
 	norm_list_reset(&l);
 	norm_artists(s, 255, &l, why);
 	norm_list_release(&l);

@@ -1597,45 +1597,6 @@ static void test_artists(void **state)
 	run_list_rows("norm_artists", 1, rows, NROWS(rows));
 }
 
-static void test_pg_array_literal(void **state)
-{
-	static const struct {
-		const char *items[4];
-		size_t n;
-		const char *want;
-	} rows[] = {
-		{ { NULL }, 0, "{}" },
-		{ { "synth", "dance", "party" }, 3, "{synth,dance,party}" },
-		{ { "b c" }, 1, "{\"b c\"}" },
-		{ { "a,b", "{x}" }, 2, "{\"a,b\",\"{x}\"}" },
-		{ { "say \"hi\"", "back\\slash" }, 2,
-		  "{\"say \\\"hi\\\"\",\"back\\\\slash\"}" },
-		{ { "NULL", "null", "nulls" }, 3, "{\"NULL\",\"null\",nulls}" },
-		{ { "" }, 1, "{\"\"}" },
-		{ { "tab\there" }, 1, "{\"tab\there\"}" },
-		{ { "caf\xC3\xA9", "\xE2\x99\xAF" }, 2,
-		  "{caf\xC3\xA9,\xE2\x99\xAF}" },
-		{ { "a}b", "x{" }, 2, "{\"a}b\",\"x{\"}" },
-	};
-	size_t i, j;
-
-	(void)state;
-	for (i = 0; i < NROWS(rows); i++) {
-		struct norm_list l = NORM_LIST_INIT;
-		struct buf out = BUF_INIT;
-
-		for (j = 0; j < rows[i].n; j++)
-			norm_list_add(&l, rows[i].items[j],
-				      strlen(rows[i].items[j]));
-		buf_adds(&out, ">");
-		norm_pg_array_literal(&l, &out);
-		check_str("norm_pg_array_literal", rows[i].want, "literal",
-			  out.data + 1, rows[i].want);
-		buf_release(&out);
-		norm_list_release(&l);
-	}
-}
-
 /* ======================================================================
  * Arrangement
  * ====================================================================== */
@@ -1779,7 +1740,6 @@ int main(void)
 		cmocka_unit_test(test_moods_tags),
 		cmocka_unit_test(test_list_appends),
 		cmocka_unit_test(test_artists),
-		cmocka_unit_test(test_pg_array_literal),
 		cmocka_unit_test(test_sections_check),
 		cmocka_unit_test(test_reason_quoting),
 	};
