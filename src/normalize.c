@@ -843,19 +843,6 @@ int norm_split(const char *in, int *hundredths, char out[NORM_SPLIT_SIZE],
 	return 0;
 }
 
-int norm_split_total(const int *hundredths, size_t n, char *why)
-{
-	long long sum = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		sum += hundredths[i];
-	if (sum > 10000)
-		return fail(why, "splits add up to %lld.%02lld%%, "
-			    "more than 100%%", sum / 100, sum % 100);
-	return 0;
-}
-
 /* ======================================================================
  * Null markers
  * ====================================================================== */
@@ -1654,19 +1641,6 @@ static const char *pro_key_lookup(const char *key)
 	return alias_find(vocab_pro_names, vocab_pro_names_count, key);
 }
 
-const char *norm_pro_lookup(const char *in)
-{
-	char key[SQUASH_SIZE];
-	const char *s, *v;
-	size_t n;
-
-	range_of(in, &s, &n);
-	if (n == 0 || squash(s, n, key) == (size_t)-1)
-		return NULL;
-	v = pro_key_lookup(key);
-	return v && *v ? v : NULL;
-}
-
 int norm_pro(const char *in, struct buf *out, int *known, char *why)
 {
 	return vocab(in, NORM_MAX_PRO, pro_key_lookup, 0, out, known, why);
@@ -1749,13 +1723,6 @@ int norm_instrument_category(const char *in, struct buf *out, int *known,
 }
 
 /* ---- ID3 genres ---- */
-
-const char *norm_id3_genre_name(int code)
-{
-	if (code < 0 || code > 191)
-		return NULL;
-	return vocab_id3_genres[code];
-}
 
 /*
  * One ID3 reference: "17", "RX", "CR" (s[0..n) without the parentheses).
@@ -2023,97 +1990,5 @@ int norm_artists(const char *in, size_t max_item_chars, struct norm_list *out,
 		r = NORM_EMPTY;
 	buf_release(&t);
 	buf_release(&tmp);
-	return r;
-}
-
-/* ======================================================================
- * Arrangement
- * ====================================================================== */
-
-struct span {
-	int start, end;
-	size_t idx;
-};
-
-static int span_cmp(const void *a, const void *b)
-{
-	const struct span *x = a, *y = b;
-
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	if (x->end != y->end)
-		return x->end < y->end ? -1 : 1;
-	return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
-static const char *section_label(const struct norm_section *s,
-				 char q[SNIP_SIZE])
-{
-	const char *name = s->name ? s->name : "";
-
-	return snip(name, strlen(name), q);
-}
-
-/* start >= 0, end > start, end <= duration for section i. */
-static int section_bounds(const struct norm_section *s, size_t i,
-			  int duration, char *why)
-{
-	char q[SNIP_SIZE];
-
-	if (s->start < 0)
-		return fail(why, "section %zu '%s' starts at %d, before 0",
-			    i + 1, section_label(s, q), s->start);
-	if (s->end <= s->start)
-		return fail(why, "section %zu '%s' ends at %d, not after its "
-			    "start at %d", i + 1, section_label(s, q), s->end,
-			    s->start);
-	if (duration > 0 && s->end > duration)
-		return fail(why, "section %zu '%s' ends at %d, after the end "
-			    "of the track at %d", i + 1, section_label(s, q),
-			    s->end, duration);
-	return 0;
-}
-
-int norm_sections_check(const struct norm_section *s, size_t n, int duration,
-			size_t *bad, char *why)
-{
-	char q1[SNIP_SIZE], q2[SNIP_SIZE];
-	struct span *v;
-	size_t i, last = 0;
-	int r = 0;
-
-	for (i = 0; i < n; i++) {
-		if (section_bounds(&s[i], i, duration, why) < 0) {
-			if (bad)
-				*bad = i;
-			return -1;
-		}
-	}
-	if (n < 2)
-		return 0;
-	v = xmalloc(n * sizeof(*v));
-	for (i = 0; i < n; i++) {
-		v[i].start = s[i].start;
-		v[i].end = s[i].end;
-		v[i].idx = i;
-	}
-	qsort(v, n, sizeof(*v), span_cmp);
-	for (i = 1; i < n && r == 0; i++) {
-		if (v[i].start < v[last].end) {
-			const struct norm_section *a = &s[v[last].idx];
-			const struct norm_section *b = &s[v[i].idx];
-
-			if (bad)
-				*bad = v[i].idx;
-			r = fail(why, "section %zu '%s' (%d-%d) overlaps "
-				 "section %zu '%s' (%d-%d)", v[i].idx + 1,
-				 section_label(b, q1), b->start, b->end,
-				 v[last].idx + 1, section_label(a, q2),
-				 a->start, a->end);
-		}
-		if (v[i].end > v[last].end)
-			last = i;
-	}
-	free(v);
 	return r;
 }
