@@ -1,10 +1,11 @@
 /*
  * norm_vocab: the data of normalize's vocabularies and code lists, the
  * facts of the published standards (ISO 3166, CISAC, DDEX allowed-value
- * sets, ID3) and the decisions behind each mapping; the code that reads
- * them is in normalize.c.  Declared in include/blendcat/norm_vocab.h.
+ * sets, ID3) and the decisions behind each mapping.  The code that reads
+ * them is in norm_text.c (vocabularies), norm_music.c (pitch names) and
+ * norm_ids.c (ISRC countries).  Declared in include/blendcat/norm_vocab.h.
  *
- * Alias keys are squash()ed (normalize.c): ASCII letters and digits
+ * Alias keys are squash()ed (norm_text.c): ASCII letters and digits
  * lower-cased, other ASCII dropped ("Composer/Lyricist" ->
  * "composerlyricist").
  */

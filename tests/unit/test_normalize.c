@@ -1,8 +1,9 @@
 /*
  * Unit tests for normalize: one table row per input and expected value or
  * expected failure.  Expected check digits were computed independently of
- * src/normalize.c; the 24 keys are a hand-written table cross-checked
- * against the formulas of NORMALIZATION.md.
+ * the code (src/normalize.c, src/norm_*.c); the 24 keys are a
+ * hand-written table cross-checked against the formulas of
+ * NORMALIZATION.md.
  */
 #include <stdarg.h>
 #include <stddef.h>
