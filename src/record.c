@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* ------------------------------------------------------------- the model */
 
@@ -348,7 +349,7 @@ static int set_typed(struct rec *r, int i, size_t start, const struct rec_opts *
 		rc = norm_list(s, f->type == RT_TAGS ? NORM_LIST_COMMA : 0, f->max, &r->list, r->why);
 		if (rc == 0) {
 			buf_setlen(&r->store, start);
-			norm_pg_array_literal(&r->list, &r->store);
+			rec_pg_array_literal(&r->list, &r->store);
 			return keep(r, i, start);
 		}
 		break;
@@ -611,6 +612,43 @@ int rec_finish(struct rec *r)
 }
 
 /* ------------------------------------------------------------- COPY */
+
+/* Does a PostgreSQL array element need double quotes (array_out)? */
+static int pg_needs_quotes(const char *s)
+{
+	const char *p;
+
+	if (*s == '\0' || strcasecmp(s, "null") == 0)
+		return 1;
+	for (p = s; *p; p++)
+		if (*p == '"' || *p == '\\' || *p == '{' || *p == '}' ||
+		    *p == ',' || *p == ' ' || (*p >= '\t' && *p <= '\r'))
+			return 1;	/* '\t' to '\r': tab, LF, VT, FF, CR */
+	return 0;
+}
+
+void rec_pg_array_literal(const struct norm_list *l, struct buf *out)
+{
+	const char *p, *c;
+
+	buf_addch(out, '{');
+	for (p = norm_list_next(l, NULL); p; p = norm_list_next(l, p)) {
+		if (p != l->items.data)
+			buf_addch(out, ',');
+		if (!pg_needs_quotes(p)) {
+			buf_adds(out, p);
+			continue;
+		}
+		buf_addch(out, '"');
+		for (c = p; *c; c++) {
+			if (*c == '"' || *c == '\\')
+				buf_addch(out, '\\');
+			buf_addch(out, *c);
+		}
+		buf_addch(out, '"');
+	}
+	buf_addch(out, '}');
+}
 
 void rec_copy_value(struct buf *out, const char *value)
 {

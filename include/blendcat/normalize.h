@@ -5,6 +5,14 @@
  * standards' (ISRC, CISAC IPI, Camelot and Open Key); this header is the
  * contract.
  *
+ * One value at a time: nothing here looks at other fields or rows.  The
+ * checks across a row's fields (a section's end after its start, a key's
+ * scale against the scale column) are rec_finish()'s, in record.c.  The
+ * checks across rows (a track's splits adding up to at most 100%, its
+ * arrangement sections inside its duration and not overlapping) need
+ * every source of the run and the catalog: they run once, as SQL over
+ * the staging tables, in copyload.c.  Each rule has that one home.
+ *
  * Conventions shared by every function here:
  *
  * - Pure: no I/O, no printing, no mutable global state; safe to call from
@@ -215,13 +223,6 @@ int norm_bool(const char *in, int *val, char *why);
 int norm_split(const char *in, int *hundredths, char out[NORM_SPLIT_SIZE],
 	       char *why);
 
-/*
- * Check that one track's splits (hundredths from norm_split, n of them)
- * add up to at most 100.00, exactly: "splits add up to 100.01%, more than
- * 100%".  Returns 0 or -1.
- */
-int norm_split_total(const int *hundredths, size_t n, char *why);
-
 /* ---- Dates ------------------------------------------------------------- */
 
 enum norm_date_order {
@@ -335,9 +336,6 @@ int norm_catalog_number(const char *in, struct buf *out, char *why);
  */
 int norm_pro(const char *in, struct buf *out, int *known, char *why);
 
-/* The canonical PRO name for in, or NULL; a static string. */
-const char *norm_pro_lookup(const char *in);
-
 /*
  * Creator role -> the schema's lower-case vocabulary:
  *   composer, lyricist, songwriter, arranger, producer, executive producer,
@@ -346,7 +344,7 @@ const char *norm_pro_lookup(const char *in);
  * from DDEX ContributorRole values (Composer, ComposerLyricist, Producer,
  * MainArtist, FeaturedArtist, MixingEngineer, Musician, ...) and free text
  * ("Prod.", "Writer", "Composer/Lyricist", "mixed by").  The table, with
- * the decisions behind it, is in normalize.c.  Unknown roles are kept
+ * the decisions behind it, is in norm_vocab.c.  Unknown roles are kept
  * lower-cased, with a CamelCase DDEX value split into words
  * ("PhotographyDirector" -> "photography director"); at most
  * NORM_MAX_ROLE characters.
@@ -374,9 +372,6 @@ int norm_instrument_category(const char *in, struct buf *out, int *known,
  * given (trimmed, NFC).  At most NORM_MAX_GENRE characters.
  */
 int norm_genre_id3(const char *in, struct buf *out, char *why);
-
-/* Name of ID3 genre code 0-191, or NULL; a static string. */
-const char *norm_id3_genre_name(int code);
 
 /*
  * Arrangement section name: trimmed, lower-cased; "Pre Chorus" and
@@ -438,34 +433,5 @@ int norm_list(const char *in, unsigned flags, size_t max_item_chars,
  */
 int norm_artists(const char *in, size_t max_item_chars, struct norm_list *out,
 		 char *why);
-
-/*
- * Append l as a PostgreSQL array literal to out, the way PostgreSQL prints
- * arrays: {a,"b c","x\"y","NULL",""}.  An item is double-quoted when it is
- * empty, is NULL in any case, or holds '"', '\\', '{', '}', ',' or
- * whitespace; inside quotes '"' and '\\' get a backslash.  This is the
- * array input syntax: COPY text escaping is applied on top by the record
- * encoder.  An empty list gives {}.
- */
-void norm_pg_array_literal(const struct norm_list *l, struct buf *out);
-
-/* ---- Arrangement ------------------------------------------------------- */
-
-struct norm_section {
-	const char *name;	/* borrowed; only quoted in reasons */
-	int start, end;		/* seconds from the start */
-};
-
-/*
- * Check n sections of one track: start >= 0, end > start, end <= duration
- * when duration > 0 (0 or -1: unknown), and no two sections overlap
- * (touching is fine: one may start where another ends).  The input order
- * does not matter (a sorted copy is checked).  Returns 0, or -1 with
- * *bad (unless NULL) set to the index of the offending section and a
- * reason such as "section 3 'chorus' (30-64) overlaps section 2 'verse'
- * (8-32)" (sections numbered from 1 in input order).
- */
-int norm_sections_check(const struct norm_section *s, size_t n, int duration,
-			size_t *bad, char *why);
 
 #endif

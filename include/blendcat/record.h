@@ -243,6 +243,16 @@ static inline int rec_given(const struct rec *r, int i)
 }
 
 /*
+ * Append l as a PostgreSQL array literal to out, the way PostgreSQL prints
+ * arrays: {a,"b c","x\"y","NULL",""}.  An item is double-quoted when it is
+ * empty, is NULL in any case, or holds '"', '\\', '{', '}', ',' or ASCII
+ * whitespace; inside quotes '"' and '\\' get a backslash.  This is the
+ * array input syntax: rec_copy_value() applies COPY text escaping on top.
+ * An empty list gives {}.  The mood and tags fields are stored this way.
+ */
+void rec_pg_array_literal(const struct norm_list *l, struct buf *out);
+
+/*
  * Append value as COPY text (backslash, tab, LF, CR escaped); NULL gives
  * \N.
  */

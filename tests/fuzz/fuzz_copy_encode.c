@@ -1,7 +1,9 @@
 /*
  * Fuzz target: the COPY text encoder.  Whatever the value, decoding the
  * encoded text as PostgreSQL's COPY text format does gives the value back,
- * and the encoding holds no raw tab, newline or carriage return.
+ * and the encoding holds no raw tab, newline or carriage return.  The
+ * input's NUL-separated pieces, as a list, make an array literal that
+ * reads back, as PostgreSQL's array input does, as the same items.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -30,6 +32,81 @@ static void decode(const char *p, struct buf *out)
 	}
 }
 
+/* ASCII case-insensitive s == "null". */
+static int is_null_word(const char *s, size_t n)
+{
+	static const char w[] = "null";
+	size_t i;
+
+	if (n != 4)
+		return 0;
+	for (i = 0; i < 4; i++)
+		if (s[i] != w[i] && s[i] != w[i] - 'a' + 'A')
+			return 0;
+	return 1;
+}
+
+/*
+ * Read one element of an array literal at *p (after '{' or ','), append
+ * it to out as a list item; abort on anything array_out would not write.
+ */
+static void read_element(const char **p, struct norm_list *out, struct buf *tmp)
+{
+	const char *q = *p;
+
+	buf_reset(tmp);
+	if (*q == '"') {
+		for (q++; *q != '"'; q++) {
+			if (*q == '\\')
+				q++;
+			if (*q == '\0')
+				abort();
+			buf_addch(tmp, *q);
+		}
+		q++;
+	} else {
+		for (; *q != ',' && *q != '}'; q++) {
+			if (*q == '\0' || strchr("\"\\{ \t\n\v\f\r", *q))
+				abort();	/* should have been quoted */
+			buf_addch(tmp, *q);
+		}
+		if (tmp->len == 0 || is_null_word(tmp->data, tmp->len))
+			abort();
+	}
+	norm_list_add(out, tmp->data, tmp->len);
+	*p = q;
+}
+
+static void check_array(const uint8_t *data, size_t size)
+{
+	struct norm_list in = NORM_LIST_INIT, back = NORM_LIST_INIT;
+	struct buf lit = BUF_INIT, tmp = BUF_INIT;
+	const char *p;
+	size_t i, start = 0;
+
+	for (i = 0; i <= size; i++)
+		if (i == size || data[i] == '\0') {
+			norm_list_add(&in, (const char *)data + start, i - start);
+			start = i + 1;
+		}
+	rec_pg_array_literal(&in, &lit);
+	p = lit.data;
+	if (*p++ != '{')
+		abort();
+	while (*p != '}') {
+		if (back.count > 0 && *p++ != ',')
+			abort();
+		read_element(&p, &back, &tmp);
+	}
+	if (p[1] != '\0' || back.count != in.count || back.items.len != in.items.len ||
+	    memcmp(back.items.data, in.items.data, in.items.len) != 0)
+		abort();
+	norm_list_release(&in);
+	norm_list_release(&back);
+	buf_release(&lit);
+	buf_release(&tmp);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct buf enc = BUF_INIT, dec = BUF_INIT;
@@ -50,5 +127,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf_release(&enc);
 	buf_release(&dec);
 	free(s);
+	check_array(data, size);
 	return 0;
 }

@@ -320,6 +320,48 @@ static void test_copy_value(void **state)
 	}
 }
 
+static void test_pg_array_literal(void **state)
+{
+	static const struct {
+		const char *items[4];
+		size_t n;
+		const char *want;
+	} rows[] = {
+		{ { NULL }, 0, "{}" },
+		{ { "synth", "dance", "party" }, 3, "{synth,dance,party}" },
+		{ { "b c" }, 1, "{\"b c\"}" },
+		{ { "a,b", "{x}" }, 2, "{\"a,b\",\"{x}\"}" },
+		{ { "say \"hi\"", "back\\slash" }, 2,
+		  "{\"say \\\"hi\\\"\",\"back\\\\slash\"}" },
+		{ { "NULL", "null", "nulls" }, 3, "{\"NULL\",\"null\",nulls}" },
+		{ { "Null", "anull" }, 2, "{\"Null\",anull}" },
+		{ { "" }, 1, "{\"\"}" },
+		{ { "tab\there" }, 1, "{\"tab\there\"}" },
+		{ { "a\nb", "a\rb", "a\vb", "a\fb" }, 4,
+		  "{\"a\nb\",\"a\rb\",\"a\vb\",\"a\fb\"}" },
+		{ { "a\bb", "a\x0e" "b" }, 2, "{a\bb,a\x0e" "b}" },
+		{ { "caf\xC3\xA9", "\xE2\x99\xAF" }, 2,
+		  "{caf\xC3\xA9,\xE2\x99\xAF}" },
+		{ { "a}b", "x{" }, 2, "{\"a}b\",\"x{\"}" },
+	};
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct norm_list l = NORM_LIST_INIT;
+		struct buf out = BUF_INIT;
+
+		for (j = 0; j < rows[i].n; j++)
+			norm_list_add(&l, rows[i].items[j], strlen(rows[i].items[j]));
+		buf_adds(&out, ">");	/* appended to what is there */
+		rec_pg_array_literal(&l, &out);
+		if (out.data[0] != '>' || strcmp(out.data + 1, rows[i].want) != 0)
+			fail_msg("literal '%s', expected '%s'", out.data, rows[i].want);
+		buf_release(&out);
+		norm_list_release(&l);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -330,6 +372,7 @@ int main(void)
 		cmocka_unit_test(test_null_marker_fields),
 		cmocka_unit_test(test_finish),
 		cmocka_unit_test(test_copy_value),
+		cmocka_unit_test(test_pg_array_literal),
 	};
 
 	return cmocka_run_group_tests_name("record", tests, NULL, NULL);
