@@ -40,6 +40,17 @@ def text(v, sep=' / '):
     return v or None
 
 
+# Values that mean "none" in a typed field (README, "Null markers"): such
+# a tag is as an empty one.
+NULL_MARKERS = {'n/a', '#n/a', '-', '\u2014', '\u2013', 'null', 'none', 'unknown', 'tbd'}
+
+
+def typed(v):
+    """A typed field's tag value as text, None when empty or a null marker."""
+    v = text(v)
+    return None if v is None or v.lower() in NULL_MARKERS else v
+
+
 def isrc(v):
     v = (v or '').strip().upper()
     if v.startswith('ISRC'):
@@ -97,7 +108,7 @@ def fate(d):
         return 'rejected', 'cut before its tags' if kind == 'truncated' else 'no tags'
     if not text(e.get('title')):
         return 'rejected', 'no title: a new track needs one'
-    if text(e.get('isrc')) and not ISRC.match(isrc(e['isrc'])):
+    if typed(e.get('isrc')) and not ISRC.match(isrc(e['isrc'])):
         return 'rejected', 'invalid ISRC'
     return 'loaded', ''
 
@@ -142,14 +153,14 @@ def compare(rows):
             bad += 1
             continue
         checks = [('title', text(e.get('title')), title or None)]
-        if e.get('bpm') and text(e['bpm']):
+        if e.get('bpm') and typed(e['bpm']):
             checks.append(('tempo', str(int(float(e['bpm']) + 0.5)), tempo or None))
         # MP4's ----:com.apple.iTunes:initialkey (or KEY) included.
-        if key(e.get('initialkey')):
+        if typed(e.get('initialkey')) and key(e['initialkey']):
             checks.append(('key', key(e['initialkey']), (key_ or None, scale or None)))
-        if text(e.get('isrc')):
+        if typed(e.get('isrc')):
             checks.append(('isrc', isrc(e['isrc']), code or None))
-        if text(e.get('catalognumber')):
+        if typed(e.get('catalognumber')):
             checks.append(('catalog_number', text(e['catalognumber']), cat or None))
         if text(e.get('artist')):
             # ID3v2.3 and RIFF INFO have no lists: several values are
