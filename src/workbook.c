@@ -1700,9 +1700,7 @@ static void ws_cell_end(struct part *p, struct ws *w)
 			type = WORKBOOK_ERROR;
 		}
 	} else if (t[0] == 'e' && t[1] == '\0') {
-		snprintf(out, sizeof(out), "the formula error %.40s", s);
-		cell_set(wb, out);
-		type = WORKBOOK_ERROR;
+		type = WORKBOOK_ERROR;	/* the text is the error value: #N/A */
 	} else if (t[0] == 'd' && t[1] == '\0') {
 		char date[WORKBOOK_DATE_SIZE];
 
@@ -1947,17 +1945,14 @@ static void ods_cell_end(struct part *p, struct ods *o)
 	struct workbook *wb = p->wb;
 	unsigned long col = o->col_no, rep = o->cell_repeat;
 	enum workbook_type type = WORKBOOK_STRING;
-	char out[120];
 	size_t len;
-	const char *s = cell_chars(wb, &len);
 
+	cell_chars(wb, &len);
 	o->in_cell = 0;
 	p->collect = NULL;
 	o->col_no = add_sat(o->col_no, rep);
 	if (o->vtype == V_ERROR) {
-		snprintf(out, sizeof(out), "the formula error %.40s", s);
-		cell_set(wb, out);
-		type = WORKBOOK_ERROR;
+		type = WORKBOOK_ERROR;	/* the text is the error value: #N/A */
 	} else if (o->vtype == V_STRING && o->has_value) {
 		cell_set(wb, o->value.data);
 	} else if (o->vtype != V_STRING && o->vtype != V_NONE) {

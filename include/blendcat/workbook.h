@@ -46,8 +46,9 @@
  *   time     a duration in whole seconds, rounded half up: an xlsx number
  *            whose format has only h, m (minutes) and s, or [h] [m] [s]
  *            (built-in 18-21, 45-47); ods office:time-value (PT1H2M3S)
- *   error    no usable value; the text says why ("the formula error
- *            #N/A", "a formula without a saved value", "date serial -2 is
+ *   error    no usable value: the error value a formula gave, as the
+ *            cell shows it ("#N/A", "#DIV/0!": it begins with '#'), else
+ *            why ("a formula without a saved value", "date serial -2 is
  *            out of range")
  *   empty    a cell given with an empty text (an empty shared string)
  *
