@@ -270,9 +270,10 @@ static const char import_help[] =
 	"usage: blendcat import [options] PATH...\n"
 	"       blendcat check  [options] PATH...\n"
 	"\n"
-	"Read CSV manifests, DDEX messages (ERN; MEAD 1.1 for tempo, key, mood and\n"
-	"sections) and audio files (files, or directories searched for them), merge\n"
-	"each track's sources (CSV over DDEX over tags),\n"
+	"Read CSV manifests and label sheets (also .xlsx and .ods workbooks), DDEX\n"
+	"messages (ERN; MEAD 1.1 for tempo, key, mood and sections) and audio files\n"
+	"(files, or directories searched for them), merge each track's sources (CSV\n"
+	"and workbooks over DDEX over tags),\n"
 	"normalize and validate every value, and load the catalog in one transaction\n"
 	"(import); or only report what would be rejected (check: with a database it\n"
 	"makes every check of import and rolls back; without one, each row alone).\n"
@@ -303,6 +304,8 @@ static const char import_help[] =
 	"  --date-order ORDER  iso (default), dmy (15/01/2024) or mdy (01/15/2024)\n"
 	"  --encoding NAME     input encoding when not UTF-8 (LATIN1, WINDOWS-1252, ...)\n"
 	"  --map FILE          header mapping: 'field = Header' or 'field = H1 + H2' per line\n"
+	"  --sheet NAME        the sheet of .xlsx and .ods workbooks to read (default: the\n"
+	"                      first visible one)\n"
 	"  --rejects DIR       where rejected rows go (default rejects/<run time>/)\n"
 	"  --report FILE       write the counts as JSON (mode 0600)\n"
 	"  --progress          show progress even when stderr is not a terminal\n"
@@ -317,7 +320,7 @@ static const char import_help[] =
 
 enum { OPT_MODE = 300, OPT_MAX_REJECTS, OPT_DATE_ORDER, OPT_ENCODING, OPT_MAP, OPT_REJECTS,
        OPT_REPORT, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_ATOMIC, OPT_OFFLINE, OPT_REQUIRE_AUDIO,
-       OPT_JOBS, OPT_INCREMENTAL, OPT_APPLY_TAKEDOWNS, OPT_VALIDATE_XSD, OPT_XSD_DIR };
+       OPT_JOBS, OPT_INCREMENTAL, OPT_APPLY_TAKEDOWNS, OPT_VALIDATE_XSD, OPT_XSD_DIR, OPT_SHEET };
 
 static int import_or_check(int argc, char **argv, int check_only)
 {
@@ -329,6 +332,7 @@ static int import_or_check(int argc, char **argv, int check_only)
 		{ "date-order", required_argument, NULL, OPT_DATE_ORDER },
 		{ "encoding", required_argument, NULL, OPT_ENCODING },
 		{ "map", required_argument, NULL, OPT_MAP },
+		{ "sheet", required_argument, NULL, OPT_SHEET },
 		{ "rejects", required_argument, NULL, OPT_REJECTS },
 		{ "report", required_argument, NULL, OPT_REPORT },
 		{ "progress", no_argument, NULL, OPT_PROGRESS },
@@ -374,6 +378,11 @@ static int import_or_check(int argc, char **argv, int check_only)
 			break;
 		case OPT_ENCODING: o.encoding = optarg; break;
 		case OPT_MAP: o.map_path = optarg; break;
+		case OPT_SHEET:
+			if (!*optarg)
+				return usage_error("--sheet needs a sheet name", NULL);
+			o.sheet = optarg;
+			break;
 		case OPT_REJECTS: o.rejects_dir = optarg; break;
 		case OPT_REPORT: o.report_path = optarg; break;
 		case OPT_PROGRESS: o.progress = 1; break;

@@ -5,6 +5,7 @@
 #include "blendcat/buf.h"
 #include "blendcat/csvread.h"
 #include "blendcat/diag.h"
+#include "blendcat/workbook.h"
 #include "blendcat/xalloc.h"
 
 #include <ctype.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* ------------------------------------------------------------- headers */
 
@@ -272,6 +274,14 @@ struct reader {
 	struct buf join, val;
 	struct csvread *cr;
 	int failed;		/* a file-level error was reported */
+	/* A workbook (csvman_opts.workbook): its rows as csvread rows. */
+	const char *sheet;	/* the sheet read; NULL for a CSV file */
+	unsigned long header_line;
+	struct buf where;	/* a position, "label.xlsx:Tracks!C12" */
+	char *used;		/* per column of the header: read by a field */
+	struct csvread_field *wf;
+	size_t wf_cap;
+	struct buf wraw;	/* a row as CSV, for the spool */
 };
 
 /* Is header a creator group column?  Fills role, number and field. */
@@ -326,6 +336,26 @@ static int add_group_column(struct reader *rd, const char *header, size_t col)
 	}
 	rd->groups[i].cols[field] = (long)col;
 	return 1;
+}
+
+/*
+ * Where line (col: 0-based column, -1 the whole row) is, for a message:
+ * path and line for a CSV file, the cell for a workbook
+ * ("label.xlsx:Tracks!C12", or "label.xlsx:Tracks!12" for the row).
+ */
+static void at(struct reader *rd, unsigned long line, long col, struct loc *loc)
+{
+	loc->field = NULL;
+	if (!rd->sheet) {
+		loc->file = rd->path;
+		loc->line = line;
+		return;
+	}
+	buf_reset(&rd->where);
+	buf_addf(&rd->where, "%s:", rd->path);
+	workbook_cell_ref(&rd->where, rd->sheet, line, col < 0 ? 0 : (unsigned long)col + 1);
+	loc->file = rd->where.data;
+	loc->line = 0;
 }
 
 static int header_index(const struct csvread_row *row, const char *name)
@@ -391,9 +421,10 @@ static void add_source(struct reader *rd, int field, size_t col)
 static int apply_map(struct reader *rd, const struct csvread_row *row)
 {
 	const struct csvman_map *map = rd->o->map;
-	struct loc loc = { rd->path, 1, NULL };
+	struct loc loc;
 	size_t i, j;
 
+	at(rd, row->line, -1, &loc);
 	for (i = 0; map && i < map->n; i++) {
 		const struct csvman_map_entry *e = &map->v[i];
 		int f = rec_field_index(rd->kind, e->field);
@@ -431,10 +462,11 @@ static int column_used(const struct reader *rd, size_t col)
 
 static int on_header(struct reader *rd, const struct csvread_row *row)
 {
-	struct loc loc = { rd->path, 1, NULL };
+	struct loc loc;
 	int mk = map_kind(rd->o->map);
 	size_t i;
 
+	at(rd, row->line, -1, &loc);
 	if (row->error.code)
 		return diag_error(&loc, "header: %s", row->error.reason);
 	rd->kind = mk >= 0 ? (enum rec_kind)mk : guess_kind(row);
@@ -449,9 +481,11 @@ static int on_header(struct reader *rd, const struct csvread_row *row)
 			add_source(rd, f, i);
 		else if (add_group_column(rd, row->fields[i].data, i))
 			continue;
-		else if (row->fields[i].len && !column_used(rd, i))
+		else if (row->fields[i].len && !column_used(rd, i)) {
+			at(rd, row->line, (long)i, &loc);
 			diag_warn(&loc, "column '%s' is not a %s field: ignored",
 				  row->fields[i].data, rec_kinds[rd->kind].name);
+		}
 	}
 	for (i = 0; i < rd->nsrc; i++)
 		if (rd->src[i].field == 0)
@@ -465,6 +499,7 @@ static int on_header(struct reader *rd, const struct csvread_row *row)
 		i = 0;
 	}
 	if (i == rd->nsrc) {
+		at(rd, row->line, -1, &loc);
 		diag_error(&loc, "no audio_filename column in the header");
 		diag_hint("every manifest file needs the audio file's name to join on; "
 			  "name the column with --map audio_filename = HEADER");
@@ -474,7 +509,7 @@ static int on_header(struct reader *rd, const struct csvread_row *row)
 		return 0;
 	/* The rejects file gets the header as read, byte order mark included. */
 	buf_reset(&rd->val);
-	if (rd->cr->bom)
+	if (rd->cr && rd->cr->bom)
 		buf_add(&rd->val, "\xEF\xBB\xBF", 3);
 	buf_add(&rd->val, row->raw, row->raw_len);
 	return rd->sink->header(rd->sink->ctx, rd->file_no, rd->kind, rd->val.data, rd->val.len);
@@ -482,6 +517,7 @@ static int on_header(struct reader *rd, const struct csvread_row *row)
 
 static void prov_of(const struct reader *rd, const struct csvread_row *row, struct rec_prov *p)
 {
+	memset(p, 0, sizeof(*p));
 	p->file_no = rd->file_no;
 	p->path = rd->path;
 	p->line = row->line;
@@ -489,11 +525,48 @@ static void prov_of(const struct reader *rd, const struct csvread_row *row, stru
 	p->len = row->total_len;
 }
 
-static int reject(struct reader *rd, const struct rec_prov *p, const char *field,
+/* The provenance of a problem at column col (-1: the row): a workbook's cell. */
+static const struct rec_prov *prov_at(struct reader *rd, const struct rec_prov *p, long col,
+				      struct rec_prov *q)
+{
+	struct loc loc;
+
+	if (!rd->sheet)
+		return p;
+	*q = *p;
+	at(rd, p->line, col, &loc);
+	q->where = loc.file;
+	return q;
+}
+
+static int reject(struct reader *rd, const struct rec_prov *p, long col, const char *field,
 		  const char *value, const char *reason)
 {
+	struct rec_prov q;
+
 	rd->st->rejects++;
-	return rd->sink->reject(rd->sink->ctx, p, rec_get(&rd->rec, 0), field, value, reason);
+	return rd->sink->reject(rd->sink->ctx, prov_at(rd, p, col, &q), rec_get(&rd->rec, 0),
+				field, value, reason);
+}
+
+static void warn(struct reader *rd, const struct rec_prov *p, long col, const char *field,
+		 const char *msg)
+{
+	struct rec_prov q;
+
+	if (rd->sink->warn)
+		rd->sink->warn(rd->sink->ctx, prov_at(rd, p, col, &q), field, msg);
+}
+
+/* The column of a field, when one column gives it; else -1. */
+static long field_col(const struct reader *rd, int field)
+{
+	size_t i;
+
+	for (i = 0; i < rd->nsrc; i++)
+		if (rd->src[i].field == field)
+			return rd->src[i].ncols == 1 ? (long)rd->src[i].cols[0] : -1;
+	return -1;
 }
 
 /* The text of source s in row: one column, or several joined. */
@@ -569,11 +642,10 @@ static int row_groups(struct reader *rd, const struct csvread_row *row,
 					 rec_kinds[REC_CREATOR].fields[c->bad_field].name);
 				buf_reset(&rd->val);
 				buf_add(&rd->val, v->data, v->len);
-				return reject(rd, p, name, rd->val.data, c->why) ? -2 : -1;
+				return reject(rd, p, gr->cols[f], name, rd->val.data, c->why) ? -2 : -1;
 			}
-			if (c->warn[0] && rd->sink->warn)
-				rd->sink->warn(rd->sink->ctx, p, rec_kinds[REC_CREATOR].fields[f].name,
-					       c->warn);
+			if (c->warn[0])
+				warn(rd, p, gr->cols[f], rec_kinds[REC_CREATOR].fields[f].name, c->warn);
 		}
 		n++;
 	}
@@ -604,13 +676,13 @@ static int on_data(struct reader *rd, const struct csvread_row *row)
 	if (row->error.code) {
 		/* Fields are a best effort here, but the track is worth knowing. */
 		learn_track(rd, row);
-		return reject(rd, &p, NULL, NULL, row->error.reason);
+		return reject(rd, &p, -1, NULL, NULL, row->error.reason);
 	}
 	if (row->nfields != rd->ncols) {
 		learn_track(rd, row);
 		snprintf(why, sizeof(why), "expected %zu fields as in the header, got %zu",
 			 rd->ncols, row->nfields);
-		return reject(rd, &p, NULL, NULL, why);
+		return reject(rd, &p, -1, NULL, NULL, why);
 	}
 	rec_reset(&rd->rec, rd->kind);
 	for (i = 0; i < rd->nsrc; i++) {
@@ -626,17 +698,18 @@ static int on_data(struct reader *rd, const struct csvread_row *row)
 			snprintf(why, sizeof(why), "%s", rd->rec.why);
 			if (s->field == 0)
 				rec_reset(&rd->rec, rd->kind);
-			return reject(rd, &p, name, rd->val.data, why);
+			return reject(rd, &p, s->ncols == 1 ? (long)s->cols[0] : -1, name,
+				      rd->val.data, why);
 		}
-		if (rd->rec.warn[0] && rd->sink->warn)
-			rd->sink->warn(rd->sink->ctx, &p, rec_kinds[rd->kind].fields[s->field].name,
-				       rd->rec.warn);
+		if (rd->rec.warn[0])
+			warn(rd, &p, s->ncols == 1 ? (long)s->cols[0] : -1,
+			     rec_kinds[rd->kind].fields[s->field].name, rd->rec.warn);
 	}
 	if (rec_finish(&rd->rec) < 0) {
 		int f = rd->rec.bad_field;
 
-		return reject(rd, &p, rec_kinds[rd->kind].fields[f].name, rec_get(&rd->rec, f),
-			      rd->rec.why);
+		return reject(rd, &p, field_col(rd, f), rec_kinds[rd->kind].fields[f].name,
+			      rec_get(&rd->rec, f), rd->rec.why);
 	}
 	return emit(rd, row, &p);
 }
@@ -654,6 +727,217 @@ static int on_row(const struct csvread_row *row, void *ctx)
 		return 0;
 	}
 	return on_data(rd, row) != 0;
+}
+
+/* ------------------------------------------------------------ workbooks */
+
+/*
+ * A workbook's rows go through the same on_row as a CSV file's: each
+ * becomes a csvread row (its cells laid out by column, a missing cell an
+ * empty field), and its CSV form is written to the spool, where the
+ * rejects find it by offset.
+ */
+
+/* Field s as CSV: quoted when it holds a delimiter, a quote or a line end. */
+static void csv_field(struct buf *b, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
+			break;
+	if (i == len) {
+		buf_add(b, s, len);
+		return;
+	}
+	buf_addch(b, '"');
+	for (i = 0; i < len; i++) {
+		if (s[i] == '"')
+			buf_addch(b, '"');
+		buf_addch(b, s[i]);
+	}
+	buf_addch(b, '"');
+}
+
+/* Does the row hold nothing but empty text? */
+static int blank_row(const struct workbook_row *wr)
+{
+	size_t i;
+
+	for (i = 0; i < wr->ncells; i++)
+		if (wr->cells[i].len)
+			return 0;
+	return 1;
+}
+
+/* Lay wr out as a csvread row of width fields (at least), its raw bytes as CSV. */
+static void sheet_row(struct reader *rd, const struct workbook_row *wr, size_t width,
+		      struct csvread_row *row)
+{
+	size_t i;
+
+	if (wr->ncells && wr->cells[wr->ncells - 1].col > width)
+		width = wr->cells[wr->ncells - 1].col;
+	if (width > rd->wf_cap) {
+		rd->wf_cap = width;
+		rd->wf = xrealloc(rd->wf, width * sizeof(*rd->wf));
+	}
+	for (i = 0; i < width; i++) {
+		rd->wf[i].data = "";
+		rd->wf[i].len = 0;
+		rd->wf[i].is_null = 1;
+	}
+	for (i = 0; i < wr->ncells; i++) {
+		struct csvread_field *f = &rd->wf[wr->cells[i].col - 1];
+
+		f->data = wr->cells[i].text;
+		f->len = wr->cells[i].len;
+		f->is_null = f->len == 0;
+	}
+	buf_reset(&rd->wraw);
+	for (i = 0; i < width; i++) {
+		if (i)
+			buf_addch(&rd->wraw, ',');
+		csv_field(&rd->wraw, rd->wf[i].data, rd->wf[i].len);
+	}
+	buf_addch(&rd->wraw, '\n');
+	memset(row, 0, sizeof(*row));
+	row->line = row->end_line = wr->row;
+	row->raw = rd->wraw.data;
+	row->raw_len = row->total_len = rd->wraw.len;
+	row->term_len = 1;
+	row->nfields = width;
+	row->fields = rd->wf;
+}
+
+/* The columns some field of the record reads (after the header). */
+static void mark_used(struct reader *rd)
+{
+	size_t i, j;
+
+	rd->used = xmalloc(rd->ncols + 1);
+	memset(rd->used, 0, rd->ncols + 1);
+	for (i = 0; i < rd->nsrc; i++)
+		for (j = 0; j < rd->src[i].ncols; j++)
+			if (rd->src[i].cols[j] < rd->ncols)
+				rd->used[rd->src[i].cols[j]] = 1;
+	for (i = 0; i < rd->ngroups; i++)
+		for (j = 0; j < REC_MAX_FIELDS; j++)
+			if (rd->groups[i].cols[j] >= 0 && (size_t)rd->groups[i].cols[j] < rd->ncols)
+				rd->used[rd->groups[i].cols[j]] = 1;
+}
+
+/* The field a column gives, for a message. */
+static const char *col_field(const struct reader *rd, size_t col)
+{
+	size_t i, j;
+
+	for (i = 0; i < rd->nsrc; i++)
+		for (j = 0; j < rd->src[i].ncols; j++)
+			if (rd->src[i].cols[j] == col)
+				return rec_kinds[rd->kind].fields[rd->src[i].field].name;
+	return NULL;
+}
+
+/*
+ * What a workbook row may hold that a CSV row cannot: a value in a
+ * column without a header, a cell without a usable value (a formula
+ * error).  Rejects the row at that cell and returns non-zero (the
+ * sink's answer + 1), else 0.
+ */
+static int sheet_cells_ok(struct reader *rd, const struct workbook_row *wr,
+			  const struct csvread_row *row)
+{
+	struct rec_prov p;
+	char why[NORM_WHY_MAX];
+	size_t i;
+
+	for (i = 0; i < wr->ncells; i++) {
+		const struct workbook_cell *c = &wr->cells[i];
+		size_t col = c->col - 1;
+
+		if (col >= rd->ncols && c->len)
+			snprintf(why, sizeof(why), "a value in a column without a header");
+		else if (c->type == WORKBOOK_ERROR && rd->used[col])
+			snprintf(why, sizeof(why), "no usable value: %s%s",
+				 c->text[0] == '#' ? "the formula error " : "", c->text);
+		else
+			continue;
+		rd->st->rows++;
+		prov_of(rd, row, &p);
+		learn_track(rd, row);
+		return 1 + reject(rd, &p, (long)col, col < rd->ncols ? col_field(rd, col) : NULL,
+				  c->text, why);
+	}
+	return 0;
+}
+
+static int read_workbook(struct reader *rd, const char *path)
+{
+	struct workbook_opts wo;
+	struct workbook_error err;
+	struct workbook *wb;
+	const struct workbook_row *wr;
+	struct csvread_row row;
+	struct loc loc = { path, 0, NULL };
+	struct stat sb;
+	unsigned long index = 0;
+	int rc, stop = 0;
+
+	memset(&wo, 0, sizeof(wo));
+	wo.sheet = rd->o->sheet;
+	if (workbook_open(path, &wo, &wb, &err) < 0) {
+		if (err.where[0])
+			buf_addf(&rd->where, "%s:%s", path, err.where);
+		loc.file = err.where[0] ? rd->where.data : path;
+		diag_error(&loc, "%s", err.msg);
+		if (err.code == WORKBOOK_ENOSHEET)
+			diag_hint("--sheet NAME reads the sheet of that name");
+		return -1;
+	}
+	rd->sheet = workbook_sheet(wb);
+	rd->st->sheet = xstrdup(rd->sheet);
+	if (stat(path, &sb) == 0)
+		rd->st->bytes = (unsigned long long)sb.st_size;
+	while (!stop && (rc = workbook_next_row(wb, &wr)) == 1) {
+		if (blank_row(wr))
+			continue;
+		sheet_row(rd, wr, index ? rd->ncols : 0, &row);
+		row.index = index++;
+		if (row.index && rd->o->spool) {
+			row.offset = (unsigned long long)ftello(rd->o->spool);
+			if (fwrite(row.raw, 1, row.raw_len, rd->o->spool) != row.raw_len) {
+				diag_error(LOC_NONE, "cannot write a temporary file: %s", strerror(errno));
+				stop = 1;
+				break;
+			}
+		}
+		if (row.index && (stop = sheet_cells_ok(rd, wr, &row)) != 0)
+			stop = stop > 1;
+		else
+			stop = on_row(&row, rd) != 0;
+		if (row.index == 0 && !stop)
+			mark_used(rd);
+	}
+	if (rc < 0) {
+		const struct workbook_error *e = workbook_error(wb);
+
+		buf_reset(&rd->where);
+		buf_addf(&rd->where, "%s:%s", path, e->where);
+		loc.file = e->where[0] ? rd->where.data : path;
+		diag_error(&loc, "%s", e->msg);
+	} else if (!stop && index == 0) {
+		buf_reset(&rd->where);
+		buf_addf(&rd->where, "%s:", path);
+		workbook_cell_ref(&rd->where, rd->sheet, 1, 0);
+		rd->where.data[rd->where.len - 2] = '\0';	/* "label.xlsx:Tracks" */
+		loc.file = rd->where.data;
+		diag_error(&loc, "the sheet is empty: no header row");
+		rc = -1;
+	}
+	rd->sheet = NULL;	/* it was the workbook's */
+	workbook_close(wb);
+	return rc < 0 || stop ? -1 : 0;
 }
 
 int csvman_read_file(const char *path, int file_no, const struct csvman_opts *o,
@@ -678,8 +962,15 @@ int csvman_read_file(const char *path, int file_no, const struct csvman_opts *o,
 		rec_init(&rd.crec[i]);
 	buf_init(&rd.join);
 	buf_init(&rd.val);
+	buf_init(&rd.where);
+	buf_init(&rd.wraw);
 	csvread_init(&r, on_row, &rd);
 	rd.cr = &r;
+	if (o->workbook) {
+		rd.cr = NULL;
+		rc = read_workbook(&rd, path);
+		goto out;
+	}
 	fp = fopen(path, "rb");
 	if (!fp) {
 		rc = diag_error(&loc, "cannot open: %s", strerror(errno));
@@ -710,5 +1001,9 @@ out:
 		rec_release(&rd.crec[i]);
 	buf_release(&rd.join);
 	buf_release(&rd.val);
+	buf_release(&rd.where);
+	buf_release(&rd.wraw);
+	free(rd.wf);
+	free(rd.used);
 	return rc < 0 ? -1 : 0;
 }

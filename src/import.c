@@ -12,6 +12,7 @@
 #include "blendcat/rejects.h"
 #include "blendcat/scan.h"
 #include "blendcat/tags.h"
+#include "blendcat/workbook.h"
 #include "blendcat/xalloc.h"
 
 #include <dirent.h>
@@ -38,6 +39,8 @@ struct input {
 	enum rec_kind kind;
 	int usable;		/* the header was understood */
 	int named;		/* an audio file a DDEX message named, read after it */
+	int workbook;		/* IN_CSV: an .xlsx or .ods workbook */
+	char *sheet;		/* ... the sheet read, once read */
 };
 
 struct run {
@@ -93,6 +96,8 @@ static int has_ext(const char *name, const char *const *exts)
 }
 
 static const char *const csv_exts[] = { "csv", NULL };
+/* Workbooks by name; .xls is taken so that it is refused with the reason. */
+static const char *const workbook_exts[] = { "xlsx", "xlsm", "ods", "xls", NULL };
 static const char *const xml_exts[] = { "xml", NULL };
 static const char *const audio_exts[] = {
 	"mp3", "flac", "ogg", "oga", "opus", "spx", "m4a", "m4b", "mp4", "aac", "wav", "aif",
@@ -100,17 +105,29 @@ static const char *const audio_exts[] = {
 };
 
 /*
+ * Is path a workbook: an .xlsx or .ods by its content (a zip holding
+ * xl/workbook.xml, or the OpenDocument spreadsheet mimetype; an
+ * encrypted Office file), or by its name (and then its reader says what
+ * is wrong with it)?
+ */
+static int is_workbook(const char *path)
+{
+	return workbook_probe(path, NULL) != WORKBOOK_NONE || has_ext(path, workbook_exts);
+}
+
+/*
  * The type of a file found in a directory by its name, or -1: CSV
- * manifests, DDEX ERN messages (by their root element, not their name
- * alone: BatchComplete files and other XML are skipped) and audio files
- * by extension (the tag reader then checks their content).
+ * manifests and workbooks (read as label sheets), DDEX ERN messages (by
+ * their root element, not their name alone: BatchComplete files and
+ * other XML are skipped) and audio files by extension (the tag reader
+ * then checks their content).
  */
 static int type_in_dir(const char *path)
 {
 	enum ddex_version v;
 	enum ddex_type t;
 
-	if (has_ext(path, csv_exts))
+	if (has_ext(path, csv_exts) || has_ext(path, workbook_exts))
 		return IN_CSV;
 	if (has_ext(path, xml_exts))
 		return ddex_probe(path, &v, &t) == 1 ? IN_DDEX : -1;
@@ -128,6 +145,8 @@ static int type_of(struct run *r, const char *path)
 
 	if (type >= 0 || has_ext(path, csv_exts) || has_ext(path, xml_exts))
 		return type;
+	if (workbook_probe(path, NULL) != WORKBOOK_NONE)
+		return IN_CSV;
 	if (tags_is_audio(&r->sniffer, path) == 1)
 		return IN_AUDIO;
 	return ddex_probe(path, NULL, NULL) == 1 ? IN_DDEX : -1;
@@ -140,7 +159,7 @@ static int type_of(struct run *r, const char *path)
  */
 static enum input_type type_given(const char *path)
 {
-	if (has_ext(path, csv_exts))
+	if (has_ext(path, csv_exts) || is_workbook(path))
 		return IN_CSV;
 	if (has_ext(path, xml_exts))
 		return IN_DDEX;
@@ -170,6 +189,7 @@ static void add_input(struct run *r, const char *path, const char *abs, enum inp
 	in->path = xstrdup(path);
 	in->abs = abs ? xstrdup(abs) : NULL;
 	in->type = type;
+	in->workbook = type == IN_CSV && is_workbook(path);
 	if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
 		in->size = (unsigned long long)st.st_size;
 		in->mtime_ns = ns(&st.st_mtim);
@@ -334,6 +354,9 @@ static void show_progress(struct run *r, int final)
 	double secs = elapsed(r), rate;
 	double frac = r->total_bytes ? (double)r->done_bytes / (double)r->total_bytes : 0;
 
+	if (frac > 1)
+		frac = 1;	/* a workbook's rows count their CSV form, not the zip's bytes */
+
 	if (!r->progress || (!final && secs - r->last_shown < 0.25))
 		return;
 	r->last_shown = secs;
@@ -395,7 +418,10 @@ static void tracks_first(struct run *r)
 
 		if (r->in[i].type == IN_CSV) {
 			kind = REC_NKINDS;
+			co.workbook = r->in[i].workbook;
+			co.sheet = r->o->sheet;
 			csvman_read_file(r->in[i].path, (int)i, &co, &sink, &st);
+			free(st.sheet);
 		}
 		r->in[i].kind = kind;
 	}
@@ -435,7 +461,8 @@ static int sink_reject(void *ctx, const struct rec_prov *p, const char *audio_fi
 	struct run *r = ctx;
 
 	row_seen(r, p);
-	if (rejects_log(&r->rej, p->path, p->line, field, value, reason) < 0)
+	if (rejects_log(&r->rej, p->where ? p->where : p->path, p->where ? 0 : p->line, field,
+			value, reason) < 0)
 		return -1;
 	if (r->loading)
 		return load_reject(&r->load, r->in[p->file_no].kind, p, audio_filename);
@@ -448,7 +475,7 @@ static int sink_reject(void *ctx, const struct rec_prov *p, const char *audio_fi
 
 static void sink_warn(void *ctx, const struct rec_prov *p, const char *field, const char *msg)
 {
-	struct loc loc = { p->path, p->line, field };
+	struct loc loc = { p->where ? p->where : p->path, p->where ? 0 : p->line, field };
 	struct run *r = ctx;
 
 	if (++r->warnings <= WARNINGS_SHOWN)
@@ -698,12 +725,20 @@ out:
 	return rc;
 }
 
-static int read_csv(struct run *r, size_t i, const struct csvman_opts *co)
+static int read_csv(struct run *r, size_t i, struct csvman_opts *co)
 {
 	struct csvman_sink sink = { sink_header, sink_record, sink_reject, sink_warn, r };
 	struct csvman_stats st;
+	int rc;
 
-	if (csvman_read_file(r->in[i].path, (int)i, co, &sink, &st) < 0) {
+	co->workbook = r->in[i].workbook;
+	co->spool = NULL;
+	if (co->workbook && !(co->spool = rejects_spool(&r->rej)))
+		return -1;
+	rc = csvman_read_file(r->in[i].path, (int)i, co, &sink, &st);
+	free(r->in[i].sheet);
+	r->in[i].sheet = st.sheet;
+	if (rc < 0) {
 		if (st.rows > 1)
 			return -1;	/* rows of it are staged: the run fails whole */
 		r->bad_files++;
@@ -726,6 +761,7 @@ static int read_inputs(struct run *r, size_t from, size_t to)
 	memset(&co, 0, sizeof(co));
 	co.encoding = r->o->encoding;
 	co.rec.date_order = r->o->date_order;
+	co.sheet = r->o->sheet;
 	if (r->o->map_path) {
 		if (csvman_map_load(r->o->map_path, &map) < 0)
 			return -1;
@@ -754,12 +790,32 @@ static int read_inputs(struct run *r, size_t from, size_t to)
 
 /* ------------------------------------------------------- after the COPY */
 
+/*
+ * rejects.log's position of line of input file_no: "file:line", or a
+ * workbook's row, "label.xlsx:Tracks!12" (then *line is 0).
+ */
+static const char *position(struct run *r, int file_no, unsigned long *line, struct buf *b)
+{
+	const struct input *in = &r->in[file_no];
+
+	if (!in->workbook || !in->sheet || !*line)
+		return in->path;
+	buf_addf(b, "%s:", in->path);
+	workbook_cell_ref(b, in->sheet, *line, 0);
+	*line = 0;
+	return b->data;
+}
+
 static int on_reason(void *ctx, int file_no, unsigned long line, const char *field,
 		     const char *value, const char *reason)
 {
 	struct run *r = ctx;
+	struct buf b = BUF_INIT;
+	const char *where = position(r, file_no, &line, &b);
+	int rc = rejects_log(&r->rej, where, line, field, value, reason);
 
-	return rejects_log(&r->rej, r->in[file_no].path, line, field, value, reason);
+	buf_release(&b);
+	return rc;
 }
 
 static int on_reject_row(void *ctx, enum rec_kind kind, int file_no, unsigned long long off,
@@ -767,7 +823,7 @@ static int on_reject_row(void *ctx, enum rec_kind kind, int file_no, unsigned lo
 			 const char *track_reason)
 {
 	struct run *r = ctx;
-	struct buf why = BUF_INIT;
+	struct buf why = BUF_INIT, pos;
 	int rc;
 
 	(void)kind;
@@ -778,8 +834,10 @@ static int on_reject_row(void *ctx, enum rec_kind kind, int file_no, unsigned lo
 		return 0;
 	buf_addf(&why, "rejected with its track '%s' (problem at %s)",
 		 audio_filename ? audio_filename : "?", track_reason);
-	rc = rejects_log(&r->rej, r->in[file_no].path, line, NULL, NULL, why.data);
+	buf_init(&pos);
+	rc = rejects_log(&r->rej, position(r, file_no, &line, &pos), line, NULL, NULL, why.data);
 	buf_release(&why);
+	buf_release(&pos);
 	return rc;
 }
 
@@ -1398,6 +1456,8 @@ int import_run(const struct import_opts *o)
 		/* A rejected audio file stays where it is: rejects.log names it. */
 		if (r.in[i].type == IN_AUDIO)
 			rejects_add_log_only(&r.rej, r.in[i].path);
+		else if (r.in[i].workbook)
+			rejects_add_sheet(&r.rej, r.in[i].path);
 		else
 			rejects_add_file(&r.rej, r.in[i].path);
 	}
@@ -1415,6 +1475,7 @@ out:
 	for (i = 0; i < r.nin; i++) {
 		free(r.in[i].path);
 		free(r.in[i].abs);
+		free(r.in[i].sheet);
 	}
 	free(r.in);
 	for (i = 0; r.roots && i < (size_t)o->npaths; i++)

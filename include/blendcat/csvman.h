@@ -12,6 +12,7 @@
 #define BLENDCAT_CSVMAN_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "blendcat/record.h"
 
@@ -56,12 +57,25 @@ struct csvman_opts {
 	const char *encoding;		/* NULL: UTF-8 */
 	struct rec_opts rec;
 	const struct csvman_map *map;	/* NULL: none */
+	/*
+	 * Read the file as a workbook (.xlsx, .ods; workbook.h), not as CSV:
+	 * its sheet's rows stand for lines, numbered as in the sheet, and
+	 * positions in messages and provenance (rec_prov.where) are cells,
+	 * "label.xlsx:Tracks!C12".  sheet: by name, NULL the first visible.
+	 * Each data row is written to spool as CSV (when not NULL) and its
+	 * provenance gives its offset there (rejects_spool); without a
+	 * spool, offsets are 0.
+	 */
+	int workbook;
+	const char *sheet;
+	FILE *spool;
 };
 
 struct csvman_stats {
 	unsigned long rows, records, rejects;
 	unsigned long long bytes;
 	enum rec_kind kind;
+	char *sheet;			/* a workbook's sheet read (caller frees) */
 };
 
 /*

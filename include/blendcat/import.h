@@ -24,6 +24,7 @@ struct import_opts {
 	enum norm_date_order date_order;
 	const char *encoding;
 	const char *map_path;
+	const char *sheet;		/* --sheet: a workbook's sheet by name */
 	const char *rejects_dir;	/* NULL: rejects/<run timestamp> */
 	const char *report_path;	/* --report FILE.json */
 	int progress;			/* --progress: even when stderr is not a terminal */
