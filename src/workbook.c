@@ -28,6 +28,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -41,6 +42,10 @@
 #include <zip.h>
 
 #define CHUNK ((size_t)64 << 10)	/* bytes read from an entry at a time */
+#define BATCH_MIN_ROWS 256		/* rows the reader thread hands over, at least... */
+#define BATCH_MIN_BYTES ((size_t)256 << 10)	/* ... or text */
+#define BATCH_ROWS 1024			/* rows it reads ahead, at most... */
+#define BATCH_BYTES ((size_t)1 << 20)	/* ... and text */
 #define RATIO_FLOOR ((unsigned long long)1 << 20)	/* entries smaller expand freely */
 #define MAX_ENTRIES 65536		/* zip entries */
 #define MAX_SHEETS 65536
@@ -84,6 +89,18 @@ struct qrow {
 	unsigned long row;
 	unsigned long repeat;
 	size_t first, n;	/* its cells in qc */
+};
+
+/* Rows waiting: closed ones q[0, nq), the open one at q[nq]. */
+struct queue {
+	struct qrow *q;
+	size_t nq, q_cap, q_pos;
+	unsigned long q_rep;		/* times q[q_pos] was handed out */
+	int row_open;
+	struct qcell *qc;
+	size_t nqc, qc_cap;
+	struct buf text;
+	size_t row_text;		/* text offset of the open row's text */
 };
 
 struct part;
@@ -145,18 +162,21 @@ struct workbook {
 	void *body_state;
 	void (*body_release)(void *state);
 
-	/* the queue: closed rows q[0, nq), the open row at q[nq] */
-	struct qrow *q;
-	size_t nq, q_cap, q_pos;
-	unsigned long q_rep;		/* times q[q_pos] was handed out */
-	int row_open;
-	struct qcell *qc;
-	size_t nqc, qc_cap;
-	struct buf qtext;
-	size_t row_text;		/* qtext offset of the open row's text */
-	size_t cell_text;		/* ... of the cell being read */
+	/* the queues (see "queue" below); the parse's state in wb->fill */
+	struct queue qs[2];
+	struct queue *fill, *read;
+	size_t cell_text;		/* fill->text offset of the cell being read */
 	unsigned long last_row;		/* the last row started (0: none) */
 	unsigned long next_col;		/* the column the next cell takes */
+
+	/* the reader thread */
+	int threaded;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int ready;			/* read holds a batch not handed out yet */
+	int reader_done;		/* the thread hands over nothing more */
+	int stop;			/* the thread must stop */
 
 	/* handing out */
 	struct workbook_cell *cells;
@@ -1136,22 +1156,31 @@ static int read_part(struct workbook *wb, const char *name, part_start_fn *start
 
 /* ---------------------------------------------------------------- queue */
 
+/*
+ * The parser fills wb->fill, workbook_next_row hands out wb->read.  Read
+ * in one thread they are the same queue.  With the reader thread they are
+ * two, swapped when the reader has closed rows and the caller has handed
+ * out all of its own: the sheet's XML is inflated and parsed while the
+ * caller works on the rows before (about half the time of a check).
+ */
+
 /* Start a row of the sheet (repeat: how many times it stands). */
 static void row_begin(struct workbook *wb, unsigned long row, unsigned long repeat)
 {
+	struct queue *Q = wb->fill;
 	struct qrow *r;
 
-	if (wb->nq + 1 >= wb->q_cap) {
-		wb->q_cap = wb->q_cap ? 2 * wb->q_cap : 64;
-		wb->q = xrealloc(wb->q, wb->q_cap * sizeof(*wb->q));
+	if (Q->nq + 1 >= Q->q_cap) {
+		Q->q_cap = Q->q_cap ? 2 * Q->q_cap : 64;
+		Q->q = xrealloc(Q->q, Q->q_cap * sizeof(*Q->q));
 	}
-	r = &wb->q[wb->nq];
+	r = &Q->q[Q->nq];
 	r->row = row;
 	r->repeat = repeat ? repeat : 1;
-	r->first = wb->nqc;
+	r->first = Q->nqc;
 	r->n = 0;
-	wb->row_open = 1;
-	wb->row_text = wb->qtext.len;
+	Q->row_open = 1;
+	Q->row_text = Q->text.len;
 	wb->last_row = row;
 	wb->next_col = 1;
 }
@@ -1159,60 +1188,97 @@ static void row_begin(struct workbook *wb, unsigned long row, unsigned long repe
 static void cell_add(struct workbook *wb, unsigned long col, unsigned long repeat,
 		     enum workbook_type type, long sst, size_t off, size_t len)
 {
+	struct queue *Q = wb->fill;
 	struct qcell *c;
 
-	if (wb->nqc == wb->qc_cap) {
-		wb->qc_cap = wb->qc_cap ? 2 * wb->qc_cap : 256;
-		wb->qc = xrealloc(wb->qc, wb->qc_cap * sizeof(*wb->qc));
+	if (Q->nqc == Q->qc_cap) {
+		Q->qc_cap = Q->qc_cap ? 2 * Q->qc_cap : 256;
+		Q->qc = xrealloc(Q->qc, Q->qc_cap * sizeof(*Q->qc));
 	}
-	c = &wb->qc[wb->nqc++];
+	c = &Q->qc[Q->nqc++];
 	c->col = col;
 	c->repeat = repeat ? repeat : 1;
 	c->type = type;
 	c->sst = sst;
 	c->off = off;
 	c->len = len;
-	wb->q[wb->nq].n++;
+	Q->q[Q->nq].n++;
 }
 
 /* The open row ends: queued if it has a cell, else forgotten. */
 static void row_end(struct workbook *wb)
 {
-	if (!wb->row_open)
+	struct queue *Q = wb->fill;
+
+	if (!Q->row_open)
 		return;
-	wb->row_open = 0;
-	if (wb->q[wb->nq].n)
-		wb->nq++;
+	Q->row_open = 0;
+	if (Q->q[Q->nq].n)
+		Q->nq++;
 	else
-		buf_setlen(&wb->qtext, wb->row_text);
+		buf_setlen(&Q->text, Q->row_text);
 }
 
-/* Every closed row was handed out: keep only the open row, at the front. */
-static void queue_compact(struct workbook *wb)
+static void queue_release(struct queue *Q)
 {
-	size_t base = wb->row_text, i;
+	free(Q->q);
+	free(Q->qc);
+	buf_release(&Q->text);
+}
 
-	wb->q_pos = 0;
-	wb->q_rep = 0;
-	if (!wb->row_open) {
-		wb->nq = wb->nqc = 0;
-		if (wb->qtext.cap > ((size_t)1 << 22))
-			buf_release(&wb->qtext);
-		buf_reset(&wb->qtext);
-		wb->row_text = wb->cell_text = 0;
+/*
+ * Empty to, then move the open row of from (if any) into it: its cells,
+ * its text, and the offsets of the cell being read and of the part's
+ * characters with them.  from may be to (a queue handed out to its end).
+ */
+static void queue_restart(struct workbook *wb, struct queue *to, struct queue *from)
+{
+	size_t base = from->row_text, n = from->row_open ? from->q[from->nq].n : 0, i;
+	struct part *p = wb->body;
+
+	if (to != from) {
+		to->nq = to->nqc = 0;
+		buf_reset(&to->text);
+	}
+	to->q_pos = 0;
+	to->q_rep = 0;
+	to->row_open = from->row_open;
+	if (!from->row_open) {
+		to->nq = to->nqc = 0;
+		if (to->text.cap > ((size_t)1 << 22))
+			buf_release(&to->text);
+		buf_reset(&to->text);
+		to->row_text = 0;
+		wb->cell_text = 0;
 		return;
 	}
-	wb->q[0] = wb->q[wb->nq];
-	memmove(wb->qc, wb->qc + wb->q[0].first, wb->q[0].n * sizeof(*wb->qc));
-	for (i = 0; i < wb->q[0].n; i++)
-		wb->qc[i].off -= wb->qc[i].sst < 0 ? base : 0;
-	wb->q[0].first = 0;
-	wb->nqc = wb->q[0].n;
-	wb->nq = 0;
-	memmove(wb->qtext.data, wb->qtext.data + base, wb->qtext.len - base);
-	buf_setlen(&wb->qtext, wb->qtext.len - base);
+	if (to->q_cap < 1) {
+		to->q_cap = 64;
+		to->q = xrealloc(to->q, to->q_cap * sizeof(*to->q));
+	}
+	if (to->qc_cap < n) {
+		to->qc_cap = n;
+		to->qc = xrealloc(to->qc, to->qc_cap * sizeof(*to->qc));
+	}
+	to->q[0] = from->q[from->nq];
+	memmove(to->qc, from->qc + to->q[0].first, n * sizeof(*to->qc));
+	for (i = 0; i < n; i++)
+		to->qc[i].off -= to->qc[i].sst < 0 ? base : 0;
+	to->q[0].first = 0;
+	to->nqc = n;
+	to->nq = 0;
+	if (to == from) {
+		memmove(to->text.data, to->text.data + base, to->text.len - base);
+		buf_setlen(&to->text, to->text.len - base);
+	} else {
+		buf_add(&to->text, from->text.data + base, from->text.len - base);
+	}
 	wb->cell_text = wb->cell_text >= base ? wb->cell_text - base : 0;
-	wb->row_text = 0;
+	to->row_text = 0;
+	if (p && p->collect == &from->text) {
+		p->collect = &to->text;
+		p->collect_max = wb->o.max_row_bytes;
+	}
 }
 
 static const char *sst_text(const struct workbook *wb, long i, size_t *len)
@@ -1224,25 +1290,41 @@ static const char *sst_text(const struct workbook *wb, long i, size_t *len)
 	return wb->sst.data + off;
 }
 
-/* Hand out q[q_pos] (its next repeat) as wb->row. */
+/* Stop the reader thread, if any, and wait for it: everything is ours again. */
+static void reader_stop(struct workbook *wb)
+{
+	if (!wb->threaded)
+		return;
+	pthread_mutex_lock(&wb->mu);
+	wb->stop = 1;
+	pthread_cond_broadcast(&wb->cv);
+	pthread_mutex_unlock(&wb->mu);
+	pthread_join(wb->thread, NULL);
+	pthread_mutex_destroy(&wb->mu);
+	pthread_cond_destroy(&wb->cv);
+	wb->threaded = 0;
+}
+
+/* Hand out read->q[q_pos] (its next repeat) as wb->row. */
 static int hand_out(struct workbook *wb, const struct workbook_row **out)
 {
-	const struct qrow *r = &wb->q[wb->q_pos];
+	struct queue *Q = wb->read;
+	const struct qrow *r = &Q->q[Q->q_pos];
 	unsigned long long bytes = 0;
 	size_t i, n = 0;
 	unsigned long k;
 
 	for (i = 0; i < r->n; i++)
-		n += wb->qc[r->first + i].repeat;
+		n += Q->qc[r->first + i].repeat;
 	if (n > wb->cells_cap) {
 		wb->cells_cap = n;
 		wb->cells = xrealloc(wb->cells, n * sizeof(*wb->cells));
 	}
 	n = 0;
 	for (i = 0; i < r->n; i++) {
-		const struct qcell *c = &wb->qc[r->first + i];
+		const struct qcell *c = &Q->qc[r->first + i];
 		size_t len = c->len;
-		const char *t = c->sst >= 0 ? sst_text(wb, c->sst, &len) : wb->qtext.data + c->off;
+		const char *t = c->sst >= 0 ? sst_text(wb, c->sst, &len) : Q->text.data + c->off;
 
 		for (k = 0; k < c->repeat; k++) {
 			wb->cells[n].col = c->col + k;
@@ -1253,21 +1335,22 @@ static int hand_out(struct workbook *wb, const struct workbook_row **out)
 			n++;
 		}
 	}
-	wb->row.row = r->row + wb->q_rep;
+	wb->row.row = r->row + Q->q_rep;
 	wb->row.ncells = n;
 	wb->row.cells = wb->cells;
 	if (bytes > wb->o.max_row_bytes) {
 		struct buf where = BUF_INIT;
 
+		reader_stop(wb);
 		workbook_cell_ref(&where, wb->sheet, wb->row.row, 0);
 		wb_fail(wb, WORKBOOK_ELIMIT, where.data, "the row holds %llu bytes, more than the "
 			"limit of %zu", bytes, wb->o.max_row_bytes);
 		buf_release(&where);
 		return -1;
 	}
-	if (++wb->q_rep >= r->repeat) {
-		wb->q_pos++;
-		wb->q_rep = 0;
+	if (++Q->q_rep >= r->repeat) {
+		Q->q_pos++;
+		Q->q_rep = 0;
 	}
 	*out = &wb->row;
 	return 1;
@@ -1283,35 +1366,35 @@ static void row_too_long(struct part *p)
 /* Collect the characters of the current cell into the queue's text. */
 static void collect_cell(struct part *p)
 {
-	p->collect = &p->wb->qtext;
-	p->collect_max = p->wb->row_text + p->wb->o.max_row_bytes;
+	p->collect = &p->wb->fill->text;
+	p->collect_max = p->wb->fill->row_text + p->wb->o.max_row_bytes;
 	p->over = row_too_long;
 }
 
 /* The cell's text so far, NUL-terminated: qtext from cell_text on. */
 static char *cell_chars(struct workbook *wb, size_t *len)
 {
-	*len = wb->qtext.len - wb->cell_text;
-	return wb->qtext.data + wb->cell_text;
+	*len = wb->fill->text.len - wb->cell_text;
+	return wb->fill->text.data + wb->cell_text;
 }
 
 /* Replace the cell's text by s. */
 static void cell_set(struct workbook *wb, const char *s)
 {
-	buf_setlen(&wb->qtext, wb->cell_text);
-	buf_adds(&wb->qtext, s);
+	buf_setlen(&wb->fill->text, wb->cell_text);
+	buf_adds(&wb->fill->text, s);
 }
 
 /* Queue the cell read (its text in qtext from cell_text) at col. */
 static void cell_done(struct workbook *wb, unsigned long col, unsigned long repeat,
 		      enum workbook_type type)
 {
-	size_t len = wb->qtext.len - wb->cell_text;
+	size_t len = wb->fill->text.len - wb->cell_text;
 
 	if (type == WORKBOOK_STRING && len == 0)
 		type = WORKBOOK_EMPTY;
 	cell_add(wb, col, repeat, type, -1, wb->cell_text, len);
-	buf_addch(&wb->qtext, '\0');	/* each text ends in its own NUL */
+	buf_addch(&wb->fill->text, '\0');	/* each text ends in its own NUL */
 }
 
 /* ------------------------------------------------------------ xlsx parts */
@@ -1552,7 +1635,7 @@ static void ws_cell(struct part *p, struct ws *w, int nattr, const xmlChar **att
 	size_t len;
 	const char *v = attr_raw(nattr, attrs, "r", NULL, &len);
 
-	if (!wb->row_open) {
+	if (!wb->fill->row_open) {
 		part_fail(p, WORKBOOK_EFORMAT, "a cell outside a row");
 		return;
 	}
@@ -1582,7 +1665,7 @@ static void ws_cell(struct part *p, struct ws *w, int nattr, const xmlChar **att
 	w->in_is = w->rph = 0;
 	w->has_v = w->has_f = 0;
 	wb->next_col = col + 1;
-	wb->cell_text = wb->qtext.len;
+	wb->cell_text = wb->fill->text.len;
 }
 
 static void ws_start(struct part *p, const char *local, int nattr, const xmlChar **attrs)
@@ -1663,7 +1746,7 @@ static void ws_cell_end(struct part *p, struct ws *w)
 
 	w->in_cell = 0;
 	if (!w->has_v || (w->has_f && !len && strcmp(t, "str") != 0)) {
-		buf_setlen(&wb->qtext, wb->cell_text);
+		buf_setlen(&wb->fill->text, wb->cell_text);
 		if (!w->has_f)
 			return;		/* a formatted empty cell */
 		cell_set(wb, "a formula without a saved value (save the workbook in a "
@@ -1681,7 +1764,7 @@ static void ws_cell_end(struct part *p, struct ws *w)
 			cell_done(wb, w->col, 1, WORKBOOK_ERROR);
 			return;
 		}
-		buf_setlen(&wb->qtext, wb->cell_text);
+		buf_setlen(&wb->fill->text, wb->cell_text);
 		sst_text(wb, i, &len);
 		cell_add(wb, w->col, 1, len ? WORKBOOK_STRING : WORKBOOK_EMPTY, i, 0, 0);
 		return;
@@ -1689,7 +1772,7 @@ static void ws_cell_end(struct part *p, struct ws *w)
 	if (!*t || strcmp(t, "n") == 0) {
 		type = ws_number(p, w, s, len);
 	} else if (strcmp(t, "inlineStr") == 0 || strcmp(t, "str") == 0) {
-		buf_setlen(&wb->qtext, wb->cell_text + decode_x(s, len));
+		buf_setlen(&wb->fill->text, wb->cell_text + decode_x(s, len));
 	} else if (t[0] == 'b' && t[1] == '\0') {
 		type = WORKBOOK_BOOL;
 		if (len == 1 && (*s == '0' || *s == '1')) {
@@ -1882,7 +1965,7 @@ static void ods_cell(struct part *p, struct ods *o, int nattr, const xmlChar **a
 	o->cell_repeat = repeat_attr(nattr, attrs, "number-columns-repeated");
 	o->vtype = V_NONE;
 	o->has_value = 0;
-	wb->cell_text = wb->qtext.len;
+	wb->cell_text = wb->fill->text.len;
 	if (attr_text(nattr, attrs, "value-type", NS_CALCEXT, &wb->val) &&
 	    strcmp(wb->val.data, "error") == 0) {
 		o->vtype = V_ERROR;
@@ -1958,7 +2041,7 @@ static void ods_cell_end(struct part *p, struct ods *o)
 	} else if (o->vtype != V_STRING && o->vtype != V_NONE) {
 		type = ods_value(wb, o);
 	} else if (o->vtype == V_NONE && !len) {
-		buf_setlen(&wb->qtext, wb->cell_text);
+		buf_setlen(&wb->fill->text, wb->cell_text);
 		return;		/* no value */
 	}
 	if (col + rep - 1 > WORKBOOK_MAX_COLS) {
@@ -1973,7 +2056,7 @@ static void ods_row_end(struct part *p, struct ods *o)
 {
 	struct workbook *wb = p->wb;
 
-	if (wb->row_open && wb->q[wb->nq].n &&
+	if (wb->fill->row_open && wb->fill->q[wb->fill->nq].n &&
 	    o->row_no + o->row_repeat - 1 > WORKBOOK_MAX_ROWS) {
 		cell_fail(p, WORKBOOK_EFORMAT, o->row_no, 0, "a row with values past the last row "
 			  "(%lu)", WORKBOOK_MAX_ROWS);
@@ -2067,6 +2150,8 @@ static void ods_end(struct part *p, const char *local)
 }
 
 /* ------------------------------------------------------------ opening */
+
+static void reader_start(struct workbook *wb);
 
 /* "no sheet 'X'; the sheets are 'A', 'B' (hidden)" into the error. */
 static int no_sheet(struct workbook *wb, const char *why)
@@ -2292,9 +2377,9 @@ static void ods_reset(struct workbook *wb)
 	for (i = 0; i < wb->nsheets; i++)
 		free(wb->sheets[i].name);
 	wb->nsheets = 0;
-	wb->nq = wb->nqc = 0;
-	wb->row_open = 0;
-	buf_reset(&wb->qtext);
+	wb->fill->nq = wb->fill->nqc = 0;
+	wb->fill->row_open = 0;
+	buf_reset(&wb->fill->text);
 }
 
 static int open_ods(struct workbook *wb)
@@ -2443,15 +2528,19 @@ static struct workbook *wb_new(const struct workbook_opts *o)
 		wb->o.max_row_bytes = WORKBOOK_MAX_ROW_BYTES;
 	if (wb->o.max_string_bytes > UINT32_MAX - 1)
 		wb->o.max_string_bytes = UINT32_MAX - 1;
+	xmlInitParser();	/* before any thread parses */
 	buf_init(&wb->val);
 	buf_init(&wb->sst);
-	buf_init(&wb->qtext);
+	buf_init(&wb->qs[0].text);
+	buf_init(&wb->qs[1].text);
+	wb->fill = wb->read = &wb->qs[0];
 	return wb;
 }
 
 static int opened(struct workbook *wb, int rc, struct workbook **out, struct workbook_error *err)
 {
 	if (rc == 0) {
+		reader_start(wb);
 		*out = wb;
 		memset(err, 0, sizeof(*err));
 		return 0;
@@ -2526,17 +2615,107 @@ enum workbook_format workbook_probe(const char *path, int *encrypted)
 
 /* ------------------------------------------------------------- reading */
 
+static int body_over(const struct workbook *wb)
+{
+	return !wb->body || wb->body->eof || wb->body->finished || wb->failed;
+}
+
+/*
+ * The reader thread: feed the sheet's part and hand the closed rows over
+ * whenever the caller has handed out the batch before.  It alone touches
+ * the archive, the parser and wb->fill until it ends; wb->failed and
+ * wb->err are the caller's again once reader_done is seen.
+ */
+static void *reader_main(void *arg)
+{
+	struct workbook *wb = arg;
+	int stop = 0;
+
+	while (!stop) {
+		int over = body_over(wb) || part_feed(wb->body) < 0 || body_over(wb);
+		struct queue *t;
+
+		if (!over && wb->fill->nq < BATCH_MIN_ROWS && wb->fill->text.len < BATCH_MIN_BYTES)
+			continue;	/* hand over batches, not rows: each costs two wake-ups */
+		pthread_mutex_lock(&wb->mu);
+		if (wb->ready && !over && !wb->stop && wb->fill->nq < BATCH_ROWS &&
+		    wb->fill->text.len < BATCH_BYTES) {
+			/* the caller is busy with its batch: read on */
+			pthread_mutex_unlock(&wb->mu);
+			continue;
+		}
+		while (wb->ready && !wb->stop)
+			pthread_cond_wait(&wb->cv, &wb->mu);
+		stop = wb->stop;
+		if (!stop && wb->fill->nq) {
+			t = wb->read;
+			wb->read = wb->fill;
+			wb->fill = t;
+			queue_restart(wb, wb->fill, wb->read);
+			wb->ready = 1;
+		}
+		if (over)
+			stop = wb->reader_done = 1;
+		pthread_cond_broadcast(&wb->cv);
+		pthread_mutex_unlock(&wb->mu);
+	}
+	return NULL;
+}
+
+/* Start the reader thread once the sheet is found; without it, all is read here. */
+static void reader_start(struct workbook *wb)
+{
+	if (wb->o.no_thread || body_over(wb))
+		return;
+	pthread_mutex_init(&wb->mu, NULL);
+	pthread_cond_init(&wb->cv, NULL);
+	wb->read = &wb->qs[1];	/* the parser keeps filling qs[0] */
+	wb->ready = 1;		/* ... until the caller has handed out read, empty */
+	if (pthread_create(&wb->thread, NULL, reader_main, wb) != 0) {
+		pthread_mutex_destroy(&wb->mu);
+		pthread_cond_destroy(&wb->cv);
+		wb->read = wb->fill;
+		wb->ready = 0;
+		return;
+	}
+	wb->threaded = 1;
+}
+
+/* Threaded: wait for the next batch.  1 when there is one, 0 at the end, -1. */
+static int next_batch(struct workbook *wb)
+{
+	int rc;
+
+	pthread_mutex_lock(&wb->mu);
+	wb->ready = 0;
+	pthread_cond_broadcast(&wb->cv);
+	while (!wb->ready && !wb->reader_done)
+		pthread_cond_wait(&wb->cv, &wb->mu);
+	rc = wb->ready ? 1 : wb->failed ? -1 : 0;
+	pthread_mutex_unlock(&wb->mu);
+	if (rc <= 0)
+		reader_stop(wb);
+	return rc;
+}
+
 int workbook_next_row(struct workbook *wb, const struct workbook_row **row)
 {
+	int rc;
+
 	*row = NULL;
 	for (;;) {
+		if (wb->read->q_pos < wb->read->nq)
+			return hand_out(wb, row);
+		if (wb->threaded) {
+			if ((rc = next_batch(wb)) <= 0)
+				return rc;
+			continue;
+		}
 		if (wb->failed)
 			return -1;
-		if (wb->q_pos < wb->nq)
-			return hand_out(wb, row);
-		if (!wb->body || wb->body->eof || wb->body->finished)
+		if (body_over(wb))
 			return 0;
-		queue_compact(wb);
+		queue_restart(wb, wb->fill, wb->fill);
 		if (part_feed(wb->body) < 0)
 			return -1;
 	}
@@ -2563,6 +2742,7 @@ void workbook_close(struct workbook *wb)
 
 	if (!wb)
 		return;
+	reader_stop(wb);
 	part_close(wb->body);
 	if (wb->body_release)
 		wb->body_release(wb->body_state);
@@ -2582,11 +2762,10 @@ void workbook_close(struct workbook *wb)
 	free(wb->sheet);
 	free(wb->sst_off);
 	free(wb->xf_kind);
-	free(wb->q);
-	free(wb->qc);
+	queue_release(&wb->qs[0]);
+	queue_release(&wb->qs[1]);
 	free(wb->cells);
 	buf_release(&wb->val);
 	buf_release(&wb->sst);
-	buf_release(&wb->qtext);
 	free(wb);
 }

@@ -138,6 +138,12 @@ struct workbook_opts {
 	size_t max_strings;
 	size_t max_string_bytes;
 	size_t max_row_bytes;
+	/*
+	 * Read in the calling thread only.  By default a thread of the
+	 * workbook's own inflates and parses the sheet ahead of the caller
+	 * (1024 rows or 1 MiB of text at most); the rows are the same.
+	 */
+	int no_thread;
 };
 
 struct workbook;

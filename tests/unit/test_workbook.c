@@ -337,13 +337,21 @@ static char *dump(const unsigned char *data, size_t size, const char *sheet,
 	return buf_detach(&b, NULL);
 }
 
+/* The rows, read with the reader thread and without: the same. */
 static void expect_dump(const unsigned char *data, size_t size, const char *sheet,
 			const char *want)
 {
+	struct workbook_opts o;
 	char *got = dump(data, size, sheet, NULL);
 
 	if (strcmp(got, want) != 0)
 		fail_msg("got:\n%s\nexpected:\n%s", got, want);
+	free(got);
+	memset(&o, 0, sizeof(o));
+	o.no_thread = 1;
+	got = dump(data, size, sheet, &o);
+	if (strcmp(got, want) != 0)
+		fail_msg("without the reader thread, got:\n%s\nexpected:\n%s", got, want);
 	free(got);
 }
 
@@ -489,6 +497,16 @@ static void test_xlsx_long(void **state)
 	if (strcmp(got, want.data) != 0)
 		fail_msg("6000 rows differ (got %zu bytes, expected %zu)", strlen(got), want.len);
 	free(got);
+	{
+		struct workbook_opts o;
+
+		memset(&o, 0, sizeof(o));
+		o.no_thread = 1;
+		got = dump(data, size, NULL, &o);
+		if (strcmp(got, want.data) != 0)
+			fail_msg("6000 rows without the reader thread differ");
+		free(got);
+	}
 	free(data);
 	buf_release(&rows);
 	buf_release(&want);
