@@ -282,6 +282,7 @@ struct reader {
 	struct csvread_field *wf;
 	size_t wf_cap;
 	struct buf wraw;	/* a row as CSV, for the spool */
+	struct csvread_row *unspooled;	/* the row, when spooled only if rejected */
 };
 
 /* Is header a creator group column?  Fills role, number and field. */
@@ -539,14 +540,25 @@ static const struct rec_prov *prov_at(struct reader *rd, const struct rec_prov *
 	return q;
 }
 
+static int spool_row(struct reader *rd, struct csvread_row *row);
+
 static int reject(struct reader *rd, const struct rec_prov *p, long col, const char *field,
 		  const char *value, const char *reason)
 {
 	struct rec_prov q;
+	const struct rec_prov *at_cell = prov_at(rd, p, col, &q);
 
 	rd->st->rejects++;
-	return rd->sink->reject(rd->sink->ctx, prov_at(rd, p, col, &q), rec_get(&rd->rec, 0),
-				field, value, reason);
+	if (rd->unspooled) {
+		/* spooled now, only as it is rejected (csvman_opts.spool_rejects_only) */
+		if (spool_row(rd, rd->unspooled) < 0)
+			return 1;
+		q.off = rd->unspooled->offset;
+		q.len = rd->unspooled->total_len;
+		rd->unspooled = NULL;
+	}
+	return rd->sink->reject(rd->sink->ctx, at_cell, rec_get(&rd->rec, 0), field, value,
+				reason);
 }
 
 static void warn(struct reader *rd, const struct rec_prov *p, long col, const char *field,
@@ -770,7 +782,36 @@ static int blank_row(const struct workbook_row *wr)
 	return 1;
 }
 
-/* Lay wr out as a csvread row of width fields (at least), its raw bytes as CSV. */
+/* The row's fields as CSV, its raw bytes. */
+static void sheet_raw(struct reader *rd, struct csvread_row *row)
+{
+	size_t i;
+
+	buf_reset(&rd->wraw);
+	for (i = 0; i < row->nfields; i++) {
+		if (i)
+			buf_addch(&rd->wraw, ',');
+		csv_field(&rd->wraw, row->fields[i].data, row->fields[i].len);
+	}
+	buf_addch(&rd->wraw, '\n');
+	row->raw = rd->wraw.data;
+	row->raw_len = row->total_len = rd->wraw.len;
+	row->term_len = 1;
+}
+
+/* Write the row to the spool as CSV; its offset there.  0 or -1 (reported). */
+static int spool_row(struct reader *rd, struct csvread_row *row)
+{
+	FILE *spool = rd->o->spool;
+
+	sheet_raw(rd, row);
+	row->offset = (unsigned long long)ftello(spool);
+	if (fwrite(row->raw, 1, row->raw_len, spool) != row->raw_len)
+		return diag_error(LOC_NONE, "cannot write a temporary file: %s", strerror(errno));
+	return 0;
+}
+
+/* Lay wr out as a csvread row of width fields (at least); no raw bytes yet. */
 static void sheet_row(struct reader *rd, const struct workbook_row *wr, size_t width,
 		      struct csvread_row *row)
 {
@@ -794,18 +835,9 @@ static void sheet_row(struct reader *rd, const struct workbook_row *wr, size_t w
 		f->len = wr->cells[i].len;
 		f->is_null = f->len == 0;
 	}
-	buf_reset(&rd->wraw);
-	for (i = 0; i < width; i++) {
-		if (i)
-			buf_addch(&rd->wraw, ',');
-		csv_field(&rd->wraw, rd->wf[i].data, rd->wf[i].len);
-	}
-	buf_addch(&rd->wraw, '\n');
 	memset(row, 0, sizeof(*row));
 	row->line = row->end_line = wr->row;
-	row->raw = rd->wraw.data;
-	row->raw_len = row->total_len = rd->wraw.len;
-	row->term_len = 1;
+	row->raw = "";
 	row->nfields = width;
 	row->fields = rd->wf;
 }
@@ -904,13 +936,14 @@ static int read_workbook(struct reader *rd, const char *path)
 			continue;
 		sheet_row(rd, wr, index ? rd->ncols : 0, &row);
 		row.index = index++;
-		if (row.index && rd->o->spool) {
-			row.offset = (unsigned long long)ftello(rd->o->spool);
-			if (fwrite(row.raw, 1, row.raw_len, rd->o->spool) != row.raw_len) {
-				diag_error(LOC_NONE, "cannot write a temporary file: %s", strerror(errno));
-				stop = 1;
-				break;
-			}
+		rd->unspooled = NULL;
+		if (row.index == 0) {
+			sheet_raw(rd, &row);	/* the header, for the rejects file */
+		} else if (rd->o->spool && rd->o->spool_rejects_only) {
+			rd->unspooled = &row;
+		} else if (rd->o->spool && spool_row(rd, &row) < 0) {
+			stop = 1;
+			break;
 		}
 		if (row.index && (stop = sheet_cells_ok(rd, wr, &row)) != 0)
 			stop = stop > 1;

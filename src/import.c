@@ -733,6 +733,7 @@ static int read_csv(struct run *r, size_t i, struct csvman_opts *co)
 
 	co->workbook = r->in[i].workbook;
 	co->spool = NULL;
+	co->spool_rejects_only = !r->loading;	/* no check across rows comes later */
 	if (co->workbook && !(co->spool = rejects_spool(&r->rej)))
 		return -1;
 	rc = csvman_read_file(r->in[i].path, (int)i, co, &sink, &st);

@@ -69,6 +69,11 @@ struct csvman_opts {
 	int workbook;
 	const char *sheet;
 	FILE *spool;
+	/*
+	 * Only the rows rejected while reading go to the spool, as they are:
+	 * when nothing rejects rows later (check without a database).
+	 */
+	int spool_rejects_only;
 };
 
 struct csvman_stats {

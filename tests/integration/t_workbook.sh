@@ -102,6 +102,10 @@ badtempo.wav,Bad Tempo,B,181,fast,
 na.wav,Formula Error,C,182,#N/A,
 extra.wav,Extra Value,D,183,100,,,stray' "$(cat "$W/rej-bad/bad.xlsx.csv")" \
 	"the rejected rows are CSV under the sheet's header, in bad.xlsx.csv"
+run "$BLENDCAT" check --offline --rejects "$W/rej-bad-check" "$W/bad.xlsx"
+expect_rc 1 "check --offline: the same rejects"
+expect_eq "$(cat "$W/rej-bad/bad.xlsx.csv")" "$(cat "$W/rej-bad-check/bad.xlsx.csv")" \
+	"check --offline writes the same rejected rows (spooled only as they are rejected)"
 sed -i 's/,fast,/,101,/; s/,#N\/A,/,102,/; s/,,,stray$/,/' "$W/rej-bad/bad.xlsx.csv"
 run "$BLENDCAT" import -q --rejects "$W/rej-misc" "$W/rej-bad/bad.xlsx.csv"
 expect_rc 0 "the fixed rejects file imports (exit 0)"
