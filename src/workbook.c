@@ -42,10 +42,10 @@
 #include <zip.h>
 
 #define CHUNK ((size_t)64 << 10)	/* bytes read from an entry at a time */
-#define BATCH_MIN_ROWS 256		/* rows the reader thread hands over, at least... */
-#define BATCH_MIN_BYTES ((size_t)256 << 10)	/* ... or text */
-#define BATCH_ROWS 1024			/* rows it reads ahead, at most... */
-#define BATCH_BYTES ((size_t)1 << 20)	/* ... and text */
+#define BATCH_MIN_ROWS 1024		/* rows the reader thread hands over, at least... */
+#define BATCH_MIN_BYTES ((size_t)1 << 20)	/* ... or text */
+#define BATCH_ROWS 4096			/* rows it reads ahead, at most... */
+#define BATCH_BYTES ((size_t)4 << 20)	/* ... and text */
 #define RATIO_FLOOR ((unsigned long long)1 << 20)	/* entries smaller expand freely */
 #define MAX_ENTRIES 65536		/* zip entries */
 #define MAX_SHEETS 65536

@@ -141,7 +141,7 @@ struct workbook_opts {
 	/*
 	 * Read in the calling thread only.  By default a thread of the
 	 * workbook's own inflates and parses the sheet ahead of the caller
-	 * (1024 rows or 1 MiB of text at most); the rows are the same.
+	 * (4096 rows or 4 MiB of text at most); the rows are the same.
 	 */
 	int no_thread;
 };
