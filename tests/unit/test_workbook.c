@@ -652,6 +652,24 @@ static void test_hostile(void **state)
 	free(got);
 	free(data);
 
+	/* A DOCTYPE in the sheet itself, read as the rows are (both ways) */
+	{
+		struct buf wbx = BUF_INIT;
+		struct zipmem_entry x[3];
+
+		buf_addf(&wbx, XML "<workbook %s>%s</workbook>", NS_MAIN, two_sheets);
+		x[0] = (struct zipmem_entry){ "xl/workbook.xml", wbx.data, wbx.len, 0 };
+		x[1] = (struct zipmem_entry){ "xl/_rels/workbook.xml.rels", wb_rels, (size_t)-1, 0 };
+		x[2] = (struct zipmem_entry){ "xl/worksheets/sheet1.xml", XML "<!DOCTYPE worksheet "
+					      "SYSTEM \"http://example.com/x.dtd\"><worksheet/>",
+					      (size_t)-1, 0 };
+		data = zipmem(x, 3, &size);
+		expect_dump(data, size, NULL, "[Tracks]\nERROR 4 xl/worksheets/sheet1.xml:2: DOCTYPE "
+			    "refused: external DTD \"http://example.com/x.dtd\"");
+		free(data);
+		buf_release(&wbx);
+	}
+
 	/* An entry out of the archive */
 	e[1] = (struct zipmem_entry){ "../../etc/cron.d/x", "* * * * * root true", (size_t)-1, 0 };
 	data = zipmem(e, 2, &size);
