@@ -276,7 +276,6 @@ struct reader {
 	int failed;		/* a file-level error was reported */
 	/* A workbook (csvman_opts.workbook): its rows as csvread rows. */
 	const char *sheet;	/* the sheet read; NULL for a CSV file */
-	unsigned long header_line;
 	struct buf where;	/* a position, "label.xlsx:Tracks!C12" */
 	char *used;		/* per column of the header: read by a field */
 	struct csvread_field *wf;

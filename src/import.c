@@ -356,7 +356,6 @@ static void show_progress(struct run *r, int final)
 
 	if (frac > 1)
 		frac = 1;	/* a workbook's rows count their CSV form, not the zip's bytes */
-
 	if (!r->progress || (!final && secs - r->last_shown < 0.25))
 		return;
 	r->last_shown = secs;
