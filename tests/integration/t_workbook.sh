@@ -1,7 +1,9 @@
 # Workbooks: .xlsx and .ods label sheets read as CSV is, with cell
 # positions; the same tracks from CSV, .xlsx and .ods give the same
-# catalog; hostile workbooks are refused.  Fixtures: workbook_fixtures.py
-# (python3-openpyxl, python3-odf).
+# catalog; the sheet reader's features (null markers, --map's numbered
+# groups, ms durations, --no-header) work on workbooks; hostile workbooks
+# are refused.  Fixtures: workbook_fixtures.py (python3-openpyxl,
+# python3-odf).
 . "$(dirname "$0")/lib.sh"
 
 W=$IT_TMP/workbook
@@ -117,6 +119,74 @@ expect_rc 1 "a track on two rows: exit 1"
 expect_match "^$W/dup.xlsx:Tracks!3:audio_filename: 'twice.wav': the track appears 2 times" \
 	"$W/rej-dup/rejects.log" "a check across rows names the sheet's row"
 expect_eq 2 "$(tail -n +2 "$W/rej-dup/dup.xlsx.csv" | wc -l)" "both rows of the track are in the rejects"
+
+# ---------------------------------------- the sheet reader's features
+# A workbook is a sheet like a CSV file: null markers, --map with joins and
+# numbered groups, durations in ms, --no-header all apply to its cells.
+cat >"$W/wide.map" <<'EOF'
+audio_filename = file
+title = title
+duration = length_ms
+isrc = isrc
+creator.creator_name = name_#
+creator.ipi_number = ipi_#
+creator.split_percentage = split_#
+creator.role = producer_#? producer
+arrangement.start_time = time_#
+arrangement.section_name = section_#
+EOF
+for k in xlsx ods; do
+	newdb "wb_wide_$k"
+	"$BLENDCAT" migrate up -q >/dev/null
+	run "$BLENDCAT" import --map "$W/wide.map" --rejects "$W/rej-wide-$k" "$W/wide.$k"
+	expect_rc 1 "$k: a wide sheet with --map loads, the row with a bad IPI rejected (exit 1)"
+	expect_eq "w1.wav|186||2 w2.wav|200|USB002400099|1" "$(q "SELECT string_agg(t.audio_filename || '|' ||
+		t.duration || '|' || coalesce(t.isrc, '') || '|' || (SELECT count(*) FROM meekah.track_creator c
+		WHERE c.track_id = t.id), ' ' ORDER BY t.audio_filename) FROM meekah.track_info t")" \
+		"$k: N/A in an ISRC cell is no ISRC; ms in a number cell, seconds in a time cell"
+	expect_match "warning: $W/wide.$k:Tracks!D2: field 'isrc': 'N/A' is a null marker" "$ERR" \
+		"$k: the null marker is named by its cell"
+	expect_eq "Ann Writer|producer|00522100422|60 Bob Writer|||40 Cleo|producer||100" \
+		"$(q "SELECT string_agg(creator_name || '|' || coalesce(role, '') || '|' ||
+		      coalesce(ipi_number, '') || '|' || split_percentage::int, ' ' ORDER BY creator_name)
+		      FROM meekah.track_creator")" \
+		"$k: creator.creator_name = name_# gives a creator per numbered group, flags and a numeric IPI read"
+	expect_eq "intro|0|30 verse|30|186" "$(q "SELECT string_agg(section_name || '|' || start_time ||
+		'|' || end_time, ' ' ORDER BY start_time) FROM meekah.track_arrangement")" \
+		"$k: numbered sections, the last ending at the duration"
+	expect_eq "$W/wide.$k:Tracks!J4:creator 2 ipi_number: '12': expected 9 to 11 digits, got 2" \
+		"$(cat "$W/rej-wide-$k/rejects.log")" "$k: a bad value in a group names the group and its cell"
+	expect_eq "w3.wav,Wide Bad,190000,n/a,Dee,,50,,Eve,12,50,,,,," \
+		"$(tail -n +2 "$W/rej-wide-$k/wide.$k.csv")" "$k: the rejected row as CSV under the header"
+	run "$BLENDCAT" export --format csv --out "$W/out-wide-$k"
+	expect_rc 0 "$k: the wide catalog is exported"
+done
+for f in tracks creators arrangement; do
+	if cmp -s "$W/out-wide-xlsx/$f.csv" "$W/out-wide-ods/$f.csv"; then
+		pass "wide: xlsx and ods give the same $f.csv"
+	else
+		fail "wide: xlsx and ods give the same $f.csv" \
+			"$(diff "$W/out-wide-xlsx/$f.csv" "$W/out-wide-ods/$f.csv" | head -20)"
+	fi
+done
+
+newdb wb_nohead
+"$BLENDCAT" migrate up -q >/dev/null
+printf 'audio_filename = 1\ntitle = 2\nduration = 3\nisrc = 4\n' >"$W/nohead.map"
+run "$BLENDCAT" import --no-header --map "$W/nohead.map" --rejects "$W/rej-nohead" \
+	--report "$W/nohead.json" "$W/nohead.xlsx"
+expect_rc 1 "--no-header with a map: the workbook loads, one bad row (exit 1)"
+expect_eq "nh1.wav|No Head One|120| nh2.wav|No Head Two|121|" "$(q "SELECT string_agg(audio_filename || '|' ||
+	title || '|' || duration || '|' || coalesce(isrc, ''), ' ' ORDER BY audio_filename)
+	FROM meekah.track_info")" "--no-header: the first row is data, columns by number, a short row padded"
+expect_eq "$W/nohead.xlsx:Dump!C3:duration: 'long': duration is not a number of seconds, m:ss or ISO 8601: 'long'" \
+	"$(cat "$W/rej-nohead/rejects.log")" "--no-header: a problem named by its cell"
+expect_eq "nh3.wav,No Head Bad,long,USB002400097" "$(cat "$W/rej-nohead/nohead.xlsx.csv")" \
+	"--no-header: the rejects file holds the row alone, no header"
+expect_match '"format": "xlsx", "sheet": "Dump", "header": false' "$W/nohead.json" \
+	"--no-header: the report names the sheet and says there is no header"
+expect_match "sheet $W/nohead.xlsx: xlsx workbook, sheet 'Dump', no header" "$ERR" \
+	"the report on stderr names the sheet"
 
 # --atomic file peeks at a workbook's header to put track files first.
 newdb wb_atomic

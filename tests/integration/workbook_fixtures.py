@@ -15,6 +15,10 @@ writes into DIR:
   gaps.xlsx             blank rows before the header, cells left out
   bad.xlsx              a bad tempo, a formula error, a value without header
   dup.xlsx              the same track on two rows
+  wide.{xlsx,ods}       a wide sheet for --map's numbered groups (creators,
+                        sections), N/A in an ISRC cell, durations in ms
+                        (one a time cell), a bad IPI in a group
+  nohead.xlsx           no header row, for --no-header and a map
   hostile/              a zip bomb, a '../' entry, an encrypted workbook,
                         a DOCTYPE in sheet1.xml, an old .xls, a Thumbs.db
 """
@@ -250,6 +254,37 @@ def dup():
     wb.save(f"{D}/dup.xlsx")
 
 
+WIDE = ["file", "title", "length_ms", "isrc", "name_1", "ipi_1", "split_1", "producer_1",
+        "name_2", "ipi_2", "split_2", "producer_2", "time_1", "section_1", "time_2", "section_2"]
+
+
+def wide():
+    rows = [["w1.wav", "Wide One", 185500, "N/A", "Ann Writer", 522100422, 60, "x",
+             "Bob Writer", None, 40, None, 0, "intro", 30, "verse"],
+            ["w2.wav", "Wide Two", Dur(200, True), "USB002400099", "Cleo", None, 100, "yes",
+             None, None, None, None, None, None, None, None],
+            ["w3.wav", "Wide Bad", 190000, "n/a", "Dee", None, 50, None,
+             "Eve", 12, 50, None, None, None, None, None]]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Tracks"
+    xlsx_fill(ws, WIDE, rows)
+    wb.save(f"{D}/wide.xlsx")
+    write_ods(f"{D}/wide.ods", [ods_table("Tracks", WIDE, rows)])
+
+
+def nohead():
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Dump"
+    rows = [["nh1.wav", "No Head One", 120, "N/A"], ["nh2.wav", "No Head Two", 121],
+            ["nh3.wav", "No Head Bad", "long", "USB002400097"]]
+    for r, row in enumerate(rows, 1):
+        for c, v in enumerate(row, 1):
+            ws.cell(row=r, column=c, value=v)
+    wb.save(f"{D}/nohead.xlsx")
+
+
 def patch(path, name, fn):
     with zipfile.ZipFile(path) as z:
         items = [(i, z.read(i.filename)) for i in z.infolist()]
@@ -311,5 +346,7 @@ sheets()
 gaps()
 bad()
 dup()
+wide()
+nohead()
 hostile()
 thumbs()
