@@ -16,6 +16,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 void fuzz_workbook_rows(struct workbook *wb);
+void fuzz_workbook_sheet(const void *data, size_t size, const struct workbook_opts *o);
 
 #define FUZZ_WORKBOOK_NO_MAIN
 #include "fuzz_workbook.c"
@@ -77,6 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (workbook_open_mem(zip, zsize, &o, &wb, &err) == 0) {
 		fuzz_workbook_rows(wb);
 		workbook_close(wb);
+		fuzz_workbook_sheet(zip, zsize, &o);
 	} else if (!err.msg[0]) {
 		abort();
 	}

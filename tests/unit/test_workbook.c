@@ -630,6 +630,161 @@ static void test_ods(void **state)
 	free(data);
 }
 
+/* ---------------------------------------------------------- as a sheet */
+
+struct sheet_dump {
+	struct buf b;
+	int keep;		/* sheet_row_keep the rows with an error */
+	struct buf kept;	/* "off+len" of each row kept */
+};
+
+/* "3 #1 n=3: t:a.wav -: D:2024-01-15 ERR@3 'why' E head=..." per row. */
+static int dump_sheet_row(const struct sheet_row *row, void *ctx)
+{
+	static const char types[] = "tnDTbx";
+	struct sheet_dump *d = ctx;
+	size_t i;
+
+	buf_addf(&d->b, "%lu #%lu %s n=%zu:", row->line, row->index, row->sheet, row->ncells);
+	for (i = 0; i < row->ncells; i++) {
+		assert_int_equal(strlen(row->cells[i].data), row->cells[i].len);
+		if (row->cells[i].is_null)
+			buf_adds(&d->b, " -");
+		else
+			buf_addf(&d->b, " %c:%s", types[row->cells[i].type], row->cells[i].data);
+	}
+	if (row->error)
+		buf_addf(&d->b, " ERR@%ld '%s'", row->error_col, row->error);
+	if (row->cell_errors)
+		buf_adds(&d->b, " E");
+	if (row->head)
+		buf_addf(&d->b, " head=%.*s", (int)row->head_len, row->head);
+	else
+		buf_addch(&d->b, '\n');
+	if (d->keep && row->error) {
+		unsigned long long off, len;
+
+		assert_int_equal(sheet_row_keep(row, &off, &len), 0);
+		buf_addf(&d->kept, "%llu+%llu ", off, len);
+	}
+	return 0;
+}
+
+static char *spooled(FILE *spool)
+{
+	struct buf b = BUF_INIT;
+	char chunk[256];
+	size_t n;
+
+	rewind(spool);
+	while ((n = fread(chunk, 1, sizeof(chunk), spool)) > 0)
+		buf_add(&b, chunk, n);
+	return buf_detach(&b, NULL);
+}
+
+static void test_as_sheet(void **state)
+{
+	struct xlsx x = {
+		two_sheets,
+		"<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c>"
+		"<c r=\"B1\" t=\"inlineStr\"><is><t>tempo</t></is></c>"
+		"<c r=\"C1\" t=\"inlineStr\"><is><t>date</t></is></c></row>"
+		"<row r=\"2\"><c r=\"B2\" t=\"s\"><v>3</v></c></row>"
+		"<row r=\"3\"><c r=\"A3\" t=\"inlineStr\"><is><t>a.wav</t></is></c>"
+		"<c r=\"C3\" s=\"1\"><v>45306</v></c></row>"
+		"<row r=\"4\"><c r=\"A4\" t=\"inlineStr\"><is><t>b,\"q\".wav</t></is></c>"
+		"<c r=\"B4\" t=\"e\"><v>#N/A</v></c>"
+		"<c r=\"D4\" t=\"inlineStr\"><is><t>stray</t></is></c></row>"
+		"<row r=\"5\"><c r=\"A5\" t=\"inlineStr\"><is><t>c.wav</t></is></c>"
+		"<c r=\"B5\"><v>120.5</v></c><c r=\"C5\" s=\"2\"><v>2.1412037037037038E-3</v></c>"
+		"<c r=\"E5\" t=\"s\"><v>3</v></c><c r=\"F5\" t=\"b\"><v>1</v></c></row>",
+		NULL,
+	};
+	static const char rows[] =
+		"1 #0 Tracks n=3: t:audio_filename t:tempo t:date head=audio_filename,tempo,date\n"
+		"3 #1 Tracks n=3: t:a.wav - D:2024-01-15\n"
+		"4 #2 Tracks n=4: t:b,\"q\".wav x:#N/A - t:stray "
+		"ERR@3 'a value in a column without a header' E\n"
+		"5 #3 Tracks n=6: t:c.wav n:120.5 T:185 - - b:true "
+		"ERR@5 'a value in a column without a header'\n";
+	static const char csv[] =
+		"audio_filename,tempo,date\n"
+		"a.wav,,2024-01-15\n"
+		"\"b,\"\"q\"\".wav\",#N/A,,stray\n"
+		"c.wav,120.5,185,,,true\n";
+	struct sheet_opts o;
+	struct sheet_stats st;
+	struct sheet_dump d;
+	struct workbook_error err;
+	struct workbook *wb;
+	size_t size;
+	unsigned char *data = make_xlsx(&x, &size);
+	char *got;
+	int pass;
+
+	(void)state;
+	for (pass = 0; pass < 2; pass++) {
+		/* pass 0: every row spooled; 1: only the rows kept */
+		FILE *spool = tmpfile();
+
+		assert_non_null(spool);
+		memset(&o, 0, sizeof(o));
+		memset(&d, 0, sizeof(d));
+		buf_init(&d.b);
+		buf_init(&d.kept);
+		o.spool = spool;
+		o.spool_all = pass == 0;
+		d.keep = pass == 1;
+		memset(&st, 0, sizeof(st));
+		assert_int_equal(workbook_open_mem(data, size, NULL, &wb, &err), 0);
+		assert_int_equal(workbook_read_sheet_wb(wb, "t.xlsx", &o, dump_sheet_row, &d, &st), 0);
+		workbook_close(wb);
+		assert_string_equal(d.b.data, rows);
+		assert_string_equal(st.sheet, "Tracks");
+		assert_int_equal(st.rows, 4);
+		assert_int_equal(st.dialect.format, SHEET_XLSX);
+		assert_int_equal(st.dialect.delim, ',');
+		assert_int_equal(st.dialect.header, 1);
+		got = spooled(spool);
+		if (pass == 0) {
+			assert_string_equal(got, csv);
+		} else {
+			/* the two rows kept, at their offsets in the spool */
+			assert_string_equal(got, "\"b,\"\"q\"\".wav\",#N/A,,stray\nc.wav,120.5,185,,,true\n");
+			assert_string_equal(d.kept.data, "0+26 26+23 ");
+		}
+		free(got);
+		fclose(spool);
+		buf_release(&d.b);
+		buf_release(&d.kept);
+		sheet_stats_release(&st);
+	}
+
+	/* --no-header: the first row is data and sets the width; no spool */
+	memset(&o, 0, sizeof(o));
+	memset(&d, 0, sizeof(d));
+	buf_init(&d.b);
+	buf_init(&d.kept);
+	o.no_header = 1;
+	x.sheet1 = "<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>a.wav</t></is></c>"
+		   "<c r=\"B2\"><v>1</v></c></row>"
+		   "<row r=\"7\"><c r=\"A7\" t=\"inlineStr\"><is><t>b.wav</t></is></c>"
+		   "<c r=\"C7\"><v>2</v></c></row>";
+	free(data);
+	data = make_xlsx(&x, &size);
+	assert_int_equal(workbook_open_mem(data, size, NULL, &wb, &err), 0);
+	assert_int_equal(workbook_read_sheet_wb(wb, "t.xlsx", &o, dump_sheet_row, &d, &st), 0);
+	workbook_close(wb);
+	assert_string_equal(d.b.data, "2 #0 Tracks n=2: t:a.wav n:1 head=a.wav,1\n"
+			    "7 #1 Tracks n=3: t:b.wav - n:2 "
+			    "ERR@2 'a value in a column past the first row's last'\n");
+	assert_int_equal(st.dialect.header, 0);
+	sheet_stats_release(&st);
+	buf_release(&d.b);
+	buf_release(&d.kept);
+	free(data);
+}
+
 /* ------------------------------------------------------------- hostile */
 
 static void test_hostile(void **state)
@@ -780,6 +935,7 @@ int main(void)
 		cmocka_unit_test(test_xlsx_malformed),
 		cmocka_unit_test(test_xlsx_long),
 		cmocka_unit_test(test_ods),
+		cmocka_unit_test(test_as_sheet),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_limits),
 	};
