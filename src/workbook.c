@@ -1263,7 +1263,8 @@ static void queue_restart(struct workbook *wb, struct queue *to, struct queue *f
 		to->qc = xrealloc(to->qc, to->qc_cap * sizeof(*to->qc));
 	}
 	to->q[0] = from->q[from->nq];
-	memmove(to->qc, from->qc + to->q[0].first, n * sizeof(*to->qc));
+	if (n)		/* an open row without cells yet: to->qc may be NULL */
+		memmove(to->qc, from->qc + to->q[0].first, n * sizeof(*to->qc));
 	for (i = 0; i < n; i++)
 		to->qc[i].off -= to->qc[i].sst < 0 ? base : 0;
 	to->q[0].first = 0;
