@@ -7,8 +7,10 @@
 #   make fuzz            libFuzzer on every target (FUZZ_SECONDS=30 each)
 #   make check-valgrind  the integration tests with blendcat under valgrind
 #   make bench           load speed (scripts/bench), then the tag scan
-#                        (scripts/bench-tags; alone: make bench-tags) and
-#                        the DDEX reader (scripts/bench-ddex; make bench-ddex)
+#                        (scripts/bench-tags; alone: make bench-tags), the
+#                        DDEX reader (scripts/bench-ddex; make bench-ddex)
+#                        and workbooks against CSV (scripts/bench-sheets;
+#                        make bench-sheets)
 #   make demo            deps, build, local cluster, migrate, summary
 #   make install PREFIX=/usr/local
 #   make clean
@@ -25,7 +27,7 @@ XSD_SRC  ?=
 
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS      = libpq libxml-2.0 taglib_c libutf8proc libmagic nettle
+PKGS      = libpq libxml-2.0 taglib_c libutf8proc libmagic nettle libzip
 
 WARNINGS  = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wformat=2 -Wvla -Wwrite-strings
@@ -74,7 +76,7 @@ UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 BIN       = $(BUILD)/blendcat
 
 .PHONY: all check check-valgrind unit unit-bins integration demo install uninstall clean deps bench \
-	bench-tags bench-ddex
+	bench-tags bench-ddex bench-sheets
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -144,12 +146,16 @@ bench:
 	scripts/bench
 	scripts/bench-tags
 	scripts/bench-ddex
+	scripts/bench-sheets
 
 bench-tags:
 	scripts/bench-tags
 
 bench-ddex:
 	scripts/bench-ddex
+
+bench-sheets: $(BIN)
+	scripts/bench-sheets
 
 deps:
 	scripts/deps

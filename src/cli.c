@@ -271,9 +271,10 @@ static const char import_help[] =
 	"usage: blendcat import [options] PATH...\n"
 	"       blendcat check  [options] PATH...\n"
 	"\n"
-	"Read CSV manifests, DDEX messages (ERN; MEAD 1.1 for tempo, key, mood and\n"
-	"sections) and audio files (files, or directories searched for them), merge\n"
-	"each track's sources (CSV over DDEX over tags),\n"
+	"Read CSV manifests and label sheets (also .xlsx and .ods workbooks), DDEX\n"
+	"messages (ERN; MEAD 1.1 for tempo, key, mood and sections) and audio files\n"
+	"(files, or directories searched for them), merge each track's sources (CSV\n"
+	"and workbooks over DDEX over tags),\n"
 	"normalize and validate every value, and load the catalog in one transaction\n"
 	"(import); or only report what would be rejected (check: with a database it\n"
 	"makes every check of import and rolls back; without one, each row alone).\n"
@@ -306,7 +307,10 @@ static const char import_help[] =
 	"  --xsd-dir DIR       the XSDs, one folder per version: ern382/, ern43/..., mead11/ (else\n"
 	"                      BLENDCAT_XSD_DIR, else PREFIX/share/blendcat/xsd, installed by\n"
 	"                      make install XSD_SRC=DIR; DDEX publishes them)\n"
-	"  --date-order ORDER  iso (default), dmy (15/01/2024) or mdy (01/15/2024)\n"
+	"  --date-order ORDER  iso (default), dmy (15/01/2024) or mdy (01/15/2024)\n";
+
+/* The sheets' options and the rest: one string would be longer than C99 promises. */
+static const char import_help_sheets[] =
 	"  --encoding NAME     input encoding when not UTF-8 (LATIN1, WINDOWS-1252, ...);\n"
 	"                      UTF-16 (Excel's \"Unicode text\") is known by its BOM\n"
 	"  --delimiter C       the sheets' separator: , ; | tab or any ASCII character\n"
@@ -318,6 +322,8 @@ static const char import_help[] =
 	"  --map FILE          header mapping: 'field = Header' or 'field = H1 + H2' per line;\n"
 	"                      'KIND.FIELD = col_#' for numbered column groups (time_1,\n"
 	"                      time_2...) and 'KIND.FIELD = col_#? VALUE | ...' for flags\n"
+	"  --sheet NAME        the sheet of .xlsx and .ods workbooks to read (default: the\n"
+	"                      first visible one)\n"
 	"  --rejects DIR       where rejected rows go (default rejects/<run time>/)\n"
 	"  --report FILE       write the counts as JSON (mode 0600)\n"
 	"  --progress          show progress even when stderr is not a terminal\n"
@@ -333,7 +339,7 @@ static const char import_help[] =
 enum { OPT_MODE = 300, OPT_MAX_REJECTS, OPT_DATE_ORDER, OPT_ENCODING, OPT_MAP, OPT_REJECTS,
        OPT_REPORT, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_ATOMIC, OPT_OFFLINE, OPT_REQUIRE_AUDIO,
        OPT_JOBS, OPT_INCREMENTAL, OPT_APPLY_TAKEDOWNS, OPT_VALIDATE_XSD, OPT_XSD_DIR,
-       OPT_TITLE_FROM_FILENAME, OPT_DELIMITER, OPT_NULL, OPT_NO_HEADER };
+       OPT_TITLE_FROM_FILENAME, OPT_DELIMITER, OPT_NULL, OPT_NO_HEADER, OPT_SHEET };
 
 #define MAX_NULLS 64
 
@@ -350,6 +356,7 @@ static int import_or_check(int argc, char **argv, int check_only)
 		{ "null", required_argument, NULL, OPT_NULL },
 		{ "no-header", no_argument, NULL, OPT_NO_HEADER },
 		{ "map", required_argument, NULL, OPT_MAP },
+		{ "sheet", required_argument, NULL, OPT_SHEET },
 		{ "rejects", required_argument, NULL, OPT_REJECTS },
 		{ "report", required_argument, NULL, OPT_REPORT },
 		{ "progress", no_argument, NULL, OPT_PROGRESS },
@@ -412,6 +419,11 @@ static int import_or_check(int argc, char **argv, int check_only)
 						   "a quote (or tab), not", optarg);
 			break;
 		case OPT_MAP: o.map_path = optarg; break;
+		case OPT_SHEET:
+			if (!*optarg)
+				return usage_error("--sheet needs a sheet name", NULL);
+			o.sheet = optarg;
+			break;
 		case OPT_REJECTS: o.rejects_dir = optarg; break;
 		case OPT_REPORT: o.report_path = optarg; break;
 		case OPT_PROGRESS: o.progress = 1; break;
@@ -438,13 +450,20 @@ static int import_or_check(int argc, char **argv, int check_only)
 			break;
 		case OPT_NO_PROGRESS: o.no_progress = 1; break;
 		case 'q': diag_quiet = 1; break;
-		case 'h': fputs(import_help, stdout); return EXIT_OK;
-		default: return bad_option(argv, import_help);
+		case 'h':
+			fputs(import_help, stdout);
+			fputs(import_help_sheets, stdout);
+			return EXIT_OK;
+		default:
+			bad_option(argv, import_help);
+			fputs(import_help_sheets, stderr);
+			return EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "blendcat: error: no PATH given\n");
 		fputs(import_help, stderr);
+		fputs(import_help_sheets, stderr);
 		return EXIT_USAGE;
 	}
 	if (check_only && o.incremental)

@@ -422,6 +422,11 @@ struct reader {
 	struct kid *kids;	/* their rows for the current row */
 	size_t nkids, kids_cap;
 	int failed;		/* a file-level error was reported */
+	const struct sheet_row *row;	/* the row being read */
+	const char *sheet;	/* its sheet, when positions are cells (sheet_row) */
+	unsigned long hline;	/* the header's line */
+	struct buf where;	/* a cell's position, "label.xlsx:Tracks!C12" */
+	unsigned char *reads;	/* per column: a field reads it (sheet_row.cell_errors) */
 };
 
 /* Is header a creator group column?  Fills role, number and field. */
@@ -476,6 +481,24 @@ static int add_group_column(struct reader *rd, const char *header, size_t col)
 	}
 	rd->groups[i].cols[field] = (long)col;
 	return 1;
+}
+
+/*
+ * Where column col (-1: the whole row) of line is, for a message: the
+ * file and line, or in a sheet whose positions are cells the cell
+ * ("label.xlsx:Tracks!C12"; the row: "label.xlsx:Tracks!12").
+ */
+static void at(struct reader *rd, unsigned long line, long col, struct loc *loc)
+{
+	loc->file = rd->path;
+	loc->line = line;
+	loc->field = NULL;
+	if (!rd->sheet)
+		return;
+	buf_reset(&rd->where);
+	sheet_position(&rd->where, rd->path, rd->sheet, line, col);
+	loc->file = rd->where.data;
+	loc->line = 0;
 }
 
 static int header_index(const struct sheet_row *row, const char *name)
@@ -576,9 +599,10 @@ static void add_source(struct reader *rd, int field, size_t col)
 static int apply_map(struct reader *rd, const struct sheet_row *row)
 {
 	const struct csvman_map *map = rd->o->map;
-	struct loc loc = { rd->path, 1, NULL };
+	struct loc loc;
 	size_t i, j;
 
+	at(rd, rd->hline, -1, &loc);
 	for (i = 0; map && i < map->n; i++) {
 		const struct csvman_map_entry *e = &map->v[i];
 		int f = e->kind < 0 ? rec_field_index(rd->kind, e->field) : -1;
@@ -606,13 +630,17 @@ static int apply_map(struct reader *rd, const struct sheet_row *row)
 }
 
 static int wide_setup(struct reader *rd, const struct sheet_row *row);
+static void mark_reads(struct reader *rd);
 
 static int on_header(struct reader *rd, const struct sheet_row *row)
 {
-	struct loc loc = { rd->path, 1, NULL };
+	struct loc loc;
 	int mk = map_kind(rd->o->map);
 	size_t i, unused = 0;
 
+	rd->sheet = row->sheet;
+	rd->hline = row->line;
+	at(rd, rd->hline, -1, &loc);
 	if (row->error)
 		return diag_error(&loc, "header: %s", row->error);
 	rd->kind = mk >= 0 ? (enum rec_kind)mk : guess_kind(row);
@@ -643,12 +671,15 @@ static int on_header(struct reader *rd, const struct sheet_row *row)
 			continue;
 		if (!row->cells[i].len)
 			continue;
-		if (rd->o->no_header)
+		if (rd->o->no_header) {
 			unused++;
-		else
-			diag_warn(&loc, "column '%s' is not a %s field: ignored",
-				  row->cells[i].data, rec_kinds[rd->kind].name);
+			continue;
+		}
+		at(rd, rd->hline, (long)i, &loc);
+		diag_warn(&loc, "column '%s' is not a %s field: ignored", row->cells[i].data,
+			  rec_kinds[rd->kind].name);
 	}
+	at(rd, rd->hline, -1, &loc);
 	if (rd->o->no_header && unused)
 		diag_warn(&loc, "%zu of the %zu columns %s not mapped: ignored", unused, row->ncells,
 			  unused == 1 ? "is" : "are");
@@ -675,6 +706,7 @@ static int on_header(struct reader *rd, const struct sheet_row *row)
 			  "name the column with --map audio_filename = HEADER");
 		return -1;
 	}
+	mark_reads(rd);
 	if (!rd->sink->header)
 		return 0;
 	/* The rejects file gets the header as read, byte order mark included. */
@@ -688,13 +720,51 @@ static void prov_of(const struct reader *rd, const struct sheet_row *row, struct
 	p->line = row->line;
 	p->off = row->off;
 	p->len = row->len;
+	p->where = NULL;
 }
 
-static int reject(struct reader *rd, const struct rec_prov *p, const char *field,
+/* p, naming column col (-1: the row) when the sheet's positions are cells. */
+static const struct rec_prov *prov_at(struct reader *rd, const struct rec_prov *p, long col,
+				      struct rec_prov *q)
+{
+	struct loc loc;
+
+	if (!rd->sheet)
+		return p;
+	*q = *p;
+	at(rd, p->line, col, &loc);
+	q->where = loc.file;
+	return q;
+}
+
+/*
+ * Reject the row being read at column col (-1: the whole row).  Its
+ * reader may keep it for the rejects only now (sheet_row_keep).
+ */
+static int reject(struct reader *rd, const struct rec_prov *p, long col, const char *field,
 		  const char *value, const char *reason)
 {
+	struct rec_prov q = *p;
+	struct loc loc;
+
 	rd->st->rejects++;
-	return rd->sink->reject(rd->sink->ctx, p, rec_get(&rd->rec, 0), field, value, reason);
+	if (rd->row->keep && sheet_row_keep(rd->row, &q.off, &q.len) < 0)
+		return 1;
+	if (rd->sheet) {
+		at(rd, p->line, col, &loc);
+		q.where = loc.file;
+	}
+	return rd->sink->reject(rd->sink->ctx, &q, rec_get(&rd->rec, 0), field, value, reason);
+}
+
+/* A remark about column col (-1: the row) of the row being read. */
+static void warn(struct reader *rd, const struct rec_prov *p, long col, const char *field,
+		 const char *msg)
+{
+	struct rec_prov q;
+
+	if (rd->sink->warn)
+		rd->sink->warn(rd->sink->ctx, prov_at(rd, p, col, &q), field, msg);
 }
 
 /* The text of source s in row, as shown in messages: parts joined with " + ". */
@@ -736,11 +806,9 @@ static NOINLINE void say_null(struct reader *rd, const struct sheet_row *row, si
 	if (!p || rd->null_said[col])
 		return;
 	rd->null_said[col] = 1;
-	if (rd->sink->warn) {
-		snprintf(msg, sizeof(msg), "'%.40s' is a null marker: read as empty "
-			 "(not said again for this column)", row->cells[col].data);
-		rd->sink->warn(rd->sink->ctx, p, rec_kinds[k].fields[f].name, msg);
-	}
+	snprintf(msg, sizeof(msg), "'%.40s' is a null marker: read as empty "
+		 "(not said again for this column)", row->cells[col].data);
+	warn(rd, p, (long)col, rec_kinds[k].fields[f].name, msg);
 }
 
 /*
@@ -799,7 +867,8 @@ static NOINLINE int set_source_parts(struct reader *rd, struct rec *rec, const s
 
 	for (i = 0; i < s->ncols; i++)
 		cell_of(rd, row, s->cols[i], rec->kind, s->field, p, &parts[i]);
-	if (s->ms)
+	/* A workbook's time cell is in seconds already, whatever its header says. */
+	if (s->ms && row->cells[s->cols[0]].type != SHEET_TIME)
 		return set_ms(rd, rec, s->field, &parts[0]);
 	return rec_set_parts(rec, s->field, parts, s->ncols, &rd->ropts);
 }
@@ -1097,7 +1166,7 @@ static void kid_value(struct reader *rd, const struct rec_part *parts, size_t n)
 	}
 }
 
-static int kid_reject(struct reader *rd, const struct rec_prov *p, const struct wide *w,
+static int kid_reject(struct reader *rd, const struct rec_prov *p, long col, const struct wide *w,
 		      unsigned num, const char *field, const char *value, const char *why)
 {
 	char name[96], reason[NORM_WHY_MAX];
@@ -1107,11 +1176,11 @@ static int kid_reject(struct reader *rd, const struct rec_prov *p, const struct 
 	else
 		snprintf(name, sizeof(name), "%s %s", rec_kinds[w->kind].name, field);
 	snprintf(reason, sizeof(reason), "%s", why);
-	return reject(rd, p, name, value, reason) ? -2 : -1;
+	return reject(rd, p, col, name, value, reason) ? -2 : -1;
 }
 
 /* A flag cell that is no flag rejects the row, naming its column. */
-static int bad_flag(struct reader *rd, const struct rec_prov *p, const struct wide *w,
+static int bad_flag(struct reader *rd, const struct rec_prov *p, long c, const struct wide *w,
 		    unsigned num, const char *pat, const char *value)
 {
 	const char *hash = strchr(pat, '#');
@@ -1121,7 +1190,7 @@ static int bad_flag(struct reader *rd, const struct rec_prov *p, const struct wi
 		snprintf(col, sizeof(col), "%.*s%u%s", (int)(hash - pat), pat, num, hash + 1);
 	else
 		snprintf(col, sizeof(col), "%s", pat);
-	return kid_reject(rd, p, w, num, col, value, "a flag must be t, true, yes, y, 1 or x, "
+	return kid_reject(rd, p, c, w, num, col, value, "a flag must be t, true, yes, y, 1 or x, "
 			  "or f, false, no, n, 0 or empty");
 }
 
@@ -1151,7 +1220,7 @@ static int group_cells(struct reader *rd, const struct wide *w, size_t g,
 				continue;
 			}
 			if ((f = flag_value(&v, rd)) < 0)
-				return bad_flag(rd, p, w, w->num[g], w->ent[e]->flags[i].header,
+				return bad_flag(rd, p, c, w, w->num[g], w->ent[e]->flags[i].header,
 						row->cells[c].data);
 			exists |= own && f;
 			if (f)
@@ -1171,6 +1240,7 @@ static int wide_group(struct reader *rd, const struct wide *w, size_t g,
 	size_t e, i, ntrue, r, nrows;
 	unsigned num = w->num[g];
 	int trues[CSVMAN_MAP_PARTS], rc;
+	long c;
 
 	rc = group_cells(rd, w, g, row, p, trues, &ntrue);
 	if (rc <= 0)
@@ -1194,20 +1264,22 @@ static int wide_group(struct reader *rd, const struct wide *w, size_t g,
 				continue;	/* a split counts once, on the first row */
 			} else {
 				for (i = 0; i < n; i++) {
-					long c = WCOL(w, g, e, i);
-
+					c = WCOL(w, g, e, i);
 					parts[i].data = "";
 					parts[i].len = 0;
 					if (c >= 0)
 						cell_of(rd, row, (size_t)c, w->kind, f, p, &parts[i]);
 				}
 			}
+			/* the cell at fault, when one cell gives the field */
+			c = !me->nflags && n == 1 ? WCOL(w, g, e, 0) : -1;
 			if (rec_set_parts(&kd->rec, f, parts, n, &rd->ropts) < 0) {
 				kid_value(rd, parts, n);
-				return kid_reject(rd, p, w, num, me->field, rd->val.data, kd->rec.why);
+				return kid_reject(rd, p, c, w, num, me->field, rd->val.data,
+						  kd->rec.why);
 			}
-			if (kd->rec.warn[0] && rd->sink->warn)
-				rd->sink->warn(rd->sink->ctx, p, me->field, kd->rec.warn);
+			if (kd->rec.warn[0])
+				warn(rd, p, c, me->field, kd->rec.warn);
 		}
 	}
 	return 0;
@@ -1246,7 +1318,7 @@ static int section_ends(struct reader *rd, const struct wide *w, size_t from,
 		if (rec_get(&v[i]->rec, AF_END_TIME) || !rec_get(&v[i]->rec, AF_START_TIME))
 			continue;
 		if (!end)
-			rc = kid_reject(rd, p, w, v[i]->num, "end_time", NULL,
+			rc = kid_reject(rd, p, -1, w, v[i]->num, "end_time", NULL,
 					"no end time, and the track has no duration to end it");
 		else
 			rec_set_value(&v[i]->rec, AF_END_TIME, end);
@@ -1275,7 +1347,7 @@ static int wide_rows(struct reader *rd, const struct sheet_row *row, const struc
 			if (rec_finish(&rd->kids[i].rec) < 0) {
 				struct rec *c = &rd->kids[i].rec;
 
-				return kid_reject(rd, p, w, rd->kids[i].num,
+				return kid_reject(rd, p, -1, w, rd->kids[i].num,
 						  rec_kinds[w->kind].fields[c->bad_field].name,
 						  rec_get(c, c->bad_field), c->why);
 			}
@@ -1317,11 +1389,10 @@ static int row_groups(struct reader *rd, const struct sheet_row *row,
 					 rec_kinds[REC_CREATOR].fields[c->bad_field].name);
 				buf_reset(&rd->val);
 				buf_add(&rd->val, v.data, v.len);
-				return reject(rd, p, name, rd->val.data, c->why) ? -2 : -1;
+				return reject(rd, p, gr->cols[f], name, rd->val.data, c->why) ? -2 : -1;
 			}
-			if (c->warn[0] && rd->sink->warn)
-				rd->sink->warn(rd->sink->ctx, p, rec_kinds[REC_CREATOR].fields[f].name,
-					       c->warn);
+			if (c->warn[0])
+				warn(rd, p, gr->cols[f], rec_kinds[REC_CREATOR].fields[f].name, c->warn);
 		}
 		n++;
 	}
@@ -1347,6 +1418,104 @@ static int emit(struct reader *rd, const struct sheet_row *row, const struct rec
 	return rc;
 }
 
+/* The column of a field, when one column gives it; else -1. */
+static long field_col(const struct reader *rd, int field)
+{
+	size_t i;
+
+	for (i = 0; i < rd->nsrc; i++)
+		if (rd->src[i].field == field)
+			return rd->src[i].ncols == 1 ? (long)rd->src[i].cols[0] : -1;
+	return -1;
+}
+
+/* The first cell of row without a usable value (SHEET_ERROR) that a field reads, or ncells. */
+static size_t error_cell(const struct reader *rd, const struct sheet_row *row)
+{
+	size_t i;
+
+	for (i = 0; i < row->ncells && i < rd->ncols; i++)
+		if (row->cells[i].type == SHEET_ERROR && rd->reads[i])
+			break;
+	return i < rd->ncols ? i : row->ncells;
+}
+
+/* The name of the field column col gives, for a reject, into rd->val. */
+static void col_field(struct reader *rd, size_t col)
+{
+	size_t i, j, e, g, p;
+
+	buf_reset(&rd->val);
+	for (i = 0; i < rd->nsrc; i++)
+		for (j = 0; j < rd->src[i].ncols; j++)
+			if (rd->src[i].cols[j] == col) {
+				buf_adds(&rd->val, rec_kinds[rd->kind].fields[rd->src[i].field].name);
+				return;
+			}
+	for (i = 0; i < rd->ngroups; i++)
+		for (j = 0; j < REC_MAX_FIELDS; j++)
+			if (rd->groups[i].cols[j] == (long)col) {
+				buf_addf(&rd->val, "%s %u %s", rd->groups[i].role, rd->groups[i].number,
+					 rec_kinds[REC_CREATOR].fields[j].name);
+				return;
+			}
+	for (i = 0; i < rd->nwide; i++) {
+		const struct wide *w = &rd->wide[i];
+
+		for (g = 0; g < w->ngroups; g++)
+			for (e = 0; e < w->nent; e++)
+				for (p = 0; p < CSVMAN_MAP_PARTS; p++) {
+					if (WCOL(w, g, e, p) != (long)col)
+						continue;
+					if (w->numbered)
+						buf_addf(&rd->val, "%s %u %s", rec_kinds[w->kind].name,
+							 w->num[g], w->ent[e]->field);
+					else
+						buf_addf(&rd->val, "%s %s", rec_kinds[w->kind].name,
+							 w->ent[e]->field);
+					return;
+				}
+	}
+}
+
+/* Reject row at cell col, which a field reads and has no usable value (a formula error). */
+static NOINLINE int reject_error_cell(struct reader *rd, const struct sheet_row *row,
+				      const struct rec_prov *p, size_t col)
+{
+	const struct sheet_cell *c = &row->cells[col];
+	char why[NORM_WHY_MAX];
+
+	learn_track(rd, row);
+	snprintf(why, sizeof(why), "no usable value: %s%s",
+		 c->data[0] == '#' ? "the formula error " : "", c->data);
+	col_field(rd, col);
+	return reject(rd, p, (long)col, rd->val.len ? rd->val.data : NULL, c->data, why);
+}
+
+/* The columns some field reads, for error_cell. */
+static void mark_reads(struct reader *rd)
+{
+	size_t i, j, e, g, p;
+
+	rd->reads = xcalloc(rd->ncols + 1, 1);
+	for (i = 0; i < rd->nsrc; i++)
+		for (j = 0; j < rd->src[i].ncols; j++)
+			rd->reads[rd->src[i].cols[j]] = 1;
+	for (i = 0; i < rd->ngroups; i++)
+		for (j = 0; j < REC_MAX_FIELDS; j++)
+			if (rd->groups[i].cols[j] >= 0)
+				rd->reads[rd->groups[i].cols[j]] = 1;
+	for (i = 0; i < rd->nwide; i++) {
+		const struct wide *w = &rd->wide[i];
+
+		for (g = 0; g < w->ngroups; g++)
+			for (e = 0; e < w->nent; e++)
+				for (p = 0; p < CSVMAN_MAP_PARTS; p++)
+					if (WCOL(w, g, e, p) >= 0)
+						rd->reads[WCOL(w, g, e, p)] = 1;
+	}
+}
+
 static int on_data(struct reader *rd, const struct sheet_row *row)
 {
 	struct rec_prov p;
@@ -1357,15 +1526,19 @@ static int on_data(struct reader *rd, const struct sheet_row *row)
 	if (row->error) {
 		/* Fields are a best effort here, but the track is worth knowing. */
 		learn_track(rd, row);
-		return reject(rd, &p, NULL, NULL, row->error);
+		return reject(rd, &p, row->error_col, NULL,
+			      row->error_col >= 0 ? row->cells[row->error_col].data : NULL,
+			      row->error);
 	}
 	if (row->ncells != rd->ncols) {
 		learn_track(rd, row);
 		snprintf(why, sizeof(why), "expected %zu fields as in the header, got %zu%s",
 			 rd->ncols, row->ncells, row->ncells > rd->ncols ?
 			 " (a value holding the separator must be quoted)" : "");
-		return reject(rd, &p, NULL, NULL, why);
+		return reject(rd, &p, -1, NULL, NULL, why);
 	}
+	if (row->cell_errors && (i = error_cell(rd, row)) < row->ncells)
+		return reject_error_cell(rd, row, &p, i);
 	rec_reset(&rd->rec, rd->kind);
 	for (i = 0; i < rd->nsrc; i++) {
 		const struct source *s = &rd->src[i];
@@ -1380,17 +1553,18 @@ static int on_data(struct reader *rd, const struct sheet_row *row)
 			snprintf(why, sizeof(why), "%s", rd->rec.why);
 			if (s->field == 0)
 				rec_reset(&rd->rec, rd->kind);
-			return reject(rd, &p, name, rd->val.data, why);
+			return reject(rd, &p, s->ncols == 1 ? (long)s->cols[0] : -1, name,
+				      rd->val.data, why);
 		}
-		if (rd->rec.warn[0] && rd->sink->warn)
-			rd->sink->warn(rd->sink->ctx, &p, rec_kinds[rd->kind].fields[s->field].name,
-				       rd->rec.warn);
+		if (rd->rec.warn[0])
+			warn(rd, &p, s->ncols == 1 ? (long)s->cols[0] : -1,
+			     rec_kinds[rd->kind].fields[s->field].name, rd->rec.warn);
 	}
 	if (rec_finish(&rd->rec) < 0) {
 		int f = rd->rec.bad_field;
 
-		return reject(rd, &p, rec_kinds[rd->kind].fields[f].name, rec_get(&rd->rec, f),
-			      rd->rec.why);
+		return reject(rd, &p, field_col(rd, f), rec_kinds[rd->kind].fields[f].name,
+			      rec_get(&rd->rec, f), rd->rec.why);
 	}
 	return emit(rd, row, &p);
 }
@@ -1429,6 +1603,7 @@ static int on_row(const struct sheet_row *row, void *ctx)
 	struct reader *rd = ctx;
 
 	rd->st->rows++;
+	rd->row = row;
 	if (row->index == 0) {
 		rd->ropts.decimal_comma = row->dialect->decimal_comma;
 		if ((rd->o->no_header ? numbered_header(rd, row) : on_header(rd, row)) < 0) {
@@ -1470,25 +1645,37 @@ int csvman_read_fp(FILE *fp, const char *path, int file_no, const struct csvman_
 		rec_init(&rd.crec[i]);
 	buf_init(&rd.join);
 	buf_init(&rd.val);
+	buf_init(&rd.where);
 	memset(&so, 0, sizeof(so));
 	so.encoding = o->encoding;
 	so.delim = o->delim;
 	so.no_header = o->no_header;
+	so.sheet = o->sheet;
+	so.spool = o->spool;
+	so.spool_all = o->spool_all;
 	rc = fp ? sheet_read_fp(fp, path, &so, on_row, &rd, &ss) :
 		  sheet_read_file(path, &so, on_row, &rd, &ss);
 	st->bytes = ss.bytes;
 	st->dialect = ss.dialect;
+	st->sheet = ss.sheet;
 	if (rc > 0)
 		rc = rd.failed ? -1 : 1;	/* printed by on_header, or the sink stopped it */
-	if (rc == 0 && ss.rows == 0)
+	if (rc == 0 && ss.rows == 0 && ss.sheet) {
+		sheet_position(&rd.where, path, ss.sheet, 0, -1);
+		loc.file = rd.where.data;
+		rc = diag_error(&loc, o->no_header ? "empty sheet" : "empty sheet: no header row");
+	} else if (rc == 0 && ss.rows == 0) {
 		rc = diag_error(&loc, o->no_header ? "empty file" : "empty file: no header row");
+	}
 	rec_release(&rd.rec);
 	for (i = 0; i < MAX_GROUPS; i++)
 		rec_release(&rd.crec[i]);
 	buf_release(&rd.join);
 	buf_release(&rd.val);
+	buf_release(&rd.where);
 	free(rd.null_said);
 	free(rd.used);
+	free(rd.reads);
 	wide_release(&rd);
 	return rc < 0 || rc == 1 ? -1 : 0;
 }
@@ -1517,6 +1704,7 @@ int csvman_probe(const char *path, const struct csvman_opts *o)
 	so.max_row = 1 << 20;
 	diag_muted = 1;
 	sheet_read_file(path, &so, probe_row, &found, &ss);
+	sheet_stats_release(&ss);
 	diag_muted = muted;
 	return found || ss.dialect.charset == SHEET_UTF16LE || ss.dialect.charset == SHEET_UTF16BE;
 }

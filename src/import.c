@@ -13,6 +13,7 @@
 #include "blendcat/scan.h"
 #include "blendcat/sheet.h"
 #include "blendcat/tags.h"
+#include "blendcat/workbook.h"
 #include "blendcat/xalloc.h"
 
 #include <dirent.h>
@@ -41,6 +42,8 @@ struct input {
 	int named;		/* an audio file a DDEX message named, read after it */
 	int sheet_read;		/* a CSV file opened: dialect says how it was read */
 	struct sheet_dialect dialect;
+	int workbook;		/* IN_CSV: an .xlsx or .ods workbook (workbook_is) */
+	char *sheet;		/* ... the sheet read, once read */
 };
 
 struct run {
@@ -110,11 +113,12 @@ static const char *const audio_exts[] = {
 
 /*
  * The type of a file found in a directory by its name, or -1: CSV
- * manifests, DDEX ERN messages (by their root element, not their name
- * alone: BatchComplete files and other XML are skipped) and audio files
- * by extension (the tag reader then checks their content).  An XML file
- * whose DOCTYPE hides its root (an XML bomb, XXE) is read as a message,
- * to be refused by name like one given on the command line.
+ * manifests and label sheets (workbooks too, by name: their content is
+ * probed by type_of), DDEX ERN messages (by their root element, not their
+ * name alone: BatchComplete files and other XML are skipped) and audio
+ * files by extension (the tag reader then checks their content).  An XML
+ * file whose DOCTYPE hides its root (an XML bomb, XXE) is read as a
+ * message, to be refused by name like one given on the command line.
  */
 static int type_in_dir(const char *path)
 {
@@ -122,7 +126,7 @@ static int type_in_dir(const char *path)
 	enum ddex_type t;
 	int rc;
 
-	if (has_ext(path, csv_exts))
+	if (has_ext(path, csv_exts) || workbook_named(path))
 		return IN_CSV;
 	if (has_ext(path, xml_exts)) {
 		rc = ddex_probe(path, &v, &t);
@@ -133,8 +137,9 @@ static int type_in_dir(const char *path)
 
 /*
  * The type of a file in a directory: by its name (type_in_dir), else by
- * its content: audio, or a DDEX message by its root element, under any
- * other name (no extension, a wrong one) is read too.  -1 to skip it.
+ * its content: a workbook, audio, or a DDEX message by its root element,
+ * under any other name (no extension, a wrong one) is read too.  -1 to
+ * skip it.
  */
 static int type_of(struct run *r, const char *path)
 {
@@ -142,6 +147,8 @@ static int type_of(struct run *r, const char *path)
 
 	if (type >= 0 || has_ext(path, csv_exts) || has_ext(path, xml_exts))
 		return type;
+	if (workbook_probe(path, NULL) != WORKBOOK_NONE)
+		return IN_CSV;
 	if (has_ext(path, txt_exts)) {
 		struct csvman_opts co;
 
@@ -160,7 +167,7 @@ static int type_of(struct run *r, const char *path)
  */
 static enum input_type type_given(const char *path)
 {
-	if (has_ext(path, sheet_exts))
+	if (has_ext(path, sheet_exts) || workbook_is(path))
 		return IN_CSV;
 	if (has_ext(path, xml_exts))
 		return IN_DDEX;
@@ -190,6 +197,7 @@ static void add_input(struct run *r, const char *path, const char *abs, enum inp
 	in->path = xstrdup(path);
 	in->abs = abs ? xstrdup(abs) : NULL;
 	in->type = type;
+	in->workbook = type == IN_CSV && workbook_is(path);
 	if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
 		in->size = (unsigned long long)st.st_size;
 		in->mtime_ns = ns(&st.st_mtim);
@@ -354,6 +362,8 @@ static void show_progress(struct run *r, int final)
 	double secs = elapsed(r), rate;
 	double frac = r->total_bytes ? (double)r->done_bytes / (double)r->total_bytes : 0;
 
+	if (frac > 1)
+		frac = 1;	/* a workbook's rows count their CSV form, not the zip's bytes */
 	if (!r->progress || (!final && secs - r->last_shown < 0.25))
 		return;
 	r->last_shown = secs;
@@ -407,6 +417,7 @@ static void csv_opts(const struct run *r, struct csvman_opts *co)
 	co->nulls = r->o->nulls;
 	co->nnulls = r->o->nnulls;
 	co->rec.date_order = r->o->date_order;
+	co->sheet = r->o->sheet;
 }
 
 /* Put files of tracks before the others (stable), so children find them. */
@@ -427,6 +438,7 @@ static void tracks_first(struct run *r)
 		if (r->in[i].type == IN_CSV) {
 			kind = REC_NKINDS;
 			csvman_read_file(r->in[i].path, (int)i, &co, &sink, &st);
+			free(st.sheet);
 		}
 		r->in[i].kind = kind;
 	}
@@ -466,7 +478,8 @@ static int sink_reject(void *ctx, const struct rec_prov *p, const char *audio_fi
 	struct run *r = ctx;
 
 	row_seen(r, p);
-	if (rejects_log(&r->rej, p->path, p->line, field, value, reason) < 0)
+	if (rejects_log(&r->rej, p->where ? p->where : p->path, p->where ? 0 : p->line, field,
+			value, reason) < 0)
 		return -1;
 	if (r->loading)
 		return load_reject(&r->load, r->in[p->file_no].kind, p, audio_filename);
@@ -479,7 +492,7 @@ static int sink_reject(void *ctx, const struct rec_prov *p, const char *audio_fi
 
 static void sink_warn(void *ctx, const struct rec_prov *p, const char *field, const char *msg)
 {
-	struct loc loc = { p->path, p->line, field };
+	struct loc loc = { p->where ? p->where : p->path, p->where ? 0 : p->line, field };
 	struct run *r = ctx;
 
 	if (++r->warnings <= WARNINGS_SHOWN)
@@ -736,16 +749,23 @@ out:
 	return rc;
 }
 
-static int read_csv(struct run *r, size_t i, const struct csvman_opts *co)
+static int read_csv(struct run *r, size_t i, struct csvman_opts *co)
 {
 	struct csvman_sink sink = { sink_header, sink_record, sink_reject, sink_warn, r };
 	struct csvman_stats st;
-	int rc = csvman_read_file(r->in[i].path, (int)i, co, &sink, &st);
+	int rc;
 
+	co->spool = r->in[i].workbook ? rejects_spool(&r->rej) : NULL;
+	if (r->in[i].workbook && !co->spool)
+		return -1;
+	co->spool_all = r->loading;	/* rows may be rejected with their track after the COPY */
+	rc = csvman_read_file(r->in[i].path, (int)i, co, &sink, &st);
 	if (st.dialect.encoding) {
 		r->in[i].sheet_read = 1;
 		r->in[i].dialect = st.dialect;
 	}
+	free(r->in[i].sheet);
+	r->in[i].sheet = st.sheet;
 	if (rc < 0) {
 		if (st.rows > 1)
 			return -1;	/* rows of it are staged: the run fails whole */
@@ -795,12 +815,31 @@ static int read_inputs(struct run *r, size_t from, size_t to)
 
 /* ------------------------------------------------------- after the COPY */
 
+/*
+ * rejects.log's position of line of input file_no: "file:line", or a
+ * workbook's row, "label.xlsx:Tracks!12" (then *line is 0).
+ */
+static const char *position(struct run *r, int file_no, unsigned long *line, struct buf *b)
+{
+	const struct input *in = &r->in[file_no];
+
+	if (!in->sheet || !*line)
+		return in->path;
+	sheet_position(b, in->path, in->sheet, *line, -1);
+	*line = 0;
+	return b->data;
+}
+
 static int on_reason(void *ctx, int file_no, unsigned long line, const char *field,
 		     const char *value, const char *reason)
 {
 	struct run *r = ctx;
+	struct buf b = BUF_INIT;
+	const char *where = position(r, file_no, &line, &b);
+	int rc = rejects_log(&r->rej, where, line, field, value, reason);
 
-	return rejects_log(&r->rej, r->in[file_no].path, line, field, value, reason);
+	buf_release(&b);
+	return rc;
 }
 
 static int on_reject_row(void *ctx, enum rec_kind kind, int file_no, unsigned long long off,
@@ -808,7 +847,7 @@ static int on_reject_row(void *ctx, enum rec_kind kind, int file_no, unsigned lo
 			 const char *track_reason)
 {
 	struct run *r = ctx;
-	struct buf why = BUF_INIT;
+	struct buf why = BUF_INIT, pos;
 	int rc;
 
 	(void)kind;
@@ -819,8 +858,10 @@ static int on_reject_row(void *ctx, enum rec_kind kind, int file_no, unsigned lo
 		return 0;
 	buf_addf(&why, "rejected with its track '%s' (problem at %s)",
 		 audio_filename ? audio_filename : "?", track_reason);
-	rc = rejects_log(&r->rej, r->in[file_no].path, line, NULL, NULL, why.data);
+	buf_init(&pos);
+	rc = rejects_log(&r->rej, position(r, file_no, &line, &pos), line, NULL, NULL, why.data);
 	buf_release(&why);
+	buf_release(&pos);
 	return rc;
 }
 
@@ -850,7 +891,24 @@ static void json_str(struct buf *b, const char *s)
 	buf_addch(b, '"');
 }
 
-/* How each sheet was read: "sheets": [{"path": ..., "delimiter": ";", ...}]. */
+/* How the sheet of input i was read, in words: the dialect, a workbook's sheet. */
+static void sheet_describe(const struct run *r, size_t i, struct buf *out)
+{
+	struct sheet_dialect d = r->in[i].dialect;
+
+	if (!r->in[i].sheet) {
+		sheet_dialect_describe(&d, out);
+		return;
+	}
+	d.header = 1;
+	sheet_dialect_describe(&d, out);
+	buf_addf(out, ", sheet '%s'%s", r->in[i].sheet, r->in[i].dialect.header ? "" : ", no header");
+}
+
+/*
+ * How each sheet was read: "sheets": [{"path": ..., "delimiter": ";",
+ * ...}]; a workbook's: {"path", "format", "sheet", "header", "dialect"}.
+ */
 static void sheets_json(const struct run *r, struct buf *b)
 {
 	size_t i, n = 0;
@@ -859,11 +917,23 @@ static void sheets_json(const struct run *r, struct buf *b)
 	for (i = 0; i < r->nin; i++) {
 		const struct sheet_dialect *d = &r->in[i].dialect;
 		char delim[2] = { (char)d->delim, '\0' }, tmp[8];
+		struct buf desc = BUF_INIT;
 
 		if (!r->in[i].sheet_read)
 			continue;
 		buf_adds(b, n++ ? ", {\"path\": " : "{\"path\": ");
 		json_str(b, r->in[i].path);
+		if (d->format != SHEET_DELIMITED) {
+			buf_addf(b, ", \"format\": \"%s\", \"sheet\": ",
+				 d->format == SHEET_XLSX ? "xlsx" : "ods");
+			json_str(b, r->in[i].sheet);
+			buf_addf(b, ", \"header\": %s, \"dialect\": ", d->header ? "true" : "false");
+			sheet_describe(r, i, &desc);
+			json_str(b, desc.data);
+			buf_release(&desc);
+			buf_adds(b, "}");
+			continue;
+		}
 		buf_adds(b, ", \"delimiter\": ");
 		json_str(b, delim);
 		buf_addf(b, ", \"delimiter_name\": \"%s\", \"delimiter_given\": %s, \"encoding\": ",
@@ -873,14 +943,10 @@ static void sheets_json(const struct run *r, struct buf *b)
 			 "\"header\": %s, \"dialect\": ", d->bom ? "true" : "false",
 			 d->crlf ? "CRLF" : "LF", d->decimal_comma ? "true" : "false",
 			 d->header ? "true" : "false");
-		{
-			struct buf desc = BUF_INIT;
-
-			sheet_dialect_describe(d, &desc);
-			json_str(b, desc.data);
-			buf_release(&desc);
-		}
-		buf_adds(b, "}");
+		sheet_describe(r, i, &desc);
+		json_str(b, desc.data);
+		buf_release(&desc);
+		buf_adds(b, ", \"format\": \"text\"}");
 	}
 	buf_adds(b, "]");
 }
@@ -899,7 +965,7 @@ static void print_sheets(const struct run *r)
 		if (++n > SHEETS_SHOWN)
 			continue;
 		buf_reset(&desc);
-		sheet_dialect_describe(&r->in[i].dialect, &desc);
+		sheet_describe(r, i, &desc);
 		fprintf(stderr, "sheet %s: %s\n", r->in[i].path, desc.data);
 	}
 	if (n > SHEETS_SHOWN)
@@ -1500,6 +1566,8 @@ int import_run(const struct import_opts *o)
 		/* A rejected audio file stays where it is: rejects.log names it. */
 		if (r.in[i].type == IN_AUDIO)
 			rejects_add_log_only(&r.rej, r.in[i].path);
+		else if (r.in[i].workbook)
+			rejects_add_sheet(&r.rej, r.in[i].path);
 		else
 			rejects_add_file(&r.rej, r.in[i].path);
 	}
@@ -1517,6 +1585,7 @@ out:
 	for (i = 0; i < r.nin; i++) {
 		free(r.in[i].path);
 		free(r.in[i].abs);
+		free(r.in[i].sheet);
 	}
 	free(r.in);
 	for (i = 0; r.roots && i < (size_t)o->npaths; i++)

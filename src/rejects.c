@@ -26,15 +26,21 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
-/* A name no earlier input took: tracks.csv, then tracks-2.csv, ... */
-static char *unique_name(const struct rejects *r, const char *path)
+/*
+ * A name no earlier input took: tracks.csv, then tracks-2.csv, ...;
+ * suffix (or "") is added to the input's name first.
+ */
+static char *unique_name(const struct rejects *r, const char *path, const char *suffix)
 {
-	const char *base = base_name(path), *dot = strrchr(base, '.');
-	size_t stem = dot ? (size_t)(dot - base) : strlen(base);
-	struct buf b = BUF_INIT;
-	size_t i;
+	struct buf name = BUF_INIT, b = BUF_INIT;
+	const char *base, *dot;
+	size_t stem, i;
 	int n;
 
+	buf_addf(&name, "%s%s", base_name(path), suffix);
+	base = name.data;
+	dot = strrchr(base, '.');
+	stem = dot ? (size_t)(dot - base) : strlen(base);
 	for (n = 1;; n++) {
 		int taken = 0;
 
@@ -47,8 +53,10 @@ static char *unique_name(const struct rejects *r, const char *path)
 			taken = 1;
 		for (i = 0; i < r->nfiles && !taken; i++)
 			taken = r->files[i].out_name && strcmp(r->files[i].out_name, b.data) == 0;
-		if (!taken)
+		if (!taken) {
+			buf_release(&name);
 			return buf_detach(&b, NULL);
+		}
 	}
 }
 
@@ -70,7 +78,20 @@ static struct rejects_file *add_file(struct rejects *r, const char *path, char *
 
 void rejects_add_file(struct rejects *r, const char *path)
 {
-	add_file(r, path, unique_name(r, path));
+	add_file(r, path, unique_name(r, path, ""));
+}
+
+void rejects_add_sheet(struct rejects *r, const char *path)
+{
+	add_file(r, path, unique_name(r, path, ".csv"))->spooled = 1;
+}
+
+FILE *rejects_spool(struct rejects *r)
+{
+	if (!r->spool && !(r->spool = tmpfile()))
+		diag_error(LOC_NONE, "cannot create a temporary file for a workbook's rows: %s",
+			   strerror(errno));
+	return r->spool;
 }
 
 /*
@@ -208,13 +229,14 @@ int rejects_log(struct rejects *r, const char *path, unsigned long line, const c
 	return rc;
 }
 
-static int copy_bytes(struct rejects_file *f, unsigned long long off, unsigned long long len)
+static int copy_bytes(struct rejects_file *f, int fd, unsigned long long off,
+		      unsigned long long len)
 {
 	char chunk[65536];
 
 	while (len > 0) {
 		size_t want = len < sizeof(chunk) ? (size_t)len : sizeof(chunk);
-		ssize_t got = pread(f->in_fd, chunk, want, (off_t)off);
+		ssize_t got = pread(fd, chunk, want, (off_t)off);
 
 		if (got <= 0)
 			return diag_error(LOC_NONE, "cannot read '%s' again for its rejects: %s",
@@ -249,11 +271,18 @@ int rejects_row(struct rejects *r, int file_no, unsigned long long off, unsigned
 		      f->header[f->header_len - 1] == '\0'))
 			fputc('\n', f->out);
 	}
+	if (f->spooled) {
+		r->rows++;
+		if (!r->spool || fflush(r->spool) != 0)
+			return diag_error(LOC_NONE, "cannot read the rows of '%s' again for its "
+					  "rejects", f->path);
+		return copy_bytes(f, fileno(r->spool), off, len);
+	}
 	if (f->in_fd < 0 && (f->in_fd = open(f->path, O_RDONLY | O_CLOEXEC)) < 0)
 		return diag_error(LOC_NONE, "cannot open '%s' again for its rejects: %s",
 				  f->path, strerror(errno));
 	r->rows++;
-	return copy_bytes(f, off, len);
+	return copy_bytes(f, f->in_fd, off, len);
 }
 
 int rejects_flush(struct rejects *r)
@@ -278,6 +307,9 @@ int rejects_close(struct rejects *r)
 	if (r->log && fclose(r->log) != 0)
 		rc = diag_error(LOC_NONE, "cannot write '%s/rejects.log': %s", r->dir, strerror(errno));
 	r->log = NULL;
+	if (r->spool)
+		fclose(r->spool);
+	r->spool = NULL;
 	for (i = 0; i < r->nfiles; i++) {
 		struct rejects_file *f = &r->files[i];
 

@@ -11,10 +11,14 @@
  * csvread skips between rows are ASCII.  A unit iconv refuses (an
  * unpaired surrogate, an odd byte at the end) becomes U+FFFD, two bytes
  * as well, and an error on its row.
+ *
+ * A workbook is read by workbook.c (workbook_read_sheet); what both kinds
+ * share is here: the row's position, its CSV form for the rejects.
  */
 #include "blendcat/sheet.h"
 #include "blendcat/csvread.h"
 #include "blendcat/diag.h"
+#include "blendcat/workbook.h"
 #include "blendcat/xalloc.h"
 
 #include <errno.h>
@@ -171,6 +175,12 @@ void sheet_dialect_describe(const struct sheet_dialect *d, struct buf *out)
 {
 	char tmp[8];
 
+	if (d->format != SHEET_DELIMITED) {
+		buf_adds(out, d->format == SHEET_XLSX ? "xlsx workbook" : "ods workbook");
+		if (!d->header)
+			buf_adds(out, ", no header");
+		return;
+	}
 	buf_addf(out, "%s-separated%s, %s%s, %s line ends", sheet_delim_name(d->delim, tmp),
 		 d->delim_given ? " (--delimiter)" : "", d->encoding, d->bom ? " with BOM" : "",
 		 d->crlf ? "CRLF" : "LF");
@@ -310,6 +320,7 @@ static int on_csv_row(const struct csvread_row *row, void *ctx)
 	sr.index = row->index;
 	sr.dialect = rd->d;
 	sr.error = row->error.code ? row->error.reason : NULL;
+	sr.error_col = -1;
 	sr.off = row->offset;
 	sr.len = row->total_len;
 	if (rd->cd != (iconv_t)-1 && place_utf16(rd, row, &sr) < 0)
@@ -328,6 +339,7 @@ static int on_csv_row(const struct csvread_row *row, void *ctx)
 		rd->cells[i].data = row->fields[i].data;
 		rd->cells[i].len = row->fields[i].len;
 		rd->cells[i].is_null = row->fields[i].is_null;
+		rd->cells[i].type = SHEET_TEXT;
 	}
 	sr.cells = rd->cells;
 	sr.ncells = row->nfields;
@@ -447,9 +459,12 @@ int sheet_read_file(const char *path, const struct sheet_opts *o, sheet_row_fn *
 		    void *ctx, struct sheet_stats *st)
 {
 	struct loc loc = { path, 0, NULL };
-	FILE *fp = fopen(path, "rb");
+	FILE *fp;
 	int rc;
 
+	if (workbook_is(path))
+		return workbook_read_sheet(path, o, fn, ctx, st);
+	fp = fopen(path, "rb");
 	if (!fp) {
 		memset(st, 0, sizeof(*st));
 		return diag_error(&loc, "cannot open: %s", strerror(errno));
@@ -511,4 +526,65 @@ out:
 	free(rd.cells);
 	free(rd.bad);
 	return rc;
+}
+
+void sheet_stats_release(struct sheet_stats *st)
+{
+	free(st->sheet);
+	st->sheet = NULL;
+}
+
+/* ------------------------------------------------- what all sheets share */
+
+int sheet_row_keep(const struct sheet_row *row, unsigned long long *off,
+		   unsigned long long *len)
+{
+	if (row->keep)
+		return row->keep(row, off, len);
+	*off = row->off;
+	*len = row->len;
+	return 0;
+}
+
+void sheet_csv_row(struct buf *out, const struct sheet_cell *cells, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		const char *s = cells[i].data;
+		size_t len = cells[i].len;
+
+		if (i)
+			buf_addch(out, ',');
+		if (strcspn(s, ",\"\r\n") >= len) {
+			buf_add(out, s, len);
+			continue;
+		}
+		buf_addch(out, '"');
+		for (j = 0; j < len; j++) {
+			if (s[j] == '"')
+				buf_addch(out, '"');
+			buf_addch(out, s[j]);
+		}
+		buf_addch(out, '"');
+	}
+	buf_addch(out, '\n');
+}
+
+void sheet_position(struct buf *out, const char *path, const char *sheet, unsigned long line,
+		    long col)
+{
+	buf_adds(out, path);
+	if (!sheet) {
+		if (line)
+			buf_addf(out, ":%lu", line);
+		return;
+	}
+	buf_addch(out, ':');
+	if (line) {
+		workbook_cell_ref(out, sheet, line, col < 0 ? 0 : (unsigned long)col + 1);
+		return;
+	}
+	workbook_cell_ref(out, sheet, 1, 0);
+	buf_setlen(out, out->len - 2);	/* less "!1": the sheet alone */
 }

@@ -1,12 +1,15 @@
 /*
- * csvman: CSV manifests -> catalog records.
+ * csvman: CSV manifests and label sheets -> catalog records.
  *
- * Reads one CSV file with csvread, recognises what it holds from its
- * header (one of the manifest set's five files, by column names and
- * their common aliases such as "Track Title" or "BPM"; --map for any
- * other header), and turns every row into a record (record.h) or a
- * reject with its reason.  It never talks to the database: a sink gets
- * each header, record and reject with the row's provenance.
+ * Reads one sheet (sheet.h: a CSV file of any dialect, or a workbook's
+ * sheet), recognises what it holds from its header (one of the manifest
+ * set's five files, by column names and their common aliases such as
+ * "Track Title" or "BPM"; --map for any other header), and turns every
+ * row into a record (record.h) or a reject with its reason.  It never
+ * talks to the database: a sink gets each header, record and reject with
+ * the row's provenance.  Where the sheet's positions are cells (a
+ * workbook's), a problem's provenance names the cell (rec_prov.where:
+ * "label.xlsx:Tracks!C12"), and off and len are the row's in the spool.
  */
 #ifndef BLENDCAT_CSVMAN_H
 #define BLENDCAT_CSVMAN_H
@@ -93,6 +96,9 @@ struct csvman_opts {
 	const struct csvman_map *map;	/* NULL: none */
 	const char *const *nulls;	/* --null: more null markers (norm_null_marker) */
 	size_t nnulls;
+	const char *sheet;		/* --sheet: a workbook's sheet by name */
+	FILE *spool;			/* a workbook's rows for the rejects (sheet_opts) */
+	int spool_all;			/* ... every row, not only the rejected ones */
 };
 
 struct csvman_stats {
@@ -100,6 +106,7 @@ struct csvman_stats {
 	unsigned long long bytes;
 	enum rec_kind kind;
 	struct sheet_dialect dialect;	/* how the file was read */
+	char *sheet;			/* a workbook's sheet read, else NULL (caller frees) */
 };
 
 /*

@@ -29,6 +29,7 @@ struct import_opts {
 	const char **nulls;		/* --null TEXT...: more null markers */
 	size_t nnulls;
 	const char *map_path;
+	const char *sheet;		/* --sheet: a workbook's sheet by name */
 	const char *rejects_dir;	/* NULL: rejects/<run timestamp> */
 	const char *report_path;	/* --report FILE.json */
 	int progress;			/* --progress: even when stderr is not a terminal */

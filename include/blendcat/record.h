@@ -116,6 +116,11 @@ struct rec_prov {
 	unsigned long line;
 	unsigned long long off;	/* offset of the row's first byte */
 	unsigned long long len;	/* its length, terminator included */
+	/*
+	 * NULL, or where to say the problem is instead of path:line: a
+	 * workbook's cell, "label.xlsx:Tracks!C12" (borrowed for the call).
+	 */
+	const char *where;
 };
 
 struct rec_opts {

@@ -5,9 +5,14 @@
  *   DIR/<input name>    the rejected rows of that input, byte for byte as
  *                       read, under its header row: fix and import again
  *
+ *   DIR/<input name>.csv the rejected rows of a workbook (.xlsx, .ods), as
+ *                       CSV under its sheet's header row
+ *
  * The directory and files are created on the first reject, so a clean run
  * leaves nothing behind.  Rows are copied from the input files by offset,
  * so a row is never held in memory whole (a 1 GB row is copied in pieces).
+ * A workbook's rows are copied from the spool, a temporary file its reader
+ * writes every row to as CSV (rejects_spool).
  */
 #ifndef BLENDCAT_REJECTS_H
 #define BLENDCAT_REJECTS_H
@@ -22,6 +27,7 @@ struct rejects_file {
 	FILE *out;
 	int in_fd;
 	int log_only;		/* an audio file: not copied, rejects.log names it */
+	int spooled;		/* a workbook: its rows are in the spool */
 };
 
 struct rejects {
@@ -32,6 +38,7 @@ struct rejects {
 	size_t nfiles, alloc;
 	unsigned long rows, problems;
 	int failed;
+	FILE *spool;		/* workbooks' rows as CSV (rejects_spool) */
 };
 
 /* dir: where to write (not created yet). */
@@ -43,6 +50,18 @@ void rejects_add_file(struct rejects *r, const char *path);
  * copied (an audio file).
  */
 void rejects_add_log_only(struct rejects *r, const char *path);
+/*
+ * The same for a workbook: its rejected rows go to "<input name>.csv", as
+ * CSV, copied from the spool by the offsets its reader gave.
+ */
+void rejects_add_sheet(struct rejects *r, const char *path);
+/*
+ * The run's spool, a temporary file (created on first use, removed at
+ * exit): a workbook's reader writes each row to it as CSV, and gives the
+ * row's offset and length there instead of in the input.  NULL when it
+ * cannot be created (reported).
+ */
+FILE *rejects_spool(struct rejects *r);
 void rejects_set_header(struct rejects *r, int file_no, const char *raw, size_t len);
 /*
  * One problem for rejects.log.  line 0 and field NULL leave them out;

@@ -148,6 +148,15 @@ static void test_describe(void **state)
 	sheet_dialect_describe(&d, &b);
 	assert_string_equal(b.data, "tab-separated (--delimiter), UTF-16LE with BOM, LF line ends, "
 			    "no header");
+	buf_reset(&b);
+	d.format = SHEET_XLSX;
+	sheet_dialect_describe(&d, &b);
+	assert_string_equal(b.data, "xlsx workbook, no header");
+	buf_reset(&b);
+	d.format = SHEET_ODS;
+	d.header = 1;
+	sheet_dialect_describe(&d, &b);
+	assert_string_equal(b.data, "ods workbook");
 	buf_release(&b);
 }
 
@@ -452,6 +461,69 @@ static void test_no_file(void **state)
 	got_release(&g);
 }
 
+/* What all sheets share: a row as CSV, a position. */
+static void test_csv_row(void **state)
+{
+	static const struct {
+		const char *cells[4];
+		const char *want;
+	} cases[] = {
+		{ { "a", "b", "c", NULL }, "a,b,c\n" },
+		{ { "", "", NULL, NULL }, ",\n" },
+		{ { "a,b", "say \"hi\"", "x", NULL }, "\"a,b\",\"say \"\"hi\"\"\",x\n" },
+		{ { "line 1\nline 2", "cr\r", " sp ", NULL }, "\"line 1\nline 2\",\"cr\r\", sp \n" },
+		{ { "#N/A", "Ünï;cödé", NULL, NULL }, "#N/A,Ünï;cödé\n" },
+		{ { NULL, NULL, NULL, NULL }, "\n" },
+	};
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < NROWS(cases); i++) {
+		struct sheet_cell cells[4];
+		struct buf b = BUF_INIT;
+
+		for (n = 0; n < 4 && cases[i].cells[n]; n++) {
+			cells[n].data = cases[i].cells[n];
+			cells[n].len = strlen(cases[i].cells[n]);
+			cells[n].is_null = 0;
+			cells[n].type = SHEET_TEXT;
+		}
+		sheet_csv_row(&b, cells, n);
+		if (strcmp(b.data, cases[i].want) != 0)
+			fail_msg("case %zu: got '%s', expected '%s'", i, b.data, cases[i].want);
+		buf_release(&b);
+	}
+}
+
+static void test_position(void **state)
+{
+	static const struct {
+		const char *sheet;
+		unsigned long line;
+		long col;
+		const char *want;
+	} cases[] = {
+		{ NULL, 12, 2, "f.csv:12" },		/* a text file: lines */
+		{ NULL, 0, -1, "f.csv" },
+		{ "Tracks", 12, 2, "f.csv:Tracks!C12" },
+		{ "Tracks", 12, -1, "f.csv:Tracks!12" },
+		{ "Tracks", 0, -1, "f.csv:Tracks" },
+		{ "Track List", 3, 27, "f.csv:'Track List'!AB3" },
+		{ "Track List", 0, -1, "f.csv:'Track List'" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NROWS(cases); i++) {
+		struct buf b = BUF_INIT;
+
+		sheet_position(&b, "f.csv", cases[i].sheet, cases[i].line, cases[i].col);
+		if (strcmp(b.data, cases[i].want) != 0)
+			fail_msg("got '%s', expected '%s'", b.data, cases[i].want);
+		buf_release(&b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -463,6 +535,8 @@ int main(void)
 		cmocka_unit_test(test_utf16_chunks),
 		cmocka_unit_test(test_utf16_bad_units),
 		cmocka_unit_test(test_no_file),
+		cmocka_unit_test(test_csv_row),
+		cmocka_unit_test(test_position),
 	};
 
 	return cmocka_run_group_tests_name("sheet", tests, NULL, NULL);

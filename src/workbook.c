@@ -1,0 +1,3013 @@
+/*
+ * workbook: .xlsx and .ods sheets, streamed; see include/blendcat/workbook.h.
+ *
+ * How it works.  libzip opens the archive (a file or a buffer) and every
+ * entry name and flag is checked first.  Each XML part is read through a
+ * zip stream, chunk by chunk: the bytes are counted against the limits
+ * (the header's sizes can lie), pass the prolog safety scan (xmlsafe.h)
+ * and go to libxml2's SAX2 push parser, whose callbacks build what the
+ * part gives.  SAX2 rather than xmlTextReader: on a 100k-row sheet the
+ * reader's node tree cost twice the parse itself, and the sheet's XML is
+ * most of the work.
+ *
+ * The small parts are read whole at open: xlsx workbook.xml (the sheets,
+ * date1904), its relationships (where each sheet is), styles.xml (which
+ * cell formats are dates or times) and the shared strings; ods
+ * META-INF/manifest.xml (encryption).  The sheet itself (xlsx) or
+ * content.xml (ods, whose tables follow one another, so at open it is
+ * read up to the wanted table) is fed a chunk at a time from
+ * workbook_next_row: the rows a chunk completes wait in a queue (cells,
+ * their text in one arena, a shared string by its index, a repeated cell
+ * or row once with its count) until they are handed out.
+ */
+#include "blendcat/workbook.h"
+#include "blendcat/buf.h"
+#include "blendcat/diag.h"
+#include "blendcat/xalloc.h"
+#include "blendcat/xmlsafe.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <zip.h>
+
+#define CHUNK ((size_t)64 << 10)	/* bytes read from an entry at a time */
+#define BATCH_MIN_ROWS 1024		/* rows the reader thread hands over, at least... */
+#define BATCH_MIN_BYTES ((size_t)1 << 20)	/* ... or text */
+#define BATCH_ROWS 4096			/* rows it reads ahead, at most... */
+#define BATCH_BYTES ((size_t)4 << 20)	/* ... and text */
+#define RATIO_FLOOR ((unsigned long long)1 << 20)	/* entries smaller expand freely */
+#define MAX_ENTRIES 65536		/* zip entries */
+#define MAX_SHEETS 65536
+#define MAX_RELS 65536
+#define MAX_XFS ((size_t)1 << 20)	/* cell formats in styles.xml */
+#define MAX_NUMFMTS 65536
+#define NAME_MAX_LEN 4096		/* sheet names, targets, format codes kept */
+#define ODS_MIME "application/vnd.oasis.opendocument.spreadsheet"
+
+static const unsigned char cfb_magic[8] = { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1 };
+
+
+#if defined(__GNUC__)
+#define WB_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define WB_PRINTF(a, b)
+#endif
+
+/* ------------------------------------------------------------ state */
+
+struct sheet_info {
+	char *name;
+	char *rid;		/* xlsx: its relationship id */
+	int hidden;
+};
+
+struct rel {
+	char *id, *type, *target;
+};
+
+/* A cell waiting in the queue: its text at off in qtext, or shared string sst. */
+struct qcell {
+	unsigned long col;
+	unsigned long repeat;
+	enum workbook_type type;
+	long sst;		/* >= 0: the shared string */
+	size_t off, len;
+};
+
+struct qrow {
+	unsigned long row;
+	unsigned long repeat;
+	size_t first, n;	/* its cells in qc */
+};
+
+/* Rows waiting: closed ones q[0, nq), the open one at q[nq]. */
+struct queue {
+	struct qrow *q;
+	size_t nq, q_cap, q_pos;
+	unsigned long q_rep;		/* times q[q_pos] was handed out */
+	int row_open;
+	struct qcell *qc;
+	size_t nqc, qc_cap;
+	struct buf text;
+	size_t row_text;		/* text offset of the open row's text */
+};
+
+struct part;
+typedef void part_start_fn(struct part *p, const char *local, int nattr, const xmlChar **attrs);
+typedef void part_end_fn(struct part *p, const char *local);
+
+/* One XML entry being read. */
+struct part {
+	struct workbook *wb;
+	char *name;
+	zip_file_t *zf;
+	unsigned long long comp, size, out;
+	struct xmlsafe sc;
+	xmlSAXHandler sax;
+	xmlParserCtxtPtr ctxt;
+	char *chunk;
+	int eof;		/* all of it was read */
+	int finished;		/* the handler has what it wants: stop */
+	part_start_fn *start;
+	part_end_fn *end;
+	struct buf *collect;	/* characters go here while set */
+	size_t collect_max;	/* ... up to this length */
+	void (*over)(struct part *p);	/* called past collect_max */
+	void *state;
+	/* libxml2's first error */
+	int xerr;
+	unsigned long xerr_line;
+	char xerr_msg[200];
+};
+
+struct workbook {
+	enum workbook_format format;
+	zip_t *zip;
+	struct workbook_opts o;
+	struct workbook_error err;
+	int failed;
+	unsigned long long total;	/* uncompressed bytes read, all entries */
+	struct buf val;			/* an attribute's value, decoded */
+
+	/* the sheets */
+	struct sheet_info *sheets;
+	size_t nsheets;
+	char *sheet;			/* the one read */
+	int chosen;			/* ods: its table has started */
+	int encrypted;			/* ods: the manifest says so */
+
+	/* xlsx */
+	int date1904;
+	struct buf sst;			/* the shared strings, each NUL-terminated */
+	uint32_t *sst_off;
+	size_t nsst, sst_cap;
+	unsigned char *xf_kind;		/* enum workbook_fmt per cell format */
+	size_t nxf;
+	struct rel *rels;
+	size_t nrels;
+
+	/* the part workbook_next_row reads on, and its handler's state */
+	struct part *body;
+	void *body_state;
+	void (*body_release)(void *state);
+
+	/* the queues (see "queue" below); the parse's state in wb->fill */
+	struct queue qs[2];
+	struct queue *fill, *read;
+	size_t cell_text;		/* fill->text offset of the cell being read */
+	unsigned long last_row;		/* the last row started (0: none) */
+	unsigned long next_col;		/* the column the next cell takes */
+
+	/* the reader thread */
+	int threaded;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int ready;			/* read holds a batch not handed out yet */
+	int reader_done;		/* the thread hands over nothing more */
+	int stop;			/* the thread must stop */
+
+	/* handing out */
+	struct workbook_cell *cells;
+	size_t cells_cap;
+	struct workbook_row row;
+};
+
+/* ------------------------------------------------------------ errors */
+
+WB_PRINTF(4, 5)
+static int wb_fail(struct workbook *wb, enum workbook_code code, const char *where,
+		   const char *fmt, ...)
+{
+	va_list ap;
+
+	if (wb->failed)
+		return -1;
+	wb->failed = 1;
+	wb->err.code = code;
+	snprintf(wb->err.where, sizeof(wb->err.where), "%s", where ? where : "");
+	va_start(ap, fmt);
+	vsnprintf(wb->err.msg, sizeof(wb->err.msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static unsigned long part_line(const struct part *p)
+{
+	return p->ctxt && p->ctxt->input ? (unsigned long)p->ctxt->input->line : 0;
+}
+
+/* A problem inside part p, at its current line; the parser stops. */
+WB_PRINTF(3, 4)
+static int part_fail(struct part *p, enum workbook_code code, const char *fmt, ...)
+{
+	char where[300], msg[512];
+	va_list ap;
+
+	if (p->wb->failed)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (part_line(p))
+		snprintf(where, sizeof(where), "%.250s:%lu", p->name, part_line(p));
+	else
+		snprintf(where, sizeof(where), "%.250s", p->name);
+	if (p->ctxt)
+		xmlStopParser(p->ctxt);
+	return wb_fail(p->wb, code, where, "%s", msg);
+}
+
+/* A problem at a cell (col 0: the row) of the sheet being read. */
+WB_PRINTF(5, 6)
+static int cell_fail(struct part *p, enum workbook_code code, unsigned long row, unsigned long col,
+		     const char *fmt, ...)
+{
+	struct buf where = BUF_INIT;
+	char msg[512];
+	va_list ap;
+
+	if (p->wb->failed)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	workbook_cell_ref(&where, p->wb->sheet ? p->wb->sheet : "?", row, col);
+	if (p->ctxt)
+		xmlStopParser(p->ctxt);
+	wb_fail(p->wb, code, where.data, "%s", msg);
+	buf_release(&where);
+	return -1;
+}
+
+/* ------------------------------------------------------ pure helpers */
+
+/* Does a sheet name need quotes in a reference ('Track List'!A1)? */
+static int needs_quotes(const char *s)
+{
+	if (!*s || (*s >= '0' && *s <= '9'))
+		return 1;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x80 && !(c == '_' || c == '.' || (c >= '0' && c <= '9') ||
+				  ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')))
+			return 1;
+	}
+	return 0;
+}
+
+static void add_col_letters(struct buf *b, unsigned long col)
+{
+	char tmp[16];
+	size_t n = 0;
+
+	while (col > 0 && n < sizeof(tmp)) {
+		tmp[n++] = (char)('A' + (col - 1) % 26);
+		col = (col - 1) / 26;
+	}
+	while (n > 0)
+		buf_addch(b, tmp[--n]);
+}
+
+void workbook_cell_ref(struct buf *b, const char *sheet, unsigned long row, unsigned long col)
+{
+	const char *s;
+
+	if (needs_quotes(sheet)) {
+		buf_addch(b, '\'');
+		for (s = sheet; *s; s++) {
+			if (*s == '\'')
+				buf_addch(b, '\'');
+			buf_addch(b, *s);
+		}
+		buf_addch(b, '\'');
+	} else {
+		buf_adds(b, sheet);
+	}
+	buf_addch(b, '!');
+	if (col)
+		add_col_letters(b, col);
+	buf_addf(b, "%lu", row);
+}
+
+unsigned long workbook_col_number(const char *s, size_t len)
+{
+	unsigned long col = 0;
+	size_t i;
+
+	if (len == 0 || len > 7)
+		return 0;
+	for (i = 0; i < len; i++) {
+		unsigned c = (unsigned char)s[i] | 0x20;
+
+		if (c < 'a' || c > 'z')
+			return 0;
+		col = col * 26 + (c - 'a' + 1);
+	}
+	return col;
+}
+
+/*
+ * 15 significant digits ("%.14e"), trailing zeros dropped, then written
+ * out plainly when the exponent allows: what a spreadsheet shows, and
+ * never 120.50000000000001 or 1.2e+02.
+ */
+size_t workbook_number_text(double v, char out[WORKBOOK_NUMBER_SIZE])
+{
+	char e[40], digits[20];
+	const char *p;
+	size_t nd = 0, n = 0, i;
+	int exp, neg;
+
+	if (!isfinite(v))
+		return (size_t)snprintf(out, WORKBOOK_NUMBER_SIZE, "%s", isnan(v) ? "nan" : v < 0 ?
+					"-inf" : "inf");
+	if (v == 0)
+		return (size_t)snprintf(out, WORKBOOK_NUMBER_SIZE, "0");
+	snprintf(e, sizeof(e), "%.14e", v);
+	neg = e[0] == '-';
+	for (p = e + neg; *p && *p != 'e'; p++)
+		if (*p >= '0' && *p <= '9')
+			digits[nd++] = *p;
+	exp = atoi(p + 1);
+	while (nd > 1 && digits[nd - 1] == '0')
+		nd--;
+	if (neg)
+		out[n++] = '-';
+	if (exp >= 21 || exp < -6) {
+		out[n++] = digits[0];
+		if (nd > 1) {
+			out[n++] = '.';
+			memcpy(out + n, digits + 1, nd - 1);
+			n += nd - 1;
+		}
+		n += (size_t)snprintf(out + n, WORKBOOK_NUMBER_SIZE - n, "e%+03d", exp);
+		return n;
+	}
+	if (exp < 0) {
+		out[n++] = '0';
+		out[n++] = '.';
+		for (i = 0; i < (size_t)(-exp - 1); i++)
+			out[n++] = '0';
+		memcpy(out + n, digits, nd);
+		n += nd;
+	} else {
+		for (i = 0; i <= (size_t)exp; i++)
+			out[n++] = i < nd ? digits[i] : '0';
+		if (nd > (size_t)exp + 1) {
+			out[n++] = '.';
+			memcpy(out + n, digits + exp + 1, nd - (size_t)exp - 1);
+			n += nd - (size_t)exp - 1;
+		}
+	}
+	out[n] = '\0';
+	return n;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date, and back (H. Hinnant). */
+static long days_from_civil(long y, unsigned m, unsigned d)
+{
+	long era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (long)doe - 719468;
+}
+
+static void civil_from_days(long z, long *y, unsigned *m, unsigned *d)
+{
+	long era;
+	unsigned doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned)(z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	*y = (long)yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y += *m <= 2;
+}
+
+long long workbook_day_seconds(double days)
+{
+	double s = days * 86400.0;
+
+	if (!(s >= 0) || s > 9e15)
+		return -1;
+	return (long long)floor(s + 0.5);
+}
+
+/* The last day either system can show: 9999-12-31. */
+#define SERIAL_MAX_1900 2958465.0
+#define SERIAL_MAX_1904 2957003.0
+
+int workbook_serial_date(double serial, int date1904, char out[WORKBOOK_DATE_SIZE],
+			 char why[128])
+{
+	long long secs;
+	long days, y, base;
+	unsigned m, d;
+	long tod;
+
+	if (!(serial >= 0) || serial >= (date1904 ? SERIAL_MAX_1904 : SERIAL_MAX_1900) + 1) {
+		snprintf(why, 128, "date serial %.15g is out of range", serial);
+		return -1;
+	}
+	secs = workbook_day_seconds(serial);
+	days = (long)(secs / 86400);
+	tod = (long)(secs % 86400);
+	if (date1904) {
+		base = days_from_civil(1904, 1, 1);
+	} else if (days == 0) {
+		snprintf(why, 128, "date serial 0 is Excel's 1900-01-00, no date");
+		return -1;
+	} else if (days == 60) {
+		snprintf(why, 128, "date serial 60 is Excel's 1900-02-29, a day that never was");
+		return -1;
+	} else {
+		/* 1 is 1900-01-01; from 61 (1900-03-01) on, one less for the phantom day */
+		base = days_from_civil(1899, 12, days < 60 ? 31 : 30);
+	}
+	civil_from_days(base + days, &y, &m, &d);
+	/* y is 1900 to 9999, m and d a month's: the text fits */
+	if (tod)
+		snprintf(out, WORKBOOK_DATE_SIZE, "%04d-%02d-%02d %02d:%02d:%02d", (int)y % 10000,
+			 (int)m % 100, (int)d % 100, (int)(tod / 3600) % 100, (int)(tod / 60 % 60),
+			 (int)(tod % 60));
+	else
+		snprintf(out, WORKBOOK_DATE_SIZE, "%04d-%02d-%02d", (int)y % 10000, (int)m % 100,
+			 (int)d % 100);
+	return 0;
+}
+
+/* A decimal number at *p (digits, an optional fraction); -1 if none. */
+static double iso_number(const char **p)
+{
+	const char *s = *p;
+	double v = 0, scale = 0.1;
+	int any = 0;
+
+	for (; *s >= '0' && *s <= '9'; s++, any = 1)
+		v = v * 10 + (*s - '0');
+	if (*s == '.' || *s == ',') {
+		for (s++; *s >= '0' && *s <= '9'; s++, any = 1, scale /= 10)
+			v += (*s - '0') * scale;
+	}
+	*p = s;
+	return any ? v : -1;
+}
+
+long long workbook_iso_duration(const char *s)
+{
+	double total = 0, v;
+	int time = 0, any = 0;
+
+	if (*s++ != 'P')
+		return -1;
+	while (*s) {
+		if (*s == 'T') {
+			if (time)
+				return -1;
+			time = 1;
+			s++;
+			continue;
+		}
+		if ((v = iso_number(&s)) < 0)
+			return -1;
+		switch (*s++) {
+		case 'W': if (time) return -1; total += v * 604800; break;
+		case 'D': if (time) return -1; total += v * 86400; break;
+		case 'H': if (!time) return -1; total += v * 3600; break;
+		case 'M': if (!time) return -1; total += v * 60; break;
+		case 'S': if (!time) return -1; total += v; break;
+		default: return -1;	/* years and months have no length in seconds */
+		}
+		any = 1;
+	}
+	if (!any || total > 9e15)
+		return -1;
+	return (long long)floor(total + 0.5);
+}
+
+static int all_digits(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return n > 0;
+}
+
+/*
+ * An ISO 8601 date or date-time (ods date-value, xlsx t="d"):
+ * YYYY-MM-DD, then THH:MM:SS with an optional fraction and zone, which
+ * is kept only when it is not midnight.
+ */
+static int iso_date_text(const char *s, char out[WORKBOOK_DATE_SIZE])
+{
+	const char *t = s;
+	long y, mo, d, h = 0, mi = 0, sec = 0;
+
+	if (*t == '-' || *t == '+')
+		t++;
+	if (strlen(t) < 10 || !all_digits(t, 4) || t[4] != '-' || !all_digits(t + 5, 2) ||
+	    t[7] != '-' || !all_digits(t + 8, 2))
+		return -1;
+	y = strtol(s, NULL, 10);
+	mo = strtol(t + 5, NULL, 10);
+	d = strtol(t + 8, NULL, 10);
+	if (y < 0 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31)
+		return -1;
+	t += 10;
+	if (*t == 'T' || *t == ' ') {
+		if (strlen(t) < 9 || !all_digits(t + 1, 2) || t[3] != ':' || !all_digits(t + 4, 2) ||
+		    t[6] != ':' || !all_digits(t + 7, 2))
+			return -1;
+		h = strtol(t + 1, NULL, 10);
+		mi = strtol(t + 4, NULL, 10);
+		sec = strtol(t + 7, NULL, 10);
+	} else if (*t) {
+		return -1;
+	}
+	if (h || mi || sec)
+		snprintf(out, WORKBOOK_DATE_SIZE, "%04ld-%02ld-%02ld %02ld:%02ld:%02ld", y, mo, d, h, mi,
+			 sec);
+	else
+		snprintf(out, WORKBOOK_DATE_SIZE, "%04ld-%02ld-%02ld", y, mo, d);
+	return 0;
+}
+
+enum workbook_fmt workbook_builtin_kind(unsigned long id)
+{
+	if ((id >= 14 && id <= 17) || id == 22 || (id >= 27 && id <= 36) || (id >= 50 && id <= 58))
+		return WORKBOOK_FMT_DATE;
+	if ((id >= 18 && id <= 21) || (id >= 45 && id <= 47))
+		return WORKBOOK_FMT_TIME;
+	return WORKBOOK_FMT_NUMBER;
+}
+
+/* Tokens of a format code that make it a date or a time. */
+enum { TK_Y = 1, TK_M, TK_D, TK_H, TK_S };
+
+enum workbook_fmt workbook_format_kind(const char *code)
+{
+	int tok[64], n = 0, i, date = 0, time = 0;
+	const char *s;
+
+	for (s = code; *s && *s != ';' && n < 64; s++) {
+		int c = *s | 0x20;
+
+		if (*s == '"') {
+			s = strchr(s + 1, '"');
+			if (!s)
+				break;
+		} else if (*s == '\\' || *s == '_' || *s == '*') {
+			if (!*++s)
+				break;
+		} else if (*s == '[') {
+			const char *e = strchr(s, ']');
+			size_t len;
+
+			if (!e)
+				break;
+			len = (size_t)(e - s - 1);
+			/* [h] [mm] [ss]: elapsed time; [Red], [$-409], [>100]: not ours */
+			if (len && strspn(s + 1, "hH") == len)
+				time = 1, tok[n++] = TK_H;
+			else if (len && strspn(s + 1, "mM") == len)
+				time = 1, tok[n++] = TK_M;
+			else if (len && strspn(s + 1, "sS") == len)
+				time = 1, tok[n++] = TK_S;
+			s = e;
+		} else if (c == 'e' && (s[1] == '+' || s[1] == '-')) {
+			s++;	/* 0.00E+00 */
+		} else if (strncasecmp(s, "AM/PM", 5) == 0) {
+			s += 4;
+		} else if (strncasecmp(s, "A/P", 3) == 0) {
+			s += 2;
+		} else if (c == 'y' || c == 'm' || c == 'd' || c == 'h' || c == 's') {
+			int t = c == 'y' ? TK_Y : c == 'm' ? TK_M : c == 'd' ? TK_D :
+				c == 'h' ? TK_H : TK_S;
+
+			while ((s[1] | 0x20) == c)
+				s++;
+			tok[n++] = t;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (tok[i] == TK_Y || tok[i] == TK_D) {
+			date = 1;
+		} else if (tok[i] == TK_H || tok[i] == TK_S) {
+			time = 1;
+		} else if (tok[i] == TK_M) {
+			/* minutes right after hours or right before seconds, else months */
+			if ((i > 0 && tok[i - 1] == TK_H) || (i + 1 < n && tok[i + 1] == TK_S))
+				time = 1;
+			else
+				date = 1;
+		}
+	}
+	return date ? WORKBOOK_FMT_DATE : time ? WORKBOOK_FMT_TIME : WORKBOOK_FMT_NUMBER;
+}
+
+/*
+ * Decode the _xHHHH_ escapes of OOXML strings (a control character or
+ * a "_x" that was text, as _x005F_) in s[0, len), in place; the new length.
+ */
+static size_t decode_x(char *s, size_t len)
+{
+	char *r = memchr(s, '_', len), *w, *end = s + len;
+
+	if (!r)
+		return len;
+	w = r;
+	while (r < end) {
+		unsigned long cp;
+		char *stop;
+
+		if (*r == '_' && end - r >= 7 && r[1] == 'x' && r[6] == '_' &&
+		    strspn(r + 2, "0123456789abcdefABCDEF") >= 4) {
+			char hex[5] = { r[2], r[3], r[4], r[5], '\0' };
+
+			cp = strtoul(hex, &stop, 16);
+			if (cp && (cp < 0xD800 || cp > 0xDFFF)) {
+				if (cp < 0x80) {
+					*w++ = (char)cp;
+				} else if (cp < 0x800) {
+					*w++ = (char)(0xC0 | cp >> 6);
+					*w++ = (char)(0x80 | (cp & 0x3F));
+				} else {
+					*w++ = (char)(0xE0 | cp >> 12);
+					*w++ = (char)(0x80 | (cp >> 6 & 0x3F));
+					*w++ = (char)(0x80 | (cp & 0x3F));
+				}
+				r += 7;
+				continue;
+			}
+		}
+		*w++ = *r++;
+	}
+	return (size_t)(w - s);
+}
+
+/* A number cell's text as a double: digits, sign, point, exponent only. */
+static int parse_number(const char *s, size_t len, double *v)
+{
+	char *end;
+
+	if (len == 0 || strspn(s, "0123456789+-.eE") != len)
+		return -1;
+	errno = 0;
+	*v = strtod(s, &end);
+	return end == s + len && errno != ERANGE ? 0 : -1;
+}
+
+/* An unsigned decimal, or -1. */
+static long parse_index(const char *s, size_t len)
+{
+	long v = 0;
+	size_t i;
+
+	if (len == 0 || len > 9)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* ------------------------------------------------------- attributes */
+
+/*
+ * The raw value of attribute local (in a namespace whose URI contains ns,
+ * when ns is not NULL) of a SAX2 element, or NULL; *len its length.
+ */
+static const char *attr_raw(int nattr, const xmlChar **attrs, const char *local, const char *ns,
+			    size_t *len)
+{
+	int i;
+
+	for (i = 0; i < nattr; i++) {
+		const xmlChar **a = attrs + 5 * i;
+
+		if (strcmp((const char *)a[0], local) != 0)
+			continue;
+		if (ns && (!a[2] || !strstr((const char *)a[2], ns)))
+			continue;
+		*len = (size_t)(a[4] - a[3]);
+		return (const char *)a[3];
+	}
+	return NULL;
+}
+
+/*
+ * The value decoded into out (SAX2 hands attribute values over with
+ * their character references as written: &#38; for &amp;), cut at
+ * NAME_MAX_LEN bytes.  1 when the attribute is there.
+ */
+static int attr_text(int nattr, const xmlChar **attrs, const char *local, const char *ns,
+		     struct buf *out)
+{
+	size_t len, i;
+	const char *v = attr_raw(nattr, attrs, local, ns, &len);
+
+	buf_reset(out);
+	if (!v)
+		return 0;
+	if (len > NAME_MAX_LEN)
+		len = NAME_MAX_LEN;
+	for (i = 0; i < len; i++) {
+		const char *semi;
+
+		if (v[i] != '&' || !(semi = memchr(v + i, ';', len - i)) || semi - (v + i) > 10) {
+			buf_addch(out, v[i]);
+			continue;
+		}
+		if (v[i + 1] == '#') {
+			unsigned long cp = v[i + 2] == 'x' ? strtoul(v + i + 3, NULL, 16) :
+				strtoul(v + i + 2, NULL, 10);
+			char u[4];
+			size_t n = 0;
+
+			if (cp < 0x80) {
+				u[n++] = (char)cp;
+			} else if (cp < 0x800) {
+				u[n++] = (char)(0xC0 | cp >> 6);
+				u[n++] = (char)(0x80 | (cp & 0x3F));
+			} else if (cp < 0x10000) {
+				u[n++] = (char)(0xE0 | cp >> 12);
+				u[n++] = (char)(0x80 | (cp >> 6 & 0x3F));
+				u[n++] = (char)(0x80 | (cp & 0x3F));
+			} else {
+				u[n++] = (char)(0xF0 | cp >> 18);
+				u[n++] = (char)(0x80 | (cp >> 12 & 0x3F));
+				u[n++] = (char)(0x80 | (cp >> 6 & 0x3F));
+				u[n++] = (char)(0x80 | (cp & 0x3F));
+			}
+			if (cp)
+				buf_add(out, u, n);
+		} else {
+			static const char *const names[] = { "amp;", "lt;", "gt;", "quot;", "apos;" };
+			static const char chars[] = "&<>\"'";
+			size_t k;
+
+			for (k = 0; k < 5; k++)
+				if (strncmp(v + i + 1, names[k], strlen(names[k])) == 0)
+					break;
+			if (k == 5) {
+				buf_addch(out, v[i]);
+				continue;
+			}
+			buf_addch(out, chars[k]);
+		}
+		i = (size_t)(semi - v);
+	}
+	return 1;
+}
+
+/* An attribute as a number; def when absent, -1 when not a number. */
+static long attr_number(int nattr, const xmlChar **attrs, const char *local, const char *ns,
+			long def)
+{
+	size_t len;
+	const char *v = attr_raw(nattr, attrs, local, ns, &len);
+
+	return v ? parse_index(v, len) : def;
+}
+
+/* ----------------------------------------------------------- zip layer */
+
+/* Where the bytes come from, for the checks before libzip: a file or memory. */
+struct src {
+	int fd;
+	const unsigned char *mem;
+	size_t size;
+};
+
+static size_t src_read(const struct src *s, unsigned long long off, void *out, size_t n)
+{
+	ssize_t got;
+
+	if (s->mem) {
+		if (off >= s->size)
+			return 0;
+		if (n > s->size - off)
+			n = (size_t)(s->size - off);
+		memcpy(out, s->mem + off, n);
+		return n;
+	}
+	got = pread(s->fd, out, n, (off_t)off);
+	return got > 0 ? (size_t)got : 0;
+}
+
+/* Does buf hold name in UTF-16LE (an OLE2 directory entry's name)? */
+static int has_utf16(const unsigned char *buf, size_t n, const char *name)
+{
+	size_t len = strlen(name), i, j;
+
+	for (i = 0; i + 2 * len <= n; i++) {
+		for (j = 0; j < len; j++)
+			if (buf[i + 2 * j] != (unsigned char)name[j] || buf[i + 2 * j + 1] != 0)
+				break;
+		if (j == len)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * An OLE2 compound file: is it an encrypted Office file?  Office keeps
+ * the password-protected package in streams EncryptionInfo and
+ * EncryptedPackage, named in the directory, whose first sector the
+ * header gives; the first 64 KiB are searched too.
+ */
+static int cfb_encrypted(const struct src *s)
+{
+	unsigned char head[512], *buf = xmalloc(65536);
+	unsigned long long sect, ssz;
+	size_t n;
+	int found = 0;
+
+	if (src_read(s, 0, head, sizeof(head)) == sizeof(head)) {
+		ssz = 1ull << (head[0x1E] & 0x1F);
+		sect = (unsigned long long)head[0x30] | (unsigned long long)head[0x31] << 8 |
+		       (unsigned long long)head[0x32] << 16 | (unsigned long long)head[0x33] << 24;
+		if (ssz >= 512 && ssz <= 65536) {
+			n = src_read(s, (sect + 1) * ssz, buf, (size_t)ssz);
+			found = has_utf16(buf, n, "EncryptionInfo") || has_utf16(buf, n, "EncryptedPackage");
+		}
+	}
+	if (!found) {
+		n = src_read(s, 0, buf, 65536);
+		found = has_utf16(buf, n, "EncryptionInfo") || has_utf16(buf, n, "EncryptedPackage");
+	}
+	free(buf);
+	return found;
+}
+
+/* A zip entry name that leads out of the archive: absolute, a drive, "..". */
+static int unsafe_name(const char *name)
+{
+	const char *p = name;
+
+	if (*p == '/' || *p == '\\' || (p[0] && p[1] == ':'))
+		return 1;
+	while (*p) {
+		size_t n = strcspn(p, "/\\");
+
+		if (n == 2 && p[0] == '.' && p[1] == '.')
+			return 1;
+		p += n;
+		if (*p)
+			p++;
+	}
+	return 0;
+}
+
+/* Every entry: a name inside the archive, no encryption. */
+static int check_entries(struct workbook *wb)
+{
+	zip_int64_t n = zip_get_num_entries(wb->zip, 0), i;
+
+	if (n > MAX_ENTRIES)
+		return wb_fail(wb, WORKBOOK_EUNSAFE, NULL, "the zip archive has %lld entries, more "
+			       "than a workbook's %d: refused", (long long)n, MAX_ENTRIES);
+	for (i = 0; i < n; i++) {
+		const char *name = zip_get_name(wb->zip, (zip_uint64_t)i, ZIP_FL_ENC_RAW);
+		zip_stat_t st;
+
+		if (!name)
+			continue;
+		if (unsafe_name(name))
+			return wb_fail(wb, WORKBOOK_EUNSAFE, NULL, "zip entry '%.200s' leads out of the "
+				       "archive (an absolute path or '..'): refused", name);
+		zip_stat_init(&st);
+		if (zip_stat_index(wb->zip, (zip_uint64_t)i, ZIP_FL_ENC_RAW, &st) == 0 &&
+		    (st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE)
+			return wb_fail(wb, WORKBOOK_EENCRYPTED, NULL, "the workbook is encrypted (zip "
+				       "entry '%.200s' has a password): save it without a password",
+				       name);
+	}
+	return 0;
+}
+
+static zip_int64_t entry_find(const struct workbook *wb, const char *name)
+{
+	return zip_name_locate(wb->zip, name, ZIP_FL_NOCASE);
+}
+
+/* ---------------------------------------------------------------- SAX */
+
+static void sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
+		      int nns, const xmlChar **ns, int nattr, int ndefaulted, const xmlChar **attrs)
+{
+	struct part *p = ctx;
+
+	(void)prefix;
+	(void)uri;
+	(void)nns;
+	(void)ns;
+	(void)ndefaulted;
+	if (!p->wb->failed && !p->finished)
+		p->start(p, (const char *)local, nattr, attrs);
+}
+
+static void sax_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
+{
+	struct part *p = ctx;
+
+	(void)prefix;
+	(void)uri;
+	if (!p->wb->failed && !p->finished && p->end)
+		p->end(p, (const char *)local);
+}
+
+static void sax_text(void *ctx, const xmlChar *ch, int len)
+{
+	struct part *p = ctx;
+
+	if (!p->collect || p->wb->failed || p->finished)
+		return;
+	buf_add(p->collect, ch, (size_t)len);
+	if (p->collect->len > p->collect_max && p->over)
+		p->over(p);
+}
+
+static void sax_error(void *ctx, xmlErrorPtr e)
+{
+	struct part *p = ctx;
+	size_t n;
+
+	if (p->xerr || !e || e->level < XML_ERR_ERROR)
+		return;
+	p->xerr = 1;
+	p->xerr_line = e->line > 0 ? (unsigned long)e->line : 0;
+	snprintf(p->xerr_msg, sizeof(p->xerr_msg), "%s", e->message ? e->message : "parse error");
+	n = strlen(p->xerr_msg);
+	while (n && (p->xerr_msg[n - 1] == '\n' || p->xerr_msg[n - 1] == ' '))
+		p->xerr_msg[--n] = '\0';
+}
+
+/* ---------------------------------------------------------------- parts */
+
+static void part_close(struct part *p)
+{
+	if (!p)
+		return;
+	if (p->zf)
+		zip_fclose(p->zf);
+	if (p->ctxt)
+		xmlFreeParserCtxt(p->ctxt);
+	xmlsafe_release(&p->sc);
+	free(p->chunk);
+	free(p->name);
+	free(p);
+}
+
+/*
+ * Open entry name for reading with the handlers; NULL when it is not in
+ * the archive (*missing set) or cannot be read (wb->err set).
+ */
+static struct part *part_open(struct workbook *wb, const char *name, part_start_fn *start,
+			      part_end_fn *end, void *state, int *missing)
+{
+	zip_int64_t idx = entry_find(wb, name);
+	struct part *p;
+	zip_stat_t st;
+
+	*missing = idx < 0;
+	if (idx < 0)
+		return NULL;
+	zip_stat_init(&st);
+	if (zip_stat_index(wb->zip, (zip_uint64_t)idx, 0, &st) < 0) {
+		wb_fail(wb, WORKBOOK_EFORMAT, NULL, "cannot read zip entry '%.200s': %s", name,
+			zip_strerror(wb->zip));
+		return NULL;
+	}
+	p = xmalloc(sizeof(*p));
+	memset(p, 0, sizeof(*p));
+	p->wb = wb;
+	p->name = xstrdup(name);
+	p->comp = st.valid & ZIP_STAT_COMP_SIZE ? st.comp_size : 0;
+	p->size = st.valid & ZIP_STAT_SIZE ? st.size : 0;
+	p->start = start;
+	p->end = end;
+	p->state = state;
+	xmlsafe_init(&p->sc, "workbook parts");
+	if (p->size > RATIO_FLOOR && p->size / (p->comp ? p->comp : 1) > wb->o.max_ratio) {
+		wb_fail(wb, WORKBOOK_EUNSAFE, NULL, "zip entry '%.200s' would expand %llu times "
+			"(%llu bytes from %llu), more than %u: refused as a zip bomb", name,
+			p->size / (p->comp ? p->comp : 1), p->size, p->comp, wb->o.max_ratio);
+		part_close(p);
+		return NULL;
+	}
+	p->zf = zip_fopen_index(wb->zip, (zip_uint64_t)idx, 0);
+	if (!p->zf) {
+		int ze = zip_error_code_zip(zip_get_error(wb->zip));
+
+		if (ze == ZIP_ER_NOPASSWD || ze == ZIP_ER_WRONGPASSWD || ze == ZIP_ER_ENCRNOTSUPP)
+			wb_fail(wb, WORKBOOK_EENCRYPTED, NULL, "the workbook is encrypted (zip entry "
+				"'%.200s' has a password): save it without a password", name);
+		else
+			wb_fail(wb, WORKBOOK_EFORMAT, NULL, "cannot read zip entry '%.200s': %s", name,
+				zip_strerror(wb->zip));
+		part_close(p);
+		return NULL;
+	}
+	memset(&p->sax, 0, sizeof(p->sax));
+	p->sax.initialized = XML_SAX2_MAGIC;
+	p->sax.startElementNs = sax_start;
+	p->sax.endElementNs = sax_end;
+	p->sax.characters = sax_text;
+	p->sax.ignorableWhitespace = sax_text;
+	p->sax.serror = sax_error;
+	p->chunk = xmalloc(CHUNK);
+	return p;
+}
+
+/* The safety scan refused the part: say why, having read the DOCTYPE on. */
+static int part_unsafe(struct part *p)
+{
+	size_t total = 0;
+	zip_int64_t n;
+	char where[300];
+
+	while (p->sc.state == XMLSAFE_DOCTYPE && !p->sc.doctype_done &&
+	       total < 4 * XMLSAFE_DOCTYPE_KEEP &&
+	       (n = zip_fread(p->zf, p->chunk, XMLSAFE_DOCTYPE_KEEP)) > 0) {
+		xmlsafe_feed(&p->sc, (const unsigned char *)p->chunk, (size_t)n, 0);
+		total += (size_t)n;
+	}
+	if (p->sc.error == XMLSAFE_UNSAFE)
+		xmlsafe_explain(&p->sc);
+	snprintf(where, sizeof(where), "%.250s:%lu", p->name, p->sc.mark_line ? p->sc.mark_line : 1);
+	return wb_fail(p->wb, p->sc.error == XMLSAFE_UNSAFE ? WORKBOOK_EUNSAFE : WORKBOOK_EFORMAT,
+		       where, "%s", p->sc.msg);
+}
+
+/* Count n more bytes of p against the limits. */
+static int part_count(struct part *p, size_t n)
+{
+	struct workbook *wb = p->wb;
+
+	p->out += n;
+	wb->total += n;
+	if (wb->total > wb->o.max_bytes)
+		return wb_fail(wb, WORKBOOK_EUNSAFE, p->name, "the workbook expands to more than %llu "
+			       "bytes: refused as a zip bomb", wb->o.max_bytes);
+	if (p->out > RATIO_FLOOR && p->out / (p->comp ? p->comp : 1) > wb->o.max_ratio)
+		return wb_fail(wb, WORKBOOK_EUNSAFE, p->name, "the entry expands more than %u times "
+			       "(%llu bytes from %llu so far): refused as a zip bomb",
+			       wb->o.max_ratio, p->out, p->comp);
+	if (p->out > p->size)
+		return wb_fail(wb, WORKBOOK_EUNSAFE, p->name, "the entry holds more than the %llu "
+			       "bytes its zip header gives: refused", p->size);
+	return 0;
+}
+
+/* Read one chunk of p into the parser.  0, or -1 (wb->err set). */
+static int part_feed(struct part *p)
+{
+	struct workbook *wb = p->wb;
+	zip_int64_t n;
+	int rc;
+
+	if (p->eof || p->finished)
+		return wb->failed ? -1 : 0;
+	n = zip_fread(p->zf, p->chunk, CHUNK);
+	if (n < 0)
+		return wb_fail(wb, WORKBOOK_EFORMAT, p->name, "cannot read the entry: %s",
+			       zip_error_strerror(zip_file_get_error(p->zf)));
+	if (n > 0 && part_count(p, (size_t)n) < 0)
+		return -1;
+	if (!xmlsafe_done(&p->sc) || p->sc.enc == XMLSAFE_ENC_UNKNOWN) {
+		xmlsafe_feed(&p->sc, (const unsigned char *)p->chunk, (size_t)n, n == 0);
+		if (p->sc.error)
+			return part_unsafe(p);
+	}
+	if (!p->ctxt) {
+		p->ctxt = xmlCreatePushParserCtxt(&p->sax, p, NULL, 0, p->name);
+		if (!p->ctxt)
+			return wb_fail(wb, WORKBOOK_EFORMAT, p->name, "cannot start the XML parser");
+		xmlCtxtUseOptions(p->ctxt, XMLSAFE_PARSE_OPTIONS);
+	}
+	rc = xmlParseChunk(p->ctxt, p->chunk, (int)n, n == 0);
+	if (wb->failed)
+		return -1;
+	if (p->finished)
+		return 0;
+	if (rc != 0 || p->xerr || !p->ctxt->wellFormed) {
+		char where[300];
+
+		snprintf(where, sizeof(where), "%.250s:%lu", p->name,
+			 p->xerr_line ? p->xerr_line : part_line(p));
+		return wb_fail(wb, WORKBOOK_EFORMAT, where, "not well-formed XML: %s",
+			       p->xerr ? p->xerr_msg : "parse error");
+	}
+	if (n == 0)
+		p->eof = 1;
+	return 0;
+}
+
+/* Read all of p (or until its handler is finished). */
+static int part_run(struct part *p)
+{
+	while (!p->eof && !p->finished)
+		if (part_feed(p) < 0)
+			return -1;
+	return 0;
+}
+
+/* Read entry name whole with the handlers: 0, 1 when missing, -1. */
+static int read_part(struct workbook *wb, const char *name, part_start_fn *start,
+		     part_end_fn *end, void *state)
+{
+	int missing, rc;
+	struct part *p = part_open(wb, name, start, end, state, &missing);
+
+	if (!p)
+		return missing && !wb->failed ? 1 : -1;
+	rc = part_run(p);
+	part_close(p);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- queue */
+
+/*
+ * The parser fills wb->fill, workbook_next_row hands out wb->read.  Read
+ * in one thread they are the same queue.  With the reader thread they are
+ * two, swapped when the reader has closed rows and the caller has handed
+ * out all of its own: the sheet's XML is inflated and parsed while the
+ * caller works on the rows before (about half the time of a check).
+ */
+
+/* Start a row of the sheet (repeat: how many times it stands). */
+static void row_begin(struct workbook *wb, unsigned long row, unsigned long repeat)
+{
+	struct queue *Q = wb->fill;
+	struct qrow *r;
+
+	if (Q->nq + 1 >= Q->q_cap) {
+		Q->q_cap = Q->q_cap ? 2 * Q->q_cap : 64;
+		Q->q = xrealloc(Q->q, Q->q_cap * sizeof(*Q->q));
+	}
+	r = &Q->q[Q->nq];
+	r->row = row;
+	r->repeat = repeat ? repeat : 1;
+	r->first = Q->nqc;
+	r->n = 0;
+	Q->row_open = 1;
+	Q->row_text = Q->text.len;
+	wb->last_row = row;
+	wb->next_col = 1;
+}
+
+static void cell_add(struct workbook *wb, unsigned long col, unsigned long repeat,
+		     enum workbook_type type, long sst, size_t off, size_t len)
+{
+	struct queue *Q = wb->fill;
+	struct qcell *c;
+
+	if (Q->nqc == Q->qc_cap) {
+		Q->qc_cap = Q->qc_cap ? 2 * Q->qc_cap : 256;
+		Q->qc = xrealloc(Q->qc, Q->qc_cap * sizeof(*Q->qc));
+	}
+	c = &Q->qc[Q->nqc++];
+	c->col = col;
+	c->repeat = repeat ? repeat : 1;
+	c->type = type;
+	c->sst = sst;
+	c->off = off;
+	c->len = len;
+	Q->q[Q->nq].n++;
+}
+
+/* The open row ends: queued if it has a cell, else forgotten. */
+static void row_end(struct workbook *wb)
+{
+	struct queue *Q = wb->fill;
+
+	if (!Q->row_open)
+		return;
+	Q->row_open = 0;
+	if (Q->q[Q->nq].n)
+		Q->nq++;
+	else
+		buf_setlen(&Q->text, Q->row_text);
+}
+
+static void queue_release(struct queue *Q)
+{
+	free(Q->q);
+	free(Q->qc);
+	buf_release(&Q->text);
+}
+
+/*
+ * Empty to, then move the open row of from (if any) into it: its cells,
+ * its text, and the offsets of the cell being read and of the part's
+ * characters with them.  from may be to (a queue handed out to its end).
+ */
+static void queue_restart(struct workbook *wb, struct queue *to, struct queue *from)
+{
+	size_t base = from->row_text, n = from->row_open ? from->q[from->nq].n : 0, i;
+	struct part *p = wb->body;
+
+	if (to != from) {
+		to->nq = to->nqc = 0;
+		buf_reset(&to->text);
+	}
+	to->q_pos = 0;
+	to->q_rep = 0;
+	to->row_open = from->row_open;
+	if (!from->row_open) {
+		to->nq = to->nqc = 0;
+		if (to->text.cap > ((size_t)1 << 22))
+			buf_release(&to->text);
+		buf_reset(&to->text);
+		to->row_text = 0;
+		wb->cell_text = 0;
+		return;
+	}
+	if (to->q_cap < 1) {
+		to->q_cap = 64;
+		to->q = xrealloc(to->q, to->q_cap * sizeof(*to->q));
+	}
+	if (to->qc_cap < n) {
+		to->qc_cap = n;
+		to->qc = xrealloc(to->qc, to->qc_cap * sizeof(*to->qc));
+	}
+	to->q[0] = from->q[from->nq];
+	if (n)		/* an open row without cells yet: to->qc may be NULL */
+		memmove(to->qc, from->qc + to->q[0].first, n * sizeof(*to->qc));
+	for (i = 0; i < n; i++)
+		to->qc[i].off -= to->qc[i].sst < 0 ? base : 0;
+	to->q[0].first = 0;
+	to->nqc = n;
+	to->nq = 0;
+	if (to == from) {
+		memmove(to->text.data, to->text.data + base, to->text.len - base);
+		buf_setlen(&to->text, to->text.len - base);
+	} else {
+		buf_add(&to->text, from->text.data + base, from->text.len - base);
+	}
+	wb->cell_text = wb->cell_text >= base ? wb->cell_text - base : 0;
+	to->row_text = 0;
+	if (p && p->collect == &from->text) {
+		p->collect = &to->text;
+		p->collect_max = wb->o.max_row_bytes;
+	}
+}
+
+static const char *sst_text(const struct workbook *wb, long i, size_t *len)
+{
+	size_t off = wb->sst_off[i];
+	size_t end = (size_t)i + 1 < wb->nsst ? wb->sst_off[i + 1] - 1 : wb->sst.len - 1;
+
+	*len = end - off;
+	return wb->sst.data + off;
+}
+
+/* Stop the reader thread, if any, and wait for it: everything is ours again. */
+static void reader_stop(struct workbook *wb)
+{
+	if (!wb->threaded)
+		return;
+	pthread_mutex_lock(&wb->mu);
+	wb->stop = 1;
+	pthread_cond_broadcast(&wb->cv);
+	pthread_mutex_unlock(&wb->mu);
+	pthread_join(wb->thread, NULL);
+	pthread_mutex_destroy(&wb->mu);
+	pthread_cond_destroy(&wb->cv);
+	wb->threaded = 0;
+}
+
+/* Hand out read->q[q_pos] (its next repeat) as wb->row. */
+static int hand_out(struct workbook *wb, const struct workbook_row **out)
+{
+	struct queue *Q = wb->read;
+	const struct qrow *r = &Q->q[Q->q_pos];
+	unsigned long long bytes = 0;
+	size_t i, n = 0;
+	unsigned long k;
+
+	for (i = 0; i < r->n; i++)
+		n += Q->qc[r->first + i].repeat;
+	if (n > wb->cells_cap) {
+		wb->cells_cap = n;
+		wb->cells = xrealloc(wb->cells, n * sizeof(*wb->cells));
+	}
+	n = 0;
+	for (i = 0; i < r->n; i++) {
+		const struct qcell *c = &Q->qc[r->first + i];
+		size_t len = c->len;
+		const char *t = c->sst >= 0 ? sst_text(wb, c->sst, &len) : Q->text.data + c->off;
+
+		for (k = 0; k < c->repeat; k++) {
+			wb->cells[n].col = c->col + k;
+			wb->cells[n].type = c->type;
+			wb->cells[n].text = t;
+			wb->cells[n].len = len;
+			bytes += len + 1;
+			n++;
+		}
+	}
+	wb->row.row = r->row + Q->q_rep;
+	wb->row.ncells = n;
+	wb->row.cells = wb->cells;
+	if (bytes > wb->o.max_row_bytes) {
+		struct buf where = BUF_INIT;
+
+		reader_stop(wb);
+		workbook_cell_ref(&where, wb->sheet, wb->row.row, 0);
+		wb_fail(wb, WORKBOOK_ELIMIT, where.data, "the row holds %llu bytes, more than the "
+			"limit of %zu", bytes, wb->o.max_row_bytes);
+		buf_release(&where);
+		return -1;
+	}
+	if (++Q->q_rep >= r->repeat) {
+		Q->q_pos++;
+		Q->q_rep = 0;
+	}
+	*out = &wb->row;
+	return 1;
+}
+
+/* A row's text grew past the limit while being read. */
+static void row_too_long(struct part *p)
+{
+	cell_fail(p, WORKBOOK_ELIMIT, p->wb->last_row, 0, "the row holds more than %zu bytes",
+		  p->wb->o.max_row_bytes);
+}
+
+/* Collect the characters of the current cell into the queue's text. */
+static void collect_cell(struct part *p)
+{
+	p->collect = &p->wb->fill->text;
+	p->collect_max = p->wb->fill->row_text + p->wb->o.max_row_bytes;
+	p->over = row_too_long;
+}
+
+/* The cell's text so far, NUL-terminated: qtext from cell_text on. */
+static char *cell_chars(struct workbook *wb, size_t *len)
+{
+	*len = wb->fill->text.len - wb->cell_text;
+	return wb->fill->text.data + wb->cell_text;
+}
+
+/* Replace the cell's text by s. */
+static void cell_set(struct workbook *wb, const char *s)
+{
+	buf_setlen(&wb->fill->text, wb->cell_text);
+	buf_adds(&wb->fill->text, s);
+}
+
+/* Queue the cell read (its text in qtext from cell_text) at col. */
+static void cell_done(struct workbook *wb, unsigned long col, unsigned long repeat,
+		      enum workbook_type type)
+{
+	size_t len = wb->fill->text.len - wb->cell_text;
+
+	if (type == WORKBOOK_STRING && len == 0)
+		type = WORKBOOK_EMPTY;
+	cell_add(wb, col, repeat, type, -1, wb->cell_text, len);
+	buf_addch(&wb->fill->text, '\0');	/* each text ends in its own NUL */
+}
+
+/* ------------------------------------------------------------ xlsx parts */
+
+/* xl/workbook.xml: the sheets in order, and the date system. */
+static void wbx_start(struct part *p, const char *local, int nattr, const xmlChar **attrs)
+{
+	struct workbook *wb = p->wb;
+	struct sheet_info *s;
+	size_t len;
+	const char *v;
+
+	if (strcmp(local, "workbookPr") == 0) {
+		v = attr_raw(nattr, attrs, "date1904", NULL, &len);
+		wb->date1904 = v && ((len == 1 && *v == '1') || (len == 4 && !strncmp(v, "true", 4)));
+	} else if (strcmp(local, "sheet") == 0) {
+		if (wb->nsheets == MAX_SHEETS) {
+			part_fail(p, WORKBOOK_ELIMIT, "more than %d sheets", MAX_SHEETS);
+			return;
+		}
+		wb->sheets = xrealloc(wb->sheets, (wb->nsheets + 1) * sizeof(*wb->sheets));
+		s = &wb->sheets[wb->nsheets++];
+		attr_text(nattr, attrs, "name", NULL, &wb->val);
+		s->name = xstrdup(wb->val.data);
+		/* r:id, in the relationships namespace (transitional or strict) */
+		attr_text(nattr, attrs, "id", "relationships", &wb->val);
+		s->rid = xstrdup(wb->val.data);
+		v = attr_raw(nattr, attrs, "state", NULL, &len);
+		s->hidden = v && !(len == 7 && strncmp(v, "visible", 7) == 0);
+	}
+}
+
+/* A _rels part: the relationships of its source part. */
+static void rels_start(struct part *p, const char *local, int nattr, const xmlChar **attrs)
+{
+	struct workbook *wb = p->wb;
+	struct rel *r;
+
+	if (strcmp(local, "Relationship") != 0)
+		return;
+	if (wb->nrels == MAX_RELS) {
+		part_fail(p, WORKBOOK_ELIMIT, "more than %d relationships", MAX_RELS);
+		return;
+	}
+	if (attr_text(nattr, attrs, "TargetMode", NULL, &wb->val) &&
+	    strcmp(wb->val.data, "External") == 0)
+		return;
+	wb->rels = xrealloc(wb->rels, (wb->nrels + 1) * sizeof(*wb->rels));
+	r = &wb->rels[wb->nrels++];
+	attr_text(nattr, attrs, "Id", NULL, &wb->val);
+	r->id = xstrdup(wb->val.data);
+	attr_text(nattr, attrs, "Type", NULL, &wb->val);
+	r->type = xstrdup(wb->val.data);
+	attr_text(nattr, attrs, "Target", NULL, &wb->val);
+	r->target = xstrdup(wb->val.data);
+}
+
+/* xl/styles.xml: the number format of each cell format (cellXfs/xf). */
+struct styles {
+	int in_cellxfs;
+	unsigned long *xf_fmt;		/* numFmtId per xf */
+	size_t nxf;
+	unsigned long *fmt_id;		/* custom formats: id and kind */
+	unsigned char *fmt_kind;
+	size_t nfmt;
+};
+
+static void sty_start(struct part *p, const char *local, int nattr, const xmlChar **attrs)
+{
+	struct styles *st = p->state;
+	long id;
+
+	if (strcmp(local, "cellXfs") == 0) {
+		st->in_cellxfs = 1;
+	} else if (strcmp(local, "numFmt") == 0) {
+		id = attr_number(nattr, attrs, "numFmtId", NULL, -1);
+		if (id < 0 || !attr_text(nattr, attrs, "formatCode", NULL, &p->wb->val))
+			return;
+		if (st->nfmt == MAX_NUMFMTS) {
+			part_fail(p, WORKBOOK_ELIMIT, "more than %d number formats", MAX_NUMFMTS);
+			return;
+		}
+		st->fmt_id = xrealloc(st->fmt_id, (st->nfmt + 1) * sizeof(*st->fmt_id));
+		st->fmt_kind = xrealloc(st->fmt_kind, st->nfmt + 1);
+		st->fmt_id[st->nfmt] = (unsigned long)id;
+		st->fmt_kind[st->nfmt++] = (unsigned char)workbook_format_kind(p->wb->val.data);
+	} else if (strcmp(local, "xf") == 0 && st->in_cellxfs) {
+		if (st->nxf == MAX_XFS) {
+			part_fail(p, WORKBOOK_ELIMIT, "more than %zu cell formats", MAX_XFS);
+			return;
+		}
+		id = attr_number(nattr, attrs, "numFmtId", NULL, 0);
+		st->xf_fmt = xrealloc(st->xf_fmt, (st->nxf + 1) * sizeof(*st->xf_fmt));
+		st->xf_fmt[st->nxf++] = id < 0 ? 0 : (unsigned long)id;
+	}
+}
+
+static void sty_end(struct part *p, const char *local)
+{
+	struct styles *st = p->state;
+
+	if (strcmp(local, "cellXfs") == 0)
+		st->in_cellxfs = 0;
+}
+
+/* Each cell format's kind: its custom number format, else the built-in one. */
+static void styles_resolve(struct workbook *wb, const struct styles *st)
+{
+	size_t i, j;
+
+	wb->xf_kind = xmalloc(st->nxf ? st->nxf : 1);
+	wb->nxf = st->nxf;
+	for (i = 0; i < st->nxf; i++) {
+		enum workbook_fmt k = workbook_builtin_kind(st->xf_fmt[i]);
+
+		for (j = st->nfmt; j-- > 0;)
+			if (st->fmt_id[j] == st->xf_fmt[i]) {
+				k = (enum workbook_fmt)st->fmt_kind[j];
+				break;
+			}
+		wb->xf_kind[i] = (unsigned char)k;
+	}
+}
+
+/* xl/sharedStrings.xml: each si's text runs (not its phonetic rPh). */
+struct sst_state {
+	int in_si, rph;
+	size_t start;
+};
+
+static void sst_over(struct part *p)
+{
+	part_fail(p, WORKBOOK_ELIMIT, "the shared strings hold more than %zu MiB: refused",
+		  p->wb->o.max_string_bytes >> 20);
+}
+
+static void sst_start(struct part *p, const char *local, int nattr, const xmlChar **attrs)
+{
+	struct workbook *wb = p->wb;
+	struct sst_state *s = p->state;
+
+	(void)nattr;
+	(void)attrs;
+	if (strcmp(local, "si") == 0) {
+		if (wb->nsst == wb->o.max_strings) {
+			part_fail(p, WORKBOOK_ELIMIT, "more than %zu shared strings: refused",
+				  wb->o.max_strings);
+			return;
+		}
+		s->in_si = 1;
+		s->rph = 0;
+		s->start = wb->sst.len;
+	} else if (strcmp(local, "rPh") == 0) {
+		s->rph++;
+	} else if (strcmp(local, "t") == 0 && s->in_si && !s->rph) {
+		p->collect = &wb->sst;
+		p->collect_max = wb->o.max_string_bytes;
+		p->over = sst_over;
+	}
+}
+
+static void sst_end(struct part *p, const char *local)
+{
+	struct workbook *wb = p->wb;
+	struct sst_state *s = p->state;
+
+	if (strcmp(local, "t") == 0) {
+		p->collect = NULL;
+	} else if (strcmp(local, "rPh") == 0 && s->rph) {
+		s->rph--;
+	} else if (strcmp(local, "si") == 0 && s->in_si) {
+		size_t len = decode_x(wb->sst.data + s->start, wb->sst.len - s->start);
+
+		buf_setlen(&wb->sst, s->start + len);
+		buf_addch(&wb->sst, '\0');
+		if (wb->nsst == wb->sst_cap) {
+			wb->sst_cap = wb->sst_cap ? 2 * wb->sst_cap : 1024;
+			wb->sst_off = xrealloc(wb->sst_off, wb->sst_cap * sizeof(*wb->sst_off));
+		}
+		wb->sst_off[wb->nsst++] = (uint32_t)s->start;
+		s->in_si = 0;
+	}
+}
+
+/* ------------------------------------------------------------ xlsx sheet */
+
+struct ws {
+	int in_data, in_cell, in_is, rph;
+	int has_v, has_f;
+	char t[12];		/* the cell's type attribute */
+	unsigned long style;
+	unsigned long col;
+};
+
+/* A cell reference "C12": its column, and its row (0 when not given). */
+static int parse_ref(const char *s, size_t len, unsigned long *col, unsigned long *row)
+{
+	size_t n = 0;
+
+	while (n < len && (((unsigned char)s[n] | 0x20) >= 'a' && ((unsigned char)s[n] | 0x20) <= 'z'))
+		n++;
+	*col = workbook_col_number(s, n);
+	if (!*col)
+		return -1;
+	*row = 0;
+	if (n < len) {
+		long r = parse_index(s + n, len - n);
+
+		if (r <= 0)
+			return -1;
+		*row = (unsigned long)r;
+	}
+	return 0;
+}
+
+static void ws_row(struct part *p, int nattr, const xmlChar **attrs)
+{
+	struct workbook *wb = p->wb;
+	long r = attr_number(nattr, attrs, "r", NULL, (long)wb->last_row + 1);
+
+	if (r <= 0 || (unsigned long)r > WORKBOOK_MAX_ROWS) {
+		part_fail(p, WORKBOOK_EFORMAT, "row number '%ld' is not from 1 to %lu", r,
+			  WORKBOOK_MAX_ROWS);
+		return;
+	}
+	if ((unsigned long)r <= wb->last_row) {
+		cell_fail(p, WORKBOOK_EFORMAT, (unsigned long)r, 0, "row %ld comes after row %lu",
+			  r, wb->last_row);
+		return;
+	}
+	row_begin(wb, (unsigned long)r, 1);
+}
+
+static void ws_cell(struct part *p, struct ws *w, int nattr, const xmlChar **attrs)
+{
+	struct workbook *wb = p->wb;
+	unsigned long col = wb->next_col, row = 0;
+	size_t len;
+	const char *v = attr_raw(nattr, attrs, "r", NULL, &len);
+
+	if (!wb->fill->row_open) {
+		part_fail(p, WORKBOOK_EFORMAT, "a cell outside a row");
+		return;
+	}
+	if (v && parse_ref(v, len, &col, &row) < 0) {
+		cell_fail(p, WORKBOOK_EFORMAT, wb->last_row, 0, "bad cell reference '%.*s'",
+			  (int)(len < 20 ? len : 20), v);
+		return;
+	}
+	if (row && row != wb->last_row) {
+		cell_fail(p, WORKBOOK_EFORMAT, wb->last_row, 0, "cell reference '%.*s' in row %lu",
+			  (int)(len < 20 ? len : 20), v, wb->last_row);
+		return;
+	}
+	if (col < wb->next_col || col > WORKBOOK_MAX_COLS) {
+		cell_fail(p, WORKBOOK_EFORMAT, wb->last_row, col > WORKBOOK_MAX_COLS ? 0 : col,
+			  col > WORKBOOK_MAX_COLS ? "a cell past the last column (XFD)" :
+			  "cell out of order (a cell on its left came before)");
+		return;
+	}
+	v = attr_raw(nattr, attrs, "t", NULL, &len);
+	len = v ? (len < sizeof(w->t) - 1 ? len : sizeof(w->t) - 1) : 0;
+	memcpy(w->t, v ? v : "", len);
+	w->t[len] = '\0';
+	w->style = (unsigned long)attr_number(nattr, attrs, "s", NULL, 0);
+	w->col = col;
+	w->in_cell = 1;
+	w->in_is = w->rph = 0;
+	w->has_v = w->has_f = 0;
+	wb->next_col = col + 1;
+	wb->cell_text = wb->fill->text.len;
+}
+
+static void ws_start(struct part *p, const char *local, int nattr, const xmlChar **attrs)
+{
+	struct ws *w = p->state;
+
+	if (!w->in_data) {
+		if (strcmp(local, "sheetData") == 0)
+			w->in_data = 1;
+		return;
+	}
+	if (local[0] == 'c' && local[1] == '\0') {
+		ws_cell(p, w, nattr, attrs);
+	} else if (!w->in_cell) {
+		if (strcmp(local, "row") == 0)
+			ws_row(p, nattr, attrs);
+	} else if (local[0] == 'v' && local[1] == '\0') {
+		w->has_v = 1;
+		collect_cell(p);
+	} else if (local[0] == 'f' && local[1] == '\0') {
+		w->has_f = 1;
+	} else if (strcmp(local, "is") == 0) {
+		w->in_is = 1;
+		w->has_v = 1;
+	} else if (strcmp(local, "rPh") == 0) {
+		w->rph++;
+	} else if (local[0] == 't' && local[1] == '\0' && w->in_is && !w->rph) {
+		collect_cell(p);
+	}
+}
+
+/* The number of a cell: a date, a duration or a number by its format. */
+static enum workbook_type ws_number(struct part *p, struct ws *w, const char *s, size_t len)
+{
+	struct workbook *wb = p->wb;
+	char out[WORKBOOK_NUMBER_SIZE + WORKBOOK_DATE_SIZE], why[128];
+	enum workbook_fmt k = w->style < wb->nxf ? (enum workbook_fmt)wb->xf_kind[w->style] :
+			      WORKBOOK_FMT_NUMBER;
+	long long secs;
+	double v;
+
+	if (parse_number(s, len, &v) < 0) {
+		snprintf(out, sizeof(out), "'%.40s' is not a number", s);
+		cell_set(wb, out);
+		return WORKBOOK_ERROR;
+	}
+	if (k == WORKBOOK_FMT_DATE) {
+		if (workbook_serial_date(v, wb->date1904, out, why) < 0) {
+			cell_set(wb, why);
+			return WORKBOOK_ERROR;
+		}
+		cell_set(wb, out);
+		return WORKBOOK_DATE;
+	}
+	if (k == WORKBOOK_FMT_TIME) {
+		if ((secs = workbook_day_seconds(v)) < 0) {
+			snprintf(why, sizeof(why), "time %.15g is negative or out of range", v);
+			cell_set(wb, why);
+			return WORKBOOK_ERROR;
+		}
+		snprintf(out, sizeof(out), "%lld", secs);
+		cell_set(wb, out);
+		return WORKBOOK_TIME;
+	}
+	workbook_number_text(v, out);
+	cell_set(wb, out);
+	return WORKBOOK_NUMBER;
+}
+
+static void ws_cell_end(struct part *p, struct ws *w)
+{
+	struct workbook *wb = p->wb;
+	enum workbook_type type = WORKBOOK_STRING;
+	char out[160];
+	size_t len;
+	char *s = cell_chars(wb, &len);
+	const char *t = w->t;
+
+	w->in_cell = 0;
+	if (!w->has_v || (w->has_f && !len && strcmp(t, "str") != 0)) {
+		buf_setlen(&wb->fill->text, wb->cell_text);
+		if (!w->has_f)
+			return;		/* a formatted empty cell */
+		cell_set(wb, "a formula without a saved value (save the workbook in a "
+			 "spreadsheet application, which computes it)");
+		cell_done(wb, w->col, 1, WORKBOOK_ERROR);
+		return;
+	}
+	if (t[0] == 's' && t[1] == '\0') {
+		long i = parse_index(s, len);
+
+		if (i < 0 || (size_t)i >= wb->nsst) {
+			snprintf(out, sizeof(out), "shared string '%.20s' does not exist (%zu strings)",
+				 s, wb->nsst);
+			cell_set(wb, out);
+			cell_done(wb, w->col, 1, WORKBOOK_ERROR);
+			return;
+		}
+		buf_setlen(&wb->fill->text, wb->cell_text);
+		sst_text(wb, i, &len);
+		cell_add(wb, w->col, 1, len ? WORKBOOK_STRING : WORKBOOK_EMPTY, i, 0, 0);
+		return;
+	}
+	if (!*t || strcmp(t, "n") == 0) {
+		type = ws_number(p, w, s, len);
+	} else if (strcmp(t, "inlineStr") == 0 || strcmp(t, "str") == 0) {
+		buf_setlen(&wb->fill->text, wb->cell_text + decode_x(s, len));
+	} else if (t[0] == 'b' && t[1] == '\0') {
+		type = WORKBOOK_BOOL;
+		if (len == 1 && (*s == '0' || *s == '1')) {
+			cell_set(wb, *s == '1' ? "true" : "false");
+		} else {
+			snprintf(out, sizeof(out), "boolean '%.20s' is not 0 or 1", s);
+			cell_set(wb, out);
+			type = WORKBOOK_ERROR;
+		}
+	} else if (t[0] == 'e' && t[1] == '\0') {
+		type = WORKBOOK_ERROR;	/* the text is the error value: #N/A */
+	} else if (t[0] == 'd' && t[1] == '\0') {
+		char date[WORKBOOK_DATE_SIZE];
+
+		if (iso_date_text(s, date) == 0) {
+			cell_set(wb, date);
+			type = WORKBOOK_DATE;
+		} else {
+			snprintf(out, sizeof(out), "'%.40s' is not an ISO 8601 date", s);
+			cell_set(wb, out);
+			type = WORKBOOK_ERROR;
+		}
+	} else {
+		snprintf(out, sizeof(out), "unknown cell type '%s'", t);
+		cell_set(wb, out);
+		type = WORKBOOK_ERROR;
+	}
+	cell_done(wb, w->col, 1, type);
+}
+
+static void ws_end(struct part *p, const char *local)
+{
+	struct ws *w = p->state;
+
+	if (!w->in_data)
+		return;
+	if (w->in_cell) {
+		if ((local[0] == 'v' || local[0] == 't') && local[1] == '\0')
+			p->collect = NULL;
+		else if (local[0] == 'c' && local[1] == '\0')
+			ws_cell_end(p, w);
+		else if (strcmp(local, "rPh") == 0 && w->rph)
+			w->rph--;
+		else if (strcmp(local, "is") == 0)
+			w->in_is = 0;
+	} else if (strcmp(local, "row") == 0) {
+		row_end(p->wb);
+	} else if (strcmp(local, "sheetData") == 0) {
+		w->in_data = 0;
+		p->finished = 1;	/* the rest of the sheet holds no values */
+	}
+}
+
+/* ------------------------------------------------------------- ods parts */
+
+/* META-INF/manifest.xml: an encrypted file says so with encryption-data. */
+static void man_start(struct part *p, const char *local, int nattr, const xmlChar **attrs)
+{
+	(void)nattr;
+	(void)attrs;
+	if (strcmp(local, "encryption-data") == 0) {
+		p->wb->encrypted = 1;
+		p->finished = 1;
+	}
+}
+
+enum { V_NONE, V_FLOAT, V_DATE, V_TIME, V_BOOL, V_STRING, V_ERROR };
+
+struct ods {
+	int depth;
+	int in_styles;
+	char *cur_style;		/* the table style being read */
+	char **hidden;			/* table styles with display="false" */
+	size_t nhidden;
+	int table_depth;		/* the chosen table's element, 0 before it */
+	int skip_depth;			/* a subtree being skipped, 0 none */
+	int in_row, in_cell, paragraphs;
+	unsigned long row_no, row_repeat;
+	unsigned long col_no, cell_repeat;
+	int vtype, has_value;
+	struct buf value;		/* the cell's value attribute */
+};
+
+static void ods_release(void *state)
+{
+	struct ods *o = state;
+	size_t i;
+
+	if (!o)
+		return;
+	for (i = 0; i < o->nhidden; i++)
+		free(o->hidden[i]);
+	free(o->hidden);
+	free(o->cur_style);
+	buf_release(&o->value);
+	free(o);
+}
+
+#define NS_OFFICE ":office:"
+#define NS_TABLE ":table:"
+#define NS_STYLE ":style:"
+#define NS_TEXT ":text:"
+#define NS_CALCEXT "calcext"
+
+/* Saturating: repeat counts may be anything. */
+static unsigned long add_sat(unsigned long a, unsigned long b)
+{
+	return a > (1ul << 30) || b > (1ul << 30) ? (1ul << 31) : a + b;
+}
+
+static unsigned long repeat_attr(int nattr, const xmlChar **attrs, const char *name)
+{
+	size_t len;
+	const char *v = attr_raw(nattr, attrs, name, NS_TABLE, &len);
+	long n = v ? parse_index(v, len) : 1;
+
+	return n <= 0 ? 1 : (unsigned long)n;
+}
+
+static int name_matches(const char *want, const char *name)
+{
+	return strcmp(want, name) == 0;
+}
+
+static void ods_table(struct part *p, struct ods *o, int nattr, const xmlChar **attrs)
+{
+	struct workbook *wb = p->wb;
+	struct sheet_info *s;
+	size_t i;
+
+	if (wb->nsheets == MAX_SHEETS) {
+		part_fail(p, WORKBOOK_ELIMIT, "more than %d sheets", MAX_SHEETS);
+		return;
+	}
+	wb->sheets = xrealloc(wb->sheets, (wb->nsheets + 1) * sizeof(*wb->sheets));
+	s = &wb->sheets[wb->nsheets++];
+	memset(s, 0, sizeof(*s));
+	attr_text(nattr, attrs, "name", NS_TABLE, &wb->val);
+	s->name = xstrdup(wb->val.data);
+	if (attr_text(nattr, attrs, "style-name", NS_TABLE, &wb->val))
+		for (i = 0; i < o->nhidden; i++)
+			if (strcmp(o->hidden[i], wb->val.data) == 0)
+				s->hidden = 1;
+	if (!wb->chosen && (wb->o.sheet ? name_matches(wb->o.sheet, s->name) : !s->hidden)) {
+		wb->chosen = 1;
+		wb->sheet = xstrdup(s->name);
+		o->table_depth = o->depth;
+		o->row_no = 1;
+	} else {
+		o->skip_depth = o->depth;
+	}
+}
+
+static void ods_styles(struct part *p, struct ods *o, const char *local, int nattr,
+		       const xmlChar **attrs)
+{
+	struct workbook *wb = p->wb;
+
+	if (strcmp(local, "style") == 0) {
+		free(o->cur_style);
+		o->cur_style = NULL;
+		if (attr_text(nattr, attrs, "family", NS_STYLE, &wb->val) &&
+		    strcmp(wb->val.data, "table") == 0 &&
+		    attr_text(nattr, attrs, "name", NS_STYLE, &wb->val))
+			o->cur_style = xstrdup(wb->val.data);
+	} else if (strcmp(local, "table-properties") == 0 && o->cur_style &&
+		   attr_text(nattr, attrs, "display", NS_TABLE, &wb->val) &&
+		   strcmp(wb->val.data, "false") == 0 && o->nhidden < MAX_SHEETS) {
+		o->hidden = xrealloc(o->hidden, (o->nhidden + 1) * sizeof(*o->hidden));
+		o->hidden[o->nhidden++] = xstrdup(o->cur_style);
+	}
+}
+
+static void ods_cell(struct part *p, struct ods *o, int nattr, const xmlChar **attrs)
+{
+	struct workbook *wb = p->wb;
+	static const struct {
+		const char *type, *attr;
+		int v;
+	} types[] = {
+		{ "float", "value", V_FLOAT }, { "percentage", "value", V_FLOAT },
+		{ "currency", "value", V_FLOAT }, { "date", "date-value", V_DATE },
+		{ "time", "time-value", V_TIME }, { "boolean", "boolean-value", V_BOOL },
+		{ "string", "string-value", V_STRING },
+	};
+	size_t i;
+
+	o->in_cell = 1;
+	o->paragraphs = 0;
+	o->cell_repeat = repeat_attr(nattr, attrs, "number-columns-repeated");
+	o->vtype = V_NONE;
+	o->has_value = 0;
+	wb->cell_text = wb->fill->text.len;
+	if (attr_text(nattr, attrs, "value-type", NS_CALCEXT, &wb->val) &&
+	    strcmp(wb->val.data, "error") == 0) {
+		o->vtype = V_ERROR;
+		return;
+	}
+	if (!attr_text(nattr, attrs, "value-type", NS_OFFICE, &wb->val))
+		return;
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(wb->val.data, types[i].type) == 0) {
+			o->vtype = types[i].v;
+			o->has_value = attr_text(nattr, attrs, types[i].attr, NS_OFFICE, &o->value);
+			return;
+		}
+	o->vtype = V_STRING;	/* a type of a later ODF version: its text */
+}
+
+/* The text a cell shows, for the kinds whose value is an attribute. */
+static enum workbook_type ods_value(struct workbook *wb, struct ods *o)
+{
+	char out[WORKBOOK_NUMBER_SIZE + WORKBOOK_DATE_SIZE + 80];
+	const char *v = o->value.data;
+	long long secs;
+	double d;
+
+	switch (o->vtype) {
+	case V_FLOAT:
+		if (!o->has_value || parse_number(v, o->value.len, &d) < 0)
+			break;
+		workbook_number_text(d, out);
+		cell_set(wb, out);
+		return WORKBOOK_NUMBER;
+	case V_DATE:
+		if (!o->has_value || iso_date_text(v, out) < 0)
+			break;
+		cell_set(wb, out);
+		return WORKBOOK_DATE;
+	case V_TIME:
+		if (!o->has_value || (secs = workbook_iso_duration(v)) < 0)
+			break;
+		snprintf(out, sizeof(out), "%lld", secs);
+		cell_set(wb, out);
+		return WORKBOOK_TIME;
+	case V_BOOL:
+		if (!o->has_value || (strcmp(v, "true") != 0 && strcmp(v, "false") != 0))
+			break;
+		cell_set(wb, v);
+		return WORKBOOK_BOOL;
+	default:
+		break;
+	}
+	snprintf(out, sizeof(out), "'%.40s' is not a valid %s value", o->has_value ? v : "",
+		 o->vtype == V_FLOAT ? "number" : o->vtype == V_DATE ? "date" :
+		 o->vtype == V_TIME ? "time" : "boolean");
+	cell_set(wb, out);
+	return WORKBOOK_ERROR;
+}
+
+static void ods_cell_end(struct part *p, struct ods *o)
+{
+	struct workbook *wb = p->wb;
+	unsigned long col = o->col_no, rep = o->cell_repeat;
+	enum workbook_type type = WORKBOOK_STRING;
+	size_t len;
+
+	cell_chars(wb, &len);
+	o->in_cell = 0;
+	p->collect = NULL;
+	o->col_no = add_sat(o->col_no, rep);
+	if (o->vtype == V_ERROR) {
+		type = WORKBOOK_ERROR;	/* the text is the error value: #N/A */
+	} else if (o->vtype == V_STRING && o->has_value) {
+		cell_set(wb, o->value.data);
+	} else if (o->vtype != V_STRING && o->vtype != V_NONE) {
+		type = ods_value(wb, o);
+	} else if (o->vtype == V_NONE && !len) {
+		buf_setlen(&wb->fill->text, wb->cell_text);
+		return;		/* no value */
+	}
+	if (col + rep - 1 > WORKBOOK_MAX_COLS) {
+		cell_fail(p, WORKBOOK_EFORMAT, wb->last_row, 0, "a cell with a value past the last "
+			  "column (%lu)", WORKBOOK_MAX_COLS);
+		return;
+	}
+	cell_done(wb, col, rep, type);
+}
+
+static void ods_row_end(struct part *p, struct ods *o)
+{
+	struct workbook *wb = p->wb;
+
+	if (wb->fill->row_open && wb->fill->q[wb->fill->nq].n &&
+	    o->row_no + o->row_repeat - 1 > WORKBOOK_MAX_ROWS) {
+		cell_fail(p, WORKBOOK_EFORMAT, o->row_no, 0, "a row with values past the last row "
+			  "(%lu)", WORKBOOK_MAX_ROWS);
+		return;
+	}
+	row_end(wb);
+	o->row_no = add_sat(o->row_no, o->row_repeat);
+	o->in_row = 0;
+}
+
+/* Text inside a cell's paragraph: spaces, tabs and line breaks as elements. */
+static void ods_text_element(struct part *p, const char *local, int nattr, const xmlChar **attrs)
+{
+	struct workbook *wb = p->wb;
+
+	if (strcmp(local, "s") == 0) {
+		long n = attr_number(nattr, attrs, "c", NS_TEXT, 1);
+
+		for (; n > 0 && !wb->failed; n--)
+			sax_text(p, (const xmlChar *)" ", 1);
+	} else if (strcmp(local, "tab") == 0) {
+		sax_text(p, (const xmlChar *)"\t", 1);
+	} else if (strcmp(local, "line-break") == 0) {
+		sax_text(p, (const xmlChar *)"\n", 1);
+	}
+}
+
+static void ods_start(struct part *p, const char *local, int nattr, const xmlChar **attrs)
+{
+	struct ods *o = p->state;
+
+	o->depth++;
+	if (o->skip_depth)
+		return;
+	if (!o->table_depth) {
+		if (strcmp(local, "automatic-styles") == 0)
+			o->in_styles = 1;
+		else if (o->in_styles)
+			ods_styles(p, o, local, nattr, attrs);
+		else if (strcmp(local, "table") == 0 && !p->wb->chosen)
+			ods_table(p, o, nattr, attrs);
+		return;
+	}
+	if (o->in_cell) {
+		if (strcmp(local, "p") == 0) {
+			collect_cell(p);
+			if (o->paragraphs++)
+				sax_text(p, (const xmlChar *)"\n", 1);
+		} else if (strcmp(local, "annotation") == 0 || strcmp(local, "frame") == 0 ||
+			   strcmp(local, "custom-shape") == 0 || strcmp(local, "table") == 0) {
+			o->skip_depth = o->depth;	/* comments and shapes are not the value */
+		} else if (p->collect) {
+			ods_text_element(p, local, nattr, attrs);
+		}
+	} else if (strcmp(local, "table-row") == 0) {
+		o->in_row = 1;
+		o->row_repeat = repeat_attr(nattr, attrs, "number-rows-repeated");
+		o->col_no = 1;
+		row_begin(p->wb, o->row_no, o->row_repeat);
+	} else if (o->in_row && (strcmp(local, "table-cell") == 0 ||
+				 strcmp(local, "covered-table-cell") == 0)) {
+		ods_cell(p, o, nattr, attrs);
+	}
+}
+
+static void ods_end(struct part *p, const char *local)
+{
+	struct ods *o = p->state;
+	int depth = o->depth--;
+
+	if (o->skip_depth) {
+		if (depth == o->skip_depth)
+			o->skip_depth = 0;
+		return;
+	}
+	if (!o->table_depth) {
+		if (strcmp(local, "automatic-styles") == 0)
+			o->in_styles = 0;
+		return;
+	}
+	if (depth == o->table_depth) {
+		p->finished = 1;	/* the chosen table is over */
+	} else if (o->in_cell) {
+		if (strcmp(local, "p") == 0)
+			p->collect = NULL;
+		else if (strcmp(local, "table-cell") == 0 || strcmp(local, "covered-table-cell") == 0)
+			ods_cell_end(p, o);
+	} else if (strcmp(local, "table-row") == 0 && o->in_row) {
+		ods_row_end(p, o);
+	}
+}
+
+/* ------------------------------------------------------------ opening */
+
+static void reader_start(struct workbook *wb);
+
+/* "no sheet 'X'; the sheets are 'A', 'B' (hidden)" into the error. */
+static int no_sheet(struct workbook *wb, const char *why)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	buf_adds(&b, why);
+	for (i = 0; i < wb->nsheets && b.len < 400; i++)
+		buf_addf(&b, "%s'%.60s'%s", i ? ", " : "; the sheets are ", wb->sheets[i].name,
+			 wb->sheets[i].hidden ? " (hidden)" : "");
+	if (i < wb->nsheets)
+		buf_adds(&b, ", ...");
+	if (!wb->nsheets)
+		buf_adds(&b, "; the workbook has no sheet");
+	wb_fail(wb, WORKBOOK_ENOSHEET, NULL, "%s", b.data);
+	buf_release(&b);
+	return -1;
+}
+
+/*
+ * A relationship target, relative to the folder base ("xl/") or absolute
+ * ("/xl/worksheets/sheet1.xml"), as an entry name in out.  -1 when it
+ * leads out of the archive.
+ */
+static int resolve_target(const char *base, const char *target, struct buf *out)
+{
+	const char *p;
+	size_t n;
+
+	buf_reset(out);
+	if (*target == '/')
+		target++;
+	else
+		buf_adds(out, base);
+	for (p = target; *p; p += n + (p[n] == '/')) {
+		n = strcspn(p, "/");
+		if (n == 0 || (n == 1 && p[0] == '.'))
+			continue;
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			char *slash;
+
+			if (!out->len)
+				return -1;
+			buf_setlen(out, out->len - 1);	/* the trailing '/' */
+			slash = strrchr(out->data, '/');
+			buf_setlen(out, slash ? (size_t)(slash - out->data) + 1 : 0);
+			continue;
+		}
+		buf_add(out, p, n);
+		if (p[n] == '/')
+			buf_addch(out, '/');
+	}
+	return 0;
+}
+
+static const struct rel *rel_by_id(const struct workbook *wb, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < wb->nrels; i++)
+		if (strcmp(wb->rels[i].id, id) == 0)
+			return &wb->rels[i];
+	return NULL;
+}
+
+/* The first relationship whose type ends in /tail ("styles", "sharedStrings"). */
+static const struct rel *rel_by_type(const struct workbook *wb, const char *tail)
+{
+	size_t i, n = strlen(tail), len;
+
+	for (i = 0; i < wb->nrels; i++) {
+		len = strlen(wb->rels[i].type);
+		if (len > n && wb->rels[i].type[len - n - 1] == '/' &&
+		    strcmp(wb->rels[i].type + len - n, tail) == 0)
+			return &wb->rels[i];
+	}
+	return NULL;
+}
+
+static int is_worksheet(const struct workbook *wb, const struct sheet_info *s)
+{
+	const struct rel *r = rel_by_id(wb, s->rid);
+	size_t len = r ? strlen(r->type) : 0;
+
+	return r && len >= 10 && strcmp(r->type + len - 10, "/worksheet") == 0;
+}
+
+/* Which sheet of wb->sheets to read: by name, or the first visible worksheet. */
+static int xlsx_choose(struct workbook *wb, const struct sheet_info **out)
+{
+	size_t i, nci = 0;
+	long exact = -1, ci = -1;
+
+	if (wb->o.sheet) {
+		for (i = 0; i < wb->nsheets; i++) {
+			if (strcmp(wb->sheets[i].name, wb->o.sheet) == 0)
+				exact = (long)i;
+			else if (strcasecmp(wb->sheets[i].name, wb->o.sheet) == 0)
+				ci = (long)i, nci++;
+		}
+		if (exact < 0 && nci != 1) {
+			char why[300];
+
+			snprintf(why, sizeof(why), "no sheet '%.200s'", wb->o.sheet);
+			return no_sheet(wb, why);
+		}
+		*out = &wb->sheets[exact >= 0 ? exact : ci];
+		if (!is_worksheet(wb, *out))
+			return wb_fail(wb, WORKBOOK_ENOSHEET, NULL, "sheet '%.200s' is not a worksheet "
+				       "(a chart or a dialog sheet holds no cells)", (*out)->name);
+		return 0;
+	}
+	for (i = 0; i < wb->nsheets; i++)
+		if (!wb->sheets[i].hidden && is_worksheet(wb, &wb->sheets[i])) {
+			*out = &wb->sheets[i];
+			return 0;
+		}
+	return no_sheet(wb, "no visible worksheet");
+}
+
+/* The part a relationship of type tail names, else the usual one. */
+static int optional_part(struct workbook *wb, const char *tail, const char *usual,
+			 part_start_fn *start, part_end_fn *end, void *state)
+{
+	const struct rel *r = rel_by_type(wb, tail);
+	struct buf name = BUF_INIT;
+	int rc;
+
+	if (r && resolve_target("xl/", r->target, &name) < 0) {
+		rc = wb_fail(wb, WORKBOOK_EUNSAFE, NULL, "relationship target '%.200s' leads out of "
+			     "the archive: refused", r->target);
+	} else {
+		rc = read_part(wb, r ? name.data : usual, start, end, state);
+		rc = rc > 0 ? 0 : rc;
+	}
+	buf_release(&name);
+	return rc;
+}
+
+static void ws_release(void *state)
+{
+	free(state);
+}
+
+static int open_xlsx(struct workbook *wb)
+{
+	struct styles st;
+	struct sst_state ss;
+	const struct sheet_info *sheet = NULL;
+	const struct rel *r;
+	struct buf name = BUF_INIT;
+	int rc, missing;
+
+	memset(&st, 0, sizeof(st));
+	memset(&ss, 0, sizeof(ss));
+	if (read_part(wb, "xl/workbook.xml", wbx_start, NULL, NULL) != 0)
+		return wb->failed ? -1 : wb_fail(wb, WORKBOOK_EFORMAT, NULL, "no xl/workbook.xml");
+	rc = read_part(wb, "xl/_rels/workbook.xml.rels", rels_start, NULL, NULL);
+	if (rc != 0)
+		return rc < 0 ? -1 : wb_fail(wb, WORKBOOK_EFORMAT, NULL, "no "
+					    "xl/_rels/workbook.xml.rels: the sheets cannot be found");
+	if (xlsx_choose(wb, &sheet) < 0)
+		return -1;
+	wb->sheet = xstrdup(sheet->name);
+	r = rel_by_id(wb, sheet->rid);
+	if (resolve_target("xl/", r->target, &name) < 0) {
+		buf_release(&name);
+		return wb_fail(wb, WORKBOOK_EUNSAFE, NULL, "relationship target '%.200s' leads out "
+			       "of the archive: refused", r->target);
+	}
+	rc = optional_part(wb, "styles", "xl/styles.xml", sty_start, sty_end, &st);
+	if (rc == 0)
+		styles_resolve(wb, &st);
+	free(st.xf_fmt);
+	free(st.fmt_id);
+	free(st.fmt_kind);
+	if (rc == 0)
+		rc = optional_part(wb, "sharedStrings", "xl/sharedStrings.xml", sst_start, sst_end,
+				   &ss);
+	if (rc == 0) {
+		wb->body_state = xmalloc(sizeof(struct ws));
+		memset(wb->body_state, 0, sizeof(struct ws));
+		wb->body_release = ws_release;
+		wb->body = part_open(wb, name.data, ws_start, ws_end, wb->body_state, &missing);
+		if (!wb->body)
+			rc = wb->failed ? -1 : wb_fail(wb, WORKBOOK_EFORMAT, NULL, "the part of sheet "
+						       "'%.100s' (%.200s) is missing", wb->sheet,
+						       name.data);
+	}
+	buf_release(&name);
+	return rc;
+}
+
+/* Read content.xml up to the table wanted (its rows then stream). */
+static int ods_body(struct workbook *wb)
+{
+	struct ods *o = xmalloc(sizeof(*o));
+	int missing;
+
+	memset(o, 0, sizeof(*o));
+	buf_init(&o->value);
+	wb->body_state = o;
+	wb->body_release = ods_release;
+	wb->body = part_open(wb, "content.xml", ods_start, ods_end, o, &missing);
+	if (!wb->body)
+		return wb->failed ? -1 : wb_fail(wb, WORKBOOK_EFORMAT, NULL, "no content.xml");
+	while (!wb->chosen && !wb->body->eof && !wb->body->finished)
+		if (part_feed(wb->body) < 0)
+			return -1;
+	return 0;
+}
+
+/* Forget a pass over content.xml that did not find the table. */
+static void ods_reset(struct workbook *wb)
+{
+	size_t i;
+
+	part_close(wb->body);
+	wb->body = NULL;
+	wb->body_release(wb->body_state);
+	wb->body_state = NULL;
+	for (i = 0; i < wb->nsheets; i++)
+		free(wb->sheets[i].name);
+	wb->nsheets = 0;
+	wb->fill->nq = wb->fill->nqc = 0;
+	wb->fill->row_open = 0;
+	buf_reset(&wb->fill->text);
+}
+
+static int open_ods(struct workbook *wb)
+{
+	const char *want = wb->o.sheet;
+	char *again = NULL;
+	size_t i, nci = 0;
+	int rc;
+
+	rc = read_part(wb, "META-INF/manifest.xml", man_start, NULL, NULL);
+	if (rc < 0)
+		return -1;
+	if (wb->encrypted)
+		return wb_fail(wb, WORKBOOK_EENCRYPTED, NULL, "the spreadsheet is encrypted (saved "
+			       "with a password): save it without a password");
+	if (ods_body(wb) < 0)
+		return -1;
+	if (wb->chosen)
+		return 0;
+	/* No table of that exact name: one that matches ignoring case will do. */
+	for (i = 0; want && i < wb->nsheets; i++)
+		if (strcasecmp(wb->sheets[i].name, want) == 0 && nci++ == 0)
+			again = xstrdup(wb->sheets[i].name);
+	if (nci != 1) {
+		char why[300];
+
+		free(again);
+		snprintf(why, sizeof(why), want ? "no sheet '%.200s'" : "no visible sheet",
+			 want ? want : "");
+		return no_sheet(wb, why);
+	}
+	ods_reset(wb);
+	wb->o.sheet = again;
+	rc = ods_body(wb);
+	wb->o.sheet = want;
+	free(again);
+	return rc < 0 || wb->chosen ? rc : no_sheet(wb, "no sheet");
+}
+
+/* The first bytes of entry name, NUL-terminated (at most size - 1); -1 if none. */
+static int entry_head(zip_t *z, const char *name, char *out, size_t size)
+{
+	zip_int64_t idx = zip_name_locate(z, name, 0), n;
+	zip_file_t *f;
+
+	if (idx < 0 || !(f = zip_fopen_index(z, (zip_uint64_t)idx, 0)))
+		return -1;
+	n = zip_fread(f, out, size - 1);
+	zip_fclose(f);
+	if (n < 0)
+		return -1;
+	out[n] = '\0';
+	while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == '\r' || out[n - 1] == ' '))
+		out[--n] = '\0';
+	return 0;
+}
+
+/* What the archive is, by its entries. */
+static enum workbook_format zip_format(zip_t *z, char mime[128])
+{
+	mime[0] = '\0';
+	if (zip_name_locate(z, "xl/workbook.xml", ZIP_FL_NOCASE) >= 0)
+		return WORKBOOK_XLSX;
+	if (entry_head(z, "mimetype", mime, 128) == 0 &&
+	    strncmp(mime, ODS_MIME, strlen(ODS_MIME)) == 0)
+		return WORKBOOK_ODS;
+	return WORKBOOK_NONE;
+}
+
+static int zip_failed(struct workbook *wb, zip_error_t *ze)
+{
+	int code = zip_error_code_zip(ze);
+	enum workbook_code c = code == ZIP_ER_OPEN || code == ZIP_ER_READ || code == ZIP_ER_SEEK ?
+			       WORKBOOK_EIO : WORKBOOK_EFORMAT;
+
+	return wb_fail(wb, c, NULL, "%s: %s", c == WORKBOOK_EIO ? "cannot read the file" :
+		       "a damaged zip archive", zip_error_strerror(ze));
+}
+
+/* Check the bytes, open the archive, find the sheet. */
+static int wb_open(struct workbook *wb, const struct src *s, const char *path)
+{
+	unsigned char magic[8];
+	size_t n = src_read(s, 0, magic, sizeof(magic));
+	zip_error_t ze;
+	char mime[128];
+	int code;
+
+	if (n == 8 && memcmp(magic, cfb_magic, 8) == 0) {
+		if (cfb_encrypted(s))
+			return wb_fail(wb, WORKBOOK_EENCRYPTED, NULL, "the workbook is encrypted "
+				       "(saved with a password to open it): save it without a password");
+		return wb_fail(wb, WORKBOOK_ENOTWORKBOOK, NULL, "an OLE2 compound file, such as an "
+			       "Excel 97-2003 .xls workbook, which is not read: save it as .xlsx");
+	}
+	if (n < 4 || memcmp(magic, "PK\3\4", 4) != 0)
+		return wb_fail(wb, WORKBOOK_ENOTWORKBOOK, NULL, "not an .xlsx or .ods workbook (those "
+			       "are zip archives; this file is %s)", n ? "not one" : "empty");
+	zip_error_init(&ze);
+	if (path) {
+		wb->zip = zip_open(path, ZIP_RDONLY, &code);
+		if (!wb->zip)
+			zip_error_init_with_code(&ze, code);
+	} else {
+		zip_source_t *zs = zip_source_buffer_create(s->mem, s->size, 0, &ze);
+
+		if (zs && !(wb->zip = zip_open_from_source(zs, ZIP_RDONLY, &ze)))
+			zip_source_free(zs);
+	}
+	if (!wb->zip) {
+		zip_failed(wb, &ze);
+		zip_error_fini(&ze);
+		return -1;
+	}
+	zip_error_fini(&ze);
+	if (check_entries(wb) < 0)
+		return -1;
+	wb->format = zip_format(wb->zip, mime);
+	if (wb->format == WORKBOOK_XLSX)
+		return open_xlsx(wb);
+	if (wb->format == WORKBOOK_ODS)
+		return open_ods(wb);
+	if (strncmp(mime, "application/vnd.oasis.opendocument.", 35) == 0)
+		return wb_fail(wb, WORKBOOK_ENOTWORKBOOK, NULL, "an OpenDocument file of type "
+			       "'%.80s', not a spreadsheet", mime);
+	return wb_fail(wb, WORKBOOK_ENOTWORKBOOK, NULL, "a zip archive, but not a workbook (no "
+		       "xl/workbook.xml, no OpenDocument spreadsheet mimetype)");
+}
+
+static struct workbook *wb_new(const struct workbook_opts *o)
+{
+	struct workbook *wb = xmalloc(sizeof(*wb));
+
+	memset(wb, 0, sizeof(*wb));
+	if (o)
+		wb->o = *o;
+	if (!wb->o.max_ratio)
+		wb->o.max_ratio = WORKBOOK_MAX_RATIO;
+	if (!wb->o.max_bytes)
+		wb->o.max_bytes = WORKBOOK_MAX_BYTES;
+	if (!wb->o.max_strings)
+		wb->o.max_strings = WORKBOOK_MAX_STRINGS;
+	if (!wb->o.max_string_bytes)
+		wb->o.max_string_bytes = WORKBOOK_MAX_STRING_BYTES;
+	if (!wb->o.max_row_bytes)
+		wb->o.max_row_bytes = WORKBOOK_MAX_ROW_BYTES;
+	if (wb->o.max_string_bytes > UINT32_MAX - 1)
+		wb->o.max_string_bytes = UINT32_MAX - 1;
+	xmlInitParser();	/* before any thread parses */
+	buf_init(&wb->val);
+	buf_init(&wb->sst);
+	buf_init(&wb->qs[0].text);
+	buf_init(&wb->qs[1].text);
+	wb->fill = wb->read = &wb->qs[0];
+	return wb;
+}
+
+static int opened(struct workbook *wb, int rc, struct workbook **out, struct workbook_error *err)
+{
+	if (rc == 0) {
+		reader_start(wb);
+		*out = wb;
+		memset(err, 0, sizeof(*err));
+		return 0;
+	}
+	*err = wb->err;
+	if (!wb->failed)
+		wb_fail(wb, WORKBOOK_EFORMAT, NULL, "cannot be read");
+	*err = wb->err;
+	workbook_close(wb);
+	*out = NULL;
+	return -1;
+}
+
+int workbook_open(const char *path, const struct workbook_opts *o, struct workbook **out,
+		  struct workbook_error *err)
+{
+	struct workbook *wb = wb_new(o);
+	struct src s = { -1, NULL, 0 };
+	int rc;
+
+	s.fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (s.fd < 0) {
+		rc = wb_fail(wb, WORKBOOK_EIO, NULL, "cannot open: %s", strerror(errno));
+	} else {
+		char b;
+
+		if (read(s.fd, &b, 0) < 0 || pread(s.fd, &b, 1, 0) < 0)
+			rc = wb_fail(wb, WORKBOOK_EIO, NULL, "cannot read: %s", strerror(errno));
+		else
+			rc = wb_open(wb, &s, path);
+		close(s.fd);
+	}
+	return opened(wb, rc, out, err);
+}
+
+int workbook_open_mem(const void *data, size_t size, const struct workbook_opts *o,
+		      struct workbook **out, struct workbook_error *err)
+{
+	struct workbook *wb = wb_new(o);
+	struct src s = { -1, data, size };
+
+	return opened(wb, wb_open(wb, &s, NULL), out, err);
+}
+
+enum workbook_format workbook_probe(const char *path, int *encrypted)
+{
+	struct src s = { -1, NULL, 0 };
+	unsigned char magic[8];
+	enum workbook_format f = WORKBOOK_NONE;
+	char mime[128];
+	zip_t *z;
+	int code;
+
+	if (encrypted)
+		*encrypted = 0;
+	s.fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (s.fd < 0)
+		return WORKBOOK_NONE;
+	if (src_read(&s, 0, magic, 8) == 8 && memcmp(magic, cfb_magic, 8) == 0 &&
+	    cfb_encrypted(&s)) {
+		if (encrypted)
+			*encrypted = 1;
+		f = WORKBOOK_XLSX;
+	} else if (src_read(&s, 0, magic, 4) == 4 && memcmp(magic, "PK\3\4", 4) == 0 &&
+		   (z = zip_open(path, ZIP_RDONLY, &code)) != NULL) {
+		f = zip_format(z, mime);
+		zip_discard(z);
+	}
+	close(s.fd);
+	return f;
+}
+
+/* ------------------------------------------------------------- reading */
+
+static int body_over(const struct workbook *wb)
+{
+	return !wb->body || wb->body->eof || wb->body->finished || wb->failed;
+}
+
+/*
+ * The reader thread: feed the sheet's part and hand the closed rows over
+ * whenever the caller has handed out the batch before.  It alone touches
+ * the archive, the parser and wb->fill until it ends; wb->failed and
+ * wb->err are the caller's again once reader_done is seen.
+ */
+static void *reader_main(void *arg)
+{
+	struct workbook *wb = arg;
+	int stop = 0;
+
+	while (!stop) {
+		int over = body_over(wb) || part_feed(wb->body) < 0 || body_over(wb);
+		struct queue *t;
+
+		if (!over && wb->fill->nq < BATCH_MIN_ROWS && wb->fill->text.len < BATCH_MIN_BYTES)
+			continue;	/* hand over batches, not rows: each costs two wake-ups */
+		pthread_mutex_lock(&wb->mu);
+		if (wb->ready && !over && !wb->stop && wb->fill->nq < BATCH_ROWS &&
+		    wb->fill->text.len < BATCH_BYTES) {
+			/* the caller is busy with its batch: read on */
+			pthread_mutex_unlock(&wb->mu);
+			continue;
+		}
+		while (wb->ready && !wb->stop)
+			pthread_cond_wait(&wb->cv, &wb->mu);
+		stop = wb->stop;
+		if (!stop && wb->fill->nq) {
+			t = wb->read;
+			wb->read = wb->fill;
+			wb->fill = t;
+			queue_restart(wb, wb->fill, wb->read);
+			wb->ready = 1;
+		}
+		if (over)
+			stop = wb->reader_done = 1;
+		pthread_cond_broadcast(&wb->cv);
+		pthread_mutex_unlock(&wb->mu);
+	}
+	return NULL;
+}
+
+/* Start the reader thread once the sheet is found; without it, all is read here. */
+static void reader_start(struct workbook *wb)
+{
+	if (wb->o.no_thread || body_over(wb))
+		return;
+	pthread_mutex_init(&wb->mu, NULL);
+	pthread_cond_init(&wb->cv, NULL);
+	wb->read = &wb->qs[1];	/* the parser keeps filling qs[0] */
+	wb->ready = 1;		/* ... until the caller has handed out read, empty */
+	if (pthread_create(&wb->thread, NULL, reader_main, wb) != 0) {
+		pthread_mutex_destroy(&wb->mu);
+		pthread_cond_destroy(&wb->cv);
+		wb->read = wb->fill;
+		wb->ready = 0;
+		return;
+	}
+	wb->threaded = 1;
+}
+
+/* Threaded: wait for the next batch.  1 when there is one, 0 at the end, -1. */
+static int next_batch(struct workbook *wb)
+{
+	int rc;
+
+	pthread_mutex_lock(&wb->mu);
+	wb->ready = 0;
+	pthread_cond_broadcast(&wb->cv);
+	while (!wb->ready && !wb->reader_done)
+		pthread_cond_wait(&wb->cv, &wb->mu);
+	rc = wb->ready ? 1 : wb->failed ? -1 : 0;
+	pthread_mutex_unlock(&wb->mu);
+	if (rc <= 0)
+		reader_stop(wb);
+	return rc;
+}
+
+int workbook_next_row(struct workbook *wb, const struct workbook_row **row)
+{
+	int rc;
+
+	*row = NULL;
+	for (;;) {
+		if (wb->read->q_pos < wb->read->nq)
+			return hand_out(wb, row);
+		if (wb->threaded) {
+			if ((rc = next_batch(wb)) <= 0)
+				return rc;
+			continue;
+		}
+		if (wb->failed)
+			return -1;
+		if (body_over(wb))
+			return 0;
+		queue_restart(wb, wb->fill, wb->fill);
+		if (part_feed(wb->body) < 0)
+			return -1;
+	}
+}
+
+const struct workbook_error *workbook_error(const struct workbook *wb)
+{
+	return &wb->err;
+}
+
+const char *workbook_sheet(const struct workbook *wb)
+{
+	return wb->sheet ? wb->sheet : "";
+}
+
+enum workbook_format workbook_format(const struct workbook *wb)
+{
+	return wb->format;
+}
+
+void workbook_close(struct workbook *wb)
+{
+	size_t i;
+
+	if (!wb)
+		return;
+	reader_stop(wb);
+	part_close(wb->body);
+	if (wb->body_release)
+		wb->body_release(wb->body_state);
+	if (wb->zip)
+		zip_discard(wb->zip);
+	for (i = 0; i < wb->nsheets; i++) {
+		free(wb->sheets[i].name);
+		free(wb->sheets[i].rid);
+	}
+	free(wb->sheets);
+	for (i = 0; i < wb->nrels; i++) {
+		free(wb->rels[i].id);
+		free(wb->rels[i].type);
+		free(wb->rels[i].target);
+	}
+	free(wb->rels);
+	free(wb->sheet);
+	free(wb->sst_off);
+	free(wb->xf_kind);
+	queue_release(&wb->qs[0]);
+	queue_release(&wb->qs[1]);
+	free(wb->cells);
+	buf_release(&wb->val);
+	buf_release(&wb->sst);
+	free(wb);
+}
+
+/* ---------------------------------------------------------- as a sheet */
+
+/*
+ * A workbook's sheet as sheet.h's rows (workbook_read_sheet): the rows
+ * workbook_next_row hands out, laid out by column, typed, and kept for the
+ * rejects as CSV in the spool.
+ */
+
+static const char *const workbook_exts[] = { "xlsx", "xlsm", "ods", "xls" };
+
+int workbook_named(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	size_t i;
+
+	for (i = 0; dot && i < sizeof(workbook_exts) / sizeof(workbook_exts[0]); i++)
+		if (strcasecmp(dot + 1, workbook_exts[i]) == 0)
+			return 1;
+	return 0;
+}
+
+int workbook_is(const char *path)
+{
+	return workbook_named(path) || workbook_probe(path, NULL) != WORKBOOK_NONE;
+}
+
+struct as_sheet {
+	const char *path;
+	const struct sheet_opts *o;
+	struct sheet_stats *st;
+	struct sheet_cell *cells;
+	size_t cells_cap;
+	size_t width;			/* the first row's cells */
+	struct buf csv;			/* a row as CSV */
+	struct buf head;		/* the first row as CSV */
+	struct buf where;
+};
+
+static enum sheet_type cell_type(enum workbook_type t)
+{
+	switch (t) {
+	case WORKBOOK_NUMBER: return SHEET_NUMBER;
+	case WORKBOOK_BOOL: return SHEET_BOOL;
+	case WORKBOOK_DATE: return SHEET_DATE;
+	case WORKBOOK_TIME: return SHEET_TIME;
+	case WORKBOOK_ERROR: return SHEET_ERROR;
+	case WORKBOOK_EMPTY:
+	case WORKBOOK_STRING:
+	default: return SHEET_TEXT;
+	}
+}
+
+/* Write row's cells to the spool as CSV: its off and len there.  0 or -1 (printed). */
+static int spool_row(struct as_sheet *a, const struct sheet_row *row, unsigned long long *off,
+		     unsigned long long *len)
+{
+	FILE *spool = a->o->spool;
+	off_t at;
+
+	*off = *len = 0;
+	if (!spool)
+		return 0;
+	buf_reset(&a->csv);
+	sheet_csv_row(&a->csv, row->cells, row->ncells);
+	at = ftello(spool);
+	if (at < 0 || fwrite(a->csv.data, 1, a->csv.len, spool) != a->csv.len)
+		return diag_error(LOC_NONE, "cannot write the rows of '%s' to a temporary file for "
+				  "its rejects: %s", a->path, strerror(errno));
+	*off = (unsigned long long)at;
+	*len = a->csv.len;
+	return 0;
+}
+
+static int keep_row(const struct sheet_row *row, unsigned long long *off, unsigned long long *len)
+{
+	return spool_row(row->keep_ctx, row, off, len);
+}
+
+/* Does the row hold nothing but empty text? */
+static int blank_row(const struct workbook_row *wr)
+{
+	size_t i;
+
+	for (i = 0; i < wr->ncells; i++)
+		if (wr->cells[i].len)
+			return 0;
+	return 1;
+}
+
+/* Lay wr's cells out by column into a->cells and sr (its error included). */
+static void lay_out(struct as_sheet *a, const struct workbook_row *wr, struct sheet_row *sr)
+{
+	size_t i, n = a->width;
+
+	sr->error_col = -1;
+	for (i = 0; i < wr->ncells; i++)
+		if ((wr->cells[i].len || !sr->index) && wr->cells[i].col > n)
+			n = wr->cells[i].col;
+	if (n > a->cells_cap) {
+		a->cells_cap = n * 2;
+		a->cells = xrealloc(a->cells, a->cells_cap * sizeof(*a->cells));
+	}
+	for (i = 0; i < n; i++) {
+		a->cells[i].data = "";
+		a->cells[i].len = 0;
+		a->cells[i].is_null = 1;
+		a->cells[i].type = SHEET_TEXT;
+	}
+	for (i = 0; i < wr->ncells; i++) {
+		const struct workbook_cell *c = &wr->cells[i];
+		struct sheet_cell *sc;
+
+		if (c->col > n)
+			continue;	/* empty, past the header */
+		sc = &a->cells[c->col - 1];
+		sc->data = c->text;
+		sc->len = c->len;
+		sc->is_null = c->len == 0;
+		sc->type = cell_type(c->type);
+		sr->cell_errors |= sc->type == SHEET_ERROR;
+		if (sr->index && c->col > a->width && c->len && sr->error_col < 0) {
+			sr->error_col = (long)c->col - 1;
+			sr->error = a->o->no_header ? "a value in a column past the first row's last" :
+				    "a value in a column without a header";
+		}
+	}
+	sr->cells = a->cells;
+	sr->ncells = n;
+}
+
+/* A workbook error, printed with the path and its place: "label.xlsx:Tracks!C12: ...". */
+static int say_error(struct as_sheet *a, const struct workbook_error *e)
+{
+	struct loc loc = { a->path, 0, NULL };
+
+	buf_reset(&a->where);
+	if (e->where[0]) {
+		buf_addf(&a->where, "%s:%s", a->path, e->where);
+		loc.file = a->where.data;
+	}
+	diag_error(&loc, "%s", e->msg);
+	if (e->code == WORKBOOK_ENOSHEET)
+		diag_hint("--sheet NAME reads the sheet of that name");
+	return -1;
+}
+
+static int read_rows(struct as_sheet *a, struct workbook *wb, sheet_row_fn *fn, void *ctx)
+{
+	struct sheet_dialect *d = &a->st->dialect;
+	const struct workbook_row *wr;
+	unsigned long index = 0;
+	int rc;
+
+	d->format = workbook_format(wb) == WORKBOOK_ODS ? SHEET_ODS : SHEET_XLSX;
+	d->delim = ',';
+	d->charset = SHEET_UTF8;
+	d->encoding = "UTF-8";
+	d->header = !a->o->no_header;
+	a->st->sheet = xstrdup(workbook_sheet(wb));
+	while ((rc = workbook_next_row(wb, &wr)) == 1) {
+		struct sheet_row sr;
+
+		if (blank_row(wr))
+			continue;
+		memset(&sr, 0, sizeof(sr));
+		sr.line = wr->row;
+		sr.sheet = a->st->sheet;
+		sr.index = index++;
+		sr.dialect = d;
+		lay_out(a, wr, &sr);
+		if (sr.index == 0) {
+			a->width = sr.ncells;
+			sheet_csv_row(&a->head, sr.cells, sr.ncells);
+			sr.head = a->head.data;
+			sr.head_len = a->head.len;
+		}
+		if (a->o->spool_all && spool_row(a, &sr, &sr.off, &sr.len) < 0)
+			return -1;
+		if (!a->o->spool_all && a->o->spool) {
+			sr.keep = keep_row;
+			sr.keep_ctx = a;
+		}
+		a->st->rows++;
+		if (fn(&sr, ctx))
+			return 1;
+	}
+	return rc < 0 ? say_error(a, workbook_error(wb)) : 0;
+}
+
+int workbook_read_sheet_wb(struct workbook *wb, const char *path, const struct sheet_opts *o,
+			   sheet_row_fn *fn, void *ctx, struct sheet_stats *st)
+{
+	struct as_sheet a;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	a.path = path;
+	a.o = o;
+	a.st = st;
+	buf_init(&a.csv);
+	buf_init(&a.head);
+	buf_init(&a.where);
+	rc = read_rows(&a, wb, fn, ctx);
+	free(a.cells);
+	buf_release(&a.csv);
+	buf_release(&a.head);
+	buf_release(&a.where);
+	return rc;
+}
+
+int workbook_read_sheet(const char *path, const struct sheet_opts *o, sheet_row_fn *fn,
+			void *ctx, struct sheet_stats *st)
+{
+	struct workbook_opts wo;
+	struct workbook_error err;
+	struct workbook *wb;
+	struct stat sb;
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	memset(&wo, 0, sizeof(wo));
+	wo.sheet = o->sheet;
+	if (workbook_open(path, &wo, &wb, &err) < 0) {
+		struct as_sheet a;
+
+		memset(&a, 0, sizeof(a));
+		a.path = path;
+		buf_init(&a.where);
+		say_error(&a, &err);
+		buf_release(&a.where);
+		return -1;
+	}
+	if (stat(path, &sb) == 0)
+		st->bytes = (unsigned long long)sb.st_size;
+	rc = workbook_read_sheet_wb(wb, path, o, fn, ctx, st);
+	workbook_close(wb);
+	return rc;
+}
