@@ -22,46 +22,10 @@
 #include <unistd.h>
 
 /*
- * The manifest set, as SELECTs over the chosen tracks (bc_export).  Values
- * are written the way import reads them back unchanged: moods and tags
- * joined by ';', booleans as true/false.  Rows are ordered by every column
- * (byte order), so the order does not depend on ids.
+ * The schema doc's "Get Track with Full Details", one JSON object per
+ * track: its keys are the application's ('startTime', 'ipi', 'primary'),
+ * not the manifest's columns.
  */
-static const struct {
-	const char *file, *sql;
-} csv_files[] = {
-	{ "tracks.csv",
-	  "SELECT t.audio_filename, t.title, t.artist, t.duration, t.tempo, t.musical_key, t.scale, "
-	  "t.genre, t.subgenre, array_to_string(t.mood, ';') AS mood, "
-	  "array_to_string(t.tags, ';') AS tags, t.description, t.cover_art_url, t.catalog_number, "
-	  "t.isrc, t.release_date FROM meekah.track_info t JOIN bc_export x ON x.id = t.id "
-	  "ORDER BY t.audio_filename COLLATE \"C\"" },
-	{ "creators.csv",
-	  "SELECT x.audio_filename, c.creator_name, c.role, c.ipi_number, c.pro, c.split_percentage, "
-	  "c.contact_email, c.contact_phone FROM meekah.track_creator c "
-	  "JOIN bc_export x ON x.id = c.track_id ORDER BY x.audio_filename COLLATE \"C\", "
-	  "c.creator_name COLLATE \"C\", c.role COLLATE \"C\", c.ipi_number, c.pro COLLATE \"C\", "
-	  "c.split_percentage, c.contact_email COLLATE \"C\", c.contact_phone COLLATE \"C\"" },
-	{ "instruments.csv",
-	  "SELECT x.audio_filename, i.instrument_category, i.instrument_type, "
-	  "CASE i.is_primary WHEN true THEN 'true' WHEN false THEN 'false' END AS is_primary "
-	  "FROM meekah.track_instrument i JOIN bc_export x ON x.id = i.track_id "
-	  "ORDER BY x.audio_filename COLLATE \"C\", i.instrument_category COLLATE \"C\", "
-	  "i.instrument_type COLLATE \"C\", i.is_primary" },
-	{ "arrangement.csv",
-	  "SELECT x.audio_filename, a.section_name, a.start_time, a.end_time, a.description "
-	  "FROM meekah.track_arrangement a JOIN bc_export x ON x.id = a.track_id "
-	  "ORDER BY x.audio_filename COLLATE \"C\", a.start_time, a.end_time, "
-	  "a.section_name COLLATE \"C\", a.description COLLATE \"C\"" },
-	{ "samples.csv",
-	  "SELECT x.audio_filename, s.sample_pack_name, s.sample_description, "
-	  "CASE s.is_cleared WHEN true THEN 'true' WHEN false THEN 'false' END AS is_cleared, "
-	  "s.clearance_notes FROM meekah.track_sample s JOIN bc_export x ON x.id = s.track_id "
-	  "ORDER BY x.audio_filename COLLATE \"C\", s.sample_pack_name COLLATE \"C\", "
-	  "s.sample_description COLLATE \"C\", s.is_cleared, s.clearance_notes COLLATE \"C\"" },
-};
-
-/* The schema doc's "Get Track with Full Details", one JSON object per track. */
 static const char jsonl_sql[] =
 	"SELECT json_build_object("
 	"  'id', t.id, 'title', t.title, 'artist', t.artist, 'duration', t.duration, "
@@ -90,36 +54,168 @@ static const char jsonl_sql[] =
 	"FROM meekah.track_info t JOIN bc_export x ON x.id = t.id "
 	"ORDER BY t.audio_filename COLLATE \"C\"";
 
+/* -------------------------------------------------------------- columns */
+
 /*
- * The records of the chosen tracks for the record writers (ddex, tags):
- * kind, group key, then the kind's manifest columns in record field
- * order, NULL-padded, and a sort key (sections by start).  A group is a release (catalog number, or the track
- * alone) for ddex, a track for tags; rows come grouped, each track
- * followed by its children.  %s is the group key expression.
+ * Every column list of the manifest files and of the records comes from
+ * rec_kinds (record.h), here.  Values are written the way import reads
+ * them back unchanged: moods and tags joined by ';', booleans as
+ * true/false.
  */
-static const char records_sql[] =
-	"WITH x AS (SELECT t.id, t.audio_filename, %s AS k "
-	"  FROM meekah.track_info t JOIN bc_export e ON e.id = t.id) "
-	"SELECT * FROM (SELECT 0 AS kind, x.k, x.audio_filename AS c0, t.title AS c1, t.artist AS c2, "
-	"  t.duration::text AS c3, t.tempo::text AS c4, t.musical_key AS c5, t.scale, t.genre, "
-	"  t.subgenre, "
-	"  array_to_string(t.mood, ';'), array_to_string(t.tags, ';'), t.description, "
-	"  t.cover_art_url, t.catalog_number, t.isrc, t.release_date::text, 0 AS s "
-	"FROM x JOIN meekah.track_info t ON t.id = x.id "
-	"UNION ALL SELECT 1, x.k, x.audio_filename, c.creator_name, c.role, c.ipi_number, c.pro, "
-	"  c.split_percentage::text, c.contact_email, c.contact_phone, "
-	"  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 "
-	"FROM x JOIN meekah.track_creator c ON c.track_id = x.id "
-	"UNION ALL SELECT 2, x.k, x.audio_filename, i.instrument_category, i.instrument_type, "
-	"  CASE i.is_primary WHEN true THEN 'true' WHEN false THEN 'false' END, "
-	"  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 "
-	"FROM x JOIN meekah.track_instrument i ON i.track_id = x.id "
-	"UNION ALL SELECT 3, x.k, x.audio_filename, a.section_name, a.start_time::text, "
-	"  a.end_time::text, a.description, "
-	"  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, a.start_time "
-	"FROM x JOIN meekah.track_arrangement a ON a.track_id = x.id) u "
-	"ORDER BY k COLLATE \"C\", c0 COLLATE \"C\", kind, s, c1 COLLATE \"C\", c2 COLLATE \"C\", "
-	"  c3 COLLATE \"C\", c4 COLLATE \"C\", c5 COLLATE \"C\"";
+
+/* The kinds the record writers get: samples have no place in DDEX or in tags. */
+static const enum rec_kind record_kinds[] = {
+	REC_TRACK, REC_CREATOR, REC_INSTRUMENT, REC_ARRANGEMENT
+};
+
+#define NRECORD_KINDS (sizeof(record_kinds) / sizeof(record_kinds[0]))
+
+/* Kind k's fields in the manifest set: all but the extras, which come last. */
+static size_t manifest_fields(enum rec_kind k)
+{
+	size_t n = rec_kinds[k].nfields;
+
+	while (n > 0 && (rec_kinds[k].fields[n - 1].flags & RF_EXTRA))
+		n--;
+	return n;
+}
+
+/* Is a column of this type text (varchar or text) in the catalog? */
+static int is_text(enum rec_type t)
+{
+	switch (t) {
+	case RT_DURATION:
+	case RT_SECONDS:
+	case RT_TEMPO:
+	case RT_MOODS:
+	case RT_TAGS:
+	case RT_DATE:
+	case RT_SPLIT:
+	case RT_SCORE:
+	case RT_COUNT:
+	case RT_BOOL:
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+/*
+ * Text sorts in byte order (COLLATE "C") so that the order does not
+ * depend on the server's locale; IPI numbers are digits only (norm_ipi),
+ * which every collation orders alike, and sort without it.
+ */
+static const char *collate(enum rec_type t)
+{
+	return is_text(t) && t != RT_IPI ? " COLLATE \"C\"" : "";
+}
+
+enum col_use {
+	COL_MANIFEST,	/* a manifest file: values as they are, a child's file name from x */
+	COL_RECORD	/* the records query: every value as text, file names from x */
+};
+
+/*
+ * Field i of kind k from its table r; the audio_filename of a child (and
+ * of every kind in the records query) is its track's, in x.
+ */
+static void col_value(struct buf *b, enum rec_kind k, size_t i, enum col_use use)
+{
+	const struct rec_field *f = &rec_kinds[k].fields[i];
+
+	if (i == 0 && (k != REC_TRACK || use == COL_RECORD))
+		buf_adds(b, "x.audio_filename");
+	else if (f->type == RT_MOODS || f->type == RT_TAGS)
+		buf_addf(b, "array_to_string(r.%s, ';')", f->name);
+	else if (f->type == RT_BOOL)
+		buf_addf(b, "CASE r.%s WHEN true THEN 'true' WHEN false THEN 'false' END", f->name);
+	else
+		buf_addf(b, "r.%s%s", f->name, use == COL_RECORD && !is_text(f->type) ? "::text" : "");
+}
+
+/* The column of kind k's table that names its track. */
+static const char *track_id(enum rec_kind k)
+{
+	return k == REC_TRACK ? "id" : "track_id";
+}
+
+/* Kind k's first section time (RT_SECONDS), or 0 when it has none. */
+static size_t first_seconds(enum rec_kind k)
+{
+	size_t i;
+
+	for (i = 1; i < rec_kinds[k].nfields; i++)
+		if (rec_kinds[k].fields[i].type == RT_SECONDS)
+			return i;
+	return 0;
+}
+
+/*
+ * The manifest file of kind k over the chosen tracks (bc_export), in a
+ * deterministic order: by audio_filename, which names a track alone;
+ * a child's rows then by every column, section times first.
+ */
+static void manifest_sql(struct buf *b, enum rec_kind k)
+{
+	size_t i, n = manifest_fields(k);
+	int pass;
+
+	buf_adds(b, "SELECT ");
+	for (i = 0; i < n; i++) {
+		if (i)
+			buf_adds(b, ", ");
+		col_value(b, k, i, COL_MANIFEST);
+		buf_addf(b, " AS %s", rec_kinds[k].fields[i].name);
+	}
+	buf_addf(b, " FROM meekah.%s r JOIN bc_export x ON x.id = r.%s ORDER BY ", rec_kinds[k].table,
+		 track_id(k));
+	col_value(b, k, 0, COL_MANIFEST);
+	buf_adds(b, " COLLATE \"C\"");
+	for (pass = 0; k != REC_TRACK && pass < 2; pass++)
+		for (i = 1; i < n; i++) {
+			enum rec_type t = rec_kinds[k].fields[i].type;
+
+			if ((t == RT_SECONDS) == (pass == 0))
+				buf_addf(b, ", r.%s%s", rec_kinds[k].fields[i].name, collate(t));
+		}
+}
+
+/*
+ * The records of the chosen tracks for the record writers: kind, group
+ * key k, then the kind's manifest fields as text c0, c1..., NULL-padded
+ * to the widest kind, and a sort key s (a section's start).  A group
+ * (key_expr, over track_info t) is a release for ddex, a track for tags;
+ * rows come grouped, each track followed by its children.
+ */
+static void records_sql(struct buf *b, const char *key_expr)
+{
+	size_t width = manifest_fields(REC_TRACK), j, i;
+
+	buf_addf(b, "WITH x AS (SELECT t.id, t.audio_filename, %s AS k "
+		 "FROM meekah.track_info t JOIN bc_export e ON e.id = t.id) SELECT * FROM (",
+		 key_expr);
+	for (j = 0; j < NRECORD_KINDS; j++) {
+		enum rec_kind k = record_kinds[j];
+		size_t start = first_seconds(k);
+
+		buf_addf(b, "%sSELECT %d AS kind, x.k", j ? " UNION ALL " : "", (int)k);
+		for (i = 0; i < width; i++) {
+			buf_adds(b, ", ");
+			if (i < manifest_fields(k))
+				col_value(b, k, i, COL_RECORD);
+			else
+				buf_adds(b, "NULL");
+			buf_addf(b, " AS c%zu", i);
+		}
+		if (start)
+			buf_addf(b, ", r.%s AS s", rec_kinds[k].fields[start].name);
+		else
+			buf_adds(b, ", 0 AS s");
+		buf_addf(b, " FROM x JOIN meekah.%s r ON r.%s = x.id", rec_kinds[k].table, track_id(k));
+	}
+	buf_adds(b, ") u ORDER BY k COLLATE \"C\", c0 COLLATE \"C\", kind, s, c1 COLLATE \"C\", "
+		    "c2 COLLATE \"C\", c3 COLLATE \"C\", c4 COLLATE \"C\", c5 COLLATE \"C\"");
+}
 
 /* ------------------------------------------------------------ selection */
 
@@ -285,7 +381,7 @@ static int open_out(const char *dir, const char *file, struct buf *path)
 
 static int export_csv(PGconn *c, const struct export_opts *o)
 {
-	struct buf path = BUF_INIT;
+	struct buf path = BUF_INIT, sql = BUF_INIT;
 	size_t i;
 	int rc = 0;
 
@@ -295,21 +391,24 @@ static int export_csv(PGconn *c, const struct export_opts *o)
 	}
 	if (make_dirs(o->out) < 0)
 		return -1;
-	for (i = 0; rc == 0 && i < sizeof(csv_files) / sizeof(csv_files[0]); i++) {
-		int fd = open_out(o->out, csv_files[i].file, &path);
+	for (i = 0; rc == 0 && i < REC_NKINDS; i++) {
+		int fd = open_out(o->out, rec_kinds[i].file, &path);
 		long rows;
 
 		if (fd < 0) {
 			rc = -1;
 			break;
 		}
-		rc = copy_out(c, csv_files[i].sql, "FORMAT csv, HEADER", fd, path.data, &rows);
+		buf_reset(&sql);
+		manifest_sql(&sql, (enum rec_kind)i);
+		rc = copy_out(c, sql.data, "FORMAT csv, HEADER", fd, path.data, &rows);
 		if (close(fd) < 0 && rc == 0)
 			rc = diag_error(LOC_NONE, "cannot write '%s': %s", path.data, strerror(errno));
 		if (rc == 0 && !diag_quiet)
-			fprintf(stderr, "%-18s %9ld rows\n", csv_files[i].file, rows - 1);
+			fprintf(stderr, "%-18s %9ld rows\n", rec_kinds[i].file, rows - 1);
 	}
 	buf_release(&path);
+	buf_release(&sql);
 	return rc;
 }
 
@@ -391,7 +490,7 @@ static int group_row(struct group *g, const PGresult *res, const struct writer_o
 	buf_reset(&g->key);
 	buf_adds(&g->key, key);
 	r = group_next(g, (enum rec_kind)kind);
-	nf = kind == REC_TRACK ? 16 : (int)rec_kinds[kind].nfields;
+	nf = (int)manifest_fields((enum rec_kind)kind);
 	for (i = 0; i < nf && i + 2 < PQnfields(res); i++)
 		rec_set_value(r, i, PQgetisnull(res, 0, i + 2) ? NULL : PQgetvalue(res, 0, i + 2));
 	return 0;
@@ -409,7 +508,7 @@ static int stream_records(PGconn *c, const char *key_expr, const struct writer_o
 	PGresult *res;
 	int failed = 0;
 
-	buf_addf(&sql, records_sql, key_expr);
+	records_sql(&sql, key_expr);
 	if (!PQsendQuery(c, sql.data) || !PQsetSingleRowMode(c)) {
 		diag_error(LOC_NONE, "reading the catalog: %s", PQerrorMessage(c));
 		failed = 1;
