@@ -543,30 +543,69 @@ static int export_key(struct export_opts *o, const char *arg, char key[NORM_KEY_
 	return 0;
 }
 
-/* The options each format needs or refuses. */
+/* "--format csv writes five files: give --out DIR, not"-style usage errors. */
+static int format_error(const struct export_format *f, const char *what, const char *arg)
+{
+	struct buf msg = BUF_INIT;
+	int rc;
+
+	buf_addf(&msg, "--format %s %s", f->name, what);
+	rc = usage_error(msg.data, arg);
+	buf_release(&msg);
+	return rc;
+}
+
+/* The options each format needs or refuses, by what the format writes (export.h). */
 static int export_format_opts(const struct export_opts *o)
 {
-	int tags = strcmp(o->format, "tags") == 0, ddex = strcmp(o->format, "ddex") == 0;
+	const struct export_format *f = o->format;
 
-	if (tags) {
+	if (f->flags & EXPORT_AUDIO_ROOT) {
 		if (!o->audio_root)
-			return usage_error("--format tags needs --audio-root DIR", NULL);
+			return format_error(f, "needs --audio-root DIR", NULL);
 		if (o->out)
-			return usage_error("--format tags writes into the audio files, not --out", o->out);
+			return format_error(f, "writes into the audio files, not --out", o->out);
 	} else if (!o->out) {
 		return usage_error("export needs --out DIR or --out -", NULL);
 	} else if (o->audio_root || o->dry_run) {
-		return usage_error("--audio-root and --dry-run are for --format tags, not", o->format);
+		return usage_error("--audio-root and --dry-run are for --format tags, not", f->name);
 	}
-	if (!ddex && (o->sender || o->recipient || o->batch || o->mead))
+	if (!(f->flags & EXPORT_DDEX) && (o->sender || o->recipient || o->batch || o->mead))
 		return usage_error("--sender, --recipient, --batch and --mead are for --format ddex, not",
-				   o->format);
-	if ((ddex || !strcmp(o->format, "csv")) && strcmp(o->out, "-") == 0)
-		return usage_error(ddex ? "--format ddex writes a file per release: give --out DIR, not" :
-				   "--format csv writes five files: give --out DIR, not", o->out);
-	if (ddex && (party_ok("sender", o->sender) < 0 || party_ok("recipient", o->recipient) < 0))
+				   f->name);
+	if ((f->flags & EXPORT_OUT_DIR) && !(f->flags & EXPORT_OUT_STDOUT) &&
+	    strcmp(o->out, "-") == 0) {
+		struct buf what = BUF_INIT;
+		int rc;
+
+		buf_addf(&what, "%s: give --out DIR, not", f->writes);
+		rc = format_error(f, what.data, o->out);
+		buf_release(&what);
+		return rc;
+	}
+	if ((f->flags & EXPORT_DDEX) &&
+	    (party_ok("sender", o->sender) < 0 || party_ok("recipient", o->recipient) < 0))
 		return -1;
 	return 0;
+}
+
+/* --format NAME, or the usage error naming every format. */
+static int export_format_arg(struct export_opts *o, const char *name)
+{
+	struct buf what = BUF_INIT;
+	size_t i;
+	int rc;
+
+	if (name && (o->format = export_format_find(name)) != NULL)
+		return 0;
+	buf_adds(&what, "--format must be ");
+	for (i = 0; i < export_nformats; i++)
+		buf_addf(&what, "%s%s", i == 0 ? "" : i + 1 < export_nformats ? ", " : " or ",
+			 export_formats[i].name);
+	buf_adds(&what, ", not");
+	rc = usage_error(what.data, name ? name : "(none)");
+	buf_release(&what);
+	return rc;
 }
 
 static int cmd_export(int argc, char **argv)
@@ -596,7 +635,7 @@ static int cmd_export(int argc, char **argv)
 	};
 	struct export_opts o;
 	char key[NORM_KEY_SIZE], scale[NORM_SCALE_SIZE], *end;
-	const char *key_arg = NULL;
+	const char *key_arg = NULL, *format = NULL;
 	int c;
 
 	memset(&o, 0, sizeof(o));
@@ -604,7 +643,7 @@ static int cmd_export(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_DB: o.db = optarg; break;
-		case OPT_FORMAT: o.format = optarg; break;
+		case OPT_FORMAT: format = optarg; break;
 		case OPT_OUT: o.out = optarg; break;
 		case OPT_GENRE: o.genre = optarg; break;
 		case OPT_KEY: key_arg = optarg; break;
@@ -641,11 +680,7 @@ static int cmd_export(int argc, char **argv)
 		default: return bad_option(argv, export_help);
 		}
 	}
-	if (!o.format || (strcmp(o.format, "csv") && strcmp(o.format, "jsonl") &&
-			  strcmp(o.format, "ddex") && strcmp(o.format, "tags")))
-		return usage_error("--format must be csv, jsonl, ddex or tags, not",
-				   o.format ? o.format : "(none)");
-	if (export_format_opts(&o) != 0)
+	if (export_format_arg(&o, format) != 0 || export_format_opts(&o) != 0)
 		return EXIT_USAGE;
 	if (optind < argc)
 		return usage_error("export takes no arguments, not", argv[optind]);
