@@ -125,6 +125,20 @@ void db_target_resolve(struct db_target *t, const char *opt_db)
 	t->source = src;
 }
 
+int db_configured(const char *opt_db)
+{
+	static const char *const vars[] = { "DATABASE_URL", "TRACKS_DATABASE_URL", "PGHOST",
+					    "PGDATABASE", "PGSERVICE" };
+	size_t i;
+
+	if (opt_db)
+		return 1;
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+		if (getenv(vars[i]) && *getenv(vars[i]))
+			return 1;
+	return 0;
+}
+
 void db_target_release(struct db_target *t)
 {
 	free(t->conninfo);

@@ -3,7 +3,6 @@
  */
 #include "blendcat/export.h"
 #include "blendcat/buf.h"
-#include "blendcat/cli.h"
 #include "blendcat/db.h"
 #include "blendcat/diag.h"
 #include "blendcat/export_ddex.h"
@@ -759,19 +758,12 @@ const struct export_format *export_format_find(const char *name)
 
 /* ------------------------------------------------------------------ run */
 
-int export_run(const struct export_opts *o)
+int export_run(PGconn *c, const struct export_opts *o)
 {
 	const struct export_format *f = o->format;
-	struct db_target target = DB_TARGET_INIT;
-	PGconn *c;
 	void *ctx;
 	int rc = -1;
 
-	db_target_resolve(&target, o->db);
-	c = db_connect(&target);
-	db_target_release(&target);
-	if (!c)
-		return EXIT_FAILED;
 	/* One snapshot for every file; rolled back, it writes nothing but a temp table. */
 	if (db_exec(c, "starting the export", "BEGIN ISOLATION LEVEL REPEATABLE READ") < 0 ||
 	    select_tracks(c, o) < 0 || (ctx = f->start(o)) == NULL)
@@ -784,6 +776,5 @@ int export_run(const struct export_opts *o)
 	f->finish(ctx);
 out:
 	PQclear(PQexec(c, "ROLLBACK"));
-	PQfinish(c);
-	return rc < 0 ? EXIT_FAILED : EXIT_OK;
+	return rc;
 }

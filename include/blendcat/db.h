@@ -29,6 +29,13 @@ void db_target_resolve(struct db_target *t, const char *opt_db);
 void db_target_release(struct db_target *t);
 
 /*
+ * Is a database named anywhere: opt_db, DATABASE_URL,
+ * TRACKS_DATABASE_URL, PGHOST, PGDATABASE or PGSERVICE?  (check uses one
+ * only then.)
+ */
+int db_configured(const char *opt_db);
+
+/*
  * Copy a connection URI or key=value string to out without any `schema`
  * parameter (the catalog's schema is meekah, whatever it says).  Pure.
  */

@@ -20,12 +20,13 @@
 
 #include <stddef.h>
 
+#include <libpq-fe.h>
+
 struct buf;
 struct rec;
 struct export_format;
 
 struct export_opts {
-	const char *db;
 	const struct export_format *format;
 	const char *out;	/* directory, or "-" for stdout (jsonl) */
 	const char *genre, *key, *scale, *mood, *tag, *catalog_number, *since;
@@ -98,7 +99,7 @@ extern const size_t export_nformats;
 /* The format called name, or NULL. */
 const struct export_format *export_format_find(const char *name);
 
-/* Run; returns the exit code (cli.h). */
-int export_run(const struct export_opts *o);
+/* Run with c; returns 0, or -1 after an error. */
+int export_run(PGconn *c, const struct export_opts *o);
 
 #endif
