@@ -438,75 +438,76 @@ static int import_or_check(struct cmd_ctx *x, int argc, char **argv, int check_o
 		{ NULL, 0, NULL, 0 }
 	};
 	static const char *nulls[MAX_NULLS];
-	struct import_opts *o = &x->import;
+	struct import_opts o;
 	enum import_result res;
-	char *end;
+	char *end, *xsd_dir = NULL;
 	int c;
 
-	o->nulls = nulls;
-	o->check_only = check_only;
-	o->max_rejects = -1;
-	o->jobs = scan_default_jobs();
+	memset(&o, 0, sizeof(o));
+	o.nulls = nulls;
+	o.check_only = check_only;
+	o.max_rejects = -1;
+	o.jobs = scan_default_jobs();
 	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_DB: x->db = optarg; break;
 		case OPT_WAIT: x->wait = 1; break;
 		case OPT_MODE:
 			if (strcmp(optarg, "insert") == 0)
-				o->insert_only = 1;
+				o.insert_only = 1;
 			else if (strcmp(optarg, "upsert") != 0)
 				return usage_error("--mode must be insert or upsert, not", optarg);
 			break;
 		case OPT_MAX_REJECTS:
-			o->max_rejects = strtol(optarg, &end, 10);
-			if (!*optarg || *end || o->max_rejects < 0)
+			o.max_rejects = strtol(optarg, &end, 10);
+			if (!*optarg || *end || o.max_rejects < 0)
 				return usage_error("--max-rejects needs a number, not", optarg);
 			break;
 		case OPT_DATE_ORDER:
-			if (norm_date_order_parse(optarg, &o->date_order) < 0)
+			if (norm_date_order_parse(optarg, &o.date_order) < 0)
 				return usage_error("--date-order must be iso, dmy or mdy, not", optarg);
 			break;
-		case OPT_ENCODING: o->encoding = optarg; break;
-		case OPT_NO_HEADER: o->no_header = 1; break;
+		case OPT_ENCODING: o.encoding = optarg; break;
+		case OPT_NO_HEADER: o.no_header = 1; break;
 		case OPT_NULL:
 			if (!*optarg)
 				return usage_error("--null needs a marker, not an empty text", NULL);
-			if (o->nnulls == MAX_NULLS)
+			if (o.nnulls == MAX_NULLS)
 				return usage_error("too many --null markers; the most is 64, not more", NULL);
-			nulls[o->nnulls++] = optarg;
+			nulls[o.nnulls++] = optarg;
 			break;
 		case OPT_DELIMITER:
-			o->delim = sheet_delim_parse(optarg);
-			if (o->delim < 0)
+			o.delim = sheet_delim_parse(optarg);
+			if (o.delim < 0)
 				return usage_error("--delimiter needs one ASCII character other than "
 						   "a quote (or tab), not", optarg);
 			break;
-		case OPT_MAP: o->map_path = optarg; break;
-		case OPT_REJECTS: o->rejects_dir = optarg; break;
-		case OPT_REPORT: o->report_path = optarg; break;
-		case OPT_PROGRESS: o->progress = 1; break;
+		case OPT_MAP: o.map_path = optarg; break;
+		case OPT_REJECTS: o.rejects_dir = optarg; break;
+		case OPT_REPORT: o.report_path = optarg; break;
+		case OPT_PROGRESS: o.progress = 1; break;
 		case OPT_OFFLINE: x->offline = 1; break;
-		case OPT_REQUIRE_AUDIO: o->require_audio = 1; break;
-		case OPT_TITLE_FROM_FILENAME: o->title_from_filename = 1; break;
-		case OPT_INCREMENTAL: o->incremental = 1; break;
+		case OPT_REQUIRE_AUDIO: o.require_audio = 1; break;
+		case OPT_TITLE_FROM_FILENAME: o.title_from_filename = 1; break;
+		case OPT_INCREMENTAL: o.incremental = 1; break;
 		case OPT_JOBS: {
 			long n = strtol(optarg, &end, 10);
 
 			if (!*optarg || *end || n < 1 || n > SCAN_MAX_JOBS)
 				return usage_error("--jobs needs a number from 1 to 256, not", optarg);
-			o->jobs = (int)n;
+			o.jobs = (int)n;
 			break;
 		}
-		case OPT_APPLY_TAKEDOWNS: o->apply_takedowns = 1; break;
-		case OPT_VALIDATE_XSD: o->validate_xsd = 1; break;
-		case OPT_XSD_DIR: o->xsd_dir = optarg; break;
+		case OPT_APPLY_TAKEDOWNS: o.apply_takedowns = 1; break;
+		case OPT_VALIDATE_XSD: o.validate_xsd = 1; break;
+		case OPT_XSD_DIR: o.xsd_dir = optarg; break;
 		case OPT_ATOMIC:
 			if (strcmp(optarg, "file") == 0)
-				o->atomic_file = 1;
+				o.atomic_file = 1;
 			else if (strcmp(optarg, "run") != 0)
 				return usage_error("--atomic must be run or file, not", optarg);
 			break;
-		case OPT_NO_PROGRESS: o->no_progress = 1; break;
+		case OPT_NO_PROGRESS: o.no_progress = 1; break;
 		case 'q': diag_quiet = 1; break;
 		case 'h': fputs(import_help, stdout); return EXIT_OK;
 		default: return bad_option(argv, import_help);
@@ -517,13 +518,13 @@ static int import_or_check(struct cmd_ctx *x, int argc, char **argv, int check_o
 		fputs(import_help, stderr);
 		return EXIT_USAGE;
 	}
-	if (check_only && o->incremental)
+	if (check_only && o.incremental)
 		return usage_error("--incremental is for import: check reads every file", NULL);
-	o->paths = argv + optind;
-	o->npaths = argc - optind;
-	if (o->validate_xsd) {
-		x->xsd_dir = find_xsd_dir(o->xsd_dir);
-		if (!x->xsd_dir) {
+	o.paths = argv + optind;
+	o.npaths = argc - optind;
+	if (o.validate_xsd) {
+		xsd_dir = find_xsd_dir(o.xsd_dir);
+		if (!xsd_dir) {
 			diag_error(LOC_NONE, "--validate-xsd: no DDEX XSDs: no --xsd-dir, no "
 				   "BLENDCAT_XSD_DIR, and none installed in PREFIX/share/blendcat/xsd");
 			diag_hint("DDEX publishes the XSDs (http://ddex.net/xml/ern/43/"
@@ -532,12 +533,14 @@ static int import_or_check(struct cmd_ctx *x, int argc, char **argv, int check_o
 				  "install them with make install XSD_SRC=DIR");
 			return EXIT_USAGE;
 		}
-		o->xsd_dir = x->xsd_dir;
+		o.xsd_dir = xsd_dir;
 	}
-	o->exit_code = import_exit;
-	res = import_prepare(o, &x->job);
+	o.exit_code = import_exit;
+	x->import = o;
+	x->xsd_dir = xsd_dir;
+	res = import_prepare(&x->import, &x->job);
 	if (res != IMPORT_OK) {
-		free(x->xsd_dir);
+		free(xsd_dir);
 		return import_exit(res);
 	}
 	return CMD_GO;
@@ -730,45 +733,46 @@ static int export_setup(struct cmd_ctx *x, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct export_opts *o = &x->export;
-	const char *key_arg = NULL, *format = NULL;
+	struct export_opts o;
 	char *end;
+	const char *key_arg = NULL, *format = NULL;
 	int c;
 
-	o->tempo_min = o->tempo_max = o->limit = -1;
+	memset(&o, 0, sizeof(o));
+	o.tempo_min = o.tempo_max = o.limit = -1;
 	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_DB: x->db = optarg; break;
 		case OPT_FORMAT: format = optarg; break;
-		case OPT_OUT: o->out = optarg; break;
-		case OPT_GENRE: o->genre = optarg; break;
+		case OPT_OUT: o.out = optarg; break;
+		case OPT_GENRE: o.genre = optarg; break;
 		case OPT_KEY: key_arg = optarg; break;
 		case OPT_SCALE:
 			if (strcmp(optarg, "major") && strcmp(optarg, "minor"))
 				return usage_error("--scale must be major or minor, not", optarg);
-			o->scale = optarg;
+			o.scale = optarg;
 			break;
-		case OPT_MOOD: o->mood = optarg; break;
-		case OPT_TAG: o->tag = optarg; break;
-		case OPT_CATALOG: o->catalog_number = optarg; break;
-		case OPT_SINCE: o->since = optarg; break;
-		case OPT_SENDER: o->sender = optarg; break;
-		case OPT_RECIPIENT: o->recipient = optarg; break;
-		case OPT_BATCH: o->batch = 1; break;
-		case OPT_MEAD: o->mead = 1; break;
-		case OPT_AUDIO_ROOT: o->audio_root = optarg; break;
-		case OPT_EXPORT_DRY_RUN: o->dry_run = 1; break;
+		case OPT_MOOD: o.mood = optarg; break;
+		case OPT_TAG: o.tag = optarg; break;
+		case OPT_CATALOG: o.catalog_number = optarg; break;
+		case OPT_SINCE: o.since = optarg; break;
+		case OPT_SENDER: o.sender = optarg; break;
+		case OPT_RECIPIENT: o.recipient = optarg; break;
+		case OPT_BATCH: o.batch = 1; break;
+		case OPT_MEAD: o.mead = 1; break;
+		case OPT_AUDIO_ROOT: o.audio_root = optarg; break;
+		case OPT_EXPORT_DRY_RUN: o.dry_run = 1; break;
 		case OPT_TEMPO:
-			o->tempo_min = strtol(optarg, &end, 10);
-			if (end == optarg || *end != '-' || o->tempo_min < 0)
+			o.tempo_min = strtol(optarg, &end, 10);
+			if (end == optarg || *end != '-' || o.tempo_min < 0)
 				return usage_error("--tempo needs MIN-MAX, not", optarg);
-			o->tempo_max = strtol(end + 1, &end, 10);
-			if (*end || o->tempo_max < o->tempo_min)
+			o.tempo_max = strtol(end + 1, &end, 10);
+			if (*end || o.tempo_max < o.tempo_min)
 				return usage_error("--tempo needs MIN-MAX, not", optarg);
 			break;
 		case OPT_LIMIT:
-			o->limit = strtol(optarg, &end, 10);
-			if (!*optarg || *end || o->limit < 0)
+			o.limit = strtol(optarg, &end, 10);
+			if (!*optarg || *end || o.limit < 0)
 				return usage_error("--limit needs a number, not", optarg);
 			break;
 		case 'q': diag_quiet = 1; break;
@@ -776,12 +780,13 @@ static int export_setup(struct cmd_ctx *x, int argc, char **argv)
 		default: return bad_option(argv, export_help);
 		}
 	}
-	if (export_format_arg(o, format) != 0 || export_format_opts(o) != 0)
+	if (export_format_arg(&o, format) != 0 || export_format_opts(&o) != 0)
 		return EXIT_USAGE;
 	if (optind < argc)
 		return usage_error("export takes no arguments, not", argv[optind]);
-	if (key_arg && export_key(o, key_arg, x->key, x->scale) != 0)
+	if (key_arg && export_key(&o, key_arg, x->key, x->scale) != 0)
 		return EXIT_USAGE;
+	x->export = o;
 	return CMD_GO;
 }
 
@@ -789,7 +794,6 @@ static int export_exec(struct cmd_ctx *x, PGconn *conn)
 {
 	return rc_exit(export_run(conn, &x->export));
 }
-
 
 static const char maintain_help[] =
 	"usage: blendcat maintain [options]\n"
