@@ -1,5 +1,6 @@
 /*
- * cli: options, the command table and exit codes (git.c's cmd table).
+ * cli: options, the command table, the connection and exit codes (git.c's
+ * commands[] with its RUN_SETUP flags).
  */
 #include "blendcat/cli.h"
 #include "blendcat/buf.h"
@@ -13,39 +14,92 @@
 #include "blendcat/normalize.h"
 #include "blendcat/scan.h"
 #include "blendcat/sheet.h"
+#include "blendcat/version.h"
 #include "blendcat/xalloc.h"
 
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/*
+ * A command from its setup() to its done(): its options, what it prepared
+ * before the database, and the options cli.c connects with.
+ */
+struct cmd_ctx {
+	const char *db;		/* --db */
+	int wait;		/* --wait */
+	int offline;		/* check --offline */
+	/* migrate */
+	char *schemas;
+	struct migration_set set;
+	enum migrate_op op;
+	long n;
+	/* import, check */
+	struct import_opts import;
+	struct import_job *job;
+	char *xsd_dir;
+	enum import_result result;
+	int ran;		/* import_run() was called: result is its */
+	/* export */
+	struct export_opts export;
+	char key[NORM_KEY_SIZE], scale[NORM_SCALE_SIZE];
+	/* maintain */
+	struct maintain_opts maintain;
+};
+
+/* What cli.c does between a command's setup() and its run(). */
+#define NEED_DB 0x1u	/* connect (exit 3 when it cannot) */
+#define TAKE_LOCK 0x2u	/* and take blendcat's lock (exit 75 when another run holds it) */
+#define MAY_DB 0x4u	/* connect when a database is configured and not --offline; go on without */
+
+/* setup() says: connect as the flags say, then run(). */
+#define CMD_GO (-1)
+
 struct cmd {
 	const char *name;
-	int (*fn)(int argc, char **argv);
+	/* Options and all that comes before the database: CMD_GO, or the exit code. */
+	int (*setup)(struct cmd_ctx *x, int argc, char **argv);
+	/* The command, with its connection (NULL under MAY_DB without one): the exit code. */
+	int (*run)(struct cmd_ctx *x, PGconn *conn);
+	/* Optional, after a CMD_GO setup: frees, and the exit code given code (run's or cli.c's). */
+	int (*done)(struct cmd_ctx *x, int code);
+	unsigned flags;
 	const char *synopsis;
 	const char *summary;
 };
 
-static int cmd_migrate(int argc, char **argv);
-static int cmd_import(int argc, char **argv);
-static int cmd_check(int argc, char **argv);
-static int cmd_export(int argc, char **argv);
-static int cmd_maintain(int argc, char **argv);
+static int migrate_setup(struct cmd_ctx *x, int argc, char **argv);
+static int migrate_exec(struct cmd_ctx *x, PGconn *conn);
+static int migrate_done(struct cmd_ctx *x, int code);
+static int import_setup(struct cmd_ctx *x, int argc, char **argv);
+static int check_setup(struct cmd_ctx *x, int argc, char **argv);
+static int import_exec(struct cmd_ctx *x, PGconn *conn);
+static int import_done(struct cmd_ctx *x, int code);
+static int export_setup(struct cmd_ctx *x, int argc, char **argv);
+static int export_exec(struct cmd_ctx *x, PGconn *conn);
+static int maintain_setup(struct cmd_ctx *x, int argc, char **argv);
+static int maintain_exec(struct cmd_ctx *x, PGconn *conn);
 
 static const struct cmd commands[] = {
-	{ "migrate", cmd_migrate, "migrate up [N] | down [N|all] | status",
+	{ "migrate", migrate_setup, migrate_exec, migrate_done, NEED_DB | TAKE_LOCK,
+	  "migrate up [N] | down [N|all] | status",
 	  "create / roll back the Blendtune database" },
-	{ "import", cmd_import, "import [options] PATH...",
+	{ "import", import_setup, import_exec, import_done, NEED_DB | TAKE_LOCK,
+	  "import [options] PATH...",
 	  "CSV manifests, DDEX messages, audio tags -> PostgreSQL" },
-	{ "check", cmd_check, "check [options] PATH...",
+	{ "check", check_setup, import_exec, import_done, MAY_DB,
+	  "check [options] PATH...",
 	  "the same reading and validation, no database writes" },
-	{ "export", cmd_export, "export [options] --format csv|ddex|jsonl|tags --out DIR|-",
+	{ "export", export_setup, export_exec, NULL, NEED_DB,
+	  "export [options] --format csv|ddex|jsonl|tags --out DIR|-",
 	  "write the catalog out" },
-	{ "maintain", cmd_maintain, "maintain [--dry-run]",
+	{ "maintain", maintain_setup, maintain_exec, NULL, NEED_DB | TAKE_LOCK,
+	  "maintain [--dry-run]",
 	  "housekeeping: expired sessions and tokens, VACUUM, ANALYZE" },
 };
 
@@ -83,6 +137,34 @@ static int bad_option(char **argv, const char *help)
 			argv[optind - 1]);
 	fputs(help, stderr);
 	return EXIT_USAGE;
+}
+
+/* ----------------------------------------------------------- exit codes */
+
+/* The exit code of an import or a check. */
+static int import_exit(enum import_result res)
+{
+	switch (res) {
+	case IMPORT_OK:
+		return EXIT_OK;
+	case IMPORT_REJECTS:
+		return EXIT_REJECTS;
+	case IMPORT_USAGE:
+		return EXIT_USAGE;
+	case IMPORT_INTERRUPTED_INT:
+		return EXIT_SIGNAL + SIGINT;
+	case IMPORT_INTERRUPTED_TERM:
+		return EXIT_SIGNAL + SIGTERM;
+	case IMPORT_FAILED:
+		break;
+	}
+	return EXIT_FAILED;
+}
+
+/* The exit code of a command that returns 0 or -1. */
+static int rc_exit(int rc)
+{
+	return rc < 0 ? EXIT_FAILED : EXIT_OK;
 }
 
 /* -------------------------------------------------------------- migrate */
@@ -184,7 +266,7 @@ static int parse_count(const char *s, long *n)
 
 enum { OPT_DB = 256, OPT_SCHEMAS, OPT_WAIT };
 
-static int cmd_migrate(int argc, char **argv)
+static int migrate_setup(struct cmd_ctx *x, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, OPT_DB },
@@ -194,20 +276,14 @@ static int cmd_migrate(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *opt_db = NULL, *opt_schemas = NULL;
-	struct db_target target = DB_TARGET_INIT;
-	struct migration_set set = MIGRATION_SET_INIT;
-	enum migrate_op op;
-	char *schemas = NULL;
-	PGconn *conn = NULL;
-	long n;
-	int c, wait = 0, rc = EXIT_FAILED, locked;
+	const char *opt_schemas = NULL;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		switch (c) {
-		case OPT_DB: opt_db = optarg; break;
+		case OPT_DB: x->db = optarg; break;
 		case OPT_SCHEMAS: opt_schemas = optarg; break;
-		case OPT_WAIT: wait = 1; break;
+		case OPT_WAIT: x->wait = 1; break;
 		case 'q': diag_quiet = 1; break;
 		case 'h': fputs(migrate_help, stdout); return EXIT_OK;
 		default: return bad_option(argv, migrate_help);
@@ -218,51 +294,45 @@ static int cmd_migrate(int argc, char **argv)
 	if (argc < 1 || argc > 2)
 		goto bad_usage;
 	if (strcmp(argv[0], "up") == 0) {
-		op = MIGRATE_UP;
-		n = -1;
+		x->op = MIGRATE_UP;
+		x->n = -1;
 	} else if (strcmp(argv[0], "down") == 0) {
-		op = MIGRATE_DOWN;
-		n = 1;
+		x->op = MIGRATE_DOWN;
+		x->n = 1;
 	} else if (strcmp(argv[0], "status") == 0 && argc == 1) {
-		op = MIGRATE_STATUS;
-		n = 0;
+		x->op = MIGRATE_STATUS;
+		x->n = 0;
 	} else {
 		goto bad_usage;
 	}
-	if (argc == 2 && (parse_count(argv[1], &n) < 0 || (op == MIGRATE_UP && n < 0)))
+	if (argc == 2 && (parse_count(argv[1], &x->n) < 0 || (x->op == MIGRATE_UP && x->n < 0)))
 		goto bad_usage;
 
-	schemas = find_schemas(opt_schemas);
-	if (!schemas) {
+	x->schemas = find_schemas(opt_schemas);
+	if (!x->schemas) {
 		diag_error(LOC_NONE, "cannot find the migrations directory");
 		diag_hint("pass --schemas DIR or set BLENDCAT_SCHEMAS");
 		return EXIT_USAGE;
 	}
-	if (migrate_load_dir(schemas, &set) < 0) {
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	db_target_resolve(&target, opt_db);
-	conn = db_connect(&target);
-	if (!conn)
-		goto out;
-	locked = db_lock(conn, wait);
-	if (locked != 0) {
-		rc = locked > 0 ? EXIT_LOCKED : EXIT_FAILED;
-		goto out;
-	}
-	rc = migrate_run(conn, &set, op, n) < 0 ? EXIT_FAILED : EXIT_OK;
-out:
-	if (conn)
-		PQfinish(conn);
-	db_target_release(&target);
-	migration_set_release(&set);
-	free(schemas);
-	return rc;
+	if (migrate_load_dir(x->schemas, &x->set) < 0)
+		return migrate_done(x, EXIT_USAGE);
+	return CMD_GO;
 
 bad_usage:
 	fputs(migrate_help, stderr);
 	return EXIT_USAGE;
+}
+
+static int migrate_exec(struct cmd_ctx *x, PGconn *conn)
+{
+	return rc_exit(migrate_run(conn, &x->set, x->op, x->n));
+}
+
+static int migrate_done(struct cmd_ctx *x, int code)
+{
+	migration_set_release(&x->set);
+	free(x->schemas);
+	return code;
 }
 
 /* -------------------------------------------------------- import, check */
@@ -343,7 +413,7 @@ enum { OPT_MODE = 300, OPT_MAX_REJECTS, OPT_DATE_ORDER, OPT_ENCODING, OPT_MAP, O
 
 #define MAX_NULLS 64
 
-static int import_or_check(int argc, char **argv, int check_only)
+static int import_or_check(struct cmd_ctx *x, int argc, char **argv, int check_only)
 {
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, OPT_DB },
@@ -376,8 +446,9 @@ static int import_or_check(int argc, char **argv, int check_only)
 	};
 	static const char *nulls[MAX_NULLS];
 	struct import_opts o;
+	enum import_result res;
 	char *end, *xsd_dir = NULL;
-	int c, rc;
+	int c;
 
 	memset(&o, 0, sizeof(o));
 	o.nulls = nulls;
@@ -386,8 +457,8 @@ static int import_or_check(int argc, char **argv, int check_only)
 	o.jobs = scan_default_jobs();
 	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		switch (c) {
-		case OPT_DB: o.db = optarg; break;
-		case OPT_WAIT: o.wait = 1; break;
+		case OPT_DB: x->db = optarg; break;
+		case OPT_WAIT: x->wait = 1; break;
 		case OPT_MODE:
 			if (strcmp(optarg, "insert") == 0)
 				o.insert_only = 1;
@@ -427,7 +498,7 @@ static int import_or_check(int argc, char **argv, int check_only)
 		case OPT_REJECTS: o.rejects_dir = optarg; break;
 		case OPT_REPORT: o.report_path = optarg; break;
 		case OPT_PROGRESS: o.progress = 1; break;
-		case OPT_OFFLINE: o.offline = 1; break;
+		case OPT_OFFLINE: x->offline = 1; break;
 		case OPT_REQUIRE_AUDIO: o.require_audio = 1; break;
 		case OPT_TITLE_FROM_FILENAME: o.title_from_filename = 1; break;
 		case OPT_INCREMENTAL: o.incremental = 1; break;
@@ -483,13 +554,42 @@ static int import_or_check(int argc, char **argv, int check_only)
 		}
 		o.xsd_dir = xsd_dir;
 	}
-	rc = import_run(&o);
-	free(xsd_dir);
-	return rc;
+	o.exit_code = import_exit;
+	x->import = o;
+	x->xsd_dir = xsd_dir;
+	res = import_prepare(&x->import, &x->job);
+	if (res != IMPORT_OK) {
+		free(xsd_dir);
+		return import_exit(res);
+	}
+	return CMD_GO;
 }
 
-static int cmd_import(int argc, char **argv) { return import_or_check(argc, argv, 0); }
-static int cmd_check(int argc, char **argv) { return import_or_check(argc, argv, 1); }
+static int import_setup(struct cmd_ctx *x, int argc, char **argv)
+{
+	return import_or_check(x, argc, argv, 0);
+}
+
+static int check_setup(struct cmd_ctx *x, int argc, char **argv)
+{
+	return import_or_check(x, argc, argv, 1);
+}
+
+static int import_exec(struct cmd_ctx *x, PGconn *conn)
+{
+	x->result = import_run(x->job, conn);
+	x->ran = 1;
+	return import_exit(x->result);
+}
+
+/* Without a connection (exit 3 or 75) the run failed before it began. */
+static int import_done(struct cmd_ctx *x, int code)
+{
+	enum import_result res = import_finish(x->job, x->ran ? x->result : IMPORT_FAILED);
+
+	free(x->xsd_dir);
+	return x->ran ? import_exit(res) : code;
+}
 
 /* --------------------------------------------------------------- export */
 
@@ -562,33 +662,72 @@ static int export_key(struct export_opts *o, const char *arg, char key[NORM_KEY_
 	return 0;
 }
 
-/* The options each format needs or refuses. */
+/* "--format csv writes five files: give --out DIR, not"-style usage errors. */
+static int format_error(const struct export_format *f, const char *what, const char *arg)
+{
+	struct buf msg = BUF_INIT;
+	int rc;
+
+	buf_addf(&msg, "--format %s %s", f->name, what);
+	rc = usage_error(msg.data, arg);
+	buf_release(&msg);
+	return rc;
+}
+
+/* The options each format needs or refuses, by what the format writes (export.h). */
 static int export_format_opts(const struct export_opts *o)
 {
-	int tags = strcmp(o->format, "tags") == 0, ddex = strcmp(o->format, "ddex") == 0;
+	const struct export_format *f = o->format;
 
-	if (tags) {
+	if (f->flags & EXPORT_AUDIO_ROOT) {
 		if (!o->audio_root)
-			return usage_error("--format tags needs --audio-root DIR", NULL);
+			return format_error(f, "needs --audio-root DIR", NULL);
 		if (o->out)
-			return usage_error("--format tags writes into the audio files, not --out", o->out);
+			return format_error(f, "writes into the audio files, not --out", o->out);
 	} else if (!o->out) {
 		return usage_error("export needs --out DIR or --out -", NULL);
 	} else if (o->audio_root || o->dry_run) {
-		return usage_error("--audio-root and --dry-run are for --format tags, not", o->format);
+		return usage_error("--audio-root and --dry-run are for --format tags, not", f->name);
 	}
-	if (!ddex && (o->sender || o->recipient || o->batch || o->mead))
+	if (!(f->flags & EXPORT_DDEX) && (o->sender || o->recipient || o->batch || o->mead))
 		return usage_error("--sender, --recipient, --batch and --mead are for --format ddex, not",
-				   o->format);
-	if ((ddex || !strcmp(o->format, "csv")) && strcmp(o->out, "-") == 0)
-		return usage_error(ddex ? "--format ddex writes a file per release: give --out DIR, not" :
-				   "--format csv writes five files: give --out DIR, not", o->out);
-	if (ddex && (party_ok("sender", o->sender) < 0 || party_ok("recipient", o->recipient) < 0))
+				   f->name);
+	if ((f->flags & EXPORT_OUT_DIR) && !(f->flags & EXPORT_OUT_STDOUT) &&
+	    strcmp(o->out, "-") == 0) {
+		struct buf what = BUF_INIT;
+		int rc;
+
+		buf_addf(&what, "%s: give --out DIR, not", f->writes);
+		rc = format_error(f, what.data, o->out);
+		buf_release(&what);
+		return rc;
+	}
+	if ((f->flags & EXPORT_DDEX) &&
+	    (party_ok("sender", o->sender) < 0 || party_ok("recipient", o->recipient) < 0))
 		return -1;
 	return 0;
 }
 
-static int cmd_export(int argc, char **argv)
+/* --format NAME, or the usage error naming every format. */
+static int export_format_arg(struct export_opts *o, const char *name)
+{
+	struct buf what = BUF_INIT;
+	size_t i;
+	int rc;
+
+	if (name && (o->format = export_format_find(name)) != NULL)
+		return 0;
+	buf_adds(&what, "--format must be ");
+	for (i = 0; i < export_nformats; i++)
+		buf_addf(&what, "%s%s", i == 0 ? "" : i + 1 < export_nformats ? ", " : " or ",
+			 export_formats[i].name);
+	buf_adds(&what, ", not");
+	rc = usage_error(what.data, name ? name : "(none)");
+	buf_release(&what);
+	return rc;
+}
+
+static int export_setup(struct cmd_ctx *x, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, OPT_DB },
@@ -614,16 +753,16 @@ static int cmd_export(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct export_opts o;
-	char key[NORM_KEY_SIZE], scale[NORM_SCALE_SIZE], *end;
-	const char *key_arg = NULL;
+	char *end;
+	const char *key_arg = NULL, *format = NULL;
 	int c;
 
 	memset(&o, 0, sizeof(o));
 	o.tempo_min = o.tempo_max = o.limit = -1;
 	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		switch (c) {
-		case OPT_DB: o.db = optarg; break;
-		case OPT_FORMAT: o.format = optarg; break;
+		case OPT_DB: x->db = optarg; break;
+		case OPT_FORMAT: format = optarg; break;
 		case OPT_OUT: o.out = optarg; break;
 		case OPT_GENRE: o.genre = optarg; break;
 		case OPT_KEY: key_arg = optarg; break;
@@ -660,17 +799,19 @@ static int cmd_export(int argc, char **argv)
 		default: return bad_option(argv, export_help);
 		}
 	}
-	if (!o.format || (strcmp(o.format, "csv") && strcmp(o.format, "jsonl") &&
-			  strcmp(o.format, "ddex") && strcmp(o.format, "tags")))
-		return usage_error("--format must be csv, jsonl, ddex or tags, not",
-				   o.format ? o.format : "(none)");
-	if (export_format_opts(&o) != 0)
+	if (export_format_arg(&o, format) != 0 || export_format_opts(&o) != 0)
 		return EXIT_USAGE;
 	if (optind < argc)
 		return usage_error("export takes no arguments, not", argv[optind]);
-	if (key_arg && export_key(&o, key_arg, key, scale) != 0)
+	if (key_arg && export_key(&o, key_arg, x->key, x->scale) != 0)
 		return EXIT_USAGE;
-	return export_run(&o);
+	x->export = o;
+	return CMD_GO;
+}
+
+static int export_exec(struct cmd_ctx *x, PGconn *conn)
+{
+	return rc_exit(export_run(conn, &x->export));
 }
 
 static const char maintain_help[] =
@@ -690,7 +831,7 @@ static const char maintain_help[] =
 
 enum { OPT_DRY_RUN = 400 };
 
-static int cmd_maintain(int argc, char **argv)
+static int maintain_setup(struct cmd_ctx *x, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, OPT_DB },
@@ -700,15 +841,13 @@ static int cmd_maintain(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct maintain_opts o;
 	int c;
 
-	memset(&o, 0, sizeof(o));
 	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		switch (c) {
-		case OPT_DB: o.db = optarg; break;
-		case OPT_WAIT: o.wait = 1; break;
-		case OPT_DRY_RUN: o.dry_run = 1; break;
+		case OPT_DB: x->db = optarg; break;
+		case OPT_WAIT: x->wait = 1; break;
+		case OPT_DRY_RUN: x->maintain.dry_run = 1; break;
 		case 'q': diag_quiet = 1; break;
 		case 'h': fputs(maintain_help, stdout); return EXIT_OK;
 		default: return bad_option(argv, maintain_help);
@@ -716,10 +855,66 @@ static int cmd_maintain(int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_error("maintain takes no arguments, not", argv[optind]);
-	return maintain_run(&o);
+	x->maintain.exit_code = rc_exit;
+	return CMD_GO;
+}
+
+static int maintain_exec(struct cmd_ctx *x, PGconn *conn)
+{
+	return rc_exit(maintain_run(conn, &x->maintain));
 }
 
 /* ----------------------------------------------------------------- main */
+
+/*
+ * Connect and lock as a command's flags say, the one place that does:
+ * CMD_GO with *conn (NULL when there is none to use), or the exit code.
+ */
+static int db_setup(unsigned flags, const struct cmd_ctx *x, PGconn **conn)
+{
+	struct db_target target = DB_TARGET_INIT;
+	int locked;
+
+	*conn = NULL;
+	if (!(flags & (NEED_DB | MAY_DB)) ||
+	    ((flags & MAY_DB) && (!db_configured(x->db) || x->offline)))
+		return CMD_GO;
+	db_target_resolve(&target, x->db);
+	*conn = db_connect(&target);
+	db_target_release(&target);
+	if (!*conn && (flags & NEED_DB))
+		return EXIT_FAILED;
+	if (!*conn) {
+		/* MAY_DB is check's */
+		diag_warn(LOC_NONE, "checking without the database: checks across rows "
+			  "(split totals, sections, duplicates) are skipped");
+		return CMD_GO;
+	}
+	if (!(flags & TAKE_LOCK))
+		return CMD_GO;
+	locked = db_lock(*conn, x->wait);
+	if (locked == 0)
+		return CMD_GO;
+	return locked > 0 ? EXIT_LOCKED : EXIT_FAILED;
+}
+
+static int run_command(const struct cmd *p, int argc, char **argv)
+{
+	struct cmd_ctx x;
+	PGconn *conn = NULL;
+	int code;
+
+	memset(&x, 0, sizeof(x));
+	code = p->setup(&x, argc, argv);
+	if (code != CMD_GO)
+		return code;
+	code = db_setup(p->flags, &x, &conn);
+	if (code == CMD_GO)
+		code = p->run(&x, conn);
+	if (conn)
+		PQfinish(conn);
+	return p->done ? p->done(&x, code) : code;
+}
 
 int cli_run(int argc, char **argv)
 {
@@ -742,7 +937,7 @@ int cli_run(int argc, char **argv)
 		if (strcmp(argv[1], commands[i].name) == 0) {
 			optind = 0;	/* a full reset of GNU getopt */
 			opterr = 0;
-			return commands[i].fn(argc - 1, argv + 1);
+			return run_command(&commands[i], argc - 1, argv + 1);
 		}
 	return usage_error("unknown command", argv[1]);
 }

@@ -21,7 +21,7 @@ static int is_uri(const char *s)
 	       strncmp(s, "postgres://", 11) == 0;
 }
 
-static void strip_uri(const char *s, struct buf *out, char **schema)
+static void strip_uri(const char *s, struct buf *out)
 {
 	const char *q = strchr(s, '?');
 	const char *p;
@@ -35,10 +35,7 @@ static void strip_uri(const char *s, struct buf *out, char **schema)
 	for (p = q + 1; *p;) {
 		size_t n = strcspn(p, "&");
 
-		if (n > 7 && strncmp(p, "schema=", 7) == 0) {
-			free(*schema);
-			*schema = xstrndup(p + 7, n - 7);
-		} else if (n > 0) {
+		if (n > 0 && (n <= 7 || strncmp(p, "schema=", 7) != 0)) {
 			buf_addch(out, first ? '?' : '&');
 			buf_add(out, p, n);
 			first = 0;
@@ -70,7 +67,7 @@ static const char *kv_word_end(const char *p)
 	return p;
 }
 
-static void strip_kv(const char *s, struct buf *out, char **schema)
+static void strip_kv(const char *s, struct buf *out)
 {
 	const char *p = s;
 
@@ -82,10 +79,7 @@ static void strip_kv(const char *s, struct buf *out, char **schema)
 		if (!*p)
 			break;
 		end = kv_word_end(p);
-		if ((size_t)(end - p) > 7 && strncmp(p, "schema=", 7) == 0) {
-			free(*schema);
-			*schema = xstrndup(p + 7, (size_t)(end - p) - 7);
-		} else {
+		if ((size_t)(end - p) <= 7 || strncmp(p, "schema=", 7) != 0) {
 			if (out->len)
 				buf_addch(out, ' ');
 			buf_add(out, p, (size_t)(end - p));
@@ -94,13 +88,12 @@ static void strip_kv(const char *s, struct buf *out, char **schema)
 	}
 }
 
-void db_strip_schema(const char *conninfo, struct buf *out, char **schema)
+void db_strip_schema(const char *conninfo, struct buf *out)
 {
-	*schema = NULL;
 	if (is_uri(conninfo))
-		strip_uri(conninfo, out, schema);
+		strip_uri(conninfo, out);
 	else
-		strip_kv(conninfo, out, schema);
+		strip_kv(conninfo, out);
 }
 
 void db_target_resolve(struct db_target *t, const char *opt_db)
@@ -124,20 +117,32 @@ void db_target_resolve(struct db_target *t, const char *opt_db)
 	}
 	if (!val) {
 		t->conninfo = xstrdup("");
-		t->schema = NULL;
 		t->source = "libpq defaults";
 		return;
 	}
-	db_strip_schema(val, &b, &t->schema);
+	db_strip_schema(val, &b);
 	t->conninfo = buf_detach(&b, NULL);
 	t->source = src;
+}
+
+int db_configured(const char *opt_db)
+{
+	static const char *const vars[] = { "DATABASE_URL", "TRACKS_DATABASE_URL", "PGHOST",
+					    "PGDATABASE", "PGSERVICE" };
+	size_t i;
+
+	if (opt_db)
+		return 1;
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+		if (getenv(vars[i]) && *getenv(vars[i]))
+			return 1;
+	return 0;
 }
 
 void db_target_release(struct db_target *t)
 {
 	free(t->conninfo);
-	free(t->schema);
-	t->conninfo = t->schema = NULL;
+	t->conninfo = NULL;
 }
 
 /* ------------------------------------------------------------- connect */

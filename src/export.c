@@ -3,7 +3,6 @@
  */
 #include "blendcat/export.h"
 #include "blendcat/buf.h"
-#include "blendcat/cli.h"
 #include "blendcat/db.h"
 #include "blendcat/diag.h"
 #include "blendcat/export_ddex.h"
@@ -21,105 +20,168 @@
 #include <time.h>
 #include <unistd.h>
 
+/* -------------------------------------------------------------- columns */
+
 /*
- * The manifest set, as SELECTs over the chosen tracks (bc_export).  Values
- * are written the way import reads them back unchanged: moods and tags
- * joined by ';', booleans as true/false.  Rows are ordered by every column
- * (byte order), so the order does not depend on ids.
+ * Every column list of the manifest files and of the records comes from
+ * rec_kinds (record.h), here.  Values are written the way import reads
+ * them back unchanged: moods and tags joined by ';', booleans as
+ * true/false.
  */
-static const struct {
-	const char *file, *sql;
-} csv_files[] = {
-	{ "tracks.csv",
-	  "SELECT t.audio_filename, t.title, t.artist, t.duration, t.tempo, t.musical_key, t.scale, "
-	  "t.genre, t.subgenre, array_to_string(t.mood, ';') AS mood, "
-	  "array_to_string(t.tags, ';') AS tags, t.description, t.cover_art_url, t.catalog_number, "
-	  "t.isrc, t.release_date FROM meekah.track_info t JOIN bc_export x ON x.id = t.id "
-	  "ORDER BY t.audio_filename COLLATE \"C\"" },
-	{ "creators.csv",
-	  "SELECT x.audio_filename, c.creator_name, c.role, c.ipi_number, c.pro, c.split_percentage, "
-	  "c.contact_email, c.contact_phone FROM meekah.track_creator c "
-	  "JOIN bc_export x ON x.id = c.track_id ORDER BY x.audio_filename COLLATE \"C\", "
-	  "c.creator_name COLLATE \"C\", c.role COLLATE \"C\", c.ipi_number, c.pro COLLATE \"C\", "
-	  "c.split_percentage, c.contact_email COLLATE \"C\", c.contact_phone COLLATE \"C\"" },
-	{ "instruments.csv",
-	  "SELECT x.audio_filename, i.instrument_category, i.instrument_type, "
-	  "CASE i.is_primary WHEN true THEN 'true' WHEN false THEN 'false' END AS is_primary "
-	  "FROM meekah.track_instrument i JOIN bc_export x ON x.id = i.track_id "
-	  "ORDER BY x.audio_filename COLLATE \"C\", i.instrument_category COLLATE \"C\", "
-	  "i.instrument_type COLLATE \"C\", i.is_primary" },
-	{ "arrangement.csv",
-	  "SELECT x.audio_filename, a.section_name, a.start_time, a.end_time, a.description "
-	  "FROM meekah.track_arrangement a JOIN bc_export x ON x.id = a.track_id "
-	  "ORDER BY x.audio_filename COLLATE \"C\", a.start_time, a.end_time, "
-	  "a.section_name COLLATE \"C\", a.description COLLATE \"C\"" },
-	{ "samples.csv",
-	  "SELECT x.audio_filename, s.sample_pack_name, s.sample_description, "
-	  "CASE s.is_cleared WHEN true THEN 'true' WHEN false THEN 'false' END AS is_cleared, "
-	  "s.clearance_notes FROM meekah.track_sample s JOIN bc_export x ON x.id = s.track_id "
-	  "ORDER BY x.audio_filename COLLATE \"C\", s.sample_pack_name COLLATE \"C\", "
-	  "s.sample_description COLLATE \"C\", s.is_cleared, s.clearance_notes COLLATE \"C\"" },
+
+/* The kinds the record writers get: samples have no place in DDEX or in tags. */
+static const enum rec_kind record_kinds[] = {
+	REC_TRACK, REC_CREATOR, REC_INSTRUMENT, REC_ARRANGEMENT
 };
 
-/* The schema doc's "Get Track with Full Details", one JSON object per track. */
-static const char jsonl_sql[] =
-	"SELECT json_build_object("
-	"  'id', t.id, 'title', t.title, 'artist', t.artist, 'duration', t.duration, "
-	"  'tempo', t.tempo, 'musical_key', t.musical_key, 'scale', t.scale, 'genre', t.genre, "
-	"  'subgenre', t.subgenre, 'mood', t.mood, 'tags', t.tags, 'description', t.description, "
-	"  'audio_filename', t.audio_filename, 'cover_art_url', t.cover_art_url, "
-	"  'catalog_number', t.catalog_number, 'isrc', t.isrc, 'release_date', t.release_date, "
-	"  'popularity_score', t.popularity_score, 'play_count', t.play_count, "
-	"  'created_at', t.created_at, 'updated_at', t.updated_at, "
-	"  'arrangement', coalesce((SELECT json_agg(json_build_object('section', a.section_name, "
-	"      'startTime', a.start_time, 'endTime', a.end_time, 'description', a.description) "
-	"      ORDER BY a.start_time, a.end_time) FROM meekah.track_arrangement a "
-	"      WHERE a.track_id = t.id), '[]'), "
-	"  'creators', coalesce((SELECT json_agg(json_build_object('name', c.creator_name, "
-	"      'role', c.role, 'ipi', c.ipi_number, 'pro', c.pro, 'split', c.split_percentage) "
-	"      ORDER BY c.creator_name, c.role) FROM meekah.track_creator c "
-	"      WHERE c.track_id = t.id), '[]'), "
-	"  'instruments', coalesce((SELECT json_agg(json_build_object('category', "
-	"      i.instrument_category, 'type', i.instrument_type, 'primary', i.is_primary) "
-	"      ORDER BY i.instrument_category, i.instrument_type) FROM meekah.track_instrument i "
-	"      WHERE i.track_id = t.id), '[]'), "
-	"  'samples', coalesce((SELECT json_agg(json_build_object('pack', s.sample_pack_name, "
-	"      'description', s.sample_description, 'cleared', s.is_cleared, "
-	"      'notes', s.clearance_notes) ORDER BY s.sample_pack_name) FROM meekah.track_sample s "
-	"      WHERE s.track_id = t.id), '[]'))::text "
-	"FROM meekah.track_info t JOIN bc_export x ON x.id = t.id "
-	"ORDER BY t.audio_filename COLLATE \"C\"";
+#define NRECORD_KINDS (sizeof(record_kinds) / sizeof(record_kinds[0]))
+
+/* Kind k's fields in the manifest set: all but the extras, which come last. */
+static size_t manifest_fields(enum rec_kind k)
+{
+	size_t n = rec_kinds[k].nfields;
+
+	while (n > 0 && (rec_kinds[k].fields[n - 1].flags & RF_EXTRA))
+		n--;
+	return n;
+}
+
+/* Is a column of this type text (varchar or text) in the catalog? */
+static int is_text(enum rec_type t)
+{
+	switch (t) {
+	case RT_DURATION:
+	case RT_SECONDS:
+	case RT_TEMPO:
+	case RT_MOODS:
+	case RT_TAGS:
+	case RT_DATE:
+	case RT_SPLIT:
+	case RT_SCORE:
+	case RT_COUNT:
+	case RT_BOOL:
+		return 0;
+	default:
+		return 1;
+	}
+}
 
 /*
- * The records of the chosen tracks for the record writers (ddex, tags):
- * kind, group key, then the kind's manifest columns in record field
- * order, NULL-padded, and a sort key (sections by start).  A group is a release (catalog number, or the track
- * alone) for ddex, a track for tags; rows come grouped, each track
- * followed by its children.  %s is the group key expression.
+ * Text sorts in byte order (COLLATE "C") so that the order does not
+ * depend on the server's locale; IPI numbers are digits only (norm_ipi),
+ * which every collation orders alike, and sort without it.
  */
-static const char records_sql[] =
-	"WITH x AS (SELECT t.id, t.audio_filename, %s AS k "
-	"  FROM meekah.track_info t JOIN bc_export e ON e.id = t.id) "
-	"SELECT * FROM (SELECT 0 AS kind, x.k, x.audio_filename AS c0, t.title AS c1, t.artist AS c2, "
-	"  t.duration::text AS c3, t.tempo::text AS c4, t.musical_key AS c5, t.scale, t.genre, "
-	"  t.subgenre, "
-	"  array_to_string(t.mood, ';'), array_to_string(t.tags, ';'), t.description, "
-	"  t.cover_art_url, t.catalog_number, t.isrc, t.release_date::text, 0 AS s "
-	"FROM x JOIN meekah.track_info t ON t.id = x.id "
-	"UNION ALL SELECT 1, x.k, x.audio_filename, c.creator_name, c.role, c.ipi_number, c.pro, "
-	"  c.split_percentage::text, c.contact_email, c.contact_phone, "
-	"  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 "
-	"FROM x JOIN meekah.track_creator c ON c.track_id = x.id "
-	"UNION ALL SELECT 2, x.k, x.audio_filename, i.instrument_category, i.instrument_type, "
-	"  CASE i.is_primary WHEN true THEN 'true' WHEN false THEN 'false' END, "
-	"  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 "
-	"FROM x JOIN meekah.track_instrument i ON i.track_id = x.id "
-	"UNION ALL SELECT 3, x.k, x.audio_filename, a.section_name, a.start_time::text, "
-	"  a.end_time::text, a.description, "
-	"  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, a.start_time "
-	"FROM x JOIN meekah.track_arrangement a ON a.track_id = x.id) u "
-	"ORDER BY k COLLATE \"C\", c0 COLLATE \"C\", kind, s, c1 COLLATE \"C\", c2 COLLATE \"C\", "
-	"  c3 COLLATE \"C\", c4 COLLATE \"C\", c5 COLLATE \"C\"";
+static const char *collate(enum rec_type t)
+{
+	return is_text(t) && t != RT_IPI ? " COLLATE \"C\"" : "";
+}
+
+enum col_use {
+	COL_MANIFEST,	/* a manifest file: values as they are, a child's file name from x */
+	COL_RECORD	/* the records query: every value as text, file names from x */
+};
+
+/*
+ * Field i of kind k from its table r; the audio_filename of a child (and
+ * of every kind in the records query) is its track's, in x.
+ */
+static void col_value(struct buf *b, enum rec_kind k, size_t i, enum col_use use)
+{
+	const struct rec_field *f = &rec_kinds[k].fields[i];
+
+	if (i == 0 && (k != REC_TRACK || use == COL_RECORD))
+		buf_adds(b, "x.audio_filename");
+	else if (f->type == RT_MOODS || f->type == RT_TAGS)
+		buf_addf(b, "array_to_string(r.%s, ';')", f->name);
+	else if (f->type == RT_BOOL)
+		buf_addf(b, "CASE r.%s WHEN true THEN 'true' WHEN false THEN 'false' END", f->name);
+	else
+		buf_addf(b, "r.%s%s", f->name, use == COL_RECORD && !is_text(f->type) ? "::text" : "");
+}
+
+/* The column of kind k's table that names its track. */
+static const char *track_id(enum rec_kind k)
+{
+	return k == REC_TRACK ? "id" : "track_id";
+}
+
+/* Kind k's first section time (RT_SECONDS), or 0 when it has none. */
+static size_t first_seconds(enum rec_kind k)
+{
+	size_t i;
+
+	for (i = 1; i < rec_kinds[k].nfields; i++)
+		if (rec_kinds[k].fields[i].type == RT_SECONDS)
+			return i;
+	return 0;
+}
+
+/*
+ * The manifest file of kind k over the chosen tracks (bc_export), in a
+ * deterministic order: by audio_filename, which names a track alone;
+ * a child's rows then by every column, section times first.
+ */
+static void manifest_sql(struct buf *b, enum rec_kind k)
+{
+	size_t i, n = manifest_fields(k);
+	int pass;
+
+	buf_adds(b, "SELECT ");
+	for (i = 0; i < n; i++) {
+		if (i)
+			buf_adds(b, ", ");
+		col_value(b, k, i, COL_MANIFEST);
+		buf_addf(b, " AS %s", rec_kinds[k].fields[i].name);
+	}
+	buf_addf(b, " FROM meekah.%s r JOIN bc_export x ON x.id = r.%s ORDER BY ", rec_kinds[k].table,
+		 track_id(k));
+	col_value(b, k, 0, COL_MANIFEST);
+	buf_adds(b, " COLLATE \"C\"");
+	for (pass = 0; k != REC_TRACK && pass < 2; pass++)
+		for (i = 1; i < n; i++) {
+			enum rec_type t = rec_kinds[k].fields[i].type;
+
+			if ((t == RT_SECONDS) == (pass == 0))
+				buf_addf(b, ", r.%s%s", rec_kinds[k].fields[i].name, collate(t));
+		}
+}
+
+/*
+ * The records of the chosen tracks for the record writers: kind, group
+ * key k, then the kind's manifest fields as text c0, c1..., NULL-padded
+ * to the widest kind, and a sort key s (a section's start).  A group
+ * (key_expr, over track_info t) is a release for ddex, a track for tags;
+ * rows come grouped, each track followed by its children.
+ */
+static void records_sql(struct buf *b, const char *key_expr)
+{
+	size_t width = manifest_fields(REC_TRACK), j, i;
+
+	buf_addf(b, "WITH x AS (SELECT t.id, t.audio_filename, %s AS k "
+		 "FROM meekah.track_info t JOIN bc_export e ON e.id = t.id) SELECT * FROM (",
+		 key_expr);
+	for (j = 0; j < NRECORD_KINDS; j++) {
+		enum rec_kind k = record_kinds[j];
+		size_t start = first_seconds(k);
+
+		buf_addf(b, "%sSELECT %d AS kind, x.k", j ? " UNION ALL " : "", (int)k);
+		for (i = 0; i < width; i++) {
+			buf_adds(b, ", ");
+			if (i < manifest_fields(k))
+				col_value(b, k, i, COL_RECORD);
+			else
+				buf_adds(b, "NULL");
+			buf_addf(b, " AS c%zu", i);
+		}
+		if (start)
+			buf_addf(b, ", r.%s AS s", rec_kinds[k].fields[start].name);
+		else
+			buf_adds(b, ", 0 AS s");
+		buf_addf(b, " FROM x JOIN meekah.%s r ON r.%s = x.id", rec_kinds[k].table, track_id(k));
+	}
+	buf_adds(b, ") u ORDER BY k COLLATE \"C\", c0 COLLATE \"C\", kind, s, c1 COLLATE \"C\", "
+		    "c2 COLLATE \"C\", c3 COLLATE \"C\", c4 COLLATE \"C\", c5 COLLATE \"C\"");
+}
 
 /* ------------------------------------------------------------ selection */
 
@@ -203,48 +265,6 @@ static int write_all(int fd, const char *p, size_t n, const char *path)
 	return 0;
 }
 
-/*
- * COPY (sql) TO STDOUT into fd.  On a write failure, complain once and
- * keep draining the COPY (psql's handleCopyOut), then fail.
- */
-static int copy_out(PGconn *c, const char *sql, const char *opts, int fd, const char *path,
-		    long *rows)
-{
-	struct buf q = BUF_INIT;
-	PGresult *res;
-	char *data;
-	int len, failed = 0;
-
-	buf_addf(&q, "COPY (%s) TO STDOUT WITH (%s)", sql, opts);
-	res = PQexec(c, q.data);
-	buf_release(&q);
-	if (PQresultStatus(res) != PGRES_COPY_OUT) {
-		db_report(res, path);
-		PQclear(res);
-		return -1;
-	}
-	PQclear(res);
-	*rows = 0;
-	while ((len = PQgetCopyData(c, &data, 0)) > 0) {
-		if (!failed && write_all(fd, data, (size_t)len, path) < 0)
-			failed = 1;
-		(*rows)++;
-		PQfreemem(data);
-	}
-	if (len == -2) {
-		diag_error(LOC_NONE, "%s: %s", path, PQerrorMessage(c));
-		failed = 1;
-	}
-	while ((res = PQgetResult(c)) != NULL) {
-		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-			db_report(res, path);
-			failed = 1;
-		}
-		PQclear(res);
-	}
-	return failed ? -1 : 0;
-}
-
 /* mkdir -p dir, mode 0700 (exports may hold contact data). */
 static int make_dirs(const char *dir)
 {
@@ -283,66 +303,100 @@ static int open_out(const char *dir, const char *file, struct buf *path)
 	return fd;
 }
 
-static int export_csv(PGconn *c, const struct export_opts *o)
+/* ------------------------------------------------------ copy-out writer */
+
+/*
+ * csv and jsonl (Redis rio's one output, pg_dump's directory format):
+ * each part goes to its file in the output directory, made 0700, or to
+ * standard output for "-", as the server sends it.
+ */
+struct copyw {
+	const char *dir;	/* borrowed from open() to close() */
+	const char *file;	/* the part's, borrowed until part_close() */
+	int fd;
+	struct buf path;
+	/* The line on stderr when a part is written: rows counts every line. */
+	void (*report)(const char *file, long rows);
+};
+
+static int copyw_open(void *ctx, const char *dir)
 {
-	struct buf path = BUF_INIT;
-	size_t i;
-	int rc = 0;
+	struct copyw *w = ctx;
 
-	if (strcmp(o->out, "-") == 0) {
-		diag_error(LOC_NONE, "--format csv writes five files: give --out DIR");
-		return -1;
-	}
-	if (make_dirs(o->out) < 0)
-		return -1;
-	for (i = 0; rc == 0 && i < sizeof(csv_files) / sizeof(csv_files[0]); i++) {
-		int fd = open_out(o->out, csv_files[i].file, &path);
-		long rows;
-
-		if (fd < 0) {
-			rc = -1;
-			break;
-		}
-		rc = copy_out(c, csv_files[i].sql, "FORMAT csv, HEADER", fd, path.data, &rows);
-		if (close(fd) < 0 && rc == 0)
-			rc = diag_error(LOC_NONE, "cannot write '%s': %s", path.data, strerror(errno));
-		if (rc == 0 && !diag_quiet)
-			fprintf(stderr, "%-18s %9ld rows\n", csv_files[i].file, rows - 1);
-	}
-	buf_release(&path);
-	return rc;
+	w->dir = dir;
+	return strcmp(dir, "-") == 0 ? 0 : make_dirs(dir);
 }
 
-static int export_jsonl(PGconn *c, const struct export_opts *o)
+static const char *copyw_part_open(void *ctx, const char *file)
 {
-	struct buf path = BUF_INIT;
-	int fd, rc;
-	long rows;
+	struct copyw *w = ctx;
 
-	if (strcmp(o->out, "-") == 0) {
-		fd = STDOUT_FILENO;
-		buf_adds(&path, "standard output");
-	} else {
-		if (make_dirs(o->out) < 0)
-			return -1;
-		if ((fd = open_out(o->out, "tracks.jsonl", &path)) < 0)
-			return -1;
+	w->file = file;
+	if (strcmp(w->dir, "-") == 0) {
+		w->fd = STDOUT_FILENO;
+		buf_reset(&w->path);
+		buf_adds(&w->path, "standard output");
+	} else if ((w->fd = open_out(w->dir, file, &w->path)) < 0) {
+		return NULL;
 	}
-	/*
-	 * One text column in CSV format with a delimiter and a quote that JSON
-	 * never holds raw: each object goes out as it is, one per line.
-	 */
-	rc = copy_out(c, jsonl_sql, "FORMAT csv, DELIMITER e'\\x03', QUOTE e'\\x01'", fd,
-		      path.data, &rows);
-	if (fd != STDOUT_FILENO && close(fd) < 0 && rc == 0)
-		rc = diag_error(LOC_NONE, "cannot write '%s': %s", path.data, strerror(errno));
-	if (rc == 0 && !diag_quiet)
-		fprintf(stderr, "%ld tracks\n", rows);
-	buf_release(&path);
-	return rc;
+	return w->path.data;
 }
 
-/* ------------------------------------------------------- record writers */
+static int copyw_part_write(void *ctx, const char *data, size_t len)
+{
+	struct copyw *w = ctx;
+
+	return write_all(w->fd, data, len, w->path.data);
+}
+
+static int copyw_part_close(void *ctx, int ok, long rows)
+{
+	struct copyw *w = ctx;
+
+	if (w->fd != STDOUT_FILENO && close(w->fd) < 0 && ok) {
+		diag_error(LOC_NONE, "cannot write '%s': %s", w->path.data, strerror(errno));
+		ok = 0;
+	}
+	if (ok && !diag_quiet)
+		w->report(w->file, rows);
+	return ok ? 0 : -1;
+}
+
+static int copyw_close(void *ctx, int ok)
+{
+	(void)ctx;
+	(void)ok;
+	return 0;
+}
+
+static const struct writer_ops copy_writer_ops = {
+	.open = copyw_open,
+	.close = copyw_close,
+	.part_open = copyw_part_open,
+	.part_write = copyw_part_write,
+	.part_close = copyw_part_close,
+};
+
+static void *copyw_new(void (*report)(const char *file, long rows))
+{
+	struct copyw *w = xmalloc(sizeof(*w));
+
+	memset(w, 0, sizeof(*w));
+	buf_init(&w->path);
+	w->fd = -1;
+	w->report = report;
+	return w;
+}
+
+static void copyw_free(void *ctx)
+{
+	struct copyw *w = ctx;
+
+	buf_release(&w->path);
+	free(w);
+}
+
+/* -------------------------------------------------------------- records */
 
 /* A group of records being gathered for a writer. */
 struct group {
@@ -391,7 +445,7 @@ static int group_row(struct group *g, const PGresult *res, const struct writer_o
 	buf_reset(&g->key);
 	buf_adds(&g->key, key);
 	r = group_next(g, (enum rec_kind)kind);
-	nf = kind == REC_TRACK ? 16 : (int)rec_kinds[kind].nfields;
+	nf = (int)manifest_fields((enum rec_kind)kind);
 	for (i = 0; i < nf && i + 2 < PQnfields(res); i++)
 		rec_set_value(r, i, PQgetisnull(res, 0, i + 2) ? NULL : PQgetvalue(res, 0, i + 2));
 	return 0;
@@ -401,15 +455,15 @@ static int group_row(struct group *g, const PGresult *res, const struct writer_o
  * Stream the records (single-row mode: memory holds one group) into a
  * writer.  After a failure the rest of the result is drained unread.
  */
-static int stream_records(PGconn *c, const char *key_expr, const struct writer_ops *ops,
-			  void *ctx)
+static int stream_records(PGconn *c, const struct export_format *f, void *ctx)
 {
+	const struct writer_ops *ops = f->ops;
 	struct group g = { NULL, 0, 0, BUF_INIT };
 	struct buf sql = BUF_INIT;
 	PGresult *res;
 	int failed = 0;
 
-	buf_addf(&sql, records_sql, key_expr);
+	records_sql(&sql, f->group_key);
 	if (!PQsendQuery(c, sql.data) || !PQsetSingleRowMode(c)) {
 		diag_error(LOC_NONE, "reading the catalog: %s", PQerrorMessage(c));
 		failed = 1;
@@ -433,6 +487,149 @@ static int stream_records(PGconn *c, const char *key_expr, const struct writer_o
 	return failed ? -1 : 0;
 }
 
+/* ------------------------------------------------------------ COPY out */
+
+/*
+ * COPY (sql) TO STDOUT into the writer's part, named path in messages.
+ * On a write failure, complain once and keep draining the COPY (psql's
+ * handleCopyOut), then fail.
+ */
+static int copy_out(PGconn *c, const char *sql, const char *opts, const struct writer_ops *ops,
+		    void *ctx, const char *path, long *rows)
+{
+	struct buf q = BUF_INIT;
+	PGresult *res;
+	char *data;
+	int len, failed = 0;
+
+	buf_addf(&q, "COPY (%s) TO STDOUT WITH (%s)", sql, opts);
+	res = PQexec(c, q.data);
+	buf_release(&q);
+	if (PQresultStatus(res) != PGRES_COPY_OUT) {
+		db_report(res, path);
+		PQclear(res);
+		return -1;
+	}
+	PQclear(res);
+	*rows = 0;
+	while ((len = PQgetCopyData(c, &data, 0)) > 0) {
+		if (!failed && ops->part_write(ctx, data, (size_t)len) < 0)
+			failed = 1;
+		(*rows)++;
+		PQfreemem(data);
+	}
+	if (len == -2) {
+		diag_error(LOC_NONE, "%s: %s", path, PQerrorMessage(c));
+		failed = 1;
+	}
+	while ((res = PQgetResult(c)) != NULL) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			db_report(res, path);
+			failed = 1;
+		}
+		PQclear(res);
+	}
+	return failed ? -1 : 0;
+}
+
+/* Each part of a COPY format: its file, then its query's COPY TO STDOUT. */
+static int stream_copy(PGconn *c, const struct export_format *f, void *ctx)
+{
+	struct buf sql = BUF_INIT;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < f->nparts; i++) {
+		const char *file, *path;
+		long rows = 0;
+
+		buf_reset(&sql);
+		file = f->part(i, &sql);
+		if ((path = f->ops->part_open(ctx, file)) == NULL) {
+			rc = -1;
+			break;
+		}
+		rc = copy_out(c, sql.data, f->copy_options, f->ops, ctx, path, &rows);
+		if (f->ops->part_close(ctx, rc == 0, rows) < 0)
+			rc = -1;
+	}
+	buf_release(&sql);
+	return rc;
+}
+
+/* -------------------------------------------------------------- formats */
+
+/* csv: the manifest set, a file per kind. */
+static const char *csv_part(size_t i, struct buf *sql)
+{
+	manifest_sql(sql, (enum rec_kind)i);
+	return rec_kinds[i].file;
+}
+
+static void csv_report(const char *file, long rows)
+{
+	fprintf(stderr, "%-18s %9ld rows\n", file, rows - 1);	/* less the header */
+}
+
+static void *csv_start(const struct export_opts *o)
+{
+	(void)o;
+	return copyw_new(csv_report);
+}
+
+/*
+ * The schema doc's "Get Track with Full Details", one JSON object per
+ * track: its keys are the application's ('startTime', 'ipi', 'primary'),
+ * not the manifest's columns.
+ */
+static const char jsonl_sql[] =
+	"SELECT json_build_object("
+	"  'id', t.id, 'title', t.title, 'artist', t.artist, 'duration', t.duration, "
+	"  'tempo', t.tempo, 'musical_key', t.musical_key, 'scale', t.scale, 'genre', t.genre, "
+	"  'subgenre', t.subgenre, 'mood', t.mood, 'tags', t.tags, 'description', t.description, "
+	"  'audio_filename', t.audio_filename, 'cover_art_url', t.cover_art_url, "
+	"  'catalog_number', t.catalog_number, 'isrc', t.isrc, 'release_date', t.release_date, "
+	"  'popularity_score', t.popularity_score, 'play_count', t.play_count, "
+	"  'created_at', t.created_at, 'updated_at', t.updated_at, "
+	"  'arrangement', coalesce((SELECT json_agg(json_build_object('section', a.section_name, "
+	"      'startTime', a.start_time, 'endTime', a.end_time, 'description', a.description) "
+	"      ORDER BY a.start_time, a.end_time) FROM meekah.track_arrangement a "
+	"      WHERE a.track_id = t.id), '[]'), "
+	"  'creators', coalesce((SELECT json_agg(json_build_object('name', c.creator_name, "
+	"      'role', c.role, 'ipi', c.ipi_number, 'pro', c.pro, 'split', c.split_percentage) "
+	"      ORDER BY c.creator_name, c.role) FROM meekah.track_creator c "
+	"      WHERE c.track_id = t.id), '[]'), "
+	"  'instruments', coalesce((SELECT json_agg(json_build_object('category', "
+	"      i.instrument_category, 'type', i.instrument_type, 'primary', i.is_primary) "
+	"      ORDER BY i.instrument_category, i.instrument_type) FROM meekah.track_instrument i "
+	"      WHERE i.track_id = t.id), '[]'), "
+	"  'samples', coalesce((SELECT json_agg(json_build_object('pack', s.sample_pack_name, "
+	"      'description', s.sample_description, 'cleared', s.is_cleared, "
+	"      'notes', s.clearance_notes) ORDER BY s.sample_pack_name) FROM meekah.track_sample s "
+	"      WHERE s.track_id = t.id), '[]'))::text "
+	"FROM meekah.track_info t JOIN bc_export x ON x.id = t.id "
+	"ORDER BY t.audio_filename COLLATE \"C\"";
+
+/* jsonl: one object per track, one line each. */
+static const char *jsonl_part(size_t i, struct buf *sql)
+{
+	(void)i;
+	buf_adds(sql, jsonl_sql);
+	return "tracks.jsonl";
+}
+
+static void jsonl_report(const char *file, long rows)
+{
+	(void)file;
+	fprintf(stderr, "%ld tracks\n", rows);
+}
+
+static void *jsonl_start(const struct export_opts *o)
+{
+	(void)o;
+	return copyw_new(jsonl_report);
+}
+
 /* "DPID:NAME" (checked by cli.c) -> its two parts (caller owns). */
 static int party_arg(const char *opt, const char *arg, char **dpid, char **name)
 {
@@ -450,90 +647,134 @@ static int party_arg(const char *opt, const char *arg, char **dpid, char **name)
 	return 0;
 }
 
-static int export_ddex(PGconn *c, const struct export_opts *o)
-{
-	struct ddexw_opts wo;
+/* ddex: a writer and the parties, times and batch id its messages carry. */
+struct ddex_export {
 	struct ddexw w;
-	char *sd = NULL, *sn = NULL, *rd = NULL, *rn = NULL;
+	char *sd, *sn, *rd, *rn;
 	char created[40], batch[40];
+};
+
+static void ddex_free(struct ddex_export *d)
+{
+	free(d->sd);
+	free(d->sn);
+	free(d->rd);
+	free(d->rn);
+	free(d);
+}
+
+static void ddex_finish(void *ctx)
+{
+	struct ddex_export *d = ctx;
+
+	ddexw_release(&d->w);
+	ddex_free(d);
+}
+
+static void *ddex_start(const struct export_opts *o)
+{
+	struct ddex_export *d = xmalloc(sizeof(*d));
+	struct ddexw_opts wo;
 	struct timespec now;
 	struct tm tm;
-	int rc = -1;
 
-	memset(&wo, 0, sizeof(wo));
-	if (party_arg("sender", o->sender, &sd, &sn) < 0 ||
-	    party_arg("recipient", o->recipient, &rd, &rn) < 0 || make_dirs(o->out) < 0)
-		goto out;
+	memset(d, 0, sizeof(*d));
+	if (party_arg("sender", o->sender, &d->sd, &d->sn) < 0 ||
+	    party_arg("recipient", o->recipient, &d->rd, &d->rn) < 0 || make_dirs(o->out) < 0) {
+		ddex_free(d);
+		return NULL;
+	}
 	clock_gettime(CLOCK_REALTIME, &now);
 	gmtime_r(&now.tv_sec, &tm);
-	strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	strftime(batch, sizeof(batch), "%Y%m%d%H%M%S", &tm);
-	snprintf(batch + strlen(batch), sizeof(batch) - strlen(batch), "%03ld",
+	strftime(d->created, sizeof(d->created), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	strftime(d->batch, sizeof(d->batch), "%Y%m%d%H%M%S", &tm);
+	snprintf(d->batch + strlen(d->batch), sizeof(d->batch) - strlen(d->batch), "%03ld",
 		 now.tv_nsec / 1000000);
-	wo.sender_dpid = sd;
-	wo.sender_name = sn;
-	wo.recipient_dpid = rd;
-	wo.recipient_name = rn;
-	wo.created = created;
-	wo.batch_id = batch;
+	memset(&wo, 0, sizeof(wo));
+	wo.sender_dpid = d->sd;
+	wo.sender_name = d->sn;
+	wo.recipient_dpid = d->rd;
+	wo.recipient_name = d->rn;
+	wo.created = d->created;
+	wo.batch_id = d->batch;
 	wo.batch = o->batch;
 	wo.mead = o->mead;
-	ddexw_init(&w, &wo);
-	rc = ddex_writer_ops.open(&w, o->out);
-	if (rc == 0)
-		rc = stream_records(c, "COALESCE('c' || t.catalog_number, 's' || t.audio_filename)",
-				    &ddex_writer_ops, &w);
-	if (ddex_writer_ops.close(&w, rc == 0) < 0)
-		rc = -1;
-	ddexw_release(&w);
-out:
-	free(sd);
-	free(sn);
-	free(rd);
-	free(rn);
-	return rc;
+	ddexw_init(&d->w, &wo);
+	return d;
 }
 
-static int export_tags(PGconn *c, const struct export_opts *o)
+/* tags: the writer alone. */
+static void *tags_start(const struct export_opts *o)
 {
-	struct tagsw w;
-	int rc;
+	struct tagsw *w = xmalloc(sizeof(*w));
 
-	tagsw_init(&w, o->dry_run);
-	rc = tags_writer_ops.open(&w, o->audio_root);
-	if (rc == 0)
-		rc = stream_records(c, "t.audio_filename", &tags_writer_ops, &w);
-	if (tags_writer_ops.close(&w, rc == 0) < 0)
-		rc = -1;
-	tagsw_release(&w);
-	return rc;
+	tagsw_init(w, o->dry_run);
+	return w;
 }
 
-int export_run(const struct export_opts *o)
+static void tags_finish(void *ctx)
 {
-	struct db_target target = DB_TARGET_INIT;
-	PGconn *c;
+	tagsw_release(ctx);
+	free(ctx);
+}
+
+/*
+ * The formats (pg_dump's one ops struct per format): what each needs
+ * (cli.c checks the options by these flags), its writer, and where its
+ * data comes from: COPY TO STDOUT of its parts' queries, or the records
+ * grouped by its key.
+ */
+const struct export_format export_formats[] = {
+	{ .name = "csv", .flags = EXPORT_OUT_DIR | EXPORT_COPY, .writes = "writes five files",
+	  .ops = &copy_writer_ops, .start = csv_start, .finish = copyw_free,
+	  .nparts = REC_NKINDS, .part = csv_part, .copy_options = "FORMAT csv, HEADER" },
+	/*
+	 * One text column in CSV format with a delimiter and a quote that JSON
+	 * never holds raw: each object goes out as it is, one per line.
+	 */
+	{ .name = "jsonl", .flags = EXPORT_OUT_DIR | EXPORT_OUT_STDOUT | EXPORT_COPY,
+	  .ops = &copy_writer_ops, .start = jsonl_start, .finish = copyw_free,
+	  .nparts = 1, .part = jsonl_part,
+	  .copy_options = "FORMAT csv, DELIMITER e'\\x03', QUOTE e'\\x01'" },
+	{ .name = "ddex", .flags = EXPORT_OUT_DIR | EXPORT_DDEX, .writes = "writes a file per release",
+	  .ops = &ddex_writer_ops, .start = ddex_start, .finish = ddex_finish,
+	  .group_key = "COALESCE('c' || t.catalog_number, 's' || t.audio_filename)" },
+	{ .name = "tags", .flags = EXPORT_AUDIO_ROOT,
+	  .ops = &tags_writer_ops, .start = tags_start, .finish = tags_finish,
+	  .group_key = "t.audio_filename" },
+};
+
+const size_t export_nformats = sizeof(export_formats) / sizeof(export_formats[0]);
+
+const struct export_format *export_format_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < export_nformats; i++)
+		if (strcmp(export_formats[i].name, name) == 0)
+			return &export_formats[i];
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ run */
+
+int export_run(PGconn *c, const struct export_opts *o)
+{
+	const struct export_format *f = o->format;
+	void *ctx;
 	int rc = -1;
 
-	db_target_resolve(&target, o->db);
-	c = db_connect(&target);
-	db_target_release(&target);
-	if (!c)
-		return EXIT_FAILED;
 	/* One snapshot for every file; rolled back, it writes nothing but a temp table. */
 	if (db_exec(c, "starting the export", "BEGIN ISOLATION LEVEL REPEATABLE READ") < 0 ||
-	    select_tracks(c, o) < 0)
+	    select_tracks(c, o) < 0 || (ctx = f->start(o)) == NULL)
 		goto out;
-	if (strcmp(o->format, "csv") == 0)
-		rc = export_csv(c, o);
-	else if (strcmp(o->format, "ddex") == 0)
-		rc = export_ddex(c, o);
-	else if (strcmp(o->format, "tags") == 0)
-		rc = export_tags(c, o);
-	else
-		rc = export_jsonl(c, o);
+	rc = f->ops->open(ctx, f->flags & EXPORT_AUDIO_ROOT ? o->audio_root : o->out);
+	if (rc == 0)
+		rc = f->flags & EXPORT_COPY ? stream_copy(c, f, ctx) : stream_records(c, f, ctx);
+	if (f->ops->close(ctx, rc == 0) < 0)
+		rc = -1;
+	f->finish(ctx);
 out:
 	PQclear(PQexec(c, "ROLLBACK"));
-	PQfinish(c);
-	return rc < 0 ? EXIT_FAILED : EXIT_OK;
+	return rc;
 }

@@ -1129,7 +1129,9 @@ static int ddexw_close(void *ctx, int ok)
 	return 0;
 }
 
-const struct writer_ops ddex_writer_ops = { ddexw_open, ddexw_write, ddexw_close };
+const struct writer_ops ddex_writer_ops = {
+	.open = ddexw_open, .write = ddexw_write, .close = ddexw_close
+};
 
 void ddexw_init(struct ddexw *w, const struct ddexw_opts *o)
 {

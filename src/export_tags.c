@@ -460,7 +460,9 @@ static int tagsw_close(void *ctx, int ok)
 	return w->failed ? -1 : 0;
 }
 
-const struct writer_ops tags_writer_ops = { tagsw_open, tagsw_write, tagsw_close };
+const struct writer_ops tags_writer_ops = {
+	.open = tagsw_open, .write = tagsw_write, .close = tagsw_close
+};
 
 void tagsw_init(struct tagsw *w, int dry_run)
 {

@@ -3,7 +3,6 @@
  */
 #include "blendcat/import.h"
 #include "blendcat/buf.h"
-#include "blendcat/cli.h"
 #include "blendcat/copyload.h"
 #include "blendcat/csvman.h"
 #include "blendcat/db.h"
@@ -13,12 +12,14 @@
 #include "blendcat/scan.h"
 #include "blendcat/sheet.h"
 #include "blendcat/tags.h"
+#include "blendcat/version.h"
 #include "blendcat/workbook.h"
 #include "blendcat/xalloc.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1127,21 +1128,21 @@ static int run_start(struct run *r, PGconn *c)
 	return ok ? 0 : -1;
 }
 
-static void run_finish(struct run *r, PGconn *c, int code, const char *error)
+static void run_finish(struct run *r, PGconn *c, enum import_result code, const char *error)
 {
 	struct buf counts = BUF_INIT;
 	char id[24], exit_code[16];
-	const char *status = code == EXIT_OK ? "ok" : code == EXIT_REJECTS ? "rejects" :
-			     code > EXIT_SIGNAL ? "interrupted" : "failed";
+	const char *status = code == IMPORT_OK ? "ok" : code == IMPORT_REJECTS ? "rejects" :
+			     code >= IMPORT_INTERRUPTED_INT ? "interrupted" : "failed";
 	const char *vals[6];
 	PGresult *res;
 	int tries;
 
 	if (!r->run_id)
 		return;
-	counts_json(r, &counts, code <= EXIT_REJECTS);
+	counts_json(r, &counts, code <= IMPORT_REJECTS);
 	snprintf(id, sizeof(id), "%ld", r->run_id);
-	snprintf(exit_code, sizeof(exit_code), "%d", code);
+	snprintf(exit_code, sizeof(exit_code), "%d", r->o->exit_code(code));
 	vals[0] = id;
 	vals[1] = status;
 	vals[2] = exit_code;
@@ -1322,7 +1323,7 @@ static int multi_source(const struct run *r, size_t from, size_t to)
 }
 
 /* Inputs [from, to) in one transaction. */
-static int load_batch(struct run *r, size_t from, size_t to, const char **error)
+static enum import_result load_batch(struct run *r, size_t from, size_t to, const char **error)
 {
 	int k;
 
@@ -1332,10 +1333,10 @@ static int load_batch(struct run *r, size_t from, size_t to, const char **error)
 	r->load.multi_source = multi_source(r, from, to);
 	*error = "database error";
 	if (load_begin(&r->load) < 0)
-		return EXIT_FAILED;
+		return IMPORT_FAILED;
 	*error = "reading the inputs failed";
 	if (read_inputs(r, from, to) < 0 || load_staged(&r->load) < 0)
-		return EXIT_FAILED;
+		return IMPORT_FAILED;
 	if (to == r->nin) {
 		r->done_bytes = r->total_bytes;
 		r->seen = r->rows;
@@ -1344,19 +1345,19 @@ static int load_batch(struct run *r, size_t from, size_t to, const char **error)
 	step(r, "checking rows against each other");
 	*error = "database error";
 	if (load_check(&r->load, on_reason, r) < 0 || load_rejects(&r->load, on_reject_row, r) < 0)
-		return EXIT_FAILED;
+		return IMPORT_FAILED;
 	*error = "too many rejects";
 	if (too_many_rejects(r))
-		return EXIT_FAILED;
+		return IMPORT_FAILED;
 	*error = "cannot write the rejects";
 	if (rejects_flush(&r->rej) < 0)
-		return EXIT_FAILED;
+		return IMPORT_FAILED;
 	*error = "database error";
 	if (r->o->incremental && incr_save(r, from, to) < 0)
-		return EXIT_FAILED;
+		return IMPORT_FAILED;
 	step(r, "merging into the catalog");
 	if (load_merge(&r->load) < 0 || load_commit(&r->load) < 0)
-		return EXIT_FAILED;
+		return IMPORT_FAILED;
 	for (k = 0; k < REC_NKINDS; k++) {
 		const struct load_counts *c = &r->load.counts[k];
 		struct load_counts *t = &r->totals[k];
@@ -1370,24 +1371,24 @@ static int load_batch(struct run *r, size_t from, size_t to, const char **error)
 		t->deleted += c->deleted;
 	}
 	*error = NULL;
-	return EXIT_OK;
+	return IMPORT_OK;
 }
 
 /*
  * The whole run in one transaction, or with --atomic file one per input
  * file, track files first so that their children find them.
  */
-static int load_all(struct run *r, const char **error)
+static enum import_result load_all(struct run *r, const char **error)
 {
+	enum import_result code;
 	size_t i;
-	int code;
 
 	if (!r->o->atomic_file) {
 		code = load_batch(r, 0, r->nin, error);
-		if (code == EXIT_FAILED)
+		if (code == IMPORT_FAILED)
 			load_abort(&r->load, *error);
 		load_release(&r->load);
-		if (code == EXIT_FAILED)
+		if (code == IMPORT_FAILED)
 			return code;
 		r->committed++;
 	} else {
@@ -1395,86 +1396,60 @@ static int load_all(struct run *r, const char **error)
 			if (r->in[i].named)
 				continue;	/* read with its message */
 			code = load_batch(r, i, i + 1, error);
-			if (code == EXIT_FAILED) {
+			if (code == IMPORT_FAILED) {
 				load_abort(&r->load, *error);
 				load_release(&r->load);
 				diag_error(LOC_NONE, "'%s' was not loaded; %zu file%s before it %s committed",
 					   r->in[i].path, r->committed, r->committed == 1 ? "" : "s",
 					   r->committed == 1 ? "was" : "were");
-				return r->committed && !db_interrupted() ? EXIT_REJECTS : EXIT_FAILED;
+				return r->committed && !db_interrupted() ? IMPORT_REJECTS : IMPORT_FAILED;
 			}
 			load_release(&r->load);
 			r->committed++;
 		}
 	}
-	return r->rejected_rows || r->bad_files ? EXIT_REJECTS : EXIT_OK;
+	return r->rejected_rows || r->bad_files ? IMPORT_REJECTS : IMPORT_OK;
 }
 
 /*
- * The run was stopped by SIGINT or SIGTERM: exit 128 + the signal, and
- * say whether anything was committed before it (with --atomic file).
- * A signal that came after the last COMMIT changes nothing: all is loaded.
+ * The run was stopped by SIGINT or SIGTERM: say whether anything was
+ * committed before it (with --atomic file).  A signal that came after
+ * the last COMMIT changes nothing: all is loaded.
  */
-static int after_signal(struct run *r, int code, const char **error)
+static enum import_result after_signal(struct run *r, enum import_result code,
+				       const char **error)
 {
 	if (!db_interrupted())
 		return code;
-	if (code <= EXIT_REJECTS && r->committed && !r->o->atomic_file) {
+	if (code <= IMPORT_REJECTS && r->committed && !r->o->atomic_file) {
 		diag_warn(LOC_NONE, "%s after the run was committed: everything was loaded",
 			  db_interrupt_reason());
 		return code;
 	}
 	*error = db_interrupt_reason();
-	return EXIT_SIGNAL + db_interrupted();
+	return db_interrupted() == SIGINT ? IMPORT_INTERRUPTED_INT : IMPORT_INTERRUPTED_TERM;
 }
 
-static int run_import(struct run *r)
+/* import: conn holds blendcat's lock (cli.c took it). */
+static enum import_result run_import(struct run *r, PGconn *c)
 {
-	struct db_target target = DB_TARGET_INIT;
 	const char *error = NULL;
-	PGconn *c;
-	int code, locked;
+	enum import_result code;
 
-	db_target_resolve(&target, r->o->db);
-	c = db_connect(&target);
-	db_target_release(&target);
-	if (!c)
-		return EXIT_FAILED;
-	locked = db_lock(c, r->o->wait);
-	if (locked != 0) {
-		PQfinish(c);
-		return locked > 0 ? EXIT_LOCKED : EXIT_FAILED;
-	}
 	r->conn = c;
 	r->loading = 1;
 	db_signals_catch(c);
 	if (run_start(r, c) < 0 || (r->o->incremental && incr_prepare(r) < 0)) {
-		code = EXIT_FAILED;
+		code = IMPORT_FAILED;
 		goto out;
 	}
 	/* --incremental and nothing changed: no file to read, no transaction. */
-	code = r->unchanged == r->nin ? EXIT_OK : after_signal(r, load_all(r, &error), &error);
+	code = r->unchanged == r->nin ? IMPORT_OK : after_signal(r, load_all(r, &error), &error);
 	run_finish(r, c, code, error);
 out:
 	db_signals_release();
-	print_report(r, code <= EXIT_REJECTS);
-	PQfinish(c);
+	print_report(r, code <= IMPORT_REJECTS);
 	return code;
-}
-
-/* Is a database named anywhere (so that check can use it)? */
-static int db_configured(const struct import_opts *o)
-{
-	static const char *const vars[] = { "DATABASE_URL", "TRACKS_DATABASE_URL", "PGHOST",
-					    "PGDATABASE", "PGSERVICE" };
-	size_t i;
-
-	if (o->db)
-		return 1;
-	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
-		if (getenv(vars[i]) && *getenv(vars[i]))
-			return 1;
-	return 0;
 }
 
 /*
@@ -1503,27 +1478,17 @@ static int check_with_db(struct run *r, PGconn *c)
 	return rc;
 }
 
-static int run_check(struct run *r)
+/* check: with a database (c), or each row alone (c NULL). */
+static enum import_result run_check(struct run *r, PGconn *c)
 {
-	struct db_target target = DB_TARGET_INIT;
-	PGconn *c = NULL;
-	int code, rc;
+	enum import_result code;
+	int rc;
 
-	if (db_configured(r->o) && !r->o->offline) {
-		db_target_resolve(&target, r->o->db);
-		c = db_connect(&target);
-		db_target_release(&target);
-		if (!c)
-			diag_warn(LOC_NONE, "checking without the database: checks across rows "
-				  "(split totals, sections, duplicates) are skipped");
-	}
 	rc = c ? check_with_db(r, c) : read_inputs(r, 0, r->nin);
-	if (c)
-		PQfinish(c);
 	if (rc < 0 || rejects_close(&r->rej) < 0)
-		code = EXIT_FAILED;
+		code = IMPORT_FAILED;
 	else
-		code = r->rejected_rows || r->bad_files ? EXIT_REJECTS : EXIT_OK;
+		code = r->rejected_rows || r->bad_files ? IMPORT_REJECTS : IMPORT_OK;
 	if (!diag_quiet)
 		fprintf(stderr, "%lu rows from %zu files: %lu rejected%s%s%s\n",
 			r->rows, r->nin, r->rejected_rows,
@@ -1534,63 +1499,87 @@ static int run_check(struct run *r)
 	return code;
 }
 
-int import_run(const struct import_opts *o)
-{
+/* ---------------------------------------------------------------- phases */
+
+struct import_job {
 	struct run r;
+};
+
+static void job_free(struct import_job *job)
+{
+	struct run *r = &job->r;
+	size_t i;
+
+	rejects_release(&r->rej);
+	tags_reader_release(&r->sniffer);
+	for (i = 0; i < r->naudio_real; i++)
+		free(r->audio_real[i]);
+	free(r->audio_real);
+	free(r->named);
+	ddex_xsd_release();
+	for (i = 0; i < r->nin; i++) {
+		free(r->in[i].path);
+		free(r->in[i].abs);
+		free(r->in[i].sheet);
+	}
+	free(r->in);
+	for (i = 0; r->roots && i < (size_t)r->o->npaths; i++)
+		free(r->roots[i]);
+	free(r->roots);
+	free(r->rejects_dir);
+	free(job);
+}
+
+enum import_result import_prepare(const struct import_opts *o, struct import_job **job)
+{
+	struct import_job *j = xmalloc(sizeof(*j));
+	struct run *r = &j->r;
 	struct tm tm;
 	time_t now = time(NULL);
 	size_t i;
-	int code;
 
-	memset(&r, 0, sizeof(r));
-	r.o = o;
-	r.progress = !diag_quiet && (o->progress || (isatty(STDERR_FILENO) && !o->no_progress));
-	clock_gettime(CLOCK_MONOTONIC, &r.t0);
+	memset(j, 0, sizeof(*j));
+	r->o = o;
+	r->progress = !diag_quiet && (o->progress || (isatty(STDERR_FILENO) && !o->no_progress));
+	clock_gettime(CLOCK_MONOTONIC, &r->t0);
 	gmtime_r(&now, &tm);
-	strftime(r.stamp, sizeof(r.stamp), "%Y%m%dT%H%M%SZ", &tm);
+	strftime(r->stamp, sizeof(r->stamp), "%Y%m%dT%H%M%SZ", &tm);
 	if (o->rejects_dir) {
-		r.rejects_dir = xstrdup(o->rejects_dir);
+		r->rejects_dir = xstrdup(o->rejects_dir);
 	} else {
-		r.rejects_dir = xmalloc(strlen(r.stamp) + 16);
-		sprintf(r.rejects_dir, "rejects/%s", r.stamp);
+		r->rejects_dir = xmalloc(strlen(r->stamp) + 16);
+		sprintf(r->rejects_dir, "rejects/%s", r->stamp);
 	}
-	rejects_init(&r.rej, r.rejects_dir);
-	tags_reader_init(&r.sniffer);
-	if (collect(&r) < 0) {
-		code = EXIT_USAGE;
-		goto out;
+	rejects_init(&r->rej, r->rejects_dir);
+	tags_reader_init(&r->sniffer);
+	if (collect(r) < 0) {
+		job_free(j);
+		return IMPORT_USAGE;
 	}
 	if (o->atomic_file && !o->check_only)
-		tracks_first(&r);
-	for (i = 0; i < r.nin; i++) {
+		tracks_first(r);
+	for (i = 0; i < r->nin; i++) {
 		/* A rejected audio file stays where it is: rejects.log names it. */
-		if (r.in[i].type == IN_AUDIO)
-			rejects_add_log_only(&r.rej, r.in[i].path);
-		else if (r.in[i].workbook)
-			rejects_add_sheet(&r.rej, r.in[i].path);
+		if (r->in[i].type == IN_AUDIO)
+			rejects_add_log_only(&r->rej, r->in[i].path);
+		else if (r->in[i].workbook)
+			rejects_add_sheet(&r->rej, r->in[i].path);
 		else
-			rejects_add_file(&r.rej, r.in[i].path);
+			rejects_add_file(&r->rej, r->in[i].path);
 	}
-	code = o->check_only ? run_check(&r) : run_import(&r);
-	if (write_report(&r, code <= EXIT_REJECTS) < 0 && code == EXIT_OK)
-		code = EXIT_REJECTS;
-out:
-	rejects_release(&r.rej);
-	tags_reader_release(&r.sniffer);
-	for (i = 0; i < r.naudio_real; i++)
-		free(r.audio_real[i]);
-	free(r.audio_real);
-	free(r.named);
-	ddex_xsd_release();
-	for (i = 0; i < r.nin; i++) {
-		free(r.in[i].path);
-		free(r.in[i].abs);
-		free(r.in[i].sheet);
-	}
-	free(r.in);
-	for (i = 0; r.roots && i < (size_t)o->npaths; i++)
-		free(r.roots[i]);
-	free(r.roots);
-	free(r.rejects_dir);
-	return code;
+	*job = j;
+	return IMPORT_OK;
+}
+
+enum import_result import_run(struct import_job *job, PGconn *conn)
+{
+	return job->r.o->check_only ? run_check(&job->r, conn) : run_import(&job->r, conn);
+}
+
+enum import_result import_finish(struct import_job *job, enum import_result res)
+{
+	if (write_report(&job->r, res <= IMPORT_REJECTS) < 0 && res == IMPORT_OK)
+		res = IMPORT_REJECTS;
+	job_free(job);
+	return res;
 }

@@ -3,9 +3,9 @@
  */
 #include "blendcat/maintain.h"
 #include "blendcat/buf.h"
-#include "blendcat/cli.h"
 #include "blendcat/db.h"
 #include "blendcat/diag.h"
+#include "blendcat/version.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,7 +86,7 @@ out:
 	return rc;
 }
 
-static void record_run(PGconn *c, const long *counts, int code, int dry_run)
+static void record_run(PGconn *c, const long *counts, int rc, const struct maintain_opts *o)
 {
 	struct buf json = BUF_INIT;
 	char exit_code[8];
@@ -94,12 +94,12 @@ static void record_run(PGconn *c, const long *counts, int code, int dry_run)
 	PGresult *res;
 	size_t i;
 
-	buf_addf(&json, "{\"dry_run\": %s", dry_run ? "true" : "false");
+	buf_addf(&json, "{\"dry_run\": %s", o->dry_run ? "true" : "false");
 	for (i = 0; i < NPURGES; i++)
 		buf_addf(&json, ", \"%s\": %ld", purges[i].table, counts[i]);
 	buf_addch(&json, '}');
-	snprintf(exit_code, sizeof(exit_code), "%d", code);
-	vals[0] = code == EXIT_OK ? "ok" : "failed";
+	snprintf(exit_code, sizeof(exit_code), "%d", o->exit_code(rc));
+	vals[0] = rc == 0 ? "ok" : "failed";
 	vals[1] = exit_code;
 	vals[2] = json.data;
 	res = PQexecParams(c, "INSERT INTO ingest.run (command, status, exit_code, counts, "
@@ -112,27 +112,15 @@ static void record_run(PGconn *c, const long *counts, int code, int dry_run)
 	buf_release(&json);
 }
 
-int maintain_run(const struct maintain_opts *o)
+int maintain_run(PGconn *c, const struct maintain_opts *o)
 {
-	struct db_target target = DB_TARGET_INIT;
 	long counts[NPURGES];
-	PGconn *c;
 	size_t i;
-	int code = EXIT_FAILED, locked, ntables = 0;
+	int rc = -1, ntables = 0;
 
-	db_target_resolve(&target, o->db);
-	c = db_connect(&target);
-	db_target_release(&target);
-	if (!c)
-		return EXIT_FAILED;
-	locked = db_lock(c, o->wait);
-	if (locked != 0) {
-		PQfinish(c);
-		return locked > 0 ? EXIT_LOCKED : EXIT_FAILED;
-	}
 	memset(counts, 0, sizeof(counts));
 	if (db_exec(c, "starting a transaction", "BEGIN") < 0)
-		goto out;
+		return -1;
 	for (i = 0; i < NPURGES; i++)
 		if ((counts[i] = purge(c, i, o->dry_run)) < 0) {
 			PQclear(PQexec(c, "ROLLBACK"));
@@ -141,14 +129,12 @@ int maintain_run(const struct maintain_opts *o)
 	if (db_exec(c, "committing", "COMMIT") < 0 ||
 	    (!o->dry_run && vacuum_analyze(c, &ntables) < 0))
 		goto done;
-	code = EXIT_OK;
+	rc = 0;
 	for (i = 0; i < NPURGES && !diag_quiet; i++)
 		printf("%s %ld %s\n", o->dry_run ? "would delete" : "deleted", counts[i], purges[i].what);
 	if (!diag_quiet && !o->dry_run)
 		printf("vacuumed %zu tables, analyzed %d\n", NPURGES, ntables);
 done:
-	record_run(c, counts, code, o->dry_run);
-out:
-	PQfinish(c);
-	return code;
+	record_run(c, counts, rc, o);
+	return rc;
 }

@@ -4,9 +4,10 @@
 #ifndef BLENDCAT_CLI_H
 #define BLENDCAT_CLI_H
 
-#define BLENDCAT_VERSION "0.1.0"
-
-/* Exit codes (DESIGN.md). */
+/*
+ * Exit codes (README "Exit codes"): only cli.c gives them; the commands
+ * return 0 or -1, or their own results (enum import_result).
+ */
 enum {
 	EXIT_OK = 0,		/* everything loaded */
 	EXIT_REJECTS = 1,	/* loaded, with rejects */

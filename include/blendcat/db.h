@@ -3,8 +3,7 @@
  *
  * The rules (DESIGN.md): --db URL, else DATABASE_URL, else
  * TRACKS_DATABASE_URL (the application's own variable, whose ?schema=
- * parameter is not libpq's: it is stripped and kept as the catalog
- * schema), else libpq's own defaults (PGHOST, PGDATABASE, PGSERVICE,
+ * parameter is not libpq's: it is stripped), else libpq's own defaults (PGHOST, PGDATABASE, PGSERVICE,
  * ~/.pgpass).  A password is never printed: messages name the host or
  * socket, the port, the database and the user, nothing else.
  */
@@ -17,11 +16,10 @@ struct buf;
 
 struct db_target {
 	char *conninfo;		/* for libpq; "" means libpq defaults */
-	char *schema;		/* from ?schema=, or NULL */
 	const char *source;	/* "--db", "DATABASE_URL", ... (static) */
 };
 
-#define DB_TARGET_INIT { NULL, NULL, NULL }
+#define DB_TARGET_INIT { NULL, NULL }
 
 /*
  * Choose the connection string from opt_db (may be NULL) and the
@@ -31,11 +29,17 @@ void db_target_resolve(struct db_target *t, const char *opt_db);
 void db_target_release(struct db_target *t);
 
 /*
- * Copy a connection URI or key=value string to out without any `schema`
- * parameter; the last schema value found is returned in *schema (caller
- * owns, NULL when none).  Pure.
+ * Is a database named anywhere: opt_db, DATABASE_URL,
+ * TRACKS_DATABASE_URL, PGHOST, PGDATABASE or PGSERVICE?  (check uses one
+ * only then.)
  */
-void db_strip_schema(const char *conninfo, struct buf *out, char **schema);
+int db_configured(const char *opt_db);
+
+/*
+ * Copy a connection URI or key=value string to out without any `schema`
+ * parameter (the catalog's schema is meekah, whatever it says).  Pure.
+ */
+void db_strip_schema(const char *conninfo, struct buf *out);
 
 /*
  * Connect.  On failure prints one line naming the host or socket (never

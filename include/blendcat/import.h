@@ -5,13 +5,22 @@
 #ifndef BLENDCAT_IMPORT_H
 #define BLENDCAT_IMPORT_H
 
+#include <libpq-fe.h>
+
 #include "blendcat/normalize.h"
+
+/* How a run ended; cli.c gives each its exit code (README "Exit codes"). */
+enum import_result {
+	IMPORT_OK,		/* everything loaded (check: nothing rejected) */
+	IMPORT_REJECTS,		/* loaded, with rejects */
+	IMPORT_USAGE,		/* the paths given hold no input, or cannot be read */
+	IMPORT_FAILED,		/* nothing loaded: input or database error, rolled back */
+	IMPORT_INTERRUPTED_INT,	/* stopped by SIGINT, rolled back (the last two) */
+	IMPORT_INTERRUPTED_TERM	/* stopped by SIGTERM, rolled back */
+};
 
 struct import_opts {
 	int check_only;			/* check: nothing written to the database */
-	int offline;			/* check --offline: no database at all */
-	const char *db;
-	int wait;
 	int insert_only;		/* --mode insert */
 	int require_audio;		/* --require-audio */
 	int jobs;			/* --jobs: threads reading tags (scan.h) */
@@ -36,9 +45,31 @@ struct import_opts {
 	int no_progress;		/* --no-progress */
 	char **paths;
 	int npaths;
+	/* The exit code of a result, which ingest.run records (cli.c's). */
+	int (*exit_code)(enum import_result res);
 };
 
-/* Run; returns the exit code (cli.h). */
-int import_run(const struct import_opts *o);
+/* A run between its phases: import_prepare() to import_finish(). */
+struct import_job;
+
+/*
+ * Find the inputs in o->paths, all that comes before the database.
+ * Returns IMPORT_OK and sets *job, or IMPORT_USAGE after saying why.
+ * o is borrowed until import_finish().
+ */
+enum import_result import_prepare(const struct import_opts *o, struct import_job **job);
+
+/*
+ * Read, validate and load: import with conn, which holds blendcat's lock
+ * (db_lock); check with conn, in a transaction rolled back, or without a
+ * database (NULL), each row alone.  Prints the report.
+ */
+enum import_result import_run(struct import_job *job, PGconn *conn);
+
+/*
+ * Write the --report of a run that ended with res, and free job.  Returns
+ * res, or IMPORT_REJECTS when a run that was IMPORT_OK cannot write it.
+ */
+enum import_result import_finish(struct import_job *job, enum import_result res);
 
 #endif

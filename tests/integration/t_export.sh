@@ -62,6 +62,18 @@ expect_eq "audio_filename,title,artist,duration,tempo,musical_key,scale,genre,su
 	"$(head -1 "$W/samples-1/tracks.csv")" "tracks.csv has the manifest columns"
 expect_match '^summer-vibes-120bpm-cmaj.mp3,Summer Vibes,John Producer,180,120,C,major,Electronic,House,uplifting;energetic;summer,synth;dance;party,' \
 	"$W/samples-1/tracks.csv" "Summer Vibes is written as the manifest has it"
+# The other files' columns, and their rows' order and values as import reads them.
+for f in "creators.csv audio_filename,creator_name,role,ipi_number,pro,split_percentage,contact_email,contact_phone" \
+	"instruments.csv audio_filename,instrument_category,instrument_type,is_primary" \
+	"arrangement.csv audio_filename,section_name,start_time,end_time,description" \
+	"samples.csv audio_filename,sample_pack_name,sample_description,is_cleared,clearance_notes"; do
+	expect_eq "${f#* }" "$(head -1 "$W/samples-1/${f%% *}")" "${f%% *} has the manifest columns"
+done
+expect_eq "intro verse chorus" \
+	"$(grep '^summer-vibes-120bpm-cmaj.mp3,' "$W/samples-1/arrangement.csv" | cut -d, -f2 | paste -sd ' ')" \
+	"arrangement.csv: a track's sections in time order, not by name"
+expect_eq "false true" "$(tail -n +2 "$W/samples-1/instruments.csv" | awk -F, '{ print $NF }' | sort -u | paste -sd ' ')" \
+	"instruments.csv: is_primary as false/true, as import reads it"
 
 if "$TOP/scripts/gen-catalog" -n 5000 -o "$W/gen" --messy --bad-rate 0.01 --seed 11 -q; then
 	mkdir -p "$W/gen-in"

@@ -16,41 +16,37 @@
 static void test_strip_schema(void **state)
 {
 	static const struct {
-		const char *in, *out, *schema;
+		const char *in, *out;
 	} cases[] = {
-		{ "postgresql://u:p@h:5432/db?schema=meekah", "postgresql://u:p@h:5432/db", "meekah" },
+		{ "postgresql://u:p@h:5432/db?schema=meekah", "postgresql://u:p@h:5432/db" },
 		{ "postgresql://h/db?sslmode=require&schema=auth&connect_timeout=3",
-		  "postgresql://h/db?sslmode=require&connect_timeout=3", "auth" },
-		{ "postgres://h/db?schema=a&schema=b", "postgres://h/db", "b" },
-		{ "postgresql:///db?host=/tmp/x&port=5432", "postgresql:///db?host=/tmp/x&port=5432", NULL },
-		{ "postgresql://h/db", "postgresql://h/db", NULL },
-		{ "postgresql://h/db?", "postgresql://h/db", NULL },
-		{ "postgresql://h/db?schemax=1", "postgresql://h/db?schemax=1", NULL },
-		{ "host=h dbname=d schema=meekah user=u", "host=h dbname=d user=u", "meekah" },
-		{ "host=h password='a b\\' schema=x' dbname=d", "host=h password='a b\\' schema=x' dbname=d", NULL },
-		{ "", "", NULL },
+		  "postgresql://h/db?sslmode=require&connect_timeout=3" },
+		{ "postgres://h/db?schema=a&schema=b", "postgres://h/db" },
+		{ "postgresql:///db?host=/tmp/x&port=5432", "postgresql:///db?host=/tmp/x&port=5432" },
+		{ "postgresql://h/db", "postgresql://h/db" },
+		{ "postgresql://h/db?", "postgresql://h/db" },
+		{ "postgresql://h/db?schemax=1", "postgresql://h/db?schemax=1" },
+		{ "postgresql://h/db?schema=&sslmode=require", "postgresql://h/db?schema=&sslmode=require" },
+		{ "host=h dbname=d schema=meekah user=u", "host=h dbname=d user=u" },
+		{ "host=h password='a b\\' schema=x' dbname=d", "host=h password='a b\\' schema=x' dbname=d" },
+		{ "host=h schema= dbname=d", "host=h schema= dbname=d" },
+		{ "", "" },
 	};
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct buf out = BUF_INIT;
-		char *schema = NULL;
 
-		db_strip_schema(cases[i].in, &out, &schema);
+		db_strip_schema(cases[i].in, &out);
 		if (strcmp(out.data, cases[i].out) != 0)
 			fail_msg("'%s': got '%s', expected '%s'", cases[i].in, out.data, cases[i].out);
-		if (cases[i].schema)
-			assert_string_equal(schema, cases[i].schema);
-		else
-			assert_null(schema);
-		free(schema);
 		buf_release(&out);
 	}
 }
 
 static void resolve(const char *opt, const char *db_url, const char *tracks_url,
-		    const char *want, const char *want_schema, const char *want_source)
+		    const char *want, const char *want_source)
 {
 	struct db_target t = DB_TARGET_INIT;
 
@@ -64,10 +60,6 @@ static void resolve(const char *opt, const char *db_url, const char *tracks_url,
 		unsetenv("TRACKS_DATABASE_URL");
 	db_target_resolve(&t, opt);
 	assert_string_equal(t.conninfo, want);
-	if (want_schema)
-		assert_string_equal(t.schema, want_schema);
-	else
-		assert_null(t.schema);
 	assert_string_equal(t.source, want_source);
 	db_target_release(&t);
 }
@@ -76,13 +68,13 @@ static void test_resolve_precedence(void **state)
 {
 	(void)state;
 	resolve("postgresql://a/x", "postgresql://b/y", "postgresql://c/z?schema=meekah",
-		"postgresql://a/x", NULL, "--db");
+		"postgresql://a/x", "--db");
 	resolve(NULL, "postgresql://b/y", "postgresql://c/z?schema=meekah",
-		"postgresql://b/y", NULL, "DATABASE_URL");
+		"postgresql://b/y", "DATABASE_URL");
 	resolve(NULL, NULL, "postgresql://c/z?schema=meekah",
-		"postgresql://c/z", "meekah", "TRACKS_DATABASE_URL");
-	resolve(NULL, "", "postgresql://c/z", "postgresql://c/z", NULL, "TRACKS_DATABASE_URL");
-	resolve(NULL, NULL, NULL, "", NULL, "libpq defaults");
+		"postgresql://c/z", "TRACKS_DATABASE_URL");
+	resolve(NULL, "", "postgresql://c/z", "postgresql://c/z", "TRACKS_DATABASE_URL");
+	resolve(NULL, NULL, NULL, "", "libpq defaults");
 	unsetenv("DATABASE_URL");
 	unsetenv("TRACKS_DATABASE_URL");
 }
