@@ -8,6 +8,7 @@
 #include "blendcat/export.h"
 #include "blendcat/export_ddex.h"
 #include "blendcat/import.h"
+#include "blendcat/loaddiff.h"
 #include "blendcat/maintain.h"
 #include "blendcat/migrate.h"
 #include "blendcat/normalize.h"
@@ -323,11 +324,30 @@ static const char import_help[] =
 enum { OPT_MODE = 300, OPT_MAX_REJECTS, OPT_DATE_ORDER, OPT_ENCODING, OPT_MAP, OPT_REJECTS,
        OPT_REPORT, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_ATOMIC, OPT_OFFLINE, OPT_REQUIRE_AUDIO,
        OPT_JOBS, OPT_INCREMENTAL, OPT_APPLY_TAKEDOWNS, OPT_VALIDATE_XSD, OPT_XSD_DIR,
-       OPT_TITLE_FROM_FILENAME };
+       OPT_TITLE_FROM_FILENAME, OPT_DIFF, OPT_DIFF_FORMAT };
+
+/* The --diff options against the others; 0, or the usage error's exit code. */
+static int diff_opts_ok(const struct import_opts *o, int check_only)
+{
+	if (!o->diff)
+		return o->diff_format >= 0 ? usage_error("--diff-format needs --diff", NULL) : 0;
+	if (!check_only)
+		return 0;
+	if (o->offline)
+		return usage_error("check --diff runs the import in the database: not with --offline",
+				   NULL);
+	if (o->atomic_file)
+		return usage_error("check --diff takes the whole run as one transaction: not with "
+				   "--atomic file", NULL);
+	return 0;
+}
 
 static int import_or_check(int argc, char **argv, int check_only)
 {
-	static const struct option opts[] = {
+	/* check --diff writes to stdout; import --diff FILE to FILE */
+	const struct option opts[] = {
+		{ "diff", check_only ? no_argument : required_argument, NULL, OPT_DIFF },
+		{ "diff-format", required_argument, NULL, OPT_DIFF_FORMAT },
 		{ "db", required_argument, NULL, OPT_DB },
 		{ "wait", no_argument, NULL, OPT_WAIT },
 		{ "mode", required_argument, NULL, OPT_MODE },
@@ -360,10 +380,23 @@ static int import_or_check(int argc, char **argv, int check_only)
 	o.check_only = check_only;
 	o.max_rejects = -1;
 	o.jobs = scan_default_jobs();
+	o.diff_format = -1;
 	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_DB: o.db = optarg; break;
 		case OPT_WAIT: o.wait = 1; break;
+		case OPT_DIFF:
+			o.diff = 1;
+			o.diff_path = optarg;
+			break;
+		case OPT_DIFF_FORMAT:
+			if (strcmp(optarg, "text") == 0)
+				o.diff_format = LOADDIFF_TEXT;
+			else if (strcmp(optarg, "jsonl") == 0)
+				o.diff_format = LOADDIFF_JSONL;
+			else
+				return usage_error("--diff-format must be text or jsonl, not", optarg);
+			break;
 		case OPT_MODE:
 			if (strcmp(optarg, "insert") == 0)
 				o.insert_only = 1;
@@ -418,6 +451,8 @@ static int import_or_check(int argc, char **argv, int check_only)
 	}
 	if (check_only && o.incremental)
 		return usage_error("--incremental is for import: check reads every file", NULL);
+	if ((rc = diff_opts_ok(&o, check_only)) != 0)
+		return rc;
 	o.paths = argv + optind;
 	o.npaths = argc - optind;
 	if (o.validate_xsd) {
