@@ -9,6 +9,7 @@
 #   make bench           load speed (scripts/bench), then the tag scan
 #                        (scripts/bench-tags; alone: make bench-tags) and
 #                        the DDEX reader (scripts/bench-ddex; make bench-ddex)
+#                        and check --diff (scripts/bench-diff; make bench-diff)
 #   make demo            deps, build, local cluster, migrate, summary
 #   make install PREFIX=/usr/local
 #   make clean
@@ -74,7 +75,7 @@ UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 BIN       = $(BUILD)/blendcat
 
 .PHONY: all check check-valgrind unit unit-bins integration demo install uninstall clean deps bench \
-	bench-tags bench-ddex
+	bench-tags bench-ddex bench-diff
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -144,12 +145,16 @@ bench:
 	scripts/bench
 	scripts/bench-tags
 	scripts/bench-ddex
+	scripts/bench-diff
 
 bench-tags:
 	scripts/bench-tags
 
 bench-ddex:
 	scripts/bench-ddex
+
+bench-diff:
+	scripts/bench-diff
 
 deps:
 	scripts/deps

@@ -16,8 +16,28 @@
 
 #define OUT_CHUNK (64u << 10)
 
-/* Columns that say nothing of a row's content: ids and timestamps. */
-#define NOT_CONTENT "- 'id' - 'track_id' - 'created_at' - 'updated_at'"
+/*
+ * A track's row as jsonb, less what says nothing of its content (ids,
+ * timestamps) and its name, which keys it.  One deletion of four keys:
+ * each '-' copies the value.
+ */
+#define TRACK_JSONB "to_jsonb(t) - '{audio_filename,id,created_at,updated_at}'::text[]"
+
+/*
+ * The diff's tables hold the names COLLATE "C": they are sorted, grouped
+ * and joined bytewise, much faster than in a locale's order (and the same
+ * on every server).  A name goes back to the default collation to look a
+ * track up by the catalog's index.
+ */
+#define NAME_C "audio_filename COLLATE \"C\""
+#define NAMES_DEFAULT "(SELECT audio_filename COLLATE \"default\" FROM bc_dname)"
+
+/*
+ * The diff's statements run without JIT: each would compile for longer
+ * than it runs.  The merge between them keeps the session's setting.
+ */
+#define NO_JIT "SET LOCAL jit = off;"
+#define JIT_AGAIN "SET LOCAL jit TO DEFAULT;"
 
 /* ------------------------------------------------------------- helpers */
 
@@ -50,6 +70,46 @@ static unsigned long minus(long a, long b)
 static int kept(const struct load *l, int k)
 {
 	return l->counts[k].staged > 0 || l->ntakedowns > 0;
+}
+
+/*
+ * bc_d<side>_<kind>: kind k's rows of the tracks in bc_d<side> (alias s),
+ * their content columns only: plain columns compare (add_child_diff) much
+ * faster than jsonb, which only the rows that differ become.
+ */
+static void add_children(struct buf *b, enum rec_kind k, const char *side)
+{
+	size_t i;
+
+	buf_addf(b, "CREATE TEMP TABLE bc_d%s_%s ON COMMIT DROP AS SELECT s.audio_filename",
+		 side, rec_kinds[k].name);
+	for (i = 1; i < rec_kinds[k].nfields; i++)
+		buf_addf(b, ", c.%s", rec_kinds[k].fields[i].name);
+	buf_addf(b, " FROM meekah.%s c JOIN bc_d%s s ON s.id = c.track_id;", rec_kinds[k].table, side);
+}
+
+/*
+ * Kind k's rows added and removed, into bc_dchild as JSON text in the
+ * columns' order (row_to_json writes it straight from the row).  The two
+ * sides are compared as multisets in one hash aggregate: each distinct
+ * row of a track counts +1 per copy after and -1 per copy before; what
+ * is left is added (> 0) or removed (< 0), that many times.
+ */
+static void add_child_diff(struct buf *b, enum rec_kind k)
+{
+	const char *n = rec_kinds[k].name;
+	struct buf cols = BUF_INIT;
+	size_t i;
+
+	for (i = 1; i < rec_kinds[k].nfields; i++)
+		buf_addf(&cols, ", %s", rec_kinds[k].fields[i].name);
+	buf_addf(b, "INSERT INTO bc_dchild SELECT x.audio_filename, '%s', %d, x.n > 0, "
+		 "(SELECT row_to_json(r)::text FROM (SELECT %s) r) "
+		 "FROM (SELECT audio_filename%s, sum(s) AS n FROM (SELECT *, 1 AS s FROM bc_dafter_%s "
+		 "UNION ALL SELECT *, -1 FROM bc_dbefore_%s) u GROUP BY audio_filename%s) x "
+		 "CROSS JOIN LATERAL generate_series(1, abs(x.n)) WHERE x.n <> 0;",
+		 rec_kinds[k].table, (int)k, cols.data + 2, cols.data, n, n, cols.data);
+	buf_release(&cols);
 }
 
 /* ----------------------------------------------------------------- counts */
@@ -225,8 +285,8 @@ int loaddiff_before(struct loaddiff *d, struct load *l)
 
 	if (send_reasons(d, l) < 0)
 		return -1;
-	buf_adds(&b, "CREATE TEMP TABLE bc_dname ON COMMIT DROP AS SELECT DISTINCT audio_filename "
-		     "FROM (SELECT audio_filename FROM bc_track");
+	buf_adds(&b, NO_JIT "CREATE TEMP TABLE bc_dname ON COMMIT DROP AS SELECT DISTINCT "
+		     NAME_C " AS audio_filename FROM (SELECT audio_filename FROM bc_track");
 	for (k = 1; k < REC_NKINDS; k++)
 		buf_addf(&b, " UNION ALL SELECT audio_filename FROM bc_%s", rec_kinds[k].name);
 	if (l->ntakedowns)
@@ -236,15 +296,13 @@ int loaddiff_before(struct loaddiff *d, struct load *l)
 			     "JOIN bc_takedown k ON k.catalog_number = t.catalog_number");
 	buf_adds(&b, ") u WHERE audio_filename IS NOT NULL; ANALYZE bc_dname;"
 		     "CREATE TEMP TABLE bc_dbefore ON COMMIT DROP AS SELECT t.id, "
-		     "t.audio_filename::text AS audio_filename, to_jsonb(t) - 'audio_filename' "
-		     NOT_CONTENT " AS v FROM meekah.track_info t "
-		     "WHERE t.audio_filename IN (SELECT audio_filename FROM bc_dname); ANALYZE bc_dbefore;");
+		     "t." NAME_C " AS audio_filename, " TRACK_JSONB " AS v "
+		     "FROM meekah.track_info t "
+		     "WHERE t.audio_filename IN " NAMES_DEFAULT "; ANALYZE bc_dbefore;");
 	for (k = 1; k < REC_NKINDS; k++)
 		if (kept(l, k))
-			buf_addf(&b, "CREATE TEMP TABLE bc_dbefore_%s ON COMMIT DROP AS "
-				 "SELECT b.audio_filename, to_jsonb(c) " NOT_CONTENT " AS v "
-				 "FROM meekah.%s c JOIN bc_dbefore b ON b.id = c.track_id;",
-				 rec_kinds[k].name, rec_kinds[k].table);
+			add_children(&b, (enum rec_kind)k, "before");
+	buf_adds(&b, JIT_AGAIN);
 	rc = exec(l, "keeping the catalog's rows for the diff", b.data);
 	buf_release(&b);
 	return rc;
@@ -264,13 +322,16 @@ static void add_columns(struct buf *b)
 		for (i = 1; i < rec_kinds[k].nfields; i++)
 			buf_addf(b, "%s('%s', %d, %zu, '%s')", k || i > 1 ? ", " : "",
 				 rec_kinds[k].table, k, i, rec_kinds[k].fields[i].name);
-	buf_adds(b, ";");
+	/* The track's, with each name as a JSON key, for the fields of every track. */
+	buf_adds(b, "; CREATE TEMP TABLE bc_dtcol ON COMMIT DROP AS SELECT pos, col, "
+		    "to_jsonb(col)::text AS qcol FROM bc_dcol WHERE tbl = 'track_info';");
 }
 
 /*
  * The same rows after the merge; children compared as multisets of their
- * content (EXCEPT ALL: a row twice that is now once is one removed);
- * fields compared one by one, only for tracks whose row changed.  Then
+ * content (a row twice that is now once is one removed); a track's row
+ * kept whole, before and after, only when it changed, for its fields to
+ * be compared one by one as they are written out (FIELDS).  Then
  * one action per track: a track that was and is no more is deleted (a
  * rejected one too, when a takedown names it); a rejected track stays as
  * it is; one that was not is inserted; one whose fields or children
@@ -281,38 +342,24 @@ static int compare(struct load *l)
 	struct buf b = BUF_INIT;
 	int k, rc;
 
+	buf_adds(&b, NO_JIT);
 	add_columns(&b);
 	buf_adds(&b, "CREATE TEMP TABLE bc_dafter ON COMMIT DROP AS SELECT t.id, "
-		     "t.audio_filename::text AS audio_filename, to_jsonb(t) - 'audio_filename' "
-		     NOT_CONTENT " AS v FROM meekah.track_info t "
-		     "WHERE t.audio_filename IN (SELECT audio_filename FROM bc_dname); ANALYZE bc_dafter;"
-		     "CREATE TEMP TABLE bc_dchild (audio_filename text, kind text, added boolean, "
-		     "v jsonb) ON COMMIT DROP;");
+		     "t." NAME_C " AS audio_filename, " TRACK_JSONB " AS v "
+		     "FROM meekah.track_info t "
+		     "WHERE t.audio_filename IN " NAMES_DEFAULT ";"
+		     "CREATE TEMP TABLE bc_dchild (audio_filename text COLLATE \"C\", kind text, "
+		     "kpos integer, added boolean, v text) ON COMMIT DROP;");
 	for (k = 1; k < REC_NKINDS; k++) {
-		const char *n = rec_kinds[k].name, *t = rec_kinds[k].table;
-
 		if (!kept(l, k))
 			continue;
-		buf_addf(&b, "CREATE TEMP TABLE bc_dafter_%s ON COMMIT DROP AS "
-			 "SELECT a.audio_filename, to_jsonb(c) " NOT_CONTENT " AS v "
-			 "FROM meekah.%s c JOIN bc_dafter a ON a.id = c.track_id;", n, t);
-		buf_addf(&b, "INSERT INTO bc_dchild SELECT audio_filename, '%s', true, v FROM ("
-			 "SELECT audio_filename, v FROM bc_dafter_%s EXCEPT ALL "
-			 "SELECT audio_filename, v FROM bc_dbefore_%s) x;", t, n, n);
-		buf_addf(&b, "INSERT INTO bc_dchild SELECT audio_filename, '%s', false, v FROM ("
-			 "SELECT audio_filename, v FROM bc_dbefore_%s EXCEPT ALL "
-			 "SELECT audio_filename, v FROM bc_dafter_%s) x;", t, n, n);
+		add_children(&b, (enum rec_kind)k, "after");
+		add_child_diff(&b, (enum rec_kind)k);
 	}
-	buf_adds(&b, "CREATE TEMP TABLE bc_dfield ON COMMIT DROP AS "
-		     "SELECT coalesce(a.audio_filename, b.audio_filename) AS audio_filename, k.key, "
-		     "  coalesce(c.pos, 1000) AS pos, coalesce(b.v -> k.key, 'null') AS old, "
-		     "  coalesce(a.v -> k.key, 'null') AS new "
-		     "FROM bc_dbefore b FULL JOIN bc_dafter a ON a.audio_filename = b.audio_filename "
-		     "CROSS JOIN LATERAL jsonb_object_keys(coalesce(b.v, '{}') || coalesce(a.v, '{}')) k(key) "
-		     "LEFT JOIN bc_dcol c ON c.tbl = 'track_info' AND c.col = k.key "
-		     "WHERE a.v IS DISTINCT FROM b.v "
-		     "AND coalesce(b.v -> k.key, 'null') <> coalesce(a.v -> k.key, 'null');"
-		     "CREATE TEMP TABLE bc_diff ON COMMIT DROP AS SELECT n.audio_filename, "
+	/* old, new: the track's row before and after, when it changed */
+	buf_adds(&b, "CREATE TEMP TABLE bc_diff ON COMMIT DROP AS SELECT n.audio_filename, "
+		     "  CASE WHEN a.v IS DISTINCT FROM b.v THEN b.v END AS old, "
+		     "  CASE WHEN a.v IS DISTINCT FROM b.v THEN a.v END AS new, "
 		     "  CASE WHEN b.id IS NOT NULL AND a.id IS NULL THEN 'delete' "
 		     "       WHEN x.audio_filename IS NOT NULL THEN 'reject' "
 		     "       WHEN a.id IS NULL THEN NULL "
@@ -321,16 +368,17 @@ static int compare(struct load *l)
 		     "       ELSE 'unchanged' END AS action "
 		     "FROM bc_dname n LEFT JOIN bc_dbefore b ON b.audio_filename = n.audio_filename "
 		     "LEFT JOIN bc_dafter a ON a.audio_filename = n.audio_filename "
-		     "LEFT JOIN bc_bad x ON x.audio_filename = n.audio_filename "
+		     "LEFT JOIN bc_bad x ON x." NAME_C " = n.audio_filename "
 		     "LEFT JOIN (SELECT DISTINCT audio_filename FROM bc_dchild) c "
 		     "  ON c.audio_filename = n.audio_filename;"
 		     "DELETE FROM bc_diff WHERE action IS NULL;"
 		     /* Every reason, the readers' and the checks', of the tracks listed. */
-		     "CREATE TEMP TABLE bc_dwhy ON COMMIT DROP AS SELECT u.*, f.name AS file "
+		     "CREATE TEMP TABLE bc_dwhy ON COMMIT DROP AS SELECT u." NAME_C " AS audio_filename, "
+		     "u.file_no, u.line, u.field, u.value, u.reason, f.name AS file "
 		     "FROM (SELECT file_no, line, audio_filename, field, value, reason FROM bc_reason "
 		     "      UNION ALL SELECT * FROM bc_dreason) u "
 		     "LEFT JOIN bc_file f USING (file_no) "
-		     "WHERE u.audio_filename IN (SELECT audio_filename FROM bc_diff "
+		     "WHERE u." NAME_C " IN (SELECT audio_filename FROM bc_diff "
 		     "                           WHERE action IN ('reject', 'delete'));");
 	rc = exec(l, "comparing the catalog before and after", b.data);
 	buf_release(&b);
@@ -338,6 +386,15 @@ static int compare(struct load *l)
 }
 
 /* ---------------------------------------------------------------- output */
+
+/*
+ * The fields of bc_diff's row d that differ, as (pos, col, o, n): old and
+ * new value as jsonb ('null' for none), in the table's column order.
+ */
+#define FIELDS \
+	"(SELECT k.pos, k.col, k.qcol, x.o, x.n FROM bc_dtcol k CROSS JOIN LATERAL (SELECT " \
+	"coalesce(d.old -> k.col, 'null') AS o, coalesce(d.new -> k.col, 'null') AS n) x " \
+	"WHERE (d.old IS NOT NULL OR d.new IS NOT NULL) AND x.o <> x.n) f"
 
 /*
  * JSONL: one object per track, in name order, keys in a fixed order;
@@ -349,17 +406,21 @@ static const char jsonl_sql[] =
 	"  || ', \"children\": ' || coalesce(c.j, '{}') || ', \"reasons\": ' || coalesce(r.j, '[]') "
 	"  || '}' "
 	"FROM bc_diff d "
-	"LEFT JOIN (SELECT audio_filename, '{' || string_agg(to_jsonb(key)::text || ': [' "
-	"    || old::text || ', ' || new::text || ']', ', ' ORDER BY pos, key) || '}' AS j "
-	"  FROM bc_dfield GROUP BY 1) f USING (audio_filename) "
-	"LEFT JOIN (SELECT audio_filename, '{' || string_agg(to_jsonb(kind)::text || ': {\"added\": ' "
-	"    || added || ', \"removed\": ' || removed || '}', ', ' ORDER BY p.pos) || '}' AS j "
-	"  FROM (SELECT audio_filename, kind, "
-	"          coalesce(jsonb_agg(v ORDER BY v) FILTER (WHERE added), '[]')::text AS added, "
-	"          coalesce(jsonb_agg(v ORDER BY v) FILTER (WHERE NOT added), '[]')::text AS removed "
-	"        FROM bc_dchild GROUP BY 1, 2) x "
-	"  JOIN (SELECT DISTINCT tbl, tpos AS pos FROM bc_dcol) p ON p.tbl = x.kind "
-	"  GROUP BY 1) c USING (audio_filename) "
+	"LEFT JOIN LATERAL (SELECT '{' || string_agg(f.qcol || ': [' || f.o::text "
+	"    || ', ' || f.n::text || ']', ', ' ORDER BY f.pos) || '}' AS j FROM " FIELDS ") f ON true "
+	/*
+	 * One sort, by track, kind and row, feeds both levels of aggregates
+	 * (string_agg takes its rows in the order they come): no sort per
+	 * group.
+	 */
+	"LEFT JOIN (SELECT audio_filename, '{' || string_agg('\"' || kind || '\": {\"added\": ' "
+	"    || added || ', \"removed\": ' || removed || '}', ', ') || '}' AS j "
+	"  FROM (SELECT audio_filename, kpos, min(kind) AS kind, "
+	"          '[' || coalesce(string_agg(v, ', ') FILTER (WHERE added), '') || ']' AS added, "
+	"          '[' || coalesce(string_agg(v, ', ') FILTER (WHERE NOT added), '') || ']' AS removed "
+	"        FROM (SELECT * FROM bc_dchild ORDER BY audio_filename, kpos, v COLLATE \"C\") s "
+	"        GROUP BY audio_filename, kpos ORDER BY audio_filename, kpos) x "
+	"  GROUP BY audio_filename) c USING (audio_filename) "
 	"LEFT JOIN (SELECT audio_filename, jsonb_agg(jsonb_build_object('file', file, "
 	"    'line', nullif(line, 0), 'field', field, 'value', value, 'reason', reason) "
 	"    ORDER BY file_no, line, field, reason)::text AS j "
@@ -376,24 +437,25 @@ static const char text_sql[] =
 	"WITH g(action, ord, hcls, tcls, label) AS (VALUES ('insert', 1, 'A', 'i', 'insert'), "
 	"  ('update', 2, 'B', 'u', 'update'), ('delete', 3, 'C', 'd', 'delete (taken down)'), "
 	"  ('reject', 4, 'D', 'r', 'reject'), ('unchanged', 5, 'E', '', 'unchanged')), "
-	"d AS (SELECT d.audio_filename, d.action, g.ord, g.tcls FROM bc_diff d JOIN g USING (action)), "
+	"d AS (SELECT d.audio_filename, d.action, d.old, d.new, g.ord, g.tcls FROM bc_diff d "
+	"  JOIN g USING (action)), "
 	"kp AS (SELECT DISTINCT tbl, tpos AS pos FROM bc_dcol) "
 	"SELECT t FROM ("
-	"  SELECT g.ord, ''::text AS name, 0 AS sub, 0 AS pos, NULL::jsonb AS v, ''::text AS k, "
+	"  SELECT g.ord, ''::text COLLATE \"C\" AS name, 0 AS sub, 0 AS pos, NULL::jsonb AS v, ''::text AS k, "
 	"    g.hcls || g.label || ': ' || count(*) || CASE WHEN count(*) = 1 THEN ' track' "
 	"    ELSE ' tracks' END || CASE WHEN g.action = 'unchanged' THEN ', not listed' ELSE '' END AS t "
 	"  FROM bc_diff x JOIN g USING (action) GROUP BY g.ord, g.hcls, g.label, g.action "
 	"UNION ALL SELECT d.ord, d.audio_filename, 1, 0, NULL, '', d.tcls || d.audio_filename "
 	"  FROM d WHERE d.action <> 'unchanged' "
-	"UNION ALL SELECT d.ord, d.audio_filename, 2, f.pos, NULL, f.key, 'f    ' || f.key || ': ' "
-	"    || CASE d.action WHEN 'insert' THEN f.new::text WHEN 'delete' THEN f.old::text "
-	"       ELSE f.old::text || ' -> ' || f.new::text END "
-	"  FROM d JOIN bc_dfield f USING (audio_filename) "
-	"UNION ALL SELECT d.ord, d.audio_filename, 3, kp.pos * 2 + c.added::int, c.v, '', "
+	"UNION ALL SELECT d.ord, d.audio_filename, 2, f.pos, NULL, f.col, 'f    ' || f.col || ': ' "
+	"    || CASE d.action WHEN 'insert' THEN f.n::text WHEN 'delete' THEN f.o::text "
+	"       ELSE f.o::text || ' -> ' || f.n::text END "
+	"  FROM d CROSS JOIN LATERAL (SELECT * FROM " FIELDS ") f "
+	"UNION ALL SELECT d.ord, d.audio_filename, 3, kp.pos * 2 + c.added::int, c.v::jsonb, '', "
 	"    CASE WHEN c.added THEN '+    + ' ELSE '-    - ' END || c.kind || ': ' "
 	"    || coalesce((SELECT string_agg(e.key || '=' || e.value::text, ', ' "
 	"                 ORDER BY coalesce(cc.pos, 1000), e.key) "
-	"       FROM jsonb_each(jsonb_strip_nulls(c.v)) e "
+	"       FROM jsonb_each(jsonb_strip_nulls(c.v::jsonb)) e "
 	"       LEFT JOIN bc_dcol cc ON cc.tbl = c.kind AND cc.col = e.key), '') "
 	"  FROM d JOIN bc_dchild c USING (audio_filename) JOIN kp ON kp.tbl = c.kind "
 	"UNION ALL SELECT d.ord, d.audio_filename, 4, w.file_no, NULL, lpad(w.line::text, 20, '0'), "
@@ -487,9 +549,9 @@ static int stream(struct loaddiff *d, struct load *l, const char *sql)
 
 int loaddiff_write(struct loaddiff *d, struct load *l)
 {
-	if (compare(l) < 0)
+	if (compare(l) < 0 || stream(d, l, d->format == LOADDIFF_JSONL ? jsonl_sql : text_sql) < 0)
 		return -1;
-	return stream(d, l, d->format == LOADDIFF_JSONL ? jsonl_sql : text_sql);
+	return exec(l, "writing the diff", JIT_AGAIN);
 }
 
 /* ------------------------------------------------------------ pure parts */
