@@ -8,9 +8,10 @@
 #   make check-valgrind  the integration tests with blendcat under valgrind
 #   make bench           load speed (scripts/bench), then the tag scan
 #                        (scripts/bench-tags; alone: make bench-tags), the
-#                        DDEX reader (scripts/bench-ddex; make bench-ddex)
-#                        and workbooks against CSV (scripts/bench-sheets;
-#                        make bench-sheets)
+#                        DDEX reader (scripts/bench-ddex; make bench-ddex),
+#                        workbooks against CSV (scripts/bench-sheets;
+#                        make bench-sheets) and check --diff
+#                        (scripts/bench-diff; make bench-diff)
 #   make demo            deps, build, local cluster, migrate, summary
 #   make install PREFIX=/usr/local
 #   make clean
@@ -76,7 +77,7 @@ UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 BIN       = $(BUILD)/blendcat
 
 .PHONY: all check check-valgrind unit unit-bins integration demo install uninstall clean deps bench \
-	bench-tags bench-ddex bench-sheets
+	bench-tags bench-ddex bench-sheets bench-diff
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -147,6 +148,7 @@ bench:
 	scripts/bench-tags
 	scripts/bench-ddex
 	scripts/bench-sheets
+	scripts/bench-diff
 
 bench-tags:
 	scripts/bench-tags
@@ -156,6 +158,9 @@ bench-ddex:
 
 bench-sheets: $(BIN)
 	scripts/bench-sheets
+
+bench-diff:
+	scripts/bench-diff
 
 deps:
 	scripts/deps

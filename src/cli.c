@@ -9,6 +9,7 @@
 #include "blendcat/export.h"
 #include "blendcat/export_ddex.h"
 #include "blendcat/import.h"
+#include "blendcat/loaddiff.h"
 #include "blendcat/maintain.h"
 #include "blendcat/migrate.h"
 #include "blendcat/normalize.h"
@@ -34,6 +35,7 @@ struct cmd_ctx {
 	const char *db;		/* --db */
 	int wait;		/* --wait */
 	int offline;		/* check --offline */
+	unsigned more_flags;	/* setup() asks for more than the command's flags */
 	/* migrate */
 	char *schemas;
 	struct migration_set set;
@@ -396,6 +398,14 @@ static const char import_help_sheets[] =
 	"                      first visible one)\n"
 	"  --rejects DIR       where rejected rows go (default rejects/<run time>/)\n"
 	"  --report FILE       write the counts as JSON (mode 0600)\n"
+	"  --diff              check: run the whole import in its transaction, print what it\n"
+	"                      would change track by track (insert, update with old and new\n"
+	"                      values, child rows added and removed, unchanged, delete,\n"
+	"                      reject with reasons) to stdout, then roll back\n"
+	"  --diff FILE         import: write what it changed, the same way, to FILE (0600)\n"
+	"  --diff-format F     text (the default on a terminal): a listing grouped by action,\n"
+	"                      unchanged tracks counted, colour unless NO_COLOR is set;\n"
+	"                      jsonl (the default otherwise): one JSON object per track\n"
 	"  --progress          show progress even when stderr is not a terminal\n"
 	"  --no-progress       never show progress\n"
 	"  --offline           check: do not use a database even when one is configured\n"
@@ -409,13 +419,33 @@ static const char import_help_sheets[] =
 enum { OPT_MODE = 300, OPT_MAX_REJECTS, OPT_DATE_ORDER, OPT_ENCODING, OPT_MAP, OPT_REJECTS,
        OPT_REPORT, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_ATOMIC, OPT_OFFLINE, OPT_REQUIRE_AUDIO,
        OPT_JOBS, OPT_INCREMENTAL, OPT_APPLY_TAKEDOWNS, OPT_VALIDATE_XSD, OPT_XSD_DIR,
-       OPT_TITLE_FROM_FILENAME, OPT_DELIMITER, OPT_NULL, OPT_NO_HEADER, OPT_SHEET };
+       OPT_TITLE_FROM_FILENAME, OPT_DELIMITER, OPT_NULL, OPT_NO_HEADER, OPT_SHEET,
+       OPT_DIFF, OPT_DIFF_FORMAT };
+
+/* The --diff options against the others; 0, or the usage error's exit code. */
+static int diff_opts_ok(const struct import_opts *o, int check_only, int offline)
+{
+	if (!o->diff)
+		return o->diff_format >= 0 ? usage_error("--diff-format needs --diff", NULL) : 0;
+	if (!check_only)
+		return 0;
+	if (offline)
+		return usage_error("check --diff runs the import in the database: not with --offline",
+				   NULL);
+	if (o->atomic_file)
+		return usage_error("check --diff takes the whole run as one transaction: not with "
+				   "--atomic file", NULL);
+	return 0;
+}
 
 #define MAX_NULLS 64
 
 static int import_or_check(struct cmd_ctx *x, int argc, char **argv, int check_only)
 {
-	static const struct option opts[] = {
+	/* check --diff writes to stdout; import --diff FILE to FILE */
+	const struct option opts[] = {
+		{ "diff", check_only ? no_argument : required_argument, NULL, OPT_DIFF },
+		{ "diff-format", required_argument, NULL, OPT_DIFF_FORMAT },
 		{ "db", required_argument, NULL, OPT_DB },
 		{ "wait", no_argument, NULL, OPT_WAIT },
 		{ "mode", required_argument, NULL, OPT_MODE },
@@ -448,17 +478,30 @@ static int import_or_check(struct cmd_ctx *x, int argc, char **argv, int check_o
 	struct import_opts o;
 	enum import_result res;
 	char *end, *xsd_dir = NULL;
-	int c;
+	int c, rc;
 
 	memset(&o, 0, sizeof(o));
 	o.nulls = nulls;
 	o.check_only = check_only;
 	o.max_rejects = -1;
 	o.jobs = scan_default_jobs();
+	o.diff_format = -1;
 	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_DB: x->db = optarg; break;
 		case OPT_WAIT: x->wait = 1; break;
+		case OPT_DIFF:
+			o.diff = 1;
+			o.diff_path = optarg;
+			break;
+		case OPT_DIFF_FORMAT:
+			if (strcmp(optarg, "text") == 0)
+				o.diff_format = LOADDIFF_TEXT;
+			else if (strcmp(optarg, "jsonl") == 0)
+				o.diff_format = LOADDIFF_JSONL;
+			else
+				return usage_error("--diff-format must be text or jsonl, not", optarg);
+			break;
 		case OPT_MODE:
 			if (strcmp(optarg, "insert") == 0)
 				o.insert_only = 1;
@@ -539,6 +582,11 @@ static int import_or_check(struct cmd_ctx *x, int argc, char **argv, int check_o
 	}
 	if (check_only && o.incremental)
 		return usage_error("--incremental is for import: check reads every file", NULL);
+	if ((rc = diff_opts_ok(&o, check_only, x->offline)) != 0)
+		return rc;
+	/* check --diff runs the import itself: a database, and the import's lock */
+	if (check_only && o.diff)
+		x->more_flags = NEED_DB | TAKE_LOCK;
 	o.paths = argv + optind;
 	o.npaths = argc - optind;
 	if (o.validate_xsd) {
@@ -877,7 +925,7 @@ static int db_setup(unsigned flags, const struct cmd_ctx *x, PGconn **conn)
 
 	*conn = NULL;
 	if (!(flags & (NEED_DB | MAY_DB)) ||
-	    ((flags & MAY_DB) && (!db_configured(x->db) || x->offline)))
+	    ((flags & MAY_DB) && !(flags & NEED_DB) && (!db_configured(x->db) || x->offline)))
 		return CMD_GO;
 	db_target_resolve(&target, x->db);
 	*conn = db_connect(&target);
@@ -908,7 +956,7 @@ static int run_command(const struct cmd *p, int argc, char **argv)
 	code = p->setup(&x, argc, argv);
 	if (code != CMD_GO)
 		return code;
-	code = db_setup(p->flags, &x, &conn);
+	code = db_setup(p->flags | x.more_flags, &x, &conn);
 	if (code == CMD_GO)
 		code = p->run(&x, conn);
 	if (conn)

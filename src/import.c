@@ -8,6 +8,7 @@
 #include "blendcat/db.h"
 #include "blendcat/ddex.h"
 #include "blendcat/diag.h"
+#include "blendcat/loaddiff.h"
 #include "blendcat/rejects.h"
 #include "blendcat/scan.h"
 #include "blendcat/sheet.h"
@@ -76,6 +77,10 @@ struct run {
 	int audio_real_built;
 	PGconn *conn;
 	struct load_counts totals[REC_NKINDS];	/* over every transaction */
+	struct load_tracks tracks;		/* the same, per track */
+	/* --diff: what each transaction changes, written beside the report */
+	int diffing;
+	struct loaddiff diff;
 	/* Progress: on a terminal, or with --progress. */
 	int progress;
 	unsigned long long total_bytes, done_bytes;
@@ -481,6 +486,9 @@ static int sink_reject(void *ctx, const struct rec_prov *p, const char *audio_fi
 	row_seen(r, p);
 	if (rejects_log(&r->rej, p->where ? p->where : p->path, p->where ? 0 : p->line, field,
 			value, reason) < 0)
+		return -1;
+	if (r->diffing && loaddiff_reason(&r->diff, p->file_no, p->line, audio_filename, field, value,
+					  reason) < 0)
 		return -1;
 	if (r->loading)
 		return load_reject(&r->load, r->in[p->file_no].kind, p, audio_filename);
@@ -987,7 +995,10 @@ static void counts_json(const struct run *r, struct buf *b, int status_ok)
 			 k ? ", " : "", rec_kinds[k].table, c->staged, c->inserted, c->updated,
 			 c->unchanged, c->replaced, c->deleted, c->rejected);
 	}
-	buf_addf(b, "}, \"audio_files_read\": %lu, \"unchanged_files\": %lu, "
+	buf_addf(b, "}, \"tracks\": {\"inserted\": %lu, \"updated\": %lu, \"unchanged\": %lu, "
+		 "\"deleted\": %lu, \"rejected\": %lu}", r->tracks.inserted, r->tracks.updated,
+		 r->tracks.unchanged, r->tracks.deleted, r->tracks.rejected);
+	buf_addf(b, ", \"audio_files_read\": %lu, \"unchanged_files\": %lu, "
 		 "\"unchanged_rejected_files\": %lu, \"gone_files\": %lu", r->audio_read, r->unchanged,
 		 r->unchanged_rejected, r->gone);
 	buf_addf(b, ", \"skipped_files\": %lu", r->skipped);
@@ -1026,6 +1037,10 @@ static void print_report(const struct run *r, int ok)
 		r->rejected_rows, r->rej.dir_made ? ", see " : "",
 		r->rej.dir_made ? r->rejects_dir : "");
 	print_sheets(r);
+	if (r->loading)
+		fprintf(stderr, "tracks: %lu inserted, %lu updated, %lu unchanged, %lu deleted, "
+			"%lu rejected\n", r->tracks.inserted, r->tracks.updated, r->tracks.unchanged,
+			r->tracks.deleted, r->tracks.rejected);
 	if (r->loading && r->totals[REC_TRACK].deleted)
 		fprintf(stderr, "%lu track%s taken down: deleted with their children\n",
 			r->totals[REC_TRACK].deleted, r->totals[REC_TRACK].deleted == 1 ? "" : "s");
@@ -1040,6 +1055,8 @@ static void print_report(const struct run *r, int ok)
 			r->committed == 1 ? " was" : "s were");
 	else if (!ok)
 		fprintf(stderr, "nothing was loaded: the run was rolled back\n");
+	else if (r->o->check_only)
+		fprintf(stderr, "check --diff: rolled back, the catalog is as it was\n");
 }
 
 static int write_report(const struct run *r, int ok)
@@ -1073,7 +1090,7 @@ static void mark_stale_runs(PGconn *c)
 	PGresult *res = PQexec(c, "UPDATE ingest.run SET status = 'interrupted', "
 			       "error = 'the run ended without recording its end (killed, or its "
 			       "connection was lost); nothing of it was committed' "
-			       "WHERE command = 'import' AND status = 'running'");
+			       "WHERE command IN ('import', 'check') AND status = 'running'");
 
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
 		diag_warn(LOC_NONE, "could not mark earlier runs in ingest.run: %s", PQerrorMessage(c));
@@ -1090,7 +1107,7 @@ static int run_start(struct run *r, PGconn *c)
 	struct buf inputs = BUF_INIT, opts = BUF_INIT;
 	char host[256] = "";
 	const char *user = getenv("USER");
-	const char *vals[5];
+	const char *vals[6];
 	PGresult *res;
 	int i, ok;
 
@@ -1106,17 +1123,25 @@ static int run_start(struct run *r, PGconn *c)
 	json_str(&opts, r->o->encoding ? r->o->encoding : "UTF-8");
 	buf_adds(&opts, ", \"map\": ");
 	json_str(&opts, r->o->map_path ? r->o->map_path : "");
-	buf_addf(&opts, ", \"title_from_filename\": %s}", r->o->title_from_filename ? "true" : "false");
+	buf_addf(&opts, ", \"title_from_filename\": %s", r->o->title_from_filename ? "true" : "false");
+	if (r->diffing) {
+		buf_adds(&opts, ", \"diff\": ");
+		json_str(&opts, r->o->diff_path ? r->o->diff_path : "-");
+	}
+	buf_addch(&opts, '}');
 	gethostname(host, sizeof(host) - 1);
-	mark_stale_runs(c);
+	/* check --diff writes nothing but its own row */
+	if (!r->o->check_only)
+		mark_stale_runs(c);
 	vals[0] = inputs.data;
 	vals[1] = opts.data;
 	vals[2] = host;
 	vals[3] = user ? user : "";
 	vals[4] = BLENDCAT_VERSION;
+	vals[5] = r->o->check_only ? "check" : "import";
 	res = PQexecParams(c, "INSERT INTO ingest.run (command, inputs, options, client_host, "
-			   "client_user, blendcat_version) VALUES ('import', $1, $2, $3, $4, $5) "
-			   "RETURNING id", 5, NULL, vals, NULL, NULL, 0);
+			   "client_user, blendcat_version) VALUES ($6, $1, $2, $3, $4, $5) "
+			   "RETURNING id", 6, NULL, vals, NULL, NULL, 0);
 	ok = PQresultStatus(res) == PGRES_TUPLES_OK;
 	if (ok)
 		r->run_id = atol(PQgetvalue(res, 0, 0));
@@ -1322,12 +1347,65 @@ static int multi_source(const struct run *r, size_t from, size_t to)
 	return ddex > 1;
 }
 
-/* Inputs [from, to) in one transaction. */
-static enum import_result load_batch(struct run *r, size_t from, size_t to, const char **error)
+/* Add a transaction's counts to the run's. */
+static void add_totals(struct run *r, const struct load_tracks *tracks)
 {
 	int k;
 
+	for (k = 0; k < REC_NKINDS; k++) {
+		const struct load_counts *c = &r->load.counts[k];
+		struct load_counts *t = &r->totals[k];
+
+		t->staged += c->staged;
+		t->rejected += c->rejected;
+		t->inserted += c->inserted;
+		t->updated += c->updated;
+		t->unchanged += c->unchanged;
+		t->replaced += c->replaced;
+		t->deleted += c->deleted;
+	}
+	r->tracks.inserted += tracks->inserted;
+	r->tracks.updated += tracks->updated;
+	r->tracks.unchanged += tracks->unchanged;
+	r->tracks.deleted += tracks->deleted;
+	r->tracks.rejected += tracks->rejected;
+}
+
+/*
+ * The merge, with the counts per track and, with --diff, the diff around
+ * it; then COMMIT, or for check --diff ROLLBACK.
+ */
+static enum import_result merge_batch(struct run *r, const char **error)
+{
+	struct load_tracks tracks;
+
+	step(r, "merging into the catalog");
+	if (loaddiff_count_before(&r->load, &tracks) < 0 ||
+	    (r->diffing && loaddiff_before(&r->diff, &r->load) < 0) ||
+	    load_merge(&r->load) < 0 || loaddiff_count_after(&r->load, &tracks) < 0)
+		return IMPORT_FAILED;
+	if (r->diffing) {
+		step(r, "writing the diff");
+		*error = "cannot write the diff";
+		if (loaddiff_write(&r->diff, &r->load) < 0)
+			return IMPORT_FAILED;
+		*error = "database error";
+	}
+	if (r->o->check_only)
+		load_abort(&r->load, "check only");
+	else if (load_commit(&r->load) < 0)
+		return IMPORT_FAILED;
+	add_totals(r, &tracks);
+	*error = NULL;
+	return IMPORT_OK;
+}
+
+/* Inputs [from, to) in one transaction. */
+static enum import_result load_batch(struct run *r, size_t from, size_t to, const char **error)
+{
 	load_init(&r->load, r->conn);
+	if (r->diffing)
+		loaddiff_begin(&r->diff);
 	r->load.insert_only = r->o->insert_only;
 	r->load.require_audio = r->o->require_audio;
 	r->load.multi_source = multi_source(r, from, to);
@@ -1355,23 +1433,7 @@ static enum import_result load_batch(struct run *r, size_t from, size_t to, cons
 	*error = "database error";
 	if (r->o->incremental && incr_save(r, from, to) < 0)
 		return IMPORT_FAILED;
-	step(r, "merging into the catalog");
-	if (load_merge(&r->load) < 0 || load_commit(&r->load) < 0)
-		return IMPORT_FAILED;
-	for (k = 0; k < REC_NKINDS; k++) {
-		const struct load_counts *c = &r->load.counts[k];
-		struct load_counts *t = &r->totals[k];
-
-		t->staged += c->staged;
-		t->rejected += c->rejected;
-		t->inserted += c->inserted;
-		t->updated += c->updated;
-		t->unchanged += c->unchanged;
-		t->replaced += c->replaced;
-		t->deleted += c->deleted;
-	}
-	*error = NULL;
-	return IMPORT_OK;
+	return merge_batch(r, error);
 }
 
 /*
@@ -1388,9 +1450,12 @@ static enum import_result load_all(struct run *r, const char **error)
 		if (code == IMPORT_FAILED)
 			load_abort(&r->load, *error);
 		load_release(&r->load);
-		if (code == IMPORT_FAILED)
+		if (code == IMPORT_FAILED) {
+			if (r->diffing)
+				loaddiff_fail(&r->diff);
 			return code;
-		r->committed++;
+		}
+		r->committed += !r->o->check_only;
 	} else {
 		for (i = 0; i < r->nin; i++) {
 			if (r->in[i].named)
@@ -1399,6 +1464,8 @@ static enum import_result load_all(struct run *r, const char **error)
 			if (code == IMPORT_FAILED) {
 				load_abort(&r->load, *error);
 				load_release(&r->load);
+				if (r->diffing)
+					loaddiff_fail(&r->diff);
 				diag_error(LOC_NONE, "'%s' was not loaded; %zu file%s before it %s committed",
 					   r->in[i].path, r->committed, r->committed == 1 ? "" : "s",
 					   r->committed == 1 ? "was" : "were");
@@ -1484,6 +1551,9 @@ static enum import_result run_check(struct run *r, PGconn *c)
 	enum import_result code;
 	int rc;
 
+	/* check --diff: the import itself, rolled back at the end (cli.c connected) */
+	if (r->diffing)
+		return run_import(r, c);
 	rc = c ? check_with_db(r, c) : read_inputs(r, 0, r->nin);
 	if (rc < 0 || rejects_close(&r->rej) < 0)
 		code = IMPORT_FAILED;
@@ -1499,6 +1569,46 @@ static enum import_result run_check(struct run *r, PGconn *c)
 	return code;
 }
 
+/*
+ * --diff: the output (check: stdout; import: FILE, created 0600 like the
+ * report) and its format: text on a terminal, else JSONL, unless
+ * --diff-format says; colour on a terminal unless NO_COLOR is set.
+ */
+static int diff_open(struct run *r)
+{
+	const struct import_opts *o = r->o;
+	const char *no_color = getenv("NO_COLOR");
+	int fd = STDOUT_FILENO, text, tty;
+
+	if (!o->diff)
+		return 0;
+	if (o->diff_path && strcmp(o->diff_path, "-") != 0) {
+		fd = open(o->diff_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (fd < 0 || rejects_private(fd) < 0) {
+			diag_error(LOC_NONE, "cannot write the diff '%s': %s", o->diff_path,
+				   strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
+	}
+	tty = isatty(fd);
+	text = o->diff_format < 0 ? tty : o->diff_format == LOADDIFF_TEXT;
+	loaddiff_init(&r->diff, fd, o->diff_path ? o->diff_path : "stdout",
+		      text ? LOADDIFF_TEXT : LOADDIFF_JSONL, tty && !(no_color && *no_color));
+	r->diffing = 1;
+	return 0;
+}
+
+static void diff_close(struct run *r)
+{
+	if (!r->diffing)
+		return;
+	if (r->diff.fd != STDOUT_FILENO)
+		close(r->diff.fd);
+	loaddiff_release(&r->diff);
+}
+
 /* ---------------------------------------------------------------- phases */
 
 struct import_job {
@@ -1510,6 +1620,7 @@ static void job_free(struct import_job *job)
 	struct run *r = &job->r;
 	size_t i;
 
+	diff_close(r);
 	rejects_release(&r->rej);
 	tags_reader_release(&r->sniffer);
 	for (i = 0; i < r->naudio_real; i++)
@@ -1555,6 +1666,10 @@ enum import_result import_prepare(const struct import_opts *o, struct import_job
 	if (collect(r) < 0) {
 		job_free(j);
 		return IMPORT_USAGE;
+	}
+	if (diff_open(r) < 0) {
+		job_free(j);
+		return IMPORT_FAILED;
 	}
 	if (o->atomic_file && !o->check_only)
 		tracks_first(r);

@@ -41,6 +41,14 @@ struct import_opts {
 	const char *sheet;		/* --sheet: a workbook's sheet by name */
 	const char *rejects_dir;	/* NULL: rejects/<run timestamp> */
 	const char *report_path;	/* --report FILE.json */
+	/*
+	 * --diff: what the run changes, track by track (loaddiff.h), to
+	 * diff_path (import --diff FILE; "-" or NULL: stdout).  diff_format:
+	 * -1 by the output (a terminal: text), else enum loaddiff_format.
+	 */
+	int diff;
+	const char *diff_path;
+	int diff_format;
 	int progress;			/* --progress: even when stderr is not a terminal */
 	int no_progress;		/* --no-progress */
 	char **paths;
