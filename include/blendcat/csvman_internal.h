@@ -1,8 +1,11 @@
 /*
- * csvman_internal: what the files of csvman share: the state of reading a
- * sheet (struct reader), the sources of its fields and its numbered
- * column groups.  Internal to csvman: no other module includes this
- * header.
+ * csvman_internal: what the files of csvman share, internal to them (no
+ * other module includes this header).  csvman.c reads a sheet: its header
+ * to the sources of fields, each row to records or a reject; csvgroups.c
+ * has the numbered column groups of a track sheet (a label sheet's
+ * creators, --map KIND.FIELD groups); csvmap.c parses the --map file.
+ * Here are the reader's state and the functions one file calls of
+ * another, named csvman_.
  */
 #ifndef BLENDCAT_CSVMAN_INTERNAL_H
 #define BLENDCAT_CSVMAN_INTERNAL_H
@@ -95,5 +98,55 @@ struct reader {
 	struct buf where;	/* a cell's position, "label.xlsx:Tracks!C12" */
 	unsigned char *reads;	/* per column: a field reads it (sheet_row.cell_errors) */
 };
+
+
+/* ------------------------------------------------------------ csvman.c */
+
+/* s folded into out (size bytes): lower case, letters and digits only. */
+void csvman_fold(const char *s, char *out, size_t size);
+
+/*
+ * Reject the row being read at column col (-1: the whole row), field
+ * and value as the sink's reject takes them.  0, or non-zero to stop
+ * the read (the sink said so, or the row could not be kept).
+ */
+int csvman_reject(struct reader *rd, const struct rec_prov *p, long col, const char *field,
+		  const char *value, const char *reason);
+
+/* A remark about column col (-1: the row) of the row being read. */
+void csvman_warn(struct reader *rd, const struct rec_prov *p, long col, const char *field,
+		 const char *msg);
+
+/*
+ * Cell col of row as field f of kind k reads it, into out: empty when it
+ * holds only a null marker and the field takes one, which is said once
+ * per column (p NULL: not said).
+ */
+void csvman_cell_of(struct reader *rd, const struct sheet_row *row, size_t col, enum rec_kind k,
+		    int f, const struct rec_prov *p, struct rec_part *out);
+
+/* --------------------------------------------------------- csvgroups.c */
+
+/* Column col of a track sheet, if it belongs to a creator group: 1, else 0. */
+int csvman_add_group_column(struct reader *rd, const char *header, size_t col);
+
+/*
+ * The creators of a label-sheet row, in rd->crec.  Returns how many, or
+ * -1 (-2: the sink said stop) after rejecting the row.
+ */
+int csvman_row_groups(struct reader *rd, const struct sheet_row *row,
+		      const struct rec_prov *p);
+
+/* The --map KIND.FIELD entries, bound to a track sheet's header; -1 printed. */
+int csvman_wide_setup(struct reader *rd, const struct sheet_row *row);
+
+/*
+ * Every child row of a track sheet's row from its wide groups, in
+ * rd->kids.  0, or -1 (-2: the sink said stop) after rejecting the row.
+ */
+int csvman_wide_rows(struct reader *rd, const struct sheet_row *row, const struct rec_prov *p);
+
+/* Free the wide groups and their rows. */
+void csvman_wide_release(struct reader *rd);
 
 #endif
