@@ -1,14 +1,18 @@
 /*
- * csvman: CSV manifests -> catalog records; see include/blendcat/csvman.h.
+ * csvman: the sheet reader (include/blendcat/csvman.h): a header's cells
+ * to the fields they give (manifest columns, aliases, --map entries, ms
+ * durations, joined columns), then each row to its records or a reject,
+ * null markers read as empty and said once per column.  Numbered column
+ * groups are csvgroups.c's, the --map file parser csvmap.c's.
  */
 #include "blendcat/csvman.h"
+#include "blendcat/csvman_internal.h"
 #include "blendcat/buf.h"
 #include "blendcat/diag.h"
 #include "blendcat/sheet.h"
 #include "blendcat/xalloc.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,7 +65,7 @@ static const struct alias aliases[] = {
 	{ REC_SAMPLE, 4, "clearancenote" },
 };
 
-static void fold(const char *s, char *out, size_t size)
+void csvman_fold(const char *s, char *out, size_t size)
 {
 	size_t n = 0;
 
@@ -93,11 +97,11 @@ static int field_in_kind(enum rec_kind k, const char *header)
 	char f[64], g[64];
 	size_t i;
 
-	fold(header, f, sizeof(f));
+	csvman_fold(header, f, sizeof(f));
 	if (!*f)
 		return -1;
 	for (i = 0; i < rec_kinds[k].nfields; i++) {
-		fold(rec_kinds[k].fields[i].name, g, sizeof(g));
+		csvman_fold(rec_kinds[k].fields[i].name, g, sizeof(g));
 		if (strcmp(f, g) == 0)
 			return (int)i;
 	}
@@ -122,366 +126,7 @@ int csvman_header_field(const char *header, enum rec_kind *kind)
 	return -1;
 }
 
-/* ---------------------------------------------------------------- map */
-
-static char *trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
-
-/* The kind named by a map entry's KIND. prefix, or -1. */
-static int kind_by_name(const char *name)
-{
-	int k;
-
-	for (k = 0; k < REC_NKINDS; k++)
-		if (strcmp(rec_kinds[k].name, name) == 0)
-			return k;
-	return -1;
-}
-
-static int count_hash(const char *s)
-{
-	int n = 0;
-
-	for (; *s; s++)
-		n += *s == '#';
-	return n;
-}
-
-static struct csvman_map_entry *map_add(struct csvman_map *map, const char *field, int kind,
-					unsigned long line)
-{
-	struct csvman_map_entry *e;
-
-	map->v = xrealloc(map->v, (map->n + 1) * sizeof(*map->v));
-	e = &map->v[map->n++];
-	memset(e, 0, sizeof(*e));
-	e->field = xstrdup(field);
-	e->kind = kind;
-	e->line = line;
-	return e;
-}
-
-/* "Pat? VALUE | Pat? VALUE" into e's flags. */
-static int map_flags(struct csvman_map_entry *e, char *rest, const struct loc *loc)
-{
-	char *bar, *q;
-
-	do {
-		bar = strchr(rest, '|');
-		if (bar)
-			*bar = '\0';
-		q = strchr(rest, '?');
-		if (!q)
-			return diag_error(loc, "expected 'COLUMN? VALUE' in every alternative, got '%s'",
-					  trim(rest));
-		*q = '\0';
-		if (!*trim(rest) || !*trim(q + 1))
-			return diag_error(loc, "a flag needs a column and a value: '%s? %s'",
-					  trim(rest), trim(q + 1));
-		if (count_hash(rest) > 1)
-			return diag_error(loc, "'%s' has more than one '#'", trim(rest));
-		if (e->nflags == CSVMAN_MAP_PARTS)
-			return diag_error(loc, "more than %d flags for one field", CSVMAN_MAP_PARTS);
-		e->flags = xrealloc(e->flags, (e->nflags + 1) * sizeof(*e->flags));
-		e->flags[e->nflags].header = xstrdup(trim(rest));
-		e->flags[e->nflags].value = xstrdup(trim(q + 1));
-		e->nflags++;
-		rest = bar + 1;
-	} while (bar);
-	return 0;
-}
-
-static int map_headers(struct csvman_map_entry *e, char *rest, const struct loc *loc)
-{
-	char *plus;
-
-	do {
-		plus = strchr(rest, '+');
-		if (plus)
-			*plus = '\0';
-		if (!*trim(rest))
-			return diag_error(loc, "empty header name for field '%s'", e->field);
-		if (e->nheaders == 4)
-			return diag_error(loc, "field '%s' joins more than 4 columns", e->field);
-		if (count_hash(rest) > (e->kind >= 0))
-			return diag_error(loc, e->kind >= 0 ? "'%s' has more than one '#'" :
-					  "'%s': '#' stands for a group number only in "
-					  "creator., instrument., arrangement. and sample. entries",
-					  trim(rest));
-		e->headers = xrealloc(e->headers, (e->nheaders + 1) * sizeof(*e->headers));
-		e->headers[e->nheaders++] = xstrdup(trim(rest));
-		rest = plus + 1;
-	} while (plus);
-	return 0;
-}
-
-/* The field of a map entry's left side; *kind -1 for the file's own rows. */
-static int map_field(char *left, int *kind, char **field, const struct loc *loc)
-{
-	char *dot = strchr(left, '.');
-	int k, known = 0;
-
-	*kind = -1;
-	*field = left;
-	if (dot) {
-		*dot = '\0';
-		*field = trim(dot + 1);
-		k = kind_by_name(trim(left));
-		if (k < 0)
-			return diag_error(loc, "unknown kind '%s' (track, creator, instrument, "
-					  "arrangement or sample)", trim(left));
-		if (rec_field_index((enum rec_kind)k, *field) < 0)
-			return diag_error(loc, "unknown %s field '%s'", rec_kinds[k].name, *field);
-		if (k != REC_TRACK && rec_field_index((enum rec_kind)k, *field) == 0)
-			return diag_error(loc, "%s.audio_filename is the track's own: not mapped",
-					  rec_kinds[k].name);
-		*kind = k == REC_TRACK ? -1 : k;
-		return 0;
-	}
-	for (k = 0; k < REC_NKINDS; k++)
-		known |= rec_field_index((enum rec_kind)k, *field) >= 0;
-	if (!known)
-		return diag_error(loc, "unknown field '%s'", *field);
-	return 0;
-}
-
-static int map_line(struct csvman_map *map, char *line, const struct loc *loc)
-{
-	char *eq = strchr(line, '='), *field, *rest;
-	struct csvman_map_entry *e;
-	int kind;
-	size_t i;
-
-	if (!eq)
-		return diag_error(loc, "expected 'field = header', got '%s'", line);
-	*eq = '\0';
-	rest = eq + 1;
-	if (map_field(trim(line), &kind, &field, loc) < 0)
-		return -1;
-	if (kind < 0 && strchr(rest, '#'))
-		*strchr(rest, '#') = '\0';	/* a comment */
-	for (i = 0; i < map->n; i++) {
-		if (map->v[i].kind != kind)
-			continue;
-		if (strcmp(map->v[i].field, field) == 0 && kind >= 0)
-			return diag_error(loc, "%s.%s is mapped twice (line %lu too)",
-					  rec_kinds[kind].name, field, map->v[i].line);
-		if (kind >= 0 && map->v[i].nflags && strchr(rest, '?'))
-			return diag_error(loc, "one field of a kind may have flags: %s.%s has "
-					  "them (line %lu)", rec_kinds[kind].name, map->v[i].field,
-					  map->v[i].line);
-	}
-	e = map_add(map, field, kind, loc->line);
-	if (kind >= 0 && strchr(rest, '?'))
-		return map_flags(e, rest, loc);
-	return map_headers(e, rest, loc);
-}
-
-int csvman_map_parse(const char *text, size_t len, const char *name, struct csvman_map *map)
-{
-	struct loc loc = { name, 0, NULL };
-	struct buf line = BUF_INIT;
-	size_t i = 0;
-	int rc = 0;
-
-	while (rc == 0 && i < len) {
-		const char *nl = memchr(text + i, '\n', len - i);
-		size_t n = nl ? (size_t)(nl - (text + i)) : len - i;
-		char *s;
-
-		loc.line++;
-		buf_reset(&line);
-		buf_add(&line, text + i, n);
-		i += n + 1;
-		s = trim(line.data);
-		if (*s && *s != '#')
-			rc = map_line(map, s, &loc);
-	}
-	buf_release(&line);
-	return rc;
-}
-
-/* A map file is small; more than this is not one. */
-#define MAP_MAX ((size_t)1 << 20)
-
-int csvman_map_load(const char *path, struct csvman_map *map)
-{
-	FILE *fp = fopen(path, "r");
-	struct buf text = BUF_INIT;
-	char chunk[4096];
-	size_t n;
-	int rc;
-
-	if (!fp)
-		return diag_error(LOC_NONE, "cannot open map file '%s': %s", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0 && text.len <= MAP_MAX)
-		buf_add(&text, chunk, n);
-	if (ferror(fp) || text.len > MAP_MAX)
-		rc = diag_error(LOC_NONE, "cannot read map file '%s': %s", path,
-				ferror(fp) ? strerror(errno) : "larger than 1 MiB");
-	else
-		rc = csvman_map_parse(text.data, text.len, path, map);
-	fclose(fp);
-	buf_release(&text);
-	return rc;
-}
-
-void csvman_map_release(struct csvman_map *map)
-{
-	size_t i, j;
-
-	for (i = 0; i < map->n; i++) {
-		for (j = 0; j < map->v[i].nheaders; j++)
-			free(map->v[i].headers[j]);
-		for (j = 0; j < map->v[i].nflags; j++) {
-			free(map->v[i].flags[j].header);
-			free(map->v[i].flags[j].value);
-		}
-		free(map->v[i].headers);
-		free(map->v[i].flags);
-		free(map->v[i].field);
-	}
-	free(map->v);
-	map->v = NULL;
-	map->n = 0;
-}
-
 /* --------------------------------------------------------------- reading */
-
-/* One field of the record and the columns that fill it. */
-struct source {
-	int field;
-	size_t cols[4];
-	size_t ncols;
-	int ms;			/* a duration in milliseconds (its header says so) */
-	int nullable;		/* a null marker in it is empty (rec_field_takes_null_marker) */
-};
-
-/*
- * A label sheet names creators in numbered groups of columns:
- * "Composer 1", "Composer 1 IPI", "Composer 1 PRO", "Composer 1 Split",
- * "Producer", "Writer 2 Email"...  Each group with a name becomes a
- * creator row of the track, with the group's role.
- */
-#define MAX_GROUPS 16
-
-struct group {
-	char role[24];		/* folded role word: "composer" */
-	unsigned number;
-	long cols[REC_MAX_FIELDS];	/* creator field -> column, -1 */
-};
-
-static const char *const group_roles[] = {
-	"composer", "lyricist", "songwriter", "writer", "author", "producer",
-	"arranger", "mixer", "publisher", "performer", "remixer",
-};
-
-/* Creator fields by the suffix after the role and number. */
-static const struct {
-	const char *suffix;
-	int field;
-} group_fields[] = {
-	{ "", CF_CREATOR_NAME }, { "name", CF_CREATOR_NAME },
-	{ "ipi", CF_IPI_NUMBER }, { "ipinumber", CF_IPI_NUMBER }, { "cae", CF_IPI_NUMBER },
-	{ "caeipi", CF_IPI_NUMBER },
-	{ "pro", CF_PRO }, { "society", CF_PRO }, { "affiliation", CF_PRO },
-	{ "split", CF_SPLIT_PERCENTAGE }, { "share", CF_SPLIT_PERCENTAGE },
-	{ "splitpercentage", CF_SPLIT_PERCENTAGE }, { "percentage", CF_SPLIT_PERCENTAGE },
-	{ "email", CF_CONTACT_EMAIL }, { "phone", CF_CONTACT_PHONE }, { "role", CF_ROLE },
-};
-
-struct reader {
-	const char *path;
-	int file_no;
-	const struct csvman_opts *o;
-	const struct csvman_sink *sink;
-	struct csvman_stats *st;
-	enum rec_kind kind;
-	size_t ncols;
-	struct source src[REC_MAX_FIELDS];
-	size_t nsrc;
-	struct rec rec;
-	struct group groups[MAX_GROUPS];
-	size_t ngroups;
-	struct rec crec[MAX_GROUPS];	/* the creators of the current row */
-	struct buf join, val;
-	struct rec_opts ropts;	/* the options, with the dialect's decimal comma */
-	unsigned char *null_said;	/* per column: a null marker was warned about */
-	unsigned char *used;	/* per column: read by a --map entry */
-	struct wide *wide;	/* --map KIND.FIELD groups of a track sheet, per kind */
-	size_t nwide;
-	struct kid *kids;	/* their rows for the current row */
-	size_t nkids, kids_cap;
-	int failed;		/* a file-level error was reported */
-	const struct sheet_row *row;	/* the row being read */
-	const char *sheet;	/* its sheet, when positions are cells (sheet_row) */
-	unsigned long hline;	/* the header's line */
-	struct buf where;	/* a cell's position, "label.xlsx:Tracks!C12" */
-	unsigned char *reads;	/* per column: a field reads it (sheet_row.cell_errors) */
-};
-
-/* Is header a creator group column?  Fills role, number and field. */
-static int parse_group_header(const char *header, char role[24], unsigned *number, int *field)
-{
-	char f[64];
-	const char *p;
-	size_t i, n;
-
-	fold(header, f, sizeof(f));
-	for (i = 0; i < sizeof(group_roles) / sizeof(group_roles[0]); i++) {
-		n = strlen(group_roles[i]);
-		if (strncmp(f, group_roles[i], n) == 0)
-			break;
-	}
-	if (i == sizeof(group_roles) / sizeof(group_roles[0]))
-		return 0;
-	snprintf(role, 24, "%s", group_roles[i]);
-	p = f + n;
-	*number = 0;
-	while (isdigit((unsigned char)*p))
-		*number = *number * 10 + (unsigned)(*p++ - '0');
-	for (i = 0; i < sizeof(group_fields) / sizeof(group_fields[0]); i++)
-		if (strcmp(p, group_fields[i].suffix) == 0) {
-			*field = group_fields[i].field;
-			return 1;
-		}
-	return 0;
-}
-
-/* Column col of a track sheet, if it belongs to a creator group. */
-static int add_group_column(struct reader *rd, const char *header, size_t col)
-{
-	char role[24];
-	unsigned number;
-	int field;
-	size_t i, j;
-
-	if (rd->kind != REC_TRACK || !parse_group_header(header, role, &number, &field))
-		return 0;
-	for (i = 0; i < rd->ngroups; i++)
-		if (strcmp(rd->groups[i].role, role) == 0 && rd->groups[i].number == number)
-			break;
-	if (i == rd->ngroups) {
-		if (rd->ngroups == MAX_GROUPS)
-			return 0;
-		memcpy(rd->groups[i].role, role, sizeof(role));
-		rd->groups[i].number = number;
-		for (j = 0; j < REC_MAX_FIELDS; j++)
-			rd->groups[i].cols[j] = -1;
-		rd->ngroups++;
-	}
-	rd->groups[i].cols[field] = (long)col;
-	return 1;
-}
 
 /*
  * Where column col (-1: the whole row) of line is, for a message: the
@@ -506,9 +151,9 @@ static int header_index(const struct sheet_row *row, const char *name)
 	char a[64], b[64];
 	size_t i;
 
-	fold(name, a, sizeof(a));
+	csvman_fold(name, a, sizeof(a));
 	for (i = 0; i < row->ncells; i++) {
-		fold(row->cells[i].data, b, sizeof(b));
+		csvman_fold(row->cells[i].data, b, sizeof(b));
 		if (strcmp(a, b) == 0)
 			return (int)i;
 	}
@@ -557,7 +202,7 @@ static int header_in_ms(const char *header)
 	char f[64];
 	size_t i, n;
 
-	fold(header, f, sizeof(f));
+	csvman_fold(header, f, sizeof(f));
 	n = strlen(f);
 	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
 		size_t u = strlen(units[i]);
@@ -629,7 +274,6 @@ static int apply_map(struct reader *rd, const struct sheet_row *row)
 	return 0;
 }
 
-static int wide_setup(struct reader *rd, const struct sheet_row *row);
 static void mark_reads(struct reader *rd);
 
 static int on_header(struct reader *rd, const struct sheet_row *row)
@@ -648,7 +292,7 @@ static int on_header(struct reader *rd, const struct sheet_row *row)
 	rd->null_said = xcalloc(rd->ncols + 1, 1);
 	rd->used = xcalloc(rd->ncols + 1, 1);
 	rd->st->kind = rd->kind;
-	if (apply_map(rd, row) < 0 || wide_setup(rd, row) < 0)
+	if (apply_map(rd, row) < 0 || csvman_wide_setup(rd, row) < 0)
 		return -1;
 	for (i = 0; i < row->ncells; i++) {
 		int f = rd->o->no_header || rd->used[i] ? -1 :
@@ -667,7 +311,7 @@ static int on_header(struct reader *rd, const struct sheet_row *row)
 			add_source(rd, f, i);
 			continue;
 		}
-		if (!rd->o->no_header && add_group_column(rd, row->cells[i].data, i))
+		if (!rd->o->no_header && csvman_add_group_column(rd, row->cells[i].data, i))
 			continue;
 		if (!row->cells[i].len)
 			continue;
@@ -741,7 +385,7 @@ static const struct rec_prov *prov_at(struct reader *rd, const struct rec_prov *
  * Reject the row being read at column col (-1: the whole row).  Its
  * reader may keep it for the rejects only now (sheet_row_keep).
  */
-static int reject(struct reader *rd, const struct rec_prov *p, long col, const char *field,
+int csvman_reject(struct reader *rd, const struct rec_prov *p, long col, const char *field,
 		  const char *value, const char *reason)
 {
 	struct rec_prov q = *p;
@@ -758,7 +402,7 @@ static int reject(struct reader *rd, const struct rec_prov *p, long col, const c
 }
 
 /* A remark about column col (-1: the row) of the row being read. */
-static void warn(struct reader *rd, const struct rec_prov *p, long col, const char *field,
+void csvman_warn(struct reader *rd, const struct rec_prov *p, long col, const char *field,
 		 const char *msg)
 {
 	struct rec_prov q;
@@ -808,7 +452,7 @@ static NOINLINE void say_null(struct reader *rd, const struct sheet_row *row, si
 	rd->null_said[col] = 1;
 	snprintf(msg, sizeof(msg), "'%.40s' is a null marker: read as empty "
 		 "(not said again for this column)", row->cells[col].data);
-	warn(rd, p, (long)col, rec_kinds[k].fields[f].name, msg);
+	csvman_warn(rd, p, (long)col, rec_kinds[k].fields[f].name, msg);
 }
 
 /*
@@ -816,7 +460,7 @@ static NOINLINE void say_null(struct reader *rd, const struct sheet_row *row, si
  * a null marker and the field takes one, which is said once per column
  * (p NULL: not said).
  */
-static void cell_of(struct reader *rd, const struct sheet_row *row, size_t col, enum rec_kind k,
+void csvman_cell_of(struct reader *rd, const struct sheet_row *row, size_t col, enum rec_kind k,
 		    int f, const struct rec_prov *p, struct rec_part *out)
 {
 	const struct sheet_cell *c = &row->cells[col];
@@ -866,7 +510,7 @@ static NOINLINE int set_source_parts(struct reader *rd, struct rec *rec, const s
 	size_t i;
 
 	for (i = 0; i < s->ncols; i++)
-		cell_of(rd, row, s->cols[i], rec->kind, s->field, p, &parts[i]);
+		csvman_cell_of(rd, row, s->cols[i], rec->kind, s->field, p, &parts[i]);
 	/* A workbook's time cell is in seconds already, whatever its header says. */
 	if (s->ms && row->cells[s->cols[0]].type != SHEET_TIME)
 		return set_ms(rd, rec, s->field, &parts[0]);
@@ -905,509 +549,15 @@ static void learn_track(struct reader *rd, const struct sheet_row *row)
 	}
 }
 
-/* ------------------------------------------------------------ wide sheets */
-
-/*
- * A track sheet's child rows in numbered column groups, from --map
- * KIND.FIELD entries: time_1, section_1, time_2, section_2...  Each kind
- * with such entries gets a struct wide: its entries, the group numbers the
- * header has, and for each group, entry and part (a joined header or a
- * flag) the column, or -1.  A pattern without '#' is the same column for
- * every group (shared); a kind none of whose patterns has one is a
- * single group.
- */
-struct wide {
-	enum rec_kind kind;
-	const struct csvman_map_entry **ent;
-	int *field;		/* each entry's field number */
-	size_t nent;
-	unsigned *num;		/* the group numbers, ascending (0: the single group) */
-	size_t ngroups;
-	long *col;		/* [group][entry][part] */
-	int numbered;		/* some pattern has a '#' */
-};
-
-#define WIDE_MAX_GROUPS 1000
-#define WCOL(w, g, e, p) ((w)->col[((g) * (w)->nent + (e)) * CSVMAN_MAP_PARTS + (p)])
-
-/* A child row built from a group, and the group's number for messages. */
-struct kid {
-	struct rec rec;
-	unsigned num;
-};
-
-static const char *part_pattern(const struct csvman_map_entry *e, size_t p)
-{
-	return e->nflags ? e->flags[p].header : e->headers[p];
-}
-
-static size_t nparts(const struct csvman_map_entry *e)
-{
-	return e->nflags ? e->nflags : e->nheaders;
-}
-
-/*
- * Does the folded header h match pattern pat?  Without a '#' it must be
- * equal (*num = 0); with one, the folded text before '#', a number, then
- * the folded text after it (*num = the number, 1-999999).
- */
-static int pattern_match(const char *pat, const char *h, unsigned *num)
-{
-	const char *hash = strchr(pat, '#');
-	char pre[64], suf[64], tmp[64];
-	size_t n = 0;
-
-	*num = 0;
-	if (!hash) {
-		fold(pat, tmp, sizeof(tmp));
-		return *tmp && strcmp(tmp, h) == 0;
-	}
-	snprintf(tmp, sizeof(tmp), "%.*s", (int)(hash - pat), pat);
-	fold(tmp, pre, sizeof(pre));
-	fold(hash + 1, suf, sizeof(suf));
-	if (strncmp(h, pre, strlen(pre)) != 0)
-		return 0;
-	h += strlen(pre);
-	while (isdigit((unsigned char)h[n]) && n < 7)
-		*num = *num * 10 + (unsigned)(h[n++] - '0');
-	return n > 0 && n < 7 && *num > 0 && strcmp(h + n, suf) == 0;
-}
-
-static int cmp_unsigned(const void *a, const void *b)
-{
-	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* The group numbers of kind k's entries in the header (folded names h). */
-static int wide_numbers(struct wide *w, char (*h)[64], size_t ncols)
-{
-	size_t e, p, c, n = 0;
-	unsigned num;
-
-	for (e = 0; e < w->nent; e++)
-		for (p = 0; p < nparts(w->ent[e]); p++) {
-			if (!strchr(part_pattern(w->ent[e], p), '#'))
-				continue;
-			w->numbered = 1;
-			for (c = 0; c < ncols; c++) {
-				if (!pattern_match(part_pattern(w->ent[e], p), h[c], &num))
-					continue;
-				if (n == WIDE_MAX_GROUPS)
-					return -1;
-				w->num = xrealloc(w->num, (n + 1) * sizeof(*w->num));
-				w->num[n++] = num;
-			}
-		}
-	if (!w->numbered) {
-		w->num = xcalloc(1, sizeof(*w->num));
-		n = 1;
-	}
-	if (n)
-		qsort(w->num, n, sizeof(*w->num), cmp_unsigned);
-	for (c = 0, p = 0; c < n; c++)
-		if (!p || w->num[p - 1] != w->num[c])
-			w->num[p++] = w->num[c];
-	w->ngroups = p;
-	return 0;
-}
-
-/* Bind kind k's entries to the header's columns; -1 printed. */
-static int wide_bind(struct reader *rd, struct wide *w, char (*h)[64], size_t ncols)
-{
-	struct loc loc = { rd->path, 1, NULL };
-	size_t e, p, c, g, found;
-	unsigned num;
-
-	if (wide_numbers(w, h, ncols) < 0)
-		return diag_error(&loc, "--map: more than %d groups of %s columns", WIDE_MAX_GROUPS,
-				  rec_kinds[w->kind].name);
-	w->col = xmalloc((w->ngroups ? w->ngroups : 1) * w->nent * CSVMAN_MAP_PARTS *
-			 sizeof(*w->col));
-	for (c = 0; c < (w->ngroups ? w->ngroups : 1) * w->nent * CSVMAN_MAP_PARTS; c++)
-		w->col[c] = -1;
-	for (e = 0; e < w->nent; e++)
-		for (p = 0; p < nparts(w->ent[e]); p++) {
-			const char *pat = part_pattern(w->ent[e], p);
-
-			for (c = found = 0; c < ncols; c++) {
-				if (!pattern_match(pat, h[c], &num))
-					continue;
-				for (g = 0; g < w->ngroups; g++)
-					if ((!strchr(pat, '#') || w->num[g] == num) &&
-					    WCOL(w, g, e, p) < 0)
-						WCOL(w, g, e, p) = (long)c;
-				rd->used[c] = 1;
-				found++;
-			}
-			if (!found)
-				return diag_error(&loc, "--map: no column %s '%s' for %s.%s",
-						  strchr(pat, '#') ? "matching" : "named", pat,
-						  rec_kinds[w->kind].name, w->ent[e]->field);
-		}
-	return 0;
-}
-
-/* The --map KIND.FIELD entries, bound to a track sheet's header. */
-static int wide_setup(struct reader *rd, const struct sheet_row *row)
-{
-	const struct csvman_map *map = rd->o->map;
-	char (*h)[64];
-	size_t i, c;
-	int k, rc = 0;
-
-	if (!map || rd->kind != REC_TRACK)
-		return 0;
-	h = xmalloc((row->ncells + 1) * sizeof(*h));
-	for (c = 0; c < row->ncells; c++)
-		fold(row->cells[c].data, h[c], sizeof(h[c]));
-	for (k = REC_CREATOR; k < REC_NKINDS && rc == 0; k++) {
-		struct wide w;
-
-		memset(&w, 0, sizeof(w));
-		w.kind = (enum rec_kind)k;
-		for (i = 0; i < map->n; i++)
-			if (map->v[i].kind == k) {
-				w.ent = xrealloc(w.ent, (w.nent + 1) * sizeof(*w.ent));
-				w.field = xrealloc(w.field, (w.nent + 1) * sizeof(*w.field));
-				w.field[w.nent] = rec_field_index((enum rec_kind)k, map->v[i].field);
-				w.ent[w.nent++] = &map->v[i];
-			}
-		if (!w.nent)
-			continue;
-		rd->wide = xrealloc(rd->wide, (rd->nwide + 1) * sizeof(*rd->wide));
-		rd->wide[rd->nwide++] = w;
-		rc = wide_bind(rd, &rd->wide[rd->nwide - 1], h, row->ncells);
-	}
-	free(h);
-	return rc;
-}
-
-static void wide_release(struct reader *rd)
-{
-	size_t i;
-
-	for (i = 0; i < rd->nwide; i++) {
-		free(rd->wide[i].ent);
-		free(rd->wide[i].field);
-		free(rd->wide[i].num);
-		free(rd->wide[i].col);
-	}
-	free(rd->wide);
-	for (i = 0; i < rd->kids_cap; i++)
-		rec_release(&rd->kids[i].rec);
-	free(rd->kids);
-}
-
-static struct kid *kid_next(struct reader *rd, enum rec_kind k, unsigned num)
-{
-	struct kid *kd;
-
-	if (rd->nkids == rd->kids_cap) {
-		size_t i, cap = rd->kids_cap ? rd->kids_cap * 2 : 16;
-
-		rd->kids = xrealloc(rd->kids, cap * sizeof(*rd->kids));
-		for (i = rd->kids_cap; i < cap; i++)
-			rec_init(&rd->kids[i].rec);
-		rd->kids_cap = cap;
-	}
-	kd = &rd->kids[rd->nkids++];
-	rec_reset(&kd->rec, k);
-	rec_set_value(&kd->rec, 0, rec_get(&rd->rec, 0));
-	kd->num = num;
-	return kd;
-}
-
-/* A flag cell: 1 true (t, true, yes, y, 1, x), 0 false or empty, -1 neither. */
-static int flag_value(const struct rec_part *v, const struct reader *rd)
-{
-	static const char *const yes[] = { "t", "true", "yes", "y", "1", "x" };
-	static const char *const no[] = { "f", "false", "no", "n", "0" };
-	char f[16];
-	size_t i;
-
-	if (!v->len || norm_null_marker(v->data, v->len, rd->o->nulls, rd->o->nnulls))
-		return 0;
-	if (v->len >= sizeof(f))
-		return -1;
-	fold(v->data, f, sizeof(f));
-	if (strspn(v->data, " \t") == v->len)
-		return 0;
-	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
-		if (strcmp(f, yes[i]) == 0)
-			return 1;
-	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
-		if (strcmp(f, no[i]) == 0)
-			return 0;
-	return -1;
-}
-
-static int part_blank(const struct rec_part *v)
-{
-	size_t i;
-
-	for (i = 0; i < v->len; i++)
-		if (!isspace((unsigned char)v->data[i]))
-			return 0;
-	return 1;
-}
-
-/* What a wide row's field was given, for a reject: parts joined with " + ". */
-static void kid_value(struct reader *rd, const struct rec_part *parts, size_t n)
-{
-	size_t i;
-
-	buf_reset(&rd->val);
-	for (i = 0; i < n; i++) {
-		if (i)
-			buf_adds(&rd->val, " + ");
-		buf_add(&rd->val, parts[i].data, parts[i].len);
-	}
-}
-
-static int kid_reject(struct reader *rd, const struct rec_prov *p, long col, const struct wide *w,
-		      unsigned num, const char *field, const char *value, const char *why)
-{
-	char name[96], reason[NORM_WHY_MAX];
-
-	if (w->numbered)
-		snprintf(name, sizeof(name), "%s %u %s", rec_kinds[w->kind].name, num, field);
-	else
-		snprintf(name, sizeof(name), "%s %s", rec_kinds[w->kind].name, field);
-	snprintf(reason, sizeof(reason), "%s", why);
-	return reject(rd, p, col, name, value, reason) ? -2 : -1;
-}
-
-/* A flag cell that is no flag rejects the row, naming its column. */
-static int bad_flag(struct reader *rd, const struct rec_prov *p, long c, const struct wide *w,
-		    unsigned num, const char *pat, const char *value)
-{
-	const char *hash = strchr(pat, '#');
-	char col[80];
-
-	if (hash)
-		snprintf(col, sizeof(col), "%.*s%u%s", (int)(hash - pat), pat, num, hash + 1);
-	else
-		snprintf(col, sizeof(col), "%s", pat);
-	return kid_reject(rd, p, c, w, num, col, value, "a flag must be t, true, yes, y, 1 or x, "
-			  "or f, false, no, n, 0 or empty");
-}
-
-/*
- * Does group g exist (one of its own cells given: a value, or a true
- * flag)?  Its true flags go to trues.  1, 0, or -1/-2 after a reject.
- */
-static int group_cells(struct reader *rd, const struct wide *w, size_t g,
-		       const struct sheet_row *row, const struct rec_prov *p,
-		       int *trues, size_t *ntrue)
-{
-	struct rec_part v;
-	size_t e, i;
-	int exists = 0;
-
-	*ntrue = 0;
-	for (e = 0; e < w->nent; e++)
-		for (i = 0; i < nparts(w->ent[e]); i++) {
-			long c = WCOL(w, g, e, i);
-			int own = !w->numbered || strchr(part_pattern(w->ent[e], i), '#'), f;
-
-			if (c < 0)
-				continue;
-			cell_of(rd, row, (size_t)c, w->kind, w->field[e], NULL, &v);
-			if (!w->ent[e]->nflags) {
-				exists |= own && !part_blank(&v);
-				continue;
-			}
-			if ((f = flag_value(&v, rd)) < 0)
-				return bad_flag(rd, p, c, w, w->num[g], w->ent[e]->flags[i].header,
-						row->cells[c].data);
-			exists |= own && f;
-			if (f)
-				trues[(*ntrue)++] = (int)i;
-		}
-	return exists;
-}
-
-/*
- * The rows of group g of w: none when no cell of its own is given; one
- * per true flag, or one.  0, or -1/-2 after rejecting the row.
- */
-static int wide_group(struct reader *rd, const struct wide *w, size_t g,
-		      const struct sheet_row *row, const struct rec_prov *p)
-{
-	struct rec_part parts[CSVMAN_MAP_PARTS];
-	size_t e, i, ntrue, r, nrows;
-	unsigned num = w->num[g];
-	int trues[CSVMAN_MAP_PARTS], rc;
-	long c;
-
-	rc = group_cells(rd, w, g, row, p, trues, &ntrue);
-	if (rc <= 0)
-		return rc;
-	nrows = ntrue ? ntrue : 1;
-	for (r = 0; r < nrows; r++) {
-		struct kid *kd = kid_next(rd, w->kind, num);
-
-		for (e = 0; e < w->nent; e++) {
-			const struct csvman_map_entry *me = w->ent[e];
-			int f = w->field[e];
-			size_t n = nparts(me);
-
-			if (me->nflags) {
-				const char *v = ntrue ? me->flags[trues[r]].value : "";
-
-				parts[0].data = v;
-				parts[0].len = strlen(v);
-				n = 1;
-			} else if (w->kind == REC_CREATOR && f == CF_SPLIT_PERCENTAGE && r > 0) {
-				continue;	/* a split counts once, on the first row */
-			} else {
-				for (i = 0; i < n; i++) {
-					c = WCOL(w, g, e, i);
-					parts[i].data = "";
-					parts[i].len = 0;
-					if (c >= 0)
-						cell_of(rd, row, (size_t)c, w->kind, f, p, &parts[i]);
-				}
-			}
-			/* the cell at fault, when one cell gives the field */
-			c = !me->nflags && n == 1 ? WCOL(w, g, e, 0) : -1;
-			if (rec_set_parts(&kd->rec, f, parts, n, &rd->ropts) < 0) {
-				kid_value(rd, parts, n);
-				return kid_reject(rd, p, c, w, num, me->field, rd->val.data,
-						  kd->rec.why);
-			}
-			if (kd->rec.warn[0])
-				warn(rd, p, c, me->field, kd->rec.warn);
-		}
-	}
-	return 0;
-}
-
-static int by_start(const void *a, const void *b)
-{
-	const struct kid *x = *(const struct kid *const *)a, *y = *(const struct kid *const *)b;
-	const char *sx = rec_get(&x->rec, AF_START_TIME), *sy = rec_get(&y->rec, AF_START_TIME);
-	long lx = sx ? atol(sx) : -1, ly = sy ? atol(sy) : -1;
-
-	return lx < ly ? -1 : lx > ly ? 1 : (x->num > y->num) - (x->num < y->num);
-}
-
-/*
- * Sections kids[from..) without an end end where the next one (by start)
- * starts, the last at the track's duration.  0 or -1/-2 after a reject.
- */
-static int section_ends(struct reader *rd, const struct wide *w, size_t from,
-			const struct rec_prov *p)
-{
-	size_t n = rd->nkids - from, i;
-	struct kid **v;
-	int rc = 0;
-
-	if (!n)
-		return 0;
-	v = xmalloc(n * sizeof(*v));
-	for (i = 0; i < n; i++)
-		v[i] = &rd->kids[from + i];
-	qsort(v, n, sizeof(*v), by_start);
-	for (i = 0; i < n && rc == 0; i++) {
-		const char *end = i + 1 < n ? rec_get(&v[i + 1]->rec, AF_START_TIME) :
-				  rec_get(&rd->rec, TF_DURATION);
-
-		if (rec_get(&v[i]->rec, AF_END_TIME) || !rec_get(&v[i]->rec, AF_START_TIME))
-			continue;
-		if (!end)
-			rc = kid_reject(rd, p, -1, w, v[i]->num, "end_time", NULL,
-					"no end time, and the track has no duration to end it");
-		else
-			rec_set_value(&v[i]->rec, AF_END_TIME, end);
-	}
-	free(v);
-	return rc;
-}
-
-/* Every child row of a track sheet's row from its wide groups, in rd->kids. */
-static int wide_rows(struct reader *rd, const struct sheet_row *row, const struct rec_prov *p)
-{
-	size_t k, g, i, from;
-	int rc;
-
-	rd->nkids = 0;
-	for (k = 0; k < rd->nwide; k++) {
-		const struct wide *w = &rd->wide[k];
-
-		from = rd->nkids;
-		for (g = 0; g < w->ngroups; g++)
-			if ((rc = wide_group(rd, w, g, row, p)) < 0)
-				return rc;
-		if (w->kind == REC_ARRANGEMENT && (rc = section_ends(rd, w, from, p)) < 0)
-			return rc;
-		for (i = from; i < rd->nkids; i++)
-			if (rec_finish(&rd->kids[i].rec) < 0) {
-				struct rec *c = &rd->kids[i].rec;
-
-				return kid_reject(rd, p, -1, w, rd->kids[i].num,
-						  rec_kinds[w->kind].fields[c->bad_field].name,
-						  rec_get(c, c->bad_field), c->why);
-			}
-	}
-	return 0;
-}
-
-/*
- * The creators of a label-sheet row, in rd->crec.  Returns how many, or
- * -1 after rejecting the row (a creator's field is bad: the whole row
- * goes, track included).
- */
-static int row_groups(struct reader *rd, const struct sheet_row *row,
-		      const struct rec_prov *p)
-{
-	const char *af = rec_get(&rd->rec, 0);
-	char name[64];
-	size_t g, f;
-	int n = 0;
-
-	for (g = 0; g < rd->ngroups; g++) {
-		const struct group *gr = &rd->groups[g];
-		struct rec *c = &rd->crec[n];
-
-		if (gr->cols[CF_CREATOR_NAME] < 0 || !row->cells[gr->cols[CF_CREATOR_NAME]].len)
-			continue;
-		rec_reset(c, REC_CREATOR);
-		rec_set_value(c, 0, af);
-		if (gr->cols[CF_ROLE] < 0)
-			rec_set(c, CF_ROLE, gr->role, strlen(gr->role), &rd->ropts);
-		for (f = 1; f < rec_kinds[REC_CREATOR].nfields; f++) {
-			struct rec_part v;
-
-			if (gr->cols[f] < 0)
-				continue;
-			cell_of(rd, row, (size_t)gr->cols[f], REC_CREATOR, (int)f, p, &v);
-			if (rec_set(c, (int)f, v.data, v.len, &rd->ropts) < 0 || rec_finish(c) < 0) {
-				snprintf(name, sizeof(name), "%s %u %s", gr->role, gr->number,
-					 rec_kinds[REC_CREATOR].fields[c->bad_field].name);
-				buf_reset(&rd->val);
-				buf_add(&rd->val, v.data, v.len);
-				return reject(rd, p, gr->cols[f], name, rd->val.data, c->why) ? -2 : -1;
-			}
-			if (c->warn[0])
-				warn(rd, p, gr->cols[f], rec_kinds[REC_CREATOR].fields[f].name, c->warn);
-		}
-		n++;
-	}
-	return n;
-}
-
 /* The row's records: the track, then its creators from a label sheet. */
 static int emit(struct reader *rd, const struct sheet_row *row, const struct rec_prov *p)
 {
-	int n = rd->ngroups ? row_groups(rd, row, p) : 0, i, rc;
+	int n = rd->ngroups ? csvman_row_groups(rd, row, p) : 0, i, rc;
 	size_t k;
 
 	if (n < 0)
 		return n == -2 ? 1 : 0;
-	if (rd->nwide && (rc = wide_rows(rd, row, p)) < 0)
+	if (rd->nwide && (rc = csvman_wide_rows(rd, row, p)) < 0)
 		return rc == -2 ? 1 : 0;
 	rd->st->records++;
 	rc = rd->sink->record(rd->sink->ctx, &rd->rec, p);
@@ -1489,7 +639,7 @@ static NOINLINE int reject_error_cell(struct reader *rd, const struct sheet_row 
 	snprintf(why, sizeof(why), "no usable value: %s%s",
 		 c->data[0] == '#' ? "the formula error " : "", c->data);
 	col_field(rd, col);
-	return reject(rd, p, (long)col, rd->val.len ? rd->val.data : NULL, c->data, why);
+	return csvman_reject(rd, p, (long)col, rd->val.len ? rd->val.data : NULL, c->data, why);
 }
 
 /* The columns some field reads, for error_cell. */
@@ -1526,16 +676,16 @@ static int on_data(struct reader *rd, const struct sheet_row *row)
 	if (row->error) {
 		/* Fields are a best effort here, but the track is worth knowing. */
 		learn_track(rd, row);
-		return reject(rd, &p, row->error_col, NULL,
-			      row->error_col >= 0 ? row->cells[row->error_col].data : NULL,
-			      row->error);
+		return csvman_reject(rd, &p, row->error_col, NULL,
+				     row->error_col >= 0 ? row->cells[row->error_col].data : NULL,
+				     row->error);
 	}
 	if (row->ncells != rd->ncols) {
 		learn_track(rd, row);
 		snprintf(why, sizeof(why), "expected %zu fields as in the header, got %zu%s",
 			 rd->ncols, row->ncells, row->ncells > rd->ncols ?
 			 " (a value holding the separator must be quoted)" : "");
-		return reject(rd, &p, -1, NULL, NULL, why);
+		return csvman_reject(rd, &p, -1, NULL, NULL, why);
 	}
 	if (row->cell_errors && (i = error_cell(rd, row)) < row->ncells)
 		return reject_error_cell(rd, row, &p, i);
@@ -1553,18 +703,18 @@ static int on_data(struct reader *rd, const struct sheet_row *row)
 			snprintf(why, sizeof(why), "%s", rd->rec.why);
 			if (s->field == 0)
 				rec_reset(&rd->rec, rd->kind);
-			return reject(rd, &p, s->ncols == 1 ? (long)s->cols[0] : -1, name,
-				      rd->val.data, why);
+			return csvman_reject(rd, &p, s->ncols == 1 ? (long)s->cols[0] : -1, name,
+					     rd->val.data, why);
 		}
 		if (rd->rec.warn[0])
-			warn(rd, &p, s->ncols == 1 ? (long)s->cols[0] : -1,
-			     rec_kinds[rd->kind].fields[s->field].name, rd->rec.warn);
+			csvman_warn(rd, &p, s->ncols == 1 ? (long)s->cols[0] : -1,
+				    rec_kinds[rd->kind].fields[s->field].name, rd->rec.warn);
 	}
 	if (rec_finish(&rd->rec) < 0) {
 		int f = rd->rec.bad_field;
 
-		return reject(rd, &p, field_col(rd, f), rec_kinds[rd->kind].fields[f].name,
-			      rec_get(&rd->rec, f), rd->rec.why);
+		return csvman_reject(rd, &p, field_col(rd, f), rec_kinds[rd->kind].fields[f].name,
+				     rec_get(&rd->rec, f), rd->rec.why);
 	}
 	return emit(rd, row, &p);
 }
@@ -1676,7 +826,7 @@ int csvman_read_fp(FILE *fp, const char *path, int file_no, const struct csvman_
 	free(rd.null_said);
 	free(rd.used);
 	free(rd.reads);
-	wide_release(&rd);
+	csvman_wide_release(&rd);
 	return rc < 0 || rc == 1 ? -1 : 0;
 }
 
