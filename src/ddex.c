@@ -89,6 +89,7 @@
 #include "blendcat/diag.h"
 #include "blendcat/normalize.h"
 #include "blendcat/resfile.h"
+#include "blendcat/xmlsafe.h"
 #include "blendcat/xalloc.h"
 
 #include <ctype.h>
@@ -166,71 +167,6 @@ static void dotted(const char *tail, char *out, size_t size)
 	out[n] = '\0';
 }
 
-/* ------------------------------------------------- the prolog safety scan */
-
-/*
- * Everything before the root element passes through this scanner before
- * libxml2 sees it.  It follows the prolog (XML declaration, comments,
- * processing instructions) in 8-bit encodings and UTF-16, code unit by
- * code unit, and refuses the chunk in which "<!DOCTYPE" completes: the
- * parser never holds a whole DOCTYPE keyword, let alone a declaration.
- * After the root element starts, bytes pass unlooked at.
- */
-enum scan_state { SC_MISC, SC_LT, SC_PI, SC_BANG, SC_COMMENT, SC_DOCTYPE, SC_DONE };
-enum scan_enc { ENC_UNKNOWN, ENC_8BIT, ENC_UTF16LE, ENC_UTF16BE };
-
-struct scan {
-	enum scan_state state;
-	enum scan_enc enc;
-	unsigned char head[4];
-	size_t nhead;
-	int skip;			/* bytes of a UTF-8 byte order mark left */
-	int odd;			/* a UTF-16 unit's first byte, or -1 */
-	unsigned long units;
-	unsigned long line, col;	/* of the unit being scanned */
-	unsigned long mark_line, mark_col;	/* where the current markup began */
-	char tok[8];
-	size_t ntok;
-	int prev1, prev2;
-	int npi;
-	unsigned long markup;		/* '<' seen */
-	struct buf pi;
-	struct buf doctype;
-	int doctype_done, dt_quote, dt_bracket;
-	enum ddex_error error;
-	char msg[400];
-};
-
-static void scan_init(struct scan *sc)
-{
-	memset(sc, 0, sizeof(*sc));
-	sc->odd = -1;
-	sc->line = 1;
-	buf_init(&sc->pi);
-	buf_init(&sc->doctype);
-}
-
-static void scan_release(struct scan *sc)
-{
-	buf_release(&sc->pi);
-	buf_release(&sc->doctype);
-}
-
-static void scan_refuse(struct scan *sc, enum ddex_error e, const char *fmt, ...)
-	DIAG_PRINTF(3, 4);
-
-static void scan_refuse(struct scan *sc, enum ddex_error e, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (sc->error)
-		return;
-	sc->error = e;
-	va_start(ap, fmt);
-	vsnprintf(sc->msg, sizeof(sc->msg), fmt, ap);
-	va_end(ap);
-}
-
 static int is_ws(int c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
@@ -247,328 +183,6 @@ static int has_ci(const char *s, const char *needle)
 	return 0;
 }
 
-/* Encodings whose bytes the scanner reads as libxml2 does. */
-static int encoding_ok(const char *e)
-{
-	static const char *const ok[] = {
-		"UTF-8", "UTF8", "UTF-16", "UTF16", "US-ASCII", "ASCII",
-		"ISO-8859-1", "ISO8859-1", "ISO_8859-1", "LATIN1", "ISO-LATIN-1",
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
-		if (strcasecmp(e, ok[i]) == 0)
-			return 1;
-	return 0;
-}
-
-/* The XML declaration's encoding, checked against encoding_ok. */
-static void scan_xmldecl(struct scan *sc)
-{
-	const char *s = sc->pi.data, *p = strstr(s, "encoding");
-	char q, enc[64];
-	size_t n;
-
-	if (strncmp(s, "xml", 3) != 0 || !is_ws((unsigned char)s[3]) || !p)
-		return;
-	for (p += 8; is_ws((unsigned char)*p); p++)
-		;
-	if (*p++ != '=')
-		return;
-	while (is_ws((unsigned char)*p))
-		p++;
-	q = *p++;
-	if (q != '"' && q != '\'')
-		return;
-	n = strcspn(p, q == '"' ? "\"" : "'");
-	snprintf(enc, sizeof(enc), "%.*s", (int)(n < 60 ? n : 60), p);
-	if (!encoding_ok(enc))
-		scan_refuse(sc, DDEX_ERR_ENCODING,
-			    "encoding '%s' is not read: DDEX messages are UTF-8 "
-			    "(UTF-16, US-ASCII and ISO-8859-1 are read too)", enc);
-}
-
-/* Follow the DOCTYPE's brackets and quotes to its end. */
-static void scan_doctype_char(struct scan *sc, int c)
-{
-	if (sc->doctype.len < DOCTYPE_KEEP)
-		buf_addch(&sc->doctype, c < 0x20 && !is_ws(c) ? '?' : c);
-	if (sc->dt_quote) {
-		if (c == sc->dt_quote)
-			sc->dt_quote = 0;
-	} else if (c == '"' || c == '\'') {
-		sc->dt_quote = c;
-	} else if (c == '[') {
-		sc->dt_bracket++;
-	} else if (c == ']' && sc->dt_bracket) {
-		sc->dt_bracket--;
-	} else if (c == '>' && !sc->dt_bracket) {
-		sc->doctype_done = 1;
-	}
-}
-
-/* After "<!": a comment, a DOCTYPE, or something for libxml2 to judge. */
-static void scan_bang(struct scan *sc, int c)
-{
-	sc->tok[sc->ntok++] = (char)c;
-	if (sc->ntok == 2 && memcmp(sc->tok, "--", 2) == 0) {
-		sc->state = SC_COMMENT;
-		sc->prev1 = sc->prev2 = 0;
-	} else if (sc->ntok <= 7 && memcmp(sc->tok, "DOCTYPE", sc->ntok) == 0) {
-		if (sc->ntok == 7) {
-			sc->state = SC_DOCTYPE;
-			scan_refuse(sc, DDEX_ERR_UNSAFE, "DOCTYPE refused");
-		}
-	} else if (sc->ntok > 2 || sc->tok[0] != '-') {
-		sc->state = SC_DONE;
-	}
-}
-
-/* One character of the prolog (c >= 0x80 stands for any non-ASCII one). */
-static void scan_char(struct scan *sc, int c)
-{
-	switch (sc->state) {
-	case SC_MISC:
-		sc->mark_line = sc->line;
-		sc->mark_col = sc->col;
-		if (c == '<') {
-			sc->state = SC_LT;
-			sc->markup++;
-		}
-		else if (!is_ws(c))
-			scan_refuse(sc, DDEX_ERR_NOT_XML, !sc->markup ?
-				    "not XML: the file does not begin with '<'" :
-				    "not well-formed XML: text before the root element");
-		break;
-	case SC_LT:
-		if (c == '?') {
-			sc->state = SC_PI;
-			buf_reset(&sc->pi);
-			sc->prev1 = 0;
-		} else if (c == '!') {
-			sc->state = SC_BANG;
-			sc->ntok = 0;
-		} else {
-			sc->state = SC_DONE;
-		}
-		break;
-	case SC_PI:
-		if (sc->prev1 == '?' && c == '>') {
-			buf_setlen(&sc->pi, sc->pi.len ? sc->pi.len - 1 : 0);
-			if (sc->npi++ == 0)
-				scan_xmldecl(sc);
-			sc->state = SC_MISC;
-		} else if (sc->pi.len < 512) {
-			buf_addch(&sc->pi, c >= 0x80 ? '?' : c);
-		}
-		sc->prev1 = c;
-		break;
-	case SC_BANG:
-		scan_bang(sc, c);
-		break;
-	case SC_COMMENT:
-		if (sc->prev2 == '-' && sc->prev1 == '-')
-			sc->state = c == '>' ? SC_MISC : SC_DONE;
-		sc->prev2 = sc->prev1;
-		sc->prev1 = c;
-		break;
-	case SC_DOCTYPE:
-		scan_doctype_char(sc, c);
-		break;
-	case SC_DONE:
-		break;
-	}
-}
-
-static void scan_unit(struct scan *sc, unsigned u)
-{
-	if (sc->units++ == 0 && u == 0xFEFF)
-		return;		/* byte order mark */
-	if (u == '\n') {
-		sc->line++;
-		sc->col = 0;
-	} else {
-		sc->col++;
-	}
-	scan_char(sc, u < 0x80 ? (int)u : 0x80);
-}
-
-/* The encoding from the first four bytes (XML 1.0 appendix F). */
-static void scan_detect(struct scan *sc)
-{
-	const unsigned char *h = sc->head;
-	size_t n = sc->nhead;
-
-	sc->enc = ENC_8BIT;
-	if (n >= 4 && ((!h[0] && !h[1]) || (!h[2] && !h[3]) ||
-		       (h[0] == 0xFF && h[1] == 0xFE && !h[2] && !h[3])))
-		scan_refuse(sc, DDEX_ERR_ENCODING, "UCS-4 (32-bit) encoding is not read: "
-			    "DDEX messages are UTF-8");
-	else if (n >= 4 && h[0] == 0x4C && h[1] == 0x6F && h[2] == 0xA7 && h[3] == 0x94)
-		scan_refuse(sc, DDEX_ERR_ENCODING, "EBCDIC encoding is not read: "
-			    "DDEX messages are UTF-8");
-	else if (n >= 2 && ((h[0] == 0xFF && h[1] == 0xFE) || (h[0] == '<' && h[1] == 0)))
-		sc->enc = ENC_UTF16LE;
-	else if (n >= 2 && ((h[0] == 0xFE && h[1] == 0xFF) || (h[0] == 0 && h[1] == '<')))
-		sc->enc = ENC_UTF16BE;
-}
-
-static void scan_byte(struct scan *sc, unsigned char b)
-{
-	if (sc->enc == ENC_8BIT) {
-		if (sc->skip)
-			sc->skip--;
-		else
-			scan_unit(sc, b);
-		return;
-	}
-	if (sc->odd < 0) {
-		sc->odd = b;
-		return;
-	}
-	scan_unit(sc, sc->enc == ENC_UTF16LE ? (unsigned)sc->odd | (unsigned)b << 8 :
-		  (unsigned)sc->odd << 8 | b);
-	sc->odd = -1;
-}
-
-static int scan_done(const struct scan *sc)
-{
-	return sc->state == SC_DONE || sc->error;
-}
-
-/* Feed n bytes; at the end of the input, n = 0 with eof set. */
-static void scan_feed(struct scan *sc, const unsigned char *p, size_t n, int eof)
-{
-	size_t i;
-
-	if (sc->enc == ENC_UNKNOWN) {
-		while (n && sc->nhead < 4) {
-			sc->head[sc->nhead++] = *p++;
-			n--;
-		}
-		if (sc->nhead < 4 && !eof)
-			return;
-		scan_detect(sc);
-		if (sc->enc == ENC_8BIT && sc->nhead >= 3 && sc->head[0] == 0xEF &&
-		    sc->head[1] == 0xBB && sc->head[2] == 0xBF)
-			sc->skip = 3;
-		for (i = 0; i < sc->nhead && !scan_done(sc); i++)
-			scan_byte(sc, sc->head[i]);
-	}
-	for (i = 0; i < n && (!scan_done(sc) || sc->state == SC_DOCTYPE); i++) {
-		if (sc->state == SC_DOCTYPE && sc->doctype_done)
-			break;
-		scan_byte(sc, p[i]);
-	}
-	if (eof && sc->state == SC_MISC && !sc->markup && !sc->error)
-		scan_refuse(sc, DDEX_ERR_NOT_XML, sc->units ? "not XML: the file holds only "
-			    "white space" : "not XML: the file is empty");
-}
-
-/* ---------------------------------------------- explaining a DOCTYPE */
-
-/* The quoted literal at *p (advanced past it) into out, cut short. */
-static int literal(const char **p, char *out, size_t size, size_t *len)
-{
-	const char *s = *p, *e;
-
-	while (is_ws((unsigned char)*s))
-		s++;
-	if (*s != '"' && *s != '\'')
-		return -1;
-	e = strchr(s + 1, *s);
-	*len = e ? (size_t)(e - s - 1) : strlen(s + 1);
-	snprintf(out, size, "%.*s%s", (int)(*len < 60 ? *len : 60), s + 1, *len > 60 ? "..." : "");
-	*p = e ? e + 1 : s + 1 + *len;
-	return e ? 0 : 1;
-}
-
-static const char *word(const char **p, char *out, size_t size)
-{
-	const char *s = *p;
-	size_t n;
-
-	while (is_ws((unsigned char)*s))
-		s++;
-	n = strcspn(s, " \t\r\n\"'>[%");
-	snprintf(out, size, "%.*s", (int)(n < 60 ? n : 60), s);
-	*p = s + n;
-	return out;
-}
-
-/*
- * One <!ENTITY declaration at p: how bad it is (3 external, 2 refers to
- * other entities, 1 large, 0 plain), with a message.
- */
-static int entity_decl(const char *p, char *msg, size_t size)
-{
-	char name[64], kw[64], lit[80];
-	size_t len = 0;
-	int pe, cut;
-
-	p += 8;
-	while (is_ws((unsigned char)*p))
-		p++;
-	pe = *p == '%';
-	if (pe)
-		p++;
-	word(&p, name, sizeof(name));
-	word(&p, kw, sizeof(kw));
-	if (!strcmp(kw, "SYSTEM") || !strcmp(kw, "PUBLIC")) {
-		if (!strcmp(kw, "PUBLIC"))
-			literal(&p, lit, sizeof(lit), &len);
-		literal(&p, lit, sizeof(lit), &len);
-		snprintf(msg, size, "external %sentity '%s' (%s \"%s\"): an XXE attempt",
-			 pe ? "parameter " : "", name, kw, lit);
-		return 3;
-	}
-	p -= strlen(kw);
-	cut = literal(&p, lit, sizeof(lit), &len);
-	if (strchr(lit, '&') || strchr(lit, '%')) {
-		snprintf(msg, size, "entity '%s' refers to other entities (\"%s\"): "
-			 "an entity expansion bomb", name, lit);
-		return 2;
-	}
-	if (len > 1024 || cut) {
-		snprintf(msg, size, "entity '%s' has a value of %s%zu bytes: "
-			 "a quadratic blowup", name, cut ? "more than " : "", len);
-		return 1;
-	}
-	snprintf(msg, size, "entity '%s' declared", name);
-	return 0;
-}
-
-/* Say what a refused DOCTYPE would have done. */
-static void scan_explain(struct scan *sc)
-{
-	const char *p = sc->doctype.data, *e;
-	char name[64], kw[64], lit[80], best[320] = "", m[320];
-	int worst = -1, w;
-	size_t len;
-
-	word(&p, name, sizeof(name));
-	word(&p, kw, sizeof(kw));
-	if (!strcmp(kw, "SYSTEM") || !strcmp(kw, "PUBLIC")) {
-		if (!strcmp(kw, "PUBLIC"))
-			literal(&p, lit, sizeof(lit), &len);
-		literal(&p, lit, sizeof(lit), &len);
-		snprintf(sc->msg, sizeof(sc->msg), "DOCTYPE refused: external DTD \"%s\"", lit);
-		return;
-	}
-	for (e = sc->doctype.data; (e = strstr(e, "<!ENTITY")) != NULL; e += 8) {
-		w = entity_decl(e, m, sizeof(m));
-		if (w > worst) {
-			worst = w;
-			snprintf(best, sizeof(best), "%s", m);
-		}
-	}
-	if (worst >= 0)
-		snprintf(sc->msg, sizeof(sc->msg), "DOCTYPE refused: %s", best);
-	else
-		snprintf(sc->msg, sizeof(sc->msg),
-			 "DOCTYPE refused: DDEX messages have no document type declaration");
-}
-
 /* ------------------------------------------------------------- input */
 
 #define IO_CHUNK (64u << 10)	/* bytes per read(2); libxml2 asks for 4000 at a time */
@@ -577,7 +191,7 @@ struct io {
 	int fd;
 	char *rbuf;		/* IO_CHUNK bytes read ahead */
 	size_t rlen, roff;
-	struct scan sc;
+	struct xmlsafe sc;
 	int eof;
 	int read_errno;
 	unsigned long long nread;
@@ -614,19 +228,19 @@ static void io_explain(struct io *io, char *buf, int len)
 	ssize_t n;
 	size_t total = 0;
 
-	if (io->roff < io->rlen && io->sc.state == SC_DOCTYPE && !io->sc.doctype_done) {
+	if (io->roff < io->rlen && io->sc.state == XMLSAFE_DOCTYPE && !io->sc.doctype_done) {
 		/* What was read ahead first. */
 		total = io->rlen - io->roff;
-		scan_feed(&io->sc, (const unsigned char *)io->rbuf + io->roff, total, 0);
+		xmlsafe_feed(&io->sc, (const unsigned char *)io->rbuf + io->roff, total, 0);
 		io->roff = io->rlen;
 	}
-	while (io->sc.state == SC_DOCTYPE && !io->sc.doctype_done && total < 4 * DOCTYPE_KEEP &&
+	while (io->sc.state == XMLSAFE_DOCTYPE && !io->sc.doctype_done && total < 4 * DOCTYPE_KEEP &&
 	       (n = read_some(io->fd, buf, (size_t)len)) > 0) {
-		scan_feed(&io->sc, (const unsigned char *)buf, (size_t)n, 0);
+		xmlsafe_feed(&io->sc, (const unsigned char *)buf, (size_t)n, 0);
 		total += (size_t)n;
 	}
-	if (io->sc.error == DDEX_ERR_UNSAFE)
-		scan_explain(&io->sc);
+	if (io->sc.error == XMLSAFE_UNSAFE)
+		xmlsafe_explain(&io->sc);
 }
 
 static int io_read(void *ctx, char *buf, int len)
@@ -654,10 +268,10 @@ static int io_read(void *ctx, char *buf, int len)
 	io_count(io, buf, (size_t)n);
 	if (n == 0)
 		io->eof = 1;
-	if (!scan_done(&io->sc) || io->sc.enc == ENC_UNKNOWN)
-		scan_feed(&io->sc, (const unsigned char *)buf, (size_t)n, n == 0);
+	if (!xmlsafe_done(&io->sc) || io->sc.enc == XMLSAFE_ENC_UNKNOWN)
+		xmlsafe_feed(&io->sc, (const unsigned char *)buf, (size_t)n, n == 0);
 	if (io->sc.error) {
-		if (io->sc.state == SC_DOCTYPE)
+		if (io->sc.state == XMLSAFE_DOCTYPE)
 			io_explain(io, buf, len);
 		return -1;
 	}
@@ -2402,6 +2016,13 @@ static int error_at_end(const struct parser *p)
 	return p->io.eof && p->xerr.line + 1 >= last;
 }
 
+/* The error of the safety scan's code. */
+static enum ddex_error unsafe_code(enum xmlsafe_error e)
+{
+	return e == XMLSAFE_UNSAFE ? DDEX_ERR_UNSAFE :
+	       e == XMLSAFE_ENCODING ? DDEX_ERR_ENCODING : DDEX_ERR_NOT_XML;
+}
+
 /* What went wrong inside libxml2 or the input, as one error. */
 static void reader_failed(struct parser *p)
 {
@@ -2412,7 +2033,7 @@ static void reader_failed(struct parser *p)
 	if (p->io.sc.error) {
 		p->eline = p->io.sc.mark_line;
 		p->ecol = p->io.sc.mark_col;
-		fail(p, p->io.sc.error, "%s", p->io.sc.msg);
+		fail(p, unsafe_code(p->io.sc.error), "%s", p->io.sc.msg);
 		return;
 	}
 	if (p->io.read_errno) {
@@ -2466,7 +2087,7 @@ static void parser_init(struct parser *p, const char *path, int file_no,
 		p->max_state = UINT32_MAX >> 1;	/* struct val's offsets are 32 bits */
 	p->io.fd = -1;
 	p->fr = xcalloc(DDEX_MAX_DEPTH + 1, sizeof(*p->fr));
-	scan_init(&p->io.sc);
+	xmlsafe_init(&p->io.sc, "DDEX messages");
 	buf_init(&p->npath);
 	buf_init(&p->dpath);
 	buf_init(&p->rkeys);
@@ -2489,7 +2110,7 @@ static void parser_release(struct parser *p)
 		xmlFreeTextReader(p->rd);
 	if (p->io.fd >= 0)
 		close(p->io.fd);
-	scan_release(&p->io.sc);
+	xmlsafe_release(&p->io.sc);
 	free(p->io.rbuf);
 	free(p->fr);
 	free(p->itab);
