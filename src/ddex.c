@@ -3557,7 +3557,7 @@ int ddex_probe(const char *path, enum ddex_version *version, enum ddex_type *typ
 		rc = p.version ? 1 : 0;
 	else if (p.err == DDEX_ERR_NOT_DDEX || p.err == DDEX_ERR_VERSION)
 		rc = p.version ? 1 : 0;
-	else if (p.err == DDEX_ERR_UNSAFE || (!p.err && p.io.sc.error == DDEX_ERR_UNSAFE))
+	else if (p.err == DDEX_ERR_UNSAFE || (!p.err && p.io.sc.error == XMLSAFE_UNSAFE))
 		rc = DDEX_PROBE_REFUSED;
 	globals_leave(&g);
 	if (version)
