@@ -1645,29 +1645,35 @@ static xmlParserInputPtr refuse_entity(const char *url, const char *id, xmlParse
 	return NULL;
 }
 
-struct xml_globals {
-	xmlExternalEntityLoader loader;
-	xmlStructuredErrorFunc serr;
-	void *sctx;
-	xmlGenericErrorFunc gerr;
-	void *gctx;
-};
-
-static void globals_enter(struct parser *p, struct xml_globals *g)
+/* libxml2's handlers as they are, to be put back. */
+static void globals_save(struct xml_globals *g)
 {
-	xmlInitParser();
 	g->loader = xmlGetExternalEntityLoader();
 	g->serr = xmlStructuredError;
 	g->sctx = xmlStructuredErrorContext;
 	g->gerr = xmlGenericError;
 	g->gctx = xmlGenericErrorContext;
+}
+
+static void globals_enter(struct parser *p, struct xml_globals *g)
+{
+	xmlInitParser();
+	globals_save(g);
 	xmlSetExternalEntityLoader(refuse_entity);
 	xmlSetStructuredErrorFunc(p, on_xml_error);
 	xmlSetGenericErrorFunc(NULL, quiet_generic);
 	active = p;
 }
 
-static void globals_leave(const struct xml_globals *g)
+void ddex_globals_enter_xsd(struct xml_globals *g, void *ctx, xmlStructuredErrorFunc on_error)
+{
+	xmlInitParser();
+	globals_save(g);
+	xmlSetExternalEntityLoader(xmlNoNetExternalEntityLoader);
+	xmlSetStructuredErrorFunc(ctx, on_error);
+}
+
+void ddex_globals_leave(const struct xml_globals *g)
 {
 	xmlSetExternalEntityLoader(g->loader);
 	xmlSetStructuredErrorFunc(g->sctx, g->serr);
@@ -3080,7 +3086,7 @@ static xmlSchemaPtr xsd_compile(size_t i, char *why, size_t size)
 	struct buf path = BUF_INIT;
 	xmlSchemaParserCtxtPtr pc;
 	xmlSchemaPtr schema = NULL;
-	xmlExternalEntityLoader loader = xmlGetExternalEntityLoader();
+	struct xml_globals g;
 	char msg[200] = "";
 
 	if (versions[i].v == DDEX_MEAD_11)
@@ -3095,16 +3101,14 @@ static xmlSchemaPtr xsd_compile(size_t i, char *why, size_t size)
 			 path.data, strerror(errno));
 		goto out;
 	}
-	xmlSetExternalEntityLoader(xmlNoNetExternalEntityLoader);
-	xmlSetStructuredErrorFunc(msg, on_xsd_compile_error);
+	ddex_globals_enter_xsd(&g, msg, on_xsd_compile_error);
 	pc = xmlSchemaNewParserCtxt(path.data);
 	if (pc) {
 		xmlSchemaSetParserStructuredErrors(pc, on_xsd_compile_error, msg);
 		schema = xmlSchemaParse(pc);
 		xmlSchemaFreeParserCtxt(pc);
 	}
-	xmlSetStructuredErrorFunc(NULL, NULL);
-	xmlSetExternalEntityLoader(loader);
+	ddex_globals_leave(&g);
 	if (!schema)
 		snprintf(why, size, "the XSD '%s' does not compile: %s", path.data,
 			 msg[0] ? msg : "error");
@@ -3253,7 +3257,7 @@ int ddex_read_file(const char *path, int file_no, const struct ddex_opts *o,
 			rc = deliver(&p, sink ? sink : &none);
 		}
 	}
-	globals_leave(&g);
+	ddex_globals_leave(&g);
 out:
 	st->version = p.version;
 	st->type = p.type;
@@ -3284,7 +3288,7 @@ int ddex_probe(const char *path, enum ddex_version *version, enum ddex_type *typ
 		rc = p.version ? 1 : 0;
 	else if (p.err == DDEX_ERR_UNSAFE || (!p.err && p.io.sc.error == XMLSAFE_UNSAFE))
 		rc = DDEX_PROBE_REFUSED;
-	globals_leave(&g);
+	ddex_globals_leave(&g);
 	if (version)
 		*version = p.version;
 	if (type)

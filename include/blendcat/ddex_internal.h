@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <libxml/parser.h>
+#include <libxml/xmlerror.h>
 #include <libxml/xmlreader.h>
 #include <libxml/xmlschemas.h>
 
@@ -303,5 +305,30 @@ struct parser {
 };
 
 #define S(p, off) ((p)->text.data + (off))
+
+/* ------------------------------------------ libxml2's process-wide state */
+
+/*
+ * Only ddex.c touches libxml2's process-wide handlers (the external
+ * entity loader, the structured and generic error functions) and the
+ * parser being read, which the entity loader reports to.  A read swaps
+ * them in for its duration and puts them back; so does compiling an XSD,
+ * through these.
+ */
+struct xml_globals {
+	xmlExternalEntityLoader loader;
+	xmlStructuredErrorFunc serr;
+	void *sctx;
+	xmlGenericErrorFunc gerr;
+	void *gctx;
+};
+
+/*
+ * For compiling an XSD: its imports are read from local files, never the
+ * network, and errors go to on_error with ctx, until ddex_globals_leave.
+ */
+void ddex_globals_enter_xsd(struct xml_globals *g, void *ctx, xmlStructuredErrorFunc on_error);
+/* Put back the handlers g keeps. */
+void ddex_globals_leave(const struct xml_globals *g);
 
 #endif
