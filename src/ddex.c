@@ -118,11 +118,7 @@
 
 /* ------------------------------------------------------------ versions */
 
-static const struct {
-	const char *tail;	/* after ERN_NS; also the XSD folder: ern<tail>/ */
-	enum ddex_version v;
-	const char *name;
-} versions[] = {
+const struct version ddex_versions[] = {
 	{ "38", DDEX_ERN_38, "3.8" },
 	{ "381", DDEX_ERN_381, "3.8.1" },
 	{ "382", DDEX_ERN_382, "3.8.2" },
@@ -134,15 +130,13 @@ static const struct {
 	{ "mead11", DDEX_MEAD_11, "MEAD 1.1" },	/* after MEAD_NS: "11" */
 };
 
-#define NVERSIONS (sizeof(versions) / sizeof(versions[0]))
-
 const char *ddex_version_name(enum ddex_version v)
 {
 	size_t i;
 
 	for (i = 0; i < NVERSIONS; i++)
-		if (versions[i].v == v)
-			return versions[i].name;
+		if (ddex_versions[i].v == v)
+			return ddex_versions[i].name;
 	return v == DDEX_ERN_OTHER ? "other" : "unknown";
 }
 
@@ -163,7 +157,7 @@ static void dotted(const char *tail, char *out, size_t size)
 	out[n] = '\0';
 }
 
-static int is_ws(int c)
+int ddex_is_ws(int c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
@@ -477,10 +471,8 @@ static void *grow(void *v, size_t *cap, size_t size)
 	((n) == (cap) ? (void)((arr) = grow((arr), &(cap), sizeof(*(arr)))) : (void)0, \
 	 memset(&(arr)[(n)], 0, sizeof(*(arr))), &(arr)[(n)++])
 
-static int fail(struct parser *p, enum ddex_error e, const char *fmt, ...) DIAG_PRINTF(3, 4);
-
 /* The first error about the file wins; the read stops. */
-static int fail(struct parser *p, enum ddex_error e, const char *fmt, ...)
+int ddex_fail(struct parser *p, enum ddex_error e, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -543,9 +535,9 @@ static void check_state(struct parser *p)
 	if (n > p->st->state_peak)
 		p->st->state_peak = n;
 	if (n > p->max_state)
-		fail(p, DDEX_ERR_LIMIT, "message too large to buffer: its catalog data passes "
-		     "%zu MiB (the limit; tracks are delivered when the message ends)",
-		     p->max_state >> 20);
+		ddex_fail(p, DDEX_ERR_LIMIT, "message too large to buffer: its catalog data passes "
+			  "%zu MiB (the limit; tracks are delivered when the message ends)",
+			  p->max_state >> 20);
 }
 
 /* Keep len bytes in the arena; the offset. */
@@ -561,11 +553,11 @@ static size_t keep(struct parser *p, const char *s, size_t len)
 /* Text without surrounding ASCII whitespace. */
 static const char *trim(const char *s, size_t *len)
 {
-	while (*len && is_ws((unsigned char)*s)) {
+	while (*len && ddex_is_ws((unsigned char)*s)) {
 		s++;
 		(*len)--;
 	}
-	while (*len && is_ws((unsigned char)s[*len - 1]))
+	while (*len && ddex_is_ws((unsigned char)s[*len - 1]))
 		(*len)--;
 	return s;
 }
@@ -727,8 +719,8 @@ static void sr_start(struct parser *p)
 	struct sr *s;
 
 	if (p->nsr >= p->max_tracks) {
-		fail(p, DDEX_ERR_LIMIT, "more than %zu SoundRecordings in one message "
-		     "(the limit: tracks are buffered until the message ends)", p->max_tracks);
+		ddex_fail(p, DDEX_ERR_LIMIT, "more than %zu SoundRecordings in one message "
+			  "(the limit: tracks are buffered until the message ends)", p->max_tracks);
 		return;
 	}
 	s = PUSH(p->srs, p->nsr, p->capsr);
@@ -1464,7 +1456,7 @@ static void on_start(struct parser *p)
 	unsigned k;
 
 	if (p->depth >= DDEX_MAX_DEPTH) {
-		fail(p, DDEX_ERR_LIMIT, "elements nested deeper than %d levels", DDEX_MAX_DEPTH);
+		ddex_fail(p, DDEX_ERR_LIMIT, "elements nested deeper than %d levels", DDEX_MAX_DEPTH);
 		return;
 	}
 	name = name ? name : "";
@@ -1535,8 +1527,8 @@ static void on_text(struct parser *p)
 	struct frame *f = &p->fr[p->depth];
 
 	if (len > DDEX_MAX_TEXT || (f->rule >= 0 && p->text_acc.len + len > DDEX_MAX_TEXT)) {
-		fail(p, DDEX_ERR_LIMIT, "text of element '%s' is longer than %u bytes",
-		     open_name(p, p->depth), DDEX_MAX_TEXT);
+		ddex_fail(p, DDEX_ERR_LIMIT, "text of element '%s' is longer than %u bytes",
+			  open_name(p, p->depth), DDEX_MAX_TEXT);
 		return;
 	}
 	if (f->rule >= 0)
@@ -1550,13 +1542,13 @@ static int mead_root(struct parser *p, const char *name, const char *ns)
 
 	dotted(ns + strlen(MEAD_NS), ver, sizeof(ver));
 	if (strcmp(ns + strlen(MEAD_NS), "11") != 0)
-		return fail(p, DDEX_ERR_VERSION, "MEAD %s (namespace '%.80s') is not supported: "
-			    "blendcat reads MEAD 1.1", ver, ns);
+		return ddex_fail(p, DDEX_ERR_VERSION, "MEAD %s (namespace '%.80s') is not supported: "
+				 "blendcat reads MEAD 1.1", ver, ns);
 	p->version = DDEX_MEAD_11;
 	p->type = strcmp(name, "MeadMessage") == 0 ? DDEX_MEAD_MESSAGE : DDEX_TYPE_OTHER;
 	if (p->type == DDEX_TYPE_OTHER && !p->probe)
-		return fail(p, DDEX_ERR_TYPE, "MEAD 1.1 '%.60s' is not supported: blendcat reads "
-			    "MeadMessage", name);
+		return ddex_fail(p, DDEX_ERR_TYPE, "MEAD 1.1 '%.60s' is not supported: blendcat reads "
+				 "MeadMessage", name);
 	return 0;
 }
 
@@ -1571,31 +1563,31 @@ static int root_start(struct parser *p, const char *name)
 	p->type = !strcmp(name, "NewReleaseMessage") ? DDEX_NEW_RELEASE :
 		  !strcmp(name, "PurgeReleaseMessage") ? DDEX_PURGE_RELEASE : DDEX_TYPE_OTHER;
 	if (!ns || strncmp(ns, DDEX_NS, strlen(DDEX_NS)) != 0)
-		return fail(p, DDEX_ERR_NOT_DDEX, "not a DDEX message: root element '%.60s' %s%.80s%s",
-			    name, ns ? "in namespace '" : "has no namespace", ns ? ns : "",
-			    ns ? "'" : "");
+		return ddex_fail(p, DDEX_ERR_NOT_DDEX, "not a DDEX message: root element '%.60s' %s%.80s%s",
+				 name, ns ? "in namespace '" : "has no namespace", ns ? ns : "",
+				 ns ? "'" : "");
 	if (strncmp(ns, MEAD_NS, strlen(MEAD_NS)) == 0)
 		return mead_root(p, name, ns);
 	if (strncmp(ns, ERN_NS, strlen(ERN_NS)) != 0)
-		return fail(p, DDEX_ERR_VERSION, "DDEX message '%.60s' in namespace '%.80s' is not an "
-			    "ERN release notification or a MEAD message: blendcat reads ERN and "
-			    "MEAD 1.1 messages only", name, ns);
+		return ddex_fail(p, DDEX_ERR_VERSION, "DDEX message '%.60s' in namespace '%.80s' is not an "
+				 "ERN release notification or a MEAD message: blendcat reads ERN and "
+				 "MEAD 1.1 messages only", name, ns);
 	for (i = 0; i < NVERSIONS; i++)
-		if (strcmp(ns + strlen(ERN_NS), versions[i].tail) == 0)
-			p->version = versions[i].v;
+		if (strcmp(ns + strlen(ERN_NS), ddex_versions[i].tail) == 0)
+			p->version = ddex_versions[i].v;
 	if (!p->version) {
 		p->version = DDEX_ERN_OTHER;
 		dotted(ns + strlen(ERN_NS), ver, sizeof(ver));
 		if (p->probe)
 			return 0;
-		return fail(p, DDEX_ERR_VERSION, "ERN %s (namespace '%.80s') is not supported: "
-			    "blendcat reads ERN 3.8, 3.8.1, 3.8.2, 3.8.3, 4.1, 4.1.1, 4.2 and 4.3",
-			    ver, ns);
+		return ddex_fail(p, DDEX_ERR_VERSION, "ERN %s (namespace '%.80s') is not supported: "
+				 "blendcat reads ERN 3.8, 3.8.1, 3.8.2, 3.8.3, 4.1, 4.1.1, 4.2 and 4.3",
+				 ver, ns);
 	}
 	if (p->type == DDEX_TYPE_OTHER && !p->probe)
-		return fail(p, DDEX_ERR_TYPE, "ERN %s '%.60s' is not supported: blendcat reads "
-			    "NewReleaseMessage and PurgeReleaseMessage",
-			    ddex_version_name(p->version), name);
+		return ddex_fail(p, DDEX_ERR_TYPE, "ERN %s '%.60s' is not supported: blendcat reads "
+				 "NewReleaseMessage and PurgeReleaseMessage",
+				 ddex_version_name(p->version), name);
 	return 0;
 }
 
@@ -1624,7 +1616,7 @@ static void on_xml_error(void *ctx, xmlErrorPtr e)
 	p->xerr.col = e->int2 > 0 ? (unsigned long)e->int2 : 0;
 	snprintf(p->xerr.msg, sizeof(p->xerr.msg), "%s", e->message ? e->message : "error");
 	n = strlen(p->xerr.msg);
-	while (n && is_ws((unsigned char)p->xerr.msg[n - 1]))
+	while (n && ddex_is_ws((unsigned char)p->xerr.msg[n - 1]))
 		p->xerr.msg[--n] = '\0';
 }
 
@@ -1640,8 +1632,8 @@ static xmlParserInputPtr refuse_entity(const char *url, const char *id, xmlParse
 {
 	(void)ctxt;
 	if (active)
-		fail(active, DDEX_ERR_UNSAFE, "external entity refused: \"%.80s\"",
-		     url ? url : id ? id : "?");
+		ddex_fail(active, DDEX_ERR_UNSAFE, "external entity refused: \"%.80s\"",
+			  url ? url : id ? id : "?");
 	return NULL;
 }
 
@@ -1690,15 +1682,15 @@ static int open_reader(struct parser *p)
 
 	p->io.fd = open(p->path, O_RDONLY | O_CLOEXEC);
 	if (p->io.fd < 0)
-		return fail(p, DDEX_ERR_IO, "cannot open: %s", strerror(errno));
+		return ddex_fail(p, DDEX_ERR_IO, "cannot open: %s", strerror(errno));
 	if (fstat(p->io.fd, &sb) == 0) {
 		if (S_ISDIR(sb.st_mode))
-			return fail(p, DDEX_ERR_IO, "cannot read: %s", strerror(EISDIR));
+			return ddex_fail(p, DDEX_ERR_IO, "cannot read: %s", strerror(EISDIR));
 		p->st->bytes = (unsigned long long)sb.st_size;
 	}
 	p->rd = xmlReaderForIO(io_read, io_close, &p->io, p->path, NULL, XML_OPTIONS);
 	if (!p->rd && !p->io.sc.error)
-		return fail(p, DDEX_ERR_IO, "cannot start the XML reader");
+		return ddex_fail(p, DDEX_ERR_IO, "cannot start the XML reader");
 	if (p->rd)
 		xmlTextReaderSetStructuredErrorHandler(p->rd, on_xml_error, p);
 	return 0;
@@ -1731,8 +1723,8 @@ static void on_node(struct parser *p)
 		break;
 	case XML_READER_TYPE_ENTITY_REFERENCE:
 	case XML_READER_TYPE_DOCUMENT_TYPE:
-		fail(p, DDEX_ERR_UNSAFE, "%s refused", type == XML_READER_TYPE_DOCUMENT_TYPE ?
-		     "DOCTYPE" : "entity reference");
+		ddex_fail(p, DDEX_ERR_UNSAFE, "%s refused", type == XML_READER_TYPE_DOCUMENT_TYPE ?
+			  "DOCTYPE" : "entity reference");
 		break;
 	default:
 		break;
@@ -1764,23 +1756,23 @@ static void reader_failed(struct parser *p)
 	if (p->io.sc.error) {
 		p->eline = p->io.sc.mark_line;
 		p->ecol = p->io.sc.mark_col;
-		fail(p, unsafe_code(p->io.sc.error), "%s", p->io.sc.msg);
+		ddex_fail(p, unsafe_code(p->io.sc.error), "%s", p->io.sc.msg);
 		return;
 	}
 	if (p->io.read_errno) {
-		fail(p, DDEX_ERR_IO, "read error: %s", strerror(p->io.read_errno));
+		ddex_fail(p, DDEX_ERR_IO, "read error: %s", strerror(p->io.read_errno));
 		return;
 	}
 	p->eline = x->line;
 	p->ecol = x->col;
 	if (x->set && strstr(x->msg, "Excessive depth"))
-		fail(p, DDEX_ERR_LIMIT, "elements nested deeper than %d levels", DDEX_MAX_DEPTH);
+		ddex_fail(p, DDEX_ERR_LIMIT, "elements nested deeper than %d levels", DDEX_MAX_DEPTH);
 	else if (x->set && p->depth > 0 && error_at_end(p))
-		fail(p, DDEX_ERR_NOT_XML, "not well-formed XML: %.120s (the file ends inside "
-		     "element '%.40s' of line %lu: truncated?)", x->msg, open_name(p, p->depth),
-		     p->fr[p->depth].line);
+		ddex_fail(p, DDEX_ERR_NOT_XML, "not well-formed XML: %.120s (the file ends inside "
+			  "element '%.40s' of line %lu: truncated?)", x->msg, open_name(p, p->depth),
+			  p->fr[p->depth].line);
 	else
-		fail(p, DDEX_ERR_NOT_XML, "not well-formed XML: %s", x->set ? x->msg : "parse error");
+		ddex_fail(p, DDEX_ERR_NOT_XML, "not well-formed XML: %s", x->set ? x->msg : "parse error");
 }
 
 static int run_reader(struct parser *p)
@@ -3017,7 +3009,7 @@ static int deliver(struct parser *p, const struct ddex_sink *sink)
 	m.releases = p->st->releases;
 	if (sink->message && (rc = sink->message(sink->ctx, &m)) != 0) {
 		p->st->skipped = rc > 0;
-		return rc > 0 ? 0 : fail(p, DDEX_ERR_SINK, "stopped by the caller");
+		return rc > 0 ? 0 : ddex_fail(p, DDEX_ERR_SINK, "stopped by the caller");
 	}
 	memset(&o, 0, sizeof(o));
 	o.p = p;
@@ -3029,183 +3021,14 @@ static int deliver(struct parser *p, const struct ddex_sink *sink)
 	if (p->type == DDEX_MEAD_MESSAGE) {
 		for (i = 0; i < p->nsr && rc == 0; i++)
 			rc = deliver_mead(&o, &p->srs[i]);
-		return rc ? fail(p, DDEX_ERR_SINK, "stopped by the caller") : 0;
+		return rc ? ddex_fail(p, DDEX_ERR_SINK, "stopped by the caller") : 0;
 	}
 	verify_resources(p);
 	for (i = 0; i < p->nsr && rc == 0; i++)
 		rc = deliver_track(&o, &p->srs[i]);
 	if (rc == 0)
 		rc = deliver_takedowns(&o);
-	return rc ? fail(p, DDEX_ERR_SINK, "stopped by the caller") : 0;
-}
-
-/* ------------------------------------------------------- XSD validation */
-
-/*
- * The official XSD of each version, compiled once per process from
- * DIR/ern<NN>/release-notification.xsd.  Its imports (the allowed value
- * sets) are read from the same folder; nothing from the network.
- */
-static struct {
-	char *dir;
-	xmlSchemaPtr schema[NVERSIONS];
-	char name[NVERSIONS][48];
-	int tried[NVERSIONS];
-} xsd;
-
-void ddex_xsd_release(void)
-{
-	size_t i;
-
-	for (i = 0; i < NVERSIONS; i++) {
-		if (xsd.schema[i])
-			xmlSchemaFree(xsd.schema[i]);
-		xsd.schema[i] = NULL;
-		xsd.tried[i] = 0;
-	}
-	free(xsd.dir);
-	xsd.dir = NULL;
-}
-
-static void on_xsd_compile_error(void *ctx, xmlErrorPtr e)
-{
-	char *msg = ctx;
-	size_t n;
-
-	if (!e || e->level < XML_ERR_ERROR || msg[0])
-		return;
-	snprintf(msg, 200, "%s", e->message ? e->message : "error");
-	n = strlen(msg);
-	while (n && is_ws((unsigned char)msg[n - 1]))
-		msg[--n] = '\0';	/* libxml2 ends its messages with a newline */
-}
-
-/* Compile version slot i's XSD; NULL with why when it cannot. */
-static xmlSchemaPtr xsd_compile(size_t i, char *why, size_t size)
-{
-	struct buf path = BUF_INIT;
-	xmlSchemaParserCtxtPtr pc;
-	xmlSchemaPtr schema = NULL;
-	struct xml_globals g;
-	char msg[200] = "";
-
-	if (versions[i].v == DDEX_MEAD_11)
-		snprintf(xsd.name[i], sizeof(xsd.name[i]), "mead11/media-enrichment-and-description.xsd");
-	else
-		snprintf(xsd.name[i], sizeof(xsd.name[i]), "ern%s/release-notification.xsd",
-			 versions[i].tail);
-	buf_addf(&path, "%s/%s", xsd.dir, xsd.name[i]);
-	if (access(path.data, R_OK) != 0) {
-		snprintf(why, size, "no XSD for %s%s: cannot read '%s': %s",
-			 versions[i].v == DDEX_MEAD_11 ? "" : "ERN ", versions[i].name,
-			 path.data, strerror(errno));
-		goto out;
-	}
-	ddex_globals_enter_xsd(&g, msg, on_xsd_compile_error);
-	pc = xmlSchemaNewParserCtxt(path.data);
-	if (pc) {
-		xmlSchemaSetParserStructuredErrors(pc, on_xsd_compile_error, msg);
-		schema = xmlSchemaParse(pc);
-		xmlSchemaFreeParserCtxt(pc);
-	}
-	ddex_globals_leave(&g);
-	if (!schema)
-		snprintf(why, size, "the XSD '%s' does not compile: %s", path.data,
-			 msg[0] ? msg : "error");
-out:
-	buf_release(&path);
-	return schema;
-}
-
-/* The compiled XSD for version v from dir, or NULL with why. */
-static xmlSchemaPtr xsd_for(const char *dir, enum ddex_version v, const char **name,
-			    char *why, size_t size)
-{
-	size_t i;
-
-	if (xsd.dir && strcmp(xsd.dir, dir) != 0)
-		ddex_xsd_release();
-	if (!xsd.dir)
-		xsd.dir = xstrdup(dir);
-	for (i = 0; i < NVERSIONS && versions[i].v != v; i++)
-		;
-	if (i == NVERSIONS) {
-		snprintf(why, size, "no XSD for this version");
-		return NULL;
-	}
-	if (!xsd.tried[i]) {
-		xsd.tried[i] = 1;
-		xsd.schema[i] = xsd_compile(i, why, size);
-		if (!xsd.schema[i])
-			return NULL;
-	}
-	if (!xsd.schema[i])
-		snprintf(why, size, "no usable XSD for %s%s in '%s'",
-			 versions[i].v == DDEX_MEAD_11 ? "" : "ERN ", versions[i].name, dir);
-	*name = xsd.name[i];
-	return xsd.schema[i];
-}
-
-static void on_xsd_error(void *ctx, xmlErrorPtr e)
-{
-	struct parser *p = ctx;
-	size_t n;
-
-	if (!e || e->level < XML_ERR_ERROR || p->xsd_errors++)
-		return;
-	p->xsd_line = e->line > 0 ? (unsigned long)e->line : 0;
-	/* Whole: an enumeration's message lists the allowed values. */
-	snprintf(p->xsd_msg, sizeof(p->xsd_msg), "%s", e->message ? e->message : "error");
-	n = strlen(p->xsd_msg);
-	while (n && is_ws((unsigned char)p->xsd_msg[n - 1]))
-		p->xsd_msg[--n] = '\0';
-	if (n == sizeof(p->xsd_msg) - 1)
-		memcpy(p->xsd_msg + n - 3, "...", 3);
-}
-
-/*
- * --validate-xsd: the root says which version; its XSD then validates
- * the message as the reader streams it.  A message whose version is not
- * read is left to the reader's own error.
- */
-static int xsd_attach(struct parser *p, const char *dir)
-{
-	enum ddex_version v;
-	xmlSchemaPtr schema;
-	char why[600];
-
-	if (ddex_probe(p->path, &v, NULL) != 1 || v == DDEX_ERN_OTHER)
-		return 0;
-	schema = xsd_for(dir, v, &p->xsd_name, why, sizeof(why));
-	if (!schema)
-		return fail(p, DDEX_ERR_INVALID, "cannot validate (--validate-xsd): %s", why);
-	p->vctxt = xmlSchemaNewValidCtxt(schema);
-	if (!p->vctxt)
-		return fail(p, DDEX_ERR_INVALID, "cannot validate (--validate-xsd): out of memory");
-	return 0;
-}
-
-static int xsd_start(struct parser *p)
-{
-	if (!p->vctxt || !p->rd)
-		return 0;
-	if (xmlTextReaderSchemaValidateCtxt(p->rd, p->vctxt, 0) != 0)
-		return fail(p, DDEX_ERR_INVALID, "cannot start validating against '%s'", p->xsd_name);
-	/* After the reader's own relay: validity errors are not parse errors. */
-	xmlSchemaSetValidStructuredErrors(p->vctxt, on_xsd_error, p);
-	return 0;
-}
-
-static int xsd_result(struct parser *p)
-{
-	if (!p->vctxt || !p->xsd_errors)
-		return 0;
-	p->eline = p->xsd_line;
-	if (p->xsd_errors == 1)
-		return fail(p, DDEX_ERR_INVALID, "not valid against its XSD %s: %s", p->xsd_name,
-			    p->xsd_msg);
-	return fail(p, DDEX_ERR_INVALID, "not valid against its XSD %s: %s (%lu errors in all)",
-		    p->xsd_name, p->xsd_msg, p->xsd_errors);
+	return rc ? ddex_fail(p, DDEX_ERR_SINK, "stopped by the caller") : 0;
 }
 
 /* ------------------------------------------------------------- entry */
@@ -3243,13 +3066,13 @@ int ddex_read_file(const char *path, int file_no, const struct ddex_opts *o,
 	int rc = -1;
 
 	parser_init(&p, path, file_no, o, st);
-	if (o && o->xsd_dir && xsd_attach(&p, o->xsd_dir) < 0)
+	if (o && o->xsd_dir && ddex_xsd_attach(&p, o->xsd_dir) < 0)
 		goto out;
 	globals_enter(&p, &g);
-	if (open_reader(&p) == 0 && xsd_start(&p) == 0) {
+	if (open_reader(&p) == 0 && ddex_xsd_start(&p) == 0) {
 		if (!p.rd) {
 			reader_failed(&p);
-		} else if (run_reader(&p) == 0 && xsd_result(&p) == 0) {
+		} else if (run_reader(&p) == 0 && ddex_xsd_result(&p) == 0) {
 			st->version = p.version;
 			st->type = p.type;
 			st->is_test = p.is_test;

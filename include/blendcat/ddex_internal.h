@@ -6,6 +6,7 @@
  * The files:
  * - ddex.c: the entry points, the input and its safety scan, the reader
  *   loop, the root element (which message), the parser's life.
+ * - ddex_xsd.c: --validate-xsd, against the official XSD of the version.
  */
 #ifndef BLENDCAT_DDEX_INTERNAL_H
 #define BLENDCAT_DDEX_INTERNAL_H
@@ -20,6 +21,7 @@
 
 #include "blendcat/buf.h"
 #include "blendcat/ddex.h"
+#include "blendcat/diag.h"
 #include "blendcat/normalize.h"
 #include "blendcat/xmlsafe.h"
 
@@ -28,6 +30,18 @@
 #define DDEX_NS "http://ddex.net/xml/"
 #define NONE SIZE_MAX
 #define FRAME_KIDS 12		/* distinct child names counted per element, for [n] */
+
+/* ------------------------------------------------------------ versions */
+
+struct version {
+	const char *tail;	/* after ERN_NS; also the XSD folder: ern<tail>/ */
+	enum ddex_version v;
+	const char *name;
+};
+
+#define NVERSIONS 9
+/* The versions read, by their namespaces (ddex.c). */
+extern const struct version ddex_versions[NVERSIONS];
 
 /* ------------------------------------------------------------- input */
 
@@ -323,6 +337,14 @@ struct xml_globals {
 	void *gctx;
 };
 
+/* -------------------------------------------------- the files' functions */
+
+/* ddex.c */
+
+/* The first error about the file wins; the read stops.  Returns -1. */
+int ddex_fail(struct parser *p, enum ddex_error e, const char *fmt, ...) DIAG_PRINTF(3, 4);
+/* XML white space: space, tab, CR, LF. */
+int ddex_is_ws(int c);
 /*
  * For compiling an XSD: its imports are read from local files, never the
  * network, and errors go to on_error with ctx, until ddex_globals_leave.
@@ -330,5 +352,14 @@ struct xml_globals {
 void ddex_globals_enter_xsd(struct xml_globals *g, void *ctx, xmlStructuredErrorFunc on_error);
 /* Put back the handlers g keeps. */
 void ddex_globals_leave(const struct xml_globals *g);
+
+/* ddex_xsd.c */
+
+/* Before the read: the compiled XSD of the message's version, else an error. */
+int ddex_xsd_attach(struct parser *p, const char *dir);
+/* The reader open: validate the message as it streams by. */
+int ddex_xsd_start(struct parser *p);
+/* The read done: the first validity error, if any. */
+int ddex_xsd_result(struct parser *p);
 
 #endif
