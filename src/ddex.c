@@ -71,14 +71,6 @@
  *   (also when the message has no DealList: ddex_message.has_deal_list);
  *   3.8 DealTerms/TakeDown true.  The records are delivered regardless:
  *   the caller decides.
- * - MEAD 1.1: each ResourceInformation is a track row (ISRC, tempo,
- *   musical_key and scale, moods) and its RecordingParts are sections
- *   (StartPoint and EndPoint in seconds, the only Unit read; decimals
- *   rounded).  The track is named by ISRC for the loader to find
- *   (rec.by_isrc), else by ProprietaryId, which blendcat's own export
- *   gives as the audio_filename of a track without ISRC.  A Harmony's
- *   other qualities (Fifth, Suspended...) give the key and no scale;
- *   the first Harmony is the track's.  A bad value rejects the resource.
  * - Lines are the element's own line (xmlGetLineNo).  The reader parses
  *   ahead, so xmlTextReaderGetParserLineNumber is off by a few lines;
  *   it is used only where libxml2 2.9 has no element line (an element
@@ -2039,30 +2031,8 @@ static void verify_resources(struct parser *p)
 
 /* --------------------------------------------------------- delivering */
 
-struct out {
-	struct parser *p;
-	const struct ddex_sink *sink;
-	struct rec_prov prov;
-	const struct sr *sr;
-	size_t nrec;			/* records built for the track */
-	const char *audio;		/* the track's audio_filename, or NULL */
-	size_t sr_audio;		/* its offset in parser.names */
-	/* the first problem: */
-	char field[512];
-	char value[256];
-	int has_value;			/* value is one (else the problem has none) */
-	char why[RESFILE_WHY_MAX + 512];
-	unsigned long bad_line;
-	int failed;
-	int skip;			/* not a track: no reject either */
-	char no_duration[600];		/* why the track has no duration */
-	/* MEAD: the ISRC naming the track, and its element path */
-	char by_isrc[NORM_ISRC_SIZE];
-	char by_isrc_field[512];
-};
-
 /* The next record of the track, from the element at line. */
-static struct rec *new_rec(struct out *o, enum rec_kind k, unsigned long line)
+struct rec *ddex_new_rec(struct out *o, enum rec_kind k, unsigned long line)
 {
 	struct parser *p = o->p;
 
@@ -2078,8 +2048,8 @@ static struct rec *new_rec(struct out *o, enum rec_kind k, unsigned long line)
 }
 
 /* The element path of v, else the one kept at off, into out. */
-static void val_path(const struct parser *p, const struct val *v, size_t off, char *out,
-		     size_t size)
+void ddex_val_path(const struct parser *p, const struct val *v, size_t off, char *out,
+		   size_t size)
 {
 	if (v && v->pfx)
 		snprintf(out, size, "%s/%s", S(p, v->pfx), S(p, v->path));
@@ -2088,13 +2058,13 @@ static void val_path(const struct parser *p, const struct val *v, size_t off, ch
 }
 
 /* Remember the track's first problem: at the value's element. */
-static int problem(struct out *o, const struct val *v, const char *value, const char *why)
+int ddex_problem(struct out *o, const struct val *v, const char *value, const char *why)
 {
 	struct parser *p = o->p;
 
 	if (o->failed++)
 		return -1;
-	val_path(p, v && v->path ? v : NULL, o->sr->path, o->field, sizeof(o->field));
+	ddex_val_path(p, v && v->path ? v : NULL, o->sr->path, o->field, sizeof(o->field));
 	snprintf(o->value, sizeof(o->value), "%s", value ? value : "");
 	o->has_value = value != NULL;
 	snprintf(o->why, sizeof(o->why), "%s", why);
@@ -2112,7 +2082,7 @@ static void warn(struct out *o, const struct val *v, const char *msg)
 	if (o->sink->warn) {
 		char field[512];
 
-		val_path(p, v && v->path ? v : NULL, o->sr ? o->sr->path : 0, field, sizeof(field));
+		ddex_val_path(p, v && v->path ? v : NULL, o->sr ? o->sr->path : 0, field, sizeof(field));
 		o->sink->warn(o->sink->ctx, &prov, v && v->path ? field : o->sr ? field : NULL, msg);
 	}
 }
@@ -2163,7 +2133,7 @@ static void memo_put(struct parser *p, struct memo *m, const struct rec *r, int 
  * instruments, IPIs) repeat across a message's tracks: what normalized
  * without a word is remembered, and not normalized again.
  */
-static int set_field(struct out *o, struct rec *r, int i, const struct val *v, const char *s)
+int ddex_set_field(struct out *o, struct rec *r, int i, const struct val *v, const char *s)
 {
 	struct parser *p = o->p;
 	struct memo *m = NULL;
@@ -2178,7 +2148,7 @@ static int set_field(struct out *o, struct rec *r, int i, const struct val *v, c
 		}
 	}
 	if (rec_set(r, i, s, strlen(s), p->o ? &p->o->rec : NULL) < 0)
-		return problem(o, v, s, r->why);
+		return ddex_problem(o, v, s, r->why);
 	if (r->nulled) {
 		/* Once per message and field, as a sheet says it once per column. */
 		if (!(p->nulled[r->kind] & (1ul << i)))
@@ -2192,7 +2162,7 @@ static int set_field(struct out *o, struct rec *r, int i, const struct val *v, c
 }
 
 /* The base name of a file reference, percent-decoded when it is a URI. */
-static void base_name(const char *s, int uri, struct buf *out)
+void ddex_base_name(const char *s, int uri, struct buf *out)
 {
 	const char *b = s, *e = s + strlen(s), *q;
 
@@ -2228,11 +2198,11 @@ static int track_filename(struct out *o, struct rec *r)
 
 	buf_reset(&p->scratch);
 	if (s->v[SV_FILE].off) {
-		base_name(S(p, s->v[SV_FILE].off), s->file_uri, &p->scratch);
+		ddex_base_name(S(p, s->v[SV_FILE].off), s->file_uri, &p->scratch);
 		if (!p->scratch.len)
-			return problem(o, &s->v[SV_FILE], S(p, s->v[SV_FILE].off),
-				       "names a directory, not a file");
-		return set_field(o, r, TF_AUDIO_FILENAME, &s->v[SV_FILE], p->scratch.data);
+			return ddex_problem(o, &s->v[SV_FILE], S(p, s->v[SV_FILE].off),
+					    "names a directory, not a file");
+		return ddex_set_field(o, r, TF_AUDIO_FILENAME, &s->v[SV_FILE], p->scratch.data);
 	}
 	if (!s->v[SV_ISRC].off && s->supplemental) {
 		warn(o, NULL, "supplemental SoundRecording with no audio file and no ISRC: "
@@ -2241,15 +2211,15 @@ static int track_filename(struct out *o, struct rec *r)
 		return -1;
 	}
 	if (!s->v[SV_ISRC].off)
-		return problem(o, NULL, NULL, "no audio file (File/URI, FileName) and no ISRC "
-			       "to name the track by");
+		return ddex_problem(o, NULL, NULL, "no audio file (File/URI, FileName) and no ISRC "
+				    "to name the track by");
 	if (norm_isrc(S(p, s->v[SV_ISRC].off), isrc, why) < 0)
-		return problem(o, &s->v[SV_ISRC], S(p, s->v[SV_ISRC].off), why);
+		return ddex_problem(o, &s->v[SV_ISRC], S(p, s->v[SV_ISRC].off), why);
 	buf_addf(&p->scratch, "%s%s", isrc, DDEX_DERIVED_EXT);
 	snprintf(msg, sizeof(msg), "no audio file in the message: audio_filename '%s' "
 		 "made from the ISRC", p->scratch.data);
 	warn(o, NULL, msg);
-	return set_field(o, r, TF_AUDIO_FILENAME, &s->v[SV_ISRC], p->scratch.data);
+	return ddex_set_field(o, r, TF_AUDIO_FILENAME, &s->v[SV_ISRC], p->scratch.data);
 }
 
 /* The party a reference names, or a problem. */
@@ -2262,7 +2232,7 @@ static const struct party *party_of(struct out *o, const struct val *ref)
 	if (i != NONE)
 		return &p->parties[i];
 	snprintf(why, sizeof(why), "party reference names no Party in the PartyList");
-	problem(o, ref, S(p, ref->off), why);
+	ddex_problem(o, ref, S(p, ref->off), why);
 	return NULL;
 }
 
@@ -2275,7 +2245,7 @@ static int track_artist(struct out *o, struct rec *r)
 	size_t i;
 
 	if (s->v[SV_ARTIST].off)
-		return set_field(o, r, TF_ARTIST, &s->v[SV_ARTIST], NULL);
+		return ddex_set_field(o, r, TF_ARTIST, &s->v[SV_ARTIST], NULL);
 	buf_reset(&p->scratch);
 	for (i = 0; i < s->ndartist; i++) {
 		const struct dartist *d = &p->dartists[s->first_dartist + i];
@@ -2295,7 +2265,7 @@ static int track_artist(struct out *o, struct rec *r)
 		buf_adds(&p->scratch, S(p, name->off));
 		first = first ? first : name;
 	}
-	return first ? set_field(o, r, TF_ARTIST, first, p->scratch.data) : 0;
+	return first ? ddex_set_field(o, r, TF_ARTIST, first, p->scratch.data) : 0;
 }
 
 static const struct release *rel_at(const struct parser *p, size_t i)
@@ -2319,9 +2289,9 @@ static int track_genre(struct out *o, struct rec *r)
 		g = &mr->v[RV_GENRE];
 		sg = &mr->v[RV_SUBGENRE];
 	}
-	if (g->off && set_field(o, r, TF_GENRE, g, NULL) < 0)
+	if (g->off && ddex_set_field(o, r, TF_GENRE, g, NULL) < 0)
 		return -1;
-	return sg->off ? set_field(o, r, TF_SUBGENRE, sg, NULL) : 0;
+	return sg->off ? ddex_set_field(o, r, TF_SUBGENRE, sg, NULL) : 0;
 }
 
 /* A release value: the main release's first, then the track release's. */
@@ -2345,7 +2315,7 @@ static int track_catalog(struct out *o, struct rec *r)
 	struct release *rel;
 
 	if (v)
-		return set_field(o, r, TF_CATALOG_NUMBER, v, NULL);
+		return ddex_set_field(o, r, TF_CATALOG_NUMBER, v, NULL);
 	v = rel_val(p, o->sr, RV_ICPN);
 	if (!v)
 		return 0;
@@ -2356,7 +2326,7 @@ static int track_catalog(struct out *o, struct rec *r)
 			 S(p, v->off), why);
 		warn(o, v, msg);
 	}
-	return set_field(o, r, TF_CATALOG_NUMBER, v, NULL);
+	return ddex_set_field(o, r, TF_CATALOG_NUMBER, v, NULL);
 }
 
 /* release_date: the release's date, else its deals' earliest start. */
@@ -2368,7 +2338,7 @@ static int track_date(struct out *o, struct rec *r)
 	const struct release *d = mr && mr->deal_start[0] ? mr : tr && tr->deal_start[0] ? tr : NULL;
 
 	if (v)
-		return set_field(o, r, TF_RELEASE_DATE, v, NULL);
+		return ddex_set_field(o, r, TF_RELEASE_DATE, v, NULL);
 	if (!d)
 		return 0;
 	rec_set_value(r, TF_RELEASE_DATE, d->deal_start);
@@ -2401,7 +2371,7 @@ static int track_cover(struct out *o, struct rec *r)
 	if (!im)
 		return 0;
 	if (im->uri.off)
-		return set_field(o, r, TF_COVER_ART_URL, &im->uri, NULL);
+		return ddex_set_field(o, r, TF_COVER_ART_URL, &im->uri, NULL);
 	if (!im->fname.off)
 		return 0;
 	buf_reset(&p->scratch);
@@ -2411,7 +2381,7 @@ static int track_cover(struct out *o, struct rec *r)
 			buf_addch(&p->scratch, '/');
 	}
 	buf_adds(&p->scratch, S(p, im->fname.off));
-	return set_field(o, r, TF_COVER_ART_URL, &im->fname, p->scratch.data);
+	return ddex_set_field(o, r, TF_COVER_ART_URL, &im->fname, p->scratch.data);
 }
 
 /*
@@ -2430,7 +2400,7 @@ static int track_duration(struct out *o, struct rec *r)
 	int secs;
 
 	if (v->off && norm_duration(S(p, v->off), 0, &secs, NULL) != NORM_EMPTY)
-		return set_field(o, r, TF_DURATION, v, NULL);
+		return ddex_set_field(o, r, TF_DURATION, v, NULL);
 	if (!v->off)
 		snprintf(given, sizeof(given), "the message gives no Duration");
 	else if (!*S(p, v->off))
@@ -2457,7 +2427,7 @@ static int track_record(struct out *o)
 {
 	struct parser *p = o->p;
 	const struct sr *s = o->sr;
-	struct rec *r = new_rec(o, REC_TRACK, s->line);
+	struct rec *r = ddex_new_rec(o, REC_TRACK, s->line);
 	const struct val *v;
 
 	if (track_filename(o, r) < 0)
@@ -2467,21 +2437,21 @@ static int track_record(struct out *o)
 	buf_adds(&p->names, rec_get(r, TF_AUDIO_FILENAME));
 	buf_addch(&p->names, '\0');
 	o->audio = p->names.data + o->sr_audio;
-	if ((s->v[SV_TITLE].off && set_field(o, r, TF_TITLE, &s->v[SV_TITLE], NULL) < 0) ||
+	if ((s->v[SV_TITLE].off && ddex_set_field(o, r, TF_TITLE, &s->v[SV_TITLE], NULL) < 0) ||
 	    track_artist(o, r) < 0 || track_duration(o, r) < 0 ||
-	    (s->v[SV_ISRC].off && set_field(o, r, TF_ISRC, &s->v[SV_ISRC], NULL) < 0) ||
+	    (s->v[SV_ISRC].off && ddex_set_field(o, r, TF_ISRC, &s->v[SV_ISRC], NULL) < 0) ||
 	    track_genre(o, r) < 0)
 		return -1;
 	v = s->v[SV_TAGS].off ? &s->v[SV_TAGS] : rel_val(p, s, RV_TAGS);
-	if (v && set_field(o, r, TF_TAGS, v, NULL) < 0)
+	if (v && ddex_set_field(o, r, TF_TAGS, v, NULL) < 0)
 		return -1;
 	v = s->v[SV_DESC].off ? &s->v[SV_DESC] : rel_val(p, s, RV_DESC);
-	if (v && set_field(o, r, TF_DESCRIPTION, v, NULL) < 0)
+	if (v && ddex_set_field(o, r, TF_DESCRIPTION, v, NULL) < 0)
 		return -1;
 	if (track_cover(o, r) < 0 || track_catalog(o, r) < 0 || track_date(o, r) < 0)
 		return -1;
 	if (rec_finish(r) < 0)
-		return problem(o, NULL, rec_get(r, r->bad_field), r->why);
+		return ddex_problem(o, NULL, rec_get(r, r->bad_field), r->why);
 	return 0;
 }
 
@@ -2578,23 +2548,23 @@ static int split_given(const struct out *o, const struct rec *r)
 static int creator_row(struct out *o, const struct contrib *c, const struct who *w,
 		       const struct val *role)
 {
-	struct rec *r = new_rec(o, REC_CREATOR, c->line);
+	struct rec *r = ddex_new_rec(o, REC_CREATOR, c->line);
 
 	rec_set_value(r, CF_AUDIO_FILENAME, o->audio);
-	if (set_field(o, r, CF_CREATOR_NAME, w->name, NULL) < 0 ||
-	    (role && set_field(o, r, CF_ROLE, role, NULL) < 0) ||
-	    (w->ipi->off && set_field(o, r, CF_IPI_NUMBER, w->ipi, NULL) < 0))
+	if (ddex_set_field(o, r, CF_CREATOR_NAME, w->name, NULL) < 0 ||
+	    (role && ddex_set_field(o, r, CF_ROLE, role, NULL) < 0) ||
+	    (w->ipi->off && ddex_set_field(o, r, CF_IPI_NUMBER, w->ipi, NULL) < 0))
 		return -1;
 	if (creator_seen(o, r)) {
 		o->nrec--;
 		return 0;
 	}
-	if ((w->pro->off && set_field(o, r, CF_PRO, w->pro, NULL) < 0) ||
+	if ((w->pro->off && ddex_set_field(o, r, CF_PRO, w->pro, NULL) < 0) ||
 	    (w->split && !split_given(o, r) &&
-	     set_field(o, r, CF_SPLIT_PERCENTAGE, w->split, NULL) < 0))
+	     ddex_set_field(o, r, CF_SPLIT_PERCENTAGE, w->split, NULL) < 0))
 		return -1;
 	if (rec_finish(r) < 0)
-		return problem(o, w->name, rec_get(r, r->bad_field), r->why);
+		return ddex_problem(o, w->name, rec_get(r, r->bad_field), r->why);
 	return 0;
 }
 
@@ -2648,14 +2618,14 @@ static int instrument_row(struct out *o, const struct val *type, int primary)
 			return 0;
 		}
 	}
-	r = new_rec(o, REC_INSTRUMENT, type->line);
+	r = ddex_new_rec(o, REC_INSTRUMENT, type->line);
 	rec_set_value(r, 0, o->audio);
-	if (set_field(o, r, 1, type, NULL) < 0 || set_field(o, r, 2, type, NULL) < 0)
+	if (ddex_set_field(o, r, 1, type, NULL) < 0 || ddex_set_field(o, r, 2, type, NULL) < 0)
 		return -1;
 	if (primary >= 0)
 		rec_set_value(r, 3, primary ? "true" : "false");
 	if (rec_finish(r) < 0)
-		return problem(o, type, rec_get(r, r->bad_field), r->why);
+		return ddex_problem(o, type, rec_get(r, r->bad_field), r->why);
 	return 0;
 }
 
@@ -2684,7 +2654,7 @@ static int instrument_records(struct out *o, const struct contrib *c)
 }
 
 /* The track, then its creators, instruments and sections. */
-static int emit_records(struct out *o)
+int ddex_emit_records(struct out *o)
 {
 	static const enum rec_kind order[] = { REC_TRACK, REC_CREATOR, REC_INSTRUMENT,
 					       REC_ARRANGEMENT };
@@ -2724,18 +2694,18 @@ static void resource_problem(struct out *o, const struct sr *s)
 	char why[RESFILE_WHY_MAX + 400], field[512];
 
 	if (s->res_bad) {
-		problem(o, &s->v[s->res_bad - 1], p->names.data + s->res_value,
-			p->names.data + s->res_why);
+		ddex_problem(o, &s->v[s->res_bad - 1], p->names.data + s->res_value,
+			     p->names.data + s->res_why);
 		return;
 	}
 	if (!r || !r->bad_sr)
 		return;
 	b = &p->srs[r->bad_sr - 1];
 	v = &b->v[b->res_bad - 1];
-	val_path(p, v, 0, field, sizeof(field));
+	ddex_val_path(p, v, 0, field, sizeof(field));
 	snprintf(why, sizeof(why), "rejected with its release: line %lu, %s: %s", (unsigned long)v->line,
 		 field, p->names.data + b->res_why);
-	problem(o, NULL, NULL, why);
+	ddex_problem(o, NULL, NULL, why);
 }
 
 /* A verified resource file goes to the sink, for its tags. */
@@ -2753,7 +2723,7 @@ static int deliver_resource(struct out *o, const struct sr *s)
 }
 
 /* The track's first problem goes to the sink. */
-static int reject_track(struct out *o)
+int ddex_reject_track(struct out *o)
 {
 	struct rec_prov prov = o->prov;
 
@@ -2788,130 +2758,10 @@ static int deliver_track(struct out *o, struct sr *s)
 	if (!o->failed)
 		resource_problem(o, s);
 	if (!o->failed) {
-		rc = emit_records(o);
+		rc = ddex_emit_records(o);
 		return rc ? rc : deliver_resource(o, s);
 	}
-	return reject_track(o);
-}
-
-/* ------------------------------------------------------------- MEAD */
-
-/* The next record of a MEAD resource, naming its track like the others. */
-static struct rec *mead_rec(struct out *o, enum rec_kind k, unsigned long line)
-{
-	struct rec *r = new_rec(o, k, line);
-
-	memcpy(r->by_isrc, o->by_isrc, sizeof(r->by_isrc));
-	r->by_isrc_field = o->by_isrc[0] ? o->by_isrc_field : NULL;
-	if (o->audio)
-		rec_set_value(r, 0, o->audio);
-	return r;
-}
-
-/*
- * The track: by ISRC (the loader finds it), else by ProprietaryId, which
- * blendcat's MEAD export gives as the audio_filename of a track without
- * an ISRC.
- */
-static int mead_name(struct out *o)
-{
-	struct parser *p = o->p;
-	const struct sr *s = o->sr;
-	const struct val *v = &s->v[SV_ISRC];
-	char why[NORM_WHY_MAX];
-
-	if (v->off) {
-		if (norm_isrc(S(p, v->off), o->by_isrc, why) < 0)
-			return problem(o, v, S(p, v->off), why);
-		val_path(p, v, 0, o->by_isrc_field, sizeof(o->by_isrc_field));
-		return 0;
-	}
-	v = &s->v[SV_PROPID];
-	if (!v->off)
-		return problem(o, NULL, NULL, "no ISRC or ProprietaryId (ResourceSummary/ResourceId) "
-			       "to name the track by");
-	buf_reset(&p->scratch);
-	base_name(S(p, v->off), 0, &p->scratch);
-	o->sr_audio = p->names.len;
-	buf_add(&p->names, p->scratch.data, p->scratch.len + 1);
-	o->audio = p->names.data + o->sr_audio;
-	return 0;
-}
-
-/* Harmony: RootChordNote and RootChordQuality -> musical_key and scale. */
-static int mead_key(struct out *o, struct rec *r)
-{
-	struct parser *p = o->p;
-	const struct val *note = &o->sr->v[SV_NOTE], *q = &o->sr->v[SV_QUALITY];
-	char key[NORM_KEY_SIZE], scale[NORM_SCALE_SIZE], why[NORM_WHY_MAX];
-
-	if (!note->off)
-		return 0;
-	if (norm_mead_key(S(p, note->off), NULL, key, scale, why) < 0)
-		return problem(o, note, S(p, note->off), why);
-	if (norm_mead_key(S(p, note->off), q->off ? S(p, q->off) : NULL, key, scale, why) < 0)
-		return problem(o, q, S(p, q->off), why);
-	rec_set_value(r, TF_MUSICAL_KEY, key);
-	if (scale[0])
-		rec_set_value(r, TF_SCALE, scale);
-	return 0;
-}
-
-/* The track row: its ISRC, tempo, key and scale, moods. */
-static int mead_track(struct out *o)
-{
-	const struct sr *s = o->sr;
-	struct rec *r;
-
-	if (mead_name(o) < 0)
-		return -1;
-	r = mead_rec(o, REC_TRACK, s->line);
-	if ((s->v[SV_ISRC].off && set_field(o, r, TF_ISRC, &s->v[SV_ISRC], NULL) < 0) ||
-	    (s->v[SV_TEMPO].off && set_field(o, r, TF_TEMPO, &s->v[SV_TEMPO], NULL) < 0) ||
-	    mead_key(o, r) < 0 ||
-	    (s->v[SV_MOOD].off && set_field(o, r, TF_MOOD, &s->v[SV_MOOD], NULL) < 0))
-		return -1;
-	if (rec_finish(r) < 0)
-		return problem(o, NULL, rec_get(r, r->bad_field), r->why);
-	return 0;
-}
-
-/* A RecordingPart: an arrangement section, in seconds. */
-static int mead_section(struct out *o, const struct part *pt)
-{
-	struct parser *p = o->p;
-	struct rec *r = mead_rec(o, REC_ARRANGEMENT, pt->line);
-
-	if (pt->unit.off && strcmp(S(p, pt->unit.off), "Second") != 0)
-		return problem(o, &pt->unit, S(p, pt->unit.off), "a section's Unit must be Second");
-	if (!pt->type.off || !pt->start.off || !pt->end.off)
-		return problem(o, NULL, NULL, !pt->type.off ? "a RecordingPart needs its "
-			       "RecordingPartType" : "a RecordingPart needs its StartPoint and "
-			       "EndPoint");
-	if (set_field(o, r, AF_SECTION_NAME, &pt->type, NULL) < 0 ||
-	    set_field(o, r, AF_START_TIME, &pt->start, NULL) < 0 ||
-	    set_field(o, r, AF_END_TIME, &pt->end, NULL) < 0 ||
-	    (pt->comment.off && set_field(o, r, AF_DESCRIPTION, &pt->comment, NULL) < 0))
-		return -1;
-	if (rec_finish(r) < 0)
-		return problem(o, &pt->end, rec_get(r, r->bad_field), r->why);
-	return 0;
-}
-
-/* One MEAD ResourceInformation: its track row and sections, or one reject. */
-static int deliver_mead(struct out *o, struct sr *s)
-{
-	size_t i;
-
-	o->sr = s;
-	o->nrec = 0;
-	o->failed = 0;
-	o->audio = NULL;
-	o->by_isrc[0] = '\0';
-	if (mead_track(o) == 0)
-		for (i = 0; i < s->npart && !o->failed; i++)
-			mead_section(o, &o->p->parts[s->first_part + i]);
-	return o->failed ? reject_track(o) : emit_records(o);
+	return ddex_reject_track(o);
 }
 
 static int deliver_takedown(struct out *o, const struct release *r, enum ddex_takedown_reason why)
@@ -3020,7 +2870,7 @@ static int deliver(struct parser *p, const struct ddex_sink *sink)
 	warn_namespace(&o);
 	if (p->type == DDEX_MEAD_MESSAGE) {
 		for (i = 0; i < p->nsr && rc == 0; i++)
-			rc = deliver_mead(&o, &p->srs[i]);
+			rc = ddex_deliver_mead(&o, &p->srs[i]);
 		return rc ? ddex_fail(p, DDEX_ERR_SINK, "stopped by the caller") : 0;
 	}
 	verify_resources(p);

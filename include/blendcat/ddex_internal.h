@@ -6,6 +6,7 @@
  * The files:
  * - ddex.c: the entry points, the input and its safety scan, the reader
  *   loop, the root element (which message), the parser's life.
+ * - ddex_mead.c: a MEAD message's resources -> track rows and sections.
  * - ddex_xsd.c: --validate-xsd, against the official XSD of the version.
  */
 #ifndef BLENDCAT_DDEX_INTERNAL_H
@@ -23,6 +24,8 @@
 #include "blendcat/ddex.h"
 #include "blendcat/diag.h"
 #include "blendcat/normalize.h"
+#include "blendcat/record.h"
+#include "blendcat/resfile.h"
 #include "blendcat/xmlsafe.h"
 
 #define ERN_NS "http://ddex.net/xml/ern/"
@@ -320,6 +323,31 @@ struct parser {
 
 #define S(p, off) ((p)->text.data + (off))
 
+/* --------------------------------------------------------- delivering */
+
+/* A message's records on their way to the sink, one track at a time. */
+struct out {
+	struct parser *p;
+	const struct ddex_sink *sink;
+	struct rec_prov prov;
+	const struct sr *sr;
+	size_t nrec;			/* records built for the track */
+	const char *audio;		/* the track's audio_filename, or NULL */
+	size_t sr_audio;		/* its offset in parser.names */
+	/* the first problem: */
+	char field[512];
+	char value[256];
+	int has_value;			/* value is one (else the problem has none) */
+	char why[RESFILE_WHY_MAX + 512];
+	unsigned long bad_line;
+	int failed;
+	int skip;			/* not a track: no reject either */
+	char no_duration[600];		/* why the track has no duration */
+	/* MEAD: the ISRC naming the track, and its element path */
+	char by_isrc[NORM_ISRC_SIZE];
+	char by_isrc_field[512];
+};
+
 /* ------------------------------------------ libxml2's process-wide state */
 
 /*
@@ -352,6 +380,28 @@ int ddex_is_ws(int c);
 void ddex_globals_enter_xsd(struct xml_globals *g, void *ctx, xmlStructuredErrorFunc on_error);
 /* Put back the handlers g keeps. */
 void ddex_globals_leave(const struct xml_globals *g);
+
+/*
+ * The records of a track (ERN) or resource (MEAD), in ddex.c: the next
+ * record, from the element at line; a problem (the track's first, which
+ * rejects it) or rec_set from a kept value, reported at the value's
+ * element; the records to the sink, or the reject.
+ */
+struct rec *ddex_new_rec(struct out *o, enum rec_kind k, unsigned long line);
+/* The element path of v, else the one kept at off, into out. */
+void ddex_val_path(const struct parser *p, const struct val *v, size_t off, char *out,
+		   size_t size);
+int ddex_problem(struct out *o, const struct val *v, const char *value, const char *why);
+int ddex_set_field(struct out *o, struct rec *r, int i, const struct val *v, const char *s);
+/* The base name of a file reference, percent-decoded when it is a URI. */
+void ddex_base_name(const char *s, int uri, struct buf *out);
+int ddex_emit_records(struct out *o);
+int ddex_reject_track(struct out *o);
+
+/* ddex_mead.c */
+
+/* One MEAD ResourceInformation: its track row and sections, or one reject. */
+int ddex_deliver_mead(struct out *o, struct sr *s);
 
 /* ddex_xsd.c */
 
