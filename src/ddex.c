@@ -44,11 +44,6 @@
  *   as does a missing Duration; the track's record then says why
  *   (rec.no_duration: what the message gave, and whether the audio file
  *   that would give the length is in the delivery).
- * - Elements below the root are read by local name, whatever their
- *   namespace: DDEX's are in none, but real senders also declare the ERN
- *   namespace as the default.  The first element in a namespace gets one
- *   warning per message (in MEAD, only a DDEX namespace: MEAD allows
- *   other standards' elements).
  * - Creators: one row per distinct role (after norm_role) of a
  *   contributor, one row without a role when it has none, each (name,
  *   role) once per track.  split_percentage goes on the creator's first
@@ -71,10 +66,6 @@
  *   (also when the message has no DealList: ddex_message.has_deal_list);
  *   3.8 DealTerms/TakeDown true.  The records are delivered regardless:
  *   the caller decides.
- * - Lines are the element's own line (xmlGetLineNo).  The reader parses
- *   ahead, so xmlTextReaderGetParserLineNumber is off by a few lines;
- *   it is used only where libxml2 2.9 has no element line (an element
- *   at line 65535 or later whose text is not parsed yet).
  */
 #include "blendcat/ddex.h"
 #include "blendcat/ddex_internal.h"
@@ -104,8 +95,6 @@
 #include <libxml/xmlschemas.h>
 
 #define DOCTYPE_KEEP 8192	/* bytes of a refused DOCTYPE kept to explain it */
-#define NAME_KEEP 200		/* bytes of an element name kept in paths */
-#define ATTR_KEEP 4096		/* bytes of an attribute value kept */
 #define TAGS_KEEP 8192		/* bytes of Keywords joined for one track or release */
 
 /* ------------------------------------------------------------ versions */
@@ -155,7 +144,7 @@ int ddex_is_ws(int c)
 }
 
 /* Does s contain needle, ignoring ASCII case? */
-static int has_ci(const char *s, const char *needle)
+int ddex_has_ci(const char *s, const char *needle)
 {
 	size_t n = strlen(needle);
 
@@ -254,174 +243,7 @@ static int io_close(void *ctx)
 	return 0;
 }
 
-/* ------------------------------------------------------------ the rules */
-
-#define SD "SoundRecordingDetailsByTerritory/"
-#define RD "ReleaseDetailsByTerritory/"
-#define TD "ImageDetailsByTerritory/TechnicalImageDetails/"
-
-static const struct rule rules[] = {
-	{ E_HEADER, 0, A_HDR_ID, 1, "MessageId" },
-	{ E_HEADER, 0, A_HDR_SENDER, 1, "MessageSender/PartyName/FullName" },
-	{ E_HEADER, 0, A_HDR_CONTROL, 1, "MessageControlType" },
-
-	{ E_PARTY, 0, A_P_REF, 1, "PartyReference" },
-	{ E_PARTY, 0, A_P_NAME, 1, "PartyName/FullName" },
-	{ E_PARTY, 0, A_P_IPI, 1, "PartyId/IpiNameNumber" },
-	{ E_PARTY, E_AFFIL, 0, 0, "Affiliation" },
-	{ E_AFFIL, 0, A_AF_COMPANY, 1, "CompanyName" },
-	{ E_AFFIL, 0, A_AF_REF, 1, "PartyAffiliateReference" },
-	{ E_AFFIL, 0, A_AF_TYPE, 1, "Type" },
-	{ E_AFFIL, 0, A_AF_PCT, 1, "PercentageOfRightsAssignment" },
-
-	{ E_SR, 0, A_S_REF, 1, "ResourceReference" },
-	{ E_SR, 0, A_S_TITLE, 3, "DisplayTitleText" },
-	{ E_SR, 0, A_S_TITLE, 2, "DisplayTitle/TitleText" },
-	{ E_SR, 0, A_S_TITLE, 3, "ReferenceTitle/TitleText" },
-	{ E_SR, 0, A_S_TITLE38, 2, SD "Title/TitleText" },
-	{ E_SR, 0, A_S_ARTIST, 1, "DisplayArtistName" },
-	{ E_SR, 0, A_S_ARTIST, 1, SD "DisplayArtistName" },
-	{ E_SR, 0, A_S_DURATION, 1, "Duration" },
-	{ E_SR, 0, A_S_ISRC, 1, "SoundRecordingEdition/ResourceId/ISRC" },
-	{ E_SR, 0, A_S_ISRC, 1, "ResourceId/ISRC" },
-	{ E_SR, 0, A_S_ISRC, 1, "SoundRecordingId/ISRC" },
-	{ E_SR, 0, A_S_TAGS, 1, "Keywords" },
-	{ E_SR, 0, A_S_TAGS, 1, SD "Keywords" },
-	{ E_SR, 0, A_S_DESC, 2, "Synopsis" },
-	{ E_SR, 0, A_S_DESC, 2, SD "Synopsis" },
-	{ E_SR, 0, A_S_DESC, 1, "MarketingComment" },
-	{ E_SR, 0, A_S_DESC, 1, SD "MarketingComment" },
-	{ E_SR, E_DARTIST, 0, 0, "DisplayArtist" },
-	{ E_SR, E_DARTIST, 0, 0, SD "DisplayArtist" },
-	{ E_SR, E_GENRE, 0, 0, "Genre" },
-	{ E_SR, E_GENRE, 0, 0, SD "Genre" },
-	{ E_SR, E_CONTRIB, 0, 0, "Contributor" },
-	{ E_SR, E_CONTRIB, 0, 0, SD "ResourceContributor" },
-	{ E_SR, E_CONTRIB, 0, 0, SD "IndirectResourceContributor" },
-	{ E_SR, E_RCTL, 0, 0, "ResourceRightsController" },
-	{ E_SR, E_RCTL, 0, 0, SD "RightsController" },
-	{ E_SR, E_TECH, 0, 0, "TechnicalDetails" },
-	{ E_SR, E_TECH, 0, 0, "SoundRecordingEdition/TechnicalDetails" },
-	{ E_SR, E_TECH, 0, 0, SD "TechnicalSoundRecordingDetails" },
-
-	{ E_DARTIST, 0, A_D_REF, 1, "ArtistPartyReference" },
-	{ E_DARTIST, 0, A_D_NAME, 1, "PartyName/FullName" },
-
-	{ E_CONTRIB, 0, A_C_REF, 1, "ContributorPartyReference" },
-	{ E_CONTRIB, 0, A_C_NAME, 1, "PartyName/FullName" },
-	{ E_CONTRIB, 0, A_C_ROLE, 1, "Role" },
-	{ E_CONTRIB, 0, A_C_ROLE, 1, "Role/Value" },
-	{ E_CONTRIB, 0, A_C_ROLE, 1, "ResourceContributorRole" },
-	{ E_CONTRIB, 0, A_C_ROLE, 1, "IndirectResourceContributorRole" },
-	{ E_CONTRIB, 0, A_C_INSTR, 1, "InstrumentType" },
-	{ E_CONTRIB, 0, A_C_PRIMARY, 1, "PrimaryInstrumentType" },
-	{ E_CONTRIB, 0, A_C_FEATURED, 1, "HasMadeFeaturedContribution" },
-	{ E_CONTRIB, 0, A_C_PARTYID, 1, "PartyId" },
-	{ E_CONTRIB, 0, A_C_PRO, 1, "Membership/Organization/PartyName/FullName" },
-
-	{ E_RCTL, 0, A_RC_REF, 1, "RightsControllerPartyReference" },
-	{ E_RCTL, 0, A_RC_NAME, 1, "PartyName/FullName" },
-	{ E_RCTL, 0, A_RC_PCT, 1, "RightSharePercentage" },
-
-	{ E_TECH, 0, A_T_URI, 1, "DeliveryFile/File/URI" },
-	{ E_TECH, 0, A_T_URI, 1, "File/URI" },
-	{ E_TECH, 0, A_T_URI, 1, "File/URL" },
-	{ E_TECH, 0, A_T_FNAME, 2, "File/FileName" },
-	{ E_TECH, 0, A_T_PREVIEW, 1, "IsPreview" },
-	{ E_TECH, 0, A_T_PREVIEW, 1, "IsClip" },
-	{ E_TECH, 0, A_T_FPATH, 1, "File/FilePath" },
-	{ E_TECH, 0, A_T_HASH, 1, "DeliveryFile/File/HashSum/HashSumValue" },
-	{ E_TECH, 0, A_T_HASH, 1, "File/HashSum/HashSumValue" },
-	{ E_TECH, 0, A_T_HASH, 1, "File/HashSum/HashSum" },
-	{ E_TECH, 0, A_T_ALGO, 1, "DeliveryFile/File/HashSum/Algorithm" },
-	{ E_TECH, 0, A_T_ALGO, 1, "File/HashSum/Algorithm" },
-	{ E_TECH, 0, A_T_ALGO, 1, "File/HashSum/HashSumAlgorithmType" },
-
-	{ E_GENRE, 0, A_G_TEXT, 1, "GenreText" },
-	{ E_GENRE, 0, A_G_SUB, 1, "SubGenre" },
-
-	{ E_IMAGE, 0, A_I_REF, 1, "ResourceReference" },
-	{ E_IMAGE, 0, A_I_TYPE, 1, "Type" },
-	{ E_IMAGE, 0, A_I_TYPE, 1, "ImageType" },
-	{ E_IMAGE, 0, A_I_URI, 1, "TechnicalDetails/File/URI" },
-	{ E_IMAGE, 0, A_I_URI, 1, TD "File/URL" },
-	{ E_IMAGE, 0, A_I_FNAME, 1, TD "File/FileName" },
-	{ E_IMAGE, 0, A_I_FPATH, 1, TD "File/FilePath" },
-
-	{ E_RELEASE, 0, A_R_REF, 1, "ReleaseReference" },
-	{ E_RELEASE, 0, A_R_TYPE, 1, "ReleaseType" },
-	{ E_RELEASE, 0, A_R_TYPE, 1, RD "ReleaseType" },
-	{ E_RELEASE, 0, A_R_ICPN, 1, "ReleaseId/ICPN" },
-	{ E_RELEASE, 0, A_R_CATNO, 1, "ReleaseId/CatalogNumber" },
-	{ E_RELEASE, 0, A_R_GRID, 1, "ReleaseId/GRid" },
-	{ E_RELEASE, 0, A_R_PROPID, 1, "ReleaseId/ProprietaryId" },
-	{ E_RELEASE, 0, A_R_ISRC, 1, "ReleaseId/ISRC" },
-	{ E_RELEASE, 0, A_R_DATE, 3, "ReleaseDate" },
-	{ E_RELEASE, 0, A_R_DATE, 3, "GlobalReleaseDate" },
-	{ E_RELEASE, 0, A_R_DATE, 3, RD "ReleaseDate" },
-	{ E_RELEASE, 0, A_R_DATE, 2, "OriginalReleaseDate" },
-	{ E_RELEASE, 0, A_R_DATE, 2, "GlobalOriginalReleaseDate" },
-	{ E_RELEASE, 0, A_R_DATE, 2, RD "OriginalReleaseDate" },
-	{ E_RELEASE, 0, A_R_TAGS, 1, "Keywords" },
-	{ E_RELEASE, 0, A_R_TAGS, 1, RD "Keywords" },
-	{ E_RELEASE, 0, A_R_DESC, 2, "Synopsis" },
-	{ E_RELEASE, 0, A_R_DESC, 2, RD "Synopsis" },
-	{ E_RELEASE, 0, A_R_DESC, 1, "MarketingComment" },
-	{ E_RELEASE, 0, A_R_DESC, 1, RD "MarketingComment" },
-	{ E_RELEASE, E_GENRE, 0, 0, "Genre" },
-	{ E_RELEASE, E_GENRE, 0, 0, RD "Genre" },
-	{ E_RELEASE, 0, A_R_RES, 1, "*ReleaseResourceReference" },
-	{ E_RELEASE, 0, A_R_RES, 1, "*LinkedReleaseResourceReference" },
-
-	{ E_PURGE, 0, A_R_ICPN, 1, "ReleaseId/ICPN" },
-	{ E_PURGE, 0, A_R_CATNO, 1, "ReleaseId/CatalogNumber" },
-	{ E_PURGE, 0, A_R_GRID, 1, "ReleaseId/GRid" },
-	{ E_PURGE, 0, A_R_PROPID, 1, "ReleaseId/ProprietaryId" },
-	{ E_PURGE, 0, A_R_ISRC, 1, "ReleaseId/ISRC" },
-
-	{ E_DEAL, 0, A_DL_REF, 1, "DealReleaseReference" },
-	{ E_DEAL, 0, A_DL_START, 1, "Deal/DealTerms/ValidityPeriod/StartDate" },
-	{ E_DEAL, 0, A_DL_START, 1, "Deal/DealTerms/ValidityPeriod/StartDateTime" },
-	{ E_DEAL, 0, A_DL_TAKEDOWN, 1, "Deal/DealTerms/TakeDown" },
-
-	{ E_MEAD, 0, A_M_ISRC, 1, "ResourceSummary/ResourceId/ISRC" },
-	{ E_MEAD, 0, A_M_PROPID, 1, "ResourceSummary/ResourceId/ProprietaryId" },
-	{ E_MEAD, 0, A_M_TEMPO, 1, "BeatsPerMinute/Value" },
-	{ E_MEAD, 0, A_M_NOTE, 1, "Harmony/RootChordNote" },
-	{ E_MEAD, 0, A_M_QUALITY, 1, "Harmony/RootChordQuality" },
-	{ E_MEAD, 0, A_M_MOOD, 1, "Mood/Value" },
-	{ E_MEAD, E_PART, 0, 0, "RecordingPart" },
-	{ E_PART, 0, A_RP_UNIT, 1, "Unit" },
-	{ E_PART, 0, A_RP_START, 1, "StartPoint" },
-	{ E_PART, 0, A_RP_END, 1, "EndPoint" },
-	{ E_PART, 0, A_RP_TYPE, 1, "RecordingPartType" },
-	{ E_PART, 0, A_RP_COMMENT, 1, "Comment/Text" },
-};
-
-#define NRULES (sizeof(rules) / sizeof(rules[0]))
-
-/* Entities, by their path from the root (root excluded). */
-static const struct {
-	const char *path;
-	unsigned char ent;
-	unsigned char kind;	/* enum rel_kind for releases */
-} entities[] = {
-	{ "MessageHeader", E_HEADER, 0 },
-	{ "PartyList/Party", E_PARTY, 0 },
-	{ "ResourceList/SoundRecording", E_SR, 0 },
-	{ "ResourceList/Image", E_IMAGE, 0 },
-	{ "ReleaseList/Release", E_RELEASE, REL_MAIN },
-	{ "ReleaseList/TrackRelease", E_RELEASE, REL_TRACK },
-	{ "DealList/ReleaseDeal", E_DEAL, 0 },
-	{ "PurgedRelease", E_PURGE, REL_PURGED },
-	{ "ResourceInformationList/ResourceInformation", E_MEAD, 0 },
-};
-
 /* --------------------------------------------------------- the parser */
-
-#define RCACHE_SIZE 1024		/* find_rule's cache: entries, a power of 2 */
-#define RCACHE_PROBES 16
-#define RCACHE_KEYS (256u << 10)	/* bytes of cached paths */
 
 #define MEMO_SIZE 4096			/* set_field's memo: entries, a power of 2 */
 #define MEMO_BYTES (1u << 20)		/* bytes of memo text */
@@ -431,25 +253,6 @@ struct memo {
 	size_t raw;		/* offset in parser.memo_text + 1, 0 = empty */
 	size_t val;		/* offset of the normalized value, 0 = NULL */
 	int kind, field;
-};
-
-#define TRIE_SIZE 8192			/* path nodes: entries, a power of 2 */
-#define TRIE_FIRST 32			/* node ids below are entities' roots (1 + ent) */
-
-/*
- * A path inside an entity or sub-entity, as a node: its parent node and
- * its element name, a pointer into libxml2's dictionary (a name is
- * always the same pointer), and the rule the path has.
- */
-struct tnode {
-	const char *name;	/* NULL = empty */
-	uint32_t parent;
-	int rule;		/* rules[] index, -1 for none */
-};
-
-struct rcache {
-	size_t key;	/* offset in parser.rkeys + 1, 0 = empty */
-	int ent, rule;	/* rule index, -1 for none */
 };
 
 static void *grow(void *v, size_t *cap, size_t size)
@@ -480,33 +283,6 @@ int ddex_fail(struct parser *p, enum ddex_error e, const char *fmt, ...)
 	return -1;
 }
 
-/*
- * The line of the current element.  libxml2 2.9 keeps element lines up
- * to 65535; past that (XML_PARSE_BIG_LINES) only text nodes keep theirs,
- * the line where the text ends: the element's first child, less its
- * line feeds, gives the element's.  Failing that, the parser's line,
- * which runs a little ahead.
- */
-static unsigned long node_line(struct parser *p)
-{
-	xmlNodePtr n = xmlTextReaderCurrentNode(p->rd), t = n ? n->children : NULL;
-	long l;
-
-	if (n && n->line > 0 && n->line < 65535)
-		return n->line;
-	if (t && t->type == XML_TEXT_NODE && t->psvi && t->content) {
-		const char *c = (const char *)t->content;
-
-		l = (long)(intptr_t)t->psvi;
-		for (; *c; c++)
-			l -= *c == '\n';
-		if (l > 0)
-			return (unsigned long)l;
-	}
-	l = xmlTextReaderGetParserLineNumber(p->rd);
-	return l > 0 ? (unsigned long)l : 0;
-}
-
 /* ------------------------------------------------------------- memory */
 
 static size_t state_bytes(const struct parser *p)
@@ -533,7 +309,7 @@ static void check_state(struct parser *p)
 }
 
 /* Keep len bytes in the arena; the offset. */
-static size_t keep(struct parser *p, const char *s, size_t len)
+size_t ddex_keep(struct parser *p, const char *s, size_t len)
 {
 	size_t off = p->text.len;
 
@@ -560,65 +336,6 @@ static int rank_of(const struct frame *f, int prio)
 	return prio * 16 + f->isdef * 8 + f->lang * 2 + f->terr;
 }
 
-static size_t hash_n(const char *s, size_t len)
-{
-	size_t h = 1469598103u;
-
-	while (len--)
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
-}
-
-/*
- * A path's hash for the caches: its length and last 24 bytes, where
- * paths differ (element names and [n] indexes at the end); equal hashes
- * are told apart by comparing the paths.
- */
-static size_t path_hash(const char *s, size_t len)
-{
-	size_t tail = len > 24 ? 24 : len;
-
-	return hash_n(s + len - tail, tail) ^ (len * 2654435761u);
-}
-
-static void intern_grow(struct parser *p)
-{
-	size_t *old = p->itab, oldcap = p->icap, i, j;
-
-	p->icap = p->icap ? p->icap * 2 : 256;
-	p->itab = xcalloc(p->icap, sizeof(*p->itab));
-	for (i = 0; i < oldcap; i++) {
-		const char *t;
-
-		if (!old[i])
-			continue;
-		t = S(p, old[i] - 1);
-		for (j = path_hash(t, strlen(t)) & (p->icap - 1); p->itab[j]; j = (j + 1) & (p->icap - 1))
-			;
-		p->itab[j] = old[i];
-	}
-	free(old);
-}
-
-/* The text offset of s (len bytes), kept once however often it comes. */
-static size_t intern(struct parser *p, const char *s, size_t len)
-{
-	size_t i, off;
-
-	if (2 * (p->in + 1) > p->icap)
-		intern_grow(p);
-	for (i = path_hash(s, len) & (p->icap - 1); p->itab[i]; i = (i + 1) & (p->icap - 1)) {
-		const char *t = S(p, p->itab[i] - 1);
-
-		if (strncmp(t, s, len) == 0 && t[len] == '\0')
-			return p->itab[i] - 1;
-	}
-	off = keep(p, s, len);
-	p->itab[i] = off + 1;
-	p->in++;
-	return off;
-}
-
 /* Set v unless it holds a value of the same or a higher rank. */
 static void set_val(struct parser *p, struct val *v, const char *s, size_t len, int rank,
 		    int with_path)
@@ -628,15 +345,15 @@ static void set_val(struct parser *p, struct val *v, const char *s, size_t len, 
 	s = trim(s, &len);
 	if (!len || (v->off && v->rank >= rank))
 		return;
-	v->off = keep(p, s, len);
+	v->off = ddex_keep(p, s, len);
 	v->pfx = v->path = 0;
 	if (with_path && p->ent != E_NONE && p->dpath.len > p->ent_dlen) {
 		if (!p->ent_path)
-			p->ent_path = keep(p, p->dpath.data, p->ent_dlen);
+			p->ent_path = ddex_keep(p, p->dpath.data, p->ent_dlen);
 		v->pfx = p->ent_path;
-		v->path = intern(p, p->dpath.data + p->ent_dlen + 1, p->dpath.len - p->ent_dlen - 1);
+		v->path = ddex_intern(p, p->dpath.data + p->ent_dlen + 1, p->dpath.len - p->ent_dlen - 1);
 	} else if (with_path) {
-		v->path = intern(p, p->dpath.data, p->dpath.len);
+		v->path = ddex_intern(p, p->dpath.data, p->dpath.len);
 	}
 	v->line = f->line;
 	v->rank = rank;
@@ -718,7 +435,7 @@ static void sr_start(struct parser *p)
 	s = PUSH(p->srs, p->nsr, p->capsr);
 	s->line = p->fr[p->depth].line;
 	s->supplemental = p->fr[p->depth].supplemental;
-	s->path = p->ent_path = keep(p, p->dpath.data, p->dpath.len);
+	s->path = p->ent_path = ddex_keep(p, p->dpath.data, p->dpath.len);
 	s->first_contrib = p->ncontrib;
 	s->first_dartist = p->ndartist;
 	s->first_rctl = p->nrctl;
@@ -735,7 +452,7 @@ static void release_start(struct parser *p, unsigned char kind)
 	r->first_ref = p->nrref;
 }
 
-static void ent_start(struct parser *p, int ent, unsigned char kind)
+void ddex_ent_start(struct parser *p, int ent, unsigned char kind)
 {
 	p->ent = ent;
 	p->ent_depth = p->depth;
@@ -789,14 +506,14 @@ static void deal_end(struct parser *p)
 		} else {
 			struct pending *d = PUSH(p->pend, p->npend, p->cappend);
 
-			d->ref = keep(p, ref, strlen(ref));
+			d->ref = ddex_keep(p, ref, strlen(ref));
 			memcpy(d->start, p->deal_start, NORM_DATE_SIZE);
 			d->takedown = p->deal_takedown;
 		}
 	}
 }
 
-static void ent_end(struct parser *p)
+void ddex_ent_end(struct parser *p)
 {
 	switch (p->ent) {
 	case E_SR: {
@@ -834,7 +551,7 @@ static void ent_end(struct parser *p)
 	check_state(p);
 }
 
-static void sub_start(struct parser *p, int sub)
+void ddex_sub_start(struct parser *p, int sub)
 {
 	p->sub = sub;
 	p->sub_depth = p->depth;
@@ -850,7 +567,7 @@ static void sub_start(struct parser *p, int sub)
 
 		c->featured = -1;
 		c->line = p->fr[p->depth].line;
-		c->path = keep(p, p->dpath.data, p->dpath.len);
+		c->path = ddex_keep(p, p->dpath.data, p->dpath.len);
 		c->first_item = p->nitem;
 		break;
 	}
@@ -904,7 +621,7 @@ static void affiliation_end(struct parser *p)
 	}
 }
 
-static void sub_end(struct parser *p)
+void ddex_sub_end(struct parser *p)
 {
 	struct sr *s = p->nsr ? &p->srs[p->nsr - 1] : NULL;
 
@@ -944,7 +661,7 @@ static void sub_end(struct parser *p)
 
 /* ------------------------------------------------------------- values */
 
-static int is_true(const char *s, size_t len)
+int ddex_is_true(const char *s, size_t len)
 {
 	s = trim(s, &len);
 	return (len == 4 && strncasecmp(s, "true", 4) == 0) || (len == 1 && *s == '1');
@@ -1017,7 +734,7 @@ static void deal_value(struct parser *p, int act, const char *s, size_t len)
 		    (!p->deal_start[0] || strcmp(out, p->deal_start) < 0))
 			memcpy(p->deal_start, out, sizeof(out));
 	} else if (act == A_DL_TAKEDOWN) {
-		p->deal_takedown |= is_true(s, len);
+		p->deal_takedown |= ddex_is_true(s, len);
 	}
 }
 
@@ -1038,7 +755,7 @@ static void release_value(struct parser *p, int act, int rank, const char *s, si
 		if (n) {
 			size_t *ref = PUSH(p->rrefs, p->nrref, p->caprref);
 
-			*ref = keep(p, s, n);
+			*ref = ddex_keep(p, s, n);
 		}
 	} else if (act == A_R_TAGS) {
 		add_tags(p, &r->v[RV_TAGS], s, len);
@@ -1074,9 +791,9 @@ static void contrib_value(struct parser *p, int act, int rank, const char *s, si
 	case A_C_REF: set_val(p, &c->ref, s, len, rank, 1); break;
 	case A_C_NAME: set_val(p, &c->name, s, len, rank, 1); break;
 	case A_C_PRO: set_val(p, &c->pro, s, len, rank, 1); break;
-	case A_C_FEATURED: c->featured = is_true(s, len); break;
+	case A_C_FEATURED: c->featured = ddex_is_true(s, len); break;
 	case A_C_PARTYID:
-		if (has_ci(ns, "IPI") || strcasecmp(ns, "CAE") == 0)
+		if (ddex_has_ci(ns, "IPI") || strcasecmp(ns, "CAE") == 0)
 			set_val(p, &c->ipi, s, len, rank, 1);
 		break;
 	default:
@@ -1140,7 +857,7 @@ static void other_value(struct parser *p, int act, int rank, const char *s, size
 			p->t_uri = act == A_T_URI;
 		set_val(p, &p->t_file, s, len, rank, 1);
 		break;
-	case A_T_PREVIEW: p->t_preview |= is_true(s, len); break;
+	case A_T_PREVIEW: p->t_preview |= ddex_is_true(s, len); break;
 	case A_T_FPATH: set_val(p, &p->t_fpath, s, len, rank, 1); break;
 	case A_T_HASH: set_val(p, &p->t_hash, s, len, rank, 1); break;
 	case A_T_ALGO: set_val(p, &p->t_algo, s, len, rank, 1); break;
@@ -1156,7 +873,7 @@ static void other_value(struct parser *p, int act, int rank, const char *s, size
 }
 
 /* An element with a value rule has ended: its text is the value. */
-static void on_value(struct parser *p, const struct rule *r)
+void ddex_on_value(struct parser *p, const struct rule *r)
 {
 	const char *s = p->text_acc.data;
 	size_t len = p->text_acc.len;
@@ -1177,356 +894,6 @@ static void on_value(struct parser *p, const struct rule *r)
 	check_state(p);
 }
 
-/* ------------------------------------------------------------ elements */
-
-/* Does rel (a path relative to an entity) match rule path? */
-static int path_match(const char *rule, const char *rel)
-{
-	size_t n, m;
-
-	if (*rule != '*')
-		return strcmp(rule, rel) == 0;
-	rule++;
-	n = strlen(rule);
-	m = strlen(rel);
-	return m >= n && strcmp(rel + m - n, rule) == 0 && (m == n || rel[m - n - 1] == '/');
-}
-
-static const struct rule *scan_rules(int ent, const char *rel)
-{
-	size_t i;
-
-	for (i = 0; i < NRULES; i++)
-		if (rules[i].ent == ent && path_match(rules[i].path, rel))
-			return &rules[i];
-	return NULL;
-}
-
-/*
- * The rule for a path inside entity ent.  The same few paths come in
- * every SoundRecording and deal, so answers are cached (a bounded
- * table: a document of ever new paths only stops being cached).
- */
-static const struct rule *find_rule(struct parser *p, int ent, const char *rel, size_t len)
-{
-	size_t h = path_hash(rel, len) * 31 + (size_t)ent, i, n;
-	const struct rule *r;
-
-	if (!p->rcache)
-		p->rcache = xcalloc(RCACHE_SIZE, sizeof(*p->rcache));
-	for (i = h & (RCACHE_SIZE - 1), n = 0; n < RCACHE_PROBES; i = (i + 1) & (RCACHE_SIZE - 1), n++) {
-		struct rcache *c = &p->rcache[i];
-
-		if (!c->key) {
-			r = scan_rules(ent, rel);
-			if (p->rkeys.len + len < RCACHE_KEYS) {
-				c->key = p->rkeys.len + 1;
-				c->ent = ent;
-				c->rule = r ? (int)(r - rules) : -1;
-				buf_add(&p->rkeys, rel, len + 1);
-			}
-			return r;
-		}
-		if (c->ent == ent && strcmp(p->rkeys.data + c->key - 1, rel) == 0)
-			return c->rule >= 0 ? &rules[c->rule] : NULL;
-	}
-	return scan_rules(ent, rel);
-}
-
-/* "[k]" onto a path, without printf's cost (this runs for every element). */
-static void add_index(struct buf *b, unsigned long k)
-{
-	char tmp[24];
-	size_t n = sizeof(tmp);
-
-	tmp[--n] = ']';
-	do
-		tmp[--n] = (char)('0' + k % 10);
-	while ((k /= 10) != 0);
-	tmp[--n] = '[';
-	buf_add(b, tmp + n, sizeof(tmp) - n);
-}
-
-/*
- * The rule of element name under the frame node parent, and the
- * element's own node: from the path nodes when they have it, else
- * find_rule(ent, rel) (and noted).  A full table gives node 0: lookups
- * below fall back to find_rule.
- */
-static const struct rule *step(struct parser *p, int ent, const char *rel, size_t len,
-			       const char *name, uint32_t parent, uint32_t *node)
-{
-	size_t h = ((size_t)(uintptr_t)name >> 3) * 2654435761u ^ (size_t)parent * 40503u, i, n;
-	const struct rule *r;
-
-	*node = 0;
-	if (!parent)
-		return find_rule(p, ent, rel, len);
-	if (!p->trie)
-		p->trie = xcalloc(TRIE_SIZE, sizeof(*p->trie));
-	for (i = h & (TRIE_SIZE - 1), n = 0; n < 16; i = (i + 1) & (TRIE_SIZE - 1), n++) {
-		struct tnode *t = &p->trie[i];
-
-		if (t->name == name && t->parent == parent) {
-			*node = (uint32_t)i + TRIE_FIRST;
-			return t->rule >= 0 ? &rules[t->rule] : NULL;
-		}
-		if (!t->name) {
-			r = find_rule(p, ent, rel, len);
-			t->name = name;
-			t->parent = parent;
-			t->rule = r ? (int)(r - rules) : -1;
-			*node = (uint32_t)i + TRIE_FIRST;
-			return r;
-		}
-	}
-	return find_rule(p, ent, rel, len);
-}
-
-/* Which entity, sub-entity or value the element that just started is. */
-static void classify(struct parser *p, const char *name)
-{
-	struct frame *f = &p->fr[p->depth];
-	const struct rule *r;
-	size_t i;
-
-	if (p->ent == E_NONE) {
-		const char *path = p->npath.data + 1;	/* skip the first '/' */
-
-		if (p->depth == 2 && strcmp(path, "DealList") == 0)
-			p->has_deal_list = 1;
-		for (i = 0; i < sizeof(entities) / sizeof(entities[0]); i++)
-			if (strcmp(path, entities[i].path) == 0) {
-				/* Party[n]: counting all of the list's, not only a run */
-				buf_setlen(&p->dpath, f->dpath_len);
-				if (p->depth > 2)
-					buf_addch(&p->dpath, '/');
-				buf_add(&p->dpath, name, strnlen(name, NAME_KEEP));
-				if (entities[i].ent != E_HEADER)
-					add_index(&p->dpath, ++p->ent_count[i]);
-				ent_start(p, entities[i].ent, entities[i].kind);
-				f->node = 1 + (uint32_t)entities[i].ent;
-				return;
-			}
-		return;
-	}
-	if (p->sub == E_NONE) {
-		r = step(p, p->ent, p->npath.data + p->ent_nlen + 1, p->npath.len - p->ent_nlen - 1,
-			 name, p->fr[p->depth - 1].node, &f->node);
-		if (r && r->sub) {
-			sub_start(p, r->sub);
-			f->node = 1 + (uint32_t)r->sub;
-		}
-	} else {
-		r = step(p, p->sub, p->npath.data + p->sub_nlen + 1, p->npath.len - p->sub_nlen - 1,
-			 name, p->fr[p->depth - 1].node, &f->node);
-	}
-	if (r && !r->sub) {
-		f->rule = (int)(r - rules);
-		buf_reset(&p->text_acc);
-	}
-}
-
-/* Scores from LanguageAndScriptCode: the message's language 2, Latin 1. */
-static unsigned char lang_score(const struct parser *p, const char *v)
-{
-	size_t n = strcspn(v, "-_");
-
-	if (p->lang[0] && n == strcspn(p->lang, "-_") && strncasecmp(v, p->lang, n) == 0)
-		return 2;
-	return has_ci(v, "latn") ? 1 : 0;
-}
-
-static size_t keep_attr(struct parser *p, const char *v)
-{
-	size_t off = p->attrs.len;
-
-	buf_add(&p->attrs, v, strnlen(v, ATTR_KEEP));
-	buf_addch(&p->attrs, '\0');
-	return off + 1;
-}
-
-/* The attributes that matter, into the frame (others inherit from the parent). */
-static void read_attrs(struct parser *p, struct frame *f)
-{
-	while (xmlTextReaderMoveToNextAttribute(p->rd) == 1) {
-		const char *n = (const char *)xmlTextReaderConstLocalName(p->rd);
-		const char *v = (const char *)xmlTextReaderConstValue(p->rd);
-
-		if (!n || !v || xmlTextReaderIsNamespaceDecl(p->rd) == 1)
-			continue;
-		if (!strcmp(n, "IsDefault"))
-			f->isdef = (unsigned char)is_true(v, strlen(v));
-		else if (!strcmp(n, "LanguageAndScriptCode"))
-			f->lang = lang_score(p, v);
-		else if (!strcmp(n, "ApplicableTerritoryCode"))
-			f->terr = strcmp(v, "Worldwide") == 0;
-		else if (!strcmp(n, "TitleType"))
-			f->title_display = strcmp(v, "DisplayTitle") == 0;
-		else if (!strcmp(n, "IsMainRelease"))
-			f->main_attr = (unsigned char)is_true(v, strlen(v));
-		else if (!strcmp(n, "IsSupplemental"))
-			f->supplemental = (unsigned char)is_true(v, strlen(v));
-		else if (!strcmp(n, "UserDefinedValue"))
-			f->udv = keep_attr(p, v);
-		else if (!strcmp(n, "Namespace"))
-			f->ns = keep_attr(p, v);
-	}
-	xmlTextReaderMoveToElement(p->rd);
-}
-
-/*
- * Count name among its parent's children: 2 for the second of that name.
- * Past FRAME_KIDS distinct names, new names count as first ones.
- */
-/* Copy a name, cut to size - 1 bytes (snprintf's "%s" without its cost). */
-static void copy_name(char *dst, size_t size, const char *name)
-{
-	size_t n = strnlen(name, size - 1);
-
-	memcpy(dst, name, n);
-	dst[n] = '\0';
-}
-
-static unsigned sibling(struct frame *parent, const char *name)
-{
-	size_t size = sizeof(parent->kids[0].name);
-	unsigned i;
-
-	for (i = 0; i < parent->nkids; i++)
-		if (strncmp(parent->kids[i].name, name, size - 1) == 0)
-			return ++parent->kids[i].n;
-	if (parent->nkids == FRAME_KIDS)
-		return 1;
-	copy_name(parent->kids[i].name, size, name);
-	parent->nkids++;
-	return parent->kids[i].n = 1;
-}
-
-/* Below the root: the name on both paths, name[k] for the k-th of the name. */
-static void push_path(struct parser *p, const char *name, unsigned k)
-{
-	size_t n = strnlen(name, NAME_KEEP);
-
-	buf_addch(&p->npath, '/');
-	buf_add(&p->npath, name, n);
-	if (p->depth > 2)
-		buf_addch(&p->dpath, '/');
-	buf_add(&p->dpath, name, n);
-	if (k > 1)
-		add_index(&p->dpath, k);
-}
-
-static int root_start(struct parser *p, const char *name);
-
-/*
- * DDEX elements below the root are in no namespace.  Real messages put
- * them in the root's (a default namespace declaration beside the prefixed
- * one, xmlns="http://ddex.net/xml/ern/43"): they are read by their local
- * names all the same, and the first one is noted for a warning.  MEAD
- * allows elements of other standards' namespaces (xs:any ##other): there,
- * only a DDEX namespace is a mistake.
- */
-static void namespaced(struct parser *p, const struct frame *f)
-{
-	const char *ns = (const char *)xmlTextReaderConstNamespaceUri(p->rd);
-	const char *prefix;
-
-	if (!ns || (p->version == DDEX_MEAD_11 && strncmp(ns, DDEX_NS, strlen(DDEX_NS)) != 0))
-		return;
-	prefix = (const char *)xmlTextReaderConstPrefix(p->rd);
-	p->ns_line = f->line ? f->line : 1;
-	snprintf(p->ns_uri, sizeof(p->ns_uri), "%s", ns);
-	snprintf(p->ns_path, sizeof(p->ns_path), "%s", p->dpath.data);
-	snprintf(p->ns_prefix, sizeof(p->ns_prefix), "%s", prefix ? prefix : "");
-}
-
-static void on_start(struct parser *p)
-{
-	const char *name = (const char *)xmlTextReaderConstLocalName(p->rd);
-	struct frame *parent, *f;
-	unsigned k;
-
-	if (p->depth >= DDEX_MAX_DEPTH) {
-		ddex_fail(p, DDEX_ERR_LIMIT, "elements nested deeper than %d levels", DDEX_MAX_DEPTH);
-		return;
-	}
-	name = name ? name : "";
-	parent = &p->fr[p->depth];
-	k = sibling(parent, name);
-	f = &p->fr[++p->depth];
-	f->npath_len = p->npath.len;
-	f->dpath_len = p->dpath.len;
-	f->attr_len = p->attrs.len;
-	f->line = node_line(p);
-	f->rule = -1;
-	/* The ranking attributes inherit; the others are the element's own. */
-	f->isdef = parent->isdef;
-	f->lang = parent->lang;
-	f->terr = parent->terr;
-	f->title_display = parent->title_display;
-	f->main_attr = f->supplemental = 0;
-	f->node = 0;
-	f->udv = f->ns = 0;
-	copy_name(f->name, sizeof(f->name), name);
-	f->nkids = 0;
-	if (p->depth == 1) {
-		f->lang = 2;
-		f->terr = 1;
-	} else {
-		push_path(p, name, k);
-		if (!p->ns_line)
-			namespaced(p, f);
-	}
-	if (p->ent != E_DEAL && xmlTextReaderHasAttributes(p->rd) == 1)
-		read_attrs(p, f);
-	if (p->depth == 1)
-		root_start(p, name);
-	else
-		classify(p, name);
-}
-
-/* The name of the element open at depth d. */
-static const char *open_name(const struct parser *p, int d)
-{
-	return d > 0 ? p->fr[d].name : "?";
-}
-
-static void on_end(struct parser *p)
-{
-	struct frame *f = &p->fr[p->depth];
-
-	if (p->depth <= 0)
-		return;
-	if (f->rule >= 0) {
-		on_value(p, &rules[f->rule]);
-		buf_reset(&p->text_acc);
-	}
-	if (p->sub != E_NONE && p->depth == p->sub_depth)
-		sub_end(p);
-	if (p->ent != E_NONE && p->depth == p->ent_depth)
-		ent_end(p);
-	buf_setlen(&p->npath, f->npath_len);
-	buf_setlen(&p->dpath, f->dpath_len);
-	buf_setlen(&p->attrs, f->attr_len);
-	p->depth--;
-}
-
-static void on_text(struct parser *p)
-{
-	const char *v = (const char *)xmlTextReaderConstValue(p->rd);
-	size_t len = v ? strlen(v) : 0;
-	struct frame *f = &p->fr[p->depth];
-
-	if (len > DDEX_MAX_TEXT || (f->rule >= 0 && p->text_acc.len + len > DDEX_MAX_TEXT)) {
-		ddex_fail(p, DDEX_ERR_LIMIT, "text of element '%s' is longer than %u bytes",
-			  open_name(p, p->depth), DDEX_MAX_TEXT);
-		return;
-	}
-	if (f->rule >= 0)
-		buf_add(&p->text_acc, v, len);
-}
-
 /* A MEAD message: 1.1 is read (tempo, key, moods, sections), no other version. */
 static int mead_root(struct parser *p, const char *name, const char *ns)
 {
@@ -1545,7 +912,7 @@ static int mead_root(struct parser *p, const char *name, const char *ns)
 }
 
 /* The root element: which DDEX message this is. */
-static int root_start(struct parser *p, const char *name)
+int ddex_root_start(struct parser *p, const char *name)
 {
 	const char *ns = (const char *)xmlTextReaderConstNamespaceUri(p->rd);
 	char ver[32];
@@ -1697,21 +1064,21 @@ static void on_node(struct parser *p)
 	case XML_READER_TYPE_ELEMENT:
 		if (p->depth == 0)
 			root_lang(p);
-		on_start(p);
+		ddex_on_start(p);
 		if (!p->stop && xmlTextReaderIsEmptyElement(p->rd) == 1)
-			on_end(p);
+			ddex_on_end(p);
 		break;
 	case XML_READER_TYPE_END_ELEMENT:
-		on_end(p);
+		ddex_on_end(p);
 		break;
 	case XML_READER_TYPE_SIGNIFICANT_WHITESPACE:
 		/* Blanks between elements: no value, and less than the text limit. */
 		if (p->fr[p->depth].rule >= 0)
-			on_text(p);
+			ddex_on_text(p);
 		break;
 	case XML_READER_TYPE_TEXT:
 	case XML_READER_TYPE_CDATA:
-		on_text(p);
+		ddex_on_text(p);
 		break;
 	case XML_READER_TYPE_ENTITY_REFERENCE:
 	case XML_READER_TYPE_DOCUMENT_TYPE:
@@ -1761,7 +1128,7 @@ static void reader_failed(struct parser *p)
 		ddex_fail(p, DDEX_ERR_LIMIT, "elements nested deeper than %d levels", DDEX_MAX_DEPTH);
 	else if (x->set && p->depth > 0 && error_at_end(p))
 		ddex_fail(p, DDEX_ERR_NOT_XML, "not well-formed XML: %.120s (the file ends inside "
-			  "element '%.40s' of line %lu: truncated?)", x->msg, open_name(p, p->depth),
+			  "element '%.40s' of line %lu: truncated?)", x->msg, ddex_open_name(p, p->depth),
 			  p->fr[p->depth].line);
 	else
 		ddex_fail(p, DDEX_ERR_NOT_XML, "not well-formed XML: %s", x->set ? x->msg : "parse error");
@@ -2094,7 +1461,7 @@ static void warn(struct out *o, const struct val *v, const char *msg)
  */
 static struct memo *memo_slot(struct parser *p, int kind, int field, const char *raw)
 {
-	size_t i, n, h = hash_n(raw, strlen(raw)) * 31 + (size_t)(kind * 64 + field);
+	size_t i, n, h = ddex_hash_n(raw, strlen(raw)) * 31 + (size_t)(kind * 64 + field);
 
 	if (!p->memo)
 		p->memo = xcalloc(MEMO_SIZE, sizeof(*p->memo));

@@ -6,6 +6,8 @@
  * The files:
  * - ddex.c: the entry points, the input and its safety scan, the reader
  *   loop, the root element (which message), the parser's life.
+ * - ddex_rules.c: the path-rule engine: the rule table, the element paths,
+ *   the path nodes and the rule cache, interned paths.
  * - ddex_mead.c: a MEAD message's resources -> track rows and sections.
  * - ddex_xsd.c: --validate-xsd, against the official XSD of the version.
  */
@@ -348,7 +350,7 @@ struct out {
 	char by_isrc_field[512];
 };
 
-/* ------------------------------------------ libxml2's process-wide state */
+/* ---------------------------------------- libxml2's process-wide state */
 
 /*
  * Only ddex.c touches libxml2's process-wide handlers (the external
@@ -365,7 +367,7 @@ struct xml_globals {
 	void *gctx;
 };
 
-/* -------------------------------------------------- the files' functions */
+/* ------------------------------------------------ the files' functions */
 
 /* ddex.c */
 
@@ -373,6 +375,24 @@ struct xml_globals {
 int ddex_fail(struct parser *p, enum ddex_error e, const char *fmt, ...) DIAG_PRINTF(3, 4);
 /* XML white space: space, tab, CR, LF. */
 int ddex_is_ws(int c);
+/* Does s contain needle, ignoring ASCII case? */
+int ddex_has_ci(const char *s, const char *needle);
+/* The root element: which DDEX message this is. */
+int ddex_root_start(struct parser *p, const char *name);
+/* Keep len bytes in the arena; the offset. */
+size_t ddex_keep(struct parser *p, const char *s, size_t len);
+/* "true" or "1", surrounding white space aside. */
+int ddex_is_true(const char *s, size_t len);
+/*
+ * What the rules find: an entity starts (ent: enum ent; kind: enum
+ * rel_kind for releases) or ends, a sub-entity starts or ends, an
+ * element with a value rule ends (its text in p->text_acc).
+ */
+void ddex_ent_start(struct parser *p, int ent, unsigned char kind);
+void ddex_ent_end(struct parser *p);
+void ddex_sub_start(struct parser *p, int sub);
+void ddex_sub_end(struct parser *p);
+void ddex_on_value(struct parser *p, const struct rule *r);
 /*
  * For compiling an XSD: its imports are read from local files, never the
  * network, and errors go to on_error with ctx, until ddex_globals_leave.
@@ -397,6 +417,19 @@ int ddex_set_field(struct out *o, struct rec *r, int i, const struct val *v, con
 void ddex_base_name(const char *s, int uri, struct buf *out);
 int ddex_emit_records(struct out *o);
 int ddex_reject_track(struct out *o);
+
+/* ddex_rules.c */
+
+/* The reader's nodes: an element starts, an element ends, text. */
+void ddex_on_start(struct parser *p);
+void ddex_on_end(struct parser *p);
+void ddex_on_text(struct parser *p);
+/* The name of the element open at depth d. */
+const char *ddex_open_name(const struct parser *p, int d);
+/* The text offset of s (len bytes), kept once however often it comes. */
+size_t ddex_intern(struct parser *p, const char *s, size_t len);
+/* FNV-1a of len bytes. */
+size_t ddex_hash_n(const char *s, size_t len);
 
 /* ddex_mead.c */
 
