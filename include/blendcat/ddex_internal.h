@@ -8,6 +8,9 @@
  *   loop, the root element (which message), the parser's life.
  * - ddex_rules.c: the path-rule engine: the rule table, the element paths,
  *   the path nodes and the rule cache, interned paths.
+ * - ddex_entities.c: what the rules find, kept (parties, sound
+ *   recordings, images, releases, deals...), and their references
+ *   resolved at the message's end.
  * - ddex_mead.c: a MEAD message's resources -> track rows and sections.
  * - ddex_xsd.c: --validate-xsd, against the official XSD of the version.
  */
@@ -373,26 +376,8 @@ struct xml_globals {
 
 /* The first error about the file wins; the read stops.  Returns -1. */
 int ddex_fail(struct parser *p, enum ddex_error e, const char *fmt, ...) DIAG_PRINTF(3, 4);
-/* XML white space: space, tab, CR, LF. */
-int ddex_is_ws(int c);
-/* Does s contain needle, ignoring ASCII case? */
-int ddex_has_ci(const char *s, const char *needle);
 /* The root element: which DDEX message this is. */
 int ddex_root_start(struct parser *p, const char *name);
-/* Keep len bytes in the arena; the offset. */
-size_t ddex_keep(struct parser *p, const char *s, size_t len);
-/* "true" or "1", surrounding white space aside. */
-int ddex_is_true(const char *s, size_t len);
-/*
- * What the rules find: an entity starts (ent: enum ent; kind: enum
- * rel_kind for releases) or ends, a sub-entity starts or ends, an
- * element with a value rule ends (its text in p->text_acc).
- */
-void ddex_ent_start(struct parser *p, int ent, unsigned char kind);
-void ddex_ent_end(struct parser *p);
-void ddex_sub_start(struct parser *p, int sub);
-void ddex_sub_end(struct parser *p);
-void ddex_on_value(struct parser *p, const struct rule *r);
 /*
  * For compiling an XSD: its imports are read from local files, never the
  * network, and errors go to on_error with ctx, until ddex_globals_leave.
@@ -430,6 +415,32 @@ const char *ddex_open_name(const struct parser *p, int d);
 size_t ddex_intern(struct parser *p, const char *s, size_t len);
 /* FNV-1a of len bytes. */
 size_t ddex_hash_n(const char *s, size_t len);
+
+/* ddex_entities.c */
+
+/* XML white space: space, tab, CR, LF. */
+int ddex_is_ws(int c);
+/* Does s contain needle, ignoring ASCII case? */
+int ddex_has_ci(const char *s, const char *needle);
+/* Keep len bytes in the arena; the offset. */
+size_t ddex_keep(struct parser *p, const char *s, size_t len);
+/* "true" or "1", surrounding white space aside. */
+int ddex_is_true(const char *s, size_t len);
+/*
+ * What the rules find: an entity starts (ent: enum ent; kind: enum
+ * rel_kind for releases) or ends, a sub-entity starts or ends, an
+ * element with a value rule ends (its text in p->text_acc).
+ */
+void ddex_ent_start(struct parser *p, int ent, unsigned char kind);
+void ddex_ent_end(struct parser *p);
+void ddex_sub_start(struct parser *p, int sub);
+void ddex_sub_end(struct parser *p);
+void ddex_on_value(struct parser *p, const struct rule *r);
+/* The entity of index x with reference key, or NONE. */
+size_t ddex_idx_find(const struct parser *p, const struct idx *x, const char *key);
+int ddex_is_front_cover(const struct parser *p, const struct image *im);
+/* The message read: deals, releases' resources and covers, who belongs to whom. */
+void ddex_resolve(struct parser *p);
 
 /* ddex_mead.c */
 
