@@ -5,12 +5,16 @@
  *
  * The files:
  * - ddex.c: the entry points, the input and its safety scan, the reader
- *   loop, the root element (which message), the parser's life.
+ *   loop, the root element (which message), the parser's life, libxml2's
+ *   process-wide handlers.
  * - ddex_rules.c: the path-rule engine: the rule table, the element paths,
  *   the path nodes and the rule cache, interned paths.
  * - ddex_entities.c: what the rules find, kept (parties, sound
  *   recordings, images, releases, deals...), and their references
  *   resolved at the message's end.
+ * - ddex_ern.c: an ERN message's entities -> track rows, creators,
+ *   instruments, resource files, takedowns; the record building MEAD
+ *   shares; a message's records to the sink.
  * - ddex_mead.c: a MEAD message's resources -> track rows and sections.
  * - ddex_xsd.c: --validate-xsd, against the official XSD of the version.
  */
@@ -386,23 +390,6 @@ void ddex_globals_enter_xsd(struct xml_globals *g, void *ctx, xmlStructuredError
 /* Put back the handlers g keeps. */
 void ddex_globals_leave(const struct xml_globals *g);
 
-/*
- * The records of a track (ERN) or resource (MEAD), in ddex.c: the next
- * record, from the element at line; a problem (the track's first, which
- * rejects it) or rec_set from a kept value, reported at the value's
- * element; the records to the sink, or the reject.
- */
-struct rec *ddex_new_rec(struct out *o, enum rec_kind k, unsigned long line);
-/* The element path of v, else the one kept at off, into out. */
-void ddex_val_path(const struct parser *p, const struct val *v, size_t off, char *out,
-		   size_t size);
-int ddex_problem(struct out *o, const struct val *v, const char *value, const char *why);
-int ddex_set_field(struct out *o, struct rec *r, int i, const struct val *v, const char *s);
-/* The base name of a file reference, percent-decoded when it is a URI. */
-void ddex_base_name(const char *s, int uri, struct buf *out);
-int ddex_emit_records(struct out *o);
-int ddex_reject_track(struct out *o);
-
 /* ddex_rules.c */
 
 /* The reader's nodes: an element starts, an element ends, text. */
@@ -441,6 +428,27 @@ size_t ddex_idx_find(const struct parser *p, const struct idx *x, const char *ke
 int ddex_is_front_cover(const struct parser *p, const struct image *im);
 /* The message read: deals, releases' resources and covers, who belongs to whom. */
 void ddex_resolve(struct parser *p);
+
+/* ddex_ern.c */
+
+/* A message read and resolved: its records to the sink. */
+int ddex_deliver(struct parser *p, const struct ddex_sink *sink);
+/*
+ * The records of a track (ERN) or resource (MEAD): the next record, from
+ * the element at line; a problem (the track's first, which rejects it) or
+ * rec_set from a kept value, reported at the value's element; the records
+ * to the sink, or the reject.
+ */
+struct rec *ddex_new_rec(struct out *o, enum rec_kind k, unsigned long line);
+/* The element path of v, else the one kept at off, into out. */
+void ddex_val_path(const struct parser *p, const struct val *v, size_t off, char *out,
+		   size_t size);
+int ddex_problem(struct out *o, const struct val *v, const char *value, const char *why);
+int ddex_set_field(struct out *o, struct rec *r, int i, const struct val *v, const char *s);
+/* The base name of a file reference, percent-decoded when it is a URI. */
+void ddex_base_name(const char *s, int uri, struct buf *out);
+int ddex_emit_records(struct out *o);
+int ddex_reject_track(struct out *o);
 
 /* ddex_mead.c */
 
