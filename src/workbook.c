@@ -21,6 +21,7 @@
  * or row once with its count) until they are handed out.
  */
 #include "blendcat/workbook.h"
+#include "blendcat/workbook_internal.h"
 #include "blendcat/buf.h"
 #include "blendcat/diag.h"
 #include "blendcat/xalloc.h"
@@ -50,7 +51,6 @@
 #define BATCH_BYTES ((size_t)4 << 20)	/* ... and text */
 #define RATIO_FLOOR ((unsigned long long)1 << 20)	/* entries smaller expand freely */
 #define MAX_ENTRIES 65536		/* zip entries */
-#define MAX_SHEETS 65536
 #define MAX_RELS 65536
 #define MAX_XFS ((size_t)1 << 20)	/* cell formats in styles.xml */
 #define MAX_NUMFMTS 65536
@@ -59,138 +59,11 @@
 
 static const unsigned char cfb_magic[8] = { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1 };
 
-
-#if defined(__GNUC__)
-#define WB_PRINTF(a, b) __attribute__((format(printf, a, b)))
-#else
-#define WB_PRINTF(a, b)
-#endif
-
-/* ------------------------------------------------------------ state */
-
-struct sheet_info {
-	char *name;
-	char *rid;		/* xlsx: its relationship id */
-	int hidden;
-};
-
-struct rel {
-	char *id, *type, *target;
-};
-
-/* A cell waiting in the queue: its text at off in qtext, or shared string sst. */
-struct qcell {
-	unsigned long col;
-	unsigned long repeat;
-	enum workbook_type type;
-	long sst;		/* >= 0: the shared string */
-	size_t off, len;
-};
-
-struct qrow {
-	unsigned long row;
-	unsigned long repeat;
-	size_t first, n;	/* its cells in qc */
-};
-
-/* Rows waiting: closed ones q[0, nq), the open one at q[nq]. */
-struct queue {
-	struct qrow *q;
-	size_t nq, q_cap, q_pos;
-	unsigned long q_rep;		/* times q[q_pos] was handed out */
-	int row_open;
-	struct qcell *qc;
-	size_t nqc, qc_cap;
-	struct buf text;
-	size_t row_text;		/* text offset of the open row's text */
-};
-
-struct part;
-typedef void part_start_fn(struct part *p, const char *local, int nattr, const xmlChar **attrs);
-typedef void part_end_fn(struct part *p, const char *local);
-
-/* One XML entry being read. */
-struct part {
-	struct workbook *wb;
-	char *name;
-	zip_file_t *zf;
-	unsigned long long comp, size, out;
-	struct xmlsafe sc;
-	xmlSAXHandler sax;
-	xmlParserCtxtPtr ctxt;
-	char *chunk;
-	int eof;		/* all of it was read */
-	int finished;		/* the handler has what it wants: stop */
-	part_start_fn *start;
-	part_end_fn *end;
-	struct buf *collect;	/* characters go here while set */
-	size_t collect_max;	/* ... up to this length */
-	void (*over)(struct part *p);	/* called past collect_max */
-	void *state;
-	/* libxml2's first error */
-	int xerr;
-	unsigned long xerr_line;
-	char xerr_msg[200];
-};
-
-struct workbook {
-	enum workbook_format format;
-	zip_t *zip;
-	struct workbook_opts o;
-	struct workbook_error err;
-	int failed;
-	unsigned long long total;	/* uncompressed bytes read, all entries */
-	struct buf val;			/* an attribute's value, decoded */
-
-	/* the sheets */
-	struct sheet_info *sheets;
-	size_t nsheets;
-	char *sheet;			/* the one read */
-	int chosen;			/* ods: its table has started */
-	int encrypted;			/* ods: the manifest says so */
-
-	/* xlsx */
-	int date1904;
-	struct buf sst;			/* the shared strings, each NUL-terminated */
-	uint32_t *sst_off;
-	size_t nsst, sst_cap;
-	unsigned char *xf_kind;		/* enum workbook_fmt per cell format */
-	size_t nxf;
-	struct rel *rels;
-	size_t nrels;
-
-	/* the part workbook_next_row reads on, and its handler's state */
-	struct part *body;
-	void *body_state;
-	void (*body_release)(void *state);
-
-	/* the queues (see "queue" below); the parse's state in wb->fill */
-	struct queue qs[2];
-	struct queue *fill, *read;
-	size_t cell_text;		/* fill->text offset of the cell being read */
-	unsigned long last_row;		/* the last row started (0: none) */
-	unsigned long next_col;		/* the column the next cell takes */
-
-	/* the reader thread */
-	int threaded;
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	int ready;			/* read holds a batch not handed out yet */
-	int reader_done;		/* the thread hands over nothing more */
-	int stop;			/* the thread must stop */
-
-	/* handing out */
-	struct workbook_cell *cells;
-	size_t cells_cap;
-	struct workbook_row row;
-};
-
 /* ------------------------------------------------------------ errors */
 
 WB_PRINTF(4, 5)
-static int wb_fail(struct workbook *wb, enum workbook_code code, const char *where,
-		   const char *fmt, ...)
+int wb_fail(struct workbook *wb, enum workbook_code code, const char *where,
+	    const char *fmt, ...)
 {
 	va_list ap;
 
@@ -205,14 +78,14 @@ static int wb_fail(struct workbook *wb, enum workbook_code code, const char *whe
 	return -1;
 }
 
-static unsigned long part_line(const struct part *p)
+unsigned long wb_part_line(const struct part *p)
 {
 	return p->ctxt && p->ctxt->input ? (unsigned long)p->ctxt->input->line : 0;
 }
 
 /* A problem inside part p, at its current line; the parser stops. */
 WB_PRINTF(3, 4)
-static int part_fail(struct part *p, enum workbook_code code, const char *fmt, ...)
+int wb_part_fail(struct part *p, enum workbook_code code, const char *fmt, ...)
 {
 	char where[300], msg[512];
 	va_list ap;
@@ -222,8 +95,8 @@ static int part_fail(struct part *p, enum workbook_code code, const char *fmt, .
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (part_line(p))
-		snprintf(where, sizeof(where), "%.250s:%lu", p->name, part_line(p));
+	if (wb_part_line(p))
+		snprintf(where, sizeof(where), "%.250s:%lu", p->name, wb_part_line(p));
 	else
 		snprintf(where, sizeof(where), "%.250s", p->name);
 	if (p->ctxt)
@@ -233,8 +106,8 @@ static int part_fail(struct part *p, enum workbook_code code, const char *fmt, .
 
 /* A problem at a cell (col 0: the row) of the sheet being read. */
 WB_PRINTF(5, 6)
-static int cell_fail(struct part *p, enum workbook_code code, unsigned long row, unsigned long col,
-		     const char *fmt, ...)
+int wb_cell_fail(struct part *p, enum workbook_code code, unsigned long row, unsigned long col,
+		 const char *fmt, ...)
 {
 	struct buf where = BUF_INIT;
 	char msg[512];
@@ -525,7 +398,7 @@ static int all_digits(const char *s, size_t n)
  * YYYY-MM-DD, then THH:MM:SS with an optional fraction and zone, which
  * is kept only when it is not midnight.
  */
-static int iso_date_text(const char *s, char out[WORKBOOK_DATE_SIZE])
+int wb_iso_date_text(const char *s, char out[WORKBOOK_DATE_SIZE])
 {
 	const char *t = s;
 	long y, mo, d, h = 0, mi = 0, sec = 0;
@@ -636,7 +509,7 @@ enum workbook_fmt workbook_format_kind(const char *code)
  * Decode the _xHHHH_ escapes of OOXML strings (a control character or
  * a "_x" that was text, as _x005F_) in s[0, len), in place; the new length.
  */
-static size_t decode_x(char *s, size_t len)
+size_t wb_decode_x(char *s, size_t len)
 {
 	char *r = memchr(s, '_', len), *w, *end = s + len;
 
@@ -673,7 +546,7 @@ static size_t decode_x(char *s, size_t len)
 }
 
 /* A number cell's text as a double: digits, sign, point, exponent only. */
-static int parse_number(const char *s, size_t len, double *v)
+int wb_parse_number(const char *s, size_t len, double *v)
 {
 	char *end;
 
@@ -685,7 +558,7 @@ static int parse_number(const char *s, size_t len, double *v)
 }
 
 /* An unsigned decimal, or -1. */
-static long parse_index(const char *s, size_t len)
+long wb_parse_index(const char *s, size_t len)
 {
 	long v = 0;
 	size_t i;
@@ -706,8 +579,8 @@ static long parse_index(const char *s, size_t len)
  * The raw value of attribute local (in a namespace whose URI contains ns,
  * when ns is not NULL) of a SAX2 element, or NULL; *len its length.
  */
-static const char *attr_raw(int nattr, const xmlChar **attrs, const char *local, const char *ns,
-			    size_t *len)
+const char *wb_attr_raw(int nattr, const xmlChar **attrs, const char *local, const char *ns,
+			size_t *len)
 {
 	int i;
 
@@ -729,11 +602,11 @@ static const char *attr_raw(int nattr, const xmlChar **attrs, const char *local,
  * their character references as written: &#38; for &amp;), cut at
  * NAME_MAX_LEN bytes.  1 when the attribute is there.
  */
-static int attr_text(int nattr, const xmlChar **attrs, const char *local, const char *ns,
-		     struct buf *out)
+int wb_attr_text(int nattr, const xmlChar **attrs, const char *local, const char *ns,
+		 struct buf *out)
 {
 	size_t len, i;
-	const char *v = attr_raw(nattr, attrs, local, ns, &len);
+	const char *v = wb_attr_raw(nattr, attrs, local, ns, &len);
 
 	buf_reset(out);
 	if (!v)
@@ -790,23 +663,16 @@ static int attr_text(int nattr, const xmlChar **attrs, const char *local, const 
 }
 
 /* An attribute as a number; def when absent, -1 when not a number. */
-static long attr_number(int nattr, const xmlChar **attrs, const char *local, const char *ns,
-			long def)
+long wb_attr_number(int nattr, const xmlChar **attrs, const char *local, const char *ns,
+		    long def)
 {
 	size_t len;
-	const char *v = attr_raw(nattr, attrs, local, ns, &len);
+	const char *v = wb_attr_raw(nattr, attrs, local, ns, &len);
 
-	return v ? parse_index(v, len) : def;
+	return v ? wb_parse_index(v, len) : def;
 }
 
 /* ----------------------------------------------------------- zip layer */
-
-/* Where the bytes come from, for the checks before libzip: a file or memory. */
-struct src {
-	int fd;
-	const unsigned char *mem;
-	size_t size;
-};
 
 static size_t src_read(const struct src *s, unsigned long long off, void *out, size_t n)
 {
@@ -946,7 +812,7 @@ static void sax_end(void *ctx, const xmlChar *local, const xmlChar *prefix, cons
 		p->end(p, (const char *)local);
 }
 
-static void sax_text(void *ctx, const xmlChar *ch, int len)
+void wb_sax_text(void *ctx, const xmlChar *ch, int len)
 {
 	struct part *p = ctx;
 
@@ -974,7 +840,7 @@ static void sax_error(void *ctx, xmlErrorPtr e)
 
 /* ---------------------------------------------------------------- parts */
 
-static void part_close(struct part *p)
+void wb_part_close(struct part *p)
 {
 	if (!p)
 		return;
@@ -992,8 +858,8 @@ static void part_close(struct part *p)
  * Open entry name for reading with the handlers; NULL when it is not in
  * the archive (*missing set) or cannot be read (wb->err set).
  */
-static struct part *part_open(struct workbook *wb, const char *name, part_start_fn *start,
-			      part_end_fn *end, void *state, int *missing)
+struct part *wb_part_open(struct workbook *wb, const char *name, part_start_fn *start,
+			  part_end_fn *end, void *state, int *missing)
 {
 	zip_int64_t idx = entry_find(wb, name);
 	struct part *p;
@@ -1022,7 +888,7 @@ static struct part *part_open(struct workbook *wb, const char *name, part_start_
 		wb_fail(wb, WORKBOOK_EUNSAFE, NULL, "zip entry '%.200s' would expand %llu times "
 			"(%llu bytes from %llu), more than %u: refused as a zip bomb", name,
 			p->size / (p->comp ? p->comp : 1), p->size, p->comp, wb->o.max_ratio);
-		part_close(p);
+		wb_part_close(p);
 		return NULL;
 	}
 	p->zf = zip_fopen_index(wb->zip, (zip_uint64_t)idx, 0);
@@ -1035,15 +901,15 @@ static struct part *part_open(struct workbook *wb, const char *name, part_start_
 		else
 			wb_fail(wb, WORKBOOK_EFORMAT, NULL, "cannot read zip entry '%.200s': %s", name,
 				zip_strerror(wb->zip));
-		part_close(p);
+		wb_part_close(p);
 		return NULL;
 	}
 	memset(&p->sax, 0, sizeof(p->sax));
 	p->sax.initialized = XML_SAX2_MAGIC;
 	p->sax.startElementNs = sax_start;
 	p->sax.endElementNs = sax_end;
-	p->sax.characters = sax_text;
-	p->sax.ignorableWhitespace = sax_text;
+	p->sax.characters = wb_sax_text;
+	p->sax.ignorableWhitespace = wb_sax_text;
 	p->sax.serror = sax_error;
 	p->chunk = xmalloc(CHUNK);
 	return p;
@@ -1090,7 +956,7 @@ static int part_count(struct part *p, size_t n)
 }
 
 /* Read one chunk of p into the parser.  0, or -1 (wb->err set). */
-static int part_feed(struct part *p)
+int wb_part_feed(struct part *p)
 {
 	struct workbook *wb = p->wb;
 	zip_int64_t n;
@@ -1124,7 +990,7 @@ static int part_feed(struct part *p)
 		char where[300];
 
 		snprintf(where, sizeof(where), "%.250s:%lu", p->name,
-			 p->xerr_line ? p->xerr_line : part_line(p));
+			 p->xerr_line ? p->xerr_line : wb_part_line(p));
 		return wb_fail(wb, WORKBOOK_EFORMAT, where, "not well-formed XML: %s",
 			       p->xerr ? p->xerr_msg : "parse error");
 	}
@@ -1137,22 +1003,22 @@ static int part_feed(struct part *p)
 static int part_run(struct part *p)
 {
 	while (!p->eof && !p->finished)
-		if (part_feed(p) < 0)
+		if (wb_part_feed(p) < 0)
 			return -1;
 	return 0;
 }
 
 /* Read entry name whole with the handlers: 0, 1 when missing, -1. */
-static int read_part(struct workbook *wb, const char *name, part_start_fn *start,
-		     part_end_fn *end, void *state)
+int wb_read_part(struct workbook *wb, const char *name, part_start_fn *start,
+		 part_end_fn *end, void *state)
 {
 	int missing, rc;
-	struct part *p = part_open(wb, name, start, end, state, &missing);
+	struct part *p = wb_part_open(wb, name, start, end, state, &missing);
 
 	if (!p)
 		return missing && !wb->failed ? 1 : -1;
 	rc = part_run(p);
-	part_close(p);
+	wb_part_close(p);
 	return rc;
 }
 
@@ -1167,7 +1033,7 @@ static int read_part(struct workbook *wb, const char *name, part_start_fn *start
  */
 
 /* Start a row of the sheet (repeat: how many times it stands). */
-static void row_begin(struct workbook *wb, unsigned long row, unsigned long repeat)
+void wb_row_begin(struct workbook *wb, unsigned long row, unsigned long repeat)
 {
 	struct queue *Q = wb->fill;
 	struct qrow *r;
@@ -1187,8 +1053,8 @@ static void row_begin(struct workbook *wb, unsigned long row, unsigned long repe
 	wb->next_col = 1;
 }
 
-static void cell_add(struct workbook *wb, unsigned long col, unsigned long repeat,
-		     enum workbook_type type, long sst, size_t off, size_t len)
+void wb_cell_add(struct workbook *wb, unsigned long col, unsigned long repeat,
+		 enum workbook_type type, long sst, size_t off, size_t len)
 {
 	struct queue *Q = wb->fill;
 	struct qcell *c;
@@ -1208,7 +1074,7 @@ static void cell_add(struct workbook *wb, unsigned long col, unsigned long repea
 }
 
 /* The open row ends: queued if it has a cell, else forgotten. */
-static void row_end(struct workbook *wb)
+void wb_row_end(struct workbook *wb)
 {
 	struct queue *Q = wb->fill;
 
@@ -1284,7 +1150,7 @@ static void queue_restart(struct workbook *wb, struct queue *to, struct queue *f
 	}
 }
 
-static const char *sst_text(const struct workbook *wb, long i, size_t *len)
+const char *wb_sst_text(const struct workbook *wb, long i, size_t *len)
 {
 	size_t off = wb->sst_off[i];
 	size_t end = (size_t)i + 1 < wb->nsst ? wb->sst_off[i + 1] - 1 : wb->sst.len - 1;
@@ -1327,7 +1193,7 @@ static int hand_out(struct workbook *wb, const struct workbook_row **out)
 	for (i = 0; i < r->n; i++) {
 		const struct qcell *c = &Q->qc[r->first + i];
 		size_t len = c->len;
-		const char *t = c->sst >= 0 ? sst_text(wb, c->sst, &len) : Q->text.data + c->off;
+		const char *t = c->sst >= 0 ? wb_sst_text(wb, c->sst, &len) : Q->text.data + c->off;
 
 		for (k = 0; k < c->repeat; k++) {
 			wb->cells[n].col = c->col + k;
@@ -1362,12 +1228,12 @@ static int hand_out(struct workbook *wb, const struct workbook_row **out)
 /* A row's text grew past the limit while being read. */
 static void row_too_long(struct part *p)
 {
-	cell_fail(p, WORKBOOK_ELIMIT, p->wb->last_row, 0, "the row holds more than %zu bytes",
-		  p->wb->o.max_row_bytes);
+	wb_cell_fail(p, WORKBOOK_ELIMIT, p->wb->last_row, 0, "the row holds more than %zu bytes",
+		     p->wb->o.max_row_bytes);
 }
 
 /* Collect the characters of the current cell into the queue's text. */
-static void collect_cell(struct part *p)
+void wb_collect_cell(struct part *p)
 {
 	p->collect = &p->wb->fill->text;
 	p->collect_max = p->wb->fill->row_text + p->wb->o.max_row_bytes;
@@ -1375,28 +1241,28 @@ static void collect_cell(struct part *p)
 }
 
 /* The cell's text so far, NUL-terminated: qtext from cell_text on. */
-static char *cell_chars(struct workbook *wb, size_t *len)
+char *wb_cell_chars(struct workbook *wb, size_t *len)
 {
 	*len = wb->fill->text.len - wb->cell_text;
 	return wb->fill->text.data + wb->cell_text;
 }
 
 /* Replace the cell's text by s. */
-static void cell_set(struct workbook *wb, const char *s)
+void wb_cell_set(struct workbook *wb, const char *s)
 {
 	buf_setlen(&wb->fill->text, wb->cell_text);
 	buf_adds(&wb->fill->text, s);
 }
 
 /* Queue the cell read (its text in qtext from cell_text) at col. */
-static void cell_done(struct workbook *wb, unsigned long col, unsigned long repeat,
-		      enum workbook_type type)
+void wb_cell_done(struct workbook *wb, unsigned long col, unsigned long repeat,
+		  enum workbook_type type)
 {
 	size_t len = wb->fill->text.len - wb->cell_text;
 
 	if (type == WORKBOOK_STRING && len == 0)
 		type = WORKBOOK_EMPTY;
-	cell_add(wb, col, repeat, type, -1, wb->cell_text, len);
+	wb_cell_add(wb, col, repeat, type, -1, wb->cell_text, len);
 	buf_addch(&wb->fill->text, '\0');	/* each text ends in its own NUL */
 }
 
@@ -1411,21 +1277,21 @@ static void wbx_start(struct part *p, const char *local, int nattr, const xmlCha
 	const char *v;
 
 	if (strcmp(local, "workbookPr") == 0) {
-		v = attr_raw(nattr, attrs, "date1904", NULL, &len);
+		v = wb_attr_raw(nattr, attrs, "date1904", NULL, &len);
 		wb->date1904 = v && ((len == 1 && *v == '1') || (len == 4 && !strncmp(v, "true", 4)));
 	} else if (strcmp(local, "sheet") == 0) {
 		if (wb->nsheets == MAX_SHEETS) {
-			part_fail(p, WORKBOOK_ELIMIT, "more than %d sheets", MAX_SHEETS);
+			wb_part_fail(p, WORKBOOK_ELIMIT, "more than %d sheets", MAX_SHEETS);
 			return;
 		}
 		wb->sheets = xrealloc(wb->sheets, (wb->nsheets + 1) * sizeof(*wb->sheets));
 		s = &wb->sheets[wb->nsheets++];
-		attr_text(nattr, attrs, "name", NULL, &wb->val);
+		wb_attr_text(nattr, attrs, "name", NULL, &wb->val);
 		s->name = xstrdup(wb->val.data);
 		/* r:id, in the relationships namespace (transitional or strict) */
-		attr_text(nattr, attrs, "id", "relationships", &wb->val);
+		wb_attr_text(nattr, attrs, "id", "relationships", &wb->val);
 		s->rid = xstrdup(wb->val.data);
-		v = attr_raw(nattr, attrs, "state", NULL, &len);
+		v = wb_attr_raw(nattr, attrs, "state", NULL, &len);
 		s->hidden = v && !(len == 7 && strncmp(v, "visible", 7) == 0);
 	}
 }
@@ -1439,19 +1305,19 @@ static void rels_start(struct part *p, const char *local, int nattr, const xmlCh
 	if (strcmp(local, "Relationship") != 0)
 		return;
 	if (wb->nrels == MAX_RELS) {
-		part_fail(p, WORKBOOK_ELIMIT, "more than %d relationships", MAX_RELS);
+		wb_part_fail(p, WORKBOOK_ELIMIT, "more than %d relationships", MAX_RELS);
 		return;
 	}
-	if (attr_text(nattr, attrs, "TargetMode", NULL, &wb->val) &&
+	if (wb_attr_text(nattr, attrs, "TargetMode", NULL, &wb->val) &&
 	    strcmp(wb->val.data, "External") == 0)
 		return;
 	wb->rels = xrealloc(wb->rels, (wb->nrels + 1) * sizeof(*wb->rels));
 	r = &wb->rels[wb->nrels++];
-	attr_text(nattr, attrs, "Id", NULL, &wb->val);
+	wb_attr_text(nattr, attrs, "Id", NULL, &wb->val);
 	r->id = xstrdup(wb->val.data);
-	attr_text(nattr, attrs, "Type", NULL, &wb->val);
+	wb_attr_text(nattr, attrs, "Type", NULL, &wb->val);
 	r->type = xstrdup(wb->val.data);
-	attr_text(nattr, attrs, "Target", NULL, &wb->val);
+	wb_attr_text(nattr, attrs, "Target", NULL, &wb->val);
 	r->target = xstrdup(wb->val.data);
 }
 
@@ -1473,11 +1339,11 @@ static void sty_start(struct part *p, const char *local, int nattr, const xmlCha
 	if (strcmp(local, "cellXfs") == 0) {
 		st->in_cellxfs = 1;
 	} else if (strcmp(local, "numFmt") == 0) {
-		id = attr_number(nattr, attrs, "numFmtId", NULL, -1);
-		if (id < 0 || !attr_text(nattr, attrs, "formatCode", NULL, &p->wb->val))
+		id = wb_attr_number(nattr, attrs, "numFmtId", NULL, -1);
+		if (id < 0 || !wb_attr_text(nattr, attrs, "formatCode", NULL, &p->wb->val))
 			return;
 		if (st->nfmt == MAX_NUMFMTS) {
-			part_fail(p, WORKBOOK_ELIMIT, "more than %d number formats", MAX_NUMFMTS);
+			wb_part_fail(p, WORKBOOK_ELIMIT, "more than %d number formats", MAX_NUMFMTS);
 			return;
 		}
 		st->fmt_id = xrealloc(st->fmt_id, (st->nfmt + 1) * sizeof(*st->fmt_id));
@@ -1486,10 +1352,10 @@ static void sty_start(struct part *p, const char *local, int nattr, const xmlCha
 		st->fmt_kind[st->nfmt++] = (unsigned char)workbook_format_kind(p->wb->val.data);
 	} else if (strcmp(local, "xf") == 0 && st->in_cellxfs) {
 		if (st->nxf == MAX_XFS) {
-			part_fail(p, WORKBOOK_ELIMIT, "more than %zu cell formats", MAX_XFS);
+			wb_part_fail(p, WORKBOOK_ELIMIT, "more than %zu cell formats", MAX_XFS);
 			return;
 		}
-		id = attr_number(nattr, attrs, "numFmtId", NULL, 0);
+		id = wb_attr_number(nattr, attrs, "numFmtId", NULL, 0);
 		st->xf_fmt = xrealloc(st->xf_fmt, (st->nxf + 1) * sizeof(*st->xf_fmt));
 		st->xf_fmt[st->nxf++] = id < 0 ? 0 : (unsigned long)id;
 	}
@@ -1530,8 +1396,8 @@ struct sst_state {
 
 static void sst_over(struct part *p)
 {
-	part_fail(p, WORKBOOK_ELIMIT, "the shared strings hold more than %zu MiB: refused",
-		  p->wb->o.max_string_bytes >> 20);
+	wb_part_fail(p, WORKBOOK_ELIMIT, "the shared strings hold more than %zu MiB: refused",
+		     p->wb->o.max_string_bytes >> 20);
 }
 
 static void sst_start(struct part *p, const char *local, int nattr, const xmlChar **attrs)
@@ -1543,8 +1409,8 @@ static void sst_start(struct part *p, const char *local, int nattr, const xmlCha
 	(void)attrs;
 	if (strcmp(local, "si") == 0) {
 		if (wb->nsst == wb->o.max_strings) {
-			part_fail(p, WORKBOOK_ELIMIT, "more than %zu shared strings: refused",
-				  wb->o.max_strings);
+			wb_part_fail(p, WORKBOOK_ELIMIT, "more than %zu shared strings: refused",
+				     wb->o.max_strings);
 			return;
 		}
 		s->in_si = 1;
@@ -1569,7 +1435,7 @@ static void sst_end(struct part *p, const char *local)
 	} else if (strcmp(local, "rPh") == 0 && s->rph) {
 		s->rph--;
 	} else if (strcmp(local, "si") == 0 && s->in_si) {
-		size_t len = decode_x(wb->sst.data + s->start, wb->sst.len - s->start);
+		size_t len = wb_decode_x(wb->sst.data + s->start, wb->sst.len - s->start);
 
 		buf_setlen(&wb->sst, s->start + len);
 		buf_addch(&wb->sst, '\0');
@@ -1604,7 +1470,7 @@ static int parse_ref(const char *s, size_t len, unsigned long *col, unsigned lon
 		return -1;
 	*row = 0;
 	if (n < len) {
-		long r = parse_index(s + n, len - n);
+		long r = wb_parse_index(s + n, len - n);
 
 		if (r <= 0)
 			return -1;
@@ -1616,19 +1482,19 @@ static int parse_ref(const char *s, size_t len, unsigned long *col, unsigned lon
 static void ws_row(struct part *p, int nattr, const xmlChar **attrs)
 {
 	struct workbook *wb = p->wb;
-	long r = attr_number(nattr, attrs, "r", NULL, (long)wb->last_row + 1);
+	long r = wb_attr_number(nattr, attrs, "r", NULL, (long)wb->last_row + 1);
 
 	if (r <= 0 || (unsigned long)r > WORKBOOK_MAX_ROWS) {
-		part_fail(p, WORKBOOK_EFORMAT, "row number '%ld' is not from 1 to %lu", r,
-			  WORKBOOK_MAX_ROWS);
+		wb_part_fail(p, WORKBOOK_EFORMAT, "row number '%ld' is not from 1 to %lu", r,
+			     WORKBOOK_MAX_ROWS);
 		return;
 	}
 	if ((unsigned long)r <= wb->last_row) {
-		cell_fail(p, WORKBOOK_EFORMAT, (unsigned long)r, 0, "row %ld comes after row %lu",
-			  r, wb->last_row);
+		wb_cell_fail(p, WORKBOOK_EFORMAT, (unsigned long)r, 0, "row %ld comes after row %lu",
+			     r, wb->last_row);
 		return;
 	}
-	row_begin(wb, (unsigned long)r, 1);
+	wb_row_begin(wb, (unsigned long)r, 1);
 }
 
 static void ws_cell(struct part *p, struct ws *w, int nattr, const xmlChar **attrs)
@@ -1636,33 +1502,33 @@ static void ws_cell(struct part *p, struct ws *w, int nattr, const xmlChar **att
 	struct workbook *wb = p->wb;
 	unsigned long col = wb->next_col, row = 0;
 	size_t len;
-	const char *v = attr_raw(nattr, attrs, "r", NULL, &len);
+	const char *v = wb_attr_raw(nattr, attrs, "r", NULL, &len);
 
 	if (!wb->fill->row_open) {
-		part_fail(p, WORKBOOK_EFORMAT, "a cell outside a row");
+		wb_part_fail(p, WORKBOOK_EFORMAT, "a cell outside a row");
 		return;
 	}
 	if (v && parse_ref(v, len, &col, &row) < 0) {
-		cell_fail(p, WORKBOOK_EFORMAT, wb->last_row, 0, "bad cell reference '%.*s'",
-			  (int)(len < 20 ? len : 20), v);
+		wb_cell_fail(p, WORKBOOK_EFORMAT, wb->last_row, 0, "bad cell reference '%.*s'",
+			     (int)(len < 20 ? len : 20), v);
 		return;
 	}
 	if (row && row != wb->last_row) {
-		cell_fail(p, WORKBOOK_EFORMAT, wb->last_row, 0, "cell reference '%.*s' in row %lu",
-			  (int)(len < 20 ? len : 20), v, wb->last_row);
+		wb_cell_fail(p, WORKBOOK_EFORMAT, wb->last_row, 0, "cell reference '%.*s' in row %lu",
+			     (int)(len < 20 ? len : 20), v, wb->last_row);
 		return;
 	}
 	if (col < wb->next_col || col > WORKBOOK_MAX_COLS) {
-		cell_fail(p, WORKBOOK_EFORMAT, wb->last_row, col > WORKBOOK_MAX_COLS ? 0 : col,
-			  col > WORKBOOK_MAX_COLS ? "a cell past the last column (XFD)" :
-			  "cell out of order (a cell on its left came before)");
+		wb_cell_fail(p, WORKBOOK_EFORMAT, wb->last_row, col > WORKBOOK_MAX_COLS ? 0 : col,
+			     col > WORKBOOK_MAX_COLS ? "a cell past the last column (XFD)" :
+			     "cell out of order (a cell on its left came before)");
 		return;
 	}
-	v = attr_raw(nattr, attrs, "t", NULL, &len);
+	v = wb_attr_raw(nattr, attrs, "t", NULL, &len);
 	len = v ? (len < sizeof(w->t) - 1 ? len : sizeof(w->t) - 1) : 0;
 	memcpy(w->t, v ? v : "", len);
 	w->t[len] = '\0';
-	w->style = (unsigned long)attr_number(nattr, attrs, "s", NULL, 0);
+	w->style = (unsigned long)wb_attr_number(nattr, attrs, "s", NULL, 0);
 	w->col = col;
 	w->in_cell = 1;
 	w->in_is = w->rph = 0;
@@ -1687,7 +1553,7 @@ static void ws_start(struct part *p, const char *local, int nattr, const xmlChar
 			ws_row(p, nattr, attrs);
 	} else if (local[0] == 'v' && local[1] == '\0') {
 		w->has_v = 1;
-		collect_cell(p);
+		wb_collect_cell(p);
 	} else if (local[0] == 'f' && local[1] == '\0') {
 		w->has_f = 1;
 	} else if (strcmp(local, "is") == 0) {
@@ -1696,7 +1562,7 @@ static void ws_start(struct part *p, const char *local, int nattr, const xmlChar
 	} else if (strcmp(local, "rPh") == 0) {
 		w->rph++;
 	} else if (local[0] == 't' && local[1] == '\0' && w->in_is && !w->rph) {
-		collect_cell(p);
+		wb_collect_cell(p);
 	}
 }
 
@@ -1710,31 +1576,31 @@ static enum workbook_type ws_number(struct part *p, struct ws *w, const char *s,
 	long long secs;
 	double v;
 
-	if (parse_number(s, len, &v) < 0) {
+	if (wb_parse_number(s, len, &v) < 0) {
 		snprintf(out, sizeof(out), "'%.40s' is not a number", s);
-		cell_set(wb, out);
+		wb_cell_set(wb, out);
 		return WORKBOOK_ERROR;
 	}
 	if (k == WORKBOOK_FMT_DATE) {
 		if (workbook_serial_date(v, wb->date1904, out, why) < 0) {
-			cell_set(wb, why);
+			wb_cell_set(wb, why);
 			return WORKBOOK_ERROR;
 		}
-		cell_set(wb, out);
+		wb_cell_set(wb, out);
 		return WORKBOOK_DATE;
 	}
 	if (k == WORKBOOK_FMT_TIME) {
 		if ((secs = workbook_day_seconds(v)) < 0) {
 			snprintf(why, sizeof(why), "time %.15g is negative or out of range", v);
-			cell_set(wb, why);
+			wb_cell_set(wb, why);
 			return WORKBOOK_ERROR;
 		}
 		snprintf(out, sizeof(out), "%lld", secs);
-		cell_set(wb, out);
+		wb_cell_set(wb, out);
 		return WORKBOOK_TIME;
 	}
 	workbook_number_text(v, out);
-	cell_set(wb, out);
+	wb_cell_set(wb, out);
 	return WORKBOOK_NUMBER;
 }
 
@@ -1744,7 +1610,7 @@ static void ws_cell_end(struct part *p, struct ws *w)
 	enum workbook_type type = WORKBOOK_STRING;
 	char out[160];
 	size_t len;
-	char *s = cell_chars(wb, &len);
+	char *s = wb_cell_chars(wb, &len);
 	const char *t = w->t;
 
 	w->in_cell = 0;
@@ -1752,37 +1618,37 @@ static void ws_cell_end(struct part *p, struct ws *w)
 		buf_setlen(&wb->fill->text, wb->cell_text);
 		if (!w->has_f)
 			return;		/* a formatted empty cell */
-		cell_set(wb, "a formula without a saved value (save the workbook in a "
-			 "spreadsheet application, which computes it)");
-		cell_done(wb, w->col, 1, WORKBOOK_ERROR);
+		wb_cell_set(wb, "a formula without a saved value (save the workbook in a "
+			    "spreadsheet application, which computes it)");
+		wb_cell_done(wb, w->col, 1, WORKBOOK_ERROR);
 		return;
 	}
 	if (t[0] == 's' && t[1] == '\0') {
-		long i = parse_index(s, len);
+		long i = wb_parse_index(s, len);
 
 		if (i < 0 || (size_t)i >= wb->nsst) {
 			snprintf(out, sizeof(out), "shared string '%.20s' does not exist (%zu strings)",
 				 s, wb->nsst);
-			cell_set(wb, out);
-			cell_done(wb, w->col, 1, WORKBOOK_ERROR);
+			wb_cell_set(wb, out);
+			wb_cell_done(wb, w->col, 1, WORKBOOK_ERROR);
 			return;
 		}
 		buf_setlen(&wb->fill->text, wb->cell_text);
-		sst_text(wb, i, &len);
-		cell_add(wb, w->col, 1, len ? WORKBOOK_STRING : WORKBOOK_EMPTY, i, 0, 0);
+		wb_sst_text(wb, i, &len);
+		wb_cell_add(wb, w->col, 1, len ? WORKBOOK_STRING : WORKBOOK_EMPTY, i, 0, 0);
 		return;
 	}
 	if (!*t || strcmp(t, "n") == 0) {
 		type = ws_number(p, w, s, len);
 	} else if (strcmp(t, "inlineStr") == 0 || strcmp(t, "str") == 0) {
-		buf_setlen(&wb->fill->text, wb->cell_text + decode_x(s, len));
+		buf_setlen(&wb->fill->text, wb->cell_text + wb_decode_x(s, len));
 	} else if (t[0] == 'b' && t[1] == '\0') {
 		type = WORKBOOK_BOOL;
 		if (len == 1 && (*s == '0' || *s == '1')) {
-			cell_set(wb, *s == '1' ? "true" : "false");
+			wb_cell_set(wb, *s == '1' ? "true" : "false");
 		} else {
 			snprintf(out, sizeof(out), "boolean '%.20s' is not 0 or 1", s);
-			cell_set(wb, out);
+			wb_cell_set(wb, out);
 			type = WORKBOOK_ERROR;
 		}
 	} else if (t[0] == 'e' && t[1] == '\0') {
@@ -1790,20 +1656,20 @@ static void ws_cell_end(struct part *p, struct ws *w)
 	} else if (t[0] == 'd' && t[1] == '\0') {
 		char date[WORKBOOK_DATE_SIZE];
 
-		if (iso_date_text(s, date) == 0) {
-			cell_set(wb, date);
+		if (wb_iso_date_text(s, date) == 0) {
+			wb_cell_set(wb, date);
 			type = WORKBOOK_DATE;
 		} else {
 			snprintf(out, sizeof(out), "'%.40s' is not an ISO 8601 date", s);
-			cell_set(wb, out);
+			wb_cell_set(wb, out);
 			type = WORKBOOK_ERROR;
 		}
 	} else {
 		snprintf(out, sizeof(out), "unknown cell type '%s'", t);
-		cell_set(wb, out);
+		wb_cell_set(wb, out);
 		type = WORKBOOK_ERROR;
 	}
-	cell_done(wb, w->col, 1, type);
+	wb_cell_done(wb, w->col, 1, type);
 }
 
 static void ws_end(struct part *p, const char *local)
@@ -1822,7 +1688,7 @@ static void ws_end(struct part *p, const char *local)
 		else if (strcmp(local, "is") == 0)
 			w->in_is = 0;
 	} else if (strcmp(local, "row") == 0) {
-		row_end(p->wb);
+		wb_row_end(p->wb);
 	} else if (strcmp(local, "sheetData") == 0) {
 		w->in_data = 0;
 		p->finished = 1;	/* the rest of the sheet holds no values */
@@ -1889,8 +1755,8 @@ static unsigned long add_sat(unsigned long a, unsigned long b)
 static unsigned long repeat_attr(int nattr, const xmlChar **attrs, const char *name)
 {
 	size_t len;
-	const char *v = attr_raw(nattr, attrs, name, NS_TABLE, &len);
-	long n = v ? parse_index(v, len) : 1;
+	const char *v = wb_attr_raw(nattr, attrs, name, NS_TABLE, &len);
+	long n = v ? wb_parse_index(v, len) : 1;
 
 	return n <= 0 ? 1 : (unsigned long)n;
 }
@@ -1907,15 +1773,15 @@ static void ods_table(struct part *p, struct ods *o, int nattr, const xmlChar **
 	size_t i;
 
 	if (wb->nsheets == MAX_SHEETS) {
-		part_fail(p, WORKBOOK_ELIMIT, "more than %d sheets", MAX_SHEETS);
+		wb_part_fail(p, WORKBOOK_ELIMIT, "more than %d sheets", MAX_SHEETS);
 		return;
 	}
 	wb->sheets = xrealloc(wb->sheets, (wb->nsheets + 1) * sizeof(*wb->sheets));
 	s = &wb->sheets[wb->nsheets++];
 	memset(s, 0, sizeof(*s));
-	attr_text(nattr, attrs, "name", NS_TABLE, &wb->val);
+	wb_attr_text(nattr, attrs, "name", NS_TABLE, &wb->val);
 	s->name = xstrdup(wb->val.data);
-	if (attr_text(nattr, attrs, "style-name", NS_TABLE, &wb->val))
+	if (wb_attr_text(nattr, attrs, "style-name", NS_TABLE, &wb->val))
 		for (i = 0; i < o->nhidden; i++)
 			if (strcmp(o->hidden[i], wb->val.data) == 0)
 				s->hidden = 1;
@@ -1937,12 +1803,12 @@ static void ods_styles(struct part *p, struct ods *o, const char *local, int nat
 	if (strcmp(local, "style") == 0) {
 		free(o->cur_style);
 		o->cur_style = NULL;
-		if (attr_text(nattr, attrs, "family", NS_STYLE, &wb->val) &&
+		if (wb_attr_text(nattr, attrs, "family", NS_STYLE, &wb->val) &&
 		    strcmp(wb->val.data, "table") == 0 &&
-		    attr_text(nattr, attrs, "name", NS_STYLE, &wb->val))
+		    wb_attr_text(nattr, attrs, "name", NS_STYLE, &wb->val))
 			o->cur_style = xstrdup(wb->val.data);
 	} else if (strcmp(local, "table-properties") == 0 && o->cur_style &&
-		   attr_text(nattr, attrs, "display", NS_TABLE, &wb->val) &&
+		   wb_attr_text(nattr, attrs, "display", NS_TABLE, &wb->val) &&
 		   strcmp(wb->val.data, "false") == 0 && o->nhidden < MAX_SHEETS) {
 		o->hidden = xrealloc(o->hidden, (o->nhidden + 1) * sizeof(*o->hidden));
 		o->hidden[o->nhidden++] = xstrdup(o->cur_style);
@@ -1969,17 +1835,17 @@ static void ods_cell(struct part *p, struct ods *o, int nattr, const xmlChar **a
 	o->vtype = V_NONE;
 	o->has_value = 0;
 	wb->cell_text = wb->fill->text.len;
-	if (attr_text(nattr, attrs, "value-type", NS_CALCEXT, &wb->val) &&
+	if (wb_attr_text(nattr, attrs, "value-type", NS_CALCEXT, &wb->val) &&
 	    strcmp(wb->val.data, "error") == 0) {
 		o->vtype = V_ERROR;
 		return;
 	}
-	if (!attr_text(nattr, attrs, "value-type", NS_OFFICE, &wb->val))
+	if (!wb_attr_text(nattr, attrs, "value-type", NS_OFFICE, &wb->val))
 		return;
 	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
 		if (strcmp(wb->val.data, types[i].type) == 0) {
 			o->vtype = types[i].v;
-			o->has_value = attr_text(nattr, attrs, types[i].attr, NS_OFFICE, &o->value);
+			o->has_value = wb_attr_text(nattr, attrs, types[i].attr, NS_OFFICE, &o->value);
 			return;
 		}
 	o->vtype = V_STRING;	/* a type of a later ODF version: its text */
@@ -1995,26 +1861,26 @@ static enum workbook_type ods_value(struct workbook *wb, struct ods *o)
 
 	switch (o->vtype) {
 	case V_FLOAT:
-		if (!o->has_value || parse_number(v, o->value.len, &d) < 0)
+		if (!o->has_value || wb_parse_number(v, o->value.len, &d) < 0)
 			break;
 		workbook_number_text(d, out);
-		cell_set(wb, out);
+		wb_cell_set(wb, out);
 		return WORKBOOK_NUMBER;
 	case V_DATE:
-		if (!o->has_value || iso_date_text(v, out) < 0)
+		if (!o->has_value || wb_iso_date_text(v, out) < 0)
 			break;
-		cell_set(wb, out);
+		wb_cell_set(wb, out);
 		return WORKBOOK_DATE;
 	case V_TIME:
 		if (!o->has_value || (secs = workbook_iso_duration(v)) < 0)
 			break;
 		snprintf(out, sizeof(out), "%lld", secs);
-		cell_set(wb, out);
+		wb_cell_set(wb, out);
 		return WORKBOOK_TIME;
 	case V_BOOL:
 		if (!o->has_value || (strcmp(v, "true") != 0 && strcmp(v, "false") != 0))
 			break;
-		cell_set(wb, v);
+		wb_cell_set(wb, v);
 		return WORKBOOK_BOOL;
 	default:
 		break;
@@ -2022,7 +1888,7 @@ static enum workbook_type ods_value(struct workbook *wb, struct ods *o)
 	snprintf(out, sizeof(out), "'%.40s' is not a valid %s value", o->has_value ? v : "",
 		 o->vtype == V_FLOAT ? "number" : o->vtype == V_DATE ? "date" :
 		 o->vtype == V_TIME ? "time" : "boolean");
-	cell_set(wb, out);
+	wb_cell_set(wb, out);
 	return WORKBOOK_ERROR;
 }
 
@@ -2033,14 +1899,14 @@ static void ods_cell_end(struct part *p, struct ods *o)
 	enum workbook_type type = WORKBOOK_STRING;
 	size_t len;
 
-	cell_chars(wb, &len);
+	wb_cell_chars(wb, &len);
 	o->in_cell = 0;
 	p->collect = NULL;
 	o->col_no = add_sat(o->col_no, rep);
 	if (o->vtype == V_ERROR) {
 		type = WORKBOOK_ERROR;	/* the text is the error value: #N/A */
 	} else if (o->vtype == V_STRING && o->has_value) {
-		cell_set(wb, o->value.data);
+		wb_cell_set(wb, o->value.data);
 	} else if (o->vtype != V_STRING && o->vtype != V_NONE) {
 		type = ods_value(wb, o);
 	} else if (o->vtype == V_NONE && !len) {
@@ -2048,11 +1914,11 @@ static void ods_cell_end(struct part *p, struct ods *o)
 		return;		/* no value */
 	}
 	if (col + rep - 1 > WORKBOOK_MAX_COLS) {
-		cell_fail(p, WORKBOOK_EFORMAT, wb->last_row, 0, "a cell with a value past the last "
-			  "column (%lu)", WORKBOOK_MAX_COLS);
+		wb_cell_fail(p, WORKBOOK_EFORMAT, wb->last_row, 0, "a cell with a value past the last "
+			     "column (%lu)", WORKBOOK_MAX_COLS);
 		return;
 	}
-	cell_done(wb, col, rep, type);
+	wb_cell_done(wb, col, rep, type);
 }
 
 static void ods_row_end(struct part *p, struct ods *o)
@@ -2061,11 +1927,11 @@ static void ods_row_end(struct part *p, struct ods *o)
 
 	if (wb->fill->row_open && wb->fill->q[wb->fill->nq].n &&
 	    o->row_no + o->row_repeat - 1 > WORKBOOK_MAX_ROWS) {
-		cell_fail(p, WORKBOOK_EFORMAT, o->row_no, 0, "a row with values past the last row "
-			  "(%lu)", WORKBOOK_MAX_ROWS);
+		wb_cell_fail(p, WORKBOOK_EFORMAT, o->row_no, 0, "a row with values past the last row "
+			     "(%lu)", WORKBOOK_MAX_ROWS);
 		return;
 	}
-	row_end(wb);
+	wb_row_end(wb);
 	o->row_no = add_sat(o->row_no, o->row_repeat);
 	o->in_row = 0;
 }
@@ -2076,14 +1942,14 @@ static void ods_text_element(struct part *p, const char *local, int nattr, const
 	struct workbook *wb = p->wb;
 
 	if (strcmp(local, "s") == 0) {
-		long n = attr_number(nattr, attrs, "c", NS_TEXT, 1);
+		long n = wb_attr_number(nattr, attrs, "c", NS_TEXT, 1);
 
 		for (; n > 0 && !wb->failed; n--)
-			sax_text(p, (const xmlChar *)" ", 1);
+			wb_sax_text(p, (const xmlChar *)" ", 1);
 	} else if (strcmp(local, "tab") == 0) {
-		sax_text(p, (const xmlChar *)"\t", 1);
+		wb_sax_text(p, (const xmlChar *)"\t", 1);
 	} else if (strcmp(local, "line-break") == 0) {
-		sax_text(p, (const xmlChar *)"\n", 1);
+		wb_sax_text(p, (const xmlChar *)"\n", 1);
 	}
 }
 
@@ -2105,9 +1971,9 @@ static void ods_start(struct part *p, const char *local, int nattr, const xmlCha
 	}
 	if (o->in_cell) {
 		if (strcmp(local, "p") == 0) {
-			collect_cell(p);
+			wb_collect_cell(p);
 			if (o->paragraphs++)
-				sax_text(p, (const xmlChar *)"\n", 1);
+				wb_sax_text(p, (const xmlChar *)"\n", 1);
 		} else if (strcmp(local, "annotation") == 0 || strcmp(local, "frame") == 0 ||
 			   strcmp(local, "custom-shape") == 0 || strcmp(local, "table") == 0) {
 			o->skip_depth = o->depth;	/* comments and shapes are not the value */
@@ -2118,7 +1984,7 @@ static void ods_start(struct part *p, const char *local, int nattr, const xmlCha
 		o->in_row = 1;
 		o->row_repeat = repeat_attr(nattr, attrs, "number-rows-repeated");
 		o->col_no = 1;
-		row_begin(p->wb, o->row_no, o->row_repeat);
+		wb_row_begin(p->wb, o->row_no, o->row_repeat);
 	} else if (o->in_row && (strcmp(local, "table-cell") == 0 ||
 				 strcmp(local, "covered-table-cell") == 0)) {
 		ods_cell(p, o, nattr, attrs);
@@ -2157,7 +2023,7 @@ static void ods_end(struct part *p, const char *local)
 static void reader_start(struct workbook *wb);
 
 /* "no sheet 'X'; the sheets are 'A', 'B' (hidden)" into the error. */
-static int no_sheet(struct workbook *wb, const char *why)
+int wb_no_sheet(struct workbook *wb, const char *why)
 {
 	struct buf b = BUF_INIT;
 	size_t i;
@@ -2260,7 +2126,7 @@ static int xlsx_choose(struct workbook *wb, const struct sheet_info **out)
 			char why[300];
 
 			snprintf(why, sizeof(why), "no sheet '%.200s'", wb->o.sheet);
-			return no_sheet(wb, why);
+			return wb_no_sheet(wb, why);
 		}
 		*out = &wb->sheets[exact >= 0 ? exact : ci];
 		if (!is_worksheet(wb, *out))
@@ -2273,7 +2139,7 @@ static int xlsx_choose(struct workbook *wb, const struct sheet_info **out)
 			*out = &wb->sheets[i];
 			return 0;
 		}
-	return no_sheet(wb, "no visible worksheet");
+	return wb_no_sheet(wb, "no visible worksheet");
 }
 
 /* The part a relationship of type tail names, else the usual one. */
@@ -2288,7 +2154,7 @@ static int optional_part(struct workbook *wb, const char *tail, const char *usua
 		rc = wb_fail(wb, WORKBOOK_EUNSAFE, NULL, "relationship target '%.200s' leads out of "
 			     "the archive: refused", r->target);
 	} else {
-		rc = read_part(wb, r ? name.data : usual, start, end, state);
+		rc = wb_read_part(wb, r ? name.data : usual, start, end, state);
 		rc = rc > 0 ? 0 : rc;
 	}
 	buf_release(&name);
@@ -2300,7 +2166,7 @@ static void ws_release(void *state)
 	free(state);
 }
 
-static int open_xlsx(struct workbook *wb)
+int wb_open_xlsx(struct workbook *wb)
 {
 	struct styles st;
 	struct sst_state ss;
@@ -2311,9 +2177,9 @@ static int open_xlsx(struct workbook *wb)
 
 	memset(&st, 0, sizeof(st));
 	memset(&ss, 0, sizeof(ss));
-	if (read_part(wb, "xl/workbook.xml", wbx_start, NULL, NULL) != 0)
+	if (wb_read_part(wb, "xl/workbook.xml", wbx_start, NULL, NULL) != 0)
 		return wb->failed ? -1 : wb_fail(wb, WORKBOOK_EFORMAT, NULL, "no xl/workbook.xml");
-	rc = read_part(wb, "xl/_rels/workbook.xml.rels", rels_start, NULL, NULL);
+	rc = wb_read_part(wb, "xl/_rels/workbook.xml.rels", rels_start, NULL, NULL);
 	if (rc != 0)
 		return rc < 0 ? -1 : wb_fail(wb, WORKBOOK_EFORMAT, NULL, "no "
 					    "xl/_rels/workbook.xml.rels: the sheets cannot be found");
@@ -2339,7 +2205,7 @@ static int open_xlsx(struct workbook *wb)
 		wb->body_state = xmalloc(sizeof(struct ws));
 		memset(wb->body_state, 0, sizeof(struct ws));
 		wb->body_release = ws_release;
-		wb->body = part_open(wb, name.data, ws_start, ws_end, wb->body_state, &missing);
+		wb->body = wb_part_open(wb, name.data, ws_start, ws_end, wb->body_state, &missing);
 		if (!wb->body)
 			rc = wb->failed ? -1 : wb_fail(wb, WORKBOOK_EFORMAT, NULL, "the part of sheet "
 						       "'%.100s' (%.200s) is missing", wb->sheet,
@@ -2359,11 +2225,11 @@ static int ods_body(struct workbook *wb)
 	buf_init(&o->value);
 	wb->body_state = o;
 	wb->body_release = ods_release;
-	wb->body = part_open(wb, "content.xml", ods_start, ods_end, o, &missing);
+	wb->body = wb_part_open(wb, "content.xml", ods_start, ods_end, o, &missing);
 	if (!wb->body)
 		return wb->failed ? -1 : wb_fail(wb, WORKBOOK_EFORMAT, NULL, "no content.xml");
 	while (!wb->chosen && !wb->body->eof && !wb->body->finished)
-		if (part_feed(wb->body) < 0)
+		if (wb_part_feed(wb->body) < 0)
 			return -1;
 	return 0;
 }
@@ -2373,7 +2239,7 @@ static void ods_reset(struct workbook *wb)
 {
 	size_t i;
 
-	part_close(wb->body);
+	wb_part_close(wb->body);
 	wb->body = NULL;
 	wb->body_release(wb->body_state);
 	wb->body_state = NULL;
@@ -2385,14 +2251,14 @@ static void ods_reset(struct workbook *wb)
 	buf_reset(&wb->fill->text);
 }
 
-static int open_ods(struct workbook *wb)
+int wb_open_ods(struct workbook *wb)
 {
 	const char *want = wb->o.sheet;
 	char *again = NULL;
 	size_t i, nci = 0;
 	int rc;
 
-	rc = read_part(wb, "META-INF/manifest.xml", man_start, NULL, NULL);
+	rc = wb_read_part(wb, "META-INF/manifest.xml", man_start, NULL, NULL);
 	if (rc < 0)
 		return -1;
 	if (wb->encrypted)
@@ -2412,14 +2278,14 @@ static int open_ods(struct workbook *wb)
 		free(again);
 		snprintf(why, sizeof(why), want ? "no sheet '%.200s'" : "no visible sheet",
 			 want ? want : "");
-		return no_sheet(wb, why);
+		return wb_no_sheet(wb, why);
 	}
 	ods_reset(wb);
 	wb->o.sheet = again;
 	rc = ods_body(wb);
 	wb->o.sheet = want;
 	free(again);
-	return rc < 0 || wb->chosen ? rc : no_sheet(wb, "no sheet");
+	return rc < 0 || wb->chosen ? rc : wb_no_sheet(wb, "no sheet");
 }
 
 /* The first bytes of entry name, NUL-terminated (at most size - 1); -1 if none. */
@@ -2463,7 +2329,7 @@ static int zip_failed(struct workbook *wb, zip_error_t *ze)
 }
 
 /* Check the bytes, open the archive, find the sheet. */
-static int wb_open(struct workbook *wb, const struct src *s, const char *path)
+int wb_open(struct workbook *wb, const struct src *s, const char *path)
 {
 	unsigned char magic[8];
 	size_t n = src_read(s, 0, magic, sizeof(magic));
@@ -2502,9 +2368,9 @@ static int wb_open(struct workbook *wb, const struct src *s, const char *path)
 		return -1;
 	wb->format = zip_format(wb->zip, mime);
 	if (wb->format == WORKBOOK_XLSX)
-		return open_xlsx(wb);
+		return wb_open_xlsx(wb);
 	if (wb->format == WORKBOOK_ODS)
-		return open_ods(wb);
+		return wb_open_ods(wb);
 	if (strncmp(mime, "application/vnd.oasis.opendocument.", 35) == 0)
 		return wb_fail(wb, WORKBOOK_ENOTWORKBOOK, NULL, "an OpenDocument file of type "
 			       "'%.80s', not a spreadsheet", mime);
@@ -2635,7 +2501,7 @@ static void *reader_main(void *arg)
 	int stop = 0;
 
 	while (!stop) {
-		int over = body_over(wb) || part_feed(wb->body) < 0 || body_over(wb);
+		int over = body_over(wb) || wb_part_feed(wb->body) < 0 || body_over(wb);
 		struct queue *t;
 
 		if (!over && wb->fill->nq < BATCH_MIN_ROWS && wb->fill->text.len < BATCH_MIN_BYTES)
@@ -2719,7 +2585,7 @@ int workbook_next_row(struct workbook *wb, const struct workbook_row **row)
 		if (body_over(wb))
 			return 0;
 		queue_restart(wb, wb->fill, wb->fill);
-		if (part_feed(wb->body) < 0)
+		if (wb_part_feed(wb->body) < 0)
 			return -1;
 	}
 }
@@ -2746,7 +2612,7 @@ void workbook_close(struct workbook *wb)
 	if (!wb)
 		return;
 	reader_stop(wb);
-	part_close(wb->body);
+	wb_part_close(wb->body);
 	if (wb->body_release)
 		wb->body_release(wb->body_state);
 	if (wb->zip)
