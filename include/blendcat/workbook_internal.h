@@ -227,7 +227,7 @@ int wb_open_ods(struct workbook *wb);
 /* Shared string i and its length. */
 const char *wb_sst_text(const struct workbook *wb, long i, size_t *len);
 
-/* -------------------------------------------------------- pure helpers */
+/* ------------------------------------------ workbook_cell.c: pure helpers */
 
 /* An ISO 8601 date or date-time (ods date-value, xlsx t="d") as YYYY-MM-DD[ HH:MM:SS]. */
 int wb_iso_date_text(const char *s, char out[WORKBOOK_DATE_SIZE]);
