@@ -186,7 +186,7 @@ void wb_cell_set(struct workbook *wb, const char *s);
 void wb_cell_done(struct workbook *wb, unsigned long col, unsigned long repeat,
 		  enum workbook_type type);
 
-/* ------------------------------------------ the archive and its parts */
+/* ------------------------------- workbook_zip.c: the archive and its parts */
 
 /* Check the bytes, open the archive, find the sheet. */
 int wb_open(struct workbook *wb, const struct src *s, const char *path);
