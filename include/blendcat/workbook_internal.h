@@ -218,14 +218,17 @@ int wb_attr_text(int nattr, const xmlChar **attrs, const char *local, const char
 long wb_attr_number(int nattr, const xmlChar **attrs, const char *local, const char *ns,
 		    long def);
 
-/* -------------------------------------------------------- xlsx and ods */
+/* ------------------------------------------ workbook_xlsx.c: xlsx parts */
 
 /* Read an .xlsx's small parts and open its sheet's part. */
 int wb_open_xlsx(struct workbook *wb);
-/* Read an .ods's manifest and content.xml up to the table wanted. */
-int wb_open_ods(struct workbook *wb);
 /* Shared string i and its length. */
 const char *wb_sst_text(const struct workbook *wb, long i, size_t *len);
+
+/* ----------------------------------------------------------- ods parts */
+
+/* Read an .ods's manifest and content.xml up to the table wanted. */
+int wb_open_ods(struct workbook *wb);
 
 /* ------------------------------------------ workbook_cell.c: pure helpers */
 
