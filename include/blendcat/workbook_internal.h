@@ -1,5 +1,7 @@
 /*
- * workbook_internal: what the files of workbook share: the state of an
+ * workbook_internal: what the files of workbook share (workbook.c,
+ * workbook_zip.c, workbook_xlsx.c, workbook_ods.c, workbook_cell.c; the
+ * header comment of src/workbook.c says what each owns): the state of an
  * open workbook, of an XML part being read and of the row queue, and the
  * functions one file gives the others.  Internal to workbook: no other
  * module includes this header; everyone else uses
@@ -27,7 +29,7 @@
 #define WB_PRINTF(a, b)
 #endif
 
-/* ------------------------------------------------------------ state */
+/* ---------------------------------------------------------------- state */
 
 struct sheet_info {
 	char *name;
@@ -154,7 +156,7 @@ struct src {
 	size_t size;
 };
 
-/* ------------------------------------------------- errors, the queue */
+/* ---------------------------------------- workbook.c: errors, the queue */
 
 /* Set the workbook's error (the first one only) and return -1. */
 int wb_fail(struct workbook *wb, enum workbook_code code, const char *where,
@@ -186,7 +188,7 @@ void wb_cell_set(struct workbook *wb, const char *s);
 void wb_cell_done(struct workbook *wb, unsigned long col, unsigned long repeat,
 		  enum workbook_type type);
 
-/* ------------------------------- workbook_zip.c: the archive and its parts */
+/* ---------------------------- workbook_zip.c: the archive and its parts */
 
 /* Check the bytes, open the archive, find the sheet. */
 int wb_open(struct workbook *wb, const struct src *s, const char *path);
@@ -211,7 +213,7 @@ void wb_sax_text(void *ctx, const xmlChar *ch, int len);
  */
 const char *wb_attr_raw(int nattr, const xmlChar **attrs, const char *local, const char *ns,
 			size_t *len);
-/* The value decoded into out, cut at NAME_MAX_LEN bytes.  1 when the attribute is there. */
+/* The value decoded into out, cut at NAME_MAX_LEN (4096) bytes; 1 when it is there. */
 int wb_attr_text(int nattr, const xmlChar **attrs, const char *local, const char *ns,
 		 struct buf *out);
 /* An attribute as a number; def when absent, -1 when not a number. */
@@ -225,12 +227,12 @@ int wb_open_xlsx(struct workbook *wb);
 /* Shared string i and its length. */
 const char *wb_sst_text(const struct workbook *wb, long i, size_t *len);
 
-/* ----------------------------------------------------------- ods parts */
+/* -------------------------------------------- workbook_ods.c: ods parts */
 
 /* Read an .ods's manifest and content.xml up to the table wanted. */
 int wb_open_ods(struct workbook *wb);
 
-/* ------------------------------------------ workbook_cell.c: pure helpers */
+/* ---------------------------------------- workbook_cell.c: pure helpers */
 
 /* An ISO 8601 date or date-time (ods date-value, xlsx t="d") as YYYY-MM-DD[ HH:MM:SS]. */
 int wb_iso_date_text(const char *s, char out[WORKBOOK_DATE_SIZE]);
