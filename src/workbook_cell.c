@@ -448,19 +448,3 @@ int wb_parse_number(const char *s, size_t len, double *v)
 	*v = strtod(s, &end);
 	return end == s + len && errno != ERANGE ? 0 : -1;
 }
-
-/* An unsigned decimal, or -1. */
-long wb_parse_index(const char *s, size_t len)
-{
-	long v = 0;
-	size_t i;
-
-	if (len == 0 || len > 9)
-		return -1;
-	for (i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
-}

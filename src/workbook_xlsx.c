@@ -209,15 +209,6 @@ static void sst_end(struct part *p, const char *local)
 	}
 }
 
-const char *wb_sst_text(const struct workbook *wb, long i, size_t *len)
-{
-	size_t off = wb->sst_off[i];
-	size_t end = (size_t)i + 1 < wb->nsst ? wb->sst_off[i + 1] - 1 : wb->sst.len - 1;
-
-	*len = end - off;
-	return wb->sst.data + off;
-}
-
 /* ------------------------------------------------------------ xlsx sheet */
 
 struct ws {

@@ -38,28 +38,6 @@ static const unsigned char cfb_magic[8] = { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 
 /* ------------------------------------------------------- attributes */
 
 /*
- * The raw value of attribute local (in a namespace whose URI contains ns,
- * when ns is not NULL) of a SAX2 element, or NULL; *len its length.
- */
-const char *wb_attr_raw(int nattr, const xmlChar **attrs, const char *local, const char *ns,
-			size_t *len)
-{
-	int i;
-
-	for (i = 0; i < nattr; i++) {
-		const xmlChar **a = attrs + 5 * i;
-
-		if (strcmp((const char *)a[0], local) != 0)
-			continue;
-		if (ns && (!a[2] || !strstr((const char *)a[2], ns)))
-			continue;
-		*len = (size_t)(a[4] - a[3]);
-		return (const char *)a[3];
-	}
-	return NULL;
-}
-
-/*
  * The value decoded into out (SAX2 hands attribute values over with
  * their character references as written: &#38; for &amp;), cut at
  * NAME_MAX_LEN bytes.  1 when the attribute is there.
@@ -122,16 +100,6 @@ int wb_attr_text(int nattr, const xmlChar **attrs, const char *local, const char
 		i = (size_t)(semi - v);
 	}
 	return 1;
-}
-
-/* An attribute as a number; def when absent, -1 when not a number. */
-long wb_attr_number(int nattr, const xmlChar **attrs, const char *local, const char *ns,
-		    long def)
-{
-	size_t len;
-	const char *v = wb_attr_raw(nattr, attrs, local, ns, &len);
-
-	return v ? wb_parse_index(v, len) : def;
 }
 
 /* ----------------------------------------------------------- zip layer */

@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <libxml/parser.h>
 #include <zip.h>
@@ -207,25 +208,14 @@ int wb_read_part(struct workbook *wb, const char *name, part_start_fn *start,
 /* Characters of the part: to p->collect while it is set. */
 void wb_sax_text(void *ctx, const xmlChar *ch, int len);
 
-/*
- * The raw value of attribute local (in a namespace whose URI contains ns,
- * when ns is not NULL) of a SAX2 element, or NULL; *len its length.
- */
-const char *wb_attr_raw(int nattr, const xmlChar **attrs, const char *local, const char *ns,
-			size_t *len);
 /* The value decoded into out, cut at NAME_MAX_LEN (4096) bytes; 1 when it is there. */
 int wb_attr_text(int nattr, const xmlChar **attrs, const char *local, const char *ns,
 		 struct buf *out);
-/* An attribute as a number; def when absent, -1 when not a number. */
-long wb_attr_number(int nattr, const xmlChar **attrs, const char *local, const char *ns,
-		    long def);
 
 /* ------------------------------------------ workbook_xlsx.c: xlsx parts */
 
 /* Read an .xlsx's small parts and open its sheet's part. */
 int wb_open_xlsx(struct workbook *wb);
-/* Shared string i and its length. */
-const char *wb_sst_text(const struct workbook *wb, long i, size_t *len);
 
 /* -------------------------------------------- workbook_ods.c: ods parts */
 
@@ -240,7 +230,72 @@ int wb_iso_date_text(const char *s, char out[WORKBOOK_DATE_SIZE]);
 size_t wb_decode_x(char *s, size_t len);
 /* A number cell's text as a double: digits, sign, point, exponent only. */
 int wb_parse_number(const char *s, size_t len, double *v);
+
+/* ---------------------------------------- small helpers, static inline */
+
+/*
+ * Called for every cell by the xlsx and ods handlers (and wb_sst_text as
+ * rows are handed out), these stay inlined in their callers, as they
+ * were when workbook was one file: a constant attribute name keeps its
+ * strcmp inlined too.
+ */
+
 /* An unsigned decimal, or -1. */
-long wb_parse_index(const char *s, size_t len);
+static inline long wb_parse_index(const char *s, size_t len)
+{
+	long v = 0;
+	size_t i;
+
+	if (len == 0 || len > 9)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/*
+ * The raw value of attribute local (in a namespace whose URI contains ns,
+ * when ns is not NULL) of a SAX2 element, or NULL; *len its length.
+ */
+static inline const char *wb_attr_raw(int nattr, const xmlChar **attrs, const char *local,
+				      const char *ns, size_t *len)
+{
+	int i;
+
+	for (i = 0; i < nattr; i++) {
+		const xmlChar **a = attrs + 5 * i;
+
+		if (strcmp((const char *)a[0], local) != 0)
+			continue;
+		if (ns && (!a[2] || !strstr((const char *)a[2], ns)))
+			continue;
+		*len = (size_t)(a[4] - a[3]);
+		return (const char *)a[3];
+	}
+	return NULL;
+}
+
+/* An attribute as a number; def when absent, -1 when not a number. */
+static inline long wb_attr_number(int nattr, const xmlChar **attrs, const char *local,
+				  const char *ns, long def)
+{
+	size_t len;
+	const char *v = wb_attr_raw(nattr, attrs, local, ns, &len);
+
+	return v ? wb_parse_index(v, len) : def;
+}
+
+/* Shared string i and its length. */
+static inline const char *wb_sst_text(const struct workbook *wb, long i, size_t *len)
+{
+	size_t off = wb->sst_off[i];
+	size_t end = (size_t)i + 1 < wb->nsst ? wb->sst_off[i + 1] - 1 : wb->sst.len - 1;
+
+	*len = end - off;
+	return wb->sst.data + off;
+}
 
 #endif
