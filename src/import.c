@@ -10,10 +10,10 @@
 #include "blendcat/diag.h"
 #include "blendcat/loaddiff.h"
 #include "blendcat/rejects.h"
+#include "blendcat/runlog.h"
 #include "blendcat/scan.h"
 #include "blendcat/sheet.h"
 #include "blendcat/tags.h"
-#include "blendcat/version.h"
 #include "blendcat/walk.h"
 #include "blendcat/workbook.h"
 #include "blendcat/xalloc.h"
@@ -635,22 +635,6 @@ static double elapsed(const struct run *r)
 
 /* --------------------------------------------------------------- report */
 
-static void json_str(struct buf *b, const char *s)
-{
-	buf_addch(b, '"');
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			buf_addf(b, "\\%c", c);
-		else if (c < 0x20)
-			buf_addf(b, "\\u%04x", c);
-		else
-			buf_addch(b, (char)c);
-	}
-	buf_addch(b, '"');
-}
-
 /* How the sheet of input i was read, in words: the dialect, a workbook's sheet. */
 static void sheet_describe(const struct run *r, size_t i, struct buf *out)
 {
@@ -682,29 +666,29 @@ static void sheets_json(const struct run *r, struct buf *b)
 		if (!r->in[i].sheet_read)
 			continue;
 		buf_adds(b, n++ ? ", {\"path\": " : "{\"path\": ");
-		json_str(b, r->in[i].path);
+		buf_add_json_str(b, r->in[i].path);
 		if (d->format != SHEET_DELIMITED) {
 			buf_addf(b, ", \"format\": \"%s\", \"sheet\": ",
 				 d->format == SHEET_XLSX ? "xlsx" : "ods");
-			json_str(b, r->in[i].sheet);
+			buf_add_json_str(b, r->in[i].sheet);
 			buf_addf(b, ", \"header\": %s, \"dialect\": ", d->header ? "true" : "false");
 			sheet_describe(r, i, &desc);
-			json_str(b, desc.data);
+			buf_add_json_str(b, desc.data);
 			buf_release(&desc);
 			buf_adds(b, "}");
 			continue;
 		}
 		buf_adds(b, ", \"delimiter\": ");
-		json_str(b, delim);
+		buf_add_json_str(b, delim);
 		buf_addf(b, ", \"delimiter_name\": \"%s\", \"delimiter_given\": %s, \"encoding\": ",
 			 sheet_delim_name(d->delim, tmp), d->delim_given ? "true" : "false");
-		json_str(b, d->encoding);
+		buf_add_json_str(b, d->encoding);
 		buf_addf(b, ", \"bom\": %s, \"line_end\": \"%s\", \"decimal_comma\": %s, "
 			 "\"header\": %s, \"dialect\": ", d->bom ? "true" : "false",
 			 d->crlf ? "CRLF" : "LF", d->decimal_comma ? "true" : "false",
 			 d->header ? "true" : "false");
 		sheet_describe(r, i, &desc);
-		json_str(b, desc.data);
+		buf_add_json_str(b, desc.data);
 		buf_release(&desc);
 		buf_adds(b, ", \"format\": \"text\"}");
 	}
@@ -759,7 +743,7 @@ static void counts_json(const struct run *r, struct buf *b, int status_ok)
 		 status_ok ? "true" : "false");
 	if (r->rej.dir_made) {
 		buf_adds(b, ", \"rejects_dir\": ");
-		json_str(b, r->rejects_dir);
+		buf_add_json_str(b, r->rejects_dir);
 	}
 	sheets_json(r, b);
 	buf_adds(b, "}");
@@ -829,244 +813,37 @@ static int write_report(const struct run *r, int ok)
 	return rc;
 }
 
-/* ------------------------------------------------------------ ingest.run */
+/* ------------------------------------------- ingest.run, --incremental */
 
-/*
- * Imports still 'running' while this one holds the lock ended without
- * saying so (killed, the machine or the server went down): their
- * transactions were rolled back by the server; say so in ingest.run.
- */
-static void mark_stale_runs(PGconn *c)
-{
-	PGresult *res = PQexec(c, "UPDATE ingest.run SET status = 'interrupted', "
-			       "error = 'the run ended without recording its end (killed, or its "
-			       "connection was lost); nothing of it was committed' "
-			       "WHERE command IN ('import', 'check') AND status = 'running'");
-
-	if (PQresultStatus(res) != PGRES_COMMAND_OK)
-		diag_warn(LOC_NONE, "could not mark earlier runs in ingest.run: %s", PQerrorMessage(c));
-	else if (atol(PQcmdTuples(res)) > 0)
-		diag_warn(LOC_NONE, "%s earlier import%s ended without recording %s end; marked "
-			  "interrupted in ingest.run", PQcmdTuples(res),
-			  atol(PQcmdTuples(res)) == 1 ? "" : "s",
-			  atol(PQcmdTuples(res)) == 1 ? "its" : "their");
-	PQclear(res);
-}
-
+/* The run's row in ingest.run (runlog.h). */
 static int run_start(struct run *r, PGconn *c)
 {
-	struct buf inputs = BUF_INIT, opts = BUF_INIT;
-	char host[256] = "";
-	const char *user = getenv("USER");
-	const char *vals[6];
-	PGresult *res;
-	int i, ok;
-
-	buf_addch(&inputs, '{');
-	for (i = 0; i < r->o->npaths; i++) {
-		if (i)
-			buf_addch(&inputs, ',');
-		json_str(&inputs, r->o->paths[i]);	/* array literal quoting is the same */
-	}
-	buf_addch(&inputs, '}');
-	buf_addf(&opts, "{\"mode\": \"%s\", \"max_rejects\": %ld, \"date_order\": %d, \"encoding\": ",
-		 r->o->insert_only ? "insert" : "upsert", r->o->max_rejects, (int)r->o->date_order);
-	json_str(&opts, r->o->encoding ? r->o->encoding : "UTF-8");
-	buf_adds(&opts, ", \"map\": ");
-	json_str(&opts, r->o->map_path ? r->o->map_path : "");
-	buf_addf(&opts, ", \"title_from_filename\": %s", r->o->title_from_filename ? "true" : "false");
-	if (r->diffing) {
-		buf_adds(&opts, ", \"diff\": ");
-		json_str(&opts, r->o->diff_path ? r->o->diff_path : "-");
-	}
-	buf_addch(&opts, '}');
-	gethostname(host, sizeof(host) - 1);
-	/* check --diff writes nothing but its own row */
-	if (!r->o->check_only)
-		mark_stale_runs(c);
-	vals[0] = inputs.data;
-	vals[1] = opts.data;
-	vals[2] = host;
-	vals[3] = user ? user : "";
-	vals[4] = BLENDCAT_VERSION;
-	vals[5] = r->o->check_only ? "check" : "import";
-	res = PQexecParams(c, "INSERT INTO ingest.run (command, inputs, options, client_host, "
-			   "client_user, blendcat_version) VALUES ($6, $1, $2, $3, $4, $5) "
-			   "RETURNING id", 6, NULL, vals, NULL, NULL, 0);
-	ok = PQresultStatus(res) == PGRES_TUPLES_OK;
-	if (ok)
-		r->run_id = atol(PQgetvalue(res, 0, 0));
-	else
-		db_report(res, "recording the run in ingest.run");
-	PQclear(res);
-	buf_release(&inputs);
-	buf_release(&opts);
-	return ok ? 0 : -1;
+	return runlog_start(c, r->o, r->diffing, &r->run_id);
 }
 
 static void run_finish(struct run *r, PGconn *c, enum import_result code, const char *error)
 {
 	struct buf counts = BUF_INIT;
-	char id[24], exit_code[16];
-	const char *status = code == IMPORT_OK ? "ok" : code == IMPORT_REJECTS ? "rejects" :
-			     code >= IMPORT_INTERRUPTED_INT ? "interrupted" : "failed";
-	const char *vals[6];
-	PGresult *res;
-	int tries;
 
 	if (!r->run_id)
 		return;
 	counts_json(r, &counts, code <= IMPORT_REJECTS);
-	snprintf(id, sizeof(id), "%ld", r->run_id);
-	snprintf(exit_code, sizeof(exit_code), "%d", r->o->exit_code(code));
-	vals[0] = id;
-	vals[1] = status;
-	vals[2] = exit_code;
-	vals[3] = counts.data;
-	vals[4] = r->rej.dir_made ? r->rejects_dir : NULL;
-	vals[5] = error;
-	/* A cancel sent by a signal handler may land on this statement: once more. */
-	for (tries = 0; tries < 2; tries++) {
-		res = PQexecParams(c, "UPDATE ingest.run SET status = $2, exit_code = $3, counts = $4, "
-				   "rejects_dir = $5, error = $6, finished_at = now() WHERE id = $1",
-				   6, NULL, vals, NULL, NULL, 0);
-		if (PQresultStatus(res) == PGRES_COMMAND_OK || !db_interrupted())
-			break;
-		PQclear(res);
-	}
-	if (PQresultStatus(res) != PGRES_COMMAND_OK)
-		diag_warn(LOC_NONE, "could not record the end of run %ld in ingest.run: %s",
-			  r->run_id, PQerrorMessage(c));
-	PQclear(res);
+	runlog_finish(c, r->run_id, code, r->o->exit_code(code), counts.data,
+		      r->rej.dir_made ? r->rejects_dir : NULL, error);
 	buf_release(&counts);
 }
 
-/* -------------------------------------------------------- --incremental */
-
-/* Is path (absolute) below or at one of the paths given? */
-static int under_roots(const struct run *r, const char *path)
-{
-	int i;
-
-	for (i = 0; i < r->o->npaths; i++) {
-		const char *root = r->roots[i];
-		size_t n = root ? strlen(root) : 0;
-
-		if (root && strncmp(path, root, n) == 0 && (path[n] == '\0' || path[n] == '/'))
-			return 1;
-	}
-	return 0;
-}
-
-/* The row of res (sorted by path, bytewise) for path, or -1. */
-static int state_row(const PGresult *res, const char *path)
-{
-	int lo = 0, hi = PQntuples(res) - 1;
-
-	while (lo <= hi) {
-		int mid = lo + (hi - lo) / 2, c = strcmp(PQgetvalue(res, mid, 0), path);
-
-		if (c == 0)
-			return mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	return -1;
-}
-
-static int same_state(const PGresult *res, int row, const struct input *in)
-{
-	return strtoull(PQgetvalue(res, row, 1), NULL, 10) == in->size &&
-	       strtoll(PQgetvalue(res, row, 2), NULL, 10) == in->mtime_ns &&
-	       strtoll(PQgetvalue(res, row, 3), NULL, 10) == in->ctime_ns;
-}
-
-/*
- * A file ingest.file_state knows below the paths given that is no longer
- * there: reported, its track stays in the catalog.
- */
-static void report_gone(struct run *r, const PGresult *res, int row)
-{
-	const char *path = PQgetvalue(res, row, 0);
-	struct stat st;
-
-	if (!under_roots(r, path) || lstat(path, &st) == 0 || errno != ENOENT)
-		return;
-	if (++r->gone <= WARNINGS_SHOWN) {
-		if (PQgetisnull(res, row, 4))
-			diag_warn(LOC_NONE, "'%s' is gone since the last run (it was rejected then)",
-				  path);
-		else
-			diag_warn(LOC_NONE, "'%s' is gone since the last run; its track '%s' stays "
-				  "in the catalog", path, PQgetvalue(res, row, 4));
-	}
-}
-
-/*
- * --incremental: mark the audio inputs whose path, size, mtime and ctime
- * are those ingest.file_state has from the last successful run (ctime
- * catches a change saved with "preserve timestamps"); report files gone.
- * Only stat() data: no file is opened.
- */
+/* --incremental: the audio inputs unchanged since the last run (runlog.h). */
 static int incr_prepare(struct run *r)
 {
-	PGresult *res = PQexec(r->conn, "SELECT path, size, mtime_ns, ctime_ns, audio_filename "
-			       "FROM ingest.file_state ORDER BY path COLLATE \"C\"");
-	char *seen;
-	size_t i;
-	int row, n;
-
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		db_report(res, "reading ingest.file_state");
-		PQclear(res);
-		return -1;
-	}
-	n = PQntuples(res);
-	seen = xmalloc((size_t)n + 1);
-	memset(seen, 0, (size_t)n + 1);
-	for (i = 0; i < r->nin; i++) {
-		struct input *in = &r->in[i];
-
-		if (in->type != IN_AUDIO || !in->abs || (row = state_row(res, in->abs)) < 0)
-			continue;
-		seen[row] = 1;
-		if (!same_state(res, row, in))
-			continue;
-		in->unchanged = 1;
-		r->unchanged++;
-		r->unchanged_rejected += PQgetisnull(res, row, 4);
-	}
-	for (row = 0; row < n; row++)
-		if (!seen[row])
-			report_gone(r, res, row);
-	if (r->gone > WARNINGS_SHOWN)
-		diag_warn(LOC_NONE, "%lu files are gone since the last run, %d shown", r->gone,
-			  WARNINGS_SHOWN);
-	free(seen);
-	PQclear(res);
-	return 0;
-}
-
-/* Record the audio files of inputs [from, to) that were read. */
-static int incr_save(struct run *r, size_t from, size_t to)
-{
-	struct buf rows = BUF_INIT;
-	size_t i;
+	struct runlog_files f;
 	int rc;
 
-	for (i = from; i < to; i++) {
-		const struct input *in = &r->in[i];
-
-		if (in->type != IN_AUDIO || in->unchanged || !in->abs)
-			continue;
-		buf_addf(&rows, "%zu\t", i);
-		rec_copy_value(&rows, in->abs);
-		buf_addf(&rows, "\t%llu\t%lld\t%lld\n", in->size, in->mtime_ns, in->ctime_ns);
-	}
-	rc = load_file_state(&r->load, &rows, r->run_id);
-	buf_release(&rows);
+	memset(&f, 0, sizeof(f));
+	rc = runlog_files_compare(r->conn, r->in, r->nin, r->roots, r->o->npaths, &f);
+	r->unchanged = f.unchanged;
+	r->unchanged_rejected = f.unchanged_rejected;
+	r->gone = f.gone;
 	return rc;
 }
 
@@ -1182,7 +959,7 @@ static enum import_result load_batch(struct run *r, size_t from, size_t to, cons
 	if (rejects_flush(&r->rej) < 0)
 		return IMPORT_FAILED;
 	*error = "database error";
-	if (r->o->incremental && incr_save(r, from, to) < 0)
+	if (r->o->incremental && runlog_files_save(&r->load, r->in, from, to, r->run_id) < 0)
 		return IMPORT_FAILED;
 	return merge_batch(r, error);
 }
