@@ -124,3 +124,19 @@ char *buf_detach(struct buf *b, size_t *len)
 	buf_init(b);
 	return p;
 }
+
+void buf_add_json_str(struct buf *b, const char *s)
+{
+	buf_addch(b, '"');
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			buf_addf(b, "\\%c", c);
+		else if (c < 0x20)
+			buf_addf(b, "\\u%04x", c);
+		else
+			buf_addch(b, (char)c);
+	}
+	buf_addch(b, '"');
+}

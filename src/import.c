@@ -2,6 +2,7 @@
  * import: the import and check commands; see include/blendcat/import.h.
  */
 #include "blendcat/import.h"
+#include "blendcat/import_internal.h"
 #include "blendcat/buf.h"
 #include "blendcat/copyload.h"
 #include "blendcat/csvman.h"
@@ -10,362 +11,67 @@
 #include "blendcat/diag.h"
 #include "blendcat/loaddiff.h"
 #include "blendcat/rejects.h"
+#include "blendcat/runlog.h"
 #include "blendcat/scan.h"
 #include "blendcat/sheet.h"
 #include "blendcat/tags.h"
-#include "blendcat/version.h"
+#include "blendcat/walk.h"
 #include "blendcat/workbook.h"
 #include "blendcat/xalloc.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-/* What an input is, which is also its rank when sources merge. */
-enum input_type { IN_CSV = 0, IN_DDEX = 1, IN_AUDIO = 2 };
-
-struct input {
-	char *path;
-	char *abs;		/* absolute path (realpath of the root given + the rest) */
-	enum input_type type;
-	unsigned long long size;
-	long long mtime_ns, ctime_ns;
-	int unchanged;		/* --incremental: as ingest.file_state has it: not read */
-	enum rec_kind kind;
-	int usable;		/* the header was understood */
-	int named;		/* an audio file a DDEX message named, read after it */
-	int sheet_read;		/* a CSV file opened: dialect says how it was read */
-	struct sheet_dialect dialect;
-	int workbook;		/* IN_CSV: an .xlsx or .ods workbook (workbook_is) */
-	char *sheet;		/* ... the sheet read, once read */
-};
-
-struct run {
-	const struct import_opts *o;
-	struct input *in;
-	size_t nin;
-	struct rejects rej;
-	struct load load;
-	int loading;		/* import (not check) */
-	unsigned long rows, records, rejected_rows;
-	unsigned long long bytes;
-	unsigned long bad_files;
-	unsigned long warnings;
-	unsigned long skipped;		/* files in the directories that are not read */
-	size_t committed;		/* transactions committed (--atomic file: files) */
-	/* --incremental */
-	unsigned long unchanged;	/* audio files not read: as the last run saw them */
-	unsigned long unchanged_rejected;	/* of those, files rejected when last read */
-	unsigned long gone;		/* files of ingest.file_state no longer there */
-	unsigned long audio_read;	/* audio files opened */
-	char **roots;			/* absolute forms of the paths given (NULL: unknown) */
-	struct tags_reader sniffer;	/* the walk's libmagic, for files of other names */
-	unsigned long takedowns;	/* releases taken down by the messages */
-	/* Audio files DDEX messages name (read after the message, for their tags): */
-	char **named;			/* the current message's, not read yet */
-	size_t nnamed;
-	char **audio_real;		/* real paths of the audio inputs, sorted */
-	size_t naudio_real;
-	int audio_real_built;
-	PGconn *conn;
-	struct load_counts totals[REC_NKINDS];	/* over every transaction */
-	struct load_tracks tracks;		/* the same, per track */
-	/* --diff: what each transaction changes, written beside the report */
-	int diffing;
-	struct loaddiff diff;
-	/* Progress: on a terminal, or with --progress. */
-	int progress;
-	unsigned long long total_bytes, done_bytes;
-	unsigned long seen;
-	double last_shown;
-	struct timespec t0;
-	long run_id;
-	char stamp[32];
-	char *rejects_dir;
-};
 
 /* ----------------------------------------------------------------- walk */
 
 static void csv_opts(const struct run *r, struct csvman_opts *co);
 
-static int has_ext(const char *name, const char *const *exts)
+/* Find the inputs (walk.h). */
+static int collect(struct run *r)
 {
-	const char *dot = strrchr(name, '.');
-
-	for (; dot && *exts; exts++)
-		if (strcasecmp(dot + 1, *exts) == 0)
-			return 1;
-	return 0;
-}
-
-static const char *const csv_exts[] = { "csv", "tsv", "tab", NULL };
-/* In a directory, read as a sheet only when it looks like one (csvman_probe). */
-static const char *const txt_exts[] = { "txt", NULL };
-/* Sheets named on the command line: also tab-separated and Excel's "Unicode text". */
-static const char *const sheet_exts[] = { "csv", "tsv", "tab", "txt", NULL };
-static const char *const xml_exts[] = { "xml", NULL };
-static const char *const audio_exts[] = {
-	"mp3", "flac", "ogg", "oga", "opus", "spx", "m4a", "m4b", "mp4", "aac", "wav", "aif",
-	"aiff", "aifc", "wma", "asf", "wv", "ape", "mpc", "tta", NULL
-};
-
-/*
- * The type of a file found in a directory by its name, or -1: CSV
- * manifests and label sheets (workbooks too, by name: their content is
- * probed by type_of), DDEX ERN messages (by their root element, not their
- * name alone: BatchComplete files and other XML are skipped) and audio
- * files by extension (the tag reader then checks their content).  An XML
- * file whose DOCTYPE hides its root (an XML bomb, XXE) is read as a
- * message, to be refused by name like one given on the command line.
- */
-static int type_in_dir(const char *path)
-{
-	enum ddex_version v;
-	enum ddex_type t;
+	struct csvman_opts co;
+	struct walk w;
 	int rc;
 
-	if (has_ext(path, csv_exts) || workbook_named(path))
-		return IN_CSV;
-	if (has_ext(path, xml_exts)) {
-		rc = ddex_probe(path, &v, &t);
-		return rc == 1 || rc == DDEX_PROBE_REFUSED ? IN_DDEX : -1;
-	}
-	return has_ext(path, audio_exts) ? IN_AUDIO : -1;
-}
-
-/*
- * The type of a file in a directory: by its name (type_in_dir), else by
- * its content: a workbook, audio, or a DDEX message by its root element,
- * under any other name (no extension, a wrong one) is read too.  -1 to
- * skip it.
- */
-static int type_of(struct run *r, const char *path)
-{
-	int type = type_in_dir(path);
-
-	if (type >= 0 || has_ext(path, csv_exts) || has_ext(path, xml_exts))
-		return type;
-	if (workbook_probe(path, NULL) != WORKBOOK_NONE)
-		return IN_CSV;
-	if (has_ext(path, txt_exts)) {
-		struct csvman_opts co;
-
-		csv_opts(r, &co);
-		return csvman_probe(path, &co) == 1 ? IN_CSV : -1;
-	}
-	if (tags_is_audio(&r->sniffer, path) == 1)
-		return IN_AUDIO;
-	return ddex_probe(path, NULL, NULL) == 1 ? IN_DDEX : -1;
-}
-
-/*
- * A file named on the command line: by its name (CSV, XML, audio), else a
- * DDEX message when its root element says so, else audio (the tag reader
- * then says what it is not).
- */
-static enum input_type type_given(const char *path)
-{
-	if (has_ext(path, sheet_exts) || workbook_is(path))
-		return IN_CSV;
-	if (has_ext(path, xml_exts))
-		return IN_DDEX;
-	if (has_ext(path, audio_exts))
-		return IN_AUDIO;
-	return ddex_probe(path, NULL, NULL) == 1 ? IN_DDEX : IN_AUDIO;
-}
-
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static long long ns(const struct timespec *t)
-{
-	return (long long)t->tv_sec * 1000000000LL + t->tv_nsec;
-}
-
-static void add_input(struct run *r, const char *path, const char *abs, enum input_type type)
-{
-	struct input *in;
-	struct stat st;
-
-	r->in = xrealloc(r->in, (r->nin + 1) * sizeof(*r->in));
-	in = &r->in[r->nin++];
-	memset(in, 0, sizeof(*in));
-	in->path = xstrdup(path);
-	in->abs = abs ? xstrdup(abs) : NULL;
-	in->type = type;
-	in->workbook = type == IN_CSV && workbook_is(path);
-	if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-		in->size = (unsigned long long)st.st_size;
-		in->mtime_ns = ns(&st.st_mtim);
-		in->ctime_ns = ns(&st.st_ctim);
-		r->total_bytes += (unsigned long long)st.st_size;
-	}
-}
-
-/*
- * A DDEX delivery batch is a folder named by its timestamp
- * (YYYYMMDDhhmmssnnn); its BatchComplete_*.xml is written last, so a
- * batch without one is still arriving (DDEX.md).  Folders are walked in
- * name order, which for batches is their time order.
- */
-static int is_batch_name(const char *path)
-{
-	const char *base = strrchr(path, '/');
-	size_t n;
-
-	base = base ? base + 1 : path;
-	n = strspn(base, "0123456789");
-	return n == 17 && base[n] == '\0';
-}
-
-static int batch_complete(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int found = 0;
-
-	if (!d)
-		return 0;
-	while (!found && (e = readdir(d)) != NULL)
-		found = strncmp(e->d_name, "BatchComplete_", 14) == 0 &&
-			has_ext(e->d_name, xml_exts);
-	closedir(d);
-	return found;
-}
-
-/*
- * A hidden entry (".name") is not read: a hidden file (macOS "._" AppleDouble
- * files beside the audio, editor backups) is counted with the skipped
- * files; a hidden directory (.git) is not entered.
- */
-static void hidden(struct run *r, const char *dir, const char *name)
-{
-	struct buf p = BUF_INIT;
-	struct stat st;
-
-	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-		return;
-	buf_addf(&p, "%s/%s", dir, name);
-	if (lstat(p.data, &st) == 0 && S_ISREG(st.st_mode))
-		r->skipped++;
-	buf_release(&p);
-}
-
-/*
- * Every input below dir (absdir: its absolute form, or NULL), in name
- * order (so delivery batches in time order); directories by symlink are
- * not followed, so no loop either.
- */
-static int walk(struct run *r, const char *dir, const char *absdir, int depth)
-{
-	struct buf abs = BUF_INIT;
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char **names = NULL;
-	size_t n = 0, i;
-	int rc = 0;
-
-	if (!d)
-		return diag_error(LOC_NONE, "cannot open directory '%s': %s", dir, strerror(errno));
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.') {
-			hidden(r, dir, e->d_name);
-			continue;
-		}
-		names = xrealloc(names, (n + 1) * sizeof(*names));
-		names[n] = xmalloc(strlen(dir) + strlen(e->d_name) + 2);
-		sprintf(names[n++], "%s/%s", dir, e->d_name);
-	}
-	closedir(d);
-	if (n)	/* an empty directory has no array to sort */
-		qsort(names, n, sizeof(*names), by_name);
-	for (i = 0; i < n; i++) {
-		struct stat st;
-		int type;
-
-		buf_reset(&abs);
-		if (absdir)
-			buf_addf(&abs, "%s/%s", absdir, names[i] + strlen(dir) + 1);
-		if (rc == 0 && lstat(names[i], &st) == 0) {
-			if (S_ISDIR(st.st_mode) && is_batch_name(names[i]) &&
-			    !batch_complete(names[i]))
-				diag_info("batch '%s' has no BatchComplete file yet: still arriving, "
-					  "skipped", names[i]);
-			else if (S_ISDIR(st.st_mode) && depth < 64)
-				rc = walk(r, names[i], absdir ? abs.data : NULL, depth + 1);
-			else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) &&
-				 (type = type_of(r, names[i])) >= 0)
-				add_input(r, names[i], absdir ? abs.data : NULL,
-					  (enum input_type)type);
-			else if (S_ISREG(st.st_mode))
-				r->skipped++;
-		}
-		free(names[i]);
-	}
-	free(names);
-	buf_release(&abs);
+	memset(&w, 0, sizeof(w));
+	csv_opts(r, &co);
+	rc = walk_collect(&w, r->o->paths, r->o->npaths, &co, &r->sniffer);
+	r->in = w.in;
+	r->nin = w.nin;
+	r->roots = w.roots;
+	r->skipped = w.skipped;
+	r->total_bytes = w.total_bytes;
 	return rc;
 }
 
-/* Find the inputs; r->roots gets the absolute form of each path given. */
-static int collect(struct run *r)
+/* An input more (walk.h), after the walk. */
+static void add_input(struct run *r, const char *path, const char *abs, enum input_type type)
 {
-	int i;
+	struct walk w;
 
-	r->roots = xmalloc((size_t)r->o->npaths * sizeof(*r->roots));
-	for (i = 0; i < r->o->npaths; i++) {
-		const char *p = r->o->paths[i];
-		struct stat st;
-		char *dir;
-		size_t len;
-		int rc = 0;
-
-		r->roots[i] = realpath(p, NULL);
-		if (stat(p, &st) < 0)
-			return diag_error(LOC_NONE, "cannot read '%s': %s", p, strerror(errno));
-		if (!S_ISDIR(st.st_mode)) {
-			add_input(r, p, r->roots[i], type_given(p));
-			continue;
-		}
-		/* inbox/ as inbox: a batch's name is its last component, paths get no '//' */
-		dir = xstrdup(p);
-		for (len = strlen(dir); len > 1 && dir[len - 1] == '/'; len--)
-			dir[len - 1] = '\0';
-		if (is_batch_name(dir) && !batch_complete(dir))
-			diag_info("batch '%s' has no BatchComplete file yet: still arriving, skipped", dir);
-		else
-			rc = walk(r, dir, r->roots[i], 0);
-		free(dir);
-		if (rc < 0)
-			return -1;
-	}
-	if (r->skipped && !diag_quiet)
-		diag_info("%lu file%s in the directories given %s not a manifest, a DDEX message or "
-			  "audio, and %s skipped", r->skipped, r->skipped == 1 ? "" : "s",
-			  r->skipped == 1 ? "is" : "are", r->skipped == 1 ? "was" : "were");
-	if (r->nin == 0)
-		return diag_error(LOC_NONE, "no manifests, DDEX messages or audio files in the paths given");
-	return 0;
+	memset(&w, 0, sizeof(w));
+	w.in = r->in;
+	w.nin = r->nin;
+	w.total_bytes = r->total_bytes;
+	walk_add(&w, path, abs, type);
+	r->in = w.in;
+	r->nin = w.nin;
+	r->total_bytes = w.total_bytes;
 }
 
 /* ------------------------------------------------------------- progress */
 
-static double elapsed(const struct run *r);
-
 /* One status line, redrawn in place: rows, rows/s, bytes read, ETA. */
 static void show_progress(struct run *r, int final)
 {
-	double secs = elapsed(r), rate;
+	double secs = import_elapsed(r), rate;
 	double frac = r->total_bytes ? (double)r->done_bytes / (double)r->total_bytes : 0;
 
 	if (frac > 1)
@@ -387,7 +93,7 @@ static void show_progress(struct run *r, int final)
 static void step(struct run *r, const char *what)
 {
 	if (r->progress)
-		fprintf(stderr, "%s (%.1f s)\n", what, elapsed(r));
+		fprintf(stderr, "%s (%.1f s)\n", what, import_elapsed(r));
 }
 
 static void row_seen(struct run *r, const struct rec_prov *p)
@@ -495,9 +201,6 @@ static int sink_reject(void *ctx, const struct rec_prov *p, const char *audio_fi
 	r->rejected_rows++;
 	return rejects_row(&r->rej, p->file_no, p->off, p->len);
 }
-
-/* The first warnings are shown; the rest are counted (the report has them). */
-#define WARNINGS_SHOWN 20
 
 static void sink_warn(void *ctx, const struct rec_prov *p, const char *field, const char *msg)
 {
@@ -874,7 +577,7 @@ static int on_reject_row(void *ctx, enum rec_kind kind, int file_no, unsigned lo
 	return rc;
 }
 
-static double elapsed(const struct run *r)
+double import_elapsed(const struct run *r)
 {
 	struct timespec t;
 
@@ -882,440 +585,37 @@ static double elapsed(const struct run *r)
 	return (double)(t.tv_sec - r->t0.tv_sec) + (double)(t.tv_nsec - r->t0.tv_nsec) / 1e9;
 }
 
-/* --------------------------------------------------------------- report */
+/* ------------------------------------------- ingest.run, --incremental */
 
-static void json_str(struct buf *b, const char *s)
-{
-	buf_addch(b, '"');
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			buf_addf(b, "\\%c", c);
-		else if (c < 0x20)
-			buf_addf(b, "\\u%04x", c);
-		else
-			buf_addch(b, (char)c);
-	}
-	buf_addch(b, '"');
-}
-
-/* How the sheet of input i was read, in words: the dialect, a workbook's sheet. */
-static void sheet_describe(const struct run *r, size_t i, struct buf *out)
-{
-	struct sheet_dialect d = r->in[i].dialect;
-
-	if (!r->in[i].sheet) {
-		sheet_dialect_describe(&d, out);
-		return;
-	}
-	d.header = 1;
-	sheet_dialect_describe(&d, out);
-	buf_addf(out, ", sheet '%s'%s", r->in[i].sheet, r->in[i].dialect.header ? "" : ", no header");
-}
-
-/*
- * How each sheet was read: "sheets": [{"path": ..., "delimiter": ";",
- * ...}]; a workbook's: {"path", "format", "sheet", "header", "dialect"}.
- */
-static void sheets_json(const struct run *r, struct buf *b)
-{
-	size_t i, n = 0;
-
-	buf_adds(b, ", \"sheets\": [");
-	for (i = 0; i < r->nin; i++) {
-		const struct sheet_dialect *d = &r->in[i].dialect;
-		char delim[2] = { (char)d->delim, '\0' }, tmp[8];
-		struct buf desc = BUF_INIT;
-
-		if (!r->in[i].sheet_read)
-			continue;
-		buf_adds(b, n++ ? ", {\"path\": " : "{\"path\": ");
-		json_str(b, r->in[i].path);
-		if (d->format != SHEET_DELIMITED) {
-			buf_addf(b, ", \"format\": \"%s\", \"sheet\": ",
-				 d->format == SHEET_XLSX ? "xlsx" : "ods");
-			json_str(b, r->in[i].sheet);
-			buf_addf(b, ", \"header\": %s, \"dialect\": ", d->header ? "true" : "false");
-			sheet_describe(r, i, &desc);
-			json_str(b, desc.data);
-			buf_release(&desc);
-			buf_adds(b, "}");
-			continue;
-		}
-		buf_adds(b, ", \"delimiter\": ");
-		json_str(b, delim);
-		buf_addf(b, ", \"delimiter_name\": \"%s\", \"delimiter_given\": %s, \"encoding\": ",
-			 sheet_delim_name(d->delim, tmp), d->delim_given ? "true" : "false");
-		json_str(b, d->encoding);
-		buf_addf(b, ", \"bom\": %s, \"line_end\": \"%s\", \"decimal_comma\": %s, "
-			 "\"header\": %s, \"dialect\": ", d->bom ? "true" : "false",
-			 d->crlf ? "CRLF" : "LF", d->decimal_comma ? "true" : "false",
-			 d->header ? "true" : "false");
-		sheet_describe(r, i, &desc);
-		json_str(b, desc.data);
-		buf_release(&desc);
-		buf_adds(b, ", \"format\": \"text\"}");
-	}
-	buf_adds(b, "]");
-}
-
-/* Sheets shown one a line in the report; past this, counted. */
-#define SHEETS_SHOWN 10
-
-static void print_sheets(const struct run *r)
-{
-	struct buf desc = BUF_INIT;
-	size_t i, n = 0;
-
-	for (i = 0; i < r->nin; i++) {
-		if (!r->in[i].sheet_read)
-			continue;
-		if (++n > SHEETS_SHOWN)
-			continue;
-		buf_reset(&desc);
-		sheet_describe(r, i, &desc);
-		fprintf(stderr, "sheet %s: %s\n", r->in[i].path, desc.data);
-	}
-	if (n > SHEETS_SHOWN)
-		fprintf(stderr, "... and %zu more sheets (--report lists each)\n", n - SHEETS_SHOWN);
-	buf_release(&desc);
-}
-
-static void counts_json(const struct run *r, struct buf *b, int status_ok)
-{
-	int k;
-
-	buf_adds(b, "{\"tables\": {");
-	for (k = 0; k < REC_NKINDS; k++) {
-		const struct load_counts *c = &r->totals[k];
-
-		buf_addf(b, "%s\"%s\": {\"read\": %lu, \"inserted\": %lu, \"updated\": %lu, "
-			 "\"unchanged\": %lu, \"replaced\": %lu, \"deleted\": %lu, \"rejected\": %lu}",
-			 k ? ", " : "", rec_kinds[k].table, c->staged, c->inserted, c->updated,
-			 c->unchanged, c->replaced, c->deleted, c->rejected);
-	}
-	buf_addf(b, "}, \"tracks\": {\"inserted\": %lu, \"updated\": %lu, \"unchanged\": %lu, "
-		 "\"deleted\": %lu, \"rejected\": %lu}", r->tracks.inserted, r->tracks.updated,
-		 r->tracks.unchanged, r->tracks.deleted, r->tracks.rejected);
-	buf_addf(b, ", \"audio_files_read\": %lu, \"unchanged_files\": %lu, "
-		 "\"unchanged_rejected_files\": %lu, \"gone_files\": %lu", r->audio_read, r->unchanged,
-		 r->unchanged_rejected, r->gone);
-	buf_addf(b, ", \"skipped_files\": %lu", r->skipped);
-	buf_addf(b, ", \"files\": %zu, \"bad_files\": %lu, \"rows\": %lu, \"rejected_rows\": %lu, "
-		 "\"warnings\": %lu, \"bytes\": %llu, \"seconds\": %.3f, \"ok\": %s",
-		 r->nin, r->bad_files, r->rows, r->rejected_rows, r->warnings, r->bytes, elapsed(r),
-		 status_ok ? "true" : "false");
-	if (r->rej.dir_made) {
-		buf_adds(b, ", \"rejects_dir\": ");
-		json_str(b, r->rejects_dir);
-	}
-	sheets_json(r, b);
-	buf_adds(b, "}");
-}
-
-static void print_report(const struct run *r, int ok)
-{
-	double secs = elapsed(r);
-	int k;
-
-	if (diag_quiet)
-		return;
-	fprintf(stderr, "%-18s %9s %9s %9s %9s %9s %9s\n", r->loading ? "table" : "file kind",
-		"read", "inserted", "updated", "unchanged", "replaced", "rejected");
-	for (k = 0; k < REC_NKINDS && r->loading; k++) {
-		const struct load_counts *c = &r->totals[k];
-		char upd[24], rep[24];
-
-		snprintf(upd, sizeof(upd), k ? "-" : "%lu", c->updated);
-		snprintf(rep, sizeof(rep), k ? "%lu" : "-", c->replaced);
-		fprintf(stderr, "%-18s %9lu %9lu %9s %9lu %9s %9lu\n", rec_kinds[k].table,
-			c->staged, c->inserted, upd, c->unchanged, rep, c->rejected);
-	}
-	fprintf(stderr, "%lu rows from %zu files (%.1f MB) in %.2f s, %.0f rows/s; %lu rejected%s%s\n",
-		r->rows, r->nin, (double)r->bytes / 1e6, secs, secs > 0 ? (double)r->rows / secs : 0.0,
-		r->rejected_rows, r->rej.dir_made ? ", see " : "",
-		r->rej.dir_made ? r->rejects_dir : "");
-	print_sheets(r);
-	if (r->loading)
-		fprintf(stderr, "tracks: %lu inserted, %lu updated, %lu unchanged, %lu deleted, "
-			"%lu rejected\n", r->tracks.inserted, r->tracks.updated, r->tracks.unchanged,
-			r->tracks.deleted, r->tracks.rejected);
-	if (r->loading && r->totals[REC_TRACK].deleted)
-		fprintf(stderr, "%lu track%s taken down: deleted with their children\n",
-			r->totals[REC_TRACK].deleted, r->totals[REC_TRACK].deleted == 1 ? "" : "s");
-	if (r->warnings > WARNINGS_SHOWN)
-		fprintf(stderr, "%lu warnings about kept values, %d shown\n", r->warnings, WARNINGS_SHOWN);
-	if (r->o->incremental)
-		fprintf(stderr, "%lu audio files read; %lu unchanged and skipped (%lu of them "
-			"rejected when last read); %lu gone since the last run\n", r->audio_read,
-			r->unchanged, r->unchanged_rejected, r->gone);
-	if (!ok && r->committed)
-		fprintf(stderr, "%zu file%s committed; the rest was rolled back\n", r->committed,
-			r->committed == 1 ? " was" : "s were");
-	else if (!ok)
-		fprintf(stderr, "nothing was loaded: the run was rolled back\n");
-	else if (r->o->check_only)
-		fprintf(stderr, "check --diff: rolled back, the catalog is as it was\n");
-}
-
-static int write_report(const struct run *r, int ok)
-{
-	struct buf b = BUF_INIT;
-	int fd, rc = 0;
-
-	if (!r->o->report_path)
-		return 0;
-	counts_json(r, &b, ok);
-	buf_addch(&b, '\n');
-	fd = open(r->o->report_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || rejects_private(fd) < 0 || write(fd, b.data, b.len) != (ssize_t)b.len)
-		rc = diag_error(LOC_NONE, "cannot write report '%s': %s", r->o->report_path,
-				strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	buf_release(&b);
-	return rc;
-}
-
-/* ------------------------------------------------------------ ingest.run */
-
-/*
- * Imports still 'running' while this one holds the lock ended without
- * saying so (killed, the machine or the server went down): their
- * transactions were rolled back by the server; say so in ingest.run.
- */
-static void mark_stale_runs(PGconn *c)
-{
-	PGresult *res = PQexec(c, "UPDATE ingest.run SET status = 'interrupted', "
-			       "error = 'the run ended without recording its end (killed, or its "
-			       "connection was lost); nothing of it was committed' "
-			       "WHERE command IN ('import', 'check') AND status = 'running'");
-
-	if (PQresultStatus(res) != PGRES_COMMAND_OK)
-		diag_warn(LOC_NONE, "could not mark earlier runs in ingest.run: %s", PQerrorMessage(c));
-	else if (atol(PQcmdTuples(res)) > 0)
-		diag_warn(LOC_NONE, "%s earlier import%s ended without recording %s end; marked "
-			  "interrupted in ingest.run", PQcmdTuples(res),
-			  atol(PQcmdTuples(res)) == 1 ? "" : "s",
-			  atol(PQcmdTuples(res)) == 1 ? "its" : "their");
-	PQclear(res);
-}
-
+/* The run's row in ingest.run (runlog.h). */
 static int run_start(struct run *r, PGconn *c)
 {
-	struct buf inputs = BUF_INIT, opts = BUF_INIT;
-	char host[256] = "";
-	const char *user = getenv("USER");
-	const char *vals[6];
-	PGresult *res;
-	int i, ok;
-
-	buf_addch(&inputs, '{');
-	for (i = 0; i < r->o->npaths; i++) {
-		if (i)
-			buf_addch(&inputs, ',');
-		json_str(&inputs, r->o->paths[i]);	/* array literal quoting is the same */
-	}
-	buf_addch(&inputs, '}');
-	buf_addf(&opts, "{\"mode\": \"%s\", \"max_rejects\": %ld, \"date_order\": %d, \"encoding\": ",
-		 r->o->insert_only ? "insert" : "upsert", r->o->max_rejects, (int)r->o->date_order);
-	json_str(&opts, r->o->encoding ? r->o->encoding : "UTF-8");
-	buf_adds(&opts, ", \"map\": ");
-	json_str(&opts, r->o->map_path ? r->o->map_path : "");
-	buf_addf(&opts, ", \"title_from_filename\": %s", r->o->title_from_filename ? "true" : "false");
-	if (r->diffing) {
-		buf_adds(&opts, ", \"diff\": ");
-		json_str(&opts, r->o->diff_path ? r->o->diff_path : "-");
-	}
-	buf_addch(&opts, '}');
-	gethostname(host, sizeof(host) - 1);
-	/* check --diff writes nothing but its own row */
-	if (!r->o->check_only)
-		mark_stale_runs(c);
-	vals[0] = inputs.data;
-	vals[1] = opts.data;
-	vals[2] = host;
-	vals[3] = user ? user : "";
-	vals[4] = BLENDCAT_VERSION;
-	vals[5] = r->o->check_only ? "check" : "import";
-	res = PQexecParams(c, "INSERT INTO ingest.run (command, inputs, options, client_host, "
-			   "client_user, blendcat_version) VALUES ($6, $1, $2, $3, $4, $5) "
-			   "RETURNING id", 6, NULL, vals, NULL, NULL, 0);
-	ok = PQresultStatus(res) == PGRES_TUPLES_OK;
-	if (ok)
-		r->run_id = atol(PQgetvalue(res, 0, 0));
-	else
-		db_report(res, "recording the run in ingest.run");
-	PQclear(res);
-	buf_release(&inputs);
-	buf_release(&opts);
-	return ok ? 0 : -1;
+	return runlog_start(c, r->o, r->diffing, &r->run_id);
 }
 
 static void run_finish(struct run *r, PGconn *c, enum import_result code, const char *error)
 {
 	struct buf counts = BUF_INIT;
-	char id[24], exit_code[16];
-	const char *status = code == IMPORT_OK ? "ok" : code == IMPORT_REJECTS ? "rejects" :
-			     code >= IMPORT_INTERRUPTED_INT ? "interrupted" : "failed";
-	const char *vals[6];
-	PGresult *res;
-	int tries;
 
 	if (!r->run_id)
 		return;
-	counts_json(r, &counts, code <= IMPORT_REJECTS);
-	snprintf(id, sizeof(id), "%ld", r->run_id);
-	snprintf(exit_code, sizeof(exit_code), "%d", r->o->exit_code(code));
-	vals[0] = id;
-	vals[1] = status;
-	vals[2] = exit_code;
-	vals[3] = counts.data;
-	vals[4] = r->rej.dir_made ? r->rejects_dir : NULL;
-	vals[5] = error;
-	/* A cancel sent by a signal handler may land on this statement: once more. */
-	for (tries = 0; tries < 2; tries++) {
-		res = PQexecParams(c, "UPDATE ingest.run SET status = $2, exit_code = $3, counts = $4, "
-				   "rejects_dir = $5, error = $6, finished_at = now() WHERE id = $1",
-				   6, NULL, vals, NULL, NULL, 0);
-		if (PQresultStatus(res) == PGRES_COMMAND_OK || !db_interrupted())
-			break;
-		PQclear(res);
-	}
-	if (PQresultStatus(res) != PGRES_COMMAND_OK)
-		diag_warn(LOC_NONE, "could not record the end of run %ld in ingest.run: %s",
-			  r->run_id, PQerrorMessage(c));
-	PQclear(res);
+	report_counts_json(r, &counts, code <= IMPORT_REJECTS);
+	runlog_finish(c, r->run_id, code, r->o->exit_code(code), counts.data,
+		      r->rej.dir_made ? r->rejects_dir : NULL, error);
 	buf_release(&counts);
 }
 
-/* -------------------------------------------------------- --incremental */
-
-/* Is path (absolute) below or at one of the paths given? */
-static int under_roots(const struct run *r, const char *path)
-{
-	int i;
-
-	for (i = 0; i < r->o->npaths; i++) {
-		const char *root = r->roots[i];
-		size_t n = root ? strlen(root) : 0;
-
-		if (root && strncmp(path, root, n) == 0 && (path[n] == '\0' || path[n] == '/'))
-			return 1;
-	}
-	return 0;
-}
-
-/* The row of res (sorted by path, bytewise) for path, or -1. */
-static int state_row(const PGresult *res, const char *path)
-{
-	int lo = 0, hi = PQntuples(res) - 1;
-
-	while (lo <= hi) {
-		int mid = lo + (hi - lo) / 2, c = strcmp(PQgetvalue(res, mid, 0), path);
-
-		if (c == 0)
-			return mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	return -1;
-}
-
-static int same_state(const PGresult *res, int row, const struct input *in)
-{
-	return strtoull(PQgetvalue(res, row, 1), NULL, 10) == in->size &&
-	       strtoll(PQgetvalue(res, row, 2), NULL, 10) == in->mtime_ns &&
-	       strtoll(PQgetvalue(res, row, 3), NULL, 10) == in->ctime_ns;
-}
-
-/*
- * A file ingest.file_state knows below the paths given that is no longer
- * there: reported, its track stays in the catalog.
- */
-static void report_gone(struct run *r, const PGresult *res, int row)
-{
-	const char *path = PQgetvalue(res, row, 0);
-	struct stat st;
-
-	if (!under_roots(r, path) || lstat(path, &st) == 0 || errno != ENOENT)
-		return;
-	if (++r->gone <= WARNINGS_SHOWN) {
-		if (PQgetisnull(res, row, 4))
-			diag_warn(LOC_NONE, "'%s' is gone since the last run (it was rejected then)",
-				  path);
-		else
-			diag_warn(LOC_NONE, "'%s' is gone since the last run; its track '%s' stays "
-				  "in the catalog", path, PQgetvalue(res, row, 4));
-	}
-}
-
-/*
- * --incremental: mark the audio inputs whose path, size, mtime and ctime
- * are those ingest.file_state has from the last successful run (ctime
- * catches a change saved with "preserve timestamps"); report files gone.
- * Only stat() data: no file is opened.
- */
+/* --incremental: the audio inputs unchanged since the last run (runlog.h). */
 static int incr_prepare(struct run *r)
 {
-	PGresult *res = PQexec(r->conn, "SELECT path, size, mtime_ns, ctime_ns, audio_filename "
-			       "FROM ingest.file_state ORDER BY path COLLATE \"C\"");
-	char *seen;
-	size_t i;
-	int row, n;
-
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		db_report(res, "reading ingest.file_state");
-		PQclear(res);
-		return -1;
-	}
-	n = PQntuples(res);
-	seen = xmalloc((size_t)n + 1);
-	memset(seen, 0, (size_t)n + 1);
-	for (i = 0; i < r->nin; i++) {
-		struct input *in = &r->in[i];
-
-		if (in->type != IN_AUDIO || !in->abs || (row = state_row(res, in->abs)) < 0)
-			continue;
-		seen[row] = 1;
-		if (!same_state(res, row, in))
-			continue;
-		in->unchanged = 1;
-		r->unchanged++;
-		r->unchanged_rejected += PQgetisnull(res, row, 4);
-	}
-	for (row = 0; row < n; row++)
-		if (!seen[row])
-			report_gone(r, res, row);
-	if (r->gone > WARNINGS_SHOWN)
-		diag_warn(LOC_NONE, "%lu files are gone since the last run, %d shown", r->gone,
-			  WARNINGS_SHOWN);
-	free(seen);
-	PQclear(res);
-	return 0;
-}
-
-/* Record the audio files of inputs [from, to) that were read. */
-static int incr_save(struct run *r, size_t from, size_t to)
-{
-	struct buf rows = BUF_INIT;
-	size_t i;
+	struct runlog_files f;
 	int rc;
 
-	for (i = from; i < to; i++) {
-		const struct input *in = &r->in[i];
-
-		if (in->type != IN_AUDIO || in->unchanged || !in->abs)
-			continue;
-		buf_addf(&rows, "%zu\t", i);
-		rec_copy_value(&rows, in->abs);
-		buf_addf(&rows, "\t%llu\t%lld\t%lld\n", in->size, in->mtime_ns, in->ctime_ns);
-	}
-	rc = load_file_state(&r->load, &rows, r->run_id);
-	buf_release(&rows);
+	memset(&f, 0, sizeof(f));
+	rc = runlog_files_compare(r->conn, r->in, r->nin, r->roots, r->o->npaths, &f);
+	r->unchanged = f.unchanged;
+	r->unchanged_rejected = f.unchanged_rejected;
+	r->gone = f.gone;
 	return rc;
 }
 
@@ -1431,7 +731,7 @@ static enum import_result load_batch(struct run *r, size_t from, size_t to, cons
 	if (rejects_flush(&r->rej) < 0)
 		return IMPORT_FAILED;
 	*error = "database error";
-	if (r->o->incremental && incr_save(r, from, to) < 0)
+	if (r->o->incremental && runlog_files_save(&r->load, r->in, from, to, r->run_id) < 0)
 		return IMPORT_FAILED;
 	return merge_batch(r, error);
 }
@@ -1515,7 +815,7 @@ static enum import_result run_import(struct run *r, PGconn *c)
 	run_finish(r, c, code, error);
 out:
 	db_signals_release();
-	print_report(r, code <= IMPORT_REJECTS);
+	report_print(r, code <= IMPORT_REJECTS);
 	return code;
 }
 
@@ -1565,7 +865,7 @@ static enum import_result run_check(struct run *r, PGconn *c)
 			c ? "" : " (row checks only, no database)",
 			r->rej.dir_made ? ", see " : "", r->rej.dir_made ? r->rejects_dir : "");
 	if (!diag_quiet)
-		print_sheets(r);
+		report_sheets(r);
 	return code;
 }
 
@@ -1618,6 +918,7 @@ struct import_job {
 static void job_free(struct import_job *job)
 {
 	struct run *r = &job->r;
+	struct walk w;
 	size_t i;
 
 	diff_close(r);
@@ -1628,15 +929,11 @@ static void job_free(struct import_job *job)
 	free(r->audio_real);
 	free(r->named);
 	ddex_xsd_release();
-	for (i = 0; i < r->nin; i++) {
-		free(r->in[i].path);
-		free(r->in[i].abs);
-		free(r->in[i].sheet);
-	}
-	free(r->in);
-	for (i = 0; r->roots && i < (size_t)r->o->npaths; i++)
-		free(r->roots[i]);
-	free(r->roots);
+	memset(&w, 0, sizeof(w));
+	w.in = r->in;
+	w.nin = r->nin;
+	w.roots = r->roots;
+	walk_release(&w, r->o->npaths);
 	free(r->rejects_dir);
 	free(job);
 }
@@ -1693,7 +990,7 @@ enum import_result import_run(struct import_job *job, PGconn *conn)
 
 enum import_result import_finish(struct import_job *job, enum import_result res)
 {
-	if (write_report(&job->r, res <= IMPORT_REJECTS) < 0 && res == IMPORT_OK)
+	if (report_write(&job->r, res <= IMPORT_REJECTS) < 0 && res == IMPORT_OK)
 		res = IMPORT_REJECTS;
 	job_free(job);
 	return res;

@@ -44,5 +44,7 @@ void buf_reset(struct buf *b);
 void buf_release(struct buf *b);
 /* Hand the data to the caller (caller owns, free()); b is left empty. */
 char *buf_detach(struct buf *b, size_t *len);
+/* s (NULL: empty) as a JSON string: quoted, '"', '\\' and controls escaped. */
+void buf_add_json_str(struct buf *b, const char *s);
 
 #endif
