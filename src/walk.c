@@ -248,7 +248,8 @@ int walk_collect(struct walk *w, char **paths, int npaths, const struct csvman_o
 	struct walker walker = { w, co, sniffer }, *r = &walker;
 	int i;
 
-	r->w->roots = xmalloc((size_t)npaths * sizeof(*r->w->roots));
+	/* zeroed: a path that cannot be read stops the walk, and walk_release frees them all */
+	r->w->roots = xcalloc((size_t)npaths, sizeof(*r->w->roots));
 	for (i = 0; i < npaths; i++) {
 		const char *p = paths[i];
 		struct stat st;

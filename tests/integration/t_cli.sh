@@ -54,6 +54,8 @@ for c in import check; do
 	run "$BLENDCAT" "$c" "$IT_TMP/no/such/file.csv"
 	expect_rc 2 "$c of a missing path: exit 2"
 	expect_match "cannot read '$IT_TMP/no/such/file.csv'" "$ERR" "$c of a missing path: names it"
+	run "$BLENDCAT" "$c" "$IT_TMP/no/such/a.csv" "$IT_TMP/no/such/b.csv"
+	expect_rc 2 "$c of two missing paths: exit 2 (the first is named, nothing crashes)"
 done
 
 # An unreachable database: one line, naming the host or socket, never the password.
