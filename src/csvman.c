@@ -354,7 +354,7 @@ static int on_header(struct reader *rd, const struct sheet_row *row)
 	if (!rd->sink->header)
 		return 0;
 	/* The rejects file gets the header as read, byte order mark included. */
-	return rd->sink->header(rd->sink->ctx, rd->file_no, rd->kind, row->head, row->head_len);
+	return rd->sink->header(rd->sink->rec.ctx, rd->file_no, rd->kind, row->head, row->head_len);
 }
 
 static void prov_of(const struct reader *rd, const struct sheet_row *row, struct rec_prov *p)
@@ -398,7 +398,7 @@ int csvman_reject(struct reader *rd, const struct rec_prov *p, long col, const c
 		at(rd, p->line, col, &loc);
 		q.where = loc.file;
 	}
-	return rd->sink->reject(rd->sink->ctx, &q, rec_get(&rd->rec, 0), field, value, reason);
+	return rd->sink->rec.reject(rd->sink->rec.ctx, &q, rec_get(&rd->rec, 0), field, value, reason);
 }
 
 /* A remark about column col (-1: the row) of the row being read. */
@@ -407,8 +407,8 @@ void csvman_warn(struct reader *rd, const struct rec_prov *p, long col, const ch
 {
 	struct rec_prov q;
 
-	if (rd->sink->warn)
-		rd->sink->warn(rd->sink->ctx, prov_at(rd, p, col, &q), field, msg);
+	if (rd->sink->rec.warn)
+		rd->sink->rec.warn(rd->sink->rec.ctx, prov_at(rd, p, col, &q), field, msg);
 }
 
 /* The text of source s in row, as shown in messages: parts joined with " + ". */
@@ -560,11 +560,11 @@ static int emit(struct reader *rd, const struct sheet_row *row, const struct rec
 	if (rd->nwide && (rc = csvman_wide_rows(rd, row, p)) < 0)
 		return rc == -2 ? 1 : 0;
 	rd->st->records++;
-	rc = rd->sink->record(rd->sink->ctx, &rd->rec, p);
+	rc = rd->sink->rec.record(rd->sink->rec.ctx, &rd->rec, p);
 	for (i = 0; rc == 0 && i < n; i++)
-		rc = rd->sink->record(rd->sink->ctx, &rd->crec[i], p);
+		rc = rd->sink->rec.record(rd->sink->rec.ctx, &rd->crec[i], p);
 	for (k = 0; rc == 0 && k < rd->nkids; k++)
-		rc = rd->sink->record(rd->sink->ctx, &rd->kids[k].rec, p);
+		rc = rd->sink->rec.record(rd->sink->rec.ctx, &rd->kids[k].rec, p);
 	return rc;
 }
 

@@ -232,11 +232,11 @@ static void warn(struct out *o, const struct val *v, const char *msg)
 
 	p->st->warnings++;
 	prov.line = v && v->line ? v->line : o->sr ? o->sr->line : 0;
-	if (o->sink->warn) {
+	if (o->sink->rec.warn) {
 		char field[512];
 
 		ddex_val_path(p, v && v->path ? v : NULL, o->sr ? o->sr->path : 0, field, sizeof(field));
-		o->sink->warn(o->sink->ctx, &prov, v && v->path ? field : o->sr ? field : NULL, msg);
+		o->sink->rec.warn(o->sink->rec.ctx, &prov, v && v->path ? field : o->sr ? field : NULL, msg);
 	}
 }
 
@@ -831,8 +831,8 @@ int ddex_emit_records(struct out *o)
 			else
 				p->st->sections++;
 			prov.line = p->rec_line[i];
-			if (o->sink->record)
-				rc = o->sink->record(o->sink->ctx, r, &prov);
+			if (o->sink->rec.record)
+				rc = o->sink->rec.record(o->sink->rec.ctx, r, &prov);
 		}
 	return rc;
 }
@@ -872,7 +872,7 @@ static int deliver_resource(struct out *o, const struct sr *s)
 	if (!s->res_path || !o->sink->resource)
 		return 0;
 	prov.line = s->v[SV_FILE].line;
-	return o->sink->resource(o->sink->ctx, p->names.data + s->res_path, &prov);
+	return o->sink->resource(o->sink->rec.ctx, p->names.data + s->res_path, &prov);
 }
 
 /* The track's first problem goes to the sink. */
@@ -881,10 +881,10 @@ int ddex_reject_track(struct out *o)
 	struct rec_prov prov = o->prov;
 
 	o->p->st->rejects++;
-	if (!o->sink->reject)
+	if (!o->sink->rec.reject)
 		return 0;
 	prov.line = o->bad_line;
-	return o->sink->reject(o->sink->ctx, &prov, o->audio, o->field,
+	return o->sink->rec.reject(o->sink->rec.ctx, &prov, o->audio, o->field,
 			       o->has_value ? o->value : NULL, o->why);
 }
 
@@ -943,7 +943,7 @@ static int deliver_takedown(struct out *o, const struct release *r, enum ddex_ta
 	t.audio_filenames = names;
 	p->st->takedowns++;
 	if (o->sink->takedown)
-		rc = o->sink->takedown(o->sink->ctx, &t, &prov);
+		rc = o->sink->takedown(o->sink->rec.ctx, &t, &prov);
 	free(names);
 	return rc;
 }
@@ -977,7 +977,7 @@ static void warn_namespace(struct out *o)
 	if (!p->ns_line)
 		return;
 	p->st->warnings++;
-	if (!o->sink->warn)
+	if (!o->sink->rec.warn)
 		return;
 	if (p->ns_prefix[0])
 		snprintf(how, sizeof(how), "its prefix '%s'", p->ns_prefix);
@@ -988,7 +988,7 @@ static void warn_namespace(struct out *o)
 		 "are in no namespace, so the message is not valid; its elements are read by their "
 		 "local names (said once per message)", p->ns_uri, how);
 	prov.line = p->ns_line;
-	o->sink->warn(o->sink->ctx, &prov, p->ns_path, msg);
+	o->sink->rec.warn(o->sink->rec.ctx, &prov, p->ns_path, msg);
 }
 
 int ddex_deliver(struct parser *p, const struct ddex_sink *sink)
@@ -1010,7 +1010,7 @@ int ddex_deliver(struct parser *p, const struct ddex_sink *sink)
 	m.sender = S(p, p->hdr_sender.off);
 	m.sound_recordings = (unsigned long)p->nsr;
 	m.releases = p->st->releases;
-	if (sink->message && (rc = sink->message(sink->ctx, &m)) != 0) {
+	if (sink->message && (rc = sink->message(sink->rec.ctx, &m)) != 0) {
 		p->st->skipped = rc > 0;
 		return rc > 0 ? 0 : ddex_fail(p, DDEX_ERR_SINK, "stopped by the caller");
 	}

@@ -185,7 +185,7 @@ static int now_reject(void *ctx, const struct rec_prov *p, const char *af, const
  */
 static void read_now(struct tagsw *w, const char *path)
 {
-	struct tags_sink sink = { now_record, now_reject, NULL, w };
+	struct rec_sink sink = { now_record, now_reject, NULL, w };
 	struct tags_opts o;
 
 	memset(&o, 0, sizeof(o));

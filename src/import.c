@@ -144,7 +144,7 @@ static void tracks_first(struct run *r)
 	diag_muted = 1;
 	for (i = 0; i < r->nin; i++) {
 		enum rec_kind kind = REC_TRACK;	/* DDEX messages and audio give tracks */
-		struct csvman_sink sink = { peek_header, NULL, NULL, NULL, &kind };
+		struct csvman_sink sink = { { NULL, NULL, NULL, &kind }, peek_header };
 		struct csvman_stats st;
 
 		if (r->in[i].type == IN_CSV) {
@@ -384,8 +384,8 @@ static int rejects_ddex(struct run *r, size_t i, const struct ddex_stats *st)
 
 static int read_ddex(struct run *r, size_t i)
 {
-	struct ddex_sink sink = { ddex_on_message, sink_record, sink_reject, sink_warn,
-				  ddex_on_takedown, r, ddex_on_resource };
+	struct ddex_sink sink = { { sink_record, sink_reject, sink_warn, r },
+				  ddex_on_message, ddex_on_takedown, ddex_on_resource };
 	struct ddex_opts o;
 	struct ddex_stats st;
 
@@ -426,7 +426,7 @@ static const char *base_name(const char *path)
  */
 static int read_audio(struct run *r, size_t from, size_t to)
 {
-	struct tags_sink sink = { sink_record, sink_reject, sink_warn, r };
+	struct rec_sink sink = { sink_record, sink_reject, sink_warn, r };
 	struct scan_file *files = xmalloc((to - from) * sizeof(*files));
 	struct tags_opts o;
 	size_t i, n = 0;
@@ -463,7 +463,7 @@ out:
 
 static int read_csv(struct run *r, size_t i, struct csvman_opts *co)
 {
-	struct csvman_sink sink = { sink_header, sink_record, sink_reject, sink_warn, r };
+	struct csvman_sink sink = { { sink_record, sink_reject, sink_warn, r }, sink_header };
 	struct csvman_stats st;
 	int rc;
 

@@ -149,7 +149,7 @@ static void tape_warn(void *ctx, const struct rec_prov *p, const char *field, co
 }
 
 /* Give the sink a file's calls; -1 when it asks to stop. */
-static int tape_play(const struct tape *t, const struct tags_sink *sink)
+static int tape_play(const struct tape *t, const struct rec_sink *sink)
 {
 	size_t i;
 
@@ -216,7 +216,7 @@ static void *work(void *arg)
 
 	while (claim(s, &i)) {
 		struct tape *t = &s->slot[i % s->w];
-		struct tags_sink sink = { tape_record, tape_reject, tape_warn, t };
+		struct rec_sink sink = { tape_record, tape_reject, tape_warn, t };
 
 		t->rc = tags_read_file(&wk->reader, s->files[i].path, s->files[i].file_no, s->o,
 				       &sink);
@@ -229,7 +229,7 @@ static void *work(void *arg)
 }
 
 /* The calling thread: play the slots in order. */
-static int play_all(struct scan *s, const struct tags_sink *sink)
+static int play_all(struct scan *s, const struct rec_sink *sink)
 {
 	size_t i;
 	int rc = 0;
@@ -271,7 +271,7 @@ int scan_default_jobs(void)
 
 /* One thread: no tapes, the reader talks to the sink. */
 static int scan_alone(const struct scan_file *files, size_t n, const struct tags_opts *o,
-		      const struct tags_sink *sink)
+		      const struct rec_sink *sink)
 {
 	struct tags_reader t;
 	size_t i;
@@ -304,7 +304,7 @@ static int start_workers(struct worker *wk, int jobs, int *started)
 }
 
 int scan_tags(const struct scan_file *files, size_t n, int jobs, const struct tags_opts *o,
-	      const struct tags_sink *sink)
+	      const struct rec_sink *sink)
 {
 	struct scan s;
 	struct worker *wk;

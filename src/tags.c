@@ -359,7 +359,7 @@ static int magic_ready(struct tags_reader *t)
 struct job {
 	struct tags_reader *t;
 	const struct tags_opts *o;
-	const struct tags_sink *sink;
+	const struct rec_sink *sink;
 	struct rec_prov prov;
 	const char *base;	/* the path's last component */
 	int named;		/* the track has its audio_filename */
@@ -976,7 +976,7 @@ int tags_reader_prepare(struct tags_reader *t)
 }
 
 int tags_read_file(struct tags_reader *t, const char *path, int file_no,
-		   const struct tags_opts *o, const struct tags_sink *sink)
+		   const struct tags_opts *o, const struct rec_sink *sink)
 {
 	struct job j;
 	const char *mime = NULL;

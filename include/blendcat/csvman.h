@@ -20,23 +20,17 @@
 #include "blendcat/record.h"
 #include "blendcat/sheet.h"
 
+/*
+ * The sink: a rec_sink (record.h) and the header.  record and reject must
+ * be set; a reject's field is the column at fault (or NULL for the whole
+ * row), its audio_filename the track the row belongs to when known; a
+ * remark is about a row (an unknown PRO kept as given).
+ */
 struct csvman_sink {
-	/* The header row: its raw bytes, for the rejects file. */
+	struct rec_sink rec;
+	/* The header row: its raw bytes, for the rejects file (may be NULL). */
 	int (*header)(void *ctx, int file_no, enum rec_kind kind,
 		      const char *raw, size_t len);
-	/* A valid record. */
-	int (*record)(void *ctx, const struct rec *r, const struct rec_prov *p);
-	/*
-	 * A rejected row: audio_filename is the track it belongs to when
-	 * known (else NULL), field the column at fault (or NULL for the whole
-	 * row), value that column's text as read (or NULL).
-	 */
-	int (*reject)(void *ctx, const struct rec_prov *p, const char *audio_filename,
-		      const char *field, const char *value, const char *reason);
-	/* A non-fatal remark about a row (an unknown PRO kept as given). */
-	void (*warn)(void *ctx, const struct rec_prov *p, const char *field,
-		     const char *msg);
-	void *ctx;
 };
 
 /*

@@ -171,30 +171,21 @@ struct ddex_takedown {
  * value), off = 0 and len = the size of the file: a rejected DDEX track
  * is copied to the rejects as the whole message.
  * record, reject and takedown return 0 to go on, non-zero to stop (the
- * read then returns -1, DDEX_ERR_SINK).  Any callback may be NULL.
+ * read then returns -1, DDEX_ERR_SINK).  Any callback may be NULL; all get
+ * rec.ctx.  A reject is a track's: field is the element path
+ * ("ResourceList/SoundRecording[3]/SoundRecordingEdition/ResourceId/ISRC");
+ * a remark's field is an element path (or NULL).
  */
 struct ddex_sink {
+	struct rec_sink rec;
 	/*
 	 * Once, before any record: 0 goes on, > 0 skips this message's
 	 * records and takedowns (ddex_read_file returns 0, stats.skipped),
 	 * < 0 stops with -1.  Use it for TestMessage.
 	 */
 	int (*message)(void *ctx, const struct ddex_message *m);
-	/* A valid record (rec_finish passed). */
-	int (*record)(void *ctx, const struct rec *r, const struct rec_prov *p);
-	/*
-	 * A rejected track: audio_filename is the track when known, field the
-	 * element path ("ResourceList/SoundRecording[3]/SoundRecordingEdition/
-	 * ResourceId/ISRC"), value the text as read (or NULL), reason why.
-	 */
-	int (*reject)(void *ctx, const struct rec_prov *p, const char *audio_filename,
-		      const char *field, const char *value, const char *reason);
-	/* A remark: field is an element path (or NULL). */
-	void (*warn)(void *ctx, const struct rec_prov *p, const char *field,
-		     const char *msg);
 	int (*takedown)(void *ctx, const struct ddex_takedown *t,
 			const struct rec_prov *p);
-	void *ctx;
 	/*
 	 * After a track's records: its audio file, found in the message's
 	 * folder (resfile.h) and matching its HashSum when one is given; path

@@ -123,6 +123,31 @@ struct rec_prov {
 	const char *where;
 };
 
+/*
+ * Where a reader's records go (the loader, a test, a fuzz target); model:
+ * Redis rio.h, one abstraction.  Every reader (tags, csvman, ddex) hands
+ * its records, rejects and remarks to one; each reader's header says what
+ * field is for it and what it adds around it.
+ *
+ * record: a valid record (rec_finish passed).
+ * reject: a rejected row, file or track: audio_filename is the track it
+ *   belongs to when known (else NULL), field what is at fault (a column,
+ *   a tag, an element path) or NULL for the whole of it, value that
+ *   field's text as read (or NULL), reason why.
+ * warn: a non-fatal remark (an unknown PRO kept as given); field as for
+ *   reject, or NULL.  May be NULL.
+ * record and reject return 0 to go on, non-zero to stop: the read then
+ * returns -1.  Every callback gets ctx.
+ */
+struct rec;
+struct rec_sink {
+	int (*record)(void *ctx, const struct rec *r, const struct rec_prov *p);
+	int (*reject)(void *ctx, const struct rec_prov *p, const char *audio_filename,
+		      const char *field, const char *value, const char *reason);
+	void (*warn)(void *ctx, const struct rec_prov *p, const char *field, const char *msg);
+	void *ctx;
+};
+
 struct rec_opts {
 	enum norm_date_order date_order;
 	/*

@@ -38,6 +38,6 @@ int scan_default_jobs(void);
  * (reported).
  */
 int scan_tags(const struct scan_file *files, size_t n, int jobs, const struct tags_opts *o,
-	      const struct tags_sink *sink);
+	      const struct rec_sink *sink);
 
 #endif

@@ -79,25 +79,14 @@
 #include "blendcat/record.h"
 
 /*
- * The sink, as csvman's without the header callback.  Provenance: line 0,
- * off 0, len the file's size.  record gets the track first, then its
- * creators; a callback that returns non-zero stops tags_read_file with -1.
+ * The sink is a rec_sink (record.h).  Provenance: line 0, off 0, len the
+ * file's size.  record gets the track first, then its creators; a
+ * callback that returns non-zero stops tags_read_file with -1.  record
+ * and reject must be set.  A reject's audio_filename is the file's base
+ * name when that is a valid name (else NULL); field, of a reject or a
+ * remark, is the tag at fault ("BPM", "COMPOSER") or NULL for the whole
+ * file.
  */
-struct tags_sink {
-	int (*record)(void *ctx, const struct rec *r, const struct rec_prov *p);
-	/*
-	 * A rejected file: audio_filename is its base name when that is a
-	 * valid name (else NULL); field is the tag at fault ("BPM",
-	 * "COMPOSER") or NULL for the whole file; value is the tag's text as
-	 * read, or NULL.
-	 */
-	int (*reject)(void *ctx, const struct rec_prov *p, const char *audio_filename,
-		      const char *field, const char *value, const char *reason);
-	/* A non-fatal remark (may be NULL). */
-	void (*warn)(void *ctx, const struct rec_prov *p, const char *field,
-		     const char *msg);
-	void *ctx;
-};
 
 struct tags_opts {
 	struct rec_opts rec;
@@ -174,6 +163,6 @@ int tags_is_audio(struct tags_reader *t, const char *path);
  * diag_error; every later call fails the same way).
  */
 int tags_read_file(struct tags_reader *t, const char *path, int file_no,
-		   const struct tags_opts *o, const struct tags_sink *sink);
+		   const struct tags_opts *o, const struct rec_sink *sink);
 
 #endif

@@ -81,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static int fd = -1;
 	static char path[64];
 	struct seen s = { 0, 0, 0 };
-	struct ddex_sink sink = { on_message, on_record, on_reject, on_warn, on_takedown, &s, NULL };
+	struct ddex_sink sink = { { on_record, on_reject, on_warn, &s }, on_message, on_takedown, NULL };
 	struct ddex_opts o;
 	struct ddex_stats st;
 	enum ddex_version v;

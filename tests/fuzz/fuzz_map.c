@@ -58,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t *nul = memchr(data, '\0', size);
 	size_t mlen = nul ? (size_t)(nul - data) : size;
 	struct csvman_map map = CSVMAN_MAP_INIT;
-	struct csvman_sink sink = { on_header, on_record, on_reject, NULL, NULL };
+	struct csvman_sink sink = { { on_record, on_reject, NULL, NULL }, on_header };
 	struct csvman_opts o;
 	struct csvman_stats st;
 	FILE *fp;

@@ -70,7 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct tags_reader t;
 	static int ready;
 	struct seen s = { 0, 0, 0 };
-	struct tags_sink sink = { on_record, on_reject, NULL, &s };
+	struct rec_sink sink = { on_record, on_reject, NULL, &s };
 	struct tags_opts o;
 	const char *path;
 	FILE *fp;

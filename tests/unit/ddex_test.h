@@ -152,7 +152,7 @@ static inline void seen_release(struct seen *s)
 static inline int read_into(const char *path, const struct ddex_opts *o, struct seen *s,
 			    struct ddex_stats *st)
 {
-	struct ddex_sink sink = { s_message, s_record, s_reject, s_warn, s_takedown, s, NULL };
+	struct ddex_sink sink = { { s_record, s_reject, s_warn, s }, s_message, s_takedown, NULL };
 
 	return ddex_read_file(path, 7, o, &sink, st);
 }

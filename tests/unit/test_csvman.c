@@ -104,7 +104,7 @@ static char *read_csv(const char *text, const struct csvman_opts *o, int *rc)
 	char path[] = "/tmp/test_csvman_XXXXXX";
 	int fd = mkstemp(path);
 	struct seen s;
-	struct csvman_sink sink = { s_header, s_record, s_reject, o->nulls ? s_warn : NULL, &s };
+	struct csvman_sink sink = { { s_record, s_reject, o->nulls ? s_warn : NULL, &s }, s_header };
 	struct csvman_stats st;
 
 	assert_true(fd >= 0);

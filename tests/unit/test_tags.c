@@ -110,7 +110,7 @@ static char *read_log(const char *path, struct seen *s, int *rc)
 {
 	struct tags_reader t;
 	struct tags_opts o;
-	struct tags_sink sink = { s_record, s_reject, s_warn, s };
+	struct rec_sink sink = { s_record, s_reject, s_warn, s };
 	int r;
 
 	memset(&o, 0, sizeof(o));
@@ -769,7 +769,7 @@ static void test_title_from_name(void **state)
 		struct tags_reader t;
 		struct tags_opts o;
 		struct seen s;
-		struct tags_sink sink = { w_record, s_reject, s_warn, &s };
+		struct rec_sink sink = { w_record, s_reject, s_warn, &s };
 		TagLib_File *f;
 
 		copy_file(from, tmp_path(cases[i].name, path, sizeof(path)), -1);
@@ -967,7 +967,7 @@ static void test_whole_corpus(void **state)
 	struct tags_reader t;
 	struct tags_opts o;
 	struct seen s;
-	struct tags_sink sink = { s_record, s_reject, s_warn, &s };
+	struct rec_sink sink = { s_record, s_reject, s_warn, &s };
 	DIR *d = opendir(corpus_dir);
 	struct dirent *e;
 	char path[1024];
@@ -1025,7 +1025,7 @@ static void *work(void *arg)
 	struct tags_reader t;
 	struct tags_opts o;
 	struct seen s;
-	struct tags_sink sink = { s_record, s_reject, s_warn, &s };
+	struct rec_sink sink = { s_record, s_reject, s_warn, &s };
 	char path[1024];
 	int r, i;
 
