@@ -78,16 +78,6 @@
 #include "blendcat/normalize.h"
 #include "blendcat/record.h"
 
-/*
- * The sink is a rec_sink (record.h).  Provenance: line 0, off 0, len the
- * file's size.  record gets the track first, then its creators; a
- * callback that returns non-zero stops tags_read_file with -1.  record
- * and reject must be set.  A reject's audio_filename is the file's base
- * name when that is a valid name (else NULL); field, of a reject or a
- * remark, is the tag at fault ("BPM", "COMPOSER") or NULL for the whole
- * file.
- */
-
 struct tags_opts {
 	struct rec_opts rec;
 	int title_from_name;		/* no title: take it from the file name */
@@ -161,6 +151,12 @@ int tags_is_audio(struct tags_reader *t, const char *path);
  * callback returned non-zero, or when libmagic's database cannot be
  * loaded (an installation problem, reported once per reader with
  * diag_error; every later call fails the same way).
+ *
+ * The sink (record.h): provenance line 0, off 0, len the file's size.
+ * record gets the track first, then its creators; record and reject must
+ * be set.  A reject's audio_filename is the file's base name when that is
+ * a valid name (else NULL); field, of a reject or a remark, is the tag at
+ * fault ("BPM", "COMPOSER") or NULL for the whole file.
  */
 int tags_read_file(struct tags_reader *t, const char *path, int file_no,
 		   const struct tags_opts *o, const struct rec_sink *sink);
