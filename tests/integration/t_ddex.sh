@@ -11,8 +11,7 @@ corpus_tests() {
 # A TestMessage changes nothing.
 sed 's|</MessageHeader>|<MessageControlType>TestMessage</MessageControlType></MessageHeader>|' \
 	"$A43" >"$W/test-message.xml"
-newdb ddex
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb ddex
 run "$BLENDCAT" import --rejects "$W/rej1" "$W/test-message.xml"
 expect_rc 0 "a TestMessage: exit 0"
 expect_match "test-message.xml: skipping a DDEX TestMessage \(MessageControlType\): it changes nothing" "$ERR" "a TestMessage is reported as such"
@@ -66,8 +65,7 @@ md5=$(md5sum "$TOP/tests/data/audio/vorbis.flac" | cut -d' ' -f1)
 mkdir -p "$W/rel/resources"
 for n in $(seq 1 12); do cp "$TOP/tests/data/audio/vorbis.flac" "$W/rel/resources/$n.flac"; done
 sed -e "s/db7dd2f3bb9b322646e3f4d7b65b47ab/$md5/" -e '647s|resources/8.flac|resources/9.flac|' "$VC" >"$W/rel/message.xml"
-newdb ddex2
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb ddex2
 run "$BLENDCAT" import --rejects "$W/rej10" "$W/rel/message.xml"
 expect_rc 0 "a message with its resource files, digests matching: exit 0"
 expect_eq "12" "$(q "SELECT count(*) FROM meekah.track_info")" "its 12 tracks are loaded"
@@ -77,8 +75,7 @@ expect_eq "Vivaldi: Concerto For Violin And Strings In E Major, Op.8, No.1, RV 2
 
 # One file that does not match its digest rejects the whole release.
 printf 'x' >>"$W/rel/resources/3.flac"
-newdb ddex3
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb ddex3
 run "$BLENDCAT" import --rejects "$W/rej11" "$W/rel/message.xml"
 expect_rc 1 "a resource file with a wrong MD5: exit 1"
 bad=$(md5sum "$W/rel/resources/3.flac" | cut -d' ' -f1)
@@ -105,8 +102,7 @@ for m in escape absolute link; do
 done
 
 # --validate-xsd: each message against its version's official XSD first.
-newdb ddex4
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb ddex4
 run "$BLENDCAT" import --validate-xsd --xsd-dir "$D/xsd" --rejects "$W/rej20" "$A43" "$D/ern382/01_delivery.xml" "$D/ern383/Single.xml" \
 	"$D/ern411/8 DjMix.xml" "$D/ern42/4 SimpleAudioSingle.xml"
 expect_rc 0 "valid messages of 4.3, 3.8.2, 3.8.3, 4.1.1 and 4.2 with --validate-xsd: exit 0"
@@ -164,8 +160,7 @@ instruments() {
 	          ORDER BY i.instrument_type)
 	   FROM meekah.track_instrument i JOIN meekah.track_info t ON t.id = i.track_id WHERE t.audio_filename = '$1'"
 }
-newdb ddex5
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb ddex5
 sed 's|<MessageControlType>TestMessage</MessageControlType>|<MessageControlType>LiveMessage</MessageControlType>|' \
 	"$D/ern383/Single.xml" >"$W/single383.xml"
 sed 's|http://ddex.net/xml/ern/411|http://ddex.net/xml/ern/41|g' "$D/ern411/8 DjMix.xml" >"$W/djmix41.xml"
@@ -197,8 +192,7 @@ expect_eq "Track 2 – Nacht & Tag|Creator 1|122|QZAAA0000001|Electronic|House|2
 expect_eq "Creator 0 O'Brien & Søn/mixer/00010000094/ASCAP/25.00; Creator 1 O'Brien & Søn/lyricist/00010791902/BMI/25.00; Creator 1 O'Brien & Søn/performer/00010791902/BMI/; Creator 1 O'Brien & Søn/producer/00010791902/BMI/" \
 	"$(creators track_000002.flac)" "4.3 (generated): roles, IPI, PRO and split; one contributor twice keeps one split"
 expect_eq "keys/Piano/true" "$(instruments track_000002.flac)" "4.3 (generated): InstrumentType, HasMadeFeaturedContribution"
-newdb ddex6
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb ddex6
 run "$BLENDCAT" import --rejects "$W/rej41" "$W/rel/message.xml" "$D/ern411/6 Ringtone.xml"
 expect_rc 0 "4.2 classical album and 4.1.1 ringtone: exit 0"
 expect_eq "Antonio Vivaldi/composer///; Simon Standage/performer///; The English Concert/performer///; Trevor Pinnock/performer///" \
@@ -221,8 +215,7 @@ printf '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passw
 head -c 3000 "$A43" >"$W/truncated.xml"
 sed 's|http://ddex.net/xml/ern/43|http://example.com/ern/43|' "$A43" >"$W/wrong-ns.xml"
 sed 's|http://ddex.net/xml/ern/43|http://ddex.net/xml/ern/44|g' "$A43" >"$W/ern44.xml"
-newdb ddex7
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb ddex7
 run "$BLENDCAT" import --rejects "$W/rej50" "$W/xxe.xml" "$W/truncated.xml" "$W/wrong-ns.xml" "$W/ern44.xml" \
 	"$D/legacy/ern37/00602557190298.xml"
 expect_rc 1 "only unusable messages: exit 1 (rejects), no crash"
@@ -250,8 +243,7 @@ with_shared corpus/ddex corpus_tests
 # with one warning per message.  Messages of the project's own making: samples/ exported, and
 # one from scripts/gen-ern43 (contributors with IPI, society, split, an instrument).
 SENDER='PADPIDA2014120301X:Blendtune Records'
-newdb ddexns_src
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb ddexns_src
 "$BLENDCAT" import -q "$TOP/samples/catalog"
 run "$BLENDCAT" export --format ddex --out "$W/ns-orig" --sender "$SENDER" \
 	--recipient 'PADPIDA2007040502I:Example DSP'
@@ -266,8 +258,7 @@ nmsg=$(ls "$W"/ns-orig/*.xml | wc -l)
 expect_eq "$nmsg" "$(grep -l '^<ern:NewReleaseMessage xmlns="http://ddex.net/xml/ern/43" ' "$W"/ns-dflt/*.xml | wc -l)" \
 	"every copy declares the default namespace ($nmsg messages)"
 for v in orig dflt; do
-	newdb "ddexns_$v"
-	"$BLENDCAT" migrate up -q >/dev/null
+	freshdb "ddexns_$v"
 	run "$BLENDCAT" import --rejects "$W/rej-ns-$v" --report "$W/ns-$v.json" "$W/ns-$v"
 	expect_rc 0 "the $v messages import: exit 0"
 	cp "$ERR" "$W/ns-$v.err"
@@ -299,8 +290,7 @@ sed -e 's|<Duration>[^<]*</Duration>|<Duration>PT0S</Duration>|' \
 cp "$W/pt0s-gone/m.xml" "$W/pt0s-here/m.xml"
 cp "$TOP/tests/data/audio/vorbis.flac" "$W/pt0s-here/resources/track_000001.flac"
 expect_eq 2 "$(grep -c '<Duration>PT0S</Duration>' "$W/pt0s-gone/m.xml")" "the message gives PT0S for both tracks"
-newdb ddexpt0s
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb ddexpt0s
 run "$BLENDCAT" import --rejects "$W/rej-pt0s-gone" "$W/pt0s-gone/m.xml"
 expect_rc 1 "PT0S and no audio file: exit 1 (rejects)"
 expect_match "/pt0s-gone/m.xml:83:duration: a new track needs a duration: the message gives Duration 'PT0S', which is no length, and the audio file 'resources/track_000001.flac' that would give the length is not in the delivery$" \
@@ -314,8 +304,7 @@ expect_eq "track_000001.flac|3" "$(q "SELECT audio_filename, duration FROM meeka
 	"the track whose file is there loads with the file's length (3.68 s, whole seconds as the tags give it)"
 expect_match "/pt0s-here/m.xml:136:duration: .*the audio file 'resources/track_000002.flac' that would give the length is not in the delivery$" \
 	"$W/rej-pt0s-here/rejects.log" "the track whose file is not there is rejected, naming its file"
-newdb ddexpt0s2
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb ddexpt0s2
 run "$BLENDCAT" import --rejects "$W/rej-pt0s-first" "$W/pt0s-base.xml"
 expect_eq "121|122" "$(q "SELECT string_agg(duration::text, '|' ORDER BY audio_filename) FROM meekah.track_info")" \
 	"an earlier delivery gives the lengths (PT2M0.5S, PT2M1.5S, rounded)"

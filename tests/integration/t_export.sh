@@ -84,8 +84,7 @@ else
 fi
 
 # JSON lines: one object per track, children nested.
-newdb exp_json
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb exp_json
 "$BLENDCAT" import -q "$TOP/samples/catalog"
 run "$BLENDCAT" export --format jsonl --out -
 expect_rc 0 "export jsonl to stdout: exit 0"

@@ -11,7 +11,7 @@ RECIPIENT='PADPIDA2007040502I:Example Music Service'
 # instrument category and contact data have no home in ERN; a creator's
 # split is per person and track; an unknown is_primary (NULL) is no
 # HasMadeFeaturedContribution, which imports as the column's default.
-carried() {
+ddex_carried() {
 	q "SELECT 'T', audio_filename, title, artist, duration, genre, subgenre, tags, description,
 	          cover_art_url, catalog_number, isrc, release_date
 	   FROM meekah.track_info ORDER BY audio_filename"
@@ -63,7 +63,7 @@ EOF
 	expect_eq ok "$got" "$1: every reference resolves"
 }
 
-roundtrip() {	# name, import args...: import, export ddex, import fresh, compare
+ddex_roundtrip() {	# name, import args...: import, export ddex, import fresh, compare
 	local name=$1
 	shift
 	freshdb "${name}_a"
@@ -79,11 +79,11 @@ roundtrip() {	# name, import args...: import, export ddex, import fresh, compare
 		"$name: one message per catalog number, one per track without one"
 	validates "$name" "$W/$name"
 	resolves "$name" "$W/$name"
-	carried >"$W/$name-a.txt"
+	ddex_carried >"$W/$name-a.txt"
 	freshdb "${name}_b"
 	run "$BLENDCAT" import -q --rejects "$W/$name-rej2" "$W/$name"
 	expect_rc 0 "$name: the messages import into an empty database with no reject"
-	carried >"$W/$name-b.txt"
+	ddex_carried >"$W/$name-b.txt"
 	if diff "$W/$name-a.txt" "$W/$name-b.txt" >"$W/$name.diff"; then
 		pass "$name: importing the messages gives back every field DDEX carries"
 	else
@@ -92,7 +92,7 @@ roundtrip() {	# name, import args...: import, export ddex, import fresh, compare
 	fi
 }
 
-roundtrip ddex_samples "$TOP/samples/catalog"
+ddex_roundtrip ddex_samples "$TOP/samples/catalog"
 f=$W/ddex_samples/BT-2024-001.xml
 expect_match '^<ern:NewReleaseMessage AvsVersionId="[0-9]+" LanguageAndScriptCode="en" xmlns:ern="http://ddex.net/xml/ern/43">$' \
 	"$f" "the root is ern:NewReleaseMessage, prefixed, with AvsVersionId, no default namespace"
@@ -114,7 +114,7 @@ expect_rc 0 "a second export into the same directory: exit 0"
 if "$TOP/scripts/gen-catalog" -n 600 -o "$W/gen" --messy --bad-rate 0.01 --seed 5 -q; then
 	mkdir -p "$W/gen-in"
 	cp "$W/gen/"{tracks,creators,instruments,arrangement,samples}.csv "$W/gen-in/"
-	roundtrip ddex_generated --date-order dmy "$W/gen-in"
+	ddex_roundtrip ddex_generated --date-order dmy "$W/gen-in"
 	albums=$(q "SELECT count(*) FROM (SELECT catalog_number FROM meekah.track_info
 	            GROUP BY 1 HAVING count(*) > 1) x")
 	[ "$albums" -gt 0 ] && pass "the generated catalog has releases of several tracks ($albums)" ||
@@ -148,7 +148,7 @@ one.wav,guitar,slide guitar,true
 one.wav,synth,,false
 two.wav,drums,808,
 CSV
-roundtrip ddex_roles "$W/roles"
+ddex_roundtrip ddex_roles "$W/roles"
 expect_eq "one.wav|Ana|00014107338|BMI|50.00" "$(grep '^S|one.wav|Ana|' "$W/ddex_roles-b.txt" | cut -d'|' -f2-)" \
 	"a person's splits in several roles come back as one share"
 expect_match '<ReleaseDate>' "$W/ddex_roles/three.xml" "a single carries its own release"
@@ -158,8 +158,7 @@ expect_nomatch '<ReleaseDate>' "$W/ddex_roles/ROLES-1.xml" \
 	"tracks of one release with different dates: no release-level date"
 
 # --batch: the delivery layout; --mead: tempo, key, mood, sections beside.
-newdb ddex_batch
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb ddex_batch
 "$BLENDCAT" import -q "$TOP/samples/catalog"
 run "$BLENDCAT" export --format ddex --batch --mead --out "$W/batch" --sender "$SENDER" --recipient "$RECIPIENT"
 expect_rc 0 "export ddex --batch --mead: exit 0"

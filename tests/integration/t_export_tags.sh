@@ -27,7 +27,7 @@ else
 fi
 
 # What tags carry, ids aside: the track fields and the credits that have a tag.
-carried() {
+tags_carried() {
 	q "SELECT 'T', audio_filename, title, artist, duration, tempo, musical_key, scale, genre,
 	          subgenre, mood, tags, description, catalog_number, isrc, release_date
 	   FROM meekah.track_info ORDER BY audio_filename"
@@ -38,8 +38,7 @@ carried() {
 	   ORDER BY 2, 3, 4"
 }
 
-newdb tags_a
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb tags_a
 run "$BLENDCAT" import -q "$T"
 import_rc=$RC
 ntracks=$(q "SELECT count(*) FROM meekah.track_info")
@@ -97,12 +96,11 @@ expect_eq 7 "$(diff "$W/before.md5" "$W/after.md5" | grep -c '^>')" "it rewrites
 run "$BLENDCAT" export --format tags --audio-root "$T"
 expect_eq "" "$(cat "$OUT")" "a second export finds nothing to change"
 
-carried >"$W/a.txt"
-newdb tags_b
-"$BLENDCAT" migrate up -q >/dev/null
+tags_carried >"$W/a.txt"
+freshdb tags_b
 run "$BLENDCAT" import -q "$T"
 expect_rc "$import_rc" "the written tree imports into an empty database as the original did"
-carried >"$W/b.txt"
+tags_carried >"$W/b.txt"
 if diff "$W/a.txt" "$W/b.txt" >"$W/ab.diff"; then
 	pass "re-imported, the tree gives the same catalog"
 else
@@ -111,8 +109,7 @@ fi
 
 # A key for an MP4 file goes into its ----:com.apple.iTunes:initialkey atom
 # (t_m4a_keys.sh has more), not a warning that the format cannot hold it.
-newdb tags_c
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb tags_c
 "$BLENDCAT" import -q "$T"
 printf 'audio_filename,musical_key,scale\nitunes.m4a,A,minor\nvorbis.ogg,A,minor\n' >"$W/key.csv"
 "$BLENDCAT" import -q "$W/key.csv"
@@ -150,8 +147,7 @@ mkdir -p "$D"
 nfd=$(printf 'Cafe\314\201 Noir.ogg')
 nfc=$(printf 'Caf\303\251 Noir.ogg')
 cp "$TOP/tests/data/audio/vorbis.ogg" "$D/$nfd"
-newdb tags_nfd
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb tags_nfd
 "$BLENDCAT" import -q "$D"
 expect_eq "$nfc" "$(q "SELECT audio_filename FROM meekah.track_info")" \
 	"the track of a file named in NFD has the NFC name"

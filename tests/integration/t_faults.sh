@@ -38,8 +38,7 @@ content() {
 
 # A fresh database with the sample catalog in it (so the load updates).
 fresh() {
-	newdb "$1" || return 1
-	"$BLENDCAT" migrate up -q >/dev/null
+	freshdb "$1" || return 1
 	"$BLENDCAT" import -q --rejects "$W/rej-base" "$TOP/samples/catalog" >/dev/null 2>&1
 }
 
@@ -107,8 +106,7 @@ for point in copy merge commit; do
 done
 
 # kill -9 mid-merge into an empty catalog (the bulk path drops and rebuilds indexes).
-newdb faults_bulk
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb faults_bulk
 before=$(snapshot)
 indexes=$(q "SELECT string_agg(indexrelid::regclass::text, ' ' ORDER BY 1) FROM pg_index i
              JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace

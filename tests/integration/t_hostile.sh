@@ -14,8 +14,7 @@ mkdir -p "$W"
 GOOD=$W/good.xml
 "$TOP/scripts/gen-ern43" -n 1 --parties 4 -o "$GOOD" || fail "gen-ern43 writes a message"
 
-newdb hostile
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb hostile
 "$BLENDCAT" import -q --rejects "$W/rej-base" "$TOP/samples/catalog" >/dev/null 2>&1
 
 # Memory is measured only for the plain binary: valgrind's and ASan's own
@@ -120,8 +119,7 @@ expect_match "1 file in the directories given is not a manifest, a DDEX message 
 	"the HTML page is skipped and counted"
 
 # ------------------------------------------ NUL bytes, invalid UTF-8, DDEX
-newdb hostile
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb hostile
 before=$(snapshot)
 line=$(python3 - "$GOOD" "$W" <<'PY'
 import sys
@@ -177,8 +175,7 @@ audio_filename,title,duration
 ..,Dots,100
 vorbis.flac,Inside,100
 CSV
-newdb hostile
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb hostile
 for opt in "" --require-audio; do
 	traced "$BLENDCAT" import $opt --rejects "$W/rej-trav$opt" "$W/root"
 	expect_rc 1 "path traversal in audio_filename $opt: exit 1"

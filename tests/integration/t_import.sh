@@ -21,8 +21,7 @@ check_generated() {
 	mkdir -p "$w/in"
 	cp "$w/gen/"{tracks,creators,instruments,arrangement,samples}.csv "$w/in/"
 
-	newdb "$db"
-	"$BLENDCAT" migrate up -q >/dev/null
+	freshdb "$db"
 
 	run "$BLENDCAT" import --date-order dmy --rejects "$w/rej" --report "$w/report.json" "$w/in"
 	expect_rc 1 "${l}messy catalog with bad rows: exit 1 (loaded, with rejects)"

@@ -15,8 +15,7 @@ one.mp3,Ann Writer,composer,50
 one.mp3,Ann Producer,producer,50
 two.mp3,Bob Writer,composer,100
 CSV
-newdb edges
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb edges
 run "$BLENDCAT" import -q "$W/base"
 expect_rc 0 "base catalog loads: exit 0"
 

@@ -65,8 +65,7 @@ f["KEY"] = "Dbm"
 f.save()' "$T/keyonly.ogg"
 expect_eq "INITIALKEY=8A" "$(mp4_keys "$T/camelot.m4a")" "mutagen wrote the atom as asked"
 
-newdb m4a_a
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb m4a_a
 run "$BLENDCAT" import -q "$T"
 expect_rc 0 "M4A files with keys in several notations import: exit 0"
 expect_eq "am.m4a A minor,camelot.m4a A minor,dbm.m4a C# minor,fsharp.m4a F# major,keyonly.m4a A# minor,keyonly.ogg C# minor,none.m4a - -," \
@@ -118,8 +117,7 @@ expect_eq "" "$(cat "$OUT")" "a second export finds nothing to change"
 
 want="am.m4a C# minor,camelot.m4a A minor,dbm.m4a D major,fsharp.m4a - -,keyonly.m4a E minor,keyonly.ogg - -,none.m4a G major,"
 expect_eq "$want" "$(keys)" "the catalog has the new keys"
-newdb m4a_b
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb m4a_b
 run "$BLENDCAT" import -q "$T"
 expect_rc 0 "the written files import: exit 0"
 expect_eq "$want" "$(keys)" "imported again, the written files give the catalog's keys"

@@ -1,8 +1,7 @@
 # maintain: exactly the expired and used rows go, nothing else; --dry-run changes nothing.
 . "$(dirname "$0")/lib.sh"
 
-newdb maint
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb maint
 q "INSERT INTO auth.users (id, email, password_hash) VALUES
      ('00000000-0000-0000-0000-000000000001', 'a@example.com', 'x'),
      ('00000000-0000-0000-0000-000000000002', 'b@example.com', 'x')"

@@ -16,8 +16,7 @@ mead_carried() {
 	   ORDER BY 2, 4, 3"
 }
 
-newdb mead_orig
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb mead_orig
 "$BLENDCAT" import -q "$TOP/samples/catalog"
 run "$BLENDCAT" export --format ddex --batch --mead --out "$W/batch" --sender "$SENDER" --recipient "$RECIPIENT"
 expect_rc 0 "export ddex --batch --mead: exit 0"
@@ -27,8 +26,7 @@ expect_eq 1 "$(grep -c '^T|summer-vibes-120bpm-cmaj.mp3|120|C|major|{uplifting,e
 	"the original carries Summer Vibes' tempo, key and moods"
 
 # The whole delivery, release messages and MEAD messages, into an empty catalog.
-newdb mead_back
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb mead_back
 run "$BLENDCAT" import --rejects "$W/rej1" "$B"
 expect_rc 0 "the batch with its MEAD messages imports: exit 0"
 mead_carried >"$W/back.txt"
@@ -36,8 +34,7 @@ expect_eq "$(cat "$W/orig.txt")" "$(cat "$W/back.txt")" \
 	"tempo, key, scale, moods and sections come back equal to the original's"
 
 # Without the MEAD messages, none of it does: they are what carries it.
-newdb mead_ern
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb mead_ern
 cp -r "$B" "$W/ern-only"
 find "$W/ern-only" -name '*_mead.xml' -delete
 run "$BLENDCAT" import --rejects "$W/rej2" "$W/ern-only"
@@ -93,8 +90,7 @@ shared_mead_xsd_tests() {
 	run "$BLENDCAT" check --offline --validate-xsd --xsd-dir "$xsd" --rejects "$W/rej20" "$mead"
 	expect_rc 0 "--validate-xsd: a MEAD message of export --mead is valid: exit 0"
 	expect_match "^1 rows from 1 files: 0 rejected" "$ERR" "and read"
-	newdb mead_xsd
-	"$BLENDCAT" migrate up -q >/dev/null
+	freshdb mead_xsd
 	run "$BLENDCAT" import --validate-xsd --xsd-dir "$xsd" --rejects "$W/rej21" "$B"
 	expect_rc 0 "--validate-xsd: the whole batch, release and MEAD messages, is valid: exit 0"
 	mead_carried >"$W/xsd.txt"
@@ -149,8 +145,7 @@ awk 'BEGIN {
 			>"'"$W/many/arrangement.csv"'"
 	}
 }'
-newdb mead_many
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb mead_many
 run "$BLENDCAT" import --rejects "$W/rej7" "$W/many"
 expect_rc 0 "120 tracks with consecutive ISRCs import: exit 0"
 expect_eq "120|t" "$(q "SELECT count(*), bool_or(audio_filename = 'many-003.mp3' AND
@@ -163,8 +158,7 @@ expect_rc 0 "export of the 120 tracks as a batch with MEAD: exit 0"
 MB=$(find "$W/many-out" -mindepth 1 -maxdepth 1 -type d)
 expect_eq 60 "$(find "$MB" -name '*_mead.xml' | wc -l)" "60 releases, each with its MEAD message"
 
-newdb mead_many_back
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb mead_many_back
 q "ALTER DATABASE mead_many_back SET log_statement = 'all'"
 log_from=$(stat -c %s "$IT_PG/server.log")
 run "$BLENDCAT" import --rejects "$W/rej8" "$MB"
@@ -184,8 +178,7 @@ fi
 # An ISRC in the run and in the catalog: the run's track has it (the
 # release message of the same delivery), the catalog's is left alone.  A
 # catalog track whose ISRC differs from a run's by one digit gets its own.
-newdb mead_many_both
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb mead_many_both
 printf '%s\n' 'audio_filename,title,duration,tempo,isrc' \
 	'stale-copy.mp3,Stale Copy,100,99,QMTST2600008' 'catalog-only.mp3,Catalog Only,100,98,QMTST2610008' \
 	>"$W/both.csv"

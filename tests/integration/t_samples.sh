@@ -7,13 +7,13 @@ W=$IT_TMP/samples
 mkdir -p "$W"
 
 # One column of one row, NULL shown as <null>.
-track() { q "SELECT coalesce($2::text, '<null>') FROM meekah.track_info WHERE audio_filename = '$1'"; }
-# track FILE COL WANT COL WANT ...: each column of the track equals WANT.
+track_field() { q "SELECT coalesce($2::text, '<null>') FROM meekah.track_info WHERE audio_filename = '$1'"; }
+# expect_track FILE COL WANT COL WANT ...: each column of the track equals WANT.
 expect_track() {
 	local f=$1
 	shift
 	while [ $# -ge 2 ]; do
-		expect_eq "$2" "$(track "$f" "$1")" "$f: $1"
+		expect_eq "$2" "$(track_field "$f" "$1")" "$f: $1"
 		shift 2
 	done
 }
@@ -35,8 +35,7 @@ counts() {
 	   || ' ' || (SELECT count(*) FROM meekah.track_sample)"
 }
 
-newdb samples
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb samples
 
 # ---------------------------------------------------------------- catalog
 

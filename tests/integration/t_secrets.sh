@@ -19,8 +19,7 @@ s1.mp3,Ann,composer,ann@example.com,+1 555 0100
 s2.mp3,Bob,composer,bob@example.com,+1 555 0101
 CSV
 
-newdb secrets
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb secrets
 host=$(printf '%s' "$DATABASE_URL" | sed -E 's/.*host=([^&]*).*/\1/')
 uri="postgresql://postgres:$PW@/secrets?host=$host&port=5432"
 kv="host=$host port=5432 dbname=secrets user=postgres password=$PW"

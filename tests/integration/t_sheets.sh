@@ -13,8 +13,7 @@ for d in comma semicolon tab utf16; do
 	python3 "$FIX" "$W/$d" "$d" || fail "sheet_fixture.py $d"
 done
 for d in comma semicolon tab utf16; do
-	newdb "sheets_$d"
-	"$BLENDCAT" migrate up -q >/dev/null
+	freshdb "sheets_$d"
 	run "$BLENDCAT" import --rejects "$W/rej-$d" --report "$W/$d.json" "$W/$d"
 	expect_rc 0 "$d: the 40 tracks load, nothing rejected"
 	cp "$ERR" "$W/$d.err"
@@ -69,8 +68,7 @@ u = u.replace("track07.wav\t", "track07.wav\tx\t", 1).replace("2024-04-04", "202
 open(w + "/bad-u16.txt", "wb").write(u.encode("utf-16-le"))
 PY
 for f in bad-semi.csv bad-u16.txt; do
-	newdb sheets_rej
-	"$BLENDCAT" migrate up -q >/dev/null
+	freshdb sheets_rej
 	run "$BLENDCAT" import --rejects "$W/rej-$f" "$W/$f"
 	expect_rc 1 "$f: a row with a field too many, a bad date: exit 1"
 done
@@ -130,8 +128,7 @@ audio_filename = File
 musical_key = Key + Mode
 release_date = Year + Month + Day
 MAP
-newdb sheets_chart
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb sheets_chart
 run "$BLENDCAT" import --map "$W/chart.map" --rejects "$W/rej-chart" "$W/chart.csv"
 expect_rc 1 "chart sheet: loads, one bad mode rejected"
 expect_eq "20|2" "$(q "SELECT count(*), count(*) FILTER (WHERE musical_key IS NULL) FROM meekah.track_info")" \
@@ -158,8 +155,7 @@ n2.wav,N/A,3:00,n/a,none,null,—,-,Bob,n/a,?
 n3.wav,Three,3:00,GB-AYE-24-00003,?,2024-05-01,Am,House,Cy,-,50
 n4.wav,Four,3:00,#N/A,120,TBD,N/A,House,Dee,,N/A
 CSV
-newdb sheets_nulls
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb sheets_nulls
 run "$BLENDCAT" import --rejects "$W/rej-nulls" "$W/nulls.csv"
 expect_rc 1 "null markers: the sheet loads but for the '?' no --null names"
 expect_match "nulls.csv:4:tempo: '\?': tempo is not a number" "$W/rej-nulls/rejects.log" \
@@ -185,8 +181,7 @@ expect_rc 2 "--null '': exit 2"
 printf 'h1.wav\tHead One\t3:00\t120.5\textra\nh2.wav\tHead Two\t2:00\tslow\textra\nh3.wav\tHead Three\t1:00\t90\textra\n' \
 	>"$W/nohead.tsv"
 printf 'audio_filename = 1\ntitle = 2\nduration = 3\ntempo = 4\n' >"$W/nohead.map"
-newdb sheets_nohead
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb sheets_nohead
 run "$BLENDCAT" import --no-header --map "$W/nohead.map" --rejects "$W/rej-nohead" --report "$W/nohead.json" \
 	"$W/nohead.tsv"
 expect_rc 1 "--no-header with a map: loads, one bad row"
@@ -211,8 +206,7 @@ printf 'TrackId,Name,Composer,Milliseconds,Bytes\nms1.wav,One,Ann,343719,1117033
 	>"$W/ms.csv"
 printf 'audio_filename;title;duration_ms\r\nms4.wav;Four;185499,9\r\n' >"$W/ms-semi.csv"
 printf 'audio_filename = TrackId\ntitle = Name\nduration = Milliseconds\n' >"$W/ms.map"
-newdb sheets_ms
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb sheets_ms
 run "$BLENDCAT" import --map "$W/ms.map" --rejects "$W/rej-ms" "$W/ms.csv"
 expect_rc 1 "a Milliseconds column: loads, one too short"
 run "$BLENDCAT" import "$W/ms-semi.csv"
@@ -247,8 +241,7 @@ w2.wav,Wide Two,1:02:03,0:00,intro,1:00:00,outro,,,Cy,,,,100,,,,,,,,,,,,,,,
 w3.wav,Wide, Three,2:00,0:00,intro,,,,,Dee,y,,,100,,,,,,,,,,,,,,,
 w4.wav,Wide Four,2:00,0:00,intro,,,,,Eve,maybe,,,100,,,,,,,,,,,,,,,
 CSV
-newdb sheets_wide
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb sheets_wide
 run "$BLENDCAT" import --map "$W/wide.map" --rejects "$W/rej-wide" "$W/wide.csv"
 expect_rc 1 "wide sheet: loads, two bad rows rejected"
 expect_eq "w1.wav|Ann|producer|00000000199|60.00 w1.wav|Ann|songwriter|00000000199| w1.wav|Bob|songwriter||40.00 w2.wav|Cy|||100.00" \

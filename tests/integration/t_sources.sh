@@ -9,8 +9,7 @@ printf 'audio_filename,title,tempo\nvorbis.flac,CSV Title,99\n' >"$W/mix/tracks.
 printf '<html><body>not audio</body></html>\n' >"$W/mix/fake.mp3"
 printf 'notes\n' >"$W/mix/README.txt"
 
-newdb sources
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb sources
 run "$BLENDCAT" import --rejects "$W/rej" "$W/mix"
 expect_rc 1 "audio, a manifest and a fake mp3: exit 1 (loaded, with a reject)"
 expect_eq "CSV Title|99|3" "$(q "SELECT title, tempo, duration FROM meekah.track_info WHERE audio_filename = 'vorbis.flac'")" \
@@ -67,8 +66,7 @@ expect_eq "$n $c" "$(q "SELECT count(*) FROM meekah.track_info") $(q "SELECT cou
 	"a re-delivery duplicates nothing"
 
 # Two deliveries of one release in one run: the later message wins, nothing is a duplicate.
-newdb sources2
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb sources2
 sed '86s|RIOPY: I Love You|RIOPY: I Love You (Final)|' "$D/ern43/4 SimpleAudioSingle.xml" >"$W/final.xml"
 run "$BLENDCAT" import --rejects "$W/rej6" "$D/ern43/4 SimpleAudioSingle.xml" "$W/final.xml"
 expect_rc 0 "two deliveries of one release in one run: exit 0, no duplicate reject"
@@ -77,16 +75,14 @@ expect_eq "RIOPY: I Love You (Final)|1" "$(q "SELECT max(title), count(*) FROM m
 expect_eq "$(q "SELECT count(*) FROM meekah.track_creator")" \
 	"$(q "SELECT count(DISTINCT (creator_name, role)) FROM meekah.track_creator")" \
 	"its creators are not doubled"
-newdb sources
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb sources
 
 # Delivery batches: a batch without its BatchComplete file is still arriving and is skipped.
 mkdir -p "$W/inbox/20240101120000000/rel1" "$W/inbox/20240102120000000/rel1"
 cp "$D/ern43/4 SimpleAudioSingle.xml" "$W/inbox/20240101120000000/rel1/message.xml"
 printf '<?xml version="1.0"?>\n<BatchComplete/>\n' >"$W/inbox/20240101120000000/BatchComplete_1.xml"
 cp "$D/ern382/01_delivery.xml" "$W/inbox/20240102120000000/rel1/message.xml"
-newdb sources3
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb sources3
 run "$BLENDCAT" import --rejects "$W/rej7" "$W/inbox"
 expect_rc 0 "an inbox with a complete and an arriving batch: exit 0"
 expect_match "batch '.*20240102120000000' has no BatchComplete file yet: still arriving, skipped" "$ERR" \
@@ -124,8 +120,7 @@ cp "$D/ern382/01_delivery.xml" "$W/ern-dir/delivery.ern"
 printf 'notes\n' >"$W/ern-dir/notes.txt"
 run "$BLENDCAT" check --offline --rejects "$W/rej10" "$W/ern-dir"
 expect_match "^1 rows from 1 files: 0 rejected" "$ERR" "in a directory too, with other files skipped"
-newdb sources
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb sources
 
 printf '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n<ern:NewReleaseMessage xmlns:ern="http://ddex.net/xml/ern/43">&b;</ern:NewReleaseMessage>\n' >"$W/bomb.xml"
 run "$BLENDCAT" import --rejects "$W/rej4" "$W/bomb.xml" "$D/ern43/4 SimpleAudioSingle.xml"

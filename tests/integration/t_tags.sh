@@ -34,8 +34,7 @@ expect_eq "0 yes yes" "$either $([ "$nfd" -gt 0 ] && echo yes) $([ "$rejected" -
 	"the manifest fixes every file's fate, has decomposed titles and broken files"
 
 for j in 1 2 5; do
-	newdb tags_j$j
-	"$BLENDCAT" migrate up -q >/dev/null
+	freshdb tags_j$j
 	run "$BLENDCAT" import --jobs $j --report "$W/r$j.json" --rejects "$W/rej$j" "$W/lib"
 	expect_rc 1 "--jobs $j: the library loads, with rejects (exit 1)"
 	expect_eq "$loaded $rejected $skipped $((loaded + rejected)) " \
@@ -98,8 +97,7 @@ shared_audio_crosscheck() {
 		return
 	fi
 	read -r loaded rejected skipped either nfd < <($EXPECT counts "$W/x.jsonl")
-	newdb tags_shared
-	"$BLENDCAT" migrate up -q >/dev/null
+	freshdb tags_shared
 	run "$BLENDCAT" import --jobs 2 --report "$W/x.json" --rejects "$W/rejx" "$W/xlib"
 	expect_rc 1 "make-audio-corpus's library loads, with rejects (exit 1)"
 	read -r ins rej skp < <(report "$W/x.json" tables.track_info.inserted \
@@ -118,8 +116,7 @@ with_shared tools/make-audio-corpus shared_audio_crosscheck
 # --------------------------------------------------- the real corpus
 
 real_corpus_tests() {
-newdb tags_corpus
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb tags_corpus
 C=$SHARED/corpus/audio
 run "$BLENDCAT" import --report "$W/c.json" --rejects "$W/rejc" "$C"
 expect_rc 1 "the real corpus: exit 1 (loaded, with rejects), no crash"
@@ -161,8 +158,7 @@ expect_eq "Night Drive" "$(q "SELECT title FROM meekah.track_info WHERE audio_fi
 
 # ----------------------------------------------------- --incremental
 
-newdb tags_inc
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb tags_inc
 mkdir -p "$W/inc"
 cp -p "$TOP"/tests/data/audio/*.mp3 "$TOP"/tests/data/audio/*.flac "$TOP"/tests/data/audio/*.ogg \
 	"$TOP"/tests/data/audio/*.m4a "$TOP"/tests/data/audio/*.wav "$W/inc/"

@@ -46,8 +46,7 @@ titles() {
 		tr '\n' '|'
 }
 
-newdb tfn
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb tfn
 
 # Without the option: rejected, as before.
 run "$BLENDCAT" import --rejects "$W/rej0" "$T"
@@ -95,8 +94,7 @@ expect_eq "$stamp" "$(q "SELECT md5(string_agg(audio_filename || updated_at, ','
 	FROM meekah.track_info")" "no track is updated"
 
 # In one run, a manifest's title comes first, with no disagreement reported.
-newdb tfn2
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb tfn2
 run "$BLENDCAT" import --title-from-filename --rejects "$W/rej5" "$T" "$W/csv/tracks.csv"
 expect_rc 0 "files and a manifest in one run: exit 0"
 expect_eq "01 - First Light.mp3=Real Title|02. Second Wind.flac=Second Wind|04_Fourth Song.ogg=Fourth Song|06 - Not This.ogg=Café Rain|3 Third Rail.m4a=Rail Three|Plain Name.wav=Plain Name|" \

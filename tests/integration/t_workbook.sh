@@ -16,8 +16,7 @@ fi
 
 # ------------------------------------------------- the same 40 tracks
 for k in csv xlsx ods; do
-	newdb "wb_$k"
-	"$BLENDCAT" migrate up -q >/dev/null
+	freshdb "wb_$k"
 	run "$BLENDCAT" import -q --rejects "$W/rej-$k" "$W/same/$k"
 	expect_rc 0 "$k: the 40 tracks and their instruments load (exit 0)"
 	run "$BLENDCAT" export --format csv --out "$W/out-$k"
@@ -52,8 +51,7 @@ expect_eq "100|00522100422|50" "$(q "SELECT t.tempo || '|' || c.ipi_number || '|
 	"ods: 100.4 BPM rounds to 100; a numeric IPI cell is padded; a numeric split"
 
 # ------------------------------------------------------ dates and sheets
-newdb wb_misc
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb wb_misc
 run "$BLENDCAT" import -q --rejects "$W/rej-misc" "$W/1904.xlsx"
 expect_rc 0 "1904 date system: loads"
 expect_eq "mac.wav|2024-01-15|185 mac2.wav|2000-02-29|93601" \
@@ -136,8 +134,7 @@ arrangement.start_time = time_#
 arrangement.section_name = section_#
 EOF
 for k in xlsx ods; do
-	newdb "wb_wide_$k"
-	"$BLENDCAT" migrate up -q >/dev/null
+	freshdb "wb_wide_$k"
 	run "$BLENDCAT" import --map "$W/wide.map" --rejects "$W/rej-wide-$k" "$W/wide.$k"
 	expect_rc 1 "$k: a wide sheet with --map loads, the row with a bad IPI rejected (exit 1)"
 	expect_eq "w1.wav|186||2 w2.wav|200|USB002400099|1" "$(q "SELECT string_agg(t.audio_filename || '|' ||
@@ -170,8 +167,7 @@ for f in tracks creators arrangement; do
 	fi
 done
 
-newdb wb_nohead
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb wb_nohead
 printf 'audio_filename = 1\ntitle = 2\nduration = 3\nisrc = 4\n' >"$W/nohead.map"
 run "$BLENDCAT" import --no-header --map "$W/nohead.map" --rejects "$W/rej-nohead" \
 	--report "$W/nohead.json" "$W/nohead.xlsx"
@@ -189,8 +185,7 @@ expect_match "sheet $W/nohead.xlsx: xlsx workbook, sheet 'Dump', no header" "$ER
 	"the report on stderr names the sheet"
 
 # --atomic file peeks at a workbook's header to put track files first.
-newdb wb_atomic
-"$BLENDCAT" migrate up -q >/dev/null
+freshdb wb_atomic
 run "$BLENDCAT" import -q --rejects "$W/rej-misc" --atomic file "$W/same/xlsx/instruments.xlsx" "$W/same/xlsx/label.xlsx"
 expect_rc 0 "--atomic file: a workbook of instruments before its tracks loads (exit 0)"
 
