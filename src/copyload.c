@@ -231,12 +231,12 @@ int load_start(struct load *l, enum rec_kind kind)
 
 static void add_head(struct buf *b, unsigned long long n, int bad, const char *id,
 		     const char *audio_filename, unsigned long given, const struct rec_prov *p,
-		     int src)
+		     enum rec_source src)
 {
 	buf_addf(b, "%llu\t%c\t%s\t", n, bad ? 't' : 'f', id);
 	rec_copy_value(b, audio_filename);
 	buf_addf(b, "\t%lu\t%d\t%lu\t%llu\t%llu\t%d", given, p->file_no, p->line, p->off, p->len,
-		 src);
+		 (int)src);
 }
 
 /* Encode a record as a staging row into b. */
@@ -421,15 +421,17 @@ static int send_files(struct load *l)
  * file whose track another row rejected (a duplicate name, a manifest
  * row) is not recorded: the next run reads it again.
  */
-static const char file_state_sql[] =
-	"INSERT INTO ingest.file_state AS s (path, size, mtime_ns, ctime_ns, audio_filename, "
-	"  run_id, seen_at) "
-	"SELECT f.path, f.size, f.mtime_ns, f.ctime_ns, "
-	"  CASE WHEN t.bad THEN NULL ELSE t.audio_filename END, $1, now() "
-	"FROM bc_fstate f JOIN (SELECT DISTINCT ON (file_no) file_no, bad, audio_filename "
-	"  FROM bc_track WHERE src = 2 ORDER BY file_no, bad DESC) t USING (file_no) "
-	"WHERE t.bad OR NOT EXISTS (SELECT 1 FROM bc_reason x "
-	"  WHERE x.audio_filename = t.audio_filename) ";
+static void add_file_state(struct buf *b)
+{
+	buf_addf(b, "INSERT INTO ingest.file_state AS s (path, size, mtime_ns, ctime_ns, "
+		 "  audio_filename, run_id, seen_at) "
+		 "SELECT f.path, f.size, f.mtime_ns, f.ctime_ns, "
+		 "  CASE WHEN t.bad THEN NULL ELSE t.audio_filename END, $1, now() "
+		 "FROM bc_fstate f JOIN (SELECT DISTINCT ON (file_no) file_no, bad, audio_filename "
+		 "  FROM bc_track WHERE src = %d ORDER BY file_no, bad DESC) t USING (file_no) "
+		 "WHERE t.bad OR NOT EXISTS (SELECT 1 FROM bc_reason x "
+		 "  WHERE x.audio_filename = t.audio_filename) ", REC_SRC_TAGS);
+}
 
 static const char file_state_bad_sql[] =
 	"AND (t.bad OR t.audio_filename NOT IN (SELECT audio_filename FROM bc_bad)) ";
@@ -452,7 +454,7 @@ int load_file_state(struct load *l, const struct buf *rows, long run_id)
 		return -1;
 	snprintf(id, sizeof(id), "%ld", run_id);
 	buf_reset(&l->sql);
-	buf_adds(&l->sql, file_state_sql);
+	add_file_state(&l->sql);
 	if (l->any_bad)
 		buf_adds(&l->sql, file_state_bad_sql);
 	buf_adds(&l->sql, file_state_upsert_sql);
@@ -508,30 +510,37 @@ void load_takedown(struct load *l, int file_no, unsigned long line, const char *
  * Checks across rows.  Each statement adds reasons to bc_reason; a row
  * with its own problem (bad) already has its reason, from the reader.
  */
-static const char *const check_sql[] = {
-	/*
-	 * The same track twice in this run's tracks, from one source.  DDEX
-	 * messages are the exception: each carries its release whole and a
-	 * later one replaces it (DDEX.md), so only a track twice in one
-	 * message is a duplicate.  Only the few tracks found by a hash
-	 * aggregate are sorted for their first row.
-	 */
-	"INSERT INTO bc_reason "
-	"SELECT x.file_no, x.line, x.audio_filename, 'audio_filename', x.audio_filename, "
-	"  'the track appears ' || x.c || ' times in this run; first at ' || f.name || ':' || x.fl "
-	"FROM (SELECT r.file_no, r.line, r.audio_filename, count(*) OVER a AS c, "
-	"             first_value(r.file_no) OVER o AS ff, first_value(r.line) OVER o AS fl "
-	"      FROM bc_track r WHERE NOT r.bad "
-	"      AND (r.audio_filename, r.src, CASE WHEN r.src = 1 THEN r.file_no ELSE -1 END) IN ("
-	"        SELECT audio_filename, src, CASE WHEN src = 1 THEN file_no ELSE -1 END "
-	"        FROM bc_track WHERE NOT bad GROUP BY 1, 2, 3 HAVING count(*) > 1) "
-	"      WINDOW a AS (PARTITION BY r.audio_filename COLLATE \"C\", r.src, "
-	"                   CASE WHEN r.src = 1 THEN r.file_no ELSE -1 END), "
-	"             o AS (PARTITION BY r.audio_filename COLLATE \"C\", r.src, "
-	"                   CASE WHEN r.src = 1 THEN r.file_no ELSE -1 END "
-	"                   ORDER BY r.file_no, r.line)) x "
-	"JOIN bc_file f ON f.file_no = x.ff",
 
+/*
+ * The same track twice in this run's tracks, from one source.  DDEX
+ * messages are the exception: each carries its release whole and a later
+ * one replaces it (DDEX.md), so only a track twice in one message is a
+ * duplicate.  Only the few tracks found by a hash aggregate are sorted
+ * for their first row.
+ */
+static void add_duplicate_check(struct buf *b)
+{
+	buf_reset(b);
+	buf_addf(b, "INSERT INTO bc_reason "
+		 "SELECT x.file_no, x.line, x.audio_filename, 'audio_filename', x.audio_filename, "
+		 "  'the track appears ' || x.c || ' times in this run; first at ' || f.name || ':' "
+		 "  || x.fl "
+		 "FROM (SELECT r.file_no, r.line, r.audio_filename, count(*) OVER a AS c, "
+		 "             first_value(r.file_no) OVER o AS ff, first_value(r.line) OVER o AS fl "
+		 "      FROM bc_track r WHERE NOT r.bad "
+		 "      AND (r.audio_filename, r.src, CASE WHEN r.src = %d THEN r.file_no ELSE -1 END) "
+		 "      IN (SELECT audio_filename, src, CASE WHEN src = %d THEN file_no ELSE -1 END "
+		 "        FROM bc_track WHERE NOT bad GROUP BY 1, 2, 3 HAVING count(*) > 1) "
+		 "      WINDOW a AS (PARTITION BY r.audio_filename COLLATE \"C\", r.src, "
+		 "                   CASE WHEN r.src = %d THEN r.file_no ELSE -1 END), "
+		 "             o AS (PARTITION BY r.audio_filename COLLATE \"C\", r.src, "
+		 "                   CASE WHEN r.src = %d THEN r.file_no ELSE -1 END "
+		 "                   ORDER BY r.file_no, r.line)) x "
+		 "JOIN bc_file f ON f.file_no = x.ff",
+		 REC_SRC_DDEX, REC_SRC_DDEX, REC_SRC_DDEX, REC_SRC_DDEX);
+}
+
+static const char *const check_sql[] = {
 	/*
 	 * A new track without its NOT NULL columns in any of its sources (a
 	 * CSV row may leave the duration to the audio file's tags): blamed on
@@ -598,14 +607,18 @@ static const char *const check_sql[] = {
 };
 
 /* --require-audio: a manifest's or message's track needs its audio file in the run. */
-static const char require_audio_sql[] =
-	"INSERT INTO bc_reason "
-	"SELECT r.file_no, r.line, r.audio_filename, 'audio_filename', r.audio_filename, "
-	"  'no audio file of that name in the paths given (--require-audio)' "
-	"FROM bc_track r WHERE NOT r.bad AND r.src < 2 "
-	"AND NOT EXISTS (SELECT 1 FROM bc_track a WHERE a.src = 2 "
-	"                AND a.audio_filename = r.audio_filename) "
-	"AND NOT EXISTS (SELECT 1 FROM bc_present p WHERE p.audio_filename = r.audio_filename)";
+static void add_require_audio(struct buf *b)
+{
+	buf_reset(b);
+	buf_addf(b, "INSERT INTO bc_reason "
+		 "SELECT r.file_no, r.line, r.audio_filename, 'audio_filename', r.audio_filename, "
+		 "  'no audio file of that name in the paths given (--require-audio)' "
+		 "FROM bc_track r WHERE NOT r.bad AND r.src < %d "
+		 "AND NOT EXISTS (SELECT 1 FROM bc_track a WHERE a.src = %d "
+		 "                AND a.audio_filename = r.audio_filename) "
+		 "AND NOT EXISTS (SELECT 1 FROM bc_present p WHERE p.audio_filename = r.audio_filename)",
+		 REC_SRC_TAGS, REC_SRC_TAGS);
+}
 
 static const char insert_only_sql[] =
 	"INSERT INTO bc_reason "
@@ -697,6 +710,9 @@ int load_check(struct load *l, load_reason_fn *fn, void *ctx)
 
 	if (l->by_isrc && resolve_isrc(l) < 0)
 		return -1;
+	add_duplicate_check(b);
+	if (exec(l, "checking rows against each other", b->data) < 0)
+		return -1;
 	for (i = 0; i < sizeof(check_sql) / sizeof(check_sql[0]); i++)
 		if (exec(l, "checking rows against each other", check_sql[i]) < 0)
 			return -1;
@@ -707,8 +723,11 @@ int load_check(struct load *l, load_reason_fn *fn, void *ctx)
 	}
 	if (l->insert_only && exec(l, "checking for existing tracks", insert_only_sql) < 0)
 		return -1;
-	if (l->require_audio && exec(l, "checking for audio files", require_audio_sql) < 0)
-		return -1;
+	if (l->require_audio) {
+		add_require_audio(b);
+		if (exec(l, "checking for audio files", b->data) < 0)
+			return -1;
+	}
 	/* Every rejected track, and where its first problem is. */
 	buf_reset(b);
 	buf_adds(b, "CREATE TEMP TABLE bc_bad ON COMMIT DROP AS "
@@ -1207,30 +1226,33 @@ static int report_disagreements(struct load *l)
 /*
  * The same track from several sources (a CSV row, a DDEX SoundRecording,
  * the file's tags) becomes one row, field by field: CSV over DDEX over
- * tags (src 0, 1, 2), each field from the best source that gives it, and
- * among DDEX messages the latest (a later delivery replaces an earlier
- * one).  For each kind of child rows, only the best source's rows are
- * kept.
+ * tags (enum rec_source), each field from the best source that gives it,
+ * and among DDEX messages the latest (a later delivery replaces an
+ * earlier one).  For each kind of child rows, only the best source's rows
+ * are kept.
  */
-#define RANK "src, CASE WHEN src = 1 THEN -n ELSE n END"
 
 static int merge_sources(struct load *l)
 {
 	struct buf *b = &l->sql;
 	size_t i, n = rec_kinds[REC_TRACK].nfields;
+	char rank[64];
 	int k;
 
 	if (!l->multi_source)
 		return 0;
 	if (report_disagreements(l) < 0)
 		return -1;
+	/* A track's rows, best first: by source, the latest DDEX message first. */
+	snprintf(rank, sizeof(rank), "src, CASE WHEN src = %d THEN -n ELSE n END", REC_SRC_DDEX);
 	buf_reset(b);
-	buf_adds(b, "CREATE TEMP TABLE bc_track_m ON COMMIT DROP AS SELECT min(n) AS n, false AS bad, "
-		    "(array_agg(id ORDER BY " RANK "))[1] AS id, audio_filename, bit_or(given) AS given, "
-		    "(array_agg(file_no ORDER BY " RANK "))[1] AS file_no, "
-		    "(array_agg(line ORDER BY " RANK "))[1] AS line, "
-		    "(array_agg(off ORDER BY " RANK "))[1] AS off, "
-		    "(array_agg(len ORDER BY " RANK "))[1] AS len, min(src) AS src");
+	buf_addf(b, "CREATE TEMP TABLE bc_track_m ON COMMIT DROP AS SELECT min(n) AS n, false AS bad, "
+		 "(array_agg(id ORDER BY %s))[1] AS id, audio_filename, bit_or(given) AS given, "
+		 "(array_agg(file_no ORDER BY %s))[1] AS file_no, "
+		 "(array_agg(line ORDER BY %s))[1] AS line, "
+		 "(array_agg(off ORDER BY %s))[1] AS off, "
+		 "(array_agg(len ORDER BY %s))[1] AS len, min(src) AS src",
+		 rank, rank, rank, rank, rank);
 	for (i = 1; i < n; i++) {
 		enum rec_type t = rec_kinds[REC_TRACK].fields[i].type;
 
@@ -1241,12 +1263,12 @@ static int merge_sources(struct load *l)
 		 * track: quadratic.)
 		 */
 		if (t == RT_MOODS || t == RT_TAGS)
-			buf_addf(b, ", (array_agg(%s::text ORDER BY " RANK ") FILTER (WHERE given & %lu "
-				 "<> 0))[1]::%s AS %s", col(REC_TRACK, i), 1ul << i, sql_type(t),
+			buf_addf(b, ", (array_agg(%s::text ORDER BY %s) FILTER (WHERE given & %lu "
+				 "<> 0))[1]::%s AS %s", col(REC_TRACK, i), rank, 1ul << i, sql_type(t),
 				 col(REC_TRACK, i));
 		else
-			buf_addf(b, ", (array_agg(%s ORDER BY " RANK ") FILTER (WHERE given & %lu <> 0))[1] "
-				 "AS %s", col(REC_TRACK, i), 1ul << i, col(REC_TRACK, i));
+			buf_addf(b, ", (array_agg(%s ORDER BY %s) FILTER (WHERE given & %lu <> 0))[1] "
+				 "AS %s", col(REC_TRACK, i), rank, 1ul << i, col(REC_TRACK, i));
 	}
 	buf_adds(b, " FROM bc_track g GROUP BY audio_filename HAVING count(*) > 1;"
 		    "DELETE FROM bc_track WHERE audio_filename IN (SELECT audio_filename FROM bc_track_m);"
@@ -1254,11 +1276,11 @@ static int merge_sources(struct load *l)
 	/* Children: the best source's rows; from DDEX, the latest message's. */
 	for (k = 1; k < REC_NKINDS; k++)
 		buf_addf(b, "DELETE FROM bc_%s r USING (SELECT audio_filename, min(src) AS best, "
-			 "max(file_no) FILTER (WHERE src = 1) AS last_msg "
+			 "max(file_no) FILTER (WHERE src = %d) AS last_msg "
 			 "FROM bc_%s GROUP BY 1 HAVING count(DISTINCT (src, file_no)) > 1) x "
 			 "WHERE r.audio_filename = x.audio_filename "
-			 "AND (r.src > x.best OR (r.src = 1 AND r.file_no < x.last_msg));",
-			 rec_kinds[k].name, rec_kinds[k].name);
+			 "AND (r.src > x.best OR (r.src = %d AND r.file_no < x.last_msg));",
+			 rec_kinds[k].name, REC_SRC_DDEX, rec_kinds[k].name, REC_SRC_DDEX);
 	return exec(l, "merging sources", b->data);
 }
 

@@ -28,13 +28,10 @@
 #include <time.h>
 #include <unistd.h>
 
-/* What an input is, which is also its rank when sources merge. */
-enum input_type { IN_CSV = 0, IN_DDEX = 1, IN_AUDIO = 2 };
-
 struct input {
 	char *path;
 	char *abs;		/* absolute path (realpath of the root given + the rest) */
-	enum input_type type;
+	enum rec_source type;	/* what it is, which is also its rank when sources merge */
 	unsigned long long size;
 	long long mtime_ns, ctime_ns;
 	int unchanged;		/* --incremental: as ingest.file_state has it: not read */
@@ -43,7 +40,7 @@ struct input {
 	int named;		/* an audio file a DDEX message named, read after it */
 	int sheet_read;		/* a CSV file opened: dialect says how it was read */
 	struct sheet_dialect dialect;
-	int workbook;		/* IN_CSV: an .xlsx or .ods workbook (workbook_is) */
+	int workbook;		/* REC_SRC_CSV: an .xlsx or .ods workbook (workbook_is) */
 	char *sheet;		/* ... the sheet read, once read */
 };
 
@@ -128,12 +125,12 @@ static int type_in_dir(const char *path)
 	int rc;
 
 	if (has_ext(path, csv_exts) || workbook_named(path))
-		return IN_CSV;
+		return REC_SRC_CSV;
 	if (has_ext(path, xml_exts)) {
 		rc = ddex_probe(path, &v, &t);
-		return rc == 1 || rc == DDEX_PROBE_REFUSED ? IN_DDEX : -1;
+		return rc == 1 || rc == DDEX_PROBE_REFUSED ? REC_SRC_DDEX : -1;
 	}
-	return has_ext(path, audio_exts) ? IN_AUDIO : -1;
+	return has_ext(path, audio_exts) ? REC_SRC_TAGS : -1;
 }
 
 /*
@@ -149,16 +146,16 @@ static int type_of(struct run *r, const char *path)
 	if (type >= 0 || has_ext(path, csv_exts) || has_ext(path, xml_exts))
 		return type;
 	if (workbook_probe(path, NULL) != WORKBOOK_NONE)
-		return IN_CSV;
+		return REC_SRC_CSV;
 	if (has_ext(path, txt_exts)) {
 		struct csvman_opts co;
 
 		csv_opts(r, &co);
-		return csvman_probe(path, &co) == 1 ? IN_CSV : -1;
+		return csvman_probe(path, &co) == 1 ? REC_SRC_CSV : -1;
 	}
 	if (tags_is_audio(&r->sniffer, path) == 1)
-		return IN_AUDIO;
-	return ddex_probe(path, NULL, NULL) == 1 ? IN_DDEX : -1;
+		return REC_SRC_TAGS;
+	return ddex_probe(path, NULL, NULL) == 1 ? REC_SRC_DDEX : -1;
 }
 
 /*
@@ -166,15 +163,15 @@ static int type_of(struct run *r, const char *path)
  * DDEX message when its root element says so, else audio (the tag reader
  * then says what it is not).
  */
-static enum input_type type_given(const char *path)
+static enum rec_source type_given(const char *path)
 {
 	if (has_ext(path, sheet_exts) || workbook_is(path))
-		return IN_CSV;
+		return REC_SRC_CSV;
 	if (has_ext(path, xml_exts))
-		return IN_DDEX;
+		return REC_SRC_DDEX;
 	if (has_ext(path, audio_exts))
-		return IN_AUDIO;
-	return ddex_probe(path, NULL, NULL) == 1 ? IN_DDEX : IN_AUDIO;
+		return REC_SRC_TAGS;
+	return ddex_probe(path, NULL, NULL) == 1 ? REC_SRC_DDEX : REC_SRC_TAGS;
 }
 
 static int by_name(const void *a, const void *b)
@@ -187,7 +184,7 @@ static long long ns(const struct timespec *t)
 	return (long long)t->tv_sec * 1000000000LL + t->tv_nsec;
 }
 
-static void add_input(struct run *r, const char *path, const char *abs, enum input_type type)
+static void add_input(struct run *r, const char *path, const char *abs, enum rec_source type)
 {
 	struct input *in;
 	struct stat st;
@@ -198,7 +195,7 @@ static void add_input(struct run *r, const char *path, const char *abs, enum inp
 	in->path = xstrdup(path);
 	in->abs = abs ? xstrdup(abs) : NULL;
 	in->type = type;
-	in->workbook = type == IN_CSV && workbook_is(path);
+	in->workbook = type == REC_SRC_CSV && workbook_is(path);
 	if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
 		in->size = (unsigned long long)st.st_size;
 		in->mtime_ns = ns(&st.st_mtim);
@@ -301,7 +298,7 @@ static int walk(struct run *r, const char *dir, const char *absdir, int depth)
 			else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) &&
 				 (type = type_of(r, names[i])) >= 0)
 				add_input(r, names[i], absdir ? abs.data : NULL,
-					  (enum input_type)type);
+					  (enum rec_source)type);
 			else if (S_ISREG(st.st_mode))
 				r->skipped++;
 		}
@@ -436,7 +433,7 @@ static void tracks_first(struct run *r)
 		struct csvman_sink sink = { peek_header, NULL, NULL, NULL, &kind };
 		struct csvman_stats st;
 
-		if (r->in[i].type == IN_CSV) {
+		if (r->in[i].type == REC_SRC_CSV) {
 			kind = REC_NKINDS;
 			csvman_read_file(r->in[i].path, (int)i, &co, &sink, &st);
 			free(st.sheet);
@@ -599,7 +596,7 @@ static int audio_known(struct run *r, const char *real)
 
 	if (!r->audio_real_built) {
 		for (i = 0; i < r->nin; i++) {
-			char *rp = r->in[i].type == IN_AUDIO ? realpath(r->in[i].path, NULL) : NULL;
+			char *rp = r->in[i].type == REC_SRC_TAGS ? realpath(r->in[i].path, NULL) : NULL;
 
 			if (!rp)
 				continue;
@@ -641,7 +638,7 @@ static int read_named(struct run *r)
 
 	for (k = 0; k < r->nnamed; k++) {
 		if (!audio_known(r, r->named[k])) {
-			add_input(r, r->named[k], r->named[k], IN_AUDIO);
+			add_input(r, r->named[k], r->named[k], REC_SRC_TAGS);
 			r->in[r->nin - 1].named = 1;
 			rejects_add_log_only(&r->rej, r->named[k]);
 		}
@@ -741,7 +738,7 @@ static int read_audio(struct run *r, size_t from, size_t to)
 		files[n].path = r->in[i].path;
 		files[n++].file_no = (int)i;
 	}
-	r->load.source = IN_AUDIO;
+	r->load.source = REC_SRC_TAGS;
 	if (r->loading && n && load_start(&r->load, REC_TRACK) < 0)
 		goto out;
 	rc = scan_tags(files, n, r->o->jobs, &o, &sink);
@@ -795,8 +792,8 @@ static int read_inputs(struct run *r, size_t from, size_t to)
 	}
 	for (i = from; rc == 0 && i < to; i = next) {
 		next = i + 1;
-		if (r->in[i].type == IN_AUDIO) {
-			while (next < to && r->in[next].type == IN_AUDIO)
+		if (r->in[i].type == REC_SRC_TAGS) {
+			while (next < to && r->in[next].type == REC_SRC_TAGS)
 				next++;
 			rc = read_audio(r, i, next);
 			continue;
@@ -806,9 +803,9 @@ static int read_inputs(struct run *r, size_t from, size_t to)
 				rc = -1;
 				break;
 			}
-			r->load.source = (int)r->in[i].type;
+			r->load.source = r->in[i].type;
 		}
-		rc = r->in[i].type == IN_CSV ? read_csv(r, i, &co) : read_ddex(r, i);
+		rc = r->in[i].type == REC_SRC_CSV ? read_csv(r, i, &co) : read_ddex(r, i);
 	}
 	csvman_map_release(&map);
 	return rc;
@@ -1253,7 +1250,7 @@ static int incr_prepare(struct run *r)
 	for (i = 0; i < r->nin; i++) {
 		struct input *in = &r->in[i];
 
-		if (in->type != IN_AUDIO || !in->abs || (row = state_row(res, in->abs)) < 0)
+		if (in->type != REC_SRC_TAGS || !in->abs || (row = state_row(res, in->abs)) < 0)
 			continue;
 		seen[row] = 1;
 		if (!same_state(res, row, in))
@@ -1283,7 +1280,7 @@ static int incr_save(struct run *r, size_t from, size_t to)
 	for (i = from; i < to; i++) {
 		const struct input *in = &r->in[i];
 
-		if (in->type != IN_AUDIO || in->unchanged || !in->abs)
+		if (in->type != REC_SRC_TAGS || in->unchanged || !in->abs)
 			continue;
 		buf_addf(&rows, "%zu\t", i);
 		rec_copy_value(&rows, in->abs);
@@ -1317,7 +1314,7 @@ static int multi_source(const struct run *r, size_t from, size_t to)
 	for (i = from; i < to; i++) {
 		if (r->in[i].type != r->in[from].type)
 			return 1;
-		ddex += r->in[i].type == IN_DDEX;
+		ddex += r->in[i].type == REC_SRC_DDEX;
 	}
 	return ddex > 1;
 }
@@ -1560,7 +1557,7 @@ enum import_result import_prepare(const struct import_opts *o, struct import_job
 		tracks_first(r);
 	for (i = 0; i < r->nin; i++) {
 		/* A rejected audio file stays where it is: rejects.log names it. */
-		if (r->in[i].type == IN_AUDIO)
+		if (r->in[i].type == REC_SRC_TAGS)
 			rejects_add_log_only(&r->rej, r->in[i].path);
 		else if (r->in[i].workbook)
 			rejects_add_sheet(&r->rej, r->in[i].path);

@@ -45,7 +45,7 @@ struct load {
 	PGconn *conn;
 	int insert_only;		/* --mode insert */
 	int require_audio;		/* --require-audio */
-	int source;			/* rank of the records coming: 0 CSV, 1 DDEX, 2 tags */
+	enum rec_source source;		/* where the records coming are from: their rank */
 	int multi_source;		/* the run has more than one kind of source */
 	unsigned long disagreements;	/* fields two sources gave differently */
 	struct buf copy;		/* COPY data not yet sent */
