@@ -812,22 +812,27 @@ int load_rejects(struct load *l, load_row_fn *fn, void *ctx)
  * not foresee) fails the run; the user needs to know which input row did
  * it.  Each statement runs under a savepoint; on failure it is run again
  * on ever shorter prefixes of the staged rows (by n, their input order),
- * each attempt rolled back, until the first failing row is found.  The
- * statement's SQL holds ROWS_MARK where that prefix condition goes.
+ * each attempt rolled back, until the first failing row is found.  So a
+ * merge statement is made by a function that takes the prefix: it writes
+ * into b the statement for kind k's staged rows n <= upto, all of them
+ * when upto is 0.
  */
-#define ROWS_MARK "/*rows*/"
+typedef void merge_sql_fn(struct buf *b, enum rec_kind k, int bulk, unsigned long long upto);
 
-static PGresult *exec_prefix(struct load *l, const char *sql, const char *alias,
+/* The prefix condition of a merge statement on staged rows alias. */
+static void add_upto(struct buf *b, const char *alias, unsigned long long upto)
+{
+	if (upto)
+		buf_addf(b, " AND %s.n <= %llu ", alias, upto);
+}
+
+static PGresult *exec_prefix(struct load *l, merge_sql_fn *build, enum rec_kind k,
 			     unsigned long long upto)
 {
-	const char *mark = strstr(sql, ROWS_MARK);
 	struct buf q = BUF_INIT;
 	PGresult *res;
 
-	buf_add(&q, sql, (size_t)(mark - sql));
-	if (upto)
-		buf_addf(&q, " AND %s.n <= %llu ", alias, upto);
-	buf_adds(&q, mark + strlen(ROWS_MARK));
+	build(&q, k, l->bulk, upto);
 	res = PQexec(l->conn, q.data);
 	buf_release(&q);
 	return res;
@@ -839,7 +844,7 @@ static int stmt_ok(const PGresult *res)
 }
 
 /* The smallest n whose prefix makes sql fail; 0 if none does. */
-static unsigned long long first_failing(struct load *l, const char *sql, const char *alias)
+static unsigned long long first_failing(struct load *l, merge_sql_fn *build, enum rec_kind k)
 {
 	unsigned long long lo = 1, hi = l->n, found = 0;
 
@@ -850,7 +855,7 @@ static unsigned long long first_failing(struct load *l, const char *sql, const c
 
 		if (interrupted(l) || exec(l, "retrying", "SAVEPOINT bc_try") < 0)
 			return 0;
-		res = exec_prefix(l, sql, alias, mid);
+		res = exec_prefix(l, build, k, mid);
 		ok = stmt_ok(res);
 		PQclear(res);
 		if (exec(l, "retrying", "ROLLBACK TO SAVEPOINT bc_try") < 0)
@@ -881,7 +886,7 @@ static void name_row(struct load *l, unsigned long long n)
 	PQclear(res);
 }
 
-static long merge_exec(struct load *l, const char *what, const char *sql, const char *alias)
+static long merge_exec(struct load *l, const char *what, merge_sql_fn *build, enum rec_kind k)
 {
 	PGresult *res;
 	unsigned long long culprit;
@@ -889,7 +894,7 @@ static long merge_exec(struct load *l, const char *what, const char *sql, const 
 
 	if (exec(l, what, "SAVEPOINT bc_stmt") < 0)
 		return -1;
-	res = exec_prefix(l, sql, alias, 0);
+	res = exec_prefix(l, build, k, 0);
 	if (stmt_ok(res)) {
 		n = atol(PQcmdTuples(res));
 		PQclear(res);
@@ -900,7 +905,7 @@ static long merge_exec(struct load *l, const char *what, const char *sql, const 
 	/* Cancelled by a signal: no row is at fault, and no time is left to look. */
 	if (interrupted(l) || exec(l, what, "ROLLBACK TO SAVEPOINT bc_stmt") < 0)
 		return -1;
-	culprit = first_failing(l, sql, alias);
+	culprit = first_failing(l, build, k);
 	if (culprit)
 		name_row(l, culprit);
 	return -1;
@@ -926,15 +931,13 @@ static int drop_rejected(struct load *l)
 	return exec(l, "leaving rejected tracks out", b->data);
 }
 
-static int update_tracks(struct load *l)
+/* The catalog's tracks get the fields their staged row gives, if any differs. */
+static void update_tracks_sql(struct buf *b, enum rec_kind k, int bulk, unsigned long long upto)
 {
-	struct buf *b = &l->sql;
 	size_t i, n = rec_kinds[REC_TRACK].nfields;
-	long got;
 
-	if (l->bulk)
-		return 0;
-	buf_reset(b);
+	(void)k;
+	(void)bulk;
 	buf_adds(b, "UPDATE meekah.track_info t SET ");
 	for (i = 1; i < n; i++)
 		buf_addf(b, "%s = CASE WHEN s.given & %lu <> 0 THEN s.%s ELSE t.%s END, ",
@@ -944,21 +947,29 @@ static int update_tracks(struct load *l)
 	for (i = 1; i < n; i++)
 		buf_addf(b, " OR (s.given & %lu <> 0 AND s.%s IS DISTINCT FROM t.%s)",
 			 1ul << i, col(REC_TRACK, i), col(REC_TRACK, i));
-	buf_adds(b, ") " ROWS_MARK);
-	got = merge_exec(l, "updating meekah.track_info", b->data, "s");
+	buf_adds(b, ") ");
+	add_upto(b, "s", upto);
+}
+
+static int update_tracks(struct load *l)
+{
+	long got;
+
+	if (l->bulk)
+		return 0;
+	got = merge_exec(l, "updating meekah.track_info", update_tracks_sql, REC_TRACK);
 	if (got < 0)
 		return -1;
 	l->counts[REC_TRACK].updated = (unsigned long)got;
 	return 0;
 }
 
-static int insert_tracks(struct load *l)
+/* Staged tracks the catalog does not have (all of them, bulk) are inserted. */
+static void insert_tracks_sql(struct buf *b, enum rec_kind k, int bulk, unsigned long long upto)
 {
-	struct buf *b = &l->sql;
 	size_t i, n = rec_kinds[REC_TRACK].nfields;
-	long got;
 
-	buf_reset(b);
+	(void)k;
 	buf_adds(b, "INSERT INTO meekah.track_info (id, audio_filename");
 	for (i = 1; i < n; i++)
 		buf_addf(b, ", %s", col(REC_TRACK, i));
@@ -967,15 +978,20 @@ static int insert_tracks(struct load *l)
 		buf_addf(b, ", CASE WHEN s.given & %lu <> 0 THEN s.%s ELSE %s END",
 			 1ul << i, col(REC_TRACK, i), field_default(REC_TRACK, (int)i));
 	buf_adds(b, " FROM bc_track s WHERE ");
-	if (l->bulk)
+	if (bulk)
 		buf_adds(b, "true ");
 	else
 		buf_adds(b, "NOT EXISTS (SELECT 1 FROM meekah.track_info t "
 			    "WHERE t.audio_filename = s.audio_filename) ");
-	buf_adds(b, ROWS_MARK);
-	if (!l->bulk)
+	add_upto(b, "s", upto);
+	if (!bulk)
 		buf_adds(b, " ORDER BY s.n");
-	got = merge_exec(l, "inserting into meekah.track_info", b->data, "s");
+}
+
+static int insert_tracks(struct load *l)
+{
+	long got = merge_exec(l, "inserting into meekah.track_info", insert_tracks_sql, REC_TRACK);
+
 	if (got < 0)
 		return -1;
 	l->counts[REC_TRACK].inserted = (unsigned long)got;
@@ -1038,13 +1054,15 @@ static int find_changed(struct load *l, enum rec_kind k)
 	return exec(l, "comparing child rows", b->data);
 }
 
-static int insert_children(struct load *l, enum rec_kind k)
+/*
+ * Kind k's staged rows of the tracks whose set changed (all of them,
+ * bulk) are inserted.
+ */
+static void insert_children_sql(struct buf *b, enum rec_kind k, int bulk,
+				unsigned long long upto)
 {
-	struct buf *b = &l->sql;
 	size_t i;
-	long got;
 
-	buf_reset(b);
 	buf_addf(b, "INSERT INTO meekah.%s (id, track_id", rec_kinds[k].table);
 	for (i = 1; i < rec_kinds[k].nfields; i++)
 		buf_addf(b, ", %s", col(k, i));
@@ -1053,19 +1071,25 @@ static int insert_children(struct load *l, enum rec_kind k)
 		buf_adds(b, ", ");
 		add_value(b, k, (int)i);
 	}
-	if (l->bulk)
+	if (bulk)
 		buf_addf(b, " FROM bc_%s r JOIN meekah.track_info x USING (audio_filename) "
 			 "WHERE true ", rec_kinds[k].name);
 	else
 		buf_addf(b, " FROM bc_%s r JOIN bc_chg c USING (audio_filename) "
 			 "JOIN meekah.track_info x ON x.id = c.track_id WHERE c.changed ",
 			 rec_kinds[k].name);
-	buf_adds(b, ROWS_MARK);
-	if (!l->bulk)
+	add_upto(b, "r", upto);
+	if (!bulk)
 		buf_adds(b, " ORDER BY r.n");
+}
+
+static int insert_children(struct load *l, enum rec_kind k)
+{
+	long got;
+
 	buf_reset(&l->what);
 	buf_addf(&l->what, "inserting into meekah.%s", rec_kinds[k].table);
-	if ((got = merge_exec(l, l->what.data, b->data, "r")) < 0)
+	if ((got = merge_exec(l, l->what.data, insert_children_sql, k)) < 0)
 		return -1;
 	l->counts[k].inserted = (unsigned long)got;
 	return 0;
