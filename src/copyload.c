@@ -12,7 +12,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * COPY data goes to the server in chunks of this size (PQputCopyData): few
+ * calls, and the client's memory stays flat however large the input.
+ */
 #define COPY_CHUNK (64u << 10)
+
+/*
+ * Memory for the load's transaction only (SET LOCAL): the server's own
+ * settings are left alone.  The checks and the merge hash, join and sort
+ * whole staging tables, which spill to disk past work_mem (the server's
+ * default is 4MB); the bulk path builds every key and index of the
+ * catalog, whose sorts get maintenance_work_mem (default 64MB).  Sized on
+ * loads of a million tracks.
+ */
+#define LOAD_WORK_MEM "128MB"
+#define LOAD_MAINTENANCE_WORK_MEM "512MB"
+
+/*
+ * The staging columns after a kind's fields (add_staging_table): by_isrc,
+ * by_isrc_field, weak, no_duration.
+ */
+#define STAGING_TAIL 4
+
+/* Disagreements between sources printed as warnings; the rest are counted. */
+#define DISAGREEMENTS_SHOWN 20
 
 /* ------------------------------------------------------------- helpers */
 
@@ -147,7 +171,7 @@ static void add_staging_table(struct buf *b, enum rec_kind k)
 	for (i = 1; i < rec_kinds[k].nfields; i++)
 		buf_addf(b, ", %s %s", rec_kinds[k].fields[i].name,
 			 sql_type(rec_kinds[k].fields[i].type));
-	/* Last: merge_sources' rows, built without them, leave them NULL. */
+	/* Last, STAGING_TAIL of them: merge_sources' rows, built without them, leave them NULL. */
 	buf_adds(b, ", by_isrc text, by_isrc_field text, weak integer, no_duration text) "
 		    "ON COMMIT DROP;");
 }
@@ -172,7 +196,8 @@ int load_begin(struct load *l)
 		 "field text, value text, reason text) ON COMMIT DROP;"
 		 "CREATE TEMP TABLE bc_takedown (file_no integer, line bigint, audio_filename text, "
 		 "catalog_number text) ON COMMIT DROP;"
-		 "SET LOCAL work_mem = '128MB'; SET LOCAL maintenance_work_mem = '512MB'");
+		 "SET LOCAL work_mem = '" LOAD_WORK_MEM "'; "
+		 "SET LOCAL maintenance_work_mem = '" LOAD_MAINTENANCE_WORK_MEM "'");
 	return exec(l, "creating the staging tables", b->data);
 }
 
@@ -308,7 +333,7 @@ int load_reject(struct load *l, enum rec_kind kind, const struct rec_prov *p,
 		return diag_error(LOC_NONE, "internal error: a %s reject outside its COPY",
 				  rec_kinds[kind].name);
 	add_head(b, ++l->n, 1, "\\N", audio_filename, 0, p, l->source);
-	for (i = 1; i < rec_kinds[kind].nfields + 4; i++)
+	for (i = 1; i < rec_kinds[kind].nfields + STAGING_TAIL; i++)
 		buf_adds(b, "\t\\N");
 	buf_addch(b, '\n');
 	l->any_bad = 1;
@@ -1236,13 +1261,14 @@ static int report_disagreements(struct load *l)
 	for (row = 0; row < PQntuples(res); row++) {
 		struct loc loc = { PQgetvalue(res, row, 3), 0, PQgetvalue(res, row, 1) };
 
-		if (++l->disagreements <= 20)
+		if (++l->disagreements <= DISAGREEMENTS_SHOWN)
 			diag_warn(&loc, "'%s' here, '%s' in %s; kept '%s' (CSV over DDEX over tags)",
 				  PQgetvalue(res, row, 2), PQgetvalue(res, row, 4),
 				  PQgetvalue(res, row, 5), PQgetvalue(res, row, 2));
 	}
-	if (l->disagreements > 20)
-		diag_warn(LOC_NONE, "%lu fields disagree between sources, 20 shown", l->disagreements);
+	if (l->disagreements > DISAGREEMENTS_SHOWN)
+		diag_warn(LOC_NONE, "%lu fields disagree between sources, %d shown", l->disagreements,
+			  DISAGREEMENTS_SHOWN);
 	PQclear(res);
 	return 0;
 }
