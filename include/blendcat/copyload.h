@@ -18,6 +18,10 @@
  * The client holds no per-track state: the staging tables hold the rows
  * and every join across rows and files happens in the database.  Rows of
  * a rejected track are taken out of the staging before the merge.
+ *
+ * The code is in copyload.c (COPY, transaction), load_check.c,
+ * load_merge.c, load_bulk.c and load_sql.c (every statement); see
+ * include/blendcat/load_internal.h.
  */
 #ifndef BLENDCAT_COPYLOAD_H
 #define BLENDCAT_COPYLOAD_H

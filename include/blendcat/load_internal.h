@@ -1,6 +1,18 @@
 /*
- * load_internal: what the files of the loader share: copyload.c, which
- * runs copyload.h's API, and load_sql.c, every statement it sends.
+ * load_internal: what the files of the loader share.  The loader is
+ * copyload.h's API, in the order of a load's stages:
+ *
+ *   copyload.c     the API's entry points, the transaction, the staging
+ *                  tables and the COPY streaming into them
+ *   load_check.c   the checks across rows and files, rows named by ISRC,
+ *                  the rejected tracks and rows (load_check, load_rejects)
+ *   load_merge.c   rejected tracks out, takedowns, guessed fields, merge
+ *                  of sources, update and insert of tracks, replacement
+ *                  of changed child sets (load_merge)
+ *   load_bulk.c    the empty catalog's path: keys and indexes dropped
+ *                  before the merge and built again after it
+ *   load_sql.c     every statement they send
+ *
  * Internal to the loader: no other module includes this header.
  */
 #ifndef BLENDCAT_LOAD_INTERNAL_H
@@ -16,9 +28,9 @@
  */
 #define STAGING_TAIL 4
 
-/* --------------------------------------------------- running SQL */
+/* --------------------------------------------- copyload.c: running SQL */
 
-/* Run sql (several statements allowed); 0, or -1 with the error printed as what failed. */
+/* Run sql (one or more statements): 0, or -1 with the error printed under what. */
 int load_exec(struct load *l, const char *what, const char *sql);
 /* Run sql and return its affected-row count, or -1 (printed). */
 long load_exec_count(struct load *l, const char *what, const char *sql);
@@ -30,7 +42,7 @@ long load_count(struct load *l, const char *sql);
  */
 int load_interrupted(struct load *l);
 
-/* ----------------------------------------------------- bulk path */
+/* --------------------------------------------------------- load_bulk.c */
 
 /*
  * Before the tracks are merged: when the catalog has no track, set
@@ -40,14 +52,14 @@ int load_bulk_begin(struct load *l);
 /* After the merge, bulk: build the keys and indexes again.  0 or -1. */
 int load_bulk_end(struct load *l);
 
-/* ------------------------------------------------------ load_sql.c */
+/* ---------------------------------------------------------- load_sql.c */
 
 /*
  * A function load_sql_X(b, ...) makes b hold statement X; a constant
  * load_sql_X is one.  See load_sql.c for what each does.
  */
 
-/* Staging and COPY */
+/* Staging and COPY (copyload.c) */
 extern const char load_sql_has_catalog[];
 void load_sql_staging(struct buf *b);
 void load_sql_copy(struct buf *b, const char *table);
@@ -55,7 +67,7 @@ void load_sql_takedowns(struct buf *b, const char *values);
 extern const char load_sql_fstate_table[];
 void load_sql_file_state(struct buf *b, int any_bad);
 
-/* Checks and rejects */
+/* Checks and rejects (load_check.c) */
 void load_sql_resolve_isrc(struct buf *b);
 void load_sql_check_duplicates(struct buf *b);
 extern const char load_sql_check_new_tracks[];
@@ -68,7 +80,7 @@ void load_sql_bad_tracks(struct buf *b);
 extern const char load_sql_reasons[];
 void load_sql_rejected_rows(struct buf *b);
 
-/* Merge */
+/* Merge (load_merge.c) */
 void load_sql_drop_rejected(struct buf *b);
 void load_sql_takedowns_staging(struct buf *b);
 extern const char load_sql_takedowns_catalog[];
@@ -95,7 +107,7 @@ extern const char load_sql_count_compared[];
 void load_sql_name_row(struct buf *b, unsigned long long n);
 void load_sql_analyze(struct buf *b, int bulk, const struct load_counts *counts);
 
-/* Bulk path */
+/* Bulk path (load_bulk.c) */
 extern const char load_sql_catalog_empty[];
 extern const char load_sql_save_ddl[];
 extern const char load_sql_drop_ddl[];
