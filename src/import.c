@@ -52,7 +52,7 @@ static int collect(struct run *r)
 }
 
 /* An input more (walk.h), after the walk. */
-static void add_input(struct run *r, const char *path, const char *abs, enum input_type type)
+static void add_input(struct run *r, const char *path, const char *abs, enum rec_source type)
 {
 	struct walk w;
 
@@ -147,7 +147,7 @@ static void tracks_first(struct run *r)
 		struct csvman_sink sink = { { NULL, NULL, NULL, &kind }, peek_header };
 		struct csvman_stats st;
 
-		if (r->in[i].type == IN_CSV) {
+		if (r->in[i].type == REC_SRC_CSV) {
 			kind = REC_NKINDS;
 			csvman_read_file(r->in[i].path, (int)i, &co, &sink, &st);
 			free(st.sheet);
@@ -310,7 +310,7 @@ static int audio_known(struct run *r, const char *real)
 
 	if (!r->audio_real_built) {
 		for (i = 0; i < r->nin; i++) {
-			char *rp = r->in[i].type == IN_AUDIO ? realpath(r->in[i].path, NULL) : NULL;
+			char *rp = r->in[i].type == REC_SRC_TAGS ? realpath(r->in[i].path, NULL) : NULL;
 
 			if (!rp)
 				continue;
@@ -352,7 +352,7 @@ static int read_named(struct run *r)
 
 	for (k = 0; k < r->nnamed; k++) {
 		if (!audio_known(r, r->named[k])) {
-			add_input(r, r->named[k], r->named[k], IN_AUDIO);
+			add_input(r, r->named[k], r->named[k], REC_SRC_TAGS);
 			r->in[r->nin - 1].named = 1;
 			rejects_add_log_only(&r->rej, r->named[k]);
 		}
@@ -452,7 +452,7 @@ static int read_audio(struct run *r, size_t from, size_t to)
 		files[n].path = r->in[i].path;
 		files[n++].file_no = (int)i;
 	}
-	r->load.source = IN_AUDIO;
+	r->load.source = REC_SRC_TAGS;
 	if (r->loading && n && load_start(&r->load, REC_TRACK) < 0)
 		goto out;
 	rc = scan_tags(files, n, r->o->jobs, &o, &sink);
@@ -506,8 +506,8 @@ static int read_inputs(struct run *r, size_t from, size_t to)
 	}
 	for (i = from; rc == 0 && i < to; i = next) {
 		next = i + 1;
-		if (r->in[i].type == IN_AUDIO) {
-			while (next < to && r->in[next].type == IN_AUDIO)
+		if (r->in[i].type == REC_SRC_TAGS) {
+			while (next < to && r->in[next].type == REC_SRC_TAGS)
 				next++;
 			rc = read_audio(r, i, next);
 			continue;
@@ -519,7 +519,7 @@ static int read_inputs(struct run *r, size_t from, size_t to)
 			}
 			r->load.source = (int)r->in[i].type;
 		}
-		rc = r->in[i].type == IN_CSV ? read_csv(r, i, &co) : read_ddex(r, i);
+		rc = r->in[i].type == REC_SRC_CSV ? read_csv(r, i, &co) : read_ddex(r, i);
 	}
 	csvman_map_release(&map);
 	return rc;
@@ -642,7 +642,7 @@ static int multi_source(const struct run *r, size_t from, size_t to)
 	for (i = from; i < to; i++) {
 		if (r->in[i].type != r->in[from].type)
 			return 1;
-		ddex += r->in[i].type == IN_DDEX;
+		ddex += r->in[i].type == REC_SRC_DDEX;
 	}
 	return ddex > 1;
 }
@@ -972,7 +972,7 @@ enum import_result import_prepare(const struct import_opts *o, struct import_job
 		tracks_first(r);
 	for (i = 0; i < r->nin; i++) {
 		/* A rejected audio file stays where it is: rejects.log names it. */
-		if (r->in[i].type == IN_AUDIO)
+		if (r->in[i].type == REC_SRC_TAGS)
 			rejects_add_log_only(&r->rej, r->in[i].path);
 		else if (r->in[i].workbook)
 			rejects_add_sheet(&r->rej, r->in[i].path);

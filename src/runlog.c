@@ -219,7 +219,7 @@ int runlog_files_compare(PGconn *c, struct input *inputs, size_t nin, char *cons
 	for (i = 0; i < nin; i++) {
 		struct input *in = &inputs[i];
 
-		if (in->type != IN_AUDIO || !in->abs || (row = state_row(res, in->abs)) < 0)
+		if (in->type != REC_SRC_TAGS || !in->abs || (row = state_row(res, in->abs)) < 0)
 			continue;
 		seen[row] = 1;
 		if (!same_state(res, row, in))
@@ -250,7 +250,7 @@ int runlog_files_save(struct load *load, const struct input *inputs, size_t from
 	for (i = from; i < to; i++) {
 		const struct input *in = &inputs[i];
 
-		if (in->type != IN_AUDIO || in->unchanged || !in->abs)
+		if (in->type != REC_SRC_TAGS || in->unchanged || !in->abs)
 			continue;
 		buf_addf(&rows, "%zu\t", i);
 		rec_copy_value(&rows, in->abs);

@@ -61,12 +61,12 @@ static int type_in_dir(const char *path)
 	int rc;
 
 	if (has_ext(path, csv_exts) || workbook_named(path))
-		return IN_CSV;
+		return REC_SRC_CSV;
 	if (has_ext(path, xml_exts)) {
 		rc = ddex_probe(path, &v, &t);
-		return rc == 1 || rc == DDEX_PROBE_REFUSED ? IN_DDEX : -1;
+		return rc == 1 || rc == DDEX_PROBE_REFUSED ? REC_SRC_DDEX : -1;
 	}
-	return has_ext(path, audio_exts) ? IN_AUDIO : -1;
+	return has_ext(path, audio_exts) ? REC_SRC_TAGS : -1;
 }
 
 /*
@@ -82,12 +82,12 @@ static int type_of(struct walker *r, const char *path)
 	if (type >= 0 || has_ext(path, csv_exts) || has_ext(path, xml_exts))
 		return type;
 	if (workbook_probe(path, NULL) != WORKBOOK_NONE)
-		return IN_CSV;
+		return REC_SRC_CSV;
 	if (has_ext(path, txt_exts))
-		return csvman_probe(path, r->co) == 1 ? IN_CSV : -1;
+		return csvman_probe(path, r->co) == 1 ? REC_SRC_CSV : -1;
 	if (tags_is_audio(r->sniffer, path) == 1)
-		return IN_AUDIO;
-	return ddex_probe(path, NULL, NULL) == 1 ? IN_DDEX : -1;
+		return REC_SRC_TAGS;
+	return ddex_probe(path, NULL, NULL) == 1 ? REC_SRC_DDEX : -1;
 }
 
 /*
@@ -95,15 +95,15 @@ static int type_of(struct walker *r, const char *path)
  * DDEX message when its root element says so, else audio (the tag reader
  * then says what it is not).
  */
-static enum input_type type_given(const char *path)
+static enum rec_source type_given(const char *path)
 {
 	if (has_ext(path, sheet_exts) || workbook_is(path))
-		return IN_CSV;
+		return REC_SRC_CSV;
 	if (has_ext(path, xml_exts))
-		return IN_DDEX;
+		return REC_SRC_DDEX;
 	if (has_ext(path, audio_exts))
-		return IN_AUDIO;
-	return ddex_probe(path, NULL, NULL) == 1 ? IN_DDEX : IN_AUDIO;
+		return REC_SRC_TAGS;
+	return ddex_probe(path, NULL, NULL) == 1 ? REC_SRC_DDEX : REC_SRC_TAGS;
 }
 
 static int by_name(const void *a, const void *b)
@@ -116,7 +116,7 @@ static long long ns(const struct timespec *t)
 	return (long long)t->tv_sec * 1000000000LL + t->tv_nsec;
 }
 
-void walk_add(struct walk *w, const char *path, const char *abs, enum input_type type)
+void walk_add(struct walk *w, const char *path, const char *abs, enum rec_source type)
 {
 	struct input *in;
 	struct stat st;
@@ -127,7 +127,7 @@ void walk_add(struct walk *w, const char *path, const char *abs, enum input_type
 	in->path = xstrdup(path);
 	in->abs = abs ? xstrdup(abs) : NULL;
 	in->type = type;
-	in->workbook = type == IN_CSV && workbook_is(path);
+	in->workbook = type == REC_SRC_CSV && workbook_is(path);
 	if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
 		in->size = (unsigned long long)st.st_size;
 		in->mtime_ns = ns(&st.st_mtim);
@@ -230,7 +230,7 @@ static int walk(struct walker *r, const char *dir, const char *absdir, int depth
 			else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) &&
 				 (type = type_of(r, names[i])) >= 0)
 				walk_add(r->w, names[i], absdir ? abs.data : NULL,
-					  (enum input_type)type);
+					  (enum rec_source)type);
 			else if (S_ISREG(st.st_mode))
 				r->w->skipped++;
 		}

@@ -18,6 +18,10 @@
  * The client holds no per-track state: the staging tables hold the rows
  * and every join across rows and files happens in the database.  Rows of
  * a rejected track are taken out of the staging before the merge.
+ *
+ * The code is in copyload.c (COPY, transaction), load_check.c,
+ * load_merge.c, load_bulk.c and load_sql.c (every statement); see
+ * include/blendcat/load_internal.h.
  */
 #ifndef BLENDCAT_COPYLOAD_H
 #define BLENDCAT_COPYLOAD_H
@@ -45,7 +49,7 @@ struct load {
 	PGconn *conn;
 	int insert_only;		/* --mode insert */
 	int require_audio;		/* --require-audio */
-	int source;			/* rank of the records coming: 0 CSV, 1 DDEX, 2 tags */
+	enum rec_source source;		/* where the records coming are from: their rank */
 	int multi_source;		/* the run has more than one kind of source */
 	unsigned long disagreements;	/* fields two sources gave differently */
 	struct buf copy;		/* COPY data not yet sent */

@@ -28,6 +28,17 @@ enum rec_kind {
 	REC_NKINDS
 };
 
+/*
+ * Where a record comes from, which is also its rank when the sources of a
+ * track merge: CSV over DDEX over tags, the lower value winning (a MEAD
+ * message ranks as DDEX).  The loader's SQL compares these values.
+ */
+enum rec_source {
+	REC_SRC_CSV = 0,	/* a CSV manifest, label sheet or workbook */
+	REC_SRC_DDEX = 1,	/* a DDEX message */
+	REC_SRC_TAGS = 2	/* an audio file's tags */
+};
+
 /* How a field's raw text is normalized. */
 enum rec_type {
 	RT_FILENAME,	/* audio_filename: a base name, no path */

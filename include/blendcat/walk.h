@@ -15,13 +15,10 @@
 #include "blendcat/sheet.h"
 #include "blendcat/tags.h"
 
-/* What an input is, which is also its rank when sources merge. */
-enum input_type { IN_CSV = 0, IN_DDEX = 1, IN_AUDIO = 2 };
-
 struct input {
 	char *path;
 	char *abs;		/* absolute path (realpath of the root given + the rest) */
-	enum input_type type;
+	enum rec_source type;	/* what it is, which is also its rank when sources merge */
 	unsigned long long size;
 	long long mtime_ns, ctime_ns;
 	int unchanged;		/* --incremental: as ingest.file_state has it: not read */
@@ -30,7 +27,7 @@ struct input {
 	int named;		/* an audio file a DDEX message named, read after it */
 	int sheet_read;		/* a CSV file opened: dialect says how it was read */
 	struct sheet_dialect dialect;
-	int workbook;		/* IN_CSV: an .xlsx or .ods workbook (workbook_is) */
+	int workbook;		/* REC_SRC_CSV: an .xlsx or .ods workbook (workbook_is) */
 	char *sheet;		/* ... the sheet read, once read */
 };
 
@@ -57,7 +54,7 @@ int walk_collect(struct walk *w, char **paths, int npaths, const struct csvman_o
  * Add path (abs: its absolute form, or NULL) to w's inputs as a file of
  * type, with its size and times.
  */
-void walk_add(struct walk *w, const char *path, const char *abs, enum input_type type);
+void walk_add(struct walk *w, const char *path, const char *abs, enum rec_source type);
 
 /* Free what w holds (npaths: as given to walk_collect). */
 void walk_release(struct walk *w, int npaths);

@@ -64,6 +64,22 @@ expect_eq 0 "$(q "SELECT count(*) FROM meekah.track_creator c JOIN meekah.track_
 q "DROP TRIGGER refuse ON meekah.track_creator"
 run "$BLENDCAT" import --atomic sometimes "$W/more"
 expect_rc 2 "--atomic sometimes: exit 2"
+
+# The same for the tracks' statements: the update's and the insert's failing row is named.
+q "CREATE FUNCTION public.refuse_title() RETURNS trigger LANGUAGE plpgsql AS
+   \$\$ BEGIN IF NEW.title = 'Refused' THEN RAISE EXCEPTION 'the title Refused is not allowed'; END IF;
+   RETURN NEW; END \$\$"
+q "CREATE TRIGGER refuse_title BEFORE INSERT OR UPDATE ON meekah.track_info
+   FOR EACH ROW EXECUTE FUNCTION public.refuse_title()"
+printf 'audio_filename,title\none.mp3,Uno\ntwo.mp3,Refused\nthree.mp3,Tres\n' >"$W/upd.csv"
+run "$BLENDCAT" import "$W/upd.csv"
+expect_rc 3 "a trigger error in the tracks' update: exit 3"
+expect_match 'failing row is .*upd.csv:3 \(track .two.mp3.\)' "$ERR" "the update's failing row is named"
+printf 'audio_filename,title,duration\nseven.mp3,Seven,100\neight.mp3,Refused,100\n' >"$W/new.csv"
+run "$BLENDCAT" import "$W/new.csv"
+expect_rc 3 "a trigger error in the tracks' insert: exit 3"
+expect_match 'failing row is .*new.csv:3 \(track .eight.mp3.\)' "$ERR" "the insert's failing row is named"
+q "DROP TRIGGER refuse_title ON meekah.track_info"
 before=$(snapshot)
 
 # Another import holds the lock: exit 75; --wait queues.

@@ -1,0 +1,116 @@
+/*
+ * load_internal: what the files of the loader share.  The loader is
+ * copyload.h's API, in the order of a load's stages:
+ *
+ *   copyload.c     the API's entry points, the transaction, the staging
+ *                  tables and the COPY streaming into them
+ *   load_check.c   the checks across rows and files, rows named by ISRC,
+ *                  the rejected tracks and rows (load_check, load_rejects)
+ *   load_merge.c   rejected tracks out, takedowns, guessed fields, merge
+ *                  of sources, update and insert of tracks, replacement
+ *                  of changed child sets (load_merge)
+ *   load_bulk.c    the empty catalog's path: keys and indexes dropped
+ *                  before the merge and built again after it
+ *   load_sql.c     every statement they send
+ *
+ * Internal to the loader: no other module includes this header.
+ */
+#ifndef BLENDCAT_LOAD_INTERNAL_H
+#define BLENDCAT_LOAD_INTERNAL_H
+
+#include "blendcat/buf.h"
+#include "blendcat/copyload.h"
+#include "blendcat/record.h"
+
+/*
+ * The staging columns after a kind's fields (load_sql_staging): by_isrc,
+ * by_isrc_field, weak, no_duration.
+ */
+#define STAGING_TAIL 4
+
+/* --------------------------------------------- copyload.c: running SQL */
+
+/* Run sql (one or more statements): 0, or -1 with the error printed under what. */
+int load_exec(struct load *l, const char *what, const char *sql);
+/* Run sql and return its affected-row count, or -1 (printed). */
+long load_exec_count(struct load *l, const char *what, const char *sql);
+/* Run a query of one number and return it, or -2 (printed). */
+long load_count(struct load *l, const char *sql);
+/*
+ * A SIGINT or SIGTERM was caught (db.h): the load stops at its next step
+ * and is rolled back.  Said once.
+ */
+int load_interrupted(struct load *l);
+
+/* --------------------------------------------------------- load_bulk.c */
+
+/*
+ * Before the tracks are merged: when the catalog has no track, set
+ * l->bulk and drop its keys and indexes.  0 or -1 (printed).
+ */
+int load_bulk_begin(struct load *l);
+/* After the merge, bulk: build the keys and indexes again.  0 or -1. */
+int load_bulk_end(struct load *l);
+
+/* ---------------------------------------------------------- load_sql.c */
+
+/*
+ * A function load_sql_X(b, ...) makes b hold statement X; a constant
+ * load_sql_X is one.  See load_sql.c for what each does.
+ */
+
+/* Staging and COPY (copyload.c) */
+extern const char load_sql_has_catalog[];
+void load_sql_staging(struct buf *b);
+void load_sql_copy(struct buf *b, const char *table);
+void load_sql_takedowns(struct buf *b, const char *values);
+extern const char load_sql_fstate_table[];
+void load_sql_file_state(struct buf *b, int any_bad);
+
+/* Checks and rejects (load_check.c) */
+void load_sql_resolve_isrc(struct buf *b);
+void load_sql_check_duplicates(struct buf *b);
+extern const char load_sql_check_new_tracks[];
+extern const char load_sql_check_splits[];
+extern const char load_sql_check_sections[];
+void load_sql_check_orphans(struct buf *b, enum rec_kind k);
+extern const char load_sql_check_insert_only[];
+void load_sql_check_require_audio(struct buf *b);
+void load_sql_bad_tracks(struct buf *b);
+extern const char load_sql_reasons[];
+void load_sql_rejected_rows(struct buf *b);
+
+/* Merge (load_merge.c) */
+void load_sql_drop_rejected(struct buf *b);
+void load_sql_takedowns_staging(struct buf *b);
+extern const char load_sql_takedowns_catalog[];
+void load_sql_drop_weak(struct buf *b, unsigned long weak);
+void load_sql_disagreements(struct buf *b);
+void load_sql_merge_sources(struct buf *b);
+/*
+ * A statement that writes the catalog, for kind k's staged rows n <= upto
+ * (all of them when upto is 0): a failing one is run again on shorter
+ * prefixes to find the input row at fault.  bulk: the catalog was empty.
+ */
+typedef void load_merge_sql_fn(struct buf *b, enum rec_kind k, int bulk,
+			       unsigned long long upto);
+void load_sql_update_tracks(struct buf *b, enum rec_kind k, int bulk, unsigned long long upto);
+void load_sql_insert_tracks(struct buf *b, enum rec_kind k, int bulk, unsigned long long upto);
+void load_sql_insert_children(struct buf *b, enum rec_kind k, int bulk, unsigned long long upto);
+extern const char load_sql_count_tracks[];
+extern const char load_sql_analyze_tracks[];
+void load_sql_find_changed(struct buf *b, enum rec_kind k);
+void load_sql_delete_changed(struct buf *b, enum rec_kind k);
+extern const char load_sql_touch_changed[];
+extern const char load_sql_count_changed[];
+extern const char load_sql_count_compared[];
+void load_sql_name_row(struct buf *b, unsigned long long n);
+void load_sql_analyze(struct buf *b, int bulk, const struct load_counts *counts);
+
+/* Bulk path (load_bulk.c) */
+extern const char load_sql_catalog_empty[];
+extern const char load_sql_save_ddl[];
+extern const char load_sql_drop_ddl[];
+extern const char load_sql_create_ddl[];
+
+#endif

@@ -1,0 +1,789 @@
+/*
+ * load_sql: every statement the loader sends, in the order of a load:
+ * staging, checks, rejects, merge, bulk path.  A fixed statement is a
+ * constant; one that depends on the record kinds (rec_kinds: a staging
+ * table per kind, a column per field), on the source ranks (enum
+ * rec_source) or on the run is written into b by a function (b is reset
+ * first), and only these functions build SQL.  Transaction control
+ * (BEGIN, SAVEPOINT, COMMIT, ROLLBACK) stays with the code that decides
+ * it.  See include/blendcat/load_internal.h.
+ *
+ * The staging, temporary tables dropped at COMMIT:
+ *   bc_<kind>    bc_track, bc_creator, bc_instrument, bc_arrangement,
+ *                bc_sample: one row per record or rejected row, typed like
+ *                the catalog.  n (input order, rejects included), bad (the
+ *                reader rejected it), id (its uuid in the catalog),
+ *                audio_filename, given (bit i: field i given), file_no,
+ *                line, off, len (where it is in its input), src (enum
+ *                rec_source), the kind's fields, then STAGING_TAIL
+ *                columns: by_isrc, by_isrc_field, weak, no_duration
+ *   bc_file      input file names, for reasons that point at a file
+ *   bc_present   audio files in the run but not read (--incremental)
+ *   bc_reason    what the checks across rows found
+ *   bc_takedown  takedowns (--apply-takedowns)
+ * and, made on the way: bc_isrc_q, bc_isrc (tracks named by ISRC), bc_bad
+ * (rejected tracks), bc_fstate (audio files read), bc_gone (tracks taken
+ * down), bc_track_m (tracks merged from several sources), bc_chg (tracks
+ * whose child rows changed), bc_ddl (the bulk path's keys and indexes).
+ */
+#include "blendcat/load_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/*
+ * Memory for the load's transaction only (SET LOCAL): the server's own
+ * settings are left alone.  The checks and the merge hash, join and sort
+ * whole staging tables, which spill to disk past work_mem (the server's
+ * default is 4MB); the bulk path builds every key and index of the
+ * catalog, whose sorts get maintenance_work_mem (default 64MB).  Sized on
+ * loads of a million tracks.
+ */
+#define LOAD_WORK_MEM "128MB"
+#define LOAD_MAINTENANCE_WORK_MEM "512MB"
+
+/* ------------------------------------------------------------- helpers */
+
+static const char *col(enum rec_kind k, size_t i)
+{
+	return rec_kinds[k].fields[i].name;
+}
+
+static const char *sql_type(enum rec_type t)
+{
+	switch (t) {
+	case RT_DURATION:
+	case RT_SECONDS:
+	case RT_TEMPO:
+		return "integer";
+	case RT_MOODS:
+		return "varchar(255)[]";
+	case RT_TAGS:
+		return "varchar(100)[]";
+	case RT_DATE:
+		return "date";
+	case RT_SPLIT:
+	case RT_SCORE:
+		return "numeric(5,2)";
+	case RT_COUNT:
+		return "bigint";
+	case RT_BOOL:
+		return "boolean";
+	default:
+		return "text";
+	}
+}
+
+/* The column default when a source does not give field i of kind k. */
+static const char *field_default(enum rec_kind k, int i)
+{
+	const char *name = rec_kinds[k].fields[i].name;
+
+	if (strcmp(name, "popularity_score") == 0 || strcmp(name, "play_count") == 0)
+		return "0";
+	if (rec_kinds[k].fields[i].type == RT_BOOL)
+		return "false";
+	return "NULL";
+}
+
+/* Field i of a staged row r, or its default when not given. */
+static void add_value(struct buf *b, enum rec_kind k, int i)
+{
+	buf_addf(b, "CASE WHEN r.given & %lu <> 0 THEN r.%s ELSE %s END",
+		 1ul << i, col(k, (size_t)i), field_default(k, i));
+}
+
+/* ROW(...) of kind k's values, staged (r.*) or stored (c.*). */
+static void add_row(struct buf *b, enum rec_kind k, int staged)
+{
+	size_t i;
+
+	buf_adds(b, "ROW(");
+	for (i = 1; i < rec_kinds[k].nfields; i++) {
+		if (i > 1)
+			buf_adds(b, ", ");
+		if (staged)
+			add_value(b, k, (int)i);
+		else
+			buf_addf(b, "c.%s::%s", col(k, i), sql_type(rec_kinds[k].fields[i].type));
+	}
+	buf_addch(b, ')');
+}
+
+/* Every row of every kind, as one relation: kind, provenance, track, bad. */
+static void add_all_rows(struct buf *b)
+{
+	int k;
+
+	buf_addch(b, '(');
+	for (k = 0; k < REC_NKINDS; k++)
+		buf_addf(b, "%sSELECT %d AS kind, n, bad, file_no, line, off, len, audio_filename "
+			 "FROM bc_%s", k ? " UNION ALL " : "", k, rec_kinds[k].name);
+	buf_addch(b, ')');
+}
+
+/* The prefix condition of a merge statement on staged rows alias. */
+static void add_upto(struct buf *b, const char *alias, unsigned long long upto)
+{
+	if (upto)
+		buf_addf(b, " AND %s.n <= %llu ", alias, upto);
+}
+
+/* ------------------------------------------------------------- staging */
+
+const char load_sql_has_catalog[] =
+	"SELECT to_regclass('meekah.track_info') IS NOT NULL "
+	"AND to_regclass('meekah.track_sample') IS NOT NULL "
+	"AND to_regclass('ingest.run') IS NOT NULL";
+
+static void add_staging_table(struct buf *b, enum rec_kind k)
+{
+	size_t i;
+
+	buf_addf(b, "CREATE TEMP TABLE bc_%s (n bigint, bad boolean, id uuid, "
+		 "audio_filename text, given integer, file_no integer, line bigint, "
+		 "off bigint, len bigint, src smallint", rec_kinds[k].name);
+	for (i = 1; i < rec_kinds[k].nfields; i++)
+		buf_addf(b, ", %s %s", rec_kinds[k].fields[i].name,
+			 sql_type(rec_kinds[k].fields[i].type));
+	/* Last, STAGING_TAIL of them: merge_sources' rows, built without them, leave them NULL. */
+	buf_adds(b, ", by_isrc text, by_isrc_field text, weak integer, no_duration text) "
+		    "ON COMMIT DROP;");
+}
+
+void load_sql_staging(struct buf *b)
+{
+	int k;
+
+	buf_reset(b);
+	/* One staging table per kind, typed like the catalog: values are canonical. */
+	for (k = 0; k < REC_NKINDS; k++)
+		add_staging_table(b, (enum rec_kind)k);
+	buf_adds(b, "CREATE TEMP TABLE bc_file (file_no integer PRIMARY KEY, name text) ON COMMIT DROP;"
+		 "CREATE TEMP TABLE bc_present (audio_filename text) ON COMMIT DROP;"
+		 "CREATE TEMP TABLE bc_reason (file_no integer, line bigint, audio_filename text, "
+		 "field text, value text, reason text) ON COMMIT DROP;"
+		 "CREATE TEMP TABLE bc_takedown (file_no integer, line bigint, audio_filename text, "
+		 "catalog_number text) ON COMMIT DROP;"
+		 "SET LOCAL work_mem = '" LOAD_WORK_MEM "'; "
+		 "SET LOCAL maintenance_work_mem = '" LOAD_MAINTENANCE_WORK_MEM "'");
+}
+
+void load_sql_copy(struct buf *b, const char *table)
+{
+	buf_reset(b);
+	buf_addf(b, "COPY %s FROM STDIN", table);
+}
+
+void load_sql_takedowns(struct buf *b, const char *values)
+{
+	buf_reset(b);
+	buf_addf(b, "INSERT INTO bc_takedown VALUES %s", values);
+}
+
+const char load_sql_fstate_table[] =
+	"CREATE TEMP TABLE IF NOT EXISTS bc_fstate "
+	"(file_no integer, path text, size bigint, mtime_ns bigint, ctime_ns bigint) "
+	"ON COMMIT DROP; TRUNCATE bc_fstate";
+
+/*
+ * A file read: its track when that loads; NULL when the file itself was
+ * rejected (its content decides, so it is skipped until it changes).  A
+ * file whose track another row rejected (a duplicate name, a manifest
+ * row) is not recorded: the next run reads it again.  $1 is the run.
+ */
+void load_sql_file_state(struct buf *b, int any_bad)
+{
+	buf_reset(b);
+	buf_addf(b, "INSERT INTO ingest.file_state AS s (path, size, mtime_ns, ctime_ns, "
+		 "  audio_filename, run_id, seen_at) "
+		 "SELECT f.path, f.size, f.mtime_ns, f.ctime_ns, "
+		 "  CASE WHEN t.bad THEN NULL ELSE t.audio_filename END, $1, now() "
+		 "FROM bc_fstate f JOIN (SELECT DISTINCT ON (file_no) file_no, bad, audio_filename "
+		 "  FROM bc_track WHERE src = %d ORDER BY file_no, bad DESC) t USING (file_no) "
+		 "WHERE t.bad OR NOT EXISTS (SELECT 1 FROM bc_reason x "
+		 "  WHERE x.audio_filename = t.audio_filename) ", REC_SRC_TAGS);
+	if (any_bad)
+		buf_adds(b, "AND (t.bad OR t.audio_filename NOT IN "
+			    "(SELECT audio_filename FROM bc_bad)) ");
+	buf_adds(b, "ON CONFLICT (path) DO UPDATE SET size = EXCLUDED.size, mtime_ns = EXCLUDED.mtime_ns, "
+		    "  ctime_ns = EXCLUDED.ctime_ns, audio_filename = EXCLUDED.audio_filename, "
+		    "  run_id = EXCLUDED.run_id, seen_at = EXCLUDED.seen_at");
+}
+
+/* -------------------------------------------------------------- checks */
+
+/*
+ * Rows naming their track by ISRC (a DDEX MEAD message) get its
+ * audio_filename: from this run's tracks (the release message of the
+ * same delivery) when they have the ISRC, else from the catalog's.  An
+ * ISRC naming no track, or several, rejects the rows that use it; the
+ * reason goes on the track row, at the element that gave the ISRC.
+ *
+ * The ISRCs asked for go in a table of their own, analyzed: knowing how
+ * few they are, the planner looks a small delivery's up in the catalog
+ * by idx_track_isrc, and joins a big one by hash; the catalog is only
+ * asked for the ISRCs this run's tracks do not have.
+ */
+static const char by_isrc_sql[] =
+	"CREATE TEMP TABLE bc_isrc_q ON COMMIT DROP AS "
+	"SELECT DISTINCT by_isrc FROM bc_track WHERE by_isrc IS NOT NULL;"
+	"ANALYZE bc_isrc_q;"
+	"CREATE TEMP TABLE bc_isrc ON COMMIT DROP AS "
+	"WITH run AS (SELECT q.by_isrc, t.audio_filename FROM bc_isrc_q q "
+	"             JOIN bc_track t ON t.isrc = q.by_isrc "
+	"             WHERE t.by_isrc IS NULL AND NOT t.bad), "
+	"u AS (SELECT by_isrc, audio_filename FROM run "
+	"      UNION ALL SELECT q.by_isrc, c.audio_filename FROM bc_isrc_q q "
+	"      JOIN meekah.track_info c ON c.isrc = q.by_isrc "
+	"      WHERE NOT EXISTS (SELECT 1 FROM run r WHERE r.by_isrc = q.by_isrc)) "
+	"SELECT q.by_isrc, min(u.audio_filename) AS audio_filename, "
+	"  count(DISTINCT u.audio_filename) AS names, "
+	"  string_agg(DISTINCT u.audio_filename, ', ') AS list "
+	"FROM bc_isrc_q q LEFT JOIN u USING (by_isrc) GROUP BY q.by_isrc;"
+	"INSERT INTO bc_reason "
+	"SELECT r.file_no, r.line, NULL, r.by_isrc_field, r.by_isrc, "
+	"  CASE WHEN i.names = 0 THEN 'no track with ISRC ' || r.by_isrc "
+	"       || ' in this run''s tracks or in the catalog' "
+	"  ELSE 'ISRC ' || r.by_isrc || ' names ' || i.names || ' tracks: ' || i.list END "
+	"FROM bc_track r JOIN bc_isrc i USING (by_isrc) WHERE i.names <> 1 AND NOT r.bad;";
+
+void load_sql_resolve_isrc(struct buf *b)
+{
+	int k;
+
+	buf_reset(b);
+	buf_adds(b, by_isrc_sql);
+	for (k = 0; k < REC_NKINDS; k++)
+		buf_addf(b, "UPDATE bc_%s r SET audio_filename = CASE WHEN i.names = 1 "
+			 "THEN i.audio_filename END, bad = r.bad OR i.names <> 1 "
+			 "FROM bc_isrc i WHERE r.by_isrc = i.by_isrc;", rec_kinds[k].name);
+}
+
+/*
+ * Checks across rows.  Each statement adds reasons to bc_reason; a row
+ * with its own problem (bad) already has its reason, from the reader.
+ */
+
+/*
+ * The same track twice in this run's tracks, from one source.  DDEX
+ * messages are the exception: each carries its release whole and a later
+ * one replaces it (DDEX.md), so only a track twice in one message is a
+ * duplicate.  Only the few tracks found by a hash aggregate are sorted
+ * for their first row.
+ */
+void load_sql_check_duplicates(struct buf *b)
+{
+	buf_reset(b);
+	buf_addf(b, "INSERT INTO bc_reason "
+		 "SELECT x.file_no, x.line, x.audio_filename, 'audio_filename', x.audio_filename, "
+		 "  'the track appears ' || x.c || ' times in this run; first at ' || f.name || ':' "
+		 "  || x.fl "
+		 "FROM (SELECT r.file_no, r.line, r.audio_filename, count(*) OVER a AS c, "
+		 "             first_value(r.file_no) OVER o AS ff, first_value(r.line) OVER o AS fl "
+		 "      FROM bc_track r WHERE NOT r.bad "
+		 "      AND (r.audio_filename, r.src, CASE WHEN r.src = %d THEN r.file_no ELSE -1 END) "
+		 "      IN (SELECT audio_filename, src, CASE WHEN src = %d THEN file_no ELSE -1 END "
+		 "        FROM bc_track WHERE NOT bad GROUP BY 1, 2, 3 HAVING count(*) > 1) "
+		 "      WINDOW a AS (PARTITION BY r.audio_filename COLLATE \"C\", r.src, "
+		 "                   CASE WHEN r.src = %d THEN r.file_no ELSE -1 END), "
+		 "             o AS (PARTITION BY r.audio_filename COLLATE \"C\", r.src, "
+		 "                   CASE WHEN r.src = %d THEN r.file_no ELSE -1 END "
+		 "                   ORDER BY r.file_no, r.line)) x "
+		 "JOIN bc_file f ON f.file_no = x.ff",
+		 REC_SRC_DDEX, REC_SRC_DDEX, REC_SRC_DDEX, REC_SRC_DDEX);
+}
+
+/*
+ * A new track without its NOT NULL columns in any of its sources (a CSV
+ * row may leave the duration to the audio file's tags): blamed on the
+ * track's first row of its best source (the lowest src), with what a
+ * source said of its missing duration (a DDEX message's PT0S and absent
+ * file).
+ */
+const char load_sql_check_new_tracks[] =
+	"INSERT INTO bc_reason "
+	"SELECT x.file_no, x.line, x.audio_filename, v.field, NULL, 'a new track needs a ' || v.field "
+	"  || CASE WHEN v.field = 'duration' THEN coalesce(': ' || x.no_duration, '') ELSE '' END "
+	"FROM (SELECT DISTINCT ON (r.audio_filename COLLATE \"C\") r.audio_filename, r.file_no, "
+	"        r.line, "
+	"        bool_or(r.title IS NOT NULL) OVER w AS has_title, "
+	"        bool_or(r.duration IS NOT NULL) OVER w AS has_duration, "
+	"        max(r.no_duration) OVER w AS no_duration "
+	"      FROM bc_track r WHERE NOT r.bad "
+	"      WINDOW w AS (PARTITION BY r.audio_filename COLLATE \"C\") "
+	"      ORDER BY r.audio_filename COLLATE \"C\", r.src, r.n) x "
+	"CROSS JOIN LATERAL (VALUES ('title', NOT x.has_title), "
+	"  ('duration', NOT x.has_duration)) v(field, missing) "
+	"WHERE v.missing "
+	"AND NOT EXISTS (SELECT 1 FROM meekah.track_info t WHERE t.audio_filename = x.audio_filename)";
+
+/*
+ * A track's splits add up to more than 100%: blame the row that tips it
+ * over.  Totals by hash aggregate; only tracks over 100 are sorted.
+ */
+const char load_sql_check_splits[] =
+	"INSERT INTO bc_reason "
+	"SELECT x.file_no, x.line, x.audio_filename, 'split_percentage', x.split_percentage::text, "
+	"  'the track''s splits add up to ' || x.total || '%, more than 100%' "
+	"FROM (SELECT r.*, o.total, "
+	"        sum(r.split_percentage) OVER (PARTITION BY r.audio_filename COLLATE \"C\" "
+	"                                      ORDER BY r.file_no, r.line "
+	"                                      ROWS UNBOUNDED PRECEDING) AS run "
+	"      FROM bc_creator r JOIN ("
+	"        SELECT audio_filename, sum(split_percentage) AS total FROM bc_creator "
+	"        WHERE NOT bad GROUP BY audio_filename HAVING sum(split_percentage) > 100) o "
+	"      USING (audio_filename) WHERE NOT r.bad) x "
+	"WHERE x.run > 100 AND x.run - coalesce(x.split_percentage, 0) <= 100";
+
+/*
+ * Arrangement sections, in one pass: past the track's end (this run's
+ * duration, else the catalog's), or overlapping an earlier section (by
+ * start time).  A row gets the first problem that applies.
+ */
+const char load_sql_check_sections[] =
+	"INSERT INTO bc_reason "
+	"SELECT x.file_no, x.line, x.audio_filename, "
+	"  CASE WHEN x.end_time > x.duration THEN 'end_time' ELSE 'start_time' END, "
+	"  CASE WHEN x.end_time > x.duration THEN x.end_time ELSE x.start_time END::text, "
+	"  CASE WHEN x.end_time > x.duration "
+	"    THEN 'section ends at ' || x.end_time || ' s, after the track''s end at ' "
+	"         || x.duration || ' s' "
+	"    ELSE 'section ''' || x.section_name || ''' (' || x.start_time || '-' || x.end_time "
+	"         || ' s) overlaps an earlier section that ends at ' || x.prev_end || ' s' END "
+	"FROM (SELECT r.*, d.duration, "
+	"        max(r.end_time) OVER (PARTITION BY r.audio_filename COLLATE \"C\" "
+	"        ORDER BY r.start_time, r.end_time, r.file_no, r.line "
+	"        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end "
+	"      FROM bc_arrangement r LEFT JOIN ("
+	"        SELECT DISTINCT ON (audio_filename COLLATE \"C\") audio_filename, duration FROM ("
+	"          SELECT t.audio_filename, t.duration, 0 AS pri FROM bc_track t "
+	"          WHERE NOT t.bad AND t.duration IS NOT NULL "
+	"          UNION ALL SELECT t.audio_filename, t.duration, 1 FROM meekah.track_info t "
+	"          WHERE t.audio_filename IN (SELECT audio_filename FROM bc_arrangement)) u "
+	"        ORDER BY audio_filename COLLATE \"C\", pri) d USING (audio_filename) "
+	"      WHERE NOT r.bad) x "
+	"WHERE x.end_time > x.duration OR x.start_time < x.prev_end";
+
+/* A child of kind k whose track is neither in this run nor in the catalog. */
+void load_sql_check_orphans(struct buf *b, enum rec_kind k)
+{
+	buf_reset(b);
+	buf_addf(b, "INSERT INTO bc_reason "
+		 "SELECT r.file_no, r.line, r.audio_filename, 'audio_filename', r.audio_filename, "
+		 "  'no such track in this run''s tracks or in the catalog' "
+		 "FROM bc_%s r WHERE NOT r.bad "
+		 "AND NOT EXISTS (SELECT 1 FROM bc_track t WHERE t.audio_filename = r.audio_filename) "
+		 "AND NOT EXISTS (SELECT 1 FROM meekah.track_info t "
+		 "                WHERE t.audio_filename = r.audio_filename)", rec_kinds[k].name);
+}
+
+/* --mode insert: a track the catalog has. */
+const char load_sql_check_insert_only[] =
+	"INSERT INTO bc_reason "
+	"SELECT r.file_no, r.line, r.audio_filename, 'audio_filename', r.audio_filename, "
+	"  'the track is already in the catalog (--mode insert)' "
+	"FROM bc_track r WHERE NOT r.bad "
+	"AND EXISTS (SELECT 1 FROM meekah.track_info t WHERE t.audio_filename = r.audio_filename)";
+
+/* --require-audio: a manifest's or message's track needs its audio file in the run. */
+void load_sql_check_require_audio(struct buf *b)
+{
+	buf_reset(b);
+	buf_addf(b, "INSERT INTO bc_reason "
+		 "SELECT r.file_no, r.line, r.audio_filename, 'audio_filename', r.audio_filename, "
+		 "  'no audio file of that name in the paths given (--require-audio)' "
+		 "FROM bc_track r WHERE NOT r.bad AND r.src < %d "
+		 "AND NOT EXISTS (SELECT 1 FROM bc_track a WHERE a.src = %d "
+		 "                AND a.audio_filename = r.audio_filename) "
+		 "AND NOT EXISTS (SELECT 1 FROM bc_present p WHERE p.audio_filename = r.audio_filename)",
+		 REC_SRC_TAGS, REC_SRC_TAGS);
+}
+
+/* Every rejected track, and where its first problem is. */
+void load_sql_bad_tracks(struct buf *b)
+{
+	buf_reset(b);
+	buf_adds(b, "CREATE TEMP TABLE bc_bad ON COMMIT DROP AS "
+		    "SELECT DISTINCT ON (audio_filename) audio_filename, file_no, line FROM ("
+		    "  SELECT audio_filename, file_no, line FROM ");
+	add_all_rows(b);
+	buf_adds(b, " a WHERE a.bad UNION ALL SELECT audio_filename, file_no, line FROM bc_reason) u "
+		    "WHERE audio_filename IS NOT NULL ORDER BY audio_filename, file_no, line;"
+		    "ANALYZE bc_bad");
+}
+
+/* The checks' reasons, for rejects.log. */
+const char load_sql_reasons[] =
+	"SELECT file_no, line, field, value, reason FROM bc_reason "
+	"ORDER BY file_no, line, field";
+
+/* ------------------------------------------------------------- rejects */
+
+/*
+ * Every row to reject: kind, file_no, off, len, line, audio_filename and
+ * NULL when it has its own reason, else where its track's problem is.  A
+ * label-sheet row staged as a track and creators is one row to reject.
+ */
+void load_sql_rejected_rows(struct buf *b)
+{
+	buf_reset(b);
+	buf_adds(b, "SELECT DISTINCT ON (r.file_no, r.off) r.kind, r.file_no, r.off, r.len, r.line, "
+		    "r.audio_filename, "
+		    "  CASE WHEN r.bad OR EXISTS (SELECT 1 FROM bc_reason x "
+		    "         WHERE x.file_no = r.file_no AND x.line = r.line) THEN NULL "
+		    "       ELSE f.name || ':' || b.line END "
+		    "FROM ");
+	add_all_rows(b);
+	buf_adds(b, " r LEFT JOIN bc_bad b USING (audio_filename) "
+		    "LEFT JOIN bc_file f ON f.file_no = b.file_no "
+		    "WHERE r.bad OR b.audio_filename IS NOT NULL "
+		    "ORDER BY r.file_no, r.off, r.kind");
+}
+
+/* --------------------------------------------------------------- merge */
+
+/* Rows of rejected tracks leave the staging; only good rows remain. */
+void load_sql_drop_rejected(struct buf *b)
+{
+	int k;
+
+	buf_reset(b);
+	for (k = 0; k < REC_NKINDS; k++)
+		buf_addf(b, "DELETE FROM bc_%s r WHERE r.bad OR r.audio_filename IN "
+			 "(SELECT audio_filename FROM bc_bad);", rec_kinds[k].name);
+}
+
+/*
+ * Takedowns, in the staging: rows of the tracks taken down, from the
+ * takedown's input or an earlier one, leave it.
+ */
+void load_sql_takedowns_staging(struct buf *b)
+{
+	int k;
+
+	buf_reset(b);
+	buf_adds(b, "CREATE TEMP TABLE bc_gone ON COMMIT DROP AS "
+		    "SELECT t.audio_filename, k.file_no FROM bc_track t JOIN bc_takedown k "
+		    "ON (t.audio_filename = k.audio_filename OR t.catalog_number = k.catalog_number) "
+		    "AND t.file_no <= k.file_no "
+		    "UNION SELECT audio_filename, file_no FROM bc_takedown "
+		    "WHERE audio_filename IS NOT NULL;");
+	for (k = 0; k < REC_NKINDS; k++)
+		buf_addf(b, "DELETE FROM bc_%s r USING bc_gone g WHERE r.audio_filename = g.audio_filename "
+			 "AND r.file_no <= g.file_no;", rec_kinds[k].name);
+}
+
+/*
+ * Takedowns, in the catalog: the tracks are deleted (children by ON
+ * DELETE CASCADE) unless a later input delivers them again.  Each deleted
+ * track: its takedown's file name, line and the track.
+ */
+const char load_sql_takedowns_catalog[] =
+	"WITH d AS (DELETE FROM meekah.track_info t USING bc_takedown k "
+	"           WHERE (t.audio_filename = k.audio_filename OR t.catalog_number = k.catalog_number) "
+	"           AND NOT EXISTS (SELECT 1 FROM bc_track s WHERE s.audio_filename = t.audio_filename) "
+	"           RETURNING t.audio_filename, k.file_no, k.line) "
+	"SELECT DISTINCT ON (d.audio_filename) f.name, d.line, d.audio_filename "
+	"FROM d JOIN bc_file f USING (file_no) ORDER BY d.audio_filename, d.file_no, d.line";
+
+/*
+ * A guessed field (rec.weak: a title taken from the file name) gives way
+ * to any other row of its track that gives the field, and to the track
+ * the catalog has: its given bit goes.  weak: the fields some row guessed.
+ */
+void load_sql_drop_weak(struct buf *b, unsigned long weak)
+{
+	size_t i;
+
+	buf_reset(b);
+	for (i = 1; i < rec_kinds[REC_TRACK].nfields; i++) {
+		unsigned long bit = 1ul << i;
+
+		if (!(weak & bit))
+			continue;
+		buf_addf(b, "UPDATE bc_track r SET given = r.given & ~%lu WHERE r.weak & %lu <> 0 "
+			 "AND (EXISTS (SELECT 1 FROM meekah.track_info t "
+			 "             WHERE t.audio_filename = r.audio_filename) "
+			 "  OR EXISTS (SELECT 1 FROM bc_track o WHERE o.audio_filename = r.audio_filename "
+			 "             AND o.n <> r.n AND NOT o.bad AND o.given & %lu <> 0 "
+			 "             AND o.weak & %lu = 0));", bit, bit, bit, bit);
+	}
+}
+
+/*
+ * Fields that two sources of one track give differently, the better
+ * source (the lower src) first: track, field, its value, where, the other
+ * value, where.
+ */
+void load_sql_disagreements(struct buf *b)
+{
+	size_t i, n = rec_kinds[REC_TRACK].nfields;
+
+	buf_reset(b);
+	buf_adds(b, "SELECT a.audio_filename, d.field, d.va, fa.name || ':' || a.line, d.vb, "
+		    "fb.name || ':' || b.line FROM bc_track a JOIN bc_track b "
+		    "ON b.audio_filename = a.audio_filename AND a.src < b.src "
+		    "AND NOT a.bad AND NOT b.bad "
+		    "JOIN bc_file fa ON fa.file_no = a.file_no JOIN bc_file fb ON fb.file_no = b.file_no "
+		    "CROSS JOIN LATERAL (VALUES ");
+	for (i = 1; i < n; i++)
+		buf_addf(b, "%s('%s', a.%s::text, b.%s::text, a.given & %lu <> 0 AND b.given & %lu <> 0)",
+			 i > 1 ? ", " : "", col(REC_TRACK, i), col(REC_TRACK, i), col(REC_TRACK, i),
+			 1ul << i, 1ul << i);
+	buf_adds(b, ") d(field, va, vb, given2) WHERE d.given2 AND d.va IS DISTINCT FROM d.vb "
+		    "AND d.va IS NOT NULL AND d.vb IS NOT NULL ORDER BY a.file_no, a.line, d.field");
+}
+
+/*
+ * The same track from several sources (a CSV row, a DDEX SoundRecording,
+ * the file's tags) becomes one row, field by field: CSV over DDEX over
+ * tags (enum rec_source), each field from the best source that gives it,
+ * and among DDEX messages the latest (a later delivery replaces an
+ * earlier one).  For each kind of child rows, only the best source's rows
+ * are kept.
+ */
+void load_sql_merge_sources(struct buf *b)
+{
+	size_t i, n = rec_kinds[REC_TRACK].nfields;
+	char rank[64];
+	int k;
+
+	/* A track's rows, best first: by source, the latest DDEX message first. */
+	snprintf(rank, sizeof(rank), "src, CASE WHEN src = %d THEN -n ELSE n END", REC_SRC_DDEX);
+	buf_reset(b);
+	buf_addf(b, "CREATE TEMP TABLE bc_track_m ON COMMIT DROP AS SELECT min(n) AS n, false AS bad, "
+		 "(array_agg(id ORDER BY %s))[1] AS id, audio_filename, bit_or(given) AS given, "
+		 "(array_agg(file_no ORDER BY %s))[1] AS file_no, "
+		 "(array_agg(line ORDER BY %s))[1] AS line, "
+		 "(array_agg(off ORDER BY %s))[1] AS off, "
+		 "(array_agg(len ORDER BY %s))[1] AS len, min(src) AS src",
+		 rank, rank, rank, rank, rank);
+	for (i = 1; i < n; i++) {
+		enum rec_type t = rec_kinds[REC_TRACK].fields[i].type;
+
+		/*
+		 * array_agg cannot gather arrays of different lengths, so an
+		 * array travels as its text form, which casts back exactly.
+		 * (A subquery per track instead scans the staging once per
+		 * track: quadratic.)
+		 */
+		if (t == RT_MOODS || t == RT_TAGS)
+			buf_addf(b, ", (array_agg(%s::text ORDER BY %s) FILTER (WHERE given & %lu "
+				 "<> 0))[1]::%s AS %s", col(REC_TRACK, i), rank, 1ul << i, sql_type(t),
+				 col(REC_TRACK, i));
+		else
+			buf_addf(b, ", (array_agg(%s ORDER BY %s) FILTER (WHERE given & %lu <> 0))[1] "
+				 "AS %s", col(REC_TRACK, i), rank, 1ul << i, col(REC_TRACK, i));
+	}
+	buf_adds(b, " FROM bc_track g GROUP BY audio_filename HAVING count(*) > 1;"
+		    "DELETE FROM bc_track WHERE audio_filename IN (SELECT audio_filename FROM bc_track_m);"
+		    "INSERT INTO bc_track SELECT * FROM bc_track_m;");
+	/* Children: the best source's rows; from DDEX, the latest message's. */
+	for (k = 1; k < REC_NKINDS; k++)
+		buf_addf(b, "DELETE FROM bc_%s r USING (SELECT audio_filename, min(src) AS best, "
+			 "max(file_no) FILTER (WHERE src = %d) AS last_msg "
+			 "FROM bc_%s GROUP BY 1 HAVING count(DISTINCT (src, file_no)) > 1) x "
+			 "WHERE r.audio_filename = x.audio_filename "
+			 "AND (r.src > x.best OR (r.src = %d AND r.file_no < x.last_msg));",
+			 rec_kinds[k].name, REC_SRC_DDEX, rec_kinds[k].name, REC_SRC_DDEX);
+}
+
+/* The catalog's tracks get the fields their staged row gives, if any differs. */
+void load_sql_update_tracks(struct buf *b, enum rec_kind k, int bulk, unsigned long long upto)
+{
+	size_t i, n = rec_kinds[REC_TRACK].nfields;
+
+	(void)k;
+	(void)bulk;
+	buf_reset(b);
+	buf_adds(b, "UPDATE meekah.track_info t SET ");
+	for (i = 1; i < n; i++)
+		buf_addf(b, "%s = CASE WHEN s.given & %lu <> 0 THEN s.%s ELSE t.%s END, ",
+			 col(REC_TRACK, i), 1ul << i, col(REC_TRACK, i), col(REC_TRACK, i));
+	buf_adds(b, "updated_at = now() FROM bc_track s "
+		    "WHERE t.audio_filename = s.audio_filename AND (false");
+	for (i = 1; i < n; i++)
+		buf_addf(b, " OR (s.given & %lu <> 0 AND s.%s IS DISTINCT FROM t.%s)",
+			 1ul << i, col(REC_TRACK, i), col(REC_TRACK, i));
+	buf_adds(b, ") ");
+	add_upto(b, "s", upto);
+}
+
+/* Staged tracks the catalog does not have (all of them, bulk) are inserted. */
+void load_sql_insert_tracks(struct buf *b, enum rec_kind k, int bulk, unsigned long long upto)
+{
+	size_t i, n = rec_kinds[REC_TRACK].nfields;
+
+	(void)k;
+	buf_reset(b);
+	buf_adds(b, "INSERT INTO meekah.track_info (id, audio_filename");
+	for (i = 1; i < n; i++)
+		buf_addf(b, ", %s", col(REC_TRACK, i));
+	buf_adds(b, ") SELECT s.id, s.audio_filename");
+	for (i = 1; i < n; i++)
+		buf_addf(b, ", CASE WHEN s.given & %lu <> 0 THEN s.%s ELSE %s END",
+			 1ul << i, col(REC_TRACK, i), field_default(REC_TRACK, (int)i));
+	buf_adds(b, " FROM bc_track s WHERE ");
+	if (bulk)
+		buf_adds(b, "true ");
+	else
+		buf_adds(b, "NOT EXISTS (SELECT 1 FROM meekah.track_info t "
+			    "WHERE t.audio_filename = s.audio_filename) ");
+	add_upto(b, "s", upto);
+	if (!bulk)
+		buf_adds(b, " ORDER BY s.n");
+}
+
+const char load_sql_count_tracks[] = "SELECT count(*) FROM bc_track";
+
+/* Bulk, after the tracks' insert: statistics for the children's joins. */
+const char load_sql_analyze_tracks[] = "ANALYZE meekah.track_info";
+
+/*
+ * Tracks of this run with kind-k rows, and whether their set differs from
+ * the catalog's (bc_chg).  Each side's set is summed up per track as its
+ * row count and the sum of a 64-bit hash of each row's text: a multiset
+ * fingerprint built by hash aggregates, with no sort (a sorted string_agg
+ * + md5 took three times as long on 100k tracks).  The run's side is
+ * materialized and analyzed first, so that the catalog's side is read by
+ * index for a few tracks and by a hash join for many.
+ */
+void load_sql_find_changed(struct buf *b, enum rec_kind k)
+{
+	buf_reset(b);
+	buf_addf(b, "DROP TABLE IF EXISTS bc_chg; CREATE TEMP TABLE bc_chg ON COMMIT DROP AS "
+		 "SELECT t.id AS track_id, s.audio_filename, s.n, s.h, true AS changed FROM ("
+		 "SELECT r.audio_filename, count(*) AS n, "
+		 "sum(hashtextextended(x.v::text, 0)::numeric) AS h "
+		 "FROM bc_%s r CROSS JOIN LATERAL (SELECT ", rec_kinds[k].name);
+	add_row(b, k, 1);
+	buf_adds(b, " AS v) x GROUP BY 1) s JOIN meekah.track_info t USING (audio_filename);"
+		    "ANALYZE bc_chg;"
+		    "UPDATE bc_chg g SET changed = false FROM ("
+		    "SELECT c.track_id, count(*) AS n, "
+		    "sum(hashtextextended(x.v::text, 0)::numeric) AS h FROM meekah.");
+	buf_adds(b, rec_kinds[k].table);
+	buf_adds(b, " c JOIN bc_chg USING (track_id) CROSS JOIN LATERAL (SELECT ");
+	add_row(b, k, 0);
+	buf_adds(b, " AS v) x GROUP BY 1) d WHERE d.track_id = g.track_id AND d.n = g.n AND d.h = g.h");
+}
+
+/* The catalog's kind-k rows of the tracks whose set changed go. */
+void load_sql_delete_changed(struct buf *b, enum rec_kind k)
+{
+	buf_reset(b);
+	buf_addf(b, "DELETE FROM meekah.%s c USING bc_chg x WHERE c.track_id = x.track_id "
+		 "AND x.changed", rec_kinds[k].table);
+}
+
+/*
+ * Kind k's staged rows of the tracks whose set changed (all of them,
+ * bulk) are inserted.
+ */
+void load_sql_insert_children(struct buf *b, enum rec_kind k, int bulk, unsigned long long upto)
+{
+	size_t i;
+
+	buf_reset(b);
+	buf_addf(b, "INSERT INTO meekah.%s (id, track_id", rec_kinds[k].table);
+	for (i = 1; i < rec_kinds[k].nfields; i++)
+		buf_addf(b, ", %s", col(k, i));
+	buf_adds(b, ") SELECT r.id, x.id");
+	for (i = 1; i < rec_kinds[k].nfields; i++) {
+		buf_adds(b, ", ");
+		add_value(b, k, (int)i);
+	}
+	if (bulk)
+		buf_addf(b, " FROM bc_%s r JOIN meekah.track_info x USING (audio_filename) "
+			 "WHERE true ", rec_kinds[k].name);
+	else
+		buf_addf(b, " FROM bc_%s r JOIN bc_chg c USING (audio_filename) "
+			 "JOIN meekah.track_info x ON x.id = c.track_id WHERE c.changed ",
+			 rec_kinds[k].name);
+	add_upto(b, "r", upto);
+	if (!bulk)
+		buf_adds(b, " ORDER BY r.n");
+}
+
+/* A track whose children changed has changed: export --since needs it. */
+const char load_sql_touch_changed[] =
+	"UPDATE meekah.track_info t SET updated_at = now() FROM bc_chg x "
+	"WHERE t.id = x.track_id AND x.changed "
+	"AND t.updated_at IS DISTINCT FROM now()::timestamp";
+
+const char load_sql_count_changed[] = "SELECT count(*) FILTER (WHERE changed) FROM bc_chg";
+const char load_sql_count_compared[] = "SELECT count(*) FROM bc_chg";
+
+/* Staged row n: its file name, line and track. */
+void load_sql_name_row(struct buf *b, unsigned long long n)
+{
+	buf_reset(b);
+	buf_adds(b, "SELECT f.name, r.line, coalesce(r.audio_filename, '') FROM ");
+	add_all_rows(b);
+	buf_addf(b, " r JOIN bc_file f USING (file_no) WHERE r.n = %llu", n);
+}
+
+/*
+ * The catalog's tables the merge changed: track_info unless bulk (then it
+ * was analyzed after its insert), and the kinds whose sets were replaced.
+ * b is left empty when there are none.
+ */
+void load_sql_analyze(struct buf *b, int bulk, const struct load_counts *counts)
+{
+	const char *sep = "ANALYZE ";
+	int k;
+
+	buf_reset(b);
+	if (!bulk) {
+		buf_adds(b, "ANALYZE meekah.track_info");
+		sep = ", ";
+	}
+	for (k = 1; k < REC_NKINDS; k++)
+		if (counts[k].replaced) {
+			buf_addf(b, "%smeekah.%s", sep, rec_kinds[k].table);
+			sep = ", ";
+		}
+}
+
+/* ----------------------------------------------------------- bulk path */
+
+/* The tracks staged when the catalog has none, else -1. */
+const char load_sql_catalog_empty[] =
+	"SELECT CASE WHEN EXISTS (SELECT 1 FROM meekah.track_info) "
+	"THEN -1 ELSE (SELECT count(*) FROM bc_track) END";
+
+/*
+ * The keys and indexes of the meekah tables, and foreign keys elsewhere
+ * that point at them, from the catalog itself: each as the statement
+ * that drops it and the one that builds it again, with the orders they
+ * run in (foreign keys are dropped first and built last).
+ */
+const char load_sql_save_ddl[] =
+	"CREATE TEMP TABLE bc_ddl ON COMMIT DROP AS "
+	"WITH t AS (SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+	"  WHERE n.nspname = 'meekah' AND c.relname IN ('track_info', 'track_creator', "
+	"  'track_instrument', 'track_arrangement', 'track_sample')) "
+	"SELECT 1 AS drop_order, 3 AS create_order, "
+	"  format('ALTER TABLE %s DROP CONSTRAINT %I', k.conrelid::regclass, k.conname) AS drop_sql, "
+	"  format('ALTER TABLE %s ADD CONSTRAINT %I %s', k.conrelid::regclass, k.conname, "
+	"         pg_get_constraintdef(k.oid)) AS create_sql "
+	"FROM pg_constraint k WHERE k.contype = 'f' "
+	"AND (k.conrelid IN (SELECT oid FROM t) OR k.confrelid IN (SELECT oid FROM t)) "
+	"UNION ALL "
+	"SELECT 2, 1, format('ALTER TABLE %s DROP CONSTRAINT %I', k.conrelid::regclass, k.conname), "
+	"  format('ALTER TABLE %s ADD CONSTRAINT %I %s', k.conrelid::regclass, k.conname, "
+	"         pg_get_constraintdef(k.oid)) "
+	"FROM pg_constraint k WHERE k.contype IN ('p', 'u') AND k.conrelid IN (SELECT oid FROM t) "
+	"UNION ALL "
+	"SELECT 3, 2, format('DROP INDEX %s', i.indexrelid::regclass), pg_get_indexdef(i.indexrelid) "
+	"FROM pg_index i WHERE i.indrelid IN (SELECT oid FROM t) "
+	"AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid "
+	"                AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x'))";
+
+/* bc_ddl's statements as one string, to run: the drops, then the builds. */
+const char load_sql_drop_ddl[] =
+	"SELECT coalesce(string_agg(drop_sql, '; ' ORDER BY drop_order, drop_sql), '') FROM bc_ddl";
+const char load_sql_create_ddl[] =
+	"SELECT coalesce(string_agg(create_sql, '; ' ORDER BY create_order, create_sql), '') "
+	"FROM bc_ddl";
