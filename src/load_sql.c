@@ -4,9 +4,10 @@
  * constant; one that depends on the record kinds (rec_kinds: a staging
  * table per kind, a column per field), on the source ranks (enum
  * rec_source) or on the run is written into b by a function (b is reset
- * first), and only these functions build SQL.  Transaction control
- * (BEGIN, SAVEPOINT, COMMIT, ROLLBACK) stays with the code that decides
- * it.  See include/blendcat/load_internal.h.
+ * first).  Elsewhere are only transaction control (BEGIN, SAVEPOINT,
+ * COMMIT, ROLLBACK), with the code that decides it, and the takedowns'
+ * VALUES rows, literals escaped by libpq (copyload.c).  See
+ * include/blendcat/load_internal.h.
  *
  * The staging, temporary tables dropped at COMMIT:
  *   bc_<kind>    bc_track, bc_creator, bc_instrument, bc_arrangement,
