@@ -44,8 +44,6 @@
 #include <libxml/xmlreader.h>
 #include <libxml/xmlschemas.h>
 
-#define DOCTYPE_KEEP 8192	/* bytes of a refused DOCTYPE kept to explain it */
-
 /* ------------------------------------------------------------ versions */
 
 const struct version ddex_versions[] = {
@@ -126,7 +124,7 @@ static void io_explain(struct io *io, char *buf, int len)
 		xmlsafe_feed(&io->sc, (const unsigned char *)io->rbuf + io->roff, total, 0);
 		io->roff = io->rlen;
 	}
-	while (io->sc.state == XMLSAFE_DOCTYPE && !io->sc.doctype_done && total < 4 * DOCTYPE_KEEP &&
+	while (io->sc.state == XMLSAFE_DOCTYPE && !io->sc.doctype_done && total < 4 * XMLSAFE_DOCTYPE_KEEP &&
 	       (n = read_some(io->fd, buf, (size_t)len)) > 0) {
 		xmlsafe_feed(&io->sc, (const unsigned char *)buf, (size_t)n, 0);
 		total += (size_t)n;
@@ -335,9 +333,6 @@ void ddex_globals_leave(const struct xml_globals *g)
 	active = NULL;
 }
 
-#define XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES | \
-		     XML_PARSE_NOWARNING)
-
 static int open_reader(struct parser *p)
 {
 	struct stat sb;
@@ -350,7 +345,7 @@ static int open_reader(struct parser *p)
 			return ddex_fail(p, DDEX_ERR_IO, "cannot read: %s", strerror(EISDIR));
 		p->st->bytes = (unsigned long long)sb.st_size;
 	}
-	p->rd = xmlReaderForIO(io_read, io_close, &p->io, p->path, NULL, XML_OPTIONS);
+	p->rd = xmlReaderForIO(io_read, io_close, &p->io, p->path, NULL, XMLSAFE_PARSE_OPTIONS);
 	if (!p->rd && !p->io.sc.error)
 		return ddex_fail(p, DDEX_ERR_IO, "cannot start the XML reader");
 	if (p->rd)
