@@ -27,6 +27,21 @@ int load_exec(struct load *l, const char *what, const char *sql)
 	return db_exec(l->conn, what, sql);
 }
 
+int load_exec_built(struct load *l, const char *query, const char *what)
+{
+	PGresult *res = PQexec(l->conn, query);
+	int ok;
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		db_report(res, what);
+		PQclear(res);
+		return -1;
+	}
+	ok = !*PQgetvalue(res, 0, 0) || load_exec(l, what, PQgetvalue(res, 0, 0)) == 0;
+	PQclear(res);
+	return ok ? 0 : -1;
+}
+
 long load_exec_count(struct load *l, const char *what, const char *sql)
 {
 	PGresult *res = PQexec(l->conn, sql);

@@ -303,11 +303,13 @@ int load_merge(struct load *l)
 		return -1;
 	db_stop_point("merge");
 	/*
-	 * After a bulk insert the planner knows nothing of track_info (no
-	 * statistics, no index yet): analyzed now, the children find their
-	 * track by a hash join instead of sorting both sides by name.
+	 * Bulk, the children take their track's id from the staging: with
+	 * its names' statistics (a column of a temporary table, a few
+	 * milliseconds) the planner joins them by hash, not by sorting both
+	 * sides, and its estimates stay small enough not to compile the
+	 * statements (JIT).
 	 */
-	if (l->bulk && load_exec(l, "analyzing meekah.track_info", load_sql_analyze_tracks) < 0)
+	if (l->bulk && load_exec(l, "analyzing the staging", load_sql_analyze_staging) < 0)
 		return -1;
 	for (k = 1; k < REC_NKINDS; k++) {
 		if (load_interrupted(l))
@@ -318,5 +320,5 @@ int load_merge(struct load *l)
 	if (load_bulk_end(l) < 0)
 		return -1;
 	load_sql_analyze(&l->sql, l->bulk, l->counts);
-	return l->sql.len ? load_exec(l, "analyzing the catalog", l->sql.data) : 0;
+	return load_exec_built(l, l->sql.data, "analyzing the catalog");
 }

@@ -22,6 +22,7 @@
  *   bc_present   audio files in the run but not read (--incremental)
  *   bc_reason    what the checks across rows found
  *   bc_takedown  takedowns (--apply-takedowns)
+ *   bc_named     the catalog's tracks whose child rows were compared
  * and, made on the way: bc_isrc_q, bc_isrc (tracks named by ISRC), bc_bad
  * (rejected tracks), bc_fstate (audio files read), bc_gone (tracks taken
  * down), bc_track_m (tracks merged from several sources), bc_chg (tracks
@@ -166,6 +167,7 @@ void load_sql_staging(struct buf *b)
 		 "field text, value text, reason text) ON COMMIT DROP;"
 		 "CREATE TEMP TABLE bc_takedown (file_no integer, line bigint, audio_filename text, "
 		 "catalog_number text) ON COMMIT DROP;"
+		 "CREATE TEMP TABLE bc_named (track_id uuid) ON COMMIT DROP;"
 		 "SET LOCAL work_mem = '" LOAD_WORK_MEM "'; "
 		 "SET LOCAL maintenance_work_mem = '" LOAD_MAINTENANCE_WORK_MEM "'");
 }
@@ -638,17 +640,22 @@ void load_sql_insert_tracks(struct buf *b, enum rec_kind k, int bulk, unsigned l
 
 const char load_sql_count_tracks[] = "SELECT count(*) FROM bc_track";
 
-/* Bulk, after the tracks' insert: statistics for the children's joins. */
-const char load_sql_analyze_tracks[] = "ANALYZE meekah.track_info";
+/* Bulk, before the children's insert: the staged tracks' names. */
+const char load_sql_analyze_staging[] = "ANALYZE bc_track (audio_filename)";
 
 /*
  * Tracks of this run with kind-k rows, and whether their set differs from
  * the catalog's (bc_chg).  Each side's set is summed up per track as its
- * row count and the sum of a 64-bit hash of each row's text: a multiset
+ * row count and the sum of a 64-bit hash of each row: a multiset
  * fingerprint built by hash aggregates, with no sort (a sorted string_agg
- * + md5 took three times as long on 100k tracks).  The run's side is
- * materialized and analyzed first, so that the catalog's side is read by
- * index for a few tracks and by a hash join for many.
+ * + md5 took three times as long on 100k tracks).  The row is hashed as a
+ * record, column by column with each type's own hash
+ * (hash_record_extended, PostgreSQL 14): half the time of hashing its text
+ * form, which runs every column's output function.  Both sides' rows have
+ * the same column types (add_row), so equal rows hash alike.  The run's
+ * side is materialized and analyzed first, so that the catalog's side is
+ * read by index for a few tracks and by a hash join for many.  The tracks
+ * compared are noted in bc_named (loaddiff_count_after).
  */
 void load_sql_find_changed(struct buf *b, enum rec_kind k)
 {
@@ -656,14 +663,15 @@ void load_sql_find_changed(struct buf *b, enum rec_kind k)
 	buf_addf(b, "DROP TABLE IF EXISTS bc_chg; CREATE TEMP TABLE bc_chg ON COMMIT DROP AS "
 		 "SELECT t.id AS track_id, s.audio_filename, s.n, s.h, true AS changed FROM ("
 		 "SELECT r.audio_filename, count(*) AS n, "
-		 "sum(hashtextextended(x.v::text, 0)::numeric) AS h "
+		 "sum(hash_record_extended(x.v, 0)) AS h "
 		 "FROM bc_%s r CROSS JOIN LATERAL (SELECT ", rec_kinds[k].name);
 	add_row(b, k, 1);
 	buf_adds(b, " AS v) x GROUP BY 1) s JOIN meekah.track_info t USING (audio_filename);"
 		    "ANALYZE bc_chg;"
+		    "INSERT INTO bc_named SELECT track_id FROM bc_chg;"
 		    "UPDATE bc_chg g SET changed = false FROM ("
 		    "SELECT c.track_id, count(*) AS n, "
-		    "sum(hashtextextended(x.v::text, 0)::numeric) AS h FROM meekah.");
+		    "sum(hash_record_extended(x.v, 0)) AS h FROM meekah.");
 	buf_adds(b, rec_kinds[k].table);
 	buf_adds(b, " c JOIN bc_chg USING (track_id) CROSS JOIN LATERAL (SELECT ");
 	add_row(b, k, 0);
@@ -695,8 +703,13 @@ void load_sql_insert_children(struct buf *b, enum rec_kind k, int bulk, unsigned
 		buf_adds(b, ", ");
 		add_value(b, k, (int)i);
 	}
+	/*
+	 * Bulk, every staged track was inserted with its staged id: the
+	 * staging gives the children their track's id, and track_info, with
+	 * neither statistics nor indexes yet, is not read at all.
+	 */
 	if (bulk)
-		buf_addf(b, " FROM bc_%s r JOIN meekah.track_info x USING (audio_filename) "
+		buf_addf(b, " FROM bc_%s r JOIN bc_track x USING (audio_filename) "
 			 "WHERE true ", rec_kinds[k].name);
 	else
 		buf_addf(b, " FROM bc_%s r JOIN bc_chg c USING (audio_filename) "
@@ -726,25 +739,32 @@ void load_sql_name_row(struct buf *b, unsigned long long n)
 }
 
 /*
- * The catalog's tables the merge changed: track_info unless bulk (then it
- * was analyzed after its insert), and the kinds whose sets were replaced.
- * b is left empty when there are none.
+ * A query giving the ANALYZE of the catalog's tables this load changed
+ * enough, or '' when none did: autovacuum's own rule (more rows inserted,
+ * updated or deleted than autovacuum_analyze_threshold +
+ * autovacuum_analyze_scale_factor x the table's rows), so a small delta
+ * pays no ANALYZE, which autovacuum would not run either, and a big one
+ * leaves the catalog with fresh statistics at COMMIT.  Bulk, none: the
+ * tables had no statistics before, autovacuum analyzes them after (as
+ * after pg_restore; 'blendcat maintain' runs it at once).
  */
 void load_sql_analyze(struct buf *b, int bulk, const struct load_counts *counts)
 {
-	const char *sep = "ANALYZE ";
 	int k;
 
 	buf_reset(b);
-	if (!bulk) {
-		buf_adds(b, "ANALYZE meekah.track_info");
-		sep = ", ";
+	buf_adds(b, "SELECT coalesce('ANALYZE ' || string_agg(v.rel, ', ' ORDER BY v.rel), '') "
+		    "FROM (VALUES ");
+	for (k = 0; k < REC_NKINDS; k++) {
+		const struct load_counts *c = &counts[k];
+		unsigned long changed = bulk ? 0 : c->inserted + c->updated + c->deleted;
+
+		buf_addf(b, "%s('meekah.%s', %lu)", k ? ", " : "", rec_kinds[k].table, changed);
 	}
-	for (k = 1; k < REC_NKINDS; k++)
-		if (counts[k].replaced) {
-			buf_addf(b, "%smeekah.%s", sep, rec_kinds[k].table);
-			sep = ", ";
-		}
+	buf_adds(b, ") v(rel, changed) JOIN pg_class c ON c.oid = v.rel::regclass "
+		    "WHERE v.changed > 0 AND v.changed > "
+		    "current_setting('autovacuum_analyze_threshold')::float8 + "
+		    "current_setting('autovacuum_analyze_scale_factor')::float8 * greatest(c.reltuples, 0)");
 }
 
 /* ----------------------------------------------------------- bulk path */

@@ -144,23 +144,21 @@ int loaddiff_count_before(struct load *l, struct load_tracks *t)
  */
 int loaddiff_count_after(struct load *l, struct load_tracks *t)
 {
-	struct buf sql = BUF_INIT;
 	long v[2];
-	int k, rc;
 
 	t->inserted = l->counts[REC_TRACK].inserted;
 	t->deleted = l->counts[REC_TRACK].deleted;
 	if (l->bulk)	/* an empty catalog: every track is new */
 		return 0;
-	buf_adds(&sql, "SELECT count(*) FILTER (WHERE t.updated_at = now()::timestamp), count(*) "
-		       "FROM meekah.track_info t WHERE t.audio_filename IN (SELECT audio_filename FROM bc_track");
-	for (k = 1; k < REC_NKINDS; k++)
-		if (l->counts[k].staged)
-			buf_addf(&sql, " UNION ALL SELECT audio_filename FROM bc_%s", rec_kinds[k].name);
-	buf_adds(&sql, ")");
-	rc = query_longs(l, "counting changed tracks", sql.data, v, 2);
-	buf_release(&sql);
-	if (rc < 0)
+	/*
+	 * A track named by child rows only was compared (bc_named): the
+	 * child tables' names are not hashed again here.
+	 */
+	if (query_longs(l, "counting changed tracks",
+			"SELECT count(*) FILTER (WHERE t.updated_at = now()::timestamp), count(*) "
+			"FROM meekah.track_info t "
+			"WHERE t.audio_filename IN (SELECT audio_filename FROM bc_track) "
+			"OR t.id IN (SELECT track_id FROM bc_named)", v, 2) < 0)
 		return -1;
 	t->updated = minus(v[0], (long)t->inserted);
 	t->unchanged = minus(v[1], v[0]);

@@ -32,6 +32,11 @@
 
 /* Run sql (one or more statements): 0, or -1 with the error printed under what. */
 int load_exec(struct load *l, const char *what, const char *sql);
+/*
+ * Run query, which gives one string of statements (or ''), then run
+ * those: 0, or -1 with the error printed under what.
+ */
+int load_exec_built(struct load *l, const char *query, const char *what);
 /* Run sql and return its affected-row count, or -1 (printed). */
 long load_exec_count(struct load *l, const char *what, const char *sql);
 /* Run a query of one number and return it, or -2 (printed). */
@@ -98,13 +103,14 @@ void load_sql_update_tracks(struct buf *b, enum rec_kind k, int bulk, unsigned l
 void load_sql_insert_tracks(struct buf *b, enum rec_kind k, int bulk, unsigned long long upto);
 void load_sql_insert_children(struct buf *b, enum rec_kind k, int bulk, unsigned long long upto);
 extern const char load_sql_count_tracks[];
-extern const char load_sql_analyze_tracks[];
+extern const char load_sql_analyze_staging[];
 void load_sql_find_changed(struct buf *b, enum rec_kind k);
 void load_sql_delete_changed(struct buf *b, enum rec_kind k);
 extern const char load_sql_touch_changed[];
 extern const char load_sql_count_changed[];
 extern const char load_sql_count_compared[];
 void load_sql_name_row(struct buf *b, unsigned long long n);
+/* A query giving the ANALYZE the load calls for (for load_exec_built). */
 void load_sql_analyze(struct buf *b, int bulk, const struct load_counts *counts);
 
 /* Bulk path (load_bulk.c) */
