@@ -25,8 +25,10 @@ static int run_checks(struct load *l)
 	load_sql_check_duplicates(b);
 	if (load_exec(l, "checking rows against each other", b->data) < 0 ||
 	    load_exec(l, "checking rows against each other", load_sql_check_new_tracks) < 0 ||
-	    load_exec(l, "checking rows against each other", load_sql_check_splits) < 0 ||
-	    load_exec(l, "checking rows against each other", load_sql_check_sections) < 0)
+	    load_exec(l, "checking rows against each other", load_sql_check_splits) < 0)
+		return -1;
+	load_sql_check_sections(b);
+	if (load_exec(l, "checking rows against each other", b->data) < 0)
 		return -1;
 	for (k = 1; k < REC_NKINDS; k++) {
 		load_sql_check_orphans(b, (enum rec_kind)k);

@@ -280,8 +280,6 @@ static int replace_children(struct load *l, enum rec_kind k)
 	c->deleted = (unsigned long)got;
 	if (insert_children(l, k) < 0)
 		return -1;
-	if (load_exec_count(l, "marking tracks changed", load_sql_touch_changed) < 0)
-		return -1;
 	if ((got = load_count(l, load_sql_count_changed)) < 0 ||
 	    (tracks = load_count(l, load_sql_count_compared)) < 0)
 		return -1;
@@ -317,6 +315,8 @@ int load_merge(struct load *l)
 		if (l->counts[k].staged && replace_children(l, (enum rec_kind)k) < 0)
 			return -1;
 	}
+	if (!l->bulk && load_exec(l, "marking tracks changed", load_sql_touch_changed) < 0)
+		return -1;
 	if (load_bulk_end(l) < 0)
 		return -1;
 	load_sql_analyze(&l->sql, l->bulk, l->counts);

@@ -22,7 +22,8 @@
  *   bc_present   audio files in the run but not read (--incremental)
  *   bc_reason    what the checks across rows found
  *   bc_takedown  takedowns (--apply-takedowns)
- *   bc_named     the catalog's tracks whose child rows were compared
+ *   bc_named     the catalog's tracks whose child rows were compared, and
+ *                whether they changed (a row per kind)
  * and, made on the way: bc_isrc_q, bc_isrc (tracks named by ISRC), bc_bad
  * (rejected tracks), bc_fstate (audio files read), bc_gone (tracks taken
  * down), bc_track_m (tracks merged from several sources), bc_chg (tracks
@@ -167,7 +168,7 @@ void load_sql_staging(struct buf *b)
 		 "field text, value text, reason text) ON COMMIT DROP;"
 		 "CREATE TEMP TABLE bc_takedown (file_no integer, line bigint, audio_filename text, "
 		 "catalog_number text) ON COMMIT DROP;"
-		 "CREATE TEMP TABLE bc_named (track_id uuid) ON COMMIT DROP;"
+		 "CREATE TEMP TABLE bc_named (track_id uuid, changed boolean) ON COMMIT DROP;"
 		 "SET LOCAL work_mem = '" LOAD_WORK_MEM "'; "
 		 "SET LOCAL maintenance_work_mem = '" LOAD_MAINTENANCE_WORK_MEM "'");
 }
@@ -340,33 +341,42 @@ const char load_sql_check_splits[] =
 	"WHERE x.run > 100 AND x.run - coalesce(x.split_percentage, 0) <= 100";
 
 /*
- * Arrangement sections, in one pass: past the track's end (this run's
- * duration, else the catalog's), or overlapping an earlier section (by
- * start time).  A row gets the first problem that applies.
+ * Arrangement sections, in one pass: past the track's end, or overlapping
+ * an earlier section (by start time).  A row gets the first problem that
+ * applies.  The track's end is its duration from the best source of this
+ * run that gives one (the one the merge keeps: CSV over DDEX over tags,
+ * the latest DDEX message), else the catalog's: the catalog is asked only
+ * for the tracks this run gives no duration, so a re-run of a whole
+ * catalog does not look every track up twice.
  */
-const char load_sql_check_sections[] =
-	"INSERT INTO bc_reason "
-	"SELECT x.file_no, x.line, x.audio_filename, "
-	"  CASE WHEN x.end_time > x.duration THEN 'end_time' ELSE 'start_time' END, "
-	"  CASE WHEN x.end_time > x.duration THEN x.end_time ELSE x.start_time END::text, "
-	"  CASE WHEN x.end_time > x.duration "
-	"    THEN 'section ends at ' || x.end_time || ' s, after the track''s end at ' "
-	"         || x.duration || ' s' "
-	"    ELSE 'section ''' || x.section_name || ''' (' || x.start_time || '-' || x.end_time "
-	"         || ' s) overlaps an earlier section that ends at ' || x.prev_end || ' s' END "
-	"FROM (SELECT r.*, d.duration, "
-	"        max(r.end_time) OVER (PARTITION BY r.audio_filename COLLATE \"C\" "
-	"        ORDER BY r.start_time, r.end_time, r.file_no, r.line "
-	"        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end "
-	"      FROM bc_arrangement r LEFT JOIN ("
-	"        SELECT DISTINCT ON (audio_filename COLLATE \"C\") audio_filename, duration FROM ("
-	"          SELECT t.audio_filename, t.duration, 0 AS pri FROM bc_track t "
-	"          WHERE NOT t.bad AND t.duration IS NOT NULL "
-	"          UNION ALL SELECT t.audio_filename, t.duration, 1 FROM meekah.track_info t "
-	"          WHERE t.audio_filename IN (SELECT audio_filename FROM bc_arrangement)) u "
-	"        ORDER BY audio_filename COLLATE \"C\", pri) d USING (audio_filename) "
-	"      WHERE NOT r.bad) x "
-	"WHERE x.end_time > x.duration OR x.start_time < x.prev_end";
+void load_sql_check_sections(struct buf *b)
+{
+	buf_reset(b);
+	buf_addf(b, "INSERT INTO bc_reason "
+		 "WITH run AS MATERIALIZED (SELECT DISTINCT ON (audio_filename) audio_filename, duration "
+		 "  FROM bc_track WHERE NOT bad AND duration IS NOT NULL "
+		 "  ORDER BY audio_filename, src, CASE WHEN src = %d THEN -n ELSE n END), "
+		 "missing AS MATERIALIZED (SELECT DISTINCT a.audio_filename FROM bc_arrangement a "
+		 "  WHERE NOT a.bad "
+		 "  AND NOT EXISTS (SELECT 1 FROM run WHERE run.audio_filename = a.audio_filename)), "
+		 "d AS (SELECT audio_filename, duration FROM run UNION ALL "
+		 "  SELECT t.audio_filename, t.duration FROM meekah.track_info t "
+		 "  JOIN missing m USING (audio_filename)) "
+		 "SELECT x.file_no, x.line, x.audio_filename, "
+		 "  CASE WHEN x.end_time > x.duration THEN 'end_time' ELSE 'start_time' END, "
+		 "  CASE WHEN x.end_time > x.duration THEN x.end_time ELSE x.start_time END::text, "
+		 "  CASE WHEN x.end_time > x.duration "
+		 "    THEN 'section ends at ' || x.end_time || ' s, after the track''s end at ' "
+		 "         || x.duration || ' s' "
+		 "    ELSE 'section ''' || x.section_name || ''' (' || x.start_time || '-' || x.end_time "
+		 "         || ' s) overlaps an earlier section that ends at ' || x.prev_end || ' s' END "
+		 "FROM (SELECT r.*, d.duration, "
+		 "        max(r.end_time) OVER (PARTITION BY r.audio_filename COLLATE \"C\" "
+		 "        ORDER BY r.start_time, r.end_time, r.file_no, r.line "
+		 "        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end "
+		 "      FROM bc_arrangement r LEFT JOIN d USING (audio_filename) WHERE NOT r.bad) x "
+		 "WHERE x.end_time > x.duration OR x.start_time < x.prev_end", REC_SRC_DDEX);
+}
 
 /* A child of kind k whose track is neither in this run nor in the catalog. */
 void load_sql_check_orphans(struct buf *b, enum rec_kind k)
@@ -668,14 +678,14 @@ void load_sql_find_changed(struct buf *b, enum rec_kind k)
 	add_row(b, k, 1);
 	buf_adds(b, " AS v) x GROUP BY 1) s JOIN meekah.track_info t USING (audio_filename);"
 		    "ANALYZE bc_chg;"
-		    "INSERT INTO bc_named SELECT track_id FROM bc_chg;"
 		    "UPDATE bc_chg g SET changed = false FROM ("
 		    "SELECT c.track_id, count(*) AS n, "
 		    "sum(hash_record_extended(x.v, 0)) AS h FROM meekah.");
 	buf_adds(b, rec_kinds[k].table);
 	buf_adds(b, " c JOIN bc_chg USING (track_id) CROSS JOIN LATERAL (SELECT ");
 	add_row(b, k, 0);
-	buf_adds(b, " AS v) x GROUP BY 1) d WHERE d.track_id = g.track_id AND d.n = g.n AND d.h = g.h");
+	buf_adds(b, " AS v) x GROUP BY 1) d WHERE d.track_id = g.track_id AND d.n = g.n AND d.h = g.h;"
+		    "INSERT INTO bc_named SELECT track_id, changed FROM bc_chg");
 }
 
 /* The catalog's kind-k rows of the tracks whose set changed go. */
@@ -720,11 +730,15 @@ void load_sql_insert_children(struct buf *b, enum rec_kind k, int bulk, unsigned
 		buf_adds(b, " ORDER BY r.n");
 }
 
-/* A track whose children changed has changed: export --since needs it. */
+/*
+ * A track whose children changed has changed: export --since needs it.
+ * Once, after every kind (bc_named), and not again for a track whose
+ * fields changed.
+ */
 const char load_sql_touch_changed[] =
-	"UPDATE meekah.track_info t SET updated_at = now() FROM bc_chg x "
-	"WHERE t.id = x.track_id AND x.changed "
-	"AND t.updated_at IS DISTINCT FROM now()::timestamp";
+	"UPDATE meekah.track_info t SET updated_at = now() "
+	"FROM (SELECT DISTINCT track_id FROM bc_named WHERE changed) x "
+	"WHERE t.id = x.track_id AND t.updated_at IS DISTINCT FROM now()::timestamp";
 
 const char load_sql_count_changed[] = "SELECT count(*) FILTER (WHERE changed) FROM bc_chg";
 const char load_sql_count_compared[] = "SELECT count(*) FROM bc_chg";

@@ -77,7 +77,7 @@ void load_sql_resolve_isrc(struct buf *b);
 void load_sql_check_duplicates(struct buf *b);
 extern const char load_sql_check_new_tracks[];
 extern const char load_sql_check_splits[];
-extern const char load_sql_check_sections[];
+void load_sql_check_sections(struct buf *b);
 void load_sql_check_orphans(struct buf *b, enum rec_kind k);
 extern const char load_sql_check_insert_only[];
 void load_sql_check_require_audio(struct buf *b);

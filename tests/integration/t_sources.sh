@@ -35,6 +35,21 @@ expect_eq "$stamp" "$(q "SELECT md5(string_agg(audio_filename || updated_at, ','
 expect_eq "CSV Title|99" "$(q "SELECT title, tempo FROM meekah.track_info WHERE audio_filename = 'vorbis.flac'")" \
 	"a second run keeps the merged values"
 
+# A section is checked against the duration the track will have: the best
+# source's (the manifest's 200 s), not another source's (the tags' 3 s),
+# whichever is read first (here the audio file, by name).
+mkdir -p "$W/dur"
+cp "$TOP/tests/data/audio/vorbis.flac" "$W/dur/"
+printf 'audio_filename,title,duration\nvorbis.flac,Long Edit,200\n' >"$W/dur/z-tracks.csv"
+printf 'audio_filename,section_name,start_time,end_time\nvorbis.flac,intro,0,20\nvorbis.flac,outro,20,150\n' \
+	>"$W/dur/arrangement.csv"
+freshdb sources_dur
+run "$BLENDCAT" import --rejects "$W/rej-dur" "$W/dur"
+expect_rc 0 "a section within the manifest's duration, past the tags': exit 0"
+expect_eq "200|2" "$(q "SELECT t.duration, count(a.*) FROM meekah.track_info t
+	JOIN meekah.track_arrangement a ON a.track_id = t.id WHERE t.audio_filename = 'vorbis.flac' GROUP BY 1")" \
+	"the track has the manifest's duration and both sections"
+
 # --require-audio: a manifest track without its audio file is rejected.
 mkdir -p "$W/req"
 cp "$TOP/tests/data/audio/vorbis.ogg" "$W/req/"
