@@ -47,7 +47,8 @@ void buf_add(struct buf *b, const void *data, size_t len)
 {
 	if (len == 0)
 		return;
-	buf_grow(b, len);
+	if (len >= b->cap - b->len)	/* no room for it and the NUL (or no memory yet) */
+		buf_grow(b, len);
 	memcpy(b->data + b->len, data, len);
 	b->len += len;
 	b->data[b->len] = '\0';
@@ -60,9 +61,33 @@ void buf_adds(struct buf *b, const char *s)
 
 void buf_addch(struct buf *b, int c)
 {
-	buf_grow(b, 1);
+	if (b->cap - b->len <= 1)
+		buf_grow(b, 1);
 	b->data[b->len++] = (char)c;
 	b->data[b->len] = '\0';
+}
+
+void buf_add_ull(struct buf *b, unsigned long long v)
+{
+	char tmp[24];
+	size_t n = sizeof(tmp);
+
+	do {
+		tmp[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	buf_add(b, tmp + n, sizeof(tmp) - n);
+}
+
+void buf_add_ll(struct buf *b, long long v)
+{
+	if (v < 0) {
+		buf_addch(b, '-');
+		/* -(v + 1) + 1: no overflow at LLONG_MIN */
+		buf_add_ull(b, (unsigned long long)(-(v + 1)) + 1u);
+	} else {
+		buf_add_ull(b, (unsigned long long)v);
+	}
 }
 
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap)

@@ -188,14 +188,34 @@ int load_start(struct load *l, enum rec_kind kind)
 	return 0;
 }
 
+/* A field of the staging row and its tab. */
+static void add_ull(struct buf *b, unsigned long long v)
+{
+	buf_addch(b, '\t');
+	buf_add_ull(b, v);
+}
+
+/*
+ * The staging row's head.  Every row of the input passes here: its
+ * numbers are written without printf, which cost more than the rest.
+ */
 static void add_head(struct buf *b, unsigned long long n, int bad, const char *id,
 		     const char *audio_filename, unsigned long given, const struct rec_prov *p,
 		     enum rec_source src)
 {
-	buf_addf(b, "%llu\t%c\t%s\t", n, bad ? 't' : 'f', id);
+	buf_add_ull(b, n);
+	buf_add(b, bad ? "\tt\t" : "\tf\t", 3);
+	buf_adds(b, id);
+	buf_addch(b, '\t');
 	rec_copy_value(b, audio_filename);
-	buf_addf(b, "\t%lu\t%d\t%lu\t%llu\t%llu\t%d", given, p->file_no, p->line, p->off, p->len,
-		 (int)src);
+	add_ull(b, given);
+	buf_addch(b, '\t');
+	buf_add_ll(b, p->file_no);
+	add_ull(b, p->line);
+	add_ull(b, p->off);
+	add_ull(b, p->len);
+	buf_addch(b, '\t');
+	buf_add_ll(b, (long long)src);
 }
 
 /* Encode a record as a staging row into b. */
@@ -215,7 +235,7 @@ static void encode(struct load *l, struct buf *b, const struct rec *r, const str
 	rec_copy_value(b, r->by_isrc[0] ? r->by_isrc : NULL);
 	buf_addch(b, '\t');
 	rec_copy_value(b, r->by_isrc[0] ? r->by_isrc_field : NULL);
-	buf_addf(b, "\t%lu", r->weak);
+	add_ull(b, r->weak);
 	l->weak |= r->weak;
 	buf_addch(b, '\t');
 	rec_copy_value(b, r->no_duration);

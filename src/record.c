@@ -658,19 +658,18 @@ void rec_copy_value(struct buf *out, const char *value)
 		buf_add(out, "\\N", 2);
 		return;
 	}
-	for (p = run = value; *p; p++) {
+	/* Runs without a byte to escape, found by strcspn (vectorized in libc). */
+	for (run = value; *(p = run + strcspn(run, "\\\t\n\r")); run = p + 1) {
 		const char *esc;
 
 		switch (*p) {
 		case '\\': esc = "\\\\"; break;
 		case '\t': esc = "\\t"; break;
 		case '\n': esc = "\\n"; break;
-		case '\r': esc = "\\r"; break;
-		default: continue;
+		default: esc = "\\r"; break;
 		}
 		buf_add(out, run, (size_t)(p - run));
 		buf_add(out, esc, 2);
-		run = p + 1;
 	}
 	buf_add(out, run, (size_t)(p - run));
 }

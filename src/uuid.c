@@ -3,7 +3,6 @@
  */
 #include "blendcat/uuid.h"
 
-#include <stdio.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,8 +36,9 @@ void uuid_v7(struct uuid_gen *g, char out[UUID_STR_SIZE])
 {
 	struct timespec ts;
 	uint64_t ms, r = next_random(g);
+	static const char hex[] = "0123456789abcdef";
 	unsigned char b[16];
-	int i;
+	int i, o;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ms = (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
@@ -60,8 +60,15 @@ void uuid_v7(struct uuid_gen *g, char out[UUID_STR_SIZE])
 	for (i = 8; i < 16; i++)
 		b[i] = (unsigned char)(r >> (8 * (i - 8)));
 	b[8] = (unsigned char)(0x80 | (b[8] & 0x3F));
-	snprintf(out, UUID_STR_SIZE,
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
-		 b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+	/*
+	 * By hand: a row of the staging takes one, and snprintf's sixteen
+	 * conversions were a fifth of an import's instructions.
+	 */
+	for (i = 0, o = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[o++] = '-';
+		out[o++] = hex[b[i] >> 4];
+		out[o++] = hex[b[i] & 0xF];
+	}
+	out[o] = '\0';
 }

@@ -36,6 +36,9 @@ void buf_addf(struct buf *b, const char *fmt, ...);
 __attribute__((format(printf, 2, 0)))
 #endif
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap);
+/* v in decimal: what "%llu" and "%lld" give, without printf's cost. */
+void buf_add_ull(struct buf *b, unsigned long long v);
+void buf_add_ll(struct buf *b, long long v);
 /* Shorten to len bytes (len <= b->len). */
 void buf_setlen(struct buf *b, size_t len);
 /* Empty the buffer, keeping its memory for reuse. */

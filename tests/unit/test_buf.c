@@ -104,6 +104,33 @@ static void test_setlen(void **state)
 	buf_release(&b);
 }
 
+/* Decimal appends against printf's, at the edges of their types. */
+static void test_add_integers(void **state)
+{
+	static const unsigned long long u[] = { 0, 1, 9, 10, 99, 100, 4294967295ull,
+						 4294967296ull, 18446744073709551615ull };
+	static const long long s[] = { 0, -1, 1, -10, 2147483647ll, -2147483648ll,
+				       9223372036854775807ll, -9223372036854775807ll - 1 };
+	struct buf got = BUF_INIT, want = BUF_INIT;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(u) / sizeof(u[0]); i++) {
+		buf_add_ull(&got, u[i]);
+		buf_addch(&got, ',');
+		buf_addf(&want, "%llu,", u[i]);
+	}
+	for (i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
+		buf_add_ll(&got, s[i]);
+		buf_addch(&got, ',');
+		buf_addf(&want, "%lld,", s[i]);
+	}
+	assert_string_equal(got.data, want.data);
+	assert_int_equal(got.len, strlen(want.data));
+	buf_release(&got);
+	buf_release(&want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -113,6 +140,7 @@ int main(void)
 		cmocka_unit_test(test_binary_and_reset),
 		cmocka_unit_test(test_detach),
 		cmocka_unit_test(test_setlen),
+		cmocka_unit_test(test_add_integers),
 	};
 
 	return cmocka_run_group_tests_name("buf", tests, NULL, NULL);

@@ -1,0 +1,82 @@
+/*
+ * uuid: the text form (RFC 9562: 8-4-4-4-12 lower-case hex digits), the
+ * version and variant, the time in the first 48 bits, and ids ascending
+ * in the order they are made, within a millisecond too.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "blendcat/uuid.h"
+
+static int is_hex(int c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+static void check_form(const char *id)
+{
+	size_t i;
+
+	assert_int_equal(strlen(id), 36);
+	for (i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23)
+			assert_int_equal(id[i], '-');
+		else
+			assert_true(is_hex((unsigned char)id[i]));
+	}
+	assert_int_equal(id[14], '7');				/* version 7 */
+	assert_non_null(strchr("89ab", id[19]));		/* variant 10xx */
+}
+
+static void test_form_and_order(void **state)
+{
+	struct uuid_gen g;
+	char prev[UUID_STR_SIZE], id[UUID_STR_SIZE];
+	int i;
+
+	(void)state;
+	uuid_gen_init(&g);
+	uuid_v7(&g, prev);
+	check_form(prev);
+	/* Many in one millisecond: the counter keeps them ascending. */
+	for (i = 0; i < 20000; i++) {
+		uuid_v7(&g, id);
+		check_form(id);
+		assert_true(strcmp(prev, id) < 0);
+		memcpy(prev, id, sizeof(id));
+	}
+}
+
+static void test_time_prefix(void **state)
+{
+	struct uuid_gen g;
+	struct timespec ts;
+	char id[UUID_STR_SIZE], hex[13];
+	unsigned long long ms, now;
+
+	(void)state;
+	uuid_gen_init(&g);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now = (unsigned long long)ts.tv_sec * 1000u + (unsigned long long)ts.tv_nsec / 1000000u;
+	uuid_v7(&g, id);
+	memcpy(hex, id, 8);
+	memcpy(hex + 8, id + 9, 4);
+	hex[12] = '\0';
+	ms = strtoull(hex, NULL, 16);
+	assert_true(ms >= now && ms <= now + 1000);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_form_and_order),
+		cmocka_unit_test(test_time_prefix),
+	};
+
+	return cmocka_run_group_tests_name("uuid", tests, NULL, NULL);
+}
