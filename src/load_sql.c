@@ -303,7 +303,8 @@ void load_sql_check_duplicates(struct buf *b)
  * row may leave the duration to the audio file's tags): blamed on the
  * track's first row of its best source (the lowest src), with what a
  * source said of its missing duration (a DDEX message's PT0S and absent
- * file).
+ * file).  Only tracks with a row that lacks one are looked at: most
+ * tracks have both in every row, and are not sorted for nothing.
  */
 const char load_sql_check_new_tracks[] =
 	"INSERT INTO bc_reason "
@@ -314,7 +315,8 @@ const char load_sql_check_new_tracks[] =
 	"        bool_or(r.title IS NOT NULL) OVER w AS has_title, "
 	"        bool_or(r.duration IS NOT NULL) OVER w AS has_duration, "
 	"        max(r.no_duration) OVER w AS no_duration "
-	"      FROM bc_track r WHERE NOT r.bad "
+	"      FROM bc_track r WHERE NOT r.bad AND r.audio_filename IN (SELECT audio_filename "
+	"        FROM bc_track WHERE NOT bad AND (title IS NULL OR duration IS NULL)) "
 	"      WINDOW w AS (PARTITION BY r.audio_filename COLLATE \"C\") "
 	"      ORDER BY r.audio_filename COLLATE \"C\", r.src, r.n) x "
 	"CROSS JOIN LATERAL (VALUES ('title', NOT x.has_title), "
