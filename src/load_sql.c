@@ -349,15 +349,17 @@ const char load_sql_check_splits[] =
  * run that gives one (the one the merge keeps: CSV over DDEX over tags,
  * the latest DDEX message), else the catalog's: the catalog is asked only
  * for the tracks this run gives no duration, so a re-run of a whole
- * catalog does not look every track up twice.
+ * catalog does not look every track up twice.  The best row of a track
+ * is the least (source, rank, duration) array: a hash aggregate, where
+ * DISTINCT ON sorted the staging.
  */
 void load_sql_check_sections(struct buf *b)
 {
 	buf_reset(b);
 	buf_addf(b, "INSERT INTO bc_reason "
-		 "WITH run AS MATERIALIZED (SELECT DISTINCT ON (audio_filename) audio_filename, duration "
-		 "  FROM bc_track WHERE NOT bad AND duration IS NOT NULL "
-		 "  ORDER BY audio_filename, src, CASE WHEN src = %d THEN -n ELSE n END), "
+		 "WITH run AS MATERIALIZED (SELECT audio_filename, (min(ARRAY[src::bigint, "
+		 "  CASE WHEN src = %d THEN -n ELSE n END, duration::bigint]))[3] AS duration "
+		 "  FROM bc_track WHERE NOT bad AND duration IS NOT NULL GROUP BY audio_filename), "
 		 "missing AS MATERIALIZED (SELECT DISTINCT a.audio_filename FROM bc_arrangement a "
 		 "  WHERE NOT a.bad "
 		 "  AND NOT EXISTS (SELECT 1 FROM run WHERE run.audio_filename = a.audio_filename)), "
