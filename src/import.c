@@ -420,6 +420,40 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+/* The audio inputs of read_audio, for the scan: the ones to read, in order. */
+struct audio_run {
+	struct run *r;
+	size_t next, to;
+	int started;		/* the COPY of their tracks is open */
+};
+
+static int audio_next(void *ctx, struct scan_file *f)
+{
+	struct audio_run *a = ctx;
+	struct run *r = a->r;
+
+	for (; a->next < a->to; a->next++) {
+		struct input *in = &r->in[a->next];
+
+		if (in->unchanged) {
+			load_present(&r->load, base_name(in->path));
+			continue;
+		}
+		if (r->loading && (load_file(&r->load, (int)a->next, in->path) < 0 ||
+				   (!a->started && load_start(&r->load, REC_TRACK) < 0)))
+			return -1;
+		a->started = 1;
+		in->kind = REC_TRACK;
+		r->rows++;
+		r->audio_read++;
+		r->bytes += in->size;
+		f->path = in->path;
+		f->file_no = (int)a->next++;
+		return 1;
+	}
+	return 0;
+}
+
 /*
  * Audio inputs [from, to), all in one COPY, their tags read by --jobs
  * threads (scan.h: the sink gets them in input order).
@@ -427,10 +461,9 @@ static const char *base_name(const char *path)
 static int read_audio(struct run *r, size_t from, size_t to)
 {
 	struct rec_sink sink = { sink_record, sink_reject, sink_warn, r };
-	struct scan_file *files = xmalloc((to - from) * sizeof(*files));
+	struct audio_run a = { r, from, to, 0 };
+	struct scan_source src = { audio_next, NULL, &a };
 	struct tags_opts o;
-	size_t i, n = 0;
-	int rc = -1;
 
 	memset(&o, 0, sizeof(o));
 	o.rec.date_order = r->o->date_order;
@@ -438,27 +471,8 @@ static int read_audio(struct run *r, size_t from, size_t to)
 	o.rec.nulls = (const char *const *)r->o->nulls;
 	o.rec.nnulls = r->o->nnulls;
 	o.title_from_name = r->o->title_from_filename;
-	for (i = from; i < to; i++) {
-		if (r->in[i].unchanged) {
-			load_present(&r->load, base_name(r->in[i].path));
-			continue;
-		}
-		if (r->loading && load_file(&r->load, (int)i, r->in[i].path) < 0)
-			goto out;
-		r->in[i].kind = REC_TRACK;
-		r->rows++;
-		r->audio_read++;
-		r->bytes += r->in[i].size;
-		files[n].path = r->in[i].path;
-		files[n++].file_no = (int)i;
-	}
 	r->load.source = REC_SRC_TAGS;
-	if (r->loading && n && load_start(&r->load, REC_TRACK) < 0)
-		goto out;
-	rc = scan_tags(files, n, r->o->jobs, &o, &sink);
-out:
-	free(files);
-	return rc;
+	return scan_tags(&src, r->o->jobs, &o, &sink);
 }
 
 static int read_csv(struct run *r, size_t i, struct csvman_opts *co)
