@@ -409,6 +409,61 @@ void walk_close(struct walk *w)
 	buf_release(&w->notes);
 }
 
+/*
+ * real below the directory given as paths[i]: is every directory on the
+ * way one the walk enters, and the file one it reads as audio?
+ */
+static int finds_below(struct walk *w, int i, const char *real)
+{
+	const char *root = w->roots[i], *rel, *slash;
+	struct buf path = BUF_INIT, dir = BUF_INIT;
+	size_t len = strlen(root);
+	int depth = 0, ok = 0;
+	struct stat st;
+
+	if (strncmp(real, root, len) != 0 || real[len] != '/')
+		return 0;
+	rel = real + len + 1;
+	/* the paths as walked: the directory given, without trailing slashes */
+	buf_adds(&path, w->paths[i]);
+	while (path.len > 1 && path.data[path.len - 1] == '/')
+		buf_setlen(&path, path.len - 1);
+	if (is_batch_name(path.data) && !batch_complete(path.data))
+		goto out;
+	buf_adds(&dir, root);
+	for (; (slash = strchr(rel, '/')) != NULL; rel = slash + 1, depth++) {
+		if (*rel == '.' || depth >= WALK_MAX_DEPTH)
+			goto out;
+		buf_addf(&path, "/%.*s", (int)(slash - rel), rel);
+		buf_addf(&dir, "/%.*s", (int)(slash - rel), rel);
+		if (lstat(dir.data, &st) < 0 || !S_ISDIR(st.st_mode) ||
+		    (is_batch_name(path.data) && !batch_complete(path.data)))
+			goto out;
+	}
+	buf_addf(&path, "/%s", rel);
+	ok = *rel && *rel != '.' && lstat(real, &st) == 0 && S_ISREG(st.st_mode) &&
+	     type_of(w, path.data) == REC_SRC_TAGS;
+out:
+	buf_release(&path);
+	buf_release(&dir);
+	return ok;
+}
+
+int walk_finds_audio(struct walk *w, const char *real)
+{
+	struct stat st;
+	int i;
+
+	for (i = 0; i < w->npaths; i++) {
+		if (!w->roots[i] || stat(w->paths[i], &st) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode) ? finds_below(w, i, real) :
+		    strcmp(w->roots[i], real) == 0 && type_given(w->paths[i]) == REC_SRC_TAGS)
+			return 1;
+	}
+	return 0;
+}
+
 int walk_collect(struct walk *w, char **paths, int npaths, const struct csvman_opts *co,
 		 struct tags_reader *sniffer)
 {

@@ -19,6 +19,7 @@
 struct input {
 	char *path;
 	char *abs;		/* absolute path (realpath of the root given + the rest) */
+	int file_no;		/* its number in the run */
 	enum rec_source type;	/* what it is, which is also its rank when sources merge */
 	unsigned long long size;
 	long long mtime_ns, ctime_ns;
@@ -93,6 +94,15 @@ int walk_open(struct walk *w, char **paths, int npaths, const struct csvman_opts
  * cannot be read (a note says so; the walk ends there).
  */
 int walk_next(struct walk *w, struct input *in);
+
+/*
+ * Does the walk of w (open) give, or has it given, the regular file at
+ * real (a real path) as an audio input: a path given, or a file below a
+ * directory given, through directories the walk enters, under a name or
+ * content it reads as audio?  1 or 0; no input list is needed (a DDEX
+ * message's files are read with it unless the walk reads them anyway).
+ */
+int walk_finds_audio(struct walk *w, const char *real);
 
 /* Print the notes of notes[0..len) (walk.notes). */
 void walk_say(const char *notes, size_t len);
