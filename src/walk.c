@@ -18,6 +18,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static int has_ext(const char *name, const char *const *exts)
 {
@@ -65,6 +66,33 @@ static int type_in_dir(const char *path)
 }
 
 /*
+ * Could the file be XML at all: after a UTF-8 byte order mark and
+ * blanks, a '<'; or another encoding (a UTF-16 byte order mark, NUL
+ * bytes up front, EBCDIC's "<?xm")?  Spares the DDEX probe, a parser's
+ * start, for the images and playlists beside the audio.
+ */
+static int may_be_xml(const char *path)
+{
+	unsigned char h[512];
+	ssize_t n = -1;
+	size_t i = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		n = read(fd, h, sizeof(h));
+		close(fd);
+	}
+	if (n < 0 || (n >= 2 && ((h[0] == 0xff && h[1] == 0xfe) || (h[0] == 0xfe && h[1] == 0xff))) ||
+	    memchr(h, 0, n < 4 ? (size_t)n : 4) || (n >= 4 && memcmp(h, "\x4c\x6f\xa7\x94", 4) == 0))
+		return 1;	/* unreadable (the probe says why), or another encoding */
+	if (n >= 3 && memcmp(h, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < (size_t)n && (h[i] == ' ' || h[i] == '\t' || h[i] == '\r' || h[i] == '\n'))
+		i++;
+	return i == sizeof(h) || (i < (size_t)n && h[i] == '<');
+}
+
+/*
  * The type of a file in a directory: by its name (type_in_dir), else by
  * its content: a workbook, audio, or a DDEX message by its root element,
  * under any other name (no extension, a wrong one) is read too.  -1 to
@@ -82,7 +110,7 @@ static int type_of(struct walk *w, const char *path)
 		return csvman_probe(path, w->co) == 1 ? REC_SRC_CSV : -1;
 	if (tags_is_audio(w->sniffer, path) == 1)
 		return REC_SRC_TAGS;
-	return ddex_probe(path, NULL, NULL) == 1 ? REC_SRC_DDEX : -1;
+	return may_be_xml(path) && ddex_probe(path, NULL, NULL) == 1 ? REC_SRC_DDEX : -1;
 }
 
 /*
@@ -305,9 +333,14 @@ static int next_entry(struct walk *w, struct input *in)
 	struct stat st;
 	int rc = 0, type;
 
-	buf_addf(&path, "%s/%s", f->path, name);
-	if (f->abs)
-		buf_addf(&abs, "%s/%s", f->abs, name);
+	buf_adds(&path, f->path);
+	buf_addch(&path, '/');
+	buf_adds(&path, name);
+	if (f->abs) {
+		buf_adds(&abs, f->abs);
+		buf_addch(&abs, '/');
+		buf_adds(&abs, name);
+	}
 	/* a symbolic link is an entry of its own: to a directory, not followed */
 	if (fstatat(dirfd(f->d), name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		goto out;
