@@ -927,7 +927,8 @@ static int incr_prepare(struct run *r)
 	int rc;
 
 	memset(&f, 0, sizeof(f));
-	rc = runlog_files_compare(r->conn, r->in, r->nin, r->roots, r->o->npaths, &f);
+	rc = runlog_files_compare(r->conn, r->in, r->nin, r->roots, r->o->npaths,
+				  r->o->title_from_filename, &f);
 	r->unchanged = f.unchanged;
 	r->unchanged_rejected = f.unchanged_rejected;
 	r->gone = f.gone;
