@@ -39,11 +39,10 @@ static int collect(struct run *r)
 {
 	struct csvman_opts co;
 	struct walk w;
+	size_t i;
 	int rc;
 
 	csv_opts(r, &co);
-	size_t i;
-
 	rc = walk_collect(&w, r->o->paths, r->o->npaths, &co, &r->sniffer);
 	r->in = w.in;
 	r->nin = w.nin;
@@ -629,6 +628,7 @@ struct stream {
 	size_t nqueued, queued_head, queued_alloc;
 	struct buf path;		/* the path given to the scan last */
 	unsigned long long started_bytes;	/* the size of the inputs started */
+	unsigned long long walked_bytes;	/* ... of the inputs found */
 };
 
 static int stream_number(struct run *r)
@@ -685,7 +685,8 @@ static int peek_input(struct run *r)
 		return s->failed ? -1 : 0;
 	got = walk_next(&s->walk, &s->ahead);
 	r->skipped = s->walk.skipped;
-	r->total_bytes = s->walk.total_bytes;
+	r->total_bytes += s->walk.total_bytes - s->walked_bytes;	/* messages' files too */
+	s->walked_bytes = s->walk.total_bytes;
 	if (got <= 0) {
 		stash_notes(s, INT_MAX);
 		s->done = 1;
