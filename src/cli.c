@@ -603,6 +603,7 @@ static int import_or_check(struct cmd_ctx *x, int argc, char **argv, int check_o
 		o.xsd_dir = xsd_dir;
 	}
 	o.exit_code = import_exit;
+	o.offline = check_only && !o.diff && (x->offline || !db_configured(x->db));
 	x->import = o;
 	x->xsd_dir = xsd_dir;
 	res = import_prepare(&x->import, &x->job);

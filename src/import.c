@@ -21,6 +21,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,18 +39,23 @@ static int collect(struct run *r)
 {
 	struct csvman_opts co;
 	struct walk w;
+	size_t i;
 	int rc;
 
-	memset(&w, 0, sizeof(w));
 	csv_opts(r, &co);
 	rc = walk_collect(&w, r->o->paths, r->o->npaths, &co, &r->sniffer);
 	r->in = w.in;
 	r->nin = w.nin;
+	for (i = 0; i < r->nin; i++)
+		r->in[i].file_no = (int)i;
+	r->files = r->nin;
 	r->roots = w.roots;
 	r->skipped = w.skipped;
 	r->total_bytes = w.total_bytes;
 	return rc;
 }
+
+static int stream_number(struct run *r);
 
 /* An input more (walk.h), after the walk. */
 static void add_input(struct run *r, const char *path, const char *abs, enum rec_source type)
@@ -64,9 +70,33 @@ static void add_input(struct run *r, const char *path, const char *abs, enum rec
 	r->in = w.in;
 	r->nin = w.nin;
 	r->total_bytes = w.total_bytes;
+	r->in[r->nin - 1].file_no = r->stream ? stream_number(r) : (int)r->nin - 1;
+	r->files++;
+}
+
+/* Input file_no: r->in[file_no], or when reading as we walk the one held. */
+static struct input *input_of(struct run *r, int file_no)
+{
+	size_t lo = 0, hi = r->nin;
+
+	if (!r->stream)
+		return &r->in[file_no];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r->in[mid].file_no == file_no)
+			return &r->in[mid];
+		if (r->in[mid].file_no < file_no)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	abort();	/* only inputs held have their number asked for */
 }
 
 /* ------------------------------------------------------------- progress */
+
+static int stream_walking(const struct run *r);
 
 /* One status line, redrawn in place: rows, rows/s, bytes read, ETA. */
 static void show_progress(struct run *r, int final)
@@ -80,6 +110,12 @@ static void show_progress(struct run *r, int final)
 		return;
 	r->last_shown = secs;
 	rate = secs > 0 ? (double)r->seen / secs : 0;
+	if (!final && stream_walking(r)) {
+		/* the walk is still finding inputs: no total yet */
+		fprintf(stderr, "\r%lu rows  %.0f rows/s  %.1f MB        ", r->seen, rate,
+			(double)r->done_bytes / 1e6);
+		return;
+	}
 	fprintf(stderr, "\r%lu rows  %.0f rows/s  %.1f/%.1f MB  %3.0f%%", r->seen, rate,
 		(double)r->done_bytes / 1e6, (double)r->total_bytes / 1e6, frac * 100);
 	if (!final && frac > 0.01)
@@ -98,13 +134,16 @@ static void step(struct run *r, const char *what)
 
 static void row_seen(struct run *r, const struct rec_prov *p)
 {
-	size_t i;
-
 	if (!r->progress || (++r->seen & 1023))
 		return;
-	r->done_bytes = p->off + p->len;
-	for (i = 0; i < (size_t)p->file_no; i++)
-		r->done_bytes += r->in[i].size;
+	/* reading as we walk, each input's start sets file_base */
+	if (!r->stream && (size_t)p->file_no < r->base_no) {
+		r->base_no = 0;
+		r->file_base = 0;
+	}
+	for (; !r->stream && r->base_no < (size_t)p->file_no; r->base_no++)
+		r->file_base += r->in[r->base_no].size;
+	r->done_bytes = r->file_base + p->off + p->len;
 	show_progress(r, 0);
 }
 
@@ -161,6 +200,8 @@ static void tracks_first(struct run *r)
 				sorted[n++] = r->in[i];
 	free(r->in);
 	r->in = sorted;
+	for (i = 0; i < r->nin; i++)
+		r->in[i].file_no = (int)i;
 }
 
 /* ----------------------------------------------------------------- sink */
@@ -168,9 +209,10 @@ static void tracks_first(struct run *r)
 static int sink_header(void *ctx, int file_no, enum rec_kind kind, const char *raw, size_t len)
 {
 	struct run *r = ctx;
+	struct input *in = input_of(r, file_no);
 
-	r->in[file_no].kind = kind;
-	r->in[file_no].usable = 1;
+	in->kind = kind;
+	in->usable = 1;
 	rejects_set_header(&r->rej, file_no, raw, len);
 	return r->loading ? load_start(&r->load, kind) : 0;
 }
@@ -300,6 +342,8 @@ static int by_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static int stream_finds(struct run *r, const char *real);
+
 /*
  * Is real (a real path) an audio input already?  If not, it is noted as
  * one.  The audio inputs' real paths are sorted once, on first use.
@@ -308,7 +352,10 @@ static int audio_known(struct run *r, const char *real)
 {
 	size_t i, lo = 0, hi;
 
-	if (!r->audio_real_built) {
+	/* reading as we walk, the walk says which files it gives; audio_real is the rest */
+	if (r->stream && stream_finds(r, real))
+		return 1;
+	if (!r->audio_real_built && !r->stream) {
 		for (i = 0; i < r->nin; i++) {
 			char *rp = r->in[i].type == REC_SRC_TAGS ? realpath(r->in[i].path, NULL) : NULL;
 
@@ -354,7 +401,6 @@ static int read_named(struct run *r)
 		if (!audio_known(r, r->named[k])) {
 			add_input(r, r->named[k], r->named[k], REC_SRC_TAGS);
 			r->in[r->nin - 1].named = 1;
-			rejects_add_log_only(&r->rej, r->named[k]);
 		}
 		free(r->named[k]);
 	}
@@ -378,7 +424,7 @@ static int rejects_ddex(struct run *r, size_t i, const struct ddex_stats *st)
 	rc = rejects_log(&r->rej, r->in[i].path, st->error_line, NULL, NULL, why.data);
 	buf_release(&why);
 	if (rc == 0 && st->error != DDEX_ERR_IO && r->in[i].size)
-		rc = rejects_row(&r->rej, (int)i, 0, r->in[i].size);
+		rc = rejects_row(&r->rej, r->in[i].file_no, 0, r->in[i].size);
 	return rc;
 }
 
@@ -402,7 +448,7 @@ static int read_ddex(struct run *r, size_t i)
 	 * On -1 nothing reached the sink (ddex.h): the message goes to the
 	 * rejects whole, with why, and the rest goes on.
 	 */
-	if (ddex_read_file(r->in[i].path, (int)i, &o, &sink, &st) < 0) {
+	if (ddex_read_file(r->in[i].path, r->in[i].file_no, &o, &sink, &st) < 0) {
 		for (; r->nnamed; r->nnamed--)
 			free(r->named[r->nnamed - 1]);
 		r->bad_files++;
@@ -420,17 +466,46 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-/*
- * Audio inputs [from, to), all in one COPY, their tags read by --jobs
- * threads (scan.h: the sink gets them in input order).
- */
-static int read_audio(struct run *r, size_t from, size_t to)
+/* The audio inputs of read_audio, for the scan: the ones to read, in order. */
+struct audio_run {
+	struct run *r;
+	size_t next, to;
+	int started;		/* the COPY of their tracks is open */
+};
+
+static int audio_next(void *ctx, struct scan_file *f)
+{
+	struct audio_run *a = ctx;
+	struct run *r = a->r;
+
+	for (; a->next < a->to; a->next++) {
+		struct input *in = &r->in[a->next];
+
+		if (in->unchanged) {
+			load_present(&r->load, base_name(in->path));
+			continue;
+		}
+		if (r->loading && (load_file(&r->load, in->file_no, in->path) < 0 ||
+				   (!a->started && load_start(&r->load, REC_TRACK) < 0)))
+			return -1;
+		a->started = 1;
+		in->kind = REC_TRACK;
+		r->rows++;
+		r->audio_read++;
+		r->bytes += in->size;
+		f->path = in->path;
+		f->file_no = in->file_no;
+		a->next++;
+		return 1;
+	}
+	return 0;
+}
+
+/* Audio files from src, their tags read by --jobs threads. */
+static int read_audio_from(struct run *r, const struct scan_source *src)
 {
 	struct rec_sink sink = { sink_record, sink_reject, sink_warn, r };
-	struct scan_file *files = xmalloc((to - from) * sizeof(*files));
 	struct tags_opts o;
-	size_t i, n = 0;
-	int rc = -1;
 
 	memset(&o, 0, sizeof(o));
 	o.rec.date_order = r->o->date_order;
@@ -438,27 +513,20 @@ static int read_audio(struct run *r, size_t from, size_t to)
 	o.rec.nulls = (const char *const *)r->o->nulls;
 	o.rec.nnulls = r->o->nnulls;
 	o.title_from_name = r->o->title_from_filename;
-	for (i = from; i < to; i++) {
-		if (r->in[i].unchanged) {
-			load_present(&r->load, base_name(r->in[i].path));
-			continue;
-		}
-		if (r->loading && load_file(&r->load, (int)i, r->in[i].path) < 0)
-			goto out;
-		r->in[i].kind = REC_TRACK;
-		r->rows++;
-		r->audio_read++;
-		r->bytes += r->in[i].size;
-		files[n].path = r->in[i].path;
-		files[n++].file_no = (int)i;
-	}
 	r->load.source = REC_SRC_TAGS;
-	if (r->loading && n && load_start(&r->load, REC_TRACK) < 0)
-		goto out;
-	rc = scan_tags(files, n, r->o->jobs, &o, &sink);
-out:
-	free(files);
-	return rc;
+	return scan_tags(src, r->o->jobs, &o, &sink);
+}
+
+/*
+ * Audio inputs [from, to), all in one COPY, their tags read by --jobs
+ * threads (scan.h: the sink gets them in input order).
+ */
+static int read_audio(struct run *r, size_t from, size_t to)
+{
+	struct audio_run a = { r, from, to, 0 };
+	struct scan_source src = { audio_next, NULL, &a };
+
+	return read_audio_from(r, &src);
 }
 
 static int read_csv(struct run *r, size_t i, struct csvman_opts *co)
@@ -471,7 +539,7 @@ static int read_csv(struct run *r, size_t i, struct csvman_opts *co)
 	if (r->in[i].workbook && !co->spool)
 		return -1;
 	co->spool_all = r->loading;	/* rows may be rejected with their track after the COPY */
-	rc = csvman_read_file(r->in[i].path, (int)i, co, &sink, &st);
+	rc = csvman_read_file(r->in[i].path, r->in[i].file_no, co, &sink, &st);
 	if (st.dialect.encoding) {
 		r->in[i].sheet_read = 1;
 		r->in[i].dialect = st.dialect;
@@ -523,6 +591,254 @@ static int read_inputs(struct run *r, size_t from, size_t to)
 	}
 	csvman_map_release(&map);
 	return rc;
+}
+
+/* ------------------------------------------------- reading as we walk */
+
+/*
+ * check without a database reads the inputs as the walk finds them, so a
+ * library is never held whole: an audio file is forgotten once its tags
+ * reached the sink, and only sheets and messages (few, and reported at
+ * the end) are kept in r->in.  The scan asks for audio files ahead of the
+ * sink, so what the walk says waits for the input it came before and is
+ * said when that input's reading starts: stderr is the same whatever
+ * --jobs.
+ */
+struct stream_note {
+	int file_no;		/* said when this input starts (INT_MAX: at the end) */
+	char *text;		/* the walk's notes (walk.h) */
+	size_t len;
+};
+
+struct stream_file {
+	int file_no;
+	unsigned long long size;
+};
+
+struct stream {
+	struct walk walk;
+	struct csvman_opts co;		/* the walk's, to probe .txt files */
+	struct input ahead;		/* the next input found, not taken yet */
+	int have_ahead;
+	int done, failed;		/* the walk is over; it could not go on */
+	int next_no;			/* the next input's number */
+	struct stream_note *notes;	/* the walk's notes, for inputs not started */
+	size_t nnotes, notes_head;
+	struct stream_file *queued;	/* audio files given to the scan, not started */
+	size_t nqueued, queued_head, queued_alloc;
+	struct buf path;		/* the path given to the scan last */
+	unsigned long long started_bytes;	/* the size of the inputs started */
+	unsigned long long walked_bytes;	/* ... of the inputs found */
+};
+
+static int stream_number(struct run *r)
+{
+	return r->stream->next_no++;
+}
+
+static int stream_walking(const struct run *r)
+{
+	return r->stream && !r->stream->done;
+}
+
+static int stream_finds(struct run *r, const char *real)
+{
+	return walk_finds_audio(&r->stream->walk, real);
+}
+
+/* The walk's notes so far go before input file_no. */
+static void stash_notes(struct stream *s, int file_no)
+{
+	struct stream_note *n;
+
+	if (!s->walk.notes.len)
+		return;
+	s->notes = xrealloc(s->notes, (s->nnotes + 1) * sizeof(*s->notes));
+	n = &s->notes[s->nnotes++];
+	n->file_no = file_no;
+	n->text = buf_detach(&s->walk.notes, &n->len);
+}
+
+/* Input file_no starts: what the walk said before it, and where progress is. */
+static void start_input(struct run *r, int file_no, unsigned long long size)
+{
+	struct stream *s = r->stream;
+
+	for (; s->notes_head < s->nnotes && s->notes[s->notes_head].file_no <= file_no;
+	     s->notes_head++) {
+		walk_say(s->notes[s->notes_head].text, s->notes[s->notes_head].len);
+		free(s->notes[s->notes_head].text);
+	}
+	r->file_base = s->started_bytes;
+	s->started_bytes += size;
+}
+
+/* The next input into s->ahead: 1; 0 at the end of the walk; -1 when it failed. */
+static int peek_input(struct run *r)
+{
+	struct stream *s = r->stream;
+	int got;
+
+	if (s->have_ahead)
+		return 1;
+	if (s->done)
+		return s->failed ? -1 : 0;
+	got = walk_next(&s->walk, &s->ahead);
+	r->skipped = s->walk.skipped;
+	r->total_bytes += s->walk.total_bytes - s->walked_bytes;	/* messages' files too */
+	s->walked_bytes = s->walk.total_bytes;
+	if (got <= 0) {
+		stash_notes(s, INT_MAX);
+		s->done = 1;
+		s->failed = got < 0;
+		return got;
+	}
+	s->ahead.file_no = stream_number(r);
+	stash_notes(s, s->ahead.file_no);
+	s->have_ahead = 1;
+	r->files++;
+	return 1;
+}
+
+/* The scan's source: the audio files the walk finds, up to the next other input. */
+static int stream_next(void *ctx, struct scan_file *f)
+{
+	struct run *r = ctx;
+	struct stream *s = r->stream;
+	struct stream_file *q;
+	int got = peek_input(r);
+
+	if (got <= 0 || s->ahead.type != REC_SRC_TAGS)
+		return got < 0 ? -1 : 0;
+	if (s->queued_head && s->nqueued == s->queued_alloc) {
+		/* the files started leave the queue: it holds a window of the scan's */
+		memmove(s->queued, s->queued + s->queued_head,
+			(s->nqueued - s->queued_head) * sizeof(*s->queued));
+		s->nqueued -= s->queued_head;
+		s->queued_head = 0;
+	}
+	if (s->nqueued == s->queued_alloc) {
+		s->queued_alloc = s->queued_alloc ? 2 * s->queued_alloc : 64;
+		s->queued = xrealloc(s->queued, s->queued_alloc * sizeof(*s->queued));
+	}
+	q = &s->queued[s->nqueued++];
+	q->file_no = s->ahead.file_no;
+	q->size = s->ahead.size;
+	r->rows++;
+	r->audio_read++;
+	r->bytes += s->ahead.size;
+	buf_reset(&s->path);
+	buf_adds(&s->path, s->ahead.path);
+	f->path = s->path.data;
+	f->file_no = s->ahead.file_no;
+	walk_input_release(&s->ahead);
+	s->have_ahead = 0;
+	return 1;
+}
+
+static void stream_begin(void *ctx, int file_no)
+{
+	struct run *r = ctx;
+	struct stream *s = r->stream;
+	const struct stream_file *q = &s->queued[s->queued_head++];
+
+	(void)file_no;	/* the files start in the order they were given */
+	start_input(r, q->file_no, q->size);
+}
+
+/* Take s->ahead (a sheet or a message) into r->in; its index there. */
+static size_t keep_ahead(struct run *r)
+{
+	struct stream *s = r->stream;
+	struct input *in;
+
+	r->in = xrealloc(r->in, (r->nin + 1) * sizeof(*r->in));
+	in = &r->in[r->nin];
+	*in = s->ahead;
+	s->have_ahead = 0;
+	if (in->workbook)
+		rejects_add_sheet(&r->rej, in->file_no, in->path);
+	else
+		rejects_add_file(&r->rej, in->file_no, in->path);
+	return r->nin++;
+}
+
+/* Every input, as the walk finds it. */
+static int read_stream(struct run *r)
+{
+	struct stream *s = r->stream;
+	struct csvman_map map = CSVMAN_MAP_INIT;
+	struct csvman_opts co;
+	struct scan_source src = { stream_next, stream_begin, r };
+	size_t i;
+	int rc = 0, got;
+
+	csv_opts(r, &co);
+	if (r->o->map_path) {
+		if (csvman_map_load(r->o->map_path, &map) < 0)
+			return -1;
+		co.map = &map;
+	}
+	while (rc == 0 && (got = peek_input(r)) > 0) {
+		if (s->ahead.type == REC_SRC_TAGS) {
+			rc = read_audio_from(r, &src);
+			continue;
+		}
+		i = keep_ahead(r);
+		start_input(r, r->in[i].file_no, r->in[i].size);
+		rc = r->in[i].type == REC_SRC_CSV ? read_csv(r, i, &co) : read_ddex(r, i);
+	}
+	csvman_map_release(&map);
+	start_input(r, INT_MAX, 0);	/* the notes after the last input, or all after a failure */
+	if (s->failed)
+		return -1;
+	if (rc == 0)
+		walk_summary(&s->walk);
+	return rc;
+}
+
+/*
+ * Start the walk; the first input is found, so that a walk that finds
+ * nothing fails here as walk_collect would.  0, or -1 (said).
+ */
+static int stream_open(struct run *r)
+{
+	struct stream *s = xmalloc(sizeof(*s));
+	int got;
+
+	memset(s, 0, sizeof(*s));
+	buf_init(&s->path);
+	r->stream = s;
+	csv_opts(r, &s->co);
+	got = walk_open(&s->walk, r->o->paths, r->o->npaths, &s->co, &r->sniffer);
+	r->roots = s->walk.roots;
+	if (got < 0)
+		return -1;
+	got = peek_input(r);
+	if (got > 0)
+		return 0;
+	start_input(r, INT_MAX, 0);
+	if (got < 0)
+		return -1;
+	walk_summary(&s->walk);
+	return diag_error(LOC_NONE, "no manifests, DDEX messages or audio files in the paths given");
+}
+
+static void stream_free(struct stream *s)
+{
+	size_t i;
+
+	if (!s)
+		return;
+	walk_close(&s->walk);
+	if (s->have_ahead)
+		walk_input_release(&s->ahead);
+	for (i = s->notes_head; i < s->nnotes; i++)
+		free(s->notes[i].text);
+	free(s->notes);
+	free(s->queued);
+	buf_release(&s->path);
+	free(s);
 }
 
 /* ------------------------------------------------------- after the COPY */
@@ -612,7 +928,8 @@ static int incr_prepare(struct run *r)
 	int rc;
 
 	memset(&f, 0, sizeof(f));
-	rc = runlog_files_compare(r->conn, r->in, r->nin, r->roots, r->o->npaths, &f);
+	rc = runlog_files_compare(r->conn, r->in, r->nin, r->roots, r->o->npaths,
+				  r->o->title_from_filename, &f);
 	r->unchanged = f.unchanged;
 	r->unchanged_rejected = f.unchanged_rejected;
 	r->gone = f.gone;
@@ -854,14 +1171,19 @@ static enum import_result run_check(struct run *r, PGconn *c)
 	/* check --diff: the import itself, rolled back at the end (cli.c connected) */
 	if (r->diffing)
 		return run_import(r, c);
-	rc = c ? check_with_db(r, c) : read_inputs(r, 0, r->nin);
-	if (rc < 0 || rejects_close(&r->rej) < 0)
+	rc = c ? check_with_db(r, c) : r->stream ? read_stream(r) : read_inputs(r, 0, r->nin);
+	if (rejects_close(&r->rej) < 0)
+		rc = -1;
+	/* a directory the walk could not read: as when walk_collect fails */
+	if (r->stream && r->stream->failed)
+		return IMPORT_USAGE;
+	if (rc < 0)
 		code = IMPORT_FAILED;
 	else
 		code = r->rejected_rows || r->bad_files ? IMPORT_REJECTS : IMPORT_OK;
 	if (!diag_quiet)
 		fprintf(stderr, "%lu rows from %zu files: %lu rejected%s%s%s\n",
-			r->rows, r->nin, r->rejected_rows,
+			r->rows, r->files, r->rejected_rows,
 			c ? "" : " (row checks only, no database)",
 			r->rej.dir_made ? ", see " : "", r->rej.dir_made ? r->rejects_dir : "");
 	if (!diag_quiet)
@@ -929,6 +1251,7 @@ static void job_free(struct import_job *job)
 	free(r->audio_real);
 	free(r->named);
 	ddex_xsd_release();
+	stream_free(r->stream);
 	memset(&w, 0, sizeof(w));
 	w.in = r->in;
 	w.nin = r->nin;
@@ -960,7 +1283,7 @@ enum import_result import_prepare(const struct import_opts *o, struct import_job
 	}
 	rejects_init(&r->rej, r->rejects_dir);
 	tags_reader_init(&r->sniffer);
-	if (collect(r) < 0) {
+	if (o->offline ? stream_open(r) < 0 : collect(r) < 0) {
 		job_free(j);
 		return IMPORT_USAGE;
 	}
@@ -973,11 +1296,11 @@ enum import_result import_prepare(const struct import_opts *o, struct import_job
 	for (i = 0; i < r->nin; i++) {
 		/* A rejected audio file stays where it is: rejects.log names it. */
 		if (r->in[i].type == REC_SRC_TAGS)
-			rejects_add_log_only(&r->rej, r->in[i].path);
+			continue;
 		else if (r->in[i].workbook)
-			rejects_add_sheet(&r->rej, r->in[i].path);
+			rejects_add_sheet(&r->rej, r->in[i].file_no, r->in[i].path);
 		else
-			rejects_add_file(&r->rej, r->in[i].path);
+			rejects_add_file(&r->rej, r->in[i].file_no, r->in[i].path);
 	}
 	*job = j;
 	return IMPORT_OK;

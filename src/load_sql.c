@@ -192,9 +192,12 @@ const char load_sql_fstate_table[] =
 
 /*
  * A file read: its track when that loads; NULL when the file itself was
- * rejected (its content decides, so it is skipped until it changes).  A
- * file whose track another row rejected (a duplicate name, a manifest
- * row) is not recorded: the next run reads it again.  $1 is the run.
+ * rejected (its content decides, so it is skipped until it changes), or
+ * when its track was rejected by a check across rows that only its own
+ * rows and the catalog's lack of the track went into (a new track
+ * without a title).  A file whose track another file's rows rejected (a
+ * duplicate name, a manifest row) or the catalog's (--mode insert) is
+ * not recorded: the next run reads it again.  $1 is the run.
  */
 void load_sql_file_state(struct buf *b, int any_bad)
 {
@@ -202,14 +205,21 @@ void load_sql_file_state(struct buf *b, int any_bad)
 	buf_addf(b, "INSERT INTO ingest.file_state AS s (path, size, mtime_ns, ctime_ns, "
 		 "  audio_filename, run_id, seen_at) "
 		 "SELECT f.path, f.size, f.mtime_ns, f.ctime_ns, "
-		 "  CASE WHEN t.bad THEN NULL ELSE t.audio_filename END, $1, now() "
-		 "FROM bc_fstate f JOIN (SELECT DISTINCT ON (file_no) file_no, bad, audio_filename "
-		 "  FROM bc_track WHERE src = %d ORDER BY file_no, bad DESC) t USING (file_no) "
-		 "WHERE t.bad OR NOT EXISTS (SELECT 1 FROM bc_reason x "
-		 "  WHERE x.audio_filename = t.audio_filename) ", REC_SRC_TAGS);
-	if (any_bad)
-		buf_adds(b, "AND (t.bad OR t.audio_filename NOT IN "
-			    "(SELECT audio_filename FROM bc_bad)) ");
+		 "  CASE WHEN t.bad OR t.rejected THEN NULL ELSE t.audio_filename END, $1, now() "
+		 "FROM bc_fstate f JOIN (SELECT DISTINCT ON (file_no) file_no, bad, audio_filename, "
+		 "  %s AS rejected "
+		 "  FROM bc_track WHERE src = %d ORDER BY file_no, bad DESC) t USING (file_no) ",
+		 any_bad ? "audio_filename IN (SELECT audio_filename FROM bc_bad)" : "false",
+		 REC_SRC_TAGS);
+	if (any_bad) {
+		buf_adds(b, "WHERE t.bad OR NOT t.rejected OR (t.audio_filename NOT IN "
+			    "  (SELECT a.audio_filename FROM ");
+		add_all_rows(b);
+		buf_adds(b, " a JOIN bc_bad USING (audio_filename) GROUP BY a.audio_filename "
+			    "   HAVING count(DISTINCT a.file_no) > 1) "
+			    "AND NOT EXISTS (SELECT 1 FROM meekah.track_info c "
+			    "  WHERE c.audio_filename = t.audio_filename)) ");
+	}
 	buf_adds(b, "ON CONFLICT (path) DO UPDATE SET size = EXCLUDED.size, mtime_ns = EXCLUDED.mtime_ns, "
 		    "  ctime_ns = EXCLUDED.ctime_ns, audio_filename = EXCLUDED.audio_filename, "
 		    "  run_id = EXCLUDED.run_id, seen_at = EXCLUDED.seen_at");

@@ -60,7 +60,8 @@ static char *unique_name(const struct rejects *r, const char *path, const char *
 	}
 }
 
-static struct rejects_file *add_file(struct rejects *r, const char *path, char *out_name)
+static struct rejects_file *add_file(struct rejects *r, int file_no, const char *path,
+				     char *out_name)
 {
 	struct rejects_file *f;
 
@@ -70,20 +71,39 @@ static struct rejects_file *add_file(struct rejects *r, const char *path, char *
 	}
 	f = &r->files[r->nfiles++];
 	memset(f, 0, sizeof(*f));
+	f->file_no = file_no;
 	f->path = xstrdup(path);
 	f->out_name = out_name;
 	f->in_fd = -1;
 	return f;
 }
 
-void rejects_add_file(struct rejects *r, const char *path)
+/* Input file_no, or NULL when it is not registered (an audio file). */
+static struct rejects_file *find_file(struct rejects *r, int file_no)
 {
-	add_file(r, path, unique_name(r, path, ""));
+	size_t lo = 0, hi = r->nfiles;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r->files[mid].file_no == file_no)
+			return &r->files[mid];
+		if (r->files[mid].file_no < file_no)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }
 
-void rejects_add_sheet(struct rejects *r, const char *path)
+void rejects_add_file(struct rejects *r, int file_no, const char *path)
 {
-	add_file(r, path, unique_name(r, path, ".csv"))->spooled = 1;
+	add_file(r, file_no, path, unique_name(r, path, ""));
+}
+
+void rejects_add_sheet(struct rejects *r, int file_no, const char *path)
+{
+	add_file(r, file_no, path, unique_name(r, path, ".csv"))->spooled = 1;
 }
 
 FILE *rejects_spool(struct rejects *r)
@@ -94,19 +114,12 @@ FILE *rejects_spool(struct rejects *r)
 	return r->spool;
 }
 
-/*
- * No name in the rejects directory: unique_name() compares a name with
- * every earlier one, which a library of 50000 audio files cannot afford.
- */
-void rejects_add_log_only(struct rejects *r, const char *path)
-{
-	add_file(r, path, NULL)->log_only = 1;
-}
-
 void rejects_set_header(struct rejects *r, int file_no, const char *raw, size_t len)
 {
-	struct rejects_file *f = &r->files[file_no];
+	struct rejects_file *f = find_file(r, file_no);
 
+	if (!f)
+		return;
 	free(f->header);
 	f->header = xmalloc(len + 1);
 	memcpy(f->header, raw, len);
@@ -251,9 +264,9 @@ static int copy_bytes(struct rejects_file *f, int fd, unsigned long long off,
 
 int rejects_row(struct rejects *r, int file_no, unsigned long long off, unsigned long long len)
 {
-	struct rejects_file *f = &r->files[file_no];
+	struct rejects_file *f = find_file(r, file_no);
 
-	if (f->log_only) {
+	if (!f) {
 		r->rows++;
 		return 0;
 	}

@@ -119,7 +119,7 @@ void report_counts_json(const struct run *r, struct buf *b, int status_ok)
 	buf_addf(b, ", \"skipped_files\": %lu", r->skipped);
 	buf_addf(b, ", \"files\": %zu, \"bad_files\": %lu, \"rows\": %lu, \"rejected_rows\": %lu, "
 		 "\"warnings\": %lu, \"bytes\": %llu, \"seconds\": %.3f, \"ok\": %s",
-		 r->nin, r->bad_files, r->rows, r->rejected_rows, r->warnings, r->bytes, import_elapsed(r),
+		 r->files, r->bad_files, r->rows, r->rejected_rows, r->warnings, r->bytes, import_elapsed(r),
 		 status_ok ? "true" : "false");
 	if (r->rej.dir_made) {
 		buf_adds(b, ", \"rejects_dir\": ");
@@ -148,7 +148,7 @@ void report_print(const struct run *r, int ok)
 			c->staged, c->inserted, upd, c->unchanged, rep, c->rejected);
 	}
 	fprintf(stderr, "%lu rows from %zu files (%.1f MB) in %.2f s, %.0f rows/s; %lu rejected%s%s\n",
-		r->rows, r->nin, (double)r->bytes / 1e6, secs, secs > 0 ? (double)r->rows / secs : 0.0,
+		r->rows, r->files, (double)r->bytes / 1e6, secs, secs > 0 ? (double)r->rows / secs : 0.0,
 		r->rejected_rows, r->rej.dir_made ? ", see " : "",
 		r->rej.dir_made ? r->rejects_dir : "");
 	report_sheets(r);

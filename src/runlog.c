@@ -197,22 +197,34 @@ static void report_gone(struct runlog_files *f, char *const *roots, int nroots,
  * --incremental: mark the audio inputs whose path, size, mtime and ctime
  * are those ingest.file_state has from the last successful run (ctime
  * catches a change saved with "preserve timestamps"); report files gone.
- * Only stat() data: no file is opened.
+ * Only stat() data: no file is opened.  A file recorded as rejected (its
+ * content, or its own track's check: no title) is skipped only when
+ * nothing else may settle its track now: no sheet or message in the run,
+ * no track of its name in the catalog (another run loaded it: the file
+ * would update it), the same --title-from-filename as when it was read.
  */
 int runlog_files_compare(PGconn *c, struct input *inputs, size_t nin, char *const *roots,
-			 int nroots, struct runlog_files *f)
+			 int nroots, int title_from_filename, struct runlog_files *f)
 {
-	PGresult *res = PQexec(c, "SELECT path, size, mtime_ns, ctime_ns, audio_filename "
-			       "FROM ingest.file_state ORDER BY path COLLATE \"C\"");
+	const char *vals[1] = { title_from_filename ? "true" : "false" };
+	PGresult *res = PQexecParams(c, "SELECT s.path, s.size, s.mtime_ns, s.ctime_ns, "
+				     "s.audio_filename, s.audio_filename IS NULL AND "
+				     "(coalesce(r.options->>'title_from_filename', '') <> $1 "
+				     " OR EXISTS (SELECT 1 FROM meekah.track_info t "
+				     "   WHERE t.audio_filename = substring(s.path FROM '[^/]*$'))) "
+				     "FROM ingest.file_state s LEFT JOIN ingest.run r ON r.id = s.run_id "
+				     "ORDER BY s.path COLLATE \"C\"", 1, NULL, vals, NULL, NULL, 0);
 	char *seen;
 	size_t i;
-	int row, n;
+	int row, n, mixed = 0;
 
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		db_report(res, "reading ingest.file_state");
 		PQclear(res);
 		return -1;
 	}
+	for (i = 0; i < nin; i++)
+		mixed |= inputs[i].type != REC_SRC_TAGS;
 	n = PQntuples(res);
 	seen = xmalloc((size_t)n + 1);
 	memset(seen, 0, (size_t)n + 1);
@@ -222,7 +234,8 @@ int runlog_files_compare(PGconn *c, struct input *inputs, size_t nin, char *cons
 		if (in->type != REC_SRC_TAGS || !in->abs || (row = state_row(res, in->abs)) < 0)
 			continue;
 		seen[row] = 1;
-		if (!same_state(res, row, in))
+		if (!same_state(res, row, in) ||
+		    (PQgetisnull(res, row, 4) && (mixed || *PQgetvalue(res, row, 5) == 't')))
 			continue;
 		in->unchanged = 1;
 		f->unchanged++;

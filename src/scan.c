@@ -18,10 +18,21 @@
  *
  * Order
  * -----
- * Files are claimed in input order; file i is taped in slot i % w (w =
- * SCAN_AHEAD per worker).  A worker may claim file i only when the sink
- * has had file i - w, so its slot is free.  The calling thread waits for
- * slot i, plays it, frees it, and goes on with i + 1.
+ * The calling thread asks the source for files and queues file i in slot
+ * i % w (w = SCAN_AHEAD per worker), with a copy of its path, when file
+ * i - w has been played, so its slot is free.  Workers claim the queued
+ * files in order and tape them.  The calling thread plays the slots in
+ * order, frees them and queues more.
+ *
+ * Hand-off
+ * --------
+ * The calling thread has little to do per file (a few sink calls), so it
+ * must not be woken for each: 5000 files woke it 5000 times, each a
+ * futex and two context switches that the workers' CPUs paid for.  It
+ * sleeps until the file it must play next is taped and half the window
+ * is (or all that is queued), then plays every taped file in a row and
+ * refills the free slots at once; the workers meanwhile read the other
+ * half.  A worker is woken only when it has nothing to claim.
  */
 #include "blendcat/scan.h"
 #include "blendcat/xalloc.h"
@@ -173,17 +184,30 @@ static int tape_play(const struct tape *t, const struct rec_sink *sink)
 
 /* -------------------------------------------------------- the workers */
 
+/* A file in the window: queued, claimed by a worker, taped, played. */
+struct slot {
+	struct tape tape;
+	struct buf path;	/* the source's path, copied */
+	int file_no;
+	int done;		/* under the mutex: taped, ready for the sink */
+};
+
 struct scan {
 	pthread_mutex_t mu;
-	pthread_cond_t done;	/* a slot was filled */
-	pthread_cond_t freed;	/* the sink took a slot */
-	const struct scan_file *files;
-	size_t n;
-	size_t next;		/* the next file to claim */
-	size_t out;		/* the next file for the sink */
+	pthread_cond_t work;	/* for idle workers: a file was queued, or the end */
+	pthread_cond_t ready;	/* for the calling thread: what it waits for is taped */
+	struct slot *slot;
+	size_t w;		/* slots: files queued ahead of the sink, at most */
+	size_t batch;		/* the calling thread waits for this many taped */
+	/* Under the mutex: */
+	size_t queued;		/* files put in slots so far */
+	size_t claimed;		/* ... taken by a worker */
+	size_t played;		/* ... played to the sink (their slots are free) */
+	size_t taped;		/* files taped and not played yet */
+	int idle;		/* workers waiting for a file */
+	int waiting;		/* the calling thread waits on ready */
+	int end;		/* no more files will be queued */
 	int stop;
-	struct tape *slot;
-	size_t w;
 	const struct tags_opts *o;
 };
 
@@ -193,70 +217,142 @@ struct worker {
 	pthread_t th;
 };
 
-/* Claim the next file whose slot is free; 0 when there is none left. */
-static int claim(struct scan *s, size_t *i)
+/*
+ * Under the mutex: may the calling thread play?  The next file is taped,
+ * and so are half the window or everything queued.
+ */
+static int play_ready(const struct scan *s)
 {
-	int got;
-
-	pthread_mutex_lock(&s->mu);
-	while (!s->stop && s->next < s->n && s->next >= s->out + s->w)
-		pthread_cond_wait(&s->freed, &s->mu);
-	got = !s->stop && s->next < s->n;
-	if (got)
-		*i = s->next++;
-	pthread_mutex_unlock(&s->mu);
-	return got;
+	return s->played < s->queued && s->slot[s->played % s->w].done &&
+	       (s->taped >= s->batch || s->taped == s->queued - s->played);
 }
 
 static void *work(void *arg)
 {
 	struct worker *wk = arg;
 	struct scan *s = wk->s;
-	size_t i;
 
-	while (claim(s, &i)) {
-		struct tape *t = &s->slot[i % s->w];
-		struct rec_sink sink = { tape_record, tape_reject, tape_warn, t };
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		struct slot *sl;
+		struct rec_sink sink;
 
-		t->rc = tags_read_file(&wk->reader, s->files[i].path, s->files[i].file_no, s->o,
-				       &sink);
-		pthread_mutex_lock(&s->mu);
-		t->done = 1;
-		pthread_cond_signal(&s->done);
+		while (!s->stop && !s->end && s->claimed == s->queued) {
+			s->idle++;
+			pthread_cond_wait(&s->work, &s->mu);
+			s->idle--;
+		}
+		if (s->stop || s->claimed == s->queued)
+			break;
+		sl = &s->slot[s->claimed++ % s->w];
 		pthread_mutex_unlock(&s->mu);
+		sink = (struct rec_sink){ tape_record, tape_reject, tape_warn, &sl->tape };
+		sl->tape.rc = tags_read_file(&wk->reader, sl->path.data, sl->file_no, s->o, &sink);
+		pthread_mutex_lock(&s->mu);
+		sl->done = 1;
+		s->taped++;
+		if (s->waiting && play_ready(s))
+			pthread_cond_signal(&s->ready);
 	}
+	pthread_mutex_unlock(&s->mu);
 	return NULL;
 }
 
-/* The calling thread: play the slots in order. */
-static int play_all(struct scan *s, const struct rec_sink *sink)
+/* Put f in the next free slot, for the workers. */
+static void queue_file(struct scan *s, const struct scan_file *f)
 {
-	size_t i;
-	int rc = 0;
+	struct slot *sl = &s->slot[s->queued % s->w];	/* only this thread moves queued */
 
-	for (i = 0; rc == 0 && i < s->n; i++) {
-		struct tape *t = &s->slot[i % s->w];
+	buf_reset(&sl->path);
+	buf_adds(&sl->path, f->path);
+	sl->file_no = f->file_no;
+	pthread_mutex_lock(&s->mu);
+	s->queued++;
+	if (s->idle)
+		pthread_cond_signal(&s->work);
+	pthread_mutex_unlock(&s->mu);
+}
 
+/*
+ * Fill the free slots from the source; *more becomes 0 at its end (and
+ * *err -1 if it failed), which the workers are told.
+ */
+static void refill(struct scan *s, const struct scan_source *src, int *more, int *err)
+{
+	struct scan_file f;
+	int got;
+
+	while (*more && s->queued < s->played + s->w) {
+		got = src->next(src->ctx, &f);
+		if (got <= 0) {
+			*more = 0;
+			*err = got < 0 ? -1 : *err;
+			break;
+		}
+		queue_file(s, &f);
+	}
+	if (!*more) {
 		pthread_mutex_lock(&s->mu);
-		while (!t->done)
-			pthread_cond_wait(&s->done, &s->mu);
-		pthread_mutex_unlock(&s->mu);
-		rc = tape_play(t, sink);
-		tape_reset(t);
-		pthread_mutex_lock(&s->mu);
-		t->done = 0;
-		s->out = i + 1;
-		pthread_cond_broadcast(&s->freed);
+		s->end = 1;
+		pthread_cond_broadcast(&s->work);
 		pthread_mutex_unlock(&s->mu);
 	}
+}
+
+/* Play the taped files at the head of the window, in order. */
+static int play_some(struct scan *s, const struct scan_source *src, const struct rec_sink *sink)
+{
+	size_t n = 0, i;
+	int rc = 0;
+
+	pthread_mutex_lock(&s->mu);
+	while (!play_ready(s)) {
+		s->waiting = 1;
+		pthread_cond_wait(&s->ready, &s->mu);
+	}
+	s->waiting = 0;
+	while (s->played + n < s->queued && s->slot[(s->played + n) % s->w].done)
+		n++;
+	pthread_mutex_unlock(&s->mu);
+	/* The slots of [played, played + n) are this thread's until played moves. */
+	for (i = 0; i < n && rc == 0; i++) {
+		struct slot *sl = &s->slot[(s->played + i) % s->w];
+
+		if (src->begin)
+			src->begin(src->ctx, sl->file_no);
+		rc = tape_play(&sl->tape, sink);
+		tape_reset(&sl->tape);
+	}
+	pthread_mutex_lock(&s->mu);
+	for (i = 0; i < n; i++)
+		s->slot[(s->played + i) % s->w].done = 0;
+	s->played += n;
+	s->taped -= n;
+	pthread_mutex_unlock(&s->mu);
 	return rc;
+}
+
+/* The calling thread: queue files, play their tapes in order. */
+static int play_all(struct scan *s, const struct scan_source *src, const struct rec_sink *sink)
+{
+	int more = 1, err = 0, rc = 0;
+
+	for (;;) {
+		refill(s, src, &more, &err);
+		if (s->played == s->queued)
+			break;
+		rc = play_some(s, src, sink);
+		if (rc)
+			return -1;
+	}
+	return err;
 }
 
 static void stop_all(struct scan *s)
 {
 	pthread_mutex_lock(&s->mu);
 	s->stop = 1;
-	pthread_cond_broadcast(&s->freed);
+	pthread_cond_broadcast(&s->work);
 	pthread_mutex_unlock(&s->mu);
 }
 
@@ -269,20 +365,52 @@ int scan_default_jobs(void)
 	return n < 1 ? 1 : n > SCAN_MAX_JOBS ? SCAN_MAX_JOBS : (int)n;
 }
 
+/* A source that gives the files first[0..nfirst) before src's. */
+struct ahead {
+	const struct scan_source *src;
+	struct scan_file *first;
+	size_t nfirst, given;
+	int end;		/* src said 0 or -1: that, again */
+};
+
+static int ahead_next(void *ctx, struct scan_file *f)
+{
+	struct ahead *a = ctx;
+
+	if (a->given < a->nfirst) {
+		*f = a->first[a->given++];
+		return 1;
+	}
+	if (a->end)
+		return a->end > 0 ? 0 : -1;
+	return a->src->next(a->src->ctx, f);
+}
+
+static void ahead_begin(void *ctx, int file_no)
+{
+	struct ahead *a = ctx;
+
+	if (a->src->begin)
+		a->src->begin(a->src->ctx, file_no);
+}
+
 /* One thread: no tapes, the reader talks to the sink. */
-static int scan_alone(const struct scan_file *files, size_t n, const struct tags_opts *o,
+static int scan_alone(const struct scan_source *src, const struct tags_opts *o,
 		      const struct rec_sink *sink)
 {
 	struct tags_reader t;
-	size_t i;
-	int rc;
+	struct scan_file f;
+	int rc, got = 0;
 
 	tags_reader_init(&t);
 	rc = tags_reader_prepare(&t);
-	for (i = 0; rc == 0 && i < n; i++)
-		rc = tags_read_file(&t, files[i].path, files[i].file_no, o, sink);
+	while (rc == 0 && (got = src->next(src->ctx, &f)) > 0) {
+		if (src->begin)
+			src->begin(src->ctx, f.file_no);
+		rc = tags_read_file(&t, f.path, f.file_no, o, sink);
+	}
 	tags_reader_release(&t);
-	return rc;
+	return rc < 0 || got < 0 ? -1 : 0;
 }
 
 static int start_workers(struct worker *wk, int jobs, int *started)
@@ -303,29 +431,27 @@ static int start_workers(struct worker *wk, int jobs, int *started)
 	return 0;
 }
 
-int scan_tags(const struct scan_file *files, size_t n, int jobs, const struct tags_opts *o,
-	      const struct rec_sink *sink)
+static int scan_threads(const struct scan_source *src, int jobs, const struct tags_opts *o,
+			const struct rec_sink *sink)
 {
 	struct scan s;
 	struct worker *wk;
 	size_t i;
 	int k, started = 0, rc;
 
-	if (jobs > (int)n)
-		jobs = (int)n;
-	if (jobs <= 1)
-		return scan_alone(files, n, o, sink);
 	memset(&s, 0, sizeof(s));
 	pthread_mutex_init(&s.mu, NULL);
-	pthread_cond_init(&s.done, NULL);
-	pthread_cond_init(&s.freed, NULL);
-	s.files = files;
-	s.n = n;
+	pthread_cond_init(&s.work, NULL);
+	pthread_cond_init(&s.ready, NULL);
 	s.o = o;
 	s.w = (size_t)jobs * SCAN_AHEAD;
+	s.batch = s.w / 2;
 	s.slot = xmalloc(s.w * sizeof(*s.slot));
-	for (i = 0; i < s.w; i++)
-		tape_init(&s.slot[i]);
+	for (i = 0; i < s.w; i++) {
+		tape_init(&s.slot[i].tape);
+		buf_init(&s.slot[i].path);
+		s.slot[i].done = 0;
+	}
 	wk = xmalloc((size_t)jobs * sizeof(*wk));
 	for (k = 0; k < jobs; k++) {
 		wk[k].s = &s;
@@ -333,18 +459,56 @@ int scan_tags(const struct scan_file *files, size_t n, int jobs, const struct ta
 	}
 	rc = start_workers(wk, jobs, &started);
 	if (rc == 0)
-		rc = play_all(&s, sink);
+		rc = play_all(&s, src, sink);
 	stop_all(&s);
 	for (k = 0; k < started; k++)
 		pthread_join(wk[k].th, NULL);
 	for (k = 0; k < jobs; k++)
 		tags_reader_release(&wk[k].reader);
-	for (i = 0; i < s.w; i++)
-		tape_release(&s.slot[i]);
+	for (i = 0; i < s.w; i++) {
+		tape_release(&s.slot[i].tape);
+		buf_release(&s.slot[i].path);
+	}
 	free(s.slot);
 	free(wk);
-	pthread_cond_destroy(&s.freed);
-	pthread_cond_destroy(&s.done);
+	pthread_cond_destroy(&s.ready);
+	pthread_cond_destroy(&s.work);
 	pthread_mutex_destroy(&s.mu);
+	return rc;
+}
+
+/*
+ * The first files are asked for before any thread starts: a run of fewer
+ * files than jobs starts only as many workers, and one file none.
+ */
+int scan_tags(const struct scan_source *src, int jobs, const struct tags_opts *o,
+	      const struct rec_sink *sink)
+{
+	struct ahead a;
+	struct scan_source s2 = { ahead_next, ahead_begin, &a };
+	struct buf *paths;
+	size_t i;
+	int got = 1, rc;
+
+	if (jobs <= 1)
+		return scan_alone(src, o, sink);
+	memset(&a, 0, sizeof(a));
+	a.src = src;
+	a.first = xmalloc((size_t)jobs * sizeof(*a.first));
+	paths = xmalloc((size_t)jobs * sizeof(*paths));
+	while (a.nfirst < (size_t)jobs && (got = src->next(src->ctx, &a.first[a.nfirst])) > 0) {
+		buf_init(&paths[a.nfirst]);
+		buf_adds(&paths[a.nfirst], a.first[a.nfirst].path);	/* borrowed until the next call */
+		a.first[a.nfirst].path = paths[a.nfirst].data;
+		a.nfirst++;
+	}
+	if (got <= 0)
+		a.end = got == 0 ? 1 : -1;
+	rc = a.nfirst <= 1 ? scan_alone(&s2, o, sink) :
+	     scan_threads(&s2, (int)a.nfirst, o, sink);
+	for (i = 0; i < a.nfirst; i++)
+		buf_release(&paths[i]);
+	free(paths);
+	free(a.first);
 	return rc;
 }

@@ -10,19 +10,15 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
-
-/* The walk in progress: the options it probes files with, and what it found. */
-struct walker {
-	struct walk *w;
-	const struct csvman_opts *co;
-	struct tags_reader *sniffer;
-};
+#include <unistd.h>
 
 static int has_ext(const char *name, const char *const *exts)
 {
@@ -70,12 +66,39 @@ static int type_in_dir(const char *path)
 }
 
 /*
+ * Could the file be XML at all: after a UTF-8 byte order mark and
+ * blanks, a '<'; or another encoding (a UTF-16 byte order mark, NUL
+ * bytes up front, EBCDIC's "<?xm")?  Spares the DDEX probe, a parser's
+ * start, for the images and playlists beside the audio.
+ */
+static int may_be_xml(const char *path)
+{
+	unsigned char h[512];
+	ssize_t n = -1;
+	size_t i = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		n = read(fd, h, sizeof(h));
+		close(fd);
+	}
+	if (n < 0 || (n >= 2 && ((h[0] == 0xff && h[1] == 0xfe) || (h[0] == 0xfe && h[1] == 0xff))) ||
+	    memchr(h, 0, n < 4 ? (size_t)n : 4) || (n >= 4 && memcmp(h, "\x4c\x6f\xa7\x94", 4) == 0))
+		return 1;	/* unreadable (the probe says why), or another encoding */
+	if (n >= 3 && memcmp(h, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < (size_t)n && (h[i] == ' ' || h[i] == '\t' || h[i] == '\r' || h[i] == '\n'))
+		i++;
+	return i == sizeof(h) || (i < (size_t)n && h[i] == '<');
+}
+
+/*
  * The type of a file in a directory: by its name (type_in_dir), else by
  * its content: a workbook, audio, or a DDEX message by its root element,
  * under any other name (no extension, a wrong one) is read too.  -1 to
  * skip it.
  */
-static int type_of(struct walker *r, const char *path)
+static int type_of(struct walk *w, const char *path)
 {
 	int type = type_in_dir(path);
 
@@ -84,10 +107,10 @@ static int type_of(struct walker *r, const char *path)
 	if (workbook_probe(path, NULL) != WORKBOOK_NONE)
 		return REC_SRC_CSV;
 	if (has_ext(path, txt_exts))
-		return csvman_probe(path, r->co) == 1 ? REC_SRC_CSV : -1;
-	if (tags_is_audio(r->sniffer, path) == 1)
+		return csvman_probe(path, w->co) == 1 ? REC_SRC_CSV : -1;
+	if (tags_is_audio(w->sniffer, path) == 1)
 		return REC_SRC_TAGS;
-	return ddex_probe(path, NULL, NULL) == 1 ? REC_SRC_DDEX : -1;
+	return may_be_xml(path) && ddex_probe(path, NULL, NULL) == 1 ? REC_SRC_DDEX : -1;
 }
 
 /*
@@ -106,6 +129,12 @@ static enum rec_source type_given(const char *path)
 	return ddex_probe(path, NULL, NULL) == 1 ? REC_SRC_DDEX : REC_SRC_TAGS;
 }
 
+/*
+ * Directory entries in name order, bytewise.  All of a directory's
+ * entries share its path, so this is also the order of their full paths
+ * as the walk has always sorted them ("dir/name"); a directory comes at
+ * its own name's place, its files with it.
+ */
 static int by_name(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -116,25 +145,80 @@ static long long ns(const struct timespec *t)
 	return (long long)t->tv_sec * 1000000000LL + t->tv_nsec;
 }
 
-void walk_add(struct walk *w, const char *path, const char *abs, enum rec_source type)
+/* *in, zeroed, for path of type; st: its stat() (NULL: stat it now). */
+static void fill_input(struct input *in, const char *path, const char *abs,
+		       enum rec_source type, const struct stat *st)
 {
-	struct input *in;
-	struct stat st;
+	struct stat st2;
 
-	w->in = xrealloc(w->in, (w->nin + 1) * sizeof(*w->in));
-	in = &w->in[w->nin++];
 	memset(in, 0, sizeof(*in));
 	in->path = xstrdup(path);
 	in->abs = abs ? xstrdup(abs) : NULL;
 	in->type = type;
 	in->workbook = type == REC_SRC_CSV && workbook_is(path);
-	if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-		in->size = (unsigned long long)st.st_size;
-		in->mtime_ns = ns(&st.st_mtim);
-		in->ctime_ns = ns(&st.st_ctim);
-		w->total_bytes += (unsigned long long)st.st_size;
+	if (!st && stat(path, &st2) == 0)
+		st = &st2;
+	if (st && S_ISREG(st->st_mode)) {
+		in->size = (unsigned long long)st->st_size;
+		in->mtime_ns = ns(&st->st_mtim);
+		in->ctime_ns = ns(&st->st_ctim);
 	}
 }
+
+void walk_add(struct walk *w, const char *path, const char *abs, enum rec_source type)
+{
+	struct input *in;
+
+	w->in = xrealloc(w->in, (w->nin + 1) * sizeof(*w->in));
+	in = &w->in[w->nin++];
+	fill_input(in, path, abs, type, NULL);
+	w->total_bytes += in->size;
+}
+
+void walk_input_release(struct input *in)
+{
+	free(in->path);
+	free(in->abs);
+	free(in->sheet);
+	memset(in, 0, sizeof(*in));
+}
+
+/* ------------------------------------------------------------ notes */
+
+static void note(struct walk *w, char level, const char *fmt, ...) DIAG_PRINTF(3, 4);
+
+static void note(struct walk *w, char level, const char *fmt, ...)
+{
+	va_list ap;
+
+	buf_addch(&w->notes, level);
+	va_start(ap, fmt);
+	buf_vaddf(&w->notes, fmt, ap);
+	va_end(ap);
+	buf_addch(&w->notes, '\0');
+}
+
+void walk_say(const char *notes, size_t len)
+{
+	const char *p = notes, *end = notes + len;
+
+	for (; p < end; p += strlen(p) + 1) {
+		if (*p == 'e')
+			diag_error(LOC_NONE, "%s", p + 1);
+		else
+			diag_info("%s", p + 1);
+	}
+}
+
+void walk_summary(const struct walk *w)
+{
+	if (w->skipped && !diag_quiet)
+		diag_info("%lu file%s in the directories given %s not a manifest, a DDEX message or "
+			  "audio, and %s skipped", w->skipped, w->skipped == 1 ? "" : "s",
+			  w->skipped == 1 ? "is" : "are", w->skipped == 1 ? "was" : "were");
+}
+
+/* ----------------------------------------------------------- batches */
 
 /*
  * A DDEX delivery batch is a folder named by its timestamp
@@ -167,120 +251,274 @@ static int batch_complete(const char *dir)
 	return found;
 }
 
-/*
- * A hidden entry (".name") is not read: a hidden file (macOS "._" AppleDouble
- * files beside the audio, editor backups) is counted with the skipped
- * files; a hidden directory (.git) is not entered.
- */
-static void hidden(struct walker *r, const char *dir, const char *name)
+/* A directory to skip: a batch still arriving (a note says so). */
+static int arriving(struct walk *w, const char *dir)
 {
-	struct buf p = BUF_INIT;
-	struct stat st;
+	if (!is_batch_name(dir) || batch_complete(dir))
+		return 0;
+	note(w, 'i', "batch '%s' has no BatchComplete file yet: still arriving, skipped", dir);
+	return 1;
+}
 
-	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-		return;
-	buf_addf(&p, "%s/%s", dir, name);
-	if (lstat(p.data, &st) == 0 && S_ISREG(st.st_mode))
-		r->w->skipped++;
-	buf_release(&p);
+/* -------------------------------------------------------------- walk */
+
+/*
+ * Enter dir (abs: its absolute form, or NULL): its entries, sorted.  A
+ * hidden entry (".name") is not read: a hidden file (macOS "._"
+ * AppleDouble files beside the audio, editor backups) is counted with
+ * the skipped files; a hidden directory (.git) is not entered.  0, or -1
+ * (a note) when it cannot be read.
+ */
+static int push_dir(struct walk *w, const char *dir, const char *abs, int depth)
+{
+	struct walk_dir *f = &w->dirs[w->ndirs];
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t alloc = 0;
+
+	if (!d) {
+		note(w, 'e', "cannot open directory '%s': %s", dir, strerror(errno));
+		return -1;
+	}
+	memset(f, 0, sizeof(*f));
+	while ((e = readdir(d)) != NULL) {
+		struct stat st;
+
+		if (e->d_name[0] == '.') {
+			if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+			    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    S_ISREG(st.st_mode))
+				w->skipped++;
+			continue;
+		}
+		if (f->n == alloc) {
+			alloc = alloc ? 2 * alloc : 16;
+			f->names = xrealloc(f->names, alloc * sizeof(*f->names));
+		}
+		f->names[f->n++] = xstrdup(e->d_name);
+	}
+	if (f->n)	/* an empty directory has no array to sort */
+		qsort(f->names, f->n, sizeof(*f->names), by_name);
+	f->d = d;
+	f->path = xstrdup(dir);
+	f->abs = abs ? xstrdup(abs) : NULL;
+	f->depth = depth;
+	w->ndirs++;
+	return 0;
+}
+
+static void pop_dir(struct walk *w)
+{
+	struct walk_dir *f = &w->dirs[--w->ndirs];
+
+	for (; f->next < f->n; f->next++)
+		free(f->names[f->next]);
+	free(f->names);
+	closedir(f->d);
+	free(f->path);
+	free(f->abs);
+	memset(f, 0, sizeof(*f));
 }
 
 /*
- * Every input below dir (absdir: its absolute form, or NULL), in name
- * order (so delivery batches in time order); directories by symlink are
- * not followed, so no loop either.
+ * The next entry of the innermost directory: 1 an input (into *in), 0
+ * nothing to give (a directory entered or skipped, a file skipped), -1
+ * a directory that cannot be read.
  */
-static int walk(struct walker *r, const char *dir, const char *absdir, int depth)
+static int next_entry(struct walk *w, struct input *in)
 {
-	struct buf abs = BUF_INIT;
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char **names = NULL;
-	size_t n = 0, i;
-	int rc = 0;
+	struct walk_dir *f = &w->dirs[w->ndirs - 1];
+	char *name = f->names[f->next++];
+	struct buf path = BUF_INIT, abs = BUF_INIT;
+	struct stat st;
+	int rc = 0, type;
 
-	if (!d)
-		return diag_error(LOC_NONE, "cannot open directory '%s': %s", dir, strerror(errno));
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.') {
-			hidden(r, dir, e->d_name);
-			continue;
-		}
-		names = xrealloc(names, (n + 1) * sizeof(*names));
-		names[n] = xmalloc(strlen(dir) + strlen(e->d_name) + 2);
-		sprintf(names[n++], "%s/%s", dir, e->d_name);
+	buf_adds(&path, f->path);
+	buf_addch(&path, '/');
+	buf_adds(&path, name);
+	if (f->abs) {
+		buf_adds(&abs, f->abs);
+		buf_addch(&abs, '/');
+		buf_adds(&abs, name);
 	}
-	closedir(d);
-	if (n)	/* an empty directory has no array to sort */
-		qsort(names, n, sizeof(*names), by_name);
-	for (i = 0; i < n; i++) {
-		struct stat st;
-		int type;
-
-		buf_reset(&abs);
-		if (absdir)
-			buf_addf(&abs, "%s/%s", absdir, names[i] + strlen(dir) + 1);
-		if (rc == 0 && lstat(names[i], &st) == 0) {
-			if (S_ISDIR(st.st_mode) && is_batch_name(names[i]) &&
-			    !batch_complete(names[i]))
-				diag_info("batch '%s' has no BatchComplete file yet: still arriving, "
-					  "skipped", names[i]);
-			else if (S_ISDIR(st.st_mode) && depth < 64)
-				rc = walk(r, names[i], absdir ? abs.data : NULL, depth + 1);
-			else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) &&
-				 (type = type_of(r, names[i])) >= 0)
-				walk_add(r->w, names[i], absdir ? abs.data : NULL,
-					  (enum rec_source)type);
-			else if (S_ISREG(st.st_mode))
-				r->w->skipped++;
-		}
-		free(names[i]);
+	/* a symbolic link is an entry of its own: to a directory, not followed */
+	if (fstatat(dirfd(f->d), name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		goto out;
+	if (S_ISDIR(st.st_mode)) {
+		if (!arriving(w, path.data) && f->depth < WALK_MAX_DEPTH)
+			rc = push_dir(w, path.data, f->abs ? abs.data : NULL, f->depth + 1);
+	} else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) &&
+		   (type = type_of(w, path.data)) >= 0) {
+		fill_input(in, path.data, f->abs ? abs.data : NULL, (enum rec_source)type,
+			   S_ISREG(st.st_mode) ? &st : NULL);
+		w->total_bytes += in->size;
+		rc = 1;
+	} else if (S_ISREG(st.st_mode)) {
+		w->skipped++;
 	}
-	free(names);
+out:
+	free(name);
+	buf_release(&path);
 	buf_release(&abs);
 	return rc;
 }
 
-/* Find the inputs; w->roots gets the absolute form of each path given. */
+/* Start the next path given: 1 a file (into *in), 0 a directory entered or skipped, -1. */
+static int next_root(struct walk *w, struct input *in)
+{
+	int i = w->next_root++;
+	const char *p = w->paths[i];
+	struct stat st;
+	char *dir;
+	size_t len;
+	int rc = 0;
+
+	if (stat(p, &st) < 0) {
+		note(w, 'e', "cannot read '%s': %s", p, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		fill_input(in, p, w->roots[i], type_given(p), &st);
+		w->total_bytes += in->size;
+		return 1;
+	}
+	/* inbox/ as inbox: a batch's name is its last component, paths get no '//' */
+	dir = xstrdup(p);
+	for (len = strlen(dir); len > 1 && dir[len - 1] == '/'; len--)
+		dir[len - 1] = '\0';
+	if (!arriving(w, dir))
+		rc = push_dir(w, dir, w->roots[i], 0);
+	free(dir);
+	return rc;
+}
+
+int walk_open(struct walk *w, char **paths, int npaths, const struct csvman_opts *co,
+	      struct tags_reader *sniffer)
+{
+	struct stat st;
+	int i;
+
+	memset(w, 0, sizeof(*w));
+	buf_init(&w->notes);
+	w->paths = paths;
+	w->npaths = npaths;
+	w->co = co;
+	w->sniffer = sniffer;
+	/* zeroed: a path that cannot be read stops the walk, and walk_release frees them all */
+	w->roots = xcalloc((size_t)npaths, sizeof(*w->roots));
+	for (i = 0; i < npaths; i++) {
+		w->roots[i] = realpath(paths[i], NULL);
+		if (stat(paths[i], &st) < 0) {
+			w->failed = 1;
+			return diag_error(LOC_NONE, "cannot read '%s': %s", paths[i], strerror(errno));
+		}
+	}
+	return 0;
+}
+
+int walk_next(struct walk *w, struct input *in)
+{
+	int rc = 0;
+
+	while (!w->failed && rc == 0) {
+		if (w->ndirs && w->dirs[w->ndirs - 1].next == w->dirs[w->ndirs - 1].n)
+			pop_dir(w);
+		else if (w->ndirs)
+			rc = next_entry(w, in);
+		else if (w->next_root < w->npaths)
+			rc = next_root(w, in);
+		else
+			return 0;
+	}
+	if (rc < 0)
+		w->failed = 1;
+	return w->failed ? -1 : rc;
+}
+
+void walk_close(struct walk *w)
+{
+	while (w->ndirs)
+		pop_dir(w);
+	buf_release(&w->notes);
+}
+
+/*
+ * real below the directory given as paths[i]: is every directory on the
+ * way one the walk enters, and the file one it reads as audio?
+ */
+static int finds_below(struct walk *w, int i, const char *real)
+{
+	const char *root = w->roots[i], *rel, *slash;
+	struct buf path = BUF_INIT, dir = BUF_INIT;
+	size_t len = strlen(root);
+	int depth = 0, ok = 0;
+	struct stat st;
+
+	if (strncmp(real, root, len) != 0 || real[len] != '/')
+		return 0;
+	rel = real + len + 1;
+	/* the paths as walked: the directory given, without trailing slashes */
+	buf_adds(&path, w->paths[i]);
+	while (path.len > 1 && path.data[path.len - 1] == '/')
+		buf_setlen(&path, path.len - 1);
+	if (is_batch_name(path.data) && !batch_complete(path.data))
+		goto out;
+	buf_adds(&dir, root);
+	for (; (slash = strchr(rel, '/')) != NULL; rel = slash + 1, depth++) {
+		if (*rel == '.' || depth >= WALK_MAX_DEPTH)
+			goto out;
+		buf_addf(&path, "/%.*s", (int)(slash - rel), rel);
+		buf_addf(&dir, "/%.*s", (int)(slash - rel), rel);
+		if (lstat(dir.data, &st) < 0 || !S_ISDIR(st.st_mode) ||
+		    (is_batch_name(path.data) && !batch_complete(path.data)))
+			goto out;
+	}
+	buf_addf(&path, "/%s", rel);
+	ok = *rel && *rel != '.' && lstat(real, &st) == 0 && S_ISREG(st.st_mode) &&
+	     type_of(w, path.data) == REC_SRC_TAGS;
+out:
+	buf_release(&path);
+	buf_release(&dir);
+	return ok;
+}
+
+int walk_finds_audio(struct walk *w, const char *real)
+{
+	struct stat st;
+	int i;
+
+	for (i = 0; i < w->npaths; i++) {
+		if (!w->roots[i] || stat(w->paths[i], &st) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode) ? finds_below(w, i, real) :
+		    strcmp(w->roots[i], real) == 0 && type_given(w->paths[i]) == REC_SRC_TAGS)
+			return 1;
+	}
+	return 0;
+}
+
 int walk_collect(struct walk *w, char **paths, int npaths, const struct csvman_opts *co,
 		 struct tags_reader *sniffer)
 {
-	struct walker walker = { w, co, sniffer }, *r = &walker;
-	int i;
+	struct input in;
+	int rc;
 
-	/* zeroed: a path that cannot be read stops the walk, and walk_release frees them all */
-	r->w->roots = xcalloc((size_t)npaths, sizeof(*r->w->roots));
-	for (i = 0; i < npaths; i++) {
-		const char *p = paths[i];
-		struct stat st;
-		char *dir;
-		size_t len;
-		int rc = 0;
-
-		r->w->roots[i] = realpath(p, NULL);
-		if (stat(p, &st) < 0)
-			return diag_error(LOC_NONE, "cannot read '%s': %s", p, strerror(errno));
-		if (!S_ISDIR(st.st_mode)) {
-			walk_add(r->w, p, r->w->roots[i], type_given(p));
-			continue;
-		}
-		/* inbox/ as inbox: a batch's name is its last component, paths get no '//' */
-		dir = xstrdup(p);
-		for (len = strlen(dir); len > 1 && dir[len - 1] == '/'; len--)
-			dir[len - 1] = '\0';
-		if (is_batch_name(dir) && !batch_complete(dir))
-			diag_info("batch '%s' has no BatchComplete file yet: still arriving, skipped", dir);
-		else
-			rc = walk(r, dir, r->w->roots[i], 0);
-		free(dir);
-		if (rc < 0)
-			return -1;
+	if (walk_open(w, paths, npaths, co, sniffer) < 0) {
+		walk_close(w);
+		return -1;
 	}
-	if (r->w->skipped && !diag_quiet)
-		diag_info("%lu file%s in the directories given %s not a manifest, a DDEX message or "
-			  "audio, and %s skipped", r->w->skipped, r->w->skipped == 1 ? "" : "s",
-			  r->w->skipped == 1 ? "is" : "are", r->w->skipped == 1 ? "was" : "were");
-	if (r->w->nin == 0)
+	while ((rc = walk_next(w, &in)) > 0) {
+		w->in = xrealloc(w->in, (w->nin + 1) * sizeof(*w->in));
+		w->in[w->nin++] = in;
+		walk_say(w->notes.data, w->notes.len);
+		buf_reset(&w->notes);
+	}
+	walk_say(w->notes.data, w->notes.len);
+	walk_close(w);
+	if (rc < 0)
+		return -1;
+	walk_summary(w);
+	if (w->nin == 0)
 		return diag_error(LOC_NONE, "no manifests, DDEX messages or audio files in the paths given");
 	return 0;
 }
@@ -289,11 +527,8 @@ void walk_release(struct walk *w, int npaths)
 {
 	size_t i;
 
-	for (i = 0; i < w->nin; i++) {
-		free(w->in[i].path);
-		free(w->in[i].abs);
-		free(w->in[i].sheet);
-	}
+	for (i = 0; i < w->nin; i++)
+		walk_input_release(&w->in[i]);
 	free(w->in);
 	for (i = 0; w->roots && i < (size_t)npaths; i++)
 		free(w->roots[i]);

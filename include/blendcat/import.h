@@ -21,6 +21,11 @@ enum import_result {
 
 struct import_opts {
 	int check_only;			/* check: nothing written to the database */
+	/*
+	 * check without a database (--offline, or none configured): the
+	 * inputs are read as the walk finds them, never held all at once
+	 */
+	int offline;
 	int insert_only;		/* --mode insert */
 	int require_audio;		/* --require-audio */
 	int jobs;			/* --jobs: threads reading tags (scan.h) */

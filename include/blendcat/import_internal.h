@@ -23,8 +23,15 @@
 
 struct run {
 	const struct import_opts *o;
+	/*
+	 * The inputs, by file_no; reading as the walk finds them (stream),
+	 * only the sheets and messages and the files they named, in file_no
+	 * order.
+	 */
 	struct input *in;
 	size_t nin;
+	size_t files;			/* inputs found, and files messages named */
+	struct stream *stream;		/* check without a database: the walk in progress */
 	struct rejects rej;
 	struct load load;
 	int loading;		/* import (not check) */
@@ -57,6 +64,8 @@ struct run {
 	/* Progress: on a terminal, or with --progress. */
 	int progress;
 	unsigned long long total_bytes, done_bytes;
+	unsigned long long file_base;	/* the size of the inputs before the one being read */
+	size_t base_no;			/* ... which is this one (the inputs held) */
 	unsigned long seen;
 	double last_shown;
 	struct timespec t0;

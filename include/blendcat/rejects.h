@@ -20,13 +20,13 @@
 #include <stdio.h>
 
 struct rejects_file {
+	int file_no;		/* the input's number */
 	char *path;		/* the input, as given */
 	char *out_name;		/* its name in the rejects directory */
 	char *header;		/* raw header row */
 	size_t header_len;
 	FILE *out;
 	int in_fd;
-	int log_only;		/* an audio file: not copied, rejects.log names it */
 	int spooled;		/* a workbook: its rows are in the spool */
 };
 
@@ -34,7 +34,7 @@ struct rejects {
 	char *dir;
 	int dir_made;
 	FILE *log;
-	struct rejects_file *files;
+	struct rejects_file *files;	/* by file_no, increasing */
 	size_t nfiles, alloc;
 	unsigned long rows, problems;
 	int failed;
@@ -43,18 +43,19 @@ struct rejects {
 
 /* dir: where to write (not created yet). */
 void rejects_init(struct rejects *r, const char *dir);
-/* Register input file_no (0, 1, ... in order); its header comes later. */
-void rejects_add_file(struct rejects *r, const char *path);
 /*
- * The same for an input whose rejects are only named in rejects.log, never
- * copied (an audio file).
+ * Register input file_no (greater than any registered before), whose
+ * rejected rows are copied to the rejects directory; its header comes
+ * later.  An input that is not registered (an audio file) has its
+ * rejects only named in rejects.log: a library of audio files costs no
+ * memory here.
  */
-void rejects_add_log_only(struct rejects *r, const char *path);
+void rejects_add_file(struct rejects *r, int file_no, const char *path);
 /*
  * The same for a workbook: its rejected rows go to "<input name>.csv", as
  * CSV, copied from the spool by the offsets its reader gave.
  */
-void rejects_add_sheet(struct rejects *r, const char *path);
+void rejects_add_sheet(struct rejects *r, int file_no, const char *path);
 /*
  * The run's spool, a temporary file (created on first use, removed at
  * exit): a workbook's reader writes each row to it as CSV, and gives the

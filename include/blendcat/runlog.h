@@ -40,10 +40,14 @@ struct runlog_files {
  * --incremental: mark unchanged the audio inputs whose path, size, mtime
  * and ctime are those ingest.file_state has, counted in *f (zeroed by
  * the caller); warn of the files it has below roots[0..nroots) (NULL
- * entries: unknown) that are gone.  Returns 0, or -1 after saying why.
+ * entries: unknown) that are gone.  A file recorded as rejected stays to
+ * be read when something else may now give its track what it lacked: a
+ * sheet or a message among the inputs, the catalog having its track, or
+ * title_from_filename (--title-from-filename) not as in the run that
+ * rejected it.  Returns 0, or -1 after saying why.
  */
 int runlog_files_compare(PGconn *c, struct input *inputs, size_t nin, char *const *roots,
-			 int nroots, struct runlog_files *f);
+			 int nroots, int title_from_filename, struct runlog_files *f);
 
 /*
  * Stage for ingest.file_state, in load's transaction, the audio files of

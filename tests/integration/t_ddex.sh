@@ -313,4 +313,29 @@ expect_rc 0 "a later delivery with PT0S of tracks the catalog has: exit 0"
 expect_eq "121|122" "$(q "SELECT string_agg(duration::text, '|' ORDER BY audio_filename) FROM meekah.track_info")" \
 	"PT0S is not loaded as a length: the catalog's stay"
 
+# A delivery folder: the message's audio files are read once, by the walk or
+# with the message, whichever comes first, when reading as the walk goes
+# (check --offline) as when every input is found first (check with the
+# database): the message before resources/, and after it (zz.xml).
+mkdir -p "$W/deliv/resources"
+sed -e "s|<HashSumValue>[^<]*</HashSumValue>|<HashSumValue>$md5</HashSumValue>|" \
+	"$W/pt0s-base.xml" >"$W/deliv/m.xml"
+cp "$TOP/tests/data/audio/vorbis.flac" "$W/deliv/resources/track_000001.flac"
+cp "$TOP/tests/data/audio/vorbis.flac" "$W/deliv/resources/track_000002.flac"
+cp -r "$W/deliv" "$W/deliv-z"
+mv "$W/deliv-z/m.xml" "$W/deliv-z/zz.xml"
+freshdb ddexdeliv
+for d in deliv deliv-z; do
+	for how in "check --offline" check; do
+		# shellcheck disable=SC2086
+		run "$BLENDCAT" $how --rejects "$W/rej-$d" "$W/$d"
+		expect_match "^4 rows from 3 files: 0 rejected" "$ERR" \
+			"$how $d/: 2 recordings and 2 audio files, each read once"
+		rm -rf "$W/rej-$d"
+	done
+done
+# The message alone: its files are read with it.
+run "$BLENDCAT" check --offline --rejects "$W/rej-deliv-m" "$W/deliv/m.xml"
+expect_match "^4 rows from 3 files: 0 rejected" "$ERR" "check --offline of the message alone reads its 2 files"
+
 rm -f "$OUT" "$ERR"

@@ -173,6 +173,38 @@ expect_match "2 files in the directories given are not a manifest, a DDEX messag
 expect_eq "Mixed" "$(q "SELECT title FROM meekah.track_info WHERE audio_filename = 'mixed.mp3'")" \
 	"the manifest below loads"
 
+# The order inputs are read in: the paths given, and below a directory each
+# directory's entries by name, bytewise, a directory's files at its own
+# name's place ('a/x.mp3' before 'a b.mp3' and 'a.mp3', which a sort of
+# whole paths would put first).  Zero-byte audio files are rejected as they
+# are read, so rejects.log lists them in that order; the sheet in between
+# is read at its place too.  The same for import, check and any --jobs.
+mkdir -p "$W/order"
+(
+	cd "$W/order" || exit 1
+	e_acute=$(printf 'e\314\201')	# e and a combining acute (NFD)
+	mkdir -p a "a b" a0 B a/b a.b x a- "$e_acute"
+	for f in a/x.mp3 a.mp3 "a b/y.mp3" a-b.mp3 "a b.mp3" a0/z.mp3 A.mp3 B/w.mp3 \
+		"$(printf '\303\251').mp3" e.mp3 a/b/c.mp3 a/b.mp3 a.b/d.mp3 .hidden.mp3 ab.mp3 \
+		a_b.mp3 'a~.mp3' x/1.mp3 x.mp3 x-.mp3 a-/q.mp3 "$e_acute/n.mp3" "a/a b.mp3" a/a.mp3 \
+		a/a-.mp3 Z.flac z.flac; do
+		: >"$f"
+	done
+	printf 'audio_filename,title,duration\nsheet.mp3,Sheet,-5\n' >"a b/t.csv"
+)
+order_expected=$(printf '%s\n' A.mp3 B/w.mp3 Z.flac "a/a b.mp3" a/a-.mp3 a/a.mp3 a/b/c.mp3 \
+	a/b.mp3 a/x.mp3 "a b/t.csv" "a b/y.mp3" "a b.mp3" a-/q.mp3 a-b.mp3 a.b/d.mp3 a.mp3 \
+	a0/z.mp3 a_b.mp3 ab.mp3 'a~.mp3' e.mp3 "$(printf 'e\314\201')/n.mp3" x/1.mp3 x-.mp3 \
+	x.mp3 z.flac "$(printf '\303\251').mp3")
+order_of() { sed "s|^$W/order/||; s|:.*||" "$1/rejects.log" | uniq; }
+for how in "import --jobs 1" "import --jobs 3" "check --offline --jobs 1" "check --offline --jobs 3"; do
+	# shellcheck disable=SC2086
+	run "$BLENDCAT" $how --rejects "$W/rej-order" "$W/order"
+	expect_eq "$order_expected" "$(order_of "$W/rej-order")" \
+		"$how: inputs are read in the order of each directory's names"
+	rm -rf "$W/rej-order"
+done
+
 # A creator row for a track that exists nowhere.
 printf 'audio_filename,creator_name\nghost.mp3,Casper\n' >"$W/ghost.csv"
 run "$BLENDCAT" import --rejects "$W/rej-ghost" "$W/ghost.csv"

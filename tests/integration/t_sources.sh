@@ -135,6 +135,11 @@ cp "$D/ern382/01_delivery.xml" "$W/ern-dir/delivery.ern"
 printf 'notes\n' >"$W/ern-dir/notes.txt"
 run "$BLENDCAT" check --offline --rejects "$W/rej10" "$W/ern-dir"
 expect_match "^1 rows from 1 files: 0 rejected" "$ERR" "in a directory too, with other files skipped"
+# ... with a byte order mark, or blank lines before its root (no declaration): still XML.
+{ printf '\357\273\277'; cat "$D/ern382/01_delivery.xml"; } >"$W/ern-dir/bom.ern"
+{ printf '\n \n'; sed '1{/^<?xml/d}' "$D/ern382/01_delivery.xml"; } >"$W/ern-dir/blank.ern"
+run "$BLENDCAT" check --offline --rejects "$W/rej10b" "$W/ern-dir"
+expect_match "^3 rows from 3 files: 0 rejected" "$ERR" "a byte order mark or blank lines before the root: read as messages"
 freshdb sources
 
 printf '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n<ern:NewReleaseMessage xmlns:ern="http://ddex.net/xml/ern/43">&b;</ern:NewReleaseMessage>\n' >"$W/bomb.xml"
