@@ -684,6 +684,13 @@ const char load_sql_analyze_staging[] = "ANALYZE bc_track (audio_filename)";
 void load_sql_find_changed(struct buf *b, enum rec_kind k)
 {
 	buf_reset(b);
+	/*
+	 * The staged names' statistics first: knowing how many tracks the
+	 * staged rows name, the planner finds them in track_info by index
+	 * for a few and by a hash join for many (it guessed 200 and looked
+	 * up each of a million by index).
+	 */
+	buf_addf(b, "ANALYZE bc_%s (audio_filename);", rec_kinds[k].name);
 	buf_addf(b, "DROP TABLE IF EXISTS bc_chg; CREATE TEMP TABLE bc_chg ON COMMIT DROP AS "
 		 "SELECT t.id AS track_id, s.audio_filename, s.n, s.h, true AS changed FROM ("
 		 "SELECT r.audio_filename, count(*) AS n, "
