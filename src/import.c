@@ -428,6 +428,19 @@ static int rejects_ddex(struct run *r, size_t i, const struct ddex_stats *st)
 	return rc;
 }
 
+/*
+ * The record options of the tags and DDEX readers: the run's date order,
+ * and null markers (the built-in ones and --null) in the fields that
+ * take them.
+ */
+static void rec_opts_of(const struct run *r, struct rec_opts *o)
+{
+	o->date_order = r->o->date_order;
+	o->null_markers = 1;
+	o->nulls = (const char *const *)r->o->nulls;
+	o->nnulls = r->o->nnulls;
+}
+
 static int read_ddex(struct run *r, size_t i)
 {
 	struct ddex_sink sink = { { sink_record, sink_reject, sink_warn, r },
@@ -436,10 +449,7 @@ static int read_ddex(struct run *r, size_t i)
 	struct ddex_stats st;
 
 	memset(&o, 0, sizeof(o));
-	o.rec.date_order = r->o->date_order;
-	o.rec.null_markers = 1;
-	o.rec.nulls = (const char *const *)r->o->nulls;
-	o.rec.nnulls = r->o->nnulls;
+	rec_opts_of(r, &o.rec);
 	o.xsd_dir = r->o->validate_xsd ? r->o->xsd_dir : NULL;
 	if (r->loading && load_start(&r->load, REC_TRACK) < 0)
 		return -1;
@@ -508,10 +518,7 @@ static int read_audio_from(struct run *r, const struct scan_source *src)
 	struct tags_opts o;
 
 	memset(&o, 0, sizeof(o));
-	o.rec.date_order = r->o->date_order;
-	o.rec.null_markers = 1;
-	o.rec.nulls = (const char *const *)r->o->nulls;
-	o.rec.nnulls = r->o->nnulls;
+	rec_opts_of(r, &o.rec);
 	o.title_from_name = r->o->title_from_filename;
 	r->load.source = REC_SRC_TAGS;
 	return scan_tags(src, r->o->jobs, &o, &sink);

@@ -199,18 +199,18 @@ static int add_nfc(struct buf *out, const char *s, size_t n, int lower,
 	return 0;
 }
 
-/* Refuse a value of more than max characters (0: no limit). */
-static int check_length(const char *s, size_t n, size_t max, char *why)
+/* Refuse a value of chars characters when the column allows max (0: no limit). */
+static int check_chars(size_t chars, size_t max, char *why)
 {
-	size_t chars;
-
-	if (max == 0)
-		return 0;
-	chars = norm_utf8_chars(s, n);
-	if (chars > max)
+	if (max && chars > max)
 		return fail(why, "value has %zu characters, column allows %zu",
 			    chars, max);
 	return 0;
+}
+
+static int check_length(const char *s, size_t n, size_t max, char *why)
+{
+	return max ? check_chars(norm_utf8_chars(s, n), max, why) : 0;
 }
 
 /*
@@ -244,9 +244,8 @@ int norm_text(const char *in, size_t len, unsigned flags, size_t max_chars,
 			trim(&s, &n);
 		if (n == 0)
 			return NORM_EMPTY;
-		if (max_chars && n > max_chars)
-			return fail(why, "value has %zu characters, column allows %zu", n,
-				    max_chars);
+		if (check_chars(n, max_chars, why) < 0)	/* a character a byte */
+			return -1;
 		buf_add(out, s, n);
 		return 0;
 	}
