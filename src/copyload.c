@@ -90,6 +90,7 @@ void load_init(struct load *l, PGconn *conn)
 	buf_init(&l->files);
 	buf_init(&l->present);
 	buf_init(&l->takedowns);
+	load_span_init(&l->span);
 	uuid_gen_init(&l->ids);
 }
 
@@ -108,6 +109,7 @@ void load_release(struct load *l)
 	buf_release(&l->files);
 	buf_release(&l->present);
 	buf_release(&l->takedowns);
+	load_span_release(&l->span);
 }
 
 static int check_schema(struct load *l)
@@ -218,8 +220,7 @@ static void add_head(struct buf *b, unsigned long long n, int bad, const char *i
 	buf_add_ll(b, (long long)src);
 }
 
-/* Encode a record as a staging row into b. */
-static void encode(struct load *l, struct buf *b, const struct rec *r, const struct rec_prov *p)
+void load_encode(struct load *l, struct buf *b, const struct rec *r, const struct rec_prov *p)
 {
 	const struct rec_kind_def *k = &rec_kinds[r->kind];
 	char id[UUID_STR_SIZE];
@@ -239,25 +240,26 @@ static void encode(struct load *l, struct buf *b, const struct rec *r, const str
 	l->weak |= r->weak;
 	buf_addch(b, '\t');
 	rec_copy_value(b, r->no_duration);
-	buf_addch(b, '\n');
 	l->counts[r->kind].staged++;
 	l->by_isrc += r->by_isrc[0] != '\0';
 }
 
-/*
- * A record of another kind than the COPY in progress (a label sheet's
- * creators beside its tracks) waits in a spool file of its kind, sent
- * when the COPY ends: memory stays flat.
- */
-static int spool(struct load *l, const struct rec *r, const struct rec_prov *p)
+int load_put(struct load *l, enum rec_kind k, const struct buf *rows)
 {
-	FILE **fp = &l->spool[r->kind];
+	FILE **fp = &l->spool[k];
 
+	if (l->in_copy && l->copy_kind == k) {
+		buf_add(&l->copy, rows->data, rows->len);
+		return l->copy.len >= COPY_CHUNK ? flush(l) : 0;
+	}
+	/*
+	 * Rows of another kind than the COPY in progress (a label sheet's
+	 * creators beside its tracks) wait in a spool file of their kind,
+	 * sent when the COPY ends: memory stays flat.
+	 */
 	if (!*fp && !(*fp = tmpfile()))
 		return diag_error(LOC_NONE, "cannot create a temporary file: %s", strerror(errno));
-	buf_reset(&l->what);
-	encode(l, &l->what, r, p);
-	if (fwrite(l->what.data, 1, l->what.len, *fp) != l->what.len)
+	if (fwrite(rows->data, 1, rows->len, *fp) != rows->len)
 		return diag_error(LOC_NONE, "cannot write a temporary file: %s", strerror(errno));
 	return 0;
 }
@@ -269,9 +271,16 @@ int load_record(struct load *l, const struct rec *r, const struct rec_prov *p)
 	if (!l->in_copy)
 		return diag_error(LOC_NONE, "internal error: a %s record outside a COPY",
 				  rec_kinds[r->kind].name);
-	if (r->kind != l->copy_kind)
-		return spool(l, r, p);
-	encode(l, &l->copy, r, p);
+	if (r->kind == REC_ARRANGEMENT)
+		return load_span_add(l, r, p);
+	if (r->kind != l->copy_kind) {
+		buf_reset(&l->what);
+		load_encode(l, &l->what, r, p);
+		buf_addch(&l->what, '\n');
+		return load_put(l, r->kind, &l->what);
+	}
+	load_encode(l, &l->copy, r, p);
+	buf_addch(&l->copy, '\n');
 	return l->copy.len >= COPY_CHUNK ? flush(l) : 0;
 }
 
@@ -288,6 +297,8 @@ int load_reject(struct load *l, enum rec_kind kind, const struct rec_prov *p,
 				  rec_kinds[kind].name);
 	add_head(b, ++l->n, 1, "\\N", audio_filename, 0, p, l->source);
 	for (i = 1; i < rec_kinds[kind].nfields + STAGING_TAIL; i++)
+		buf_adds(b, "\t\\N");
+	for (i = 0; kind == REC_ARRANGEMENT && i < SPAN_COLUMNS; i++)
 		buf_adds(b, "\t\\N");
 	buf_addch(b, '\n');
 	l->any_bad = 1;
@@ -349,6 +360,8 @@ static int send_spools(struct load *l)
 
 int load_end_copy(struct load *l)
 {
+	if (load_span_flush(l) < 0)
+		return -1;
 	if (l->in_copy && end_one_copy(l) < 0)
 		return -1;
 	return send_spools(l);
@@ -477,4 +490,5 @@ void load_abort(struct load *l, const char *why)
 		PQclear(PQexec(l->conn, "ROLLBACK"));
 		l->in_txn = 0;
 	}
+	load_span_reset(&l->span);
 }

@@ -17,7 +17,11 @@
  *
  * The client holds no per-track state: the staging tables hold the rows
  * and every join across rows and files happens in the database.  Rows of
- * a rejected track are taken out of the staging before the merge.
+ * a rejected track are taken out of the staging before the merge.  The
+ * one exception is small: the sections of the track being read, which the
+ * client orders and checks against each other while it holds them (at
+ * most LOAD_SPAN_MAX rows; load_span.c), so that the database sorts only
+ * the tracks whose sections come apart.
  *
  * The code is in copyload.c (COPY, transaction), load_check.c,
  * load_merge.c, load_bulk.c and load_sql.c (every statement); see
@@ -45,6 +49,28 @@ struct load_counts {
 	unsigned long deleted;		/* children: old rows removed */
 };
 
+/*
+ * The arrangement sections of one track coming in a row, held until the
+ * row after them (load_span.c).
+ */
+#define LOAD_SPAN_MAX 64
+struct load_span_row {
+	long long start, end;		/* seconds; LLONG_MAX when missing */
+	long long prev_end;		/* the overlap found, LLONG_MAX if none */
+	unsigned long line;
+	size_t text_end;		/* where its staging text ends in rows */
+};
+struct load_span {
+	struct buf rows;		/* the rows' staging text, but their last columns */
+	struct buf track;		/* the track they name */
+	struct buf out;			/* the rows whole, when the span ends */
+	struct load_span_row row[LOAD_SPAN_MAX];
+	size_t nrows;
+	int file_no;
+	int by_isrc;			/* a row naming its track by ISRC: alone */
+	int start_field, end_field;
+};
+
 struct load {
 	PGconn *conn;
 	int insert_only;		/* --mode insert */
@@ -62,6 +88,7 @@ struct load {
 	int in_copy, in_txn;
 	enum rec_kind copy_kind;
 	FILE *spool[REC_NKINDS];	/* records of other kinds, sent after the COPY */
+	struct load_span span;		/* arrangement rows held (load_span.c) */
 	int any_bad;			/* some row or track is rejected */
 	int bulk;			/* the catalog was empty: indexes rebuilt after */
 	int interrupted;		/* a signal stopped the load (said once) */

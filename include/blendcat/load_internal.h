@@ -4,6 +4,8 @@
  *
  *   copyload.c     the API's entry points, the transaction, the staging
  *                  tables and the COPY streaming into them
+ *   load_span.c    a track's sections held while they come in a row,
+ *                  checked against each other before they are staged
  *   load_check.c   the checks across rows and files, rows named by ISRC,
  *                  the rejected tracks and rows (load_check, load_rejects)
  *   load_merge.c   rejected tracks out, takedowns, guessed fields, merge
@@ -27,6 +29,8 @@
  * by_isrc_field, weak, no_duration.
  */
 #define STAGING_TAIL 4
+/* The arrangement staging's columns after those: head, span_last, prev_end. */
+#define SPAN_COLUMNS 3
 
 /* --------------------------------------------- copyload.c: running SQL */
 
@@ -46,6 +50,28 @@ long load_count(struct load *l, const char *sql);
  * and is rolled back.  Said once.
  */
 int load_interrupted(struct load *l);
+
+/*
+ * Record r as a staging row into b, without its newline (and, for an
+ * arrangement row, without the SPAN_COLUMNS).
+ */
+void load_encode(struct load *l, struct buf *b, const struct rec *r, const struct rec_prov *p);
+/*
+ * Staging rows of kind k (COPY text, whole lines) into its COPY when it is
+ * the one in progress, else into its spool file.  0 or -1 (printed).
+ */
+int load_put(struct load *l, enum rec_kind k, const struct buf *rows);
+
+/* --------------------------------------------------------- load_span.c */
+
+void load_span_init(struct load_span *s);
+void load_span_release(struct load_span *s);
+/* Forget the rows held (the load is abandoned). */
+void load_span_reset(struct load_span *s);
+/* An arrangement record: held with its track's span.  0 or -1 (printed). */
+int load_span_add(struct load *l, const struct rec *r, const struct rec_prov *p);
+/* The span held, if any, staged (load_put).  0 or -1 (printed). */
+int load_span_flush(struct load *l);
 
 /* --------------------------------------------------------- load_bulk.c */
 

@@ -218,6 +218,7 @@ two.mp3,intro,0,30
 two.mp3,verse,20,60
 one.mp3,intro,0,100
 one.mp3,outro,100,190
+one.mp3,bridge,90,200
 CSV
 run "$BLENDCAT" import --rejects "$W/rej-arr" "$W/arr.csv"
 expect_rc 1 "overlapping and too long sections: exit 1"
@@ -225,7 +226,55 @@ expect_match "arr.csv:3:start_time: '20': section 'verse' \(20-60 s\) overlaps a
 	"$W/rej-arr/rejects.log" "an overlapping section is named with the one it overlaps"
 expect_match "arr.csv:5:end_time: '190': section ends at 190 s, after the track's end at 181 s" \
 	"$W/rej-arr/rejects.log" "a section past the catalog's duration is named"
-expect_eq 4 "$(($(wc -l <"$W/rej-arr/arr.csv") - 1))" "both tracks' sections are rejected whole"
+expect_match "arr.csv:6:end_time: '200': section ends at 200 s, after the track's end at 181 s" \
+	"$W/rej-arr/rejects.log" "a section both past the end and overlapping: its end is named"
+expect_nomatch "arr.csv:6:start_time" "$W/rej-arr/rejects.log" \
+	"a section both past the end and overlapping: one reason, not two"
+expect_eq 5 "$(($(wc -l <"$W/rej-arr/arr.csv") - 1))" "both tracks' sections are rejected whole"
+
+# A track's sections in two files, out of order: checked together, by start time.
+printf 'audio_filename,section_name,start_time,end_time\ntwo.mp3,intro,0,30\n' >"$W/arr-a.csv"
+printf 'audio_filename,section_name,start_time,end_time\ntwo.mp3,chorus,40,80\ntwo.mp3,verse,25,50\n' >"$W/arr-b.csv"
+run "$BLENDCAT" import --rejects "$W/rej-arr2" "$W/arr-a.csv" "$W/arr-b.csv"
+expect_rc 1 "sections overlapping across files: exit 1"
+expect_match "arr-b.csv:3:start_time: '25': section 'verse' \(25-50 s\) overlaps an earlier section that ends at 30 s" \
+	"$W/rej-arr2/rejects.log" "a section overlapping one from another file is named"
+expect_match "arr-b.csv:2:start_time: '40': section 'chorus' \(40-80 s\) overlaps an earlier section that ends at 50 s" \
+	"$W/rej-arr2/rejects.log" "sections are ordered by start time across files"
+expect_eq 2 "$(grep -c 'overlaps' "$W/rej-arr2/rejects.log")" "the first section is not said to overlap"
+
+# One track's sections in a row but out of order: ordered by start time.
+printf 'audio_filename,section_name,start_time,end_time\ntwo.mp3,chorus,40,80\ntwo.mp3,verse,25,50\ntwo.mp3,intro,0,30\n' \
+	>"$W/arr-unsorted.csv"
+run "$BLENDCAT" import --rejects "$W/rej-unsorted" "$W/arr-unsorted.csv"
+expect_rc 1 "sections in a row, out of order: exit 1"
+expect_match "arr-unsorted.csv:3:start_time: '25': section 'verse' \(25-50 s\) overlaps an earlier section that ends at 30 s" \
+	"$W/rej-unsorted/rejects.log" "sections in a row are ordered by start time (1)"
+expect_match "arr-unsorted.csv:2:start_time: '40': section 'chorus' \(40-80 s\) overlaps an earlier section that ends at 50 s" \
+	"$W/rej-unsorted/rejects.log" "sections in a row are ordered by start time (2)"
+expect_eq 2 "$(grep -c 'overlaps' "$W/rej-unsorted/rejects.log")" "the earliest section is not said to overlap"
+
+# One file, a track's sections apart (another track's between them): still checked together.
+printf 'audio_filename,section_name,start_time,end_time\ntwo.mp3,intro,0,10\none.mp3,intro,0,10\ntwo.mp3,verse,5,20\n' \
+	>"$W/arr-apart.csv"
+run "$BLENDCAT" import --rejects "$W/rej-apart" "$W/arr-apart.csv"
+expect_rc 1 "sections of a track apart in one file: exit 1"
+expect_match "arr-apart.csv:4:start_time: '5': section 'verse' \(5-20 s\) overlaps an earlier section that ends at 10 s" \
+	"$W/rej-apart/rejects.log" "a track's sections apart in one file are checked together"
+expect_nomatch "arr-apart.csv:3:" "$W/rej-apart/rejects.log" "the track between them is not rejected"
+
+# A track with more sections in a row than the client holds at once (64):
+# an overlap across that boundary is found all the same.
+{
+	echo 'audio_filename,section_name,start_time,end_time'
+	for i in $(seq 0 69); do echo "two.mp3,verse,$((i * 2)),$((i * 2 + 1))"; done
+	echo 'two.mp3,bridge,0,1'
+} >"$W/arr-many.csv"
+run "$BLENDCAT" import --rejects "$W/rej-many" "$W/arr-many.csv"
+expect_rc 1 "71 sections, the last overlapping the first: exit 1"
+expect_match "arr-many.csv:72:start_time: '0': section 'bridge' \(0-1 s\) overlaps an earlier section that ends at 1 s" \
+	"$W/rej-many/rejects.log" "an overlap 70 rows apart is found"
+expect_eq 1 "$(grep -c 'overlaps' "$W/rej-many/rejects.log")" "the other 70 sections do not overlap"
 
 # A flat label sheet: creators in numbered column groups become creator rows.
 cat >"$W/sheet.csv" <<'CSV'
