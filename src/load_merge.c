@@ -271,7 +271,11 @@ static int replace_children(struct load *l, enum rec_kind k)
 
 	if (l->bulk)	/* every track is new: nothing to compare, delete or count as replaced */
 		return insert_children(l, k);
-	load_sql_find_changed(&l->sql, k);
+	load_sql_catalog_rows(&l->sql, k);
+	if ((got = load_count(l, l->sql.data)) < -1)
+		return -1;
+	/* A whole catalog's re-run sums the catalog's side whole (load_sql_find_changed). */
+	load_sql_find_changed(&l->sql, k, got >= 0 && c->staged >= (unsigned long)got / 2);
 	if (load_exec(l, "comparing child rows", l->sql.data) < 0)
 		return -1;
 	load_sql_delete_changed(&l->sql, k);

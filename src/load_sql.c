@@ -712,12 +712,33 @@ const char load_sql_analyze_staging[] = "ANALYZE bc_track (audio_filename)";
  * record, column by column with each type's own hash
  * (hash_record_extended, PostgreSQL 14): half the time of hashing its text
  * form, which runs every column's output function.  Both sides' rows have
- * the same column types (add_row), so equal rows hash alike.  The run's
- * side is materialized and analyzed first, so that the catalog's side is
- * read by index for a few tracks and by a hash join for many.  The tracks
+ * the same column types (add_row), so equal rows hash alike.  The tracks
  * compared are noted in bc_named (loaddiff_count_after).
+ *
+ * whole: the run gives about as many kind-k rows as the catalog has (a
+ * re-run of a whole catalog).  The catalog's side is then summed over the
+ * whole table and joined to the run's by track, in one statement: a
+ * quarter less than finding the run's tracks' rows row by row (620 ms
+ * against 770 on 500k rows).  Otherwise the run's side is materialized
+ * and analyzed first, so that the catalog's side is read by index for a
+ * few tracks and by a hash join for many.
  */
-void load_sql_find_changed(struct buf *b, enum rec_kind k)
+static void add_run_side(struct buf *b, enum rec_kind k)
+{
+	buf_adds(b, "(SELECT r.audio_filename, count(*) AS n, sum(hash_record_extended(");
+	add_row(b, k, 1);
+	buf_addf(b, ", 0)) AS h FROM bc_%s r GROUP BY 1) s "
+		 "JOIN meekah.track_info t USING (audio_filename)", rec_kinds[k].name);
+}
+
+static void add_catalog_side(struct buf *b, enum rec_kind k, const char *join)
+{
+	buf_adds(b, "(SELECT c.track_id, count(*) AS n, sum(hash_record_extended(");
+	add_row(b, k, 0);
+	buf_addf(b, ", 0)) AS h FROM meekah.%s c %s GROUP BY 1) d", rec_kinds[k].table, join);
+}
+
+void load_sql_find_changed(struct buf *b, enum rec_kind k, int whole)
 {
 	buf_reset(b);
 	/*
@@ -726,24 +747,44 @@ void load_sql_find_changed(struct buf *b, enum rec_kind k)
 	 * for a few and by a hash join for many (it guessed 200 and looked
 	 * up each of a million by index).
 	 */
-	buf_addf(b, "ANALYZE bc_%s (audio_filename);", rec_kinds[k].name);
-	buf_addf(b, "DROP TABLE IF EXISTS bc_chg; CREATE TEMP TABLE bc_chg ON COMMIT DROP AS "
-		 "SELECT t.id AS track_id, s.audio_filename, s.n, s.h, true AS changed FROM ("
-		 "SELECT r.audio_filename, count(*) AS n, "
-		 "sum(hash_record_extended(x.v, 0)) AS h "
-		 "FROM bc_%s r CROSS JOIN LATERAL (SELECT ", rec_kinds[k].name);
-	add_row(b, k, 1);
-	buf_adds(b, " AS v) x GROUP BY 1) s JOIN meekah.track_info t USING (audio_filename);"
-		    "ALTER TABLE bc_chg ALTER track_id SET STATISTICS " STAGING_STATISTICS ";"
-		    "ANALYZE bc_chg (track_id);"
-		    "UPDATE bc_chg g SET changed = false FROM ("
-		    "SELECT c.track_id, count(*) AS n, "
-		    "sum(hash_record_extended(x.v, 0)) AS h FROM meekah.");
-	buf_adds(b, rec_kinds[k].table);
-	buf_adds(b, " c JOIN bc_chg USING (track_id) CROSS JOIN LATERAL (SELECT ");
-	add_row(b, k, 0);
-	buf_adds(b, " AS v) x GROUP BY 1) d WHERE d.track_id = g.track_id AND d.n = g.n AND d.h = g.h;"
-		    "INSERT INTO bc_named SELECT track_id, changed FROM bc_chg");
+	buf_addf(b, "ANALYZE bc_%s (audio_filename);"
+		 "DROP TABLE IF EXISTS bc_chg; CREATE TEMP TABLE bc_chg ON COMMIT DROP AS ",
+		 rec_kinds[k].name);
+	if (whole) {
+		buf_adds(b, "SELECT t.id AS track_id, s.audio_filename, "
+			    "d.n IS DISTINCT FROM s.n OR d.h IS DISTINCT FROM s.h AS changed FROM ");
+		add_run_side(b, k);
+		buf_adds(b, " LEFT JOIN ");
+		add_catalog_side(b, k, "");
+		buf_adds(b, " ON d.track_id = t.id;");
+	} else {
+		buf_adds(b, "SELECT t.id AS track_id, s.audio_filename, s.n, s.h, true AS changed FROM ");
+		add_run_side(b, k);
+		buf_adds(b, ";");
+	}
+	buf_adds(b, "ALTER TABLE bc_chg ALTER track_id SET STATISTICS " STAGING_STATISTICS ";"
+		    "ANALYZE bc_chg (track_id);");
+	if (!whole) {
+		buf_adds(b, "UPDATE bc_chg g SET changed = false FROM ");
+		add_catalog_side(b, k, "JOIN bc_chg USING (track_id)");
+		buf_adds(b, " WHERE d.track_id = g.track_id AND d.n = g.n AND d.h = g.h;");
+	}
+	buf_adds(b, "INSERT INTO bc_named SELECT track_id, changed FROM bc_chg");
+}
+
+/*
+ * How many kind-k rows the catalog has, as the planner reckons them: the
+ * row density of its last ANALYZE times the table's size now; -1 when
+ * no ANALYZE saw it with rows.
+ */
+void load_sql_catalog_rows(struct buf *b, enum rec_kind k)
+{
+	buf_reset(b);
+	buf_addf(b, "SELECT CASE WHEN c.reltuples >= 0 AND c.relpages > 0 "
+		 "THEN (c.reltuples / c.relpages * (pg_relation_size(c.oid) "
+		 "      / current_setting('block_size')::int))::bigint "
+		 "WHEN pg_relation_size(c.oid) = 0 THEN 0 ELSE -1 END "
+		 "FROM pg_class c WHERE c.oid = 'meekah.%s'::regclass", rec_kinds[k].table);
 }
 
 /* The catalog's kind-k rows of the tracks whose set changed go. */
