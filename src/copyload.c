@@ -55,6 +55,20 @@ long load_exec_count(struct load *l, const char *what, const char *sql)
 	return n;
 }
 
+int load_count_row(struct load *l, const char *what, const char *sql, long *v, int ncols)
+{
+	PGresult *res = PQexec(l->conn, sql);
+	int i, ok = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
+		    PQnfields(res) == ncols;
+
+	if (!ok)
+		db_report(res, what);
+	for (i = 0; ok && i < ncols; i++)
+		v[i] = atol(PQgetvalue(res, 0, i));
+	PQclear(res);
+	return ok ? 0 : -1;
+}
+
 long load_count(struct load *l, const char *sql)
 {
 	PGresult *res = PQexec(l->conn, sql);

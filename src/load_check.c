@@ -53,7 +53,7 @@ int load_check(struct load *l, load_reason_fn *fn, void *ctx)
 
 	if (run_checks(l) < 0)
 		return -1;
-	load_sql_bad_tracks(&l->sql);
+	load_sql_bad_tracks(&l->sql, l->any_bad);
 	if (load_exec(l, "collecting rejected tracks", l->sql.data) < 0)
 		return -1;
 	res = PQexec(l->conn, load_sql_reasons);

@@ -267,7 +267,7 @@ static int insert_children(struct load *l, enum rec_kind k)
 static int replace_children(struct load *l, enum rec_kind k)
 {
 	struct load_counts *c = &l->counts[k];
-	long got, tracks;
+	long got, n[2];
 
 	if (l->bulk)	/* every track is new: nothing to compare, delete or count as replaced */
 		return insert_children(l, k);
@@ -284,11 +284,10 @@ static int replace_children(struct load *l, enum rec_kind k)
 	c->deleted = (unsigned long)got;
 	if (insert_children(l, k) < 0)
 		return -1;
-	if ((got = load_count(l, load_sql_count_changed)) < 0 ||
-	    (tracks = load_count(l, load_sql_count_compared)) < 0)
+	if (load_count_row(l, "counting replaced sets", load_sql_count_changed, n, 2) < 0)
 		return -1;
-	c->replaced = (unsigned long)got;
-	c->unchanged = (unsigned long)(tracks - got);
+	c->replaced = (unsigned long)n[0];
+	c->unchanged = (unsigned long)(n[1] - n[0]);
 	return 0;
 }
 

@@ -463,15 +463,22 @@ void load_sql_check_require_audio(struct buf *b)
 		 REC_SRC_TAGS, REC_SRC_TAGS);
 }
 
-/* Every rejected track, and where its first problem is. */
-void load_sql_bad_tracks(struct buf *b)
+/*
+ * Every rejected track, and where its first problem is.  rows_bad: some
+ * staged row is bad (load_reject); else only the reasons name tracks (a
+ * row the ISRC lookup marks bad names none), and the staging is not read.
+ */
+void load_sql_bad_tracks(struct buf *b, int rows_bad)
 {
 	buf_reset(b);
 	buf_adds(b, "CREATE TEMP TABLE bc_bad ON COMMIT DROP AS "
-		    "SELECT DISTINCT ON (audio_filename) audio_filename, file_no, line FROM ("
-		    "  SELECT audio_filename, file_no, line FROM ");
-	add_all_rows(b);
-	buf_adds(b, " a WHERE a.bad UNION ALL SELECT audio_filename, file_no, line FROM bc_reason) u "
+		    "SELECT DISTINCT ON (audio_filename) audio_filename, file_no, line FROM (");
+	if (rows_bad) {
+		buf_adds(b, "SELECT audio_filename, file_no, line FROM ");
+		add_all_rows(b);
+		buf_adds(b, " a WHERE a.bad UNION ALL ");
+	}
+	buf_adds(b, "SELECT audio_filename, file_no, line FROM bc_reason) u "
 		    "WHERE audio_filename IS NOT NULL ORDER BY audio_filename, file_no, line;"
 		    "ANALYZE bc_bad");
 }
@@ -839,8 +846,8 @@ const char load_sql_touch_changed[] =
 	"FROM (SELECT DISTINCT track_id FROM bc_named WHERE changed) x "
 	"WHERE t.id = x.track_id AND t.updated_at IS DISTINCT FROM now()::timestamp";
 
-const char load_sql_count_changed[] = "SELECT count(*) FILTER (WHERE changed) FROM bc_chg";
-const char load_sql_count_compared[] = "SELECT count(*) FROM bc_chg";
+/* The tracks whose set changed, and the tracks compared. */
+const char load_sql_count_changed[] = "SELECT count(*) FILTER (WHERE changed), count(*) FROM bc_chg";
 
 /* Staged row n: its file name, line and track. */
 void load_sql_name_row(struct buf *b, unsigned long long n)

@@ -47,20 +47,6 @@ static int exec(struct load *l, const char *what, const char *sql)
 }
 
 /* The first row's columns of sql as numbers (ncols of them), or -1. */
-static int query_longs(struct load *l, const char *what, const char *sql, long *v, int ncols)
-{
-	PGresult *res = PQexec(l->conn, sql);
-	int i, ok = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
-		    PQnfields(res) == ncols;
-
-	if (!ok)
-		db_report(res, what);
-	for (i = 0; ok && i < ncols; i++)
-		v[i] = atol(PQgetvalue(res, 0, i));
-	PQclear(res);
-	return ok ? 0 : -1;
-}
-
 static unsigned long minus(long a, long b)
 {
 	return a > b ? (unsigned long)(a - b) : 0;
@@ -124,7 +110,7 @@ int loaddiff_count_before(struct load *l, struct load_tracks *t)
 	 * rows left the staging, so nothing delivers it again): it counts as
 	 * deleted, not rejected.
 	 */
-	if (query_longs(l, "counting rejected tracks", l->ntakedowns ?
+	if (load_count_row(l, "counting rejected tracks", l->ntakedowns ?
 			"SELECT count(*), count(*) FILTER (WHERE EXISTS (SELECT 1 FROM meekah.track_info t "
 			"  WHERE t.audio_filename = b.audio_filename AND EXISTS (SELECT 1 FROM bc_takedown k "
 			"  WHERE k.audio_filename = t.audio_filename OR k.catalog_number = t.catalog_number))) "
@@ -154,7 +140,7 @@ int loaddiff_count_after(struct load *l, struct load_tracks *t)
 	 * A track named by child rows only was compared (bc_named): the
 	 * child tables' names are not hashed again here.
 	 */
-	if (query_longs(l, "counting changed tracks",
+	if (load_count_row(l, "counting changed tracks",
 			"SELECT count(*) FILTER (WHERE t.updated_at = now()::timestamp), count(*) "
 			"FROM meekah.track_info t "
 			"WHERE t.audio_filename IN (SELECT audio_filename FROM bc_track) "

@@ -168,6 +168,11 @@ void load_takedown(struct load *l, int file_no, unsigned long line, const char *
  * l->counts (tracks taken down: counts[REC_TRACK].deleted).
  */
 int load_merge(struct load *l);
+/*
+ * Run a query of one row of ncols numbers into v, in the load's
+ * transaction: 0, or -1 (printed under what).
+ */
+int load_count_row(struct load *l, const char *what, const char *sql, long *v, int ncols);
 int load_commit(struct load *l);
 /* Roll back whatever is open (COPY included); never fails. */
 void load_abort(struct load *l, const char *why);

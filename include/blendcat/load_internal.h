@@ -45,6 +45,7 @@ int load_exec_built(struct load *l, const char *query, const char *what);
 long load_exec_count(struct load *l, const char *what, const char *sql);
 /* Run a query of one number and return it, or -2 (printed). */
 long load_count(struct load *l, const char *sql);
+
 /*
  * A SIGINT or SIGTERM was caught (db.h): the load stops at its next step
  * and is rolled back.  Said once.
@@ -107,7 +108,7 @@ void load_sql_check_sections(struct buf *b);
 void load_sql_check_orphans(struct buf *b, enum rec_kind k);
 extern const char load_sql_check_insert_only[];
 void load_sql_check_require_audio(struct buf *b);
-void load_sql_bad_tracks(struct buf *b);
+void load_sql_bad_tracks(struct buf *b, int rows_bad);
 extern const char load_sql_reasons[];
 void load_sql_rejected_rows(struct buf *b);
 
@@ -135,7 +136,6 @@ void load_sql_find_changed(struct buf *b, enum rec_kind k, int whole);
 void load_sql_delete_changed(struct buf *b, enum rec_kind k);
 extern const char load_sql_touch_changed[];
 extern const char load_sql_count_changed[];
-extern const char load_sql_count_compared[];
 void load_sql_name_row(struct buf *b, unsigned long long n);
 /* A query giving the ANALYZE the load calls for (for load_exec_built). */
 void load_sql_analyze(struct buf *b, int bulk, const struct load_counts *counts);
