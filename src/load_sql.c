@@ -428,17 +428,30 @@ void load_sql_check_sections(struct buf *b)
 		 REC_SRC_DDEX);
 }
 
-/* A child of kind k whose track is neither in this run nor in the catalog. */
-void load_sql_check_orphans(struct buf *b, enum rec_kind k)
+/*
+ * A child whose track is neither in this run nor in the catalog, of the
+ * kinds in the bit set kinds (bit k: kind k): one statement, so that the
+ * run's tracks are hashed once for all of them.
+ */
+void load_sql_check_orphans(struct buf *b, unsigned kinds)
 {
+	int k, first = 1;
+
 	buf_reset(b);
-	buf_addf(b, "INSERT INTO bc_reason "
-		 "SELECT r.file_no, r.line, r.audio_filename, 'audio_filename', r.audio_filename, "
-		 "  'no such track in this run''s tracks or in the catalog' "
-		 "FROM bc_%s r WHERE NOT r.bad "
-		 "AND NOT EXISTS (SELECT 1 FROM bc_track t WHERE t.audio_filename = r.audio_filename) "
-		 "AND NOT EXISTS (SELECT 1 FROM meekah.track_info t "
-		 "                WHERE t.audio_filename = r.audio_filename)", rec_kinds[k].name);
+	buf_adds(b, "INSERT INTO bc_reason "
+		    "SELECT r.file_no, r.line, r.audio_filename, 'audio_filename', r.audio_filename, "
+		    "  'no such track in this run''s tracks or in the catalog' FROM (");
+	for (k = 1; k < REC_NKINDS; k++) {
+		if (!(kinds & (1u << k)))
+			continue;
+		buf_addf(b, "%sSELECT file_no, line, audio_filename FROM bc_%s WHERE NOT bad",
+			 first ? "" : " UNION ALL ", rec_kinds[k].name);
+		first = 0;
+	}
+	buf_adds(b, ") r "
+		    "WHERE NOT EXISTS (SELECT 1 FROM bc_track t WHERE t.audio_filename = r.audio_filename) "
+		    "AND NOT EXISTS (SELECT 1 FROM meekah.track_info t "
+		    "                WHERE t.audio_filename = r.audio_filename)");
 }
 
 /* --mode insert: a track the catalog has. */
