@@ -375,36 +375,39 @@ const char load_sql_check_splits[] =
  * DDEX message), else the catalog's: the catalog is asked only for the
  * tracks this run gives no duration, so a re-run of a whole catalog does
  * not look every track up twice.  The best row of a track is the least
- * (source, rank, duration) array: a hash aggregate, where DISTINCT ON
- * sorted the staging.
+ * (source, rank, duration) array.
  *
  * The client staged each track's sections by span (load_span.c): a track
  * with one span has its overlaps in prev_end and its last end in the
- * head's span_last, so the ends are compared track by track and the rows
- * of the few tracks that end too late picked out after.  Only the tracks
- * whose sections came apart ("apart": several spans) are sorted here, in
- * the client's order.  Sorting every section cost 9-11 s at a million
- * tracks.
+ * head's span_last.  One hash aggregate over the run's tracks and the
+ * spans' heads gives each track its duration, last end and number of
+ * spans (three aggregates and two joins over the same names cost three
+ * times as much at a million tracks); the rows of the few tracks that
+ * end too late are picked out after.  Only the tracks whose sections came
+ * apart ("apart": several spans) are sorted here, in the client's order.
+ * Sorting every section cost 9-11 s at a million tracks.
  */
 void load_sql_check_sections(struct buf *b)
 {
 	buf_reset(b);
 	buf_addf(b, "INSERT INTO bc_reason "
-		 "WITH run AS MATERIALIZED (SELECT audio_filename, (min(ARRAY[src::bigint, "
-		 "  CASE WHEN src = %d THEN -n ELSE n END, duration::bigint]))[3] AS duration "
-		 "  FROM bc_track WHERE NOT bad AND duration IS NOT NULL GROUP BY audio_filename), "
-		 "spans AS MATERIALIZED (SELECT audio_filename, count(*) AS spans, max(span_last) AS last "
-		 "  FROM bc_arrangement WHERE head AND NOT bad GROUP BY audio_filename), "
-		 "missing AS MATERIALIZED (SELECT s.audio_filename, s.last FROM spans s "
-		 "  WHERE NOT EXISTS (SELECT 1 FROM run WHERE run.audio_filename = s.audio_filename)), "
-		 "short AS (SELECT s.audio_filename, run.duration FROM spans s JOIN run USING (audio_filename) "
-		 "  WHERE s.last > run.duration "
+		 "WITH g AS MATERIALIZED (SELECT audio_filename, "
+		 "  (min(ARRAY[src::bigint, CASE WHEN src = %d THEN -n ELSE n END, duration::bigint]) "
+		 "    FILTER (WHERE NOT head))[3] AS duration, "
+		 "  count(*) FILTER (WHERE head) AS spans, max(last) AS last FROM ("
+		 "    SELECT audio_filename, src, n, duration, false AS head, NULL::integer AS last "
+		 "    FROM bc_track WHERE NOT bad AND duration IS NOT NULL "
+		 "    UNION ALL SELECT audio_filename, NULL, NULL, NULL, true, span_last "
+		 "    FROM bc_arrangement WHERE head AND NOT bad) u "
+		 "  GROUP BY audio_filename HAVING bool_or(head)), "
+		 "missing AS MATERIALIZED (SELECT audio_filename, last FROM g WHERE duration IS NULL), "
+		 "short AS (SELECT audio_filename, duration FROM g WHERE last > duration "
 		 "  UNION ALL SELECT m.audio_filename, t.duration FROM missing m "
 		 "  JOIN meekah.track_info t USING (audio_filename) WHERE m.last > t.duration), "
 		 "late AS MATERIALIZED (SELECT r.n, r.file_no, r.line, r.audio_filename, r.end_time, "
 		 "  s.duration FROM bc_arrangement r JOIN short s USING (audio_filename) "
 		 "  WHERE NOT r.bad AND r.end_time > s.duration), "
-		 "apart AS MATERIALIZED (SELECT audio_filename FROM spans WHERE spans > 1), "
+		 "apart AS MATERIALIZED (SELECT audio_filename FROM g WHERE spans > 1), "
 		 "crossed AS (SELECT r.n, r.file_no, r.line, r.audio_filename, r.section_name, "
 		 "    r.start_time, r.end_time, r.prev_end FROM bc_arrangement r "
 		 "  WHERE r.prev_end IS NOT NULL AND NOT r.bad "
