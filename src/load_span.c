@@ -21,9 +21,9 @@
  * has its rows sorted there.  Both orders are the same: start time, end
  * time, file, line, a missing value last.
  *
- * A span ends at a row of another file or track, at LOAD_SPAN_MAX rows,
- * and whenever a COPY ends (load_end_copy): the client's memory stays
- * flat whatever the input.  See include/blendcat/load_internal.h.
+ * A span ends at a row of another file or track, at LOAD_SPAN_MAX rows or
+ * LOAD_SPAN_BYTES of text (long descriptions), and whenever a COPY ends
+ * (load_end_copy): the client's memory stays flat whatever the input.  See include/blendcat/load_internal.h.
  */
 #include "blendcat/load_internal.h"
 
@@ -150,8 +150,9 @@ int load_span_add(struct load *l, const struct rec *r, const struct rec_prov *p)
 	struct load_span_row *row;
 
 	/* A row naming its track by ISRC is a span of its own: its track is not known yet. */
-	if (s->nrows && (s->nrows == LOAD_SPAN_MAX || s->file_no != p->file_no || s->by_isrc ||
-			 r->by_isrc[0] || strcmp(s->track.data, track ? track : "") != 0) &&
+	if (s->nrows && (s->nrows == LOAD_SPAN_MAX || s->rows.len >= LOAD_SPAN_BYTES ||
+			 s->file_no != p->file_no || s->by_isrc || r->by_isrc[0] ||
+			 strcmp(s->track.data, track ? track : "") != 0) &&
 	    load_span_flush(l) < 0)
 		return -1;
 	if (!s->nrows) {

@@ -54,6 +54,7 @@ struct load_counts {
  * row after them (load_span.c).
  */
 #define LOAD_SPAN_MAX 64
+#define LOAD_SPAN_BYTES (256u << 10)
 struct load_span_row {
 	long long start, end;		/* seconds; LLONG_MAX when missing */
 	long long prev_end;		/* the overlap found, LLONG_MAX if none */

@@ -276,6 +276,21 @@ expect_match "arr-many.csv:72:start_time: '0': section 'bridge' \(0-1 s\) overla
 	"$W/rej-many/rejects.log" "an overlap 70 rows apart is found"
 expect_eq 1 "$(grep -c 'overlaps' "$W/rej-many/rejects.log")" "the other 70 sections do not overlap"
 
+# Long descriptions end a span early (the client holds at most 256 KiB of
+# it): an overlap across that boundary is found all the same.
+long=$(head -c 100000 /dev/zero | tr '\0' 'x')
+{
+	echo 'audio_filename,section_name,start_time,end_time,description'
+	echo "two.mp3,intro,0,10,$long"
+	echo "two.mp3,verse,20,30,$long"
+	echo "two.mp3,chorus,40,50,$long"
+	echo 'two.mp3,bridge,5,15,short'
+} >"$W/arr-long.csv"
+run "$BLENDCAT" import --rejects "$W/rej-long" "$W/arr-long.csv"
+expect_rc 1 "sections with 100 kB descriptions, the last overlapping the first: exit 1"
+expect_match "arr-long.csv:5:start_time: '5': section 'bridge' \(5-15 s\) overlaps an earlier section that ends at 10 s" \
+	"$W/rej-long/rejects.log" "an overlap past 256 KiB of sections is found"
+
 # A flat label sheet: creators in numbered column groups become creator rows.
 cat >"$W/sheet.csv" <<'CSV'
 Track Title,File Name,Length,Composer 1,Composer 1 IPI,Composer 1 Split,Composer 2,Composer 2 PRO,Composer 2 Split,Producer
