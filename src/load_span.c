@@ -23,7 +23,8 @@
  *
  * A span ends at a row of another file or track, at LOAD_SPAN_MAX rows or
  * LOAD_SPAN_BYTES of text (long descriptions), and whenever a COPY ends
- * (load_end_copy): the client's memory stays flat whatever the input.  See include/blendcat/load_internal.h.
+ * (load_end_copy): the client's memory stays flat whatever the input.
+ * See include/blendcat/load_internal.h.
  */
 #include "blendcat/load_internal.h"
 

@@ -863,7 +863,8 @@ const char load_sql_touch_changed[] =
 	"WHERE t.id = x.track_id AND t.updated_at IS DISTINCT FROM now()::timestamp";
 
 /* The tracks whose set changed, and the tracks compared. */
-const char load_sql_count_changed[] = "SELECT count(*) FILTER (WHERE changed), count(*) FROM bc_chg";
+const char load_sql_count_changed[] =
+	"SELECT count(*) FILTER (WHERE changed), count(*) FROM bc_chg";
 
 /* Staged row n: its file name, line and track. */
 void load_sql_name_row(struct buf *b, unsigned long long n)
