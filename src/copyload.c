@@ -71,15 +71,9 @@ int load_count_row(struct load *l, const char *what, const char *sql, long *v, i
 
 long load_count(struct load *l, const char *sql)
 {
-	PGresult *res = PQexec(l->conn, sql);
-	long n = -2;
+	long n;
 
-	if (PQresultStatus(res) == PGRES_TUPLES_OK)
-		n = atol(PQgetvalue(res, 0, 0));
-	else
-		db_report(res, "counting");
-	PQclear(res);
-	return n;
+	return load_count_row(l, "counting", sql, &n, 1) < 0 ? -2 : n;
 }
 
 int load_interrupted(struct load *l)

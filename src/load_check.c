@@ -15,8 +15,6 @@
 static int run_checks(struct load *l)
 {
 	struct buf *b = &l->sql;
-	unsigned kinds = 0;
-	int k;
 
 	if (l->by_isrc) {
 		load_sql_resolve_isrc(b);
@@ -31,10 +29,8 @@ static int run_checks(struct load *l)
 	load_sql_check_sections(b);
 	if (load_exec(l, "checking rows against each other", b->data) < 0)
 		return -1;
-	for (k = 1; k < REC_NKINDS; k++)
-		kinds |= l->counts[k].staged ? 1u << k : 0;
-	load_sql_check_orphans(b, kinds);
-	if (kinds && load_exec(l, "checking for unknown tracks", b->data) < 0)
+	load_sql_check_orphans(b);
+	if (load_exec(l, "checking for unknown tracks", b->data) < 0)
 		return -1;
 	if (l->insert_only &&
 	    load_exec(l, "checking for existing tracks", load_sql_check_insert_only) < 0)

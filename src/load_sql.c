@@ -432,29 +432,22 @@ void load_sql_check_sections(struct buf *b)
 }
 
 /*
- * A child whose track is neither in this run nor in the catalog, of the
- * kinds in the bit set kinds (bit k: kind k): one statement, so that the
- * run's tracks are hashed once for all of them.
+ * A child whose track is neither in this run nor in the catalog: one
+ * statement over every child kind's rows (the tracks' branch of
+ * add_all_rows is planned away), so that the run's tracks are hashed once
+ * for all of them.
  */
-void load_sql_check_orphans(struct buf *b, unsigned kinds)
+void load_sql_check_orphans(struct buf *b)
 {
-	int k, first = 1;
-
 	buf_reset(b);
 	buf_adds(b, "INSERT INTO bc_reason "
 		    "SELECT r.file_no, r.line, r.audio_filename, 'audio_filename', r.audio_filename, "
-		    "  'no such track in this run''s tracks or in the catalog' FROM (");
-	for (k = 1; k < REC_NKINDS; k++) {
-		if (!(kinds & (1u << k)))
-			continue;
-		buf_addf(b, "%sSELECT file_no, line, audio_filename FROM bc_%s WHERE NOT bad",
-			 first ? "" : " UNION ALL ", rec_kinds[k].name);
-		first = 0;
-	}
-	buf_adds(b, ") r "
-		    "WHERE NOT EXISTS (SELECT 1 FROM bc_track t WHERE t.audio_filename = r.audio_filename) "
-		    "AND NOT EXISTS (SELECT 1 FROM meekah.track_info t "
-		    "                WHERE t.audio_filename = r.audio_filename)");
+		    "  'no such track in this run''s tracks or in the catalog' FROM ");
+	add_all_rows(b);
+	buf_addf(b, " r WHERE r.kind <> %d AND NOT r.bad "
+		 "AND NOT EXISTS (SELECT 1 FROM bc_track t WHERE t.audio_filename = r.audio_filename) "
+		 "AND NOT EXISTS (SELECT 1 FROM meekah.track_info t "
+		 "                WHERE t.audio_filename = r.audio_filename)", REC_TRACK);
 }
 
 /* --mode insert: a track the catalog has. */

@@ -46,7 +46,6 @@ static int exec(struct load *l, const char *what, const char *sql)
 	return db_exec(l->conn, what, sql);
 }
 
-/* The first row's columns of sql as numbers (ncols of them), or -1. */
 static unsigned long minus(long a, long b)
 {
 	return a > b ? (unsigned long)(a - b) : 0;

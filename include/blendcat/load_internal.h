@@ -105,7 +105,7 @@ void load_sql_check_duplicates(struct buf *b);
 extern const char load_sql_check_new_tracks[];
 extern const char load_sql_check_splits[];
 void load_sql_check_sections(struct buf *b);
-void load_sql_check_orphans(struct buf *b, unsigned kinds);
+void load_sql_check_orphans(struct buf *b);
 extern const char load_sql_check_insert_only[];
 void load_sql_check_require_audio(struct buf *b);
 void load_sql_bad_tracks(struct buf *b, int rows_bad);
