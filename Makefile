@@ -28,7 +28,7 @@ XSD_SRC  ?=
 
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS      = libpq libxml-2.0 taglib_c libutf8proc libmagic nettle libzip
+PKGS      = libpq libxml-2.0 taglib_c libutf8proc libmagic nettle libzip libxxhash
 
 WARNINGS  = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wformat=2 -Wvla -Wwrite-strings

@@ -98,6 +98,7 @@ void load_init(struct load *l, PGconn *conn)
 	buf_init(&l->files);
 	buf_init(&l->present);
 	buf_init(&l->takedowns);
+	buf_init(&l->tid_name);
 	load_span_init(&l->span);
 	uuid_gen_init(&l->ids);
 }
@@ -117,6 +118,7 @@ void load_release(struct load *l)
 	buf_release(&l->files);
 	buf_release(&l->present);
 	buf_release(&l->takedowns);
+	buf_release(&l->tid_name);
 	load_span_release(&l->span);
 }
 
@@ -210,14 +212,16 @@ static void add_ull(struct buf *b, unsigned long long v)
  * numbers are written without printf, which cost more than the rest.
  */
 static void add_head(struct buf *b, unsigned long long n, int bad, const char *id,
-		     const char *audio_filename, unsigned long given, const struct rec_prov *p,
-		     enum rec_source src)
+		     const char *audio_filename, const char *tid, unsigned long given,
+		     const struct rec_prov *p, enum rec_source src)
 {
 	buf_add_ull(b, n);
 	buf_add(b, bad ? "\tt\t" : "\tf\t", 3);
 	buf_adds(b, id);
 	buf_addch(b, '\t');
 	rec_copy_value(b, audio_filename);
+	buf_addch(b, '\t');
+	buf_adds(b, tid);
 	add_ull(b, given);
 	buf_addch(b, '\t');
 	buf_add_ll(b, p->file_no);
@@ -228,6 +232,27 @@ static void add_head(struct buf *b, unsigned long long n, int bad, const char *i
 	buf_add_ll(b, (long long)src);
 }
 
+/*
+ * The id a new track of this name gets (uuid_named), which its rows of
+ * every kind carry: the bulk path inserts them with it, no lookup by
+ * name.  \N for a row without a name (one naming its track by ISRC).
+ */
+static const char *track_id(struct load *l, const char *name)
+{
+	size_t len;
+
+	if (!name)
+		return "\\N";
+	len = strlen(name);
+	if (!l->tid[0] || len != l->tid_name.len ||
+	    (len && memcmp(name, l->tid_name.data, len) != 0)) {
+		uuid_named(&l->ids, name, len, l->tid);
+		buf_reset(&l->tid_name);
+		buf_add(&l->tid_name, name, len);
+	}
+	return l->tid;
+}
+
 void load_encode(struct load *l, struct buf *b, const struct rec *r, const struct rec_prov *p)
 {
 	const struct rec_kind_def *k = &rec_kinds[r->kind];
@@ -235,7 +260,8 @@ void load_encode(struct load *l, struct buf *b, const struct rec *r, const struc
 	size_t i;
 
 	uuid_v7(&l->ids, id);
-	add_head(b, ++l->n, 0, id, rec_get(r, 0), r->given, p, l->source);
+	add_head(b, ++l->n, 0, id, rec_get(r, 0), track_id(l, rec_get(r, 0)), r->given, p,
+		 l->source);
 	for (i = 1; i < k->nfields; i++) {
 		buf_addch(b, '\t');
 		rec_copy_value(b, rec_get(r, (int)i));
@@ -303,7 +329,8 @@ int load_reject(struct load *l, enum rec_kind kind, const struct rec_prov *p,
 	if (!l->in_copy || kind != l->copy_kind)
 		return diag_error(LOC_NONE, "internal error: a %s reject outside its COPY",
 				  rec_kinds[kind].name);
-	add_head(b, ++l->n, 1, "\\N", audio_filename, 0, p, l->source);
+	add_head(b, ++l->n, 1, "\\N", audio_filename, track_id(l, audio_filename), 0, p,
+		 l->source);
 	for (i = 1; i < rec_kinds[kind].nfields + STAGING_TAIL; i++)
 		buf_adds(b, "\t\\N");
 	for (i = 0; kind == REC_ARRANGEMENT && i < SPAN_COLUMNS; i++)

@@ -303,15 +303,6 @@ int load_merge(struct load *l)
 	if (update_tracks(l) < 0 || insert_tracks(l) < 0 || count_tracks(l) < 0)
 		return -1;
 	db_stop_point("merge");
-	/*
-	 * Bulk, the children take their track's id from the staging: with
-	 * its names' statistics (a column of a temporary table, a few
-	 * milliseconds) the planner joins them by hash, not by sorting both
-	 * sides, and its estimates stay small enough not to compile the
-	 * statements (JIT).
-	 */
-	if (l->bulk && load_exec(l, "analyzing the staging", load_sql_analyze_staging) < 0)
-		return -1;
 	for (k = 1; k < REC_NKINDS; k++) {
 		if (load_interrupted(l))
 			return -1;

@@ -130,7 +130,7 @@ static void add_all_rows(struct buf *b)
 
 	buf_addch(b, '(');
 	for (k = 0; k < REC_NKINDS; k++)
-		buf_addf(b, "%sSELECT %d AS kind, n, bad, file_no, line, off, len, audio_filename "
+		buf_addf(b, "%sSELECT %d AS kind, n, bad, file_no, line, off, len, audio_filename, tid "
 			 "FROM bc_%s", k ? " UNION ALL " : "", k, rec_kinds[k].name);
 	buf_addch(b, ')');
 }
@@ -153,8 +153,9 @@ static void add_staging_table(struct buf *b, enum rec_kind k)
 {
 	size_t i;
 
+	/* tid: the id a new track of that name gets (load_encode). */
 	buf_addf(b, "CREATE TEMP TABLE bc_%s (n bigint, bad boolean, id uuid, "
-		 "audio_filename text, given integer, file_no integer, line bigint, "
+		 "audio_filename text, tid uuid, given integer, file_no integer, line bigint, "
 		 "off bigint, len bigint, src smallint", rec_kinds[k].name);
 	for (i = 1; i < rec_kinds[k].nfields; i++)
 		buf_addf(b, ", %s %s", rec_kinds[k].fields[i].name,
@@ -259,14 +260,15 @@ static const char by_isrc_sql[] =
 	"SELECT DISTINCT by_isrc FROM bc_track WHERE by_isrc IS NOT NULL;"
 	"ANALYZE bc_isrc_q;"
 	"CREATE TEMP TABLE bc_isrc ON COMMIT DROP AS "
-	"WITH run AS (SELECT q.by_isrc, t.audio_filename FROM bc_isrc_q q "
+	"WITH run AS (SELECT q.by_isrc, t.audio_filename, t.tid FROM bc_isrc_q q "
 	"             JOIN bc_track t ON t.isrc = q.by_isrc "
 	"             WHERE t.by_isrc IS NULL AND NOT t.bad), "
-	"u AS (SELECT by_isrc, audio_filename FROM run "
-	"      UNION ALL SELECT q.by_isrc, c.audio_filename FROM bc_isrc_q q "
+	"u AS (SELECT by_isrc, audio_filename, tid FROM run "
+	"      UNION ALL SELECT q.by_isrc, c.audio_filename, NULL FROM bc_isrc_q q "
 	"      JOIN meekah.track_info c ON c.isrc = q.by_isrc "
 	"      WHERE NOT EXISTS (SELECT 1 FROM run r WHERE r.by_isrc = q.by_isrc)) "
 	"SELECT q.by_isrc, min(u.audio_filename) AS audio_filename, "
+	"  (array_agg(u.tid) FILTER (WHERE u.tid IS NOT NULL))[1] AS tid, "
 	"  count(DISTINCT u.audio_filename) AS names, "
 	"  string_agg(DISTINCT u.audio_filename, ', ') AS list "
 	"FROM bc_isrc_q q LEFT JOIN u USING (by_isrc) GROUP BY q.by_isrc;"
@@ -285,7 +287,8 @@ void load_sql_resolve_isrc(struct buf *b)
 	buf_adds(b, by_isrc_sql);
 	for (k = 0; k < REC_NKINDS; k++)
 		buf_addf(b, "UPDATE bc_%s r SET audio_filename = CASE WHEN i.names = 1 "
-			 "THEN i.audio_filename END, bad = r.bad OR i.names <> 1 "
+			 "THEN i.audio_filename END, tid = CASE WHEN i.names = 1 THEN i.tid END, "
+			 "bad = r.bad OR i.names <> 1 "
 			 "FROM bc_isrc i WHERE r.by_isrc = i.by_isrc;", rec_kinds[k].name);
 }
 
@@ -445,7 +448,7 @@ void load_sql_check_orphans(struct buf *b)
 		    "  'no such track in this run''s tracks or in the catalog' FROM ");
 	add_all_rows(b);
 	buf_addf(b, " r WHERE r.kind <> %d AND NOT r.bad "
-		 "AND NOT EXISTS (SELECT 1 FROM bc_track t WHERE t.audio_filename = r.audio_filename) "
+		 "AND NOT EXISTS (SELECT 1 FROM bc_track t WHERE t.tid = r.tid) "
 		 "AND NOT EXISTS (SELECT 1 FROM meekah.track_info t "
 		 "                WHERE t.audio_filename = r.audio_filename)", REC_TRACK);
 }
@@ -632,7 +635,8 @@ void load_sql_merge_sources(struct buf *b)
 	snprintf(rank, sizeof(rank), "src, CASE WHEN src = %d THEN -n ELSE n END", REC_SRC_DDEX);
 	buf_reset(b);
 	buf_addf(b, "CREATE TEMP TABLE bc_track_m ON COMMIT DROP AS SELECT min(n) AS n, false AS bad, "
-		 "(array_agg(id ORDER BY %s))[1] AS id, audio_filename, bit_or(given) AS given, "
+		 "(array_agg(id ORDER BY %s))[1] AS id, audio_filename, "
+		 "(array_agg(tid) FILTER (WHERE tid IS NOT NULL))[1] AS tid, bit_or(given) AS given, "
 		 "(array_agg(file_no ORDER BY %s))[1] AS file_no, "
 		 "(array_agg(line ORDER BY %s))[1] AS line, "
 		 "(array_agg(off ORDER BY %s))[1] AS off, "
@@ -699,7 +703,7 @@ void load_sql_insert_tracks(struct buf *b, enum rec_kind k, int bulk, unsigned l
 	buf_adds(b, "INSERT INTO meekah.track_info (id, audio_filename");
 	for (i = 1; i < n; i++)
 		buf_addf(b, ", %s", col(REC_TRACK, i));
-	buf_adds(b, ") SELECT s.id, s.audio_filename");
+	buf_adds(b, ") SELECT s.tid, s.audio_filename");
 	for (i = 1; i < n; i++)
 		buf_addf(b, ", CASE WHEN s.given & %lu <> 0 THEN s.%s ELSE %s END",
 			 1ul << i, col(REC_TRACK, i), field_default(REC_TRACK, (int)i));
@@ -715,9 +719,6 @@ void load_sql_insert_tracks(struct buf *b, enum rec_kind k, int bulk, unsigned l
 }
 
 const char load_sql_count_tracks[] = "SELECT count(*) FROM bc_track";
-
-/* Bulk, before the children's insert: the staged tracks' names. */
-const char load_sql_analyze_staging[] = "ANALYZE bc_track (audio_filename)";
 
 /*
  * Tracks of this run with kind-k rows, and whether their set differs from
@@ -823,19 +824,19 @@ void load_sql_insert_children(struct buf *b, enum rec_kind k, int bulk, unsigned
 	buf_addf(b, "INSERT INTO meekah.%s (id, track_id", rec_kinds[k].table);
 	for (i = 1; i < rec_kinds[k].nfields; i++)
 		buf_addf(b, ", %s", col(k, i));
-	buf_adds(b, ") SELECT r.id, x.id");
+	buf_addf(b, ") SELECT r.id, %s", bulk ? "r.tid" : "x.id");
 	for (i = 1; i < rec_kinds[k].nfields; i++) {
 		buf_adds(b, ", ");
 		add_value(b, k, (int)i);
 	}
 	/*
-	 * Bulk, every staged track was inserted with its staged id: the
-	 * staging gives the children their track's id, and track_info, with
-	 * neither statistics nor indexes yet, is not read at all.
+	 * Bulk, every staged track was inserted with the id its rows carry
+	 * (tid): no join at all, and track_info, with neither statistics nor
+	 * indexes yet, is not read.  Every row left has its track: the
+	 * unknown ones were rejected.
 	 */
 	if (bulk)
-		buf_addf(b, " FROM bc_%s r JOIN bc_track x USING (audio_filename) "
-			 "WHERE true ", rec_kinds[k].name);
+		buf_addf(b, " FROM bc_%s r WHERE true ", rec_kinds[k].name);
 	else
 		buf_addf(b, " FROM bc_%s r JOIN bc_chg c USING (audio_filename) "
 			 "JOIN meekah.track_info x ON x.id = c.track_id WHERE c.changed ",

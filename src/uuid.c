@@ -4,6 +4,7 @@
 #include "blendcat/uuid.h"
 
 #include <sys/random.h>
+#include <xxhash.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,15 +31,36 @@ void uuid_gen_init(struct uuid_gen *g)
 		g->s[1] = 1;
 	g->last_ms = 0;
 	g->counter = 0;
+	g->key = next_random(g);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	g->named_ms = (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* b as 36 characters and a NUL, lower-case hex with its four dashes. */
+static void format(const unsigned char b[16], char out[UUID_STR_SIZE])
+{
+	static const char hex[] = "0123456789abcdef";
+	int i, o;
+
+	/*
+	 * By hand: a row of the staging takes one, and snprintf's sixteen
+	 * conversions were a fifth of an import's instructions.
+	 */
+	for (i = 0, o = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[o++] = '-';
+		out[o++] = hex[b[i] >> 4];
+		out[o++] = hex[b[i] & 0xF];
+	}
+	out[o] = '\0';
 }
 
 void uuid_v7(struct uuid_gen *g, char out[UUID_STR_SIZE])
 {
 	struct timespec ts;
 	uint64_t ms, r = next_random(g);
-	static const char hex[] = "0123456789abcdef";
 	unsigned char b[16];
-	int i, o;
+	int i;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ms = (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
@@ -60,15 +82,22 @@ void uuid_v7(struct uuid_gen *g, char out[UUID_STR_SIZE])
 	for (i = 8; i < 16; i++)
 		b[i] = (unsigned char)(r >> (8 * (i - 8)));
 	b[8] = (unsigned char)(0x80 | (b[8] & 0x3F));
-	/*
-	 * By hand: a row of the staging takes one, and snprintf's sixteen
-	 * conversions were a fifth of an import's instructions.
-	 */
-	for (i = 0, o = 0; i < 16; i++) {
-		if (i == 4 || i == 6 || i == 8 || i == 10)
-			out[o++] = '-';
-		out[o++] = hex[b[i] >> 4];
-		out[o++] = hex[b[i] & 0xF];
-	}
-	out[o] = '\0';
+	format(b, out);
+}
+
+void uuid_named(const struct uuid_gen *g, const char *name, size_t len,
+		char out[UUID_STR_SIZE])
+{
+	XXH128_hash_t h = XXH3_128bits_withSeed(name, len, g->key);
+	unsigned char b[16];
+	int i;
+
+	for (i = 0; i < 6; i++)
+		b[i] = (unsigned char)(g->named_ms >> (40 - 8 * i));
+	b[6] = (unsigned char)(0x70 | (h.high64 & 0x0F));
+	b[7] = (unsigned char)(h.high64 >> 8);
+	for (i = 8; i < 16; i++)
+		b[i] = (unsigned char)(h.low64 >> (8 * (i - 8)));
+	b[8] = (unsigned char)(0x80 | (b[8] & 0x3F));
+	format(b, out);
 }

@@ -85,6 +85,8 @@ struct load {
 	struct buf files;		/* bc_file rows, sent by load_staged */
 	struct buf present;		/* bc_present rows, sent by load_staged */
 	struct uuid_gen ids;
+	struct buf tid_name;		/* the last track name given an id, and its id: */
+	char tid[UUID_STR_SIZE];	/* a track's rows come in a row */
 	unsigned long long n;		/* rows staged, rejects included */
 	int in_copy, in_txn;
 	enum rec_kind copy_kind;

@@ -130,7 +130,6 @@ void load_sql_update_tracks(struct buf *b, enum rec_kind k, int bulk, unsigned l
 void load_sql_insert_tracks(struct buf *b, enum rec_kind k, int bulk, unsigned long long upto);
 void load_sql_insert_children(struct buf *b, enum rec_kind k, int bulk, unsigned long long upto);
 extern const char load_sql_count_tracks[];
-extern const char load_sql_analyze_staging[];
 void load_sql_catalog_rows(struct buf *b, enum rec_kind k);
 void load_sql_find_changed(struct buf *b, enum rec_kind k, int whole);
 void load_sql_delete_changed(struct buf *b, enum rec_kind k);

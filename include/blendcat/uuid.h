@@ -11,6 +11,7 @@
 #ifndef BLENDCAT_UUID_H
 #define BLENDCAT_UUID_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define UUID_STR_SIZE 37
@@ -19,11 +20,26 @@ struct uuid_gen {
 	uint64_t s[2];		/* xorshift128+ state */
 	uint64_t last_ms;
 	unsigned counter;
+	uint64_t named_ms;	/* uuid_named: the generator's first millisecond */
+	uint64_t key;		/* uuid_named: the hash's seed, random */
 };
 
 /* Seed from the kernel (getrandom), falling back to time and pid. */
 void uuid_gen_init(struct uuid_gen *g);
 /* Write the next id as 36 lower-case characters and a NUL. */
 void uuid_v7(struct uuid_gen *g, char out[UUID_STR_SIZE]);
+
+/*
+ * The id of name (len bytes), the same for the same name from one
+ * generator: a version 7 id with the generator's first millisecond and,
+ * for its 74 other bits, a hash of the name seeded with a random key
+ * (XXH3, 128 bits).  The loader gives a new track this id, so that rows
+ * naming the track by its file carry its id without a lookup.  Two names
+ * share an id with odds of about n^2 / 2^75 for n names (1e-10 at 10
+ * million); the catalog's primary key refuses such a pair, so it cannot
+ * pass unseen.
+ */
+void uuid_named(const struct uuid_gen *g, const char *name, size_t len,
+		char out[UUID_STR_SIZE]);
 
 #endif

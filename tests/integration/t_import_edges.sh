@@ -341,4 +341,51 @@ expect_eq "$runs" "$(q "SELECT count(*) FROM ingest.run")" "check with a databas
 run "$BLENDCAT" check --offline "$W/split.csv"
 expect_rc 0 "check --offline: row checks only, the split total is not seen"
 
+# Into an empty catalog (the bulk path): children reach their track by the
+# id their rows carry.  A track the reader rejects takes its rows in other
+# files with it, said as such; a row naming no track is said as unknown.
+mkdir -p "$W/bulk"
+cat >"$W/bulk/tracks.csv" <<'CSV'
+audio_filename,title,artist,duration
+a.mp3,A,Ann,180
+b.mp3,B,Bob,abc
+c.mp3,C,Cy,200
+CSV
+cat >"$W/bulk/creators.csv" <<'CSV'
+audio_filename,creator_name,role
+a.mp3,Ann Writer,composer
+b.mp3,Bob Writer,composer
+c.mp3,Cy Writer,composer
+c.mp3,Cy Producer,producer
+ghost.mp3,Casper,composer
+CSV
+cat >"$W/bulk/arrangement.csv" <<'CSV'
+audio_filename,section_name,start_time,end_time
+b.mp3,intro,0,30
+a.mp3,intro,0,30
+a.mp3,verse,30,60
+CSV
+freshdb edges_bulk
+run "$BLENDCAT" import --rejects "$W/rej-bulk" "$W/bulk"
+expect_rc 1 "bulk, a rejected track and an unknown one: exit 1"
+expect_match "creators.csv:3: rejected with its track 'b.mp3' \\(problem at .*bulk/tracks.csv:3\\)" \
+	"$W/rej-bulk/rejects.log" "bulk: a rejected track's creator goes with it"
+expect_match "arrangement.csv:2: rejected with its track 'b.mp3'" "$W/rej-bulk/rejects.log" \
+	"bulk: a rejected track's section goes with it"
+expect_match "creators.csv:6:audio_filename: 'ghost.mp3': no such track" "$W/rej-bulk/rejects.log" \
+	"bulk: a creator of a track that exists nowhere is said unknown"
+expect_nomatch "'b.mp3': no such track" "$W/rej-bulk/rejects.log" \
+	"bulk: a rejected track's rows are not said unknown"
+expect_eq "a.mp3|Ann Writer
+c.mp3|Cy Producer
+c.mp3|Cy Writer" "$(q "SELECT t.audio_filename, c.creator_name FROM meekah.track_creator c
+                     JOIN meekah.track_info t ON t.id = c.track_id ORDER BY 1, 2")" \
+	"bulk: each creator is its own track's"
+expect_eq "a.mp3|intro|0
+a.mp3|verse|30" "$(q "SELECT t.audio_filename, a.section_name, a.start_time FROM meekah.track_arrangement a
+                   JOIN meekah.track_info t ON t.id = a.track_id ORDER BY 1, 3")" \
+	"bulk: each section is its own track's"
+expect_eq "2|0" "$(q "SELECT count(*), count(*) FILTER (WHERE substr(id::text, 15, 1) <> '7')
+                   FROM meekah.track_info")" "bulk: the tracks' ids are version 7"
+
 rm -f "$OUT" "$ERR"

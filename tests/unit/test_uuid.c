@@ -1,13 +1,15 @@
 /*
  * uuid: the text form (RFC 9562: 8-4-4-4-12 lower-case hex digits), the
  * version and variant, the time in the first 48 bits, and ids ascending
- * in the order they are made, within a millisecond too.
+ * in the order they are made, within a millisecond too; named ids, the
+ * same for the same name from one generator and only from it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -71,11 +73,63 @@ static void test_time_prefix(void **state)
 	assert_true(ms >= now && ms <= now + 1000);
 }
 
+static unsigned long long time_of(const char *id)
+{
+	char hex[13];
+
+	memcpy(hex, id, 8);
+	memcpy(hex + 8, id + 9, 4);
+	hex[12] = '\0';
+	return strtoull(hex, NULL, 16);
+}
+
+static void test_named(void **state)
+{
+	struct uuid_gen g, other;
+	char a[UUID_STR_SIZE], b[UUID_STR_SIZE], c[UUID_STR_SIZE], d[UUID_STR_SIZE];
+	char name[32], seen[2000][UUID_STR_SIZE];
+	int i, j;
+
+	(void)state;
+	uuid_gen_init(&g);
+	uuid_gen_init(&other);
+	uuid_named(&g, "song.wav", 8, a);
+	check_form(a);
+	/* The same name, later, after other ids: the same id. */
+	uuid_v7(&g, c);
+	uuid_named(&g, "song.wav", 8, b);
+	assert_string_equal(a, b);
+	/* Only the bytes given count; one byte more is another name. */
+	uuid_named(&g, "song.wav2", 8, b);
+	assert_string_equal(a, b);
+	uuid_named(&g, "song.wav2", 9, b);
+	assert_string_not_equal(a, b);
+	/* The generator's first millisecond, not the clock's now. */
+	assert_true(time_of(a) == g.named_ms);
+	assert_true(time_of(a) <= time_of(c));
+	/* Another generator (another load) gives the name another id. */
+	uuid_named(&other, "song.wav", 8, d);
+	check_form(d);
+	assert_string_not_equal(a, d);
+	/* Names that differ a little: all their ids differ. */
+	for (i = 0; i < 2000; i++) {
+		snprintf(name, sizeof(name), "track-%06d.mp3", i);
+		uuid_named(&g, name, strlen(name), seen[i]);
+		check_form(seen[i]);
+		for (j = 0; j < i; j++)
+			assert_string_not_equal(seen[i], seen[j]);
+	}
+	/* The empty name has an id too. */
+	uuid_named(&g, "", 0, b);
+	check_form(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_form_and_order),
 		cmocka_unit_test(test_time_prefix),
+		cmocka_unit_test(test_named),
 	};
 
 	return cmocka_run_group_tests_name("uuid", tests, NULL, NULL);
