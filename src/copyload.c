@@ -5,6 +5,7 @@
  * are in load_*.c (include/blendcat/load_internal.h).
  */
 #include "blendcat/copyload.h"
+#include "blendcat/copybin.h"
 #include "blendcat/db.h"
 #include "blendcat/diag.h"
 #include "blendcat/load_internal.h"
@@ -163,14 +164,20 @@ static int flush(struct load *l)
 	return 0;
 }
 
-/* COPY table FROM STDIN, after the COPY in progress. */
-static int load_start_table(struct load *l, const char *table)
+/*
+ * COPY table FROM STDIN, after the COPY in progress: the staging tables
+ * in the binary format (copybin.h), with its header sent at once; the
+ * file names, text.
+ */
+static int load_start_table(struct load *l, const char *table, int binary)
 {
 	PGresult *res;
+	struct buf head = BUF_INIT;
+	int ok;
 
 	if (l->in_copy && load_end_copy(l) < 0)
 		return -1;
-	load_sql_copy(&l->sql, table);
+	load_sql_copy(&l->sql, table, binary);
 	res = PQexec(l->conn, l->sql.data);
 	if (PQresultStatus(res) != PGRES_COPY_IN) {
 		db_report(res, "starting COPY into the staging table");
@@ -179,6 +186,14 @@ static int load_start_table(struct load *l, const char *table)
 	}
 	PQclear(res);
 	l->in_copy = 1;
+	l->copy_binary = binary;
+	if (!binary)
+		return 0;
+	copybin_header(&head);
+	ok = PQputCopyData(l->conn, head.data, (int)head.len) == 1;
+	buf_release(&head);
+	if (!ok)
+		return diag_error(LOC_NONE, "sending rows to the server: %s", PQerrorMessage(l->conn));
 	return 0;
 }
 
@@ -194,88 +209,96 @@ int load_start(struct load *l, enum rec_kind kind)
 	if (l->in_copy && l->copy_kind == kind)
 		return 0;
 	snprintf(table, sizeof(table), "bc_%s", rec_kinds[kind].name);
-	if (load_start_table(l, table) < 0)
+	if (load_start_table(l, table, 1) < 0)
 		return -1;
 	l->copy_kind = kind;
 	return 0;
 }
 
-/* A field of the staging row and its tab. */
-static void add_ull(struct buf *b, unsigned long long v)
+/* A staging row's number of fields: HEAD_COLUMNS, the kind's fields, STAGING_TAIL, the span's. */
+static int row_fields(enum rec_kind k)
 {
-	buf_addch(b, '\t');
-	buf_add_ull(b, v);
+	return HEAD_COLUMNS + (int)rec_kinds[k].nfields - 1 + STAGING_TAIL +
+	       (k == REC_ARRANGEMENT ? SPAN_COLUMNS : 0);
 }
 
 /*
- * The staging row's head.  Every row of the input passes here: its
- * numbers are written without printf, which cost more than the rest.
+ * The staging row's head (HEAD_COLUMNS): n, bad, id, audio_filename,
+ * tid, given, file_no, line, off, len, src.  Every row of the input
+ * passes here.
  */
-static void add_head(struct buf *b, unsigned long long n, int bad, const char *id,
-		     const char *audio_filename, const char *tid, unsigned long given,
-		     const struct rec_prov *p, enum rec_source src)
+static void add_head(struct buf *b, enum rec_kind k, unsigned long long n, int bad,
+		     const unsigned char *id, const char *audio_filename,
+		     const unsigned char *tid, unsigned long given, const struct rec_prov *p,
+		     enum rec_source src)
 {
-	buf_add_ull(b, n);
-	buf_add(b, bad ? "\tt\t" : "\tf\t", 3);
-	buf_adds(b, id);
-	buf_addch(b, '\t');
-	rec_copy_value(b, audio_filename);
-	buf_addch(b, '\t');
-	buf_adds(b, tid);
-	add_ull(b, given);
-	buf_addch(b, '\t');
-	buf_add_ll(b, p->file_no);
-	add_ull(b, p->line);
-	add_ull(b, p->off);
-	add_ull(b, p->len);
-	buf_addch(b, '\t');
-	buf_add_ll(b, (long long)src);
+	copybin_row(b, row_fields(k));
+	copybin_int8(b, (int64_t)n);
+	copybin_bool(b, bad);
+	if (id)
+		copybin_uuid(b, id);
+	else
+		copybin_null(b);
+	copybin_text(b, audio_filename);
+	if (tid)
+		copybin_uuid(b, tid);
+	else
+		copybin_null(b);
+	copybin_int4(b, (int32_t)given);
+	copybin_int4(b, (int32_t)p->file_no);
+	copybin_int8(b, (int64_t)p->line);
+	copybin_int8(b, (int64_t)p->off);
+	copybin_int8(b, (int64_t)p->len);
+	copybin_int2(b, (int16_t)src);
 }
 
 /*
  * The id a new track of this name gets (uuid_named), which its rows of
  * every kind carry: the bulk path inserts them with it, no lookup by
- * name.  \N for a row without a name (one naming its track by ISRC).
+ * name.  NULL for a row without a name (one naming its track by ISRC).
  */
-static const char *track_id(struct load *l, const char *name)
+static const unsigned char *track_id(struct load *l, const char *name)
 {
 	size_t len;
 
 	if (!name)
-		return "\\N";
+		return NULL;
 	len = strlen(name);
-	if (!l->tid[0] || len != l->tid_name.len ||
-	    (len && memcmp(name, l->tid_name.data, len) != 0)) {
-		uuid_named(&l->ids, name, len, l->tid);
+	if (!l->has_tid || len != l->tid_name.len || memcmp(name, l->tid_name.data, len) != 0) {
+		uuid_named_bytes(&l->ids, name, len, l->tid);
 		buf_reset(&l->tid_name);
 		buf_add(&l->tid_name, name, len);
+		l->has_tid = 1;
 	}
 	return l->tid;
 }
 
-void load_encode(struct load *l, struct buf *b, const struct rec *r, const struct rec_prov *p)
+int load_encode(struct load *l, struct buf *b, const struct rec *r, const struct rec_prov *p)
 {
 	const struct rec_kind_def *k = &rec_kinds[r->kind];
-	char id[UUID_STR_SIZE];
-	size_t i;
+	unsigned char id[UUID_SIZE];
+	size_t i, at = b->len;
 
-	uuid_v7(&l->ids, id);
-	add_head(b, ++l->n, 0, id, rec_get(r, 0), track_id(l, rec_get(r, 0)), r->given, p,
-		 l->source);
-	for (i = 1; i < k->nfields; i++) {
-		buf_addch(b, '\t');
-		rec_copy_value(b, rec_get(r, (int)i));
-	}
-	buf_addch(b, '\t');
-	rec_copy_value(b, r->by_isrc[0] ? r->by_isrc : NULL);
-	buf_addch(b, '\t');
-	rec_copy_value(b, r->by_isrc[0] ? r->by_isrc_field : NULL);
-	add_ull(b, r->weak);
+	uuid_v7_bytes(&l->ids, id);
+	add_head(b, r->kind, l->n + 1, 0, id, rec_get(r, 0), track_id(l, rec_get(r, 0)), r->given,
+		 p, l->source);
+	for (i = 1; i < k->nfields; i++)
+		if (copybin_value(b, k->fields[i].type, rec_get(r, (int)i)) < 0) {
+			/* The reader's values are canonical (record.h): this is a bug, said as such. */
+			buf_setlen(b, at);
+			return diag_error(LOC_NONE, "internal error: %s value '%s' of line %lu is not "
+					  "in its canonical form", k->fields[i].name,
+					  rec_get(r, (int)i), p->line);
+		}
+	copybin_text(b, r->by_isrc[0] ? r->by_isrc : NULL);
+	copybin_text(b, r->by_isrc[0] ? r->by_isrc_field : NULL);
+	copybin_int4(b, (int32_t)r->weak);
+	copybin_text(b, r->no_duration);
+	l->n++;
 	l->weak |= r->weak;
-	buf_addch(b, '\t');
-	rec_copy_value(b, r->no_duration);
 	l->counts[r->kind].staged++;
 	l->by_isrc += r->by_isrc[0] != '\0';
+	return 0;
 }
 
 int load_put(struct load *l, enum rec_kind k, const struct buf *rows)
@@ -309,12 +332,12 @@ int load_record(struct load *l, const struct rec *r, const struct rec_prov *p)
 		return load_span_add(l, r, p);
 	if (r->kind != l->copy_kind) {
 		buf_reset(&l->what);
-		load_encode(l, &l->what, r, p);
-		buf_addch(&l->what, '\n');
+		if (load_encode(l, &l->what, r, p) < 0)
+			return -1;
 		return load_put(l, r->kind, &l->what);
 	}
-	load_encode(l, &l->copy, r, p);
-	buf_addch(&l->copy, '\n');
+	if (load_encode(l, &l->copy, r, p) < 0)
+		return -1;
 	return l->copy.len >= COPY_CHUNK ? flush(l) : 0;
 }
 
@@ -329,13 +352,12 @@ int load_reject(struct load *l, enum rec_kind kind, const struct rec_prov *p,
 	if (!l->in_copy || kind != l->copy_kind)
 		return diag_error(LOC_NONE, "internal error: a %s reject outside its COPY",
 				  rec_kinds[kind].name);
-	add_head(b, ++l->n, 1, "\\N", audio_filename, track_id(l, audio_filename), 0, p,
+	add_head(b, kind, ++l->n, 1, NULL, audio_filename, track_id(l, audio_filename), 0, p,
 		 l->source);
 	for (i = 1; i < rec_kinds[kind].nfields + STAGING_TAIL; i++)
-		buf_adds(b, "\t\\N");
+		copybin_null(b);
 	for (i = 0; kind == REC_ARRANGEMENT && i < SPAN_COLUMNS; i++)
-		buf_adds(b, "\t\\N");
-	buf_addch(b, '\n');
+		copybin_null(b);
 	l->any_bad = 1;
 	return b->len >= COPY_CHUNK ? flush(l) : 0;
 }
@@ -345,6 +367,8 @@ static int end_one_copy(struct load *l)
 	PGresult *res;
 	int ok = 1;
 
+	if (l->copy_binary)
+		copybin_trailer(&l->copy);
 	if (load_interrupted(l) || flush(l) < 0)
 		return -1;
 	if (PQputCopyEnd(l->conn, NULL) != 1) {
@@ -425,7 +449,7 @@ static int send_rows(struct load *l, const char *table, const struct buf *rows)
 {
 	if (!rows->len)
 		return 0;
-	if (load_end_copy(l) < 0 || load_start_table(l, table) < 0)
+	if (load_end_copy(l) < 0 || load_start_table(l, table, 0) < 0)
 		return -1;
 	buf_add(&l->copy, rows->data, rows->len);
 	l->copy_kind = REC_NKINDS;

@@ -26,6 +26,7 @@
  * (load_end_copy): the client's memory stays flat whatever the input.
  * See include/blendcat/load_internal.h.
  */
+#include "blendcat/copybin.h"
 #include "blendcat/load_internal.h"
 
 #include <errno.h>
@@ -112,13 +113,13 @@ static long long find_overlaps(struct load_span *s)
 	return latest;
 }
 
+/* A time of the span's columns: seconds, which the reader keeps within an integer. */
 static void add_time(struct buf *b, long long v)
 {
-	buf_addch(b, '\t');
 	if (v == NO_TIME)
-		buf_add(b, "\\N", 2);
+		copybin_null(b);
 	else
-		buf_add_ll(b, v);
+		copybin_int4(b, (int32_t)v);
 }
 
 int load_span_flush(struct load *l)
@@ -135,10 +136,9 @@ int load_span_flush(struct load *l)
 	for (i = 0; i < s->nrows; i++) {
 		buf_add(out, s->rows.data + from, s->row[i].text_end - from);
 		from = s->row[i].text_end;
-		buf_add(out, i == 0 ? "\tt" : "\tf", 2);
+		copybin_bool(out, i == 0);
 		add_time(out, i == 0 ? last : NO_TIME);
 		add_time(out, s->row[i].prev_end);
-		buf_addch(out, '\n');
 	}
 	load_span_reset(s);
 	return load_put(l, REC_ARRANGEMENT, out);
@@ -161,11 +161,12 @@ int load_span_add(struct load *l, const struct rec *r, const struct rec_prov *p)
 		s->by_isrc = r->by_isrc[0] != '\0';
 		buf_adds(&s->track, track ? track : "");
 	}
+	if (load_encode(l, &s->rows, r, p) < 0)
+		return -1;
 	row = &s->row[s->nrows++];
 	row->start = time_of(r, s->start_field);
 	row->end = time_of(r, s->end_field);
 	row->line = p->line;
-	load_encode(l, &s->rows, r, p);
 	row->text_end = s->rows.len;
 	return 0;
 }

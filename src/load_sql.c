@@ -189,10 +189,10 @@ void load_sql_staging(struct buf *b)
 		 "SET LOCAL maintenance_work_mem = '" LOAD_MAINTENANCE_WORK_MEM "'");
 }
 
-void load_sql_copy(struct buf *b, const char *table)
+void load_sql_copy(struct buf *b, const char *table, int binary)
 {
 	buf_reset(b);
-	buf_addf(b, "COPY %s FROM STDIN", table);
+	buf_addf(b, "COPY %s FROM STDIN%s", table, binary ? " (FORMAT binary)" : "");
 }
 
 void load_sql_takedowns(struct buf *b, const char *values)

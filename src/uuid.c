@@ -36,16 +36,11 @@ void uuid_gen_init(struct uuid_gen *g)
 	g->named_ms = (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-/* b as 36 characters and a NUL, lower-case hex with its four dashes. */
-static void format(const unsigned char b[16], char out[UUID_STR_SIZE])
+void uuid_format(const unsigned char b[UUID_SIZE], char out[UUID_STR_SIZE])
 {
 	static const char hex[] = "0123456789abcdef";
 	int i, o;
 
-	/*
-	 * By hand: a row of the staging takes one, and snprintf's sixteen
-	 * conversions were a fifth of an import's instructions.
-	 */
 	for (i = 0, o = 0; i < 16; i++) {
 		if (i == 4 || i == 6 || i == 8 || i == 10)
 			out[o++] = '-';
@@ -55,11 +50,10 @@ static void format(const unsigned char b[16], char out[UUID_STR_SIZE])
 	out[o] = '\0';
 }
 
-void uuid_v7(struct uuid_gen *g, char out[UUID_STR_SIZE])
+void uuid_v7_bytes(struct uuid_gen *g, unsigned char b[UUID_SIZE])
 {
 	struct timespec ts;
 	uint64_t ms, r = next_random(g);
-	unsigned char b[16];
 	int i;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -82,14 +76,20 @@ void uuid_v7(struct uuid_gen *g, char out[UUID_STR_SIZE])
 	for (i = 8; i < 16; i++)
 		b[i] = (unsigned char)(r >> (8 * (i - 8)));
 	b[8] = (unsigned char)(0x80 | (b[8] & 0x3F));
-	format(b, out);
 }
 
-void uuid_named(const struct uuid_gen *g, const char *name, size_t len,
-		char out[UUID_STR_SIZE])
+void uuid_v7(struct uuid_gen *g, char out[UUID_STR_SIZE])
+{
+	unsigned char b[UUID_SIZE];
+
+	uuid_v7_bytes(g, b);
+	uuid_format(b, out);
+}
+
+void uuid_named_bytes(const struct uuid_gen *g, const char *name, size_t len,
+		      unsigned char b[UUID_SIZE])
 {
 	XXH128_hash_t h = XXH3_128bits_withSeed(name, len, g->key);
-	unsigned char b[16];
 	int i;
 
 	for (i = 0; i < 6; i++)
@@ -99,5 +99,13 @@ void uuid_named(const struct uuid_gen *g, const char *name, size_t len,
 	for (i = 8; i < 16; i++)
 		b[i] = (unsigned char)(h.low64 >> (8 * (i - 8)));
 	b[8] = (unsigned char)(0x80 | (b[8] & 0x3F));
-	format(b, out);
+}
+
+void uuid_named(const struct uuid_gen *g, const char *name, size_t len,
+		char out[UUID_STR_SIZE])
+{
+	unsigned char b[UUID_SIZE];
+
+	uuid_named_bytes(g, name, len, b);
+	uuid_format(b, out);
 }

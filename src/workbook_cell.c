@@ -10,6 +10,7 @@
 #include "blendcat/workbook.h"
 #include "blendcat/workbook_internal.h"
 #include "blendcat/buf.h"
+#include "blendcat/normalize.h"
 
 #include <errno.h>
 #include <math.h>
@@ -143,37 +144,6 @@ size_t workbook_number_text(double v, char out[WORKBOOK_NUMBER_SIZE])
 	return n;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date, and back (H. Hinnant). */
-static long days_from_civil(long y, unsigned m, unsigned d)
-{
-	long era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (long)doe - 719468;
-}
-
-static void civil_from_days(long z, long *y, unsigned *m, unsigned *d)
-{
-	long era;
-	unsigned doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = (unsigned)(z - era * 146097);
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	*y = (long)yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y += *m <= 2;
-}
-
 long long workbook_day_seconds(double days)
 {
 	double s = days * 86400.0;
@@ -203,7 +173,7 @@ int workbook_serial_date(double serial, int date1904, char out[WORKBOOK_DATE_SIZ
 	days = (long)(secs / 86400);
 	tod = (long)(secs % 86400);
 	if (date1904) {
-		base = days_from_civil(1904, 1, 1);
+		base = norm_days_from_civil(1904, 1, 1);
 	} else if (days == 0) {
 		snprintf(why, 128, "date serial 0 is Excel's 1900-01-00, no date");
 		return -1;
@@ -212,9 +182,9 @@ int workbook_serial_date(double serial, int date1904, char out[WORKBOOK_DATE_SIZ
 		return -1;
 	} else {
 		/* 1 is 1900-01-01; from 61 (1900-03-01) on, one less for the phantom day */
-		base = days_from_civil(1899, 12, days < 60 ? 31 : 30);
+		base = norm_days_from_civil(1899, 12, days < 60 ? 31 : 30);
 	}
-	civil_from_days(base + days, &y, &m, &d);
+	norm_civil_from_days(base + days, &y, &m, &d);
 	/* y is 1900 to 9999, m and d a month's: the text fits */
 	if (tod)
 		snprintf(out, WORKBOOK_DATE_SIZE, "%04d-%02d-%02d %02d:%02d:%02d", (int)y % 10000,

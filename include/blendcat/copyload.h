@@ -2,9 +2,9 @@
  * copyload: records -> PostgreSQL, in one transaction.
  *
  *   load_begin    BEGIN; temporary staging tables; COPY ... FROM STDIN
- *   load_record   one valid record (COPY text, 64 KiB at a time)
+ *   load_record   one valid record (COPY binary, 64 KiB at a time)
  *   load_reject   one rejected row's provenance, so its track goes too
- *   load_end_copy end the COPY, ANALYZE the staging
+ *   load_end_copy end the COPY and send the rows spooled
  *   load_check    the checks across rows (duplicates, new tracks without
  *                 title, a track's split total, sections against its
  *                 duration and each other, --mode insert) -> reasons
@@ -59,10 +59,10 @@ struct load_span_row {
 	long long start, end;		/* seconds; LLONG_MAX when missing */
 	long long prev_end;		/* the overlap found, LLONG_MAX if none */
 	unsigned long line;
-	size_t text_end;		/* where its staging text ends in rows */
+	size_t text_end;		/* where its staging row ends in rows */
 };
 struct load_span {
-	struct buf rows;		/* the rows' staging text, but their last columns */
+	struct buf rows;		/* the rows, staged but for their last columns */
 	struct buf track;		/* the track they name */
 	struct buf out;			/* the rows whole, when the span ends */
 	struct load_span_row row[LOAD_SPAN_MAX];
@@ -86,9 +86,11 @@ struct load {
 	struct buf present;		/* bc_present rows, sent by load_staged */
 	struct uuid_gen ids;
 	struct buf tid_name;		/* the last track name given an id, and its id: */
-	char tid[UUID_STR_SIZE];	/* a track's rows come in a row */
+	unsigned char tid[UUID_SIZE];	/* a track's rows come in a row */
+	int has_tid;
 	unsigned long long n;		/* rows staged, rejects included */
 	int in_copy, in_txn;
+	int copy_binary;		/* the COPY in progress is in the binary format */
 	enum rec_kind copy_kind;
 	FILE *spool[REC_NKINDS];	/* records of other kinds, sent after the COPY */
 	struct load_span span;		/* arrangement rows held (load_span.c) */
@@ -138,7 +140,7 @@ int load_reject(struct load *l, enum rec_kind kind, const struct rec_prov *p,
 		const char *audio_filename);
 /* End the COPY in progress, if any. */
 int load_end_copy(struct load *l);
-/* All inputs read: end the COPY, ANALYZE the staging. */
+/* All inputs read: end the COPY, send the file names and takedowns. */
 int load_staged(struct load *l);
 
 /* A reason found by load_check, for rejects.log. */

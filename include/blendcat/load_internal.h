@@ -25,8 +25,14 @@
 #include "blendcat/record.h"
 
 /*
- * The staging columns after a kind's fields (load_sql_staging): by_isrc,
- * by_isrc_field, weak, no_duration.
+ * The staging columns before a kind's fields other than audio_filename
+ * (load_sql_staging): n, bad, id, audio_filename, tid, given, file_no,
+ * line, off, len, src.
+ */
+#define HEAD_COLUMNS 11
+/*
+ * The staging columns after a kind's fields: by_isrc, by_isrc_field,
+ * weak, no_duration.
  */
 #define STAGING_TAIL 4
 /* The arrangement staging's columns after those: head, span_last, prev_end. */
@@ -53,13 +59,14 @@ long load_count(struct load *l, const char *sql);
 int load_interrupted(struct load *l);
 
 /*
- * Record r as a staging row into b, without its newline (and, for an
- * arrangement row, without the SPAN_COLUMNS).
+ * Record r as a staging row into b, in COPY's binary format (copybin.h;
+ * an arrangement row without its SPAN_COLUMNS, which follow).  0, or -1
+ * (printed) for a value not in its canonical form.
  */
-void load_encode(struct load *l, struct buf *b, const struct rec *r, const struct rec_prov *p);
+int load_encode(struct load *l, struct buf *b, const struct rec *r, const struct rec_prov *p);
 /*
- * Staging rows of kind k (COPY text, whole lines) into its COPY when it is
- * the one in progress, else into its spool file.  0 or -1 (printed).
+ * Staging rows of kind k (whole rows) into its COPY when it is the one
+ * in progress, else into its spool file.  0 or -1 (printed).
  */
 int load_put(struct load *l, enum rec_kind k, const struct buf *rows);
 
@@ -94,7 +101,7 @@ int load_bulk_end(struct load *l);
 /* Staging and COPY (copyload.c) */
 extern const char load_sql_has_catalog[];
 void load_sql_staging(struct buf *b);
-void load_sql_copy(struct buf *b, const char *table);
+void load_sql_copy(struct buf *b, const char *table, int binary);
 void load_sql_takedowns(struct buf *b, const char *values);
 extern const char load_sql_fstate_table[];
 void load_sql_file_state(struct buf *b, int any_bad);

@@ -244,6 +244,10 @@ enum norm_date_order {
 int norm_date(const char *in, enum norm_date_order order,
 	      char out[NORM_DATE_SIZE], char *why);
 
+/* Days from 1970-01-01 of a proleptic Gregorian date (month 1-12), and back. */
+long norm_days_from_civil(long y, unsigned m, unsigned d);
+void norm_civil_from_days(long z, long *y, unsigned *m, unsigned *d);
+
 /*
  * A date from 2 or 3 parts in separate columns (a --map join such as
  * Year + Month + Day), each part NULL or text.  Which part is which: the

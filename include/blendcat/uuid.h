@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define UUID_SIZE 16
 #define UUID_STR_SIZE 37
 
 struct uuid_gen {
@@ -26,8 +27,12 @@ struct uuid_gen {
 
 /* Seed from the kernel (getrandom), falling back to time and pid. */
 void uuid_gen_init(struct uuid_gen *g);
-/* Write the next id as 36 lower-case characters and a NUL. */
+/* The next id, as its 16 bytes. */
+void uuid_v7_bytes(struct uuid_gen *g, unsigned char b[UUID_SIZE]);
+/* The next id as 36 lower-case characters and a NUL. */
 void uuid_v7(struct uuid_gen *g, char out[UUID_STR_SIZE]);
+/* 16 bytes as 36 lower-case hex characters with their four dashes, and a NUL. */
+void uuid_format(const unsigned char b[UUID_SIZE], char out[UUID_STR_SIZE]);
 
 /*
  * The id of name (len bytes), the same for the same name from one
@@ -39,6 +44,9 @@ void uuid_v7(struct uuid_gen *g, char out[UUID_STR_SIZE]);
  * million); the catalog's primary key refuses such a pair, so it cannot
  * pass unseen.
  */
+void uuid_named_bytes(const struct uuid_gen *g, const char *name, size_t len,
+		      unsigned char b[UUID_SIZE]);
+/* The same as text. */
 void uuid_named(const struct uuid_gen *g, const char *name, size_t len,
 		char out[UUID_STR_SIZE]);
 
