@@ -140,13 +140,25 @@ static int check_schema(struct load *l)
 
 int load_begin(struct load *l)
 {
+	long empty;
+
 	if (check_schema(l) < 0)
 		return -1;
 	if (load_exec(l, "starting the transaction", "BEGIN") < 0)
 		return -1;
 	l->in_txn = 1;
 	load_sql_staging(&l->sql);
-	return load_exec(l, "creating the staging tables", l->sql.data);
+	if (load_exec(l, "creating the staging tables", l->sql.data) < 0)
+		return -1;
+	/*
+	 * Only a load into an empty catalog can take the bulk path, the one
+	 * that uses the rows' track ids (tid): into any other, the rows go
+	 * without them, and the staging is that much narrower.
+	 */
+	if ((empty = load_count(l, load_sql_catalog_has_none)) < 0)
+		return -1;
+	l->named_ids = empty == 1;
+	return 0;
 }
 
 /* ---------------------------------------------------------------- COPY */
@@ -254,14 +266,16 @@ static void add_head(struct buf *b, enum rec_kind k, unsigned long long n, int b
 
 /*
  * The id a new track of this name gets (uuid_named), which its rows of
- * every kind carry: the bulk path inserts them with it, no lookup by
- * name.  NULL for a row without a name (one naming its track by ISRC).
+ * every kind carry when the catalog was empty: the bulk path inserts
+ * them with it, no lookup by name.  NULL for a row without a name (one
+ * naming its track by ISRC), and for every row of a load into a catalog
+ * that has tracks.
  */
 static const unsigned char *track_id(struct load *l, const char *name)
 {
 	size_t len;
 
-	if (!name)
+	if (!name || !l->named_ids)
 		return NULL;
 	len = strlen(name);
 	if (!l->has_tid || len != l->tid_name.len || memcmp(name, l->tid_name.data, len) != 0) {

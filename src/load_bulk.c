@@ -16,7 +16,8 @@ int load_bulk_begin(struct load *l)
 
 	if (rows < -1)
 		return -1;
-	l->bulk = rows >= 0;
+	/* The catalog empty now and at BEGIN, when the rows' track ids were chosen. */
+	l->bulk = rows >= 0 && l->named_ids;
 	if (!l->bulk)
 		return 0;
 	if (load_exec(l, "saving index definitions", load_sql_save_ddl) < 0 ||

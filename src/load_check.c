@@ -29,7 +29,7 @@ static int run_checks(struct load *l)
 	load_sql_check_sections(b);
 	if (load_exec(l, "checking rows against each other", b->data) < 0)
 		return -1;
-	load_sql_check_orphans(b);
+	load_sql_check_orphans(b, l->named_ids);
 	if (load_exec(l, "checking for unknown tracks", b->data) < 0)
 		return -1;
 	if (l->insert_only &&

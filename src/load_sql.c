@@ -144,6 +144,10 @@ static void add_upto(struct buf *b, const char *alias, unsigned long long upto)
 
 /* ------------------------------------------------------------- staging */
 
+/* 1 when the catalog has no track, else 0 (load_begin). */
+const char load_sql_catalog_has_none[] =
+	"SELECT (NOT EXISTS (SELECT 1 FROM meekah.track_info))::int";
+
 const char load_sql_has_catalog[] =
 	"SELECT to_regclass('meekah.track_info') IS NOT NULL "
 	"AND to_regclass('meekah.track_sample') IS NOT NULL "
@@ -438,9 +442,11 @@ void load_sql_check_sections(struct buf *b)
  * A child whose track is neither in this run nor in the catalog: one
  * statement over every child kind's rows (the tracks' branch of
  * add_all_rows is planned away), so that the run's tracks are hashed once
- * for all of them.
+ * for all of them.  by_tid: the rows carry their track's id (tid, load
+ * into an empty catalog), which is hashed and compared for less than the
+ * name.
  */
-void load_sql_check_orphans(struct buf *b)
+void load_sql_check_orphans(struct buf *b, int by_tid)
 {
 	buf_reset(b);
 	buf_adds(b, "INSERT INTO bc_reason "
@@ -448,9 +454,10 @@ void load_sql_check_orphans(struct buf *b)
 		    "  'no such track in this run''s tracks or in the catalog' FROM ");
 	add_all_rows(b);
 	buf_addf(b, " r WHERE r.kind <> %d AND NOT r.bad "
-		 "AND NOT EXISTS (SELECT 1 FROM bc_track t WHERE t.tid = r.tid) "
+		 "AND NOT EXISTS (SELECT 1 FROM bc_track t WHERE %s) "
 		 "AND NOT EXISTS (SELECT 1 FROM meekah.track_info t "
-		 "                WHERE t.audio_filename = r.audio_filename)", REC_TRACK);
+		 "                WHERE t.audio_filename = r.audio_filename)", REC_TRACK,
+		 by_tid ? "t.tid = r.tid" : "t.audio_filename = r.audio_filename");
 }
 
 /* --mode insert: a track the catalog has. */
@@ -703,7 +710,8 @@ void load_sql_insert_tracks(struct buf *b, enum rec_kind k, int bulk, unsigned l
 	buf_adds(b, "INSERT INTO meekah.track_info (id, audio_filename");
 	for (i = 1; i < n; i++)
 		buf_addf(b, ", %s", col(REC_TRACK, i));
-	buf_adds(b, ") SELECT s.tid, s.audio_filename");
+	/* Bulk, the id the track's rows carry (tid); else the one made for the row. */
+	buf_addf(b, ") SELECT s.%s, s.audio_filename", bulk ? "tid" : "id");
 	for (i = 1; i < n; i++)
 		buf_addf(b, ", CASE WHEN s.given & %lu <> 0 THEN s.%s ELSE %s END",
 			 1ul << i, col(REC_TRACK, i), field_default(REC_TRACK, (int)i));

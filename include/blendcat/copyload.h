@@ -85,6 +85,7 @@ struct load {
 	struct buf files;		/* bc_file rows, sent by load_staged */
 	struct buf present;		/* bc_present rows, sent by load_staged */
 	struct uuid_gen ids;
+	int named_ids;			/* the catalog was empty at BEGIN: rows carry tids */
 	struct buf tid_name;		/* the last track name given an id, and its id: */
 	unsigned char tid[UUID_SIZE];	/* a track's rows come in a row */
 	int has_tid;

@@ -100,6 +100,7 @@ int load_bulk_end(struct load *l);
 
 /* Staging and COPY (copyload.c) */
 extern const char load_sql_has_catalog[];
+extern const char load_sql_catalog_has_none[];
 void load_sql_staging(struct buf *b);
 void load_sql_copy(struct buf *b, const char *table, int binary);
 void load_sql_takedowns(struct buf *b, const char *values);
@@ -112,7 +113,7 @@ void load_sql_check_duplicates(struct buf *b);
 extern const char load_sql_check_new_tracks[];
 extern const char load_sql_check_splits[];
 void load_sql_check_sections(struct buf *b);
-void load_sql_check_orphans(struct buf *b);
+void load_sql_check_orphans(struct buf *b, int by_tid);
 extern const char load_sql_check_insert_only[];
 void load_sql_check_require_audio(struct buf *b);
 void load_sql_bad_tracks(struct buf *b, int rows_bad);
