@@ -296,14 +296,22 @@ int load_encode(struct load *l, struct buf *b, const struct rec *r, const struct
 	uuid_v7_bytes(&l->ids, id);
 	add_head(b, r->kind, l->n + 1, 0, id, rec_get(r, 0), track_id(l, rec_get(r, 0)), r->given,
 		 p, l->source);
-	for (i = 1; i < k->nfields; i++)
-		if (copybin_value(b, k->fields[i].type, rec_get(r, (int)i)) < 0) {
-			/* The reader's values are canonical (record.h): this is a bug, said as such. */
+	for (i = 1; i < k->nfields; i++) {
+		const char *v = rec_get(r, (int)i);
+
+		/*
+		 * The reader's values are canonical (record.h), and a child's
+		 * field not given is NULL (load_sql_insert_children relies on
+		 * it; only a track's title is ever guessed): else a bug, said.
+		 */
+		if (copybin_value(b, k->fields[i].type, v) < 0 ||
+		    (r->kind != REC_TRACK && v && !rec_given(r, (int)i))) {
 			buf_setlen(b, at);
 			return diag_error(LOC_NONE, "internal error: %s value '%s' of line %lu is not "
-					  "in its canonical form", k->fields[i].name,
-					  rec_get(r, (int)i), p->line);
+					  "in its canonical form, or not given", k->fields[i].name, v,
+					  p->line);
 		}
+	}
 	copybin_text(b, r->by_isrc[0] ? r->by_isrc : NULL);
 	copybin_text(b, r->by_isrc[0] ? r->by_isrc_field : NULL);
 	copybin_int4(b, (int32_t)r->weak);
