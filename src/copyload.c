@@ -155,9 +155,10 @@ int load_begin(struct load *l)
 	 * that uses the rows' track ids (tid): into any other, the rows go
 	 * without them, and the staging is that much narrower.
 	 */
-	if ((empty = load_count(l, load_sql_catalog_has_none)) < 0)
+	/* The tracks staged if the catalog has none: 0 here, -1 if it has some. */
+	if ((empty = load_count(l, load_sql_catalog_empty)) < -1)
 		return -1;
-	l->named_ids = empty == 1;
+	l->named_ids = empty >= 0;
 	return 0;
 }
 

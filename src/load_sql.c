@@ -144,10 +144,6 @@ static void add_upto(struct buf *b, const char *alias, unsigned long long upto)
 
 /* ------------------------------------------------------------- staging */
 
-/* 1 when the catalog has no track, else 0 (load_begin). */
-const char load_sql_catalog_has_none[] =
-	"SELECT (NOT EXISTS (SELECT 1 FROM meekah.track_info))::int";
-
 const char load_sql_has_catalog[] =
 	"SELECT to_regclass('meekah.track_info') IS NOT NULL "
 	"AND to_regclass('meekah.track_sample') IS NOT NULL "

@@ -173,6 +173,14 @@ static int keep_str(struct rec *r, int i, size_t start, const char *s)
 	return keep(r, i, start);
 }
 
+/* The same for v in decimal (buf_add_ll: a row's numbers pass here, snprintf cost more). */
+static int keep_int(struct rec *r, int i, size_t start, int v)
+{
+	buf_setlen(&r->store, start);
+	buf_add_ll(&r->store, v);
+	return keep(r, i, start);
+}
+
 static int check_filename(struct rec *r, const char *s)
 {
 	if (strchr(s, '/') || strchr(s, '\\')) {
@@ -259,26 +267,6 @@ static int ipi_digits(const char *s, char out[32])
 	return 1;
 }
 
-/*
- * v in decimal into out (at least 12 bytes), as "%d" writes it: a row's
- * numbers pass here, and snprintf cost more than the rest of their way.
- */
-static void int_text(char *out, int v)
-{
-	char tmp[12];
-	unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
-	int n = 0;
-
-	do
-		tmp[n++] = (char)('0' + u % 10);
-	while ((u /= 10) != 0);
-	if (v < 0)
-		*out++ = '-';
-	while (n)
-		*out++ = tmp[--n];
-	*out = '\0';
-}
-
 /* Typed values: s (NUL-terminated, at store[start]) becomes canonical. */
 static int set_typed(struct rec *r, int i, size_t start, const struct rec_opts *o)
 {
@@ -304,12 +292,12 @@ static int set_typed(struct rec *r, int i, size_t start, const struct rec_opts *
 			rc = -1;
 		}
 		if (rc == 0)
-			int_text(out, v);
+			return keep_int(r, i, start, v);
 		break;
 	case RT_TEMPO:
 		rc = norm_tempo(s, &v, r->why);
 		if (rc == 0)
-			int_text(out, v);
+			return keep_int(r, i, start, v);
 		break;
 	case RT_KEY: {
 		char scale[NORM_SCALE_SIZE];

@@ -78,14 +78,6 @@ void uuid_v7_bytes(struct uuid_gen *g, unsigned char b[UUID_SIZE])
 	b[8] = (unsigned char)(0x80 | (b[8] & 0x3F));
 }
 
-void uuid_v7(struct uuid_gen *g, char out[UUID_STR_SIZE])
-{
-	unsigned char b[UUID_SIZE];
-
-	uuid_v7_bytes(g, b);
-	uuid_format(b, out);
-}
-
 void uuid_named_bytes(const struct uuid_gen *g, const char *name, size_t len,
 		      unsigned char b[UUID_SIZE])
 {
@@ -101,11 +93,3 @@ void uuid_named_bytes(const struct uuid_gen *g, const char *name, size_t len,
 	b[8] = (unsigned char)(0x80 | (b[8] & 0x3F));
 }
 
-void uuid_named(const struct uuid_gen *g, const char *name, size_t len,
-		char out[UUID_STR_SIZE])
-{
-	unsigned char b[UUID_SIZE];
-
-	uuid_named_bytes(g, name, len, b);
-	uuid_format(b, out);
-}

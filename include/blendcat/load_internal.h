@@ -100,7 +100,6 @@ int load_bulk_end(struct load *l);
 
 /* Staging and COPY (copyload.c) */
 extern const char load_sql_has_catalog[];
-extern const char load_sql_catalog_has_none[];
 void load_sql_staging(struct buf *b);
 void load_sql_copy(struct buf *b, const char *table, int binary);
 void load_sql_takedowns(struct buf *b, const char *values);

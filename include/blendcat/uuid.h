@@ -29,9 +29,7 @@ struct uuid_gen {
 void uuid_gen_init(struct uuid_gen *g);
 /* The next id, as its 16 bytes. */
 void uuid_v7_bytes(struct uuid_gen *g, unsigned char b[UUID_SIZE]);
-/* The next id as 36 lower-case characters and a NUL. */
-void uuid_v7(struct uuid_gen *g, char out[UUID_STR_SIZE]);
-/* 16 bytes as 36 lower-case hex characters with their four dashes, and a NUL. */
+/* An id's text: 36 lower-case hex characters with their four dashes, and a NUL. */
 void uuid_format(const unsigned char b[UUID_SIZE], char out[UUID_STR_SIZE]);
 
 /*
@@ -46,8 +44,5 @@ void uuid_format(const unsigned char b[UUID_SIZE], char out[UUID_STR_SIZE]);
  */
 void uuid_named_bytes(const struct uuid_gen *g, const char *name, size_t len,
 		      unsigned char b[UUID_SIZE]);
-/* The same as text. */
-void uuid_named(const struct uuid_gen *g, const char *name, size_t len,
-		char out[UUID_STR_SIZE]);
 
 #endif

@@ -20,6 +20,24 @@ static int is_hex(int c)
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
 }
 
+/* The next id and a named one, as text (uuid_format). */
+static void uuid_v7(struct uuid_gen *g, char out[UUID_STR_SIZE])
+{
+	unsigned char b[UUID_SIZE];
+
+	uuid_v7_bytes(g, b);
+	uuid_format(b, out);
+}
+
+static void uuid_named(const struct uuid_gen *g, const char *name, size_t len,
+		       char out[UUID_STR_SIZE])
+{
+	unsigned char b[UUID_SIZE];
+
+	uuid_named_bytes(g, name, len, b);
+	uuid_format(b, out);
+}
+
 static void check_form(const char *id)
 {
 	size_t i;
