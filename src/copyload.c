@@ -100,6 +100,7 @@ void load_init(struct load *l, PGconn *conn)
 	buf_init(&l->present);
 	buf_init(&l->takedowns);
 	buf_init(&l->tid_name);
+	buf_init(&l->paths);
 	load_span_init(&l->span);
 	uuid_gen_init(&l->ids);
 }
@@ -108,11 +109,15 @@ void load_release(struct load *l)
 {
 	int k;
 
-	for (k = 0; k < REC_NKINDS; k++)
+	for (k = 0; k < LOAD_NDEST; k++)
 		if (l->spool[k]) {
 			fclose(l->spool[k]);
 			l->spool[k] = NULL;
 		}
+	if (l->prov) {
+		fclose(l->prov);
+		l->prov = NULL;
+	}
 	buf_release(&l->copy);
 	buf_release(&l->sql);
 	buf_release(&l->what);
@@ -120,6 +125,7 @@ void load_release(struct load *l)
 	buf_release(&l->present);
 	buf_release(&l->takedowns);
 	buf_release(&l->tid_name);
+	buf_release(&l->paths);
 	load_span_release(&l->span);
 }
 
@@ -159,6 +165,9 @@ int load_begin(struct load *l)
 	if ((empty = load_count(l, load_sql_catalog_empty)) < -1)
 		return -1;
 	l->named_ids = empty >= 0;
+	/* CSV alone into an empty catalog: the child rows go straight into its tables. */
+	if (l->direct_ok && l->named_ids && load_bulk_start(l) < 0)
+		return -1;
 	return 0;
 }
 
@@ -178,19 +187,28 @@ static int flush(struct load *l)
 }
 
 /*
- * COPY table FROM STDIN, after the COPY in progress: the staging tables
- * in the binary format (copybin.h), with its header sent at once; the
- * file names, text.
+ * COPY into dest (or, dest LOAD_NDEST, into table) FROM STDIN, after the
+ * COPY in progress: the staging and catalog tables in the binary format
+ * (copybin.h), with its header sent at once; the file names, text.
  */
-static int load_start_table(struct load *l, const char *table, int binary)
+static int load_start_table(struct load *l, int dest, const char *table)
 {
 	PGresult *res;
 	struct buf head = BUF_INIT;
-	int ok;
+	char name[64];
+	int ok, binary = dest < LOAD_NDEST;
 
 	if (l->in_copy && load_end_copy(l) < 0)
 		return -1;
-	load_sql_copy(&l->sql, table, binary);
+	if (dest >= LOAD_FINAL && dest < LOAD_SPAN) {
+		load_sql_copy_final(&l->sql, (enum rec_kind)(dest - LOAD_FINAL));
+	} else {
+		if (dest < LOAD_FINAL)
+			snprintf(name, sizeof(name), "bc_%s", rec_kinds[dest].name);
+		else if (dest == LOAD_SPAN)
+			snprintf(name, sizeof(name), "bc_span");
+		load_sql_copy(&l->sql, binary ? name : table, binary);
+	}
 	res = PQexec(l->conn, l->sql.data);
 	if (PQresultStatus(res) != PGRES_COPY_IN) {
 		db_report(res, "starting COPY into the staging table");
@@ -200,6 +218,13 @@ static int load_start_table(struct load *l, const char *table, int binary)
 	PQclear(res);
 	l->in_copy = 1;
 	l->copy_binary = binary;
+	l->copy_dest = dest;
+	l->copy_batch = 0;
+	if (dest >= LOAD_FINAL && dest < LOAD_SPAN) {
+		/* A spool's rows were numbered for it when it began (load_batch_of). */
+		l->copy_batch = l->spool_batch[dest] ? l->spool_batch[dest] : ++l->batch;
+		l->spool_batch[dest] = 0;
+	}
 	if (!binary)
 		return 0;
 	copybin_header(&head);
@@ -210,22 +235,33 @@ static int load_start_table(struct load *l, const char *table, int binary)
 	return 0;
 }
 
+/* Where kind's records go: its staging table, or on the direct path a child's catalog table. */
+static int dest_of(const struct load *l, enum rec_kind kind)
+{
+	return l->direct && kind != REC_TRACK ? LOAD_FINAL + (int)kind : (int)kind;
+}
+
 int load_start(struct load *l, enum rec_kind kind)
 {
-	char table[64];
+	int dest = dest_of(l, kind);
 
 	/*
 	 * Files of one kind in a row (a delivery's messages) share the COPY
 	 * in progress, and their other kinds share the spools: a COPY and a
 	 * temporary file per message cost more than its rows.
 	 */
-	if (l->in_copy && l->copy_kind == kind)
+	if (l->in_copy && l->copy_dest == dest)
 		return 0;
-	snprintf(table, sizeof(table), "bc_%s", rec_kinds[kind].name);
-	if (load_start_table(l, table, 1) < 0)
-		return -1;
-	l->copy_kind = kind;
-	return 0;
+	return load_start_table(l, dest, NULL);
+}
+
+unsigned load_batch_of(struct load *l, int dest)
+{
+	if (l->in_copy && l->copy_dest == dest)
+		return l->copy_batch;
+	if (!l->spool_batch[dest])
+		l->spool_batch[dest] = ++l->batch;
+	return l->spool_batch[dest];
 }
 
 /* A staging row's number of fields: HEAD_COLUMNS, the kind's fields, STAGING_TAIL, the span's. */
@@ -237,8 +273,8 @@ static int row_fields(enum rec_kind k)
 
 /*
  * The staging row's head (HEAD_COLUMNS): n, bad, id, audio_filename,
- * tid, given, file_no, line, off, len, src.  Every row of the input
- * passes here.
+ * tid, given, file_no, line, off, len, src.  Every staged row passes
+ * here.
  */
 static void add_head(struct buf *b, enum rec_kind k, unsigned long long n, int bad,
 		     const unsigned char *id, const char *audio_filename,
@@ -272,7 +308,7 @@ static void add_head(struct buf *b, enum rec_kind k, unsigned long long n, int b
  * naming its track by ISRC), and for every row of a load into a catalog
  * that has tracks.
  */
-static const unsigned char *track_id(struct load *l, const char *name)
+const unsigned char *load_track_id(struct load *l, const char *name)
 {
 	size_t len;
 
@@ -288,6 +324,38 @@ static const unsigned char *track_id(struct load *l, const char *name)
 	return l->tid;
 }
 
+/*
+ * Field i of r, into b: its canonical value (record.h), or NULL.  A
+ * child's field not given is NULL (load_sql_insert_children relies on
+ * it; only a track's title is ever guessed): else a bug, said.  final:
+ * a row of the catalog's table, where a field not given takes the
+ * column's default instead (false for a boolean, as field_default).
+ */
+static int add_field(struct buf *b, const struct rec *r, size_t i, const struct rec_prov *p,
+		     int final)
+{
+	const struct rec_field *f = &rec_kinds[r->kind].fields[i];
+	const char *v = rec_get(r, (int)i);
+
+	if (final && !v && f->type == RT_BOOL && !rec_given(r, (int)i)) {
+		copybin_bool(b, 0);
+		return 0;
+	}
+	if (copybin_value(b, f->type, v) < 0 || (r->kind != REC_TRACK && v && !rec_given(r, (int)i)))
+		return diag_error(LOC_NONE, "internal error: %s value '%s' of line %lu is not in its "
+				  "canonical form, or not given", f->name, v, p->line);
+	return 0;
+}
+
+/* Count record r as staged (or, direct, sent to the catalog). */
+static void count_record(struct load *l, const struct rec *r)
+{
+	l->n++;
+	l->weak |= r->weak;
+	l->counts[r->kind].staged++;
+	l->by_isrc += r->by_isrc[0] != '\0';
+}
+
 int load_encode(struct load *l, struct buf *b, const struct rec *r, const struct rec_prov *p)
 {
 	const struct rec_kind_def *k = &rec_kinds[r->kind];
@@ -295,46 +363,61 @@ int load_encode(struct load *l, struct buf *b, const struct rec *r, const struct
 	size_t i, at = b->len;
 
 	uuid_v7_bytes(&l->ids, id);
-	add_head(b, r->kind, l->n + 1, 0, id, rec_get(r, 0), track_id(l, rec_get(r, 0)), r->given,
-		 p, l->source);
-	for (i = 1; i < k->nfields; i++) {
-		const char *v = rec_get(r, (int)i);
-
-		/*
-		 * The reader's values are canonical (record.h), and a child's
-		 * field not given is NULL (load_sql_insert_children relies on
-		 * it; only a track's title is ever guessed): else a bug, said.
-		 */
-		if (copybin_value(b, k->fields[i].type, v) < 0 ||
-		    (r->kind != REC_TRACK && v && !rec_given(r, (int)i))) {
+	add_head(b, r->kind, l->n + 1, 0, id, rec_get(r, 0), load_track_id(l, rec_get(r, 0)),
+		 r->given, p, l->source);
+	for (i = 1; i < k->nfields; i++)
+		if (add_field(b, r, i, p, 0) < 0) {
 			buf_setlen(b, at);
-			return diag_error(LOC_NONE, "internal error: %s value '%s' of line %lu is not "
-					  "in its canonical form, or not given", k->fields[i].name, v,
-					  p->line);
+			return -1;
 		}
-	}
 	copybin_text(b, r->by_isrc[0] ? r->by_isrc : NULL);
 	copybin_text(b, r->by_isrc[0] ? r->by_isrc_field : NULL);
 	copybin_int4(b, (int32_t)r->weak);
 	copybin_text(b, r->no_duration);
-	l->n++;
-	l->weak |= r->weak;
-	l->counts[r->kind].staged++;
-	l->by_isrc += r->by_isrc[0] != '\0';
+	count_record(l, r);
 	return 0;
 }
 
-int load_put(struct load *l, enum rec_kind k, const struct buf *rows)
+int load_encode_final(struct load *l, struct buf *b, const struct rec *r, const struct rec_prov *p,
+		      unsigned batch)
 {
-	FILE **fp = &l->spool[k];
+	const struct rec_kind_def *k = &rec_kinds[r->kind];
+	const unsigned char *tid = load_track_id(l, rec_get(r, 0));
+	unsigned char id[UUID_SIZE];
+	size_t i, at = b->len;
 
-	if (l->in_copy && l->copy_kind == k) {
+	/* CSV rows name their track (by ISRC only in DDEX): else a bug, said. */
+	if (!tid)
+		return diag_error(LOC_NONE, "internal error: a %s row of line %lu without its track",
+				  k->name, p->line);
+	uuid_numbered_bytes(&l->ids, l->n + 1, id);
+	copybin_row(b, (int)k->nfields + 1);
+	copybin_uuid(b, id);
+	copybin_uuid(b, tid);
+	for (i = 1; i < k->nfields; i++)
+		if (add_field(b, r, i, p, 1) < 0) {
+			buf_setlen(b, at);
+			return -1;
+		}
+	count_record(l, r);
+	if (load_bulk_prov(l, r->kind, tid, rec_get(r, 0), p, batch) < 0) {
+		buf_setlen(b, at);
+		return -1;
+	}
+	return 0;
+}
+
+int load_put(struct load *l, int dest, const struct buf *rows)
+{
+	FILE **fp = &l->spool[dest];
+
+	if (l->in_copy && l->copy_dest == dest) {
 		buf_add(&l->copy, rows->data, rows->len);
 		return l->copy.len >= COPY_CHUNK ? flush(l) : 0;
 	}
 	/*
-	 * Rows of another kind than the COPY in progress (a label sheet's
-	 * creators beside its tracks) wait in a spool file of their kind,
+	 * Rows for another table than the COPY in progress (a label sheet's
+	 * creators beside its tracks) wait in a spool file of their own,
 	 * sent when the COPY ends: memory stays flat.
 	 */
 	if (!*fp && !(*fp = tmpfile()))
@@ -346,6 +429,8 @@ int load_put(struct load *l, enum rec_kind k, const struct buf *rows)
 
 int load_record(struct load *l, const struct rec *r, const struct rec_prov *p)
 {
+	int dest = dest_of(l, r->kind), final = dest >= LOAD_FINAL;
+
 	if (load_interrupted(l))
 		return -1;
 	if (!l->in_copy)
@@ -353,36 +438,52 @@ int load_record(struct load *l, const struct rec *r, const struct rec_prov *p)
 				  rec_kinds[r->kind].name);
 	if (r->kind == REC_ARRANGEMENT)
 		return load_span_add(l, r, p);
-	if (r->kind != l->copy_kind) {
+	if (dest != l->copy_dest) {
 		buf_reset(&l->what);
-		if (load_encode(l, &l->what, r, p) < 0)
+		if ((final ? load_encode_final(l, &l->what, r, p, load_batch_of(l, dest)) :
+			     load_encode(l, &l->what, r, p)) < 0)
 			return -1;
-		return load_put(l, r->kind, &l->what);
+		return load_put(l, dest, &l->what);
 	}
-	if (load_encode(l, &l->copy, r, p) < 0)
+	if ((final ? load_encode_final(l, &l->copy, r, p, l->copy_batch) :
+		     load_encode(l, &l->copy, r, p)) < 0)
 		return -1;
 	return l->copy.len >= COPY_CHUNK ? flush(l) : 0;
+}
+
+void load_encode_head(struct load *l, struct buf *b, enum rec_kind k, unsigned long long n,
+		      int bad, const unsigned char *id, const char *audio_filename,
+		      const unsigned char *tid, const struct rec_prov *p, enum rec_source src)
+{
+	size_t i;
+
+	(void)l;
+	add_head(b, k, n, bad, id, audio_filename, tid, 0, p, src);
+	for (i = 1; i < rec_kinds[k].nfields + STAGING_TAIL; i++)
+		copybin_null(b);
+	for (i = 0; k == REC_ARRANGEMENT && i < SPAN_COLUMNS; i++)
+		copybin_null(b);
 }
 
 int load_reject(struct load *l, enum rec_kind kind, const struct rec_prov *p,
 		const char *audio_filename)
 {
-	struct buf *b = &l->copy;
-	size_t i;
-
 	if (load_interrupted(l))
 		return -1;
-	if (!l->in_copy || kind != l->copy_kind)
+	if (!l->in_copy || dest_of(l, kind) != l->copy_dest)
 		return diag_error(LOC_NONE, "internal error: a %s reject outside its COPY",
 				  rec_kinds[kind].name);
-	add_head(b, kind, ++l->n, 1, NULL, audio_filename, track_id(l, audio_filename), 0, p,
-		 l->source);
-	for (i = 1; i < rec_kinds[kind].nfields + STAGING_TAIL; i++)
-		copybin_null(b);
-	for (i = 0; kind == REC_ARRANGEMENT && i < SPAN_COLUMNS; i++)
-		copybin_null(b);
 	l->any_bad = 1;
-	return b->len >= COPY_CHUNK ? flush(l) : 0;
+	/* Direct, a child's COPY goes to the catalog: its rejected rows, to the staging. */
+	if ((int)kind != l->copy_dest) {
+		buf_reset(&l->what);
+		load_encode_head(l, &l->what, kind, ++l->n, 1, NULL, audio_filename,
+				 load_track_id(l, audio_filename), p, l->source);
+		return load_put(l, (int)kind, &l->what);
+	}
+	load_encode_head(l, &l->copy, kind, ++l->n, 1, NULL, audio_filename,
+			 load_track_id(l, audio_filename), p, l->source);
+	return l->copy.len >= COPY_CHUNK ? flush(l) : 0;
 }
 
 static int end_one_copy(struct load *l)
@@ -401,7 +502,15 @@ static int end_one_copy(struct load *l)
 	l->in_copy = 0;
 	while ((res = PQgetResult(l->conn)) != NULL) {
 		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-			db_report(res, "loading the staging table");
+			if (l->copy_dest >= LOAD_FINAL && l->copy_dest < LOAD_SPAN) {
+				buf_reset(&l->what);
+				buf_addf(&l->what, "loading meekah.%s",
+					 rec_kinds[l->copy_dest - LOAD_FINAL].table);
+				db_report(res, l->what.data);
+				load_bulk_failed_row(l, l->copy_batch, res);
+			} else {
+				db_report(res, "loading the staging table");
+			}
 			ok = 0;
 		}
 		PQclear(res);
@@ -409,13 +518,12 @@ static int end_one_copy(struct load *l)
 	return ok ? 0 : -1;
 }
 
-/* Send what waits in the spool files, a COPY per kind. */
-static int send_spools(struct load *l)
+int load_send_spools(struct load *l)
 {
 	char chunk[COPY_CHUNK];
 	int k;
 
-	for (k = 0; k < REC_NKINDS; k++) {
+	for (k = 0; k < LOAD_NDEST; k++) {
 		FILE *fp = l->spool[k];
 		size_t n;
 
@@ -423,7 +531,7 @@ static int send_spools(struct load *l)
 			continue;
 		l->spool[k] = NULL;
 		rewind(fp);
-		if (load_start(l, (enum rec_kind)k) < 0) {
+		if (load_start_table(l, k, NULL) < 0) {
 			fclose(fp);
 			return -1;
 		}
@@ -446,7 +554,7 @@ int load_end_copy(struct load *l)
 		return -1;
 	if (l->in_copy && end_one_copy(l) < 0)
 		return -1;
-	return send_spools(l);
+	return load_send_spools(l);
 }
 
 int load_file(struct load *l, int file_no, const char *path)
@@ -458,6 +566,12 @@ int load_file(struct load *l, int file_no, const char *path)
 	buf_addf(&l->files, "%d\t", file_no);
 	rec_copy_value(&l->files, path);
 	buf_addch(&l->files, '\n');
+	if (l->direct) {
+		buf_addf(&l->paths, "%d", file_no);
+		buf_addch(&l->paths, '\0');
+		buf_adds(&l->paths, path);
+		buf_addch(&l->paths, '\0');
+	}
 	return 0;
 }
 
@@ -472,10 +586,9 @@ static int send_rows(struct load *l, const char *table, const struct buf *rows)
 {
 	if (!rows->len)
 		return 0;
-	if (load_end_copy(l) < 0 || load_start_table(l, table, 0) < 0)
+	if (load_end_copy(l) < 0 || load_start_table(l, LOAD_NDEST, table) < 0)
 		return -1;
 	buf_add(&l->copy, rows->data, rows->len);
-	l->copy_kind = REC_NKINDS;
 	return end_one_copy(l);
 }
 

@@ -971,6 +971,21 @@ static int multi_source(const struct run *r, size_t from, size_t to)
 	return ddex > 1;
 }
 
+/*
+ * Are inputs [from, to) all CSV manifests, sheets or workbooks?  Their
+ * rows name tracks by file name, from one source, with no takedown: into
+ * an empty catalog, the child rows may go straight into its tables.
+ */
+static int csv_only(const struct run *r, size_t from, size_t to)
+{
+	size_t i;
+
+	for (i = from; i < to; i++)
+		if (r->in[i].type != REC_SRC_CSV)
+			return 0;
+	return from < to;
+}
+
 /* Add a transaction's counts to the run's. */
 static void add_totals(struct run *r, const struct load_tracks *tracks)
 {
@@ -1033,6 +1048,7 @@ static enum import_result load_batch(struct run *r, size_t from, size_t to, cons
 	r->load.insert_only = r->o->insert_only;
 	r->load.require_audio = r->o->require_audio;
 	r->load.multi_source = multi_source(r, from, to);
+	r->load.direct_ok = !r->diffing && csv_only(r, from, to);
 	*error = "database error";
 	if (load_begin(&r->load) < 0)
 		return IMPORT_FAILED;

@@ -23,13 +23,15 @@ static int run_checks(struct load *l)
 	}
 	load_sql_check_duplicates(b);
 	if (load_exec(l, "checking rows against each other", b->data) < 0 ||
-	    load_exec(l, "checking rows against each other", load_sql_check_new_tracks) < 0 ||
-	    load_exec(l, "checking rows against each other", load_sql_check_splits) < 0)
+	    load_exec(l, "checking rows against each other", load_sql_check_new_tracks) < 0)
 		return -1;
-	load_sql_check_sections(b);
+	load_sql_check_splits(b, l->direct);
 	if (load_exec(l, "checking rows against each other", b->data) < 0)
 		return -1;
-	load_sql_check_orphans(b, l->named_ids);
+	load_sql_check_sections(b, l->direct);
+	if (load_exec(l, "checking rows against each other", b->data) < 0)
+		return -1;
+	load_sql_check_orphans(b, l->named_ids, l->direct);
 	if (load_exec(l, "checking for unknown tracks", b->data) < 0)
 		return -1;
 	if (l->insert_only &&
@@ -48,7 +50,7 @@ int load_check(struct load *l, load_reason_fn *fn, void *ctx)
 	PGresult *res;
 	int row, rc = 0;
 
-	if (run_checks(l) < 0)
+	if (run_checks(l) < 0 || (l->direct && load_bulk_restage(l) < 0))
 		return -1;
 	load_sql_bad_tracks(&l->sql, l->any_bad);
 	if (load_exec(l, "collecting rejected tracks", l->sql.data) < 0)

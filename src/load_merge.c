@@ -116,6 +116,8 @@ static int drop_rejected(struct load *l)
 {
 	if (!l->any_bad)
 		return 0;
+	if (l->direct && load_bulk_drop_rejected(l) < 0)
+		return -1;
 	load_sql_drop_rejected(&l->sql);
 	return load_exec(l, "leaving rejected tracks out", l->sql.data);
 }
@@ -269,6 +271,11 @@ static int replace_children(struct load *l, enum rec_kind k)
 	struct load_counts *c = &l->counts[k];
 	long got, n[2];
 
+	/* Direct: the rows are in the catalog's table already, but the rejected tracks'. */
+	if (l->direct) {
+		c->inserted = c->staged - l->direct_deleted[k];
+		return 0;
+	}
 	if (l->bulk)	/* every track is new: nothing to compare, delete or count as replaced */
 		return insert_children(l, k);
 	load_sql_catalog_rows(&l->sql, k);

@@ -24,9 +24,16 @@
  * A span ends at a row of another file or track, at LOAD_SPAN_MAX rows or
  * LOAD_SPAN_BYTES of text (long descriptions), and whenever a COPY ends
  * (load_end_copy): the client's memory stays flat whatever the input.
+ *
+ * On the bulk path (l->direct) every row goes to the catalog's table,
+ * and only the span's head and the rows that overlap go to bc_span as
+ * well, with the few columns the check needs (BC_SPAN_HEAD), the same
+ * row number and id: the server finds the rest of a track's sections in
+ * the catalog's table when it needs them.
  * See include/blendcat/load_internal.h.
  */
 #include "blendcat/copybin.h"
+#include "blendcat/diag.h"
 #include "blendcat/load_internal.h"
 
 #include <errno.h>
@@ -57,6 +64,8 @@ void load_span_init(struct load_span *s)
 	buf_init(&s->rows);
 	buf_init(&s->track);
 	buf_init(&s->out);
+	buf_init(&s->final);
+	s->section_field = rec_field_index(REC_ARRANGEMENT, "section_name");
 	s->start_field = rec_field_index(REC_ARRANGEMENT, "start_time");
 	s->end_field = rec_field_index(REC_ARRANGEMENT, "end_time");
 }
@@ -66,12 +75,14 @@ void load_span_release(struct load_span *s)
 	buf_release(&s->rows);
 	buf_release(&s->track);
 	buf_release(&s->out);
+	buf_release(&s->final);
 }
 
 void load_span_reset(struct load_span *s)
 {
 	buf_reset(&s->rows);
 	buf_reset(&s->track);
+	buf_reset(&s->final);
 	s->nrows = 0;
 }
 
@@ -134,14 +145,45 @@ int load_span_flush(struct load *l)
 	last = find_overlaps(s);
 	buf_reset(out);
 	for (i = 0; i < s->nrows; i++) {
-		buf_add(out, s->rows.data + from, s->row[i].text_end - from);
+		/* Direct: to bc_span, only the head and the rows that overlap. */
+		if (!l->direct || i == 0 || s->row[i].prev_end != NO_TIME) {
+			buf_add(out, s->rows.data + from, s->row[i].text_end - from);
+			copybin_bool(out, i == 0);
+			add_time(out, i == 0 ? last : NO_TIME);
+			add_time(out, s->row[i].prev_end);
+		}
 		from = s->row[i].text_end;
-		copybin_bool(out, i == 0);
-		add_time(out, i == 0 ? last : NO_TIME);
-		add_time(out, s->row[i].prev_end);
 	}
+	if (l->direct && load_put(l, LOAD_FINAL + REC_ARRANGEMENT, &s->final) < 0)
+		return -1;
 	load_span_reset(s);
-	return load_put(l, REC_ARRANGEMENT, out);
+	return load_put(l, l->direct ? LOAD_SPAN : REC_ARRANGEMENT, out);
+}
+
+/*
+ * Direct: arrangement record r, numbered l->n, as a bc_span row but for
+ * its SPAN_COLUMNS (BC_SPAN_HEAD).
+ */
+static int encode_span_row(struct load *l, struct buf *b, const struct rec *r,
+			   const struct rec_prov *p)
+{
+	struct load_span *s = &l->span;
+	unsigned char id[UUID_SIZE];
+
+	uuid_numbered_bytes(&l->ids, l->n, id);
+	copybin_row(b, BC_SPAN_HEAD + SPAN_COLUMNS);
+	copybin_uuid(b, id);
+	copybin_int8(b, (int64_t)l->n);
+	copybin_uuid(b, load_track_id(l, rec_get(r, 0)));
+	copybin_int4(b, (int32_t)p->file_no);
+	copybin_int8(b, (int64_t)p->line);
+	copybin_text(b, rec_get(r, 0));
+	copybin_text(b, rec_get(r, s->section_field));
+	if (copybin_value(b, RT_SECONDS, rec_get(r, s->start_field)) < 0 ||
+	    copybin_value(b, RT_SECONDS, rec_get(r, s->end_field)) < 0)
+		return diag_error(LOC_NONE, "internal error: a section's time of line %lu is not in "
+				  "its canonical form", p->line);
+	return 0;
 }
 
 int load_span_add(struct load *l, const struct rec *r, const struct rec_prov *p)
@@ -152,6 +194,7 @@ int load_span_add(struct load *l, const struct rec *r, const struct rec_prov *p)
 
 	/* A row naming its track by ISRC is a span of its own: its track is not known yet. */
 	if (s->nrows && (s->nrows == LOAD_SPAN_MAX || s->rows.len >= LOAD_SPAN_BYTES ||
+			 s->final.len >= LOAD_SPAN_BYTES ||
 			 s->file_no != p->file_no || s->by_isrc || r->by_isrc[0] ||
 			 strcmp(s->track.data, track ? track : "") != 0) &&
 	    load_span_flush(l) < 0)
@@ -161,8 +204,14 @@ int load_span_add(struct load *l, const struct rec *r, const struct rec_prov *p)
 		s->by_isrc = r->by_isrc[0] != '\0';
 		buf_adds(&s->track, track ? track : "");
 	}
-	if (load_encode(l, &s->rows, r, p) < 0)
+	if (!l->direct) {
+		if (load_encode(l, &s->rows, r, p) < 0)
+			return -1;
+	} else if (load_encode_final(l, &s->final, r, p,
+				     load_batch_of(l, LOAD_FINAL + REC_ARRANGEMENT)) < 0 ||
+		   encode_span_row(l, &s->rows, r, p) < 0) {
 		return -1;
+	}
 	row = &s->row[s->nrows++];
 	row->start = time_of(r, s->start_field);
 	row->end = time_of(r, s->end_field);

@@ -21,7 +21,10 @@
  *                bc_arrangement then has SPAN_COLUMNS (load_span.c)
  *   bc_file      input file names, for reasons that point at a file
  *   bc_present   audio files in the run but not read (--incremental)
- *   bc_reason    what the checks across rows found
+ *   bc_reason    what the checks across rows found: where, and on the
+ *                bulk path's catalog tables the row's number and track
+ *                (n, tid) until load_bulk_restage says where
+ *   bc_span      the bulk path's section spans (load_span.c)
  *   bc_takedown  takedowns (--apply-takedowns)
  *   bc_named     the catalog's tracks whose child rows were compared, and
  *                whether they changed (a row per kind)
@@ -56,6 +59,12 @@
 #define STAGING_STATISTICS "10"
 
 /* ------------------------------------------------------------- helpers */
+
+/*
+ * The row number n a bulk path's child row's id carries in its last 48
+ * bits (uuid_numbered_bytes), from the id's text.
+ */
+#define ROW_NUMBER(id) "('x' || right(" id "::text, 12))::bit(48)::bigint"
 
 static const char *col(enum rec_kind k, size_t i)
 {
@@ -181,7 +190,10 @@ void load_sql_staging(struct buf *b)
 	buf_adds(b, "CREATE TEMP TABLE bc_file (file_no integer PRIMARY KEY, name text) ON COMMIT DROP;"
 		 "CREATE TEMP TABLE bc_present (audio_filename text) ON COMMIT DROP;"
 		 "CREATE TEMP TABLE bc_reason (file_no integer, line bigint, audio_filename text, "
-		 "field text, value text, reason text) ON COMMIT DROP;"
+		 "field text, value text, reason text, n bigint, tid uuid) ON COMMIT DROP;"
+		 "CREATE TEMP TABLE bc_span (id uuid, n bigint, tid uuid, file_no integer, line bigint, "
+		 "audio_filename text, section_name text, start_time integer, end_time integer, "
+		 "head boolean, span_last integer, prev_end integer) ON COMMIT DROP;"
 		 "CREATE TEMP TABLE bc_takedown (file_no integer, line bigint, audio_filename text, "
 		 "catalog_number text) ON COMMIT DROP;"
 		 "CREATE TEMP TABLE bc_named (track_id uuid, changed boolean) ON COMMIT DROP;"
@@ -193,6 +205,18 @@ void load_sql_copy(struct buf *b, const char *table, int binary)
 {
 	buf_reset(b);
 	buf_addf(b, "COPY %s FROM STDIN%s", table, binary ? " (FORMAT binary)" : "");
+}
+
+/* The bulk path's COPY of kind k's child rows into the catalog: id, track_id, fields. */
+void load_sql_copy_final(struct buf *b, enum rec_kind k)
+{
+	size_t i;
+
+	buf_reset(b);
+	buf_addf(b, "COPY meekah.%s (id, track_id", rec_kinds[k].table);
+	for (i = 1; i < rec_kinds[k].nfields; i++)
+		buf_addf(b, ", %s", col(k, i));
+	buf_adds(b, ") FROM STDIN (FORMAT binary)");
 }
 
 void load_sql_takedowns(struct buf *b, const char *values)
@@ -355,8 +379,23 @@ const char load_sql_check_new_tracks[] =
 /*
  * A track's splits add up to more than 100%: blame the row that tips it
  * over.  Totals by hash aggregate; only tracks over 100 are sorted.
+ * Direct, the rows are in the catalog's table, where their ids sort in
+ * input order and carry their row numbers (uuid_numbered_bytes).
  */
-const char load_sql_check_splits[] =
+static const char splits_direct[] =
+	"INSERT INTO bc_reason (field, value, reason, n, tid) "
+	"SELECT 'split_percentage', x.split_percentage::text, "
+	"  'the track''s splits add up to ' || x.total || '%, more than 100%', "
+	"  " ROW_NUMBER("x.id") ", x.track_id "
+	"FROM (SELECT r.id, r.track_id, r.split_percentage, o.total, "
+	"        sum(r.split_percentage) OVER (PARTITION BY r.track_id ORDER BY r.id "
+	"                                      ROWS UNBOUNDED PRECEDING) AS run "
+	"      FROM meekah.track_creator r JOIN ("
+	"        SELECT track_id, sum(split_percentage) AS total FROM meekah.track_creator "
+	"        GROUP BY track_id HAVING sum(split_percentage) > 100) o USING (track_id)) x "
+	"WHERE x.run > 100 AND x.run - coalesce(x.split_percentage, 0) <= 100";
+
+static const char splits_staged[] =
 	"INSERT INTO bc_reason "
 	"SELECT x.file_no, x.line, x.audio_filename, 'split_percentage', x.split_percentage::text, "
 	"  'the track''s splits add up to ' || x.total || '%, more than 100%' "
@@ -369,6 +408,12 @@ const char load_sql_check_splits[] =
 	"        WHERE NOT bad GROUP BY audio_filename HAVING sum(split_percentage) > 100) o "
 	"      USING (audio_filename) WHERE NOT r.bad) x "
 	"WHERE x.run > 100 AND x.run - coalesce(x.split_percentage, 0) <= 100";
+
+void load_sql_check_splits(struct buf *b, int direct)
+{
+	buf_reset(b);
+	buf_adds(b, direct ? splits_direct : splits_staged);
+}
 
 /*
  * Arrangement sections: past the track's end, or overlapping an earlier
@@ -390,9 +435,61 @@ const char load_sql_check_splits[] =
  * apart ("apart": several spans) are sorted here, in the client's order.
  * Sorting every section cost 9-11 s at a million tracks.
  */
-void load_sql_check_sections(struct buf *b)
+/*
+ * Direct: the spans' heads and the rows that overlap in their span are in
+ * bc_span (with tid: every row names its track), the sections all in
+ * the catalog's table, which had none before: its rows are read for the
+ * tracks that end too late or came apart, and are named by number.
+ */
+static void check_sections_direct(struct buf *b)
+{
+	buf_addf(b, "INSERT INTO bc_reason "
+		 "WITH g AS MATERIALIZED (SELECT tid, "
+		 "  (min(ARRAY[src::bigint, CASE WHEN src = %d THEN -n ELSE n END, duration::bigint]) "
+		 "    FILTER (WHERE NOT head))[3] AS duration, "
+		 "  count(*) FILTER (WHERE head) AS spans, max(last) AS last FROM ("
+		 "    SELECT tid, src, n, duration, false AS head, NULL::integer AS last "
+		 "    FROM bc_track WHERE NOT bad AND duration IS NOT NULL "
+		 "    UNION ALL SELECT tid, NULL, NULL, NULL, true, span_last "
+		 "    FROM bc_span WHERE head) u "
+		 "  GROUP BY tid HAVING bool_or(head)), "
+		 "short AS MATERIALIZED (SELECT tid, duration FROM g WHERE last > duration), "
+		 "late AS MATERIALIZED (SELECT r.id, r.track_id, r.end_time, s.duration "
+		 "  FROM meekah.track_arrangement r JOIN short s ON s.tid = r.track_id "
+		 "  WHERE r.end_time > s.duration), "
+		 "apart AS MATERIALIZED (SELECT tid FROM g WHERE spans > 1), "
+		 "crossed AS (SELECT r.id, r.tid, r.file_no, r.line, r.audio_filename, r.section_name, "
+		 "    r.start_time, r.end_time, r.prev_end FROM bc_span r "
+		 "  WHERE r.prev_end IS NOT NULL "
+		 "  AND NOT EXISTS (SELECT 1 FROM apart a WHERE a.tid = r.tid) "
+		 "  UNION ALL SELECT x.* FROM (SELECT r.id, r.track_id, NULL::integer, NULL::bigint, "
+		 "    NULL::text, r.section_name, r.start_time, r.end_time, "
+		 "    max(r.end_time) OVER (PARTITION BY r.track_id "
+		 "      ORDER BY r.start_time, r.end_time, r.id "
+		 "      ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end "
+		 "    FROM meekah.track_arrangement r "
+		 "    WHERE r.track_id IN (SELECT tid FROM apart)) x "
+		 "  WHERE x.start_time < x.prev_end) "
+		 "SELECT NULL::integer, NULL::bigint, NULL, 'end_time', end_time::text, "
+		 "  'section ends at ' || end_time || ' s, after the track''s end at ' || duration || ' s', "
+		 "  " ROW_NUMBER("id") ", track_id "
+		 "FROM late "
+		 "UNION ALL "
+		 "SELECT o.file_no, o.line, o.audio_filename, 'start_time', o.start_time::text, "
+		 "  'section ''' || o.section_name || ''' (' || o.start_time || '-' || o.end_time "
+		 "  || ' s) overlaps an earlier section that ends at ' || o.prev_end || ' s', "
+		 "  " ROW_NUMBER("o.id") ", o.tid "
+		 "FROM crossed o WHERE NOT EXISTS (SELECT 1 FROM late l WHERE l.id = o.id)",
+		 REC_SRC_DDEX);
+}
+
+void load_sql_check_sections(struct buf *b, int direct)
 {
 	buf_reset(b);
+	if (direct) {
+		check_sections_direct(b);
+		return;
+	}
 	buf_addf(b, "INSERT INTO bc_reason "
 		 "WITH g AS MATERIALIZED (SELECT audio_filename, "
 		 "  (min(ARRAY[src::bigint, CASE WHEN src = %d THEN -n ELSE n END, duration::bigint]) "
@@ -442,9 +539,26 @@ void load_sql_check_sections(struct buf *b)
  * into an empty catalog), which is hashed and compared for less than the
  * name.
  */
-void load_sql_check_orphans(struct buf *b, int by_tid)
+void load_sql_check_orphans(struct buf *b, int by_tid, int direct)
 {
+	int k;
+
 	buf_reset(b);
+	/*
+	 * Direct: the catalog had no track, and each child row in its table
+	 * is looked for among this run's, by id; its name is not there, and
+	 * comes with its provenance (load_bulk_restage).
+	 */
+	if (direct) {
+		buf_adds(b, "INSERT INTO bc_reason (field, reason, n, tid) "
+			    "SELECT 'audio_filename', 'no such track in this run''s tracks or in the catalog', "
+			    "  " ROW_NUMBER("r.id") ", r.track_id FROM (");
+		for (k = 1; k < REC_NKINDS; k++)
+			buf_addf(b, "%sSELECT id, track_id FROM meekah.%s", k > 1 ? " UNION ALL " : "",
+				 rec_kinds[k].table);
+		buf_adds(b, ") r WHERE NOT EXISTS (SELECT 1 FROM bc_track t WHERE t.tid = r.track_id)");
+		return;
+	}
 	buf_adds(b, "INSERT INTO bc_reason "
 		    "SELECT r.file_no, r.line, r.audio_filename, 'audio_filename', r.audio_filename, "
 		    "  'no such track in this run''s tracks or in the catalog' FROM ");
@@ -496,6 +610,49 @@ void load_sql_bad_tracks(struct buf *b, int rows_bad)
 	buf_adds(b, "SELECT audio_filename, file_no, line FROM bc_reason) u "
 		    "WHERE audio_filename IS NOT NULL ORDER BY audio_filename, file_no, line;"
 		    "ANALYZE bc_bad");
+}
+
+/*
+ * Direct: the tracks to reject, as ids (a reason on a catalog table's
+ * row, a rejected row) or names (a reason on a staged row), for the
+ * client to stage their rows again (load_bulk_restage).  rows_bad: as
+ * load_sql_bad_tracks.
+ */
+void load_sql_rejected_keys(struct buf *b, int rows_bad)
+{
+	buf_reset(b);
+	buf_adds(b, "SELECT tid::text, NULL FROM bc_reason WHERE tid IS NOT NULL "
+		    "UNION ALL SELECT NULL, audio_filename FROM bc_reason "
+		    "WHERE tid IS NULL AND audio_filename IS NOT NULL");
+	if (rows_bad) {
+		buf_adds(b, " UNION ALL SELECT tid::text, NULL FROM ");
+		add_all_rows(b);
+		buf_adds(b, " a WHERE a.bad AND a.tid IS NOT NULL");
+	}
+}
+
+/*
+ * Direct: the reasons found on the catalog's tables get the file, line
+ * and track of their row, staged again by now; an unknown track's value
+ * is its name.
+ */
+void load_sql_fill_reasons(struct buf *b)
+{
+	buf_reset(b);
+	buf_adds(b, "UPDATE bc_reason x SET file_no = r.file_no, line = r.line, "
+		    "audio_filename = r.audio_filename, "
+		    "value = CASE WHEN x.field = 'audio_filename' THEN r.audio_filename ELSE x.value END "
+		    "FROM ");
+	add_all_rows(b);
+	buf_adds(b, " r WHERE x.file_no IS NULL AND x.n IS NOT NULL AND r.n = x.n");
+}
+
+/* Direct: kind k's rows staged again (a rejected track's) leave the catalog's table. */
+void load_sql_delete_final(struct buf *b, enum rec_kind k)
+{
+	buf_reset(b);
+	buf_addf(b, "DELETE FROM meekah.%s c USING bc_%s r WHERE c.id = r.id AND NOT r.bad",
+		 rec_kinds[k].table, rec_kinds[k].name);
 }
 
 /* The checks' reasons, for rejects.log. */

@@ -93,3 +93,17 @@ void uuid_named_bytes(const struct uuid_gen *g, const char *name, size_t len,
 	b[8] = (unsigned char)(0x80 | (b[8] & 0x3F));
 }
 
+
+void uuid_numbered_bytes(const struct uuid_gen *g, uint64_t n, unsigned char b[UUID_SIZE])
+{
+	int i;
+
+	for (i = 0; i < 6; i++)
+		b[i] = (unsigned char)(g->named_ms >> (40 - 8 * i));
+	b[6] = (unsigned char)(0x70 | ((g->key >> 60) & 0x0F));
+	b[7] = (unsigned char)(g->key >> 52);
+	b[8] = (unsigned char)(0x80 | ((g->key >> 46) & 0x3F));
+	b[9] = (unsigned char)(g->key >> 38);
+	for (i = 10; i < 16; i++)
+		b[i] = (unsigned char)(n >> (8 * (15 - i)));
+}

@@ -23,6 +23,12 @@
  * most LOAD_SPAN_MAX rows; load_span.c), so that the database sorts only
  * the tracks whose sections come apart.
  *
+ * Into an empty catalog, from CSV alone (direct_ok), the child rows skip
+ * the staging: they go by COPY straight into the catalog's tables, whose
+ * keys and indexes are dropped at BEGIN, and are checked there; the client
+ * keeps where each came from in a spool, and stages the rows of the few
+ * tracks rejected after the checks (load_bulk.c).
+ *
  * The code is in copyload.c (COPY, transaction), load_check.c,
  * load_merge.c, load_bulk.c and load_sql.c (every statement); see
  * include/blendcat/load_internal.h.
@@ -65,11 +71,33 @@ struct load_span {
 	struct buf rows;		/* the rows, staged but for their last columns */
 	struct buf track;		/* the track they name */
 	struct buf out;			/* the rows whole, when the span ends */
+	struct buf final;		/* direct: the rows for the catalog's table */
 	struct load_span_row row[LOAD_SPAN_MAX];
 	size_t nrows;
 	int file_no;
 	int by_isrc;			/* a row naming its track by ISRC: alone */
-	int start_field, end_field;
+	int section_field, start_field, end_field;
+};
+
+/*
+ * Where a COPY or a spool file goes: kind k's staging table (k), its
+ * catalog table (LOAD_FINAL + k, the bulk path's child rows) or the
+ * sections' spans (LOAD_SPAN, bc_span, the bulk path's).
+ */
+#define LOAD_FINAL REC_NKINDS
+#define LOAD_SPAN (2 * REC_NKINDS)
+#define LOAD_NDEST (2 * REC_NKINDS + 1)
+
+/*
+ * The bulk path's provenance spool: the last record written, which the
+ * next one is written against (load_bulk.c).
+ */
+struct load_prov {
+	int kind, file_no, src;
+	unsigned batch;			/* the COPY the row went in */
+	unsigned char tid[UUID_SIZE];
+	unsigned long long n, line, end;
+	int started;
 };
 
 struct load {
@@ -92,8 +120,18 @@ struct load {
 	unsigned long long n;		/* rows staged, rejects included */
 	int in_copy, in_txn;
 	int copy_binary;		/* the COPY in progress is in the binary format */
-	enum rec_kind copy_kind;
-	FILE *spool[REC_NKINDS];	/* records of other kinds, sent after the COPY */
+	int copy_dest;			/* where the COPY in progress goes (LOAD_FINAL...) */
+	FILE *spool[LOAD_NDEST];	/* rows for elsewhere, sent after the COPY */
+	unsigned batch;			/* COPYs and spools to the catalog so far */
+	unsigned copy_batch;		/* the COPY in progress's number */
+	unsigned spool_batch[LOAD_NDEST];	/* the number of each spool's COPY */
+	int direct_ok;			/* CSV alone: child rows may skip the staging */
+	int direct;			/* they do: the catalog was empty (load_bulk.c) */
+	FILE *prov;			/* direct: where each child row came from */
+	struct load_prov prov_last;
+	struct buf paths;		/* file_no, path, each NUL-terminated */
+	unsigned long restaged;		/* direct: rows of rejected tracks staged again */
+	unsigned long direct_deleted[REC_NKINDS];	/* and taken out of the catalog */
 	struct load_span span;		/* arrangement rows held (load_span.c) */
 	int any_bad;			/* some row or track is rejected */
 	int bulk;			/* the catalog was empty: indexes rebuilt after */

@@ -12,7 +12,9 @@
  *                  of sources, update and insert of tracks, replacement
  *                  of changed child sets (load_merge)
  *   load_bulk.c    the empty catalog's path: keys and indexes dropped
- *                  before the merge and built again after it
+ *                  before the merge (or, for CSV alone, at BEGIN, with the
+ *                  child rows sent straight into the catalog's tables and
+ *                  their provenance spooled) and built again after it
  *   load_sql.c     every statement they send
  *
  * Internal to the loader: no other module includes this header.
@@ -23,6 +25,8 @@
 #include "blendcat/buf.h"
 #include "blendcat/copyload.h"
 #include "blendcat/record.h"
+
+#include <libpq-fe.h>
 
 /*
  * The staging columns before a kind's fields other than audio_filename
@@ -37,6 +41,12 @@
 #define STAGING_TAIL 4
 /* The arrangement staging's columns after those: head, span_last, prev_end. */
 #define SPAN_COLUMNS 3
+/*
+ * The bulk path's bc_span columns before SPAN_COLUMNS (load_span.c): id,
+ * n, tid, file_no, line, audio_filename, section_name, start_time,
+ * end_time.
+ */
+#define BC_SPAN_HEAD 9
 
 /* --------------------------------------------- copyload.c: running SQL */
 
@@ -60,15 +70,39 @@ int load_interrupted(struct load *l);
 
 /*
  * Record r as a staging row into b, in COPY's binary format (copybin.h;
- * an arrangement row without its SPAN_COLUMNS, which follow).  0, or -1
- * (printed) for a value not in its canonical form.
+ * an arrangement row without its SPAN_COLUMNS, which follow), numbered
+ * l->n + 1 and counted.  0, or -1 (printed) for a value not in its
+ * canonical form.
  */
 int load_encode(struct load *l, struct buf *b, const struct rec *r, const struct rec_prov *p);
 /*
- * Staging rows of kind k (whole rows) into its COPY when it is the one
- * in progress, else into its spool file.  0 or -1 (printed).
+ * The bulk path (l->direct): child record r as a row of its catalog
+ * table into b, numbered l->n + 1 (its id: uuid_numbered_bytes) and
+ * counted, its provenance spooled for COPY batch (load_bulk_prov).
  */
-int load_put(struct load *l, enum rec_kind k, const struct buf *rows);
+int load_encode_final(struct load *l, struct buf *b, const struct rec *r, const struct rec_prov *p,
+		      unsigned batch);
+/* The COPY number rows for dest get (the one in progress, or its spool's). */
+unsigned load_batch_of(struct load *l, int dest);
+/*
+ * A staging row of kind k with its head only (HEAD_COLUMNS; the fields
+ * NULL): a rejected row (bad), or a rejected track's row staged again.
+ */
+void load_encode_head(struct load *l, struct buf *b, enum rec_kind k, unsigned long long n,
+		      int bad, const unsigned char *id, const char *audio_filename,
+		      const unsigned char *tid, const struct rec_prov *p, enum rec_source src);
+/*
+ * The id a new track of this name gets, which its rows carry (NULL
+ * unless l->named_ids, and for no name).
+ */
+const unsigned char *load_track_id(struct load *l, const char *name);
+/*
+ * Whole rows for dest (LOAD_FINAL...) into its COPY when it is the one in
+ * progress, else into its spool file.  0 or -1 (printed).
+ */
+int load_put(struct load *l, int dest, const struct buf *rows);
+/* Send what waits in the spool files, a COPY per destination.  0 or -1. */
+int load_send_spools(struct load *l);
 
 /* --------------------------------------------------------- load_span.c */
 
@@ -91,6 +125,33 @@ int load_bulk_begin(struct load *l);
 /* After the merge, bulk: build the keys and indexes again.  0 or -1. */
 int load_bulk_end(struct load *l);
 
+/*
+ * At BEGIN, when the run may take the direct path (l->direct_ok) and the
+ * catalog has no track: drop its keys and indexes, and set l->direct
+ * and l->bulk.  0 or -1 (printed).
+ */
+int load_bulk_start(struct load *l);
+/*
+ * Direct: where the child row numbered n (l->n) came from, into the
+ * provenance spool.  0 or -1 (printed).
+ */
+int load_bulk_prov(struct load *l, enum rec_kind k, const unsigned char *tid, const char *name,
+		   const struct rec_prov *p, unsigned batch);
+/*
+ * Direct, after the checks: every child row of a rejected track (a
+ * reason or a rejected row names it) staged again from the spool, with
+ * its provenance, and the reasons found on the catalog's tables given
+ * their file and line.  0 or -1 (printed).
+ */
+int load_bulk_restage(struct load *l);
+/* Direct: the rows staged again leave the catalog's tables (counted).  0 or -1. */
+int load_bulk_drop_rejected(struct load *l);
+/*
+ * A COPY into a catalog table failed (res): say which input row, from
+ * the server's row number and the spool.
+ */
+void load_bulk_failed_row(struct load *l, unsigned batch, const PGresult *res);
+
 /* ---------------------------------------------------------- load_sql.c */
 
 /*
@@ -102,6 +163,7 @@ int load_bulk_end(struct load *l);
 extern const char load_sql_has_catalog[];
 void load_sql_staging(struct buf *b);
 void load_sql_copy(struct buf *b, const char *table, int binary);
+void load_sql_copy_final(struct buf *b, enum rec_kind k);
 void load_sql_takedowns(struct buf *b, const char *values);
 extern const char load_sql_fstate_table[];
 void load_sql_file_state(struct buf *b, int any_bad);
@@ -110,9 +172,13 @@ void load_sql_file_state(struct buf *b, int any_bad);
 void load_sql_resolve_isrc(struct buf *b);
 void load_sql_check_duplicates(struct buf *b);
 extern const char load_sql_check_new_tracks[];
-extern const char load_sql_check_splits[];
-void load_sql_check_sections(struct buf *b);
-void load_sql_check_orphans(struct buf *b, int by_tid);
+/* direct: the child rows are in the catalog's tables, not the staging. */
+void load_sql_check_splits(struct buf *b, int direct);
+void load_sql_check_sections(struct buf *b, int direct);
+void load_sql_check_orphans(struct buf *b, int by_tid, int direct);
+void load_sql_rejected_keys(struct buf *b, int rows_bad);
+void load_sql_fill_reasons(struct buf *b);
+void load_sql_delete_final(struct buf *b, enum rec_kind k);
 extern const char load_sql_check_insert_only[];
 void load_sql_check_require_audio(struct buf *b);
 void load_sql_bad_tracks(struct buf *b, int rows_bad);
