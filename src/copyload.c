@@ -207,6 +207,8 @@ static int load_start_table(struct load *l, int dest, const char *table)
 			snprintf(name, sizeof(name), "bc_%s", rec_kinds[dest].name);
 		else if (dest == LOAD_SPAN)
 			snprintf(name, sizeof(name), "bc_span");
+		else if (dest == LOAD_HEAD)
+			snprintf(name, sizeof(name), "bc_head");
 		load_sql_copy(&l->sql, binary ? name : table, binary);
 	}
 	res = PQexec(l->conn, l->sql.data);
@@ -400,7 +402,7 @@ int load_encode_final(struct load *l, struct buf *b, const struct rec *r, const 
 			return -1;
 		}
 	count_record(l, r);
-	if (load_bulk_prov(l, r->kind, tid, rec_get(r, 0), p, batch) < 0) {
+	if (load_bulk_prov(l, r, tid, p, batch) < 0) {
 		buf_setlen(b, at);
 		return -1;
 	}
@@ -550,7 +552,7 @@ int load_send_spools(struct load *l)
 
 int load_end_copy(struct load *l)
 {
-	if (load_span_flush(l) < 0)
+	if (load_span_flush(l) < 0 || (l->direct && load_bulk_prov_end(l) < 0))
 		return -1;
 	if (l->in_copy && end_one_copy(l) < 0)
 		return -1;

@@ -19,16 +19,25 @@
  *
  * The spool is a stream of records, each starting with a number (LEB128,
  * like every number in it): 0 starts a header, which the rows after it
- * share: kind, COPY number, file, source, track id, track name; any other
+ * share: kind, COPY number, file, source, track name; any other
  * value is a row: its number's step from the last row's, then its line,
  * offset (each as a zigzag step from the last row's line and end) and
  * length.  A few bytes a row, so it stays small on disk for millions of
  * rows, and nothing of it is held in memory.
+ *
+ * Each header's run of rows (most often all of a track's rows of a kind)
+ * also goes to the server as a row of bc_head: its kind, its track's id
+ * and, for creators, the sum of their splits.  The checks for unknown
+ * tracks and split totals read those, a row a run, instead of every
+ * child row; only the few tracks they find are read in the catalog's
+ * tables.
  * See include/blendcat/load_internal.h.
  */
+#include "blendcat/copybin.h"
 #include "blendcat/db.h"
 #include "blendcat/diag.h"
 #include "blendcat/load_internal.h"
+#include "blendcat/normalize.h"
 #include "blendcat/xalloc.h"
 
 #include <errno.h>
@@ -61,6 +70,7 @@ int load_bulk_start(struct load *l)
 	if (!(l->prov = tmpfile()))
 		return diag_error(LOC_NONE, "cannot create a temporary file: %s", strerror(errno));
 	memset(&l->prov_last, 0, sizeof(l->prov_last));
+	l->split_field = rec_field_index(REC_CREATOR, "split_percentage");
 	l->direct = l->bulk = 1;
 	return 0;
 }
@@ -116,10 +126,42 @@ static unsigned long long unzigzag(unsigned long long from, unsigned long long z
 	return z & 1 ? from - (z >> 1) - 1 : from + (z >> 1);
 }
 
-int load_bulk_prov(struct load *l, enum rec_kind k, const unsigned char *tid, const char *name,
+int load_bulk_prov_end(struct load *l)
+{
+	struct load_prov *last = &l->prov_last;
+	struct buf b = BUF_INIT;
+	int rc;
+
+	if (!last->started)
+		return 0;
+	copybin_row(&b, BC_HEAD_COLUMNS);
+	copybin_int2(&b, (int16_t)last->kind);
+	copybin_uuid(&b, last->tid);
+	if (last->kind == REC_CREATOR)
+		copybin_int8(&b, last->split);
+	else
+		copybin_null(&b);
+	rc = load_put(l, LOAD_HEAD, &b);
+	buf_release(&b);
+	last->started = 0;
+	return rc;
+}
+
+/* A creator's split in hundredths (its canonical form, "60.00"); 0 without one. */
+static long long split_of(const struct load *l, const struct rec *r)
+{
+	const char *v = r->kind == REC_CREATOR ? rec_get(r, l->split_field) : NULL;
+	int h = 0;
+
+	return v && norm_split(v, &h, NULL, NULL) == 0 ? h : 0;
+}
+
+int load_bulk_prov(struct load *l, const struct rec *r, const unsigned char *tid,
 		   const struct rec_prov *p, unsigned batch)
 {
 	struct load_prov *last = &l->prov_last;
+	enum rec_kind k = r->kind;
+	const char *name = rec_get(r, 0);
 	struct buf b = BUF_INIT;
 	size_t len = strlen(name);
 	int ok;
@@ -127,12 +169,14 @@ int load_bulk_prov(struct load *l, enum rec_kind k, const unsigned char *tid, co
 	if (!last->started || last->kind != (int)k || last->batch != batch ||
 	    last->file_no != p->file_no || last->src != (int)l->source ||
 	    memcmp(last->tid, tid, UUID_SIZE) != 0) {
+		if (load_bulk_prov_end(l) < 0)
+			return -1;
+		last->split = 0;
 		put_num(&b, 0);
 		put_num(&b, (unsigned long long)k);
 		put_num(&b, batch);
 		put_num(&b, (unsigned long long)p->file_no);
 		put_num(&b, (unsigned long long)l->source);
-		buf_add(&b, tid, UUID_SIZE);
 		put_num(&b, len);
 		buf_add(&b, name, len);
 		last->started = 1;
@@ -150,6 +194,7 @@ int load_bulk_prov(struct load *l, enum rec_kind k, const unsigned char *tid, co
 	last->n = l->n;
 	last->line = p->line;
 	last->end = p->off + p->len;
+	last->split += split_of(l, r);
 	ok = fwrite(b.data, 1, b.len, l->prov) == b.len;
 	buf_release(&b);
 	return ok ? 0 : diag_error(LOC_NONE, "cannot write a temporary file: %s", strerror(errno));
@@ -160,6 +205,7 @@ struct prov_row {
 	struct load_prov at;		/* its header's fields, and n, line, end */
 	struct buf name;
 	unsigned long long off, len;
+	int new_track;			/* a header came before it */
 };
 
 static int get_num(FILE *fp, unsigned long long *v)
@@ -176,19 +222,23 @@ static int get_num(FILE *fp, unsigned long long *v)
 	return 0;
 }
 
-/* The next row into r: 1, or 0 at the end, -1 for a spool cut short. */
-static int next_row(FILE *fp, struct prov_row *r)
+/*
+ * The next row into r: 1, or 0 at the end, -1 for a spool cut short.
+ * The track's id (r->at.tid) is made from its name again, after a
+ * header, by l's generator.
+ */
+static int next_row(const struct load *l, FILE *fp, struct prov_row *r)
 {
 	unsigned long long v, k, batch, file_no, src, len, line, off;
 
+	r->new_track = 0;
 	for (;;) {
 		if (get_num(fp, &v) < 0)
 			return feof(fp) ? 0 : -1;
 		if (v)
 			break;
 		if (get_num(fp, &k) < 0 || get_num(fp, &batch) < 0 || get_num(fp, &file_no) < 0 ||
-		    get_num(fp, &src) < 0 || fread(r->at.tid, 1, UUID_SIZE, fp) != UUID_SIZE ||
-		    get_num(fp, &len) < 0)
+		    get_num(fp, &src) < 0 || get_num(fp, &len) < 0)
 			return -1;
 		buf_reset(&r->name);
 		while (len--) {
@@ -202,6 +252,8 @@ static int next_row(FILE *fp, struct prov_row *r)
 		r->at.batch = (unsigned)batch;
 		r->at.file_no = (int)file_no;
 		r->at.src = (int)src;
+		uuid_named_bytes(&l->ids, r->name.data, r->name.len, r->at.tid);
+		r->new_track = 1;
 	}
 	if (get_num(fp, &line) < 0 || get_num(fp, &off) < 0 || get_num(fp, &r->len) < 0)
 		return -1;
@@ -303,9 +355,9 @@ static long rejected_ids(struct load *l, unsigned char **out)
 int load_bulk_restage(struct load *l)
 {
 	struct prov_row row;
-	unsigned char *ids, id[UUID_SIZE], rid[UUID_SIZE];
+	unsigned char *ids, rid[UUID_SIZE];
 	long n = rejected_ids(l, &ids);
-	int looked = 0, in_set = 0, got = 0, rc = 0;
+	int in_set = 0, got = 0, rc = 0;
 	FILE *fp = n > 0 ? rewind_prov(l) : NULL;
 
 	if (!fp) {
@@ -314,15 +366,12 @@ int load_bulk_restage(struct load *l)
 	}
 	memset(&row, 0, sizeof(row));
 	buf_init(&row.name);
-	while (rc == 0 && (got = next_row(fp, &row)) > 0) {
+	while (rc == 0 && (got = next_row(l, fp, &row)) > 0) {
 		struct rec_prov p = { row.at.file_no, NULL, row.at.line, row.off, row.len, NULL };
 
-		/* A track's rows come in a row: looked up once. */
-		if (!looked || memcmp(row.at.tid, id, UUID_SIZE) != 0) {
-			memcpy(id, row.at.tid, UUID_SIZE);
-			looked = 1;
-			in_set = bsearch(id, ids, (size_t)n, UUID_SIZE, cmp_id) != NULL;
-		}
+		/* A header's rows are one track's: looked up once. */
+		if (row.new_track)
+			in_set = bsearch(row.at.tid, ids, (size_t)n, UUID_SIZE, cmp_id) != NULL;
 		if (!in_set)
 			continue;
 		buf_reset(&l->what);
@@ -392,7 +441,7 @@ void load_bulk_failed_row(struct load *l, unsigned batch, const PGresult *res)
 		return;
 	memset(&row, 0, sizeof(row));
 	buf_init(&row.name);
-	while ((got = next_row(fp, &row)) > 0)
+	while ((got = next_row(l, fp, &row)) > 0)
 		if (row.at.batch == batch && ++seen == want) {
 			diag_detail("the failing row is %s:%llu (track '%s')",
 				    path_of(l, row.at.file_no), row.at.line, row.name.data);

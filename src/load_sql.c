@@ -25,6 +25,8 @@
  *                bulk path's catalog tables the row's number and track
  *                (n, tid) until load_bulk_restage says where
  *   bc_span      the bulk path's section spans (load_span.c)
+ *   bc_head      the bulk path's runs of child rows (load_bulk.c): kind,
+ *                tid, split (a creators' run's total, in hundredths)
  *   bc_takedown  takedowns (--apply-takedowns)
  *   bc_named     the catalog's tracks whose child rows were compared, and
  *                whether they changed (a row per kind)
@@ -194,6 +196,7 @@ void load_sql_staging(struct buf *b)
 		 "CREATE TEMP TABLE bc_span (id uuid, n bigint, tid uuid, file_no integer, line bigint, "
 		 "audio_filename text, section_name text, start_time integer, end_time integer, "
 		 "head boolean, span_last integer, prev_end integer) ON COMMIT DROP;"
+		 "CREATE TEMP TABLE bc_head (kind smallint, tid uuid, split bigint) ON COMMIT DROP;"
 		 "CREATE TEMP TABLE bc_takedown (file_no integer, line bigint, audio_filename text, "
 		 "catalog_number text) ON COMMIT DROP;"
 		 "CREATE TEMP TABLE bc_named (track_id uuid, changed boolean) ON COMMIT DROP;"
@@ -379,20 +382,21 @@ const char load_sql_check_new_tracks[] =
 /*
  * A track's splits add up to more than 100%: blame the row that tips it
  * over.  Totals by hash aggregate; only tracks over 100 are sorted.
- * Direct, the rows are in the catalog's table, where their ids sort in
- * input order and carry their row numbers (uuid_numbered_bytes).
+ * Direct, the totals come from the runs' (bc_head), and the rows of the
+ * tracks over 100 from the catalog's table, where their ids sort in input
+ * order and carry their row numbers (uuid_numbered_bytes).
  */
 static const char splits_direct[] =
 	"INSERT INTO bc_reason (field, value, reason, n, tid) "
 	"SELECT 'split_percentage', x.split_percentage::text, "
-	"  'the track''s splits add up to ' || x.total || '%, more than 100%', "
+	"  'the track''s splits add up to ' || x.total || '%%, more than 100%%', "
 	"  " ROW_NUMBER("x.id") ", x.track_id "
 	"FROM (SELECT r.id, r.track_id, r.split_percentage, o.total, "
 	"        sum(r.split_percentage) OVER (PARTITION BY r.track_id ORDER BY r.id "
 	"                                      ROWS UNBOUNDED PRECEDING) AS run "
 	"      FROM meekah.track_creator r JOIN ("
-	"        SELECT track_id, sum(split_percentage) AS total FROM meekah.track_creator "
-	"        GROUP BY track_id HAVING sum(split_percentage) > 100) o USING (track_id)) x "
+	"        SELECT tid AS track_id, round(sum(split) / 100.0, 2) AS total FROM bc_head "
+	"        WHERE kind = %d GROUP BY tid HAVING sum(split) > 10000) o USING (track_id)) x "
 	"WHERE x.run > 100 AND x.run - coalesce(x.split_percentage, 0) <= 100";
 
 static const char splits_staged[] =
@@ -412,7 +416,10 @@ static const char splits_staged[] =
 void load_sql_check_splits(struct buf *b, int direct)
 {
 	buf_reset(b);
-	buf_adds(b, direct ? splits_direct : splits_staged);
+	if (direct)
+		buf_addf(b, splits_direct, REC_CREATOR);
+	else
+		buf_adds(b, splits_staged);
 }
 
 /*
@@ -541,22 +548,18 @@ void load_sql_check_sections(struct buf *b, int direct)
  */
 void load_sql_check_orphans(struct buf *b, int by_tid, int direct)
 {
-	int k;
-
 	buf_reset(b);
 	/*
-	 * Direct: the catalog had no track, and each child row in its table
-	 * is looked for among this run's, by id; its name is not there, and
-	 * comes with its provenance (load_bulk_restage).
+	 * Direct: the catalog had no track, and each run of child rows
+	 * (bc_head) is looked for among this run's tracks, by id.  An unknown
+	 * one is noted by its id alone; its rows are named once they are
+	 * staged again with their provenance (load_sql_fill_reasons).
 	 */
 	if (direct) {
-		buf_adds(b, "INSERT INTO bc_reason (field, reason, n, tid) "
-			    "SELECT 'audio_filename', 'no such track in this run''s tracks or in the catalog', "
-			    "  " ROW_NUMBER("r.id") ", r.track_id FROM (");
-		for (k = 1; k < REC_NKINDS; k++)
-			buf_addf(b, "%sSELECT id, track_id FROM meekah.%s", k > 1 ? " UNION ALL " : "",
-				 rec_kinds[k].table);
-		buf_adds(b, ") r WHERE NOT EXISTS (SELECT 1 FROM bc_track t WHERE t.tid = r.track_id)");
+		buf_adds(b, "INSERT INTO bc_reason (field, reason, tid) "
+			    "SELECT DISTINCT 'audio_filename', "
+			    "  'no such track in this run''s tracks or in the catalog', h.tid "
+			    "FROM bc_head h WHERE NOT EXISTS (SELECT 1 FROM bc_track t WHERE t.tid = h.tid)");
 		return;
 	}
 	buf_adds(b, "INSERT INTO bc_reason "
@@ -633,12 +636,19 @@ void load_sql_rejected_keys(struct buf *b, int rows_bad)
 
 /*
  * Direct: the reasons found on the catalog's tables get the file, line
- * and track of their row, staged again by now; an unknown track's value
- * is its name.
+ * and track of their row, staged again by now; an unknown track's reason
+ * (its id alone) becomes one for each of its child rows, whose value is
+ * the name.
  */
 void load_sql_fill_reasons(struct buf *b)
 {
 	buf_reset(b);
+	buf_addf(b, "INSERT INTO bc_reason SELECT r.file_no, r.line, r.audio_filename, x.field, "
+		 "r.audio_filename, x.reason, r.n, r.tid FROM ");
+	add_all_rows(b);
+	buf_addf(b, " r JOIN bc_reason x ON x.tid = r.tid AND x.n IS NULL AND x.file_no IS NULL "
+		 "WHERE r.kind <> %d AND NOT r.bad;"
+		 "DELETE FROM bc_reason WHERE n IS NULL AND file_no IS NULL;", REC_TRACK);
 	buf_adds(b, "UPDATE bc_reason x SET file_no = r.file_no, line = r.line, "
 		    "audio_filename = r.audio_filename, "
 		    "value = CASE WHEN x.field = 'audio_filename' THEN r.audio_filename ELSE x.value END "

@@ -81,12 +81,14 @@ struct load_span {
 
 /*
  * Where a COPY or a spool file goes: kind k's staging table (k), its
- * catalog table (LOAD_FINAL + k, the bulk path's child rows) or the
- * sections' spans (LOAD_SPAN, bc_span, the bulk path's).
+ * catalog table (LOAD_FINAL + k, the bulk path's child rows), the
+ * sections' spans (LOAD_SPAN, bc_span) or the child rows' runs
+ * (LOAD_HEAD, bc_head), the bulk path's.
  */
 #define LOAD_FINAL REC_NKINDS
 #define LOAD_SPAN (2 * REC_NKINDS)
-#define LOAD_NDEST (2 * REC_NKINDS + 1)
+#define LOAD_HEAD (2 * REC_NKINDS + 1)
+#define LOAD_NDEST (2 * REC_NKINDS + 2)
 
 /*
  * The bulk path's provenance spool: the last record written, which the
@@ -98,6 +100,7 @@ struct load_prov {
 	unsigned char tid[UUID_SIZE];
 	unsigned long long n, line, end;
 	int started;
+	long long split;		/* the run's creators' splits, in hundredths */
 };
 
 struct load {
@@ -129,6 +132,7 @@ struct load {
 	int direct;			/* they do: the catalog was empty (load_bulk.c) */
 	FILE *prov;			/* direct: where each child row came from */
 	struct load_prov prov_last;
+	int split_field;		/* the creators' split_percentage */
 	struct buf paths;		/* file_no, path, each NUL-terminated */
 	unsigned long restaged;		/* direct: rows of rejected tracks staged again */
 	unsigned long direct_deleted[REC_NKINDS];	/* and taken out of the catalog */

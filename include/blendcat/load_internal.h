@@ -42,6 +42,10 @@
 /* The arrangement staging's columns after those: head, span_last, prev_end. */
 #define SPAN_COLUMNS 3
 /*
+ * The bulk path's bc_head columns (load_bulk.c): kind, tid, split.
+ */
+#define BC_HEAD_COLUMNS 3
+/*
  * The bulk path's bc_span columns before SPAN_COLUMNS (load_span.c): id,
  * n, tid, file_no, line, audio_filename, section_name, start_time,
  * end_time.
@@ -135,8 +139,13 @@ int load_bulk_start(struct load *l);
  * Direct: where the child row numbered n (l->n) came from, into the
  * provenance spool.  0 or -1 (printed).
  */
-int load_bulk_prov(struct load *l, enum rec_kind k, const unsigned char *tid, const char *name,
+int load_bulk_prov(struct load *l, const struct rec *r, const unsigned char *tid,
 		   const struct rec_prov *p, unsigned batch);
+/*
+ * Direct: the run of child rows in progress ends (a COPY ends): its head
+ * goes to bc_head.  0 or -1 (printed).
+ */
+int load_bulk_prov_end(struct load *l);
 /*
  * Direct, after the checks: every child row of a rejected track (a
  * reason or a rejected row names it) staged again from the spool, with

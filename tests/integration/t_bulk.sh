@@ -17,6 +17,7 @@ badcred.mp3,Bad Credit,Fay,200
 dup.mp3,Dup,Gus,100
 dup.mp3,Dup Again,Gus,100
 notitle.mp3,,Hal,100
+inter.mp3,Inter,Ivy,100
 CSV
 cat >"$W/in/creators.csv" <<'CSV'
 audio_filename,creator_name,role,split_percentage
@@ -30,6 +31,9 @@ badcred.mp3,Fay Two,producer,20
 ghost.mp3,Casper,composer,10
 dup.mp3,Gus Writer,composer,100
 notitle.mp3,Hal Writer,composer,
+inter.mp3,Ivy One,composer,60
+ghost.mp3,Casper Again,producer,
+inter.mp3,Ivy Two,producer,50
 CSV
 cat >"$W/in/instruments.csv" <<'CSV'
 audio_filename,instrument_category,instrument_type,is_primary
@@ -110,6 +114,10 @@ expect_match "arrangement.csv:10:start_time: '50': section 'verse' \\(50-100 s\\
 	"direct: an overlap between sections apart in the file is named"
 expect_match "creators.csv:9:audio_filename: 'ghost.mp3': no such track" "$log" \
 	"direct: a creator of an unknown track is named, with the name"
+expect_match "creators.csv:13:audio_filename: 'ghost.mp3': no such track" "$log" \
+	"direct: so is its other creator, further down"
+expect_match "creators.csv:14:split_percentage: '50.00': the track's splits add up to 110.00%" "$log" \
+	"direct: splits add up across a track's rows apart in the file"
 expect_match "instruments.csv:5:audio_filename: 'phantom.mp3': no such track" "$log" \
 	"direct: an instrument of an unknown track is named"
 expect_match "creators.csv:8: rejected with its track 'badcred.mp3' \\(problem at .*creators.csv:7\\)" \
@@ -153,7 +161,7 @@ expect_eq "2|2" "$(q "SELECT count(*), count(*) FILTER (WHERE ('x' || right(id::
 expect_eq "$staged" "$(catalog)" "the direct and the staging path load the same rows"
 expect_eq "$staged_out" "$direct_out" "the direct and the staging path count the same"
 # read, inserted, updated, unchanged, replaced, rejected
-expect_match '^track_creator +9 +2 +- +0 +0 +8$' "$ERR" \
+expect_match '^track_creator +12 +2 +- +0 +0 +11$' "$ERR" \
 	"direct: the creators read, inserted and rejected are counted"
 if diff -r "$W/rej-staged" "$W/rej-direct" >"$W/rej.diff"; then
 	pass "the direct and the staging path reject the same rows, with the same reasons"
