@@ -101,6 +101,7 @@ void load_init(struct load *l, PGconn *conn)
 	buf_init(&l->takedowns);
 	buf_init(&l->tid_name);
 	buf_init(&l->paths);
+	buf_init(&l->head);
 	load_span_init(&l->span);
 	uuid_gen_init(&l->ids);
 }
@@ -126,6 +127,7 @@ void load_release(struct load *l)
 	buf_release(&l->takedowns);
 	buf_release(&l->tid_name);
 	buf_release(&l->paths);
+	buf_release(&l->head);
 	load_span_release(&l->span);
 }
 
@@ -213,7 +215,7 @@ static int load_start_table(struct load *l, int dest, const char *table)
 	}
 	res = PQexec(l->conn, l->sql.data);
 	if (PQresultStatus(res) != PGRES_COPY_IN) {
-		db_report(res, "starting COPY into the staging table");
+		db_report(res, "starting a COPY");
 		PQclear(res);
 		return -1;
 	}
@@ -453,13 +455,12 @@ int load_record(struct load *l, const struct rec *r, const struct rec_prov *p)
 	return l->copy.len >= COPY_CHUNK ? flush(l) : 0;
 }
 
-void load_encode_head(struct load *l, struct buf *b, enum rec_kind k, unsigned long long n,
-		      int bad, const unsigned char *id, const char *audio_filename,
-		      const unsigned char *tid, const struct rec_prov *p, enum rec_source src)
+void load_encode_head(struct buf *b, enum rec_kind k, unsigned long long n, int bad,
+		      const unsigned char *id, const char *audio_filename, const unsigned char *tid,
+		      const struct rec_prov *p, enum rec_source src)
 {
 	size_t i;
 
-	(void)l;
 	add_head(b, k, n, bad, id, audio_filename, tid, 0, p, src);
 	for (i = 1; i < rec_kinds[k].nfields + STAGING_TAIL; i++)
 		copybin_null(b);
@@ -479,11 +480,11 @@ int load_reject(struct load *l, enum rec_kind kind, const struct rec_prov *p,
 	/* Direct, a child's COPY goes to the catalog: its rejected rows, to the staging. */
 	if ((int)kind != l->copy_dest) {
 		buf_reset(&l->what);
-		load_encode_head(l, &l->what, kind, ++l->n, 1, NULL, audio_filename,
+		load_encode_head(&l->what, kind, ++l->n, 1, NULL, audio_filename,
 				 load_track_id(l, audio_filename), p, l->source);
 		return load_put(l, (int)kind, &l->what);
 	}
-	load_encode_head(l, &l->copy, kind, ++l->n, 1, NULL, audio_filename,
+	load_encode_head(&l->copy, kind, ++l->n, 1, NULL, audio_filename,
 			 load_track_id(l, audio_filename), p, l->source);
 	return l->copy.len >= COPY_CHUNK ? flush(l) : 0;
 }

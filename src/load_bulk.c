@@ -104,13 +104,17 @@ int load_bulk_end(struct load *l)
 
 /* ------------------------------------------------------- the provenance */
 
-static void put_num(struct buf *b, unsigned long long v)
+/* Number v into p (LEB128: 7 bits a byte, low first, the high bit says more): the bytes used. */
+static size_t put_num(unsigned char *p, unsigned long long v)
 {
+	size_t n = 0;
+
 	while (v >= 0x80) {
-		buf_addch(b, (int)(v & 0x7F) | 0x80);
+		p[n++] = (unsigned char)((v & 0x7F) | 0x80);
 		v >>= 7;
 	}
-	buf_addch(b, (int)v);
+	p[n++] = (unsigned char)v;
+	return n;
 }
 
 /* A signed step as an unsigned number: 0, -1, 1, -2, 2... as 0, 1, 2, 3, 4... */
@@ -129,22 +133,20 @@ static unsigned long long unzigzag(unsigned long long from, unsigned long long z
 int load_bulk_prov_end(struct load *l)
 {
 	struct load_prov *last = &l->prov_last;
-	struct buf b = BUF_INIT;
-	int rc;
+	struct buf *b = &l->head;
 
 	if (!last->started)
 		return 0;
-	copybin_row(&b, BC_HEAD_COLUMNS);
-	copybin_int2(&b, (int16_t)last->kind);
-	copybin_uuid(&b, last->tid);
-	if (last->kind == REC_CREATOR)
-		copybin_int8(&b, last->split);
-	else
-		copybin_null(&b);
-	rc = load_put(l, LOAD_HEAD, &b);
-	buf_release(&b);
 	last->started = 0;
-	return rc;
+	buf_reset(b);
+	copybin_row(b, BC_HEAD_COLUMNS);
+	copybin_int2(b, (int16_t)last->kind);
+	copybin_uuid(b, last->tid);
+	if (last->kind == REC_CREATOR)
+		copybin_int8(b, last->split);
+	else
+		copybin_null(b);
+	return load_put(l, LOAD_HEAD, b);
 }
 
 /* A creator's split in hundredths (its canonical form, "60.00"); 0 without one. */
@@ -162,9 +164,8 @@ int load_bulk_prov(struct load *l, const struct rec *r, const unsigned char *tid
 	struct load_prov *last = &l->prov_last;
 	enum rec_kind k = r->kind;
 	const char *name = rec_get(r, 0);
-	struct buf b = BUF_INIT;
-	size_t len = strlen(name);
-	int ok;
+	unsigned char rec[64];
+	size_t len = strlen(name), n = 0;
 
 	if (!last->started || last->kind != (int)k || last->batch != batch ||
 	    last->file_no != p->file_no || last->src != (int)l->source ||
@@ -172,13 +173,15 @@ int load_bulk_prov(struct load *l, const struct rec *r, const unsigned char *tid
 		if (load_bulk_prov_end(l) < 0)
 			return -1;
 		last->split = 0;
-		put_num(&b, 0);
-		put_num(&b, (unsigned long long)k);
-		put_num(&b, batch);
-		put_num(&b, (unsigned long long)p->file_no);
-		put_num(&b, (unsigned long long)l->source);
-		put_num(&b, len);
-		buf_add(&b, name, len);
+		n += put_num(rec + n, 0);
+		n += put_num(rec + n, (unsigned long long)k);
+		n += put_num(rec + n, batch);
+		n += put_num(rec + n, (unsigned long long)p->file_no);
+		n += put_num(rec + n, (unsigned long long)l->source);
+		n += put_num(rec + n, len);
+		if (fwrite(rec, 1, n, l->prov) != n || fwrite(name, 1, len, l->prov) != len)
+			return diag_error(LOC_NONE, "cannot write a temporary file: %s", strerror(errno));
+		n = 0;
 		last->started = 1;
 		last->kind = (int)k;
 		last->batch = batch;
@@ -187,17 +190,17 @@ int load_bulk_prov(struct load *l, const struct rec *r, const unsigned char *tid
 		memcpy(last->tid, tid, UUID_SIZE);
 	}
 	/* l->n is the row's number: a step of one at least from the last. */
-	put_num(&b, l->n - last->n);
-	put_num(&b, zigzag(p->line, last->line));
-	put_num(&b, zigzag(p->off, last->end));
-	put_num(&b, p->len);
+	n += put_num(rec + n, l->n - last->n);
+	n += put_num(rec + n, zigzag(p->line, last->line));
+	n += put_num(rec + n, zigzag(p->off, last->end));
+	n += put_num(rec + n, p->len);
 	last->n = l->n;
 	last->line = p->line;
 	last->end = p->off + p->len;
 	last->split += split_of(l, r);
-	ok = fwrite(b.data, 1, b.len, l->prov) == b.len;
-	buf_release(&b);
-	return ok ? 0 : diag_error(LOC_NONE, "cannot write a temporary file: %s", strerror(errno));
+	if (fwrite(rec, 1, n, l->prov) != n)
+		return diag_error(LOC_NONE, "cannot write a temporary file: %s", strerror(errno));
+	return 0;
 }
 
 /* A row of the spool, read back. */
@@ -376,7 +379,7 @@ int load_bulk_restage(struct load *l)
 			continue;
 		buf_reset(&l->what);
 		uuid_numbered_bytes(&l->ids, row.at.n, rid);
-		load_encode_head(l, &l->what, (enum rec_kind)row.at.kind, row.at.n, 0, rid,
+		load_encode_head(&l->what, (enum rec_kind)row.at.kind, row.at.n, 0, rid,
 				 row.name.data, row.at.tid, &p, (enum rec_source)row.at.src);
 		rc = load_put(l, row.at.kind, &l->what);
 		l->restaged++;

@@ -132,6 +132,7 @@ struct load {
 	int direct;			/* they do: the catalog was empty (load_bulk.c) */
 	FILE *prov;			/* direct: where each child row came from */
 	struct load_prov prov_last;
+	struct buf head;		/* direct: a bc_head row */
 	int split_field;		/* the creators' split_percentage */
 	struct buf paths;		/* file_no, path, each NUL-terminated */
 	unsigned long restaged;		/* direct: rows of rejected tracks staged again */

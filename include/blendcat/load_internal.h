@@ -92,9 +92,9 @@ unsigned load_batch_of(struct load *l, int dest);
  * A staging row of kind k with its head only (HEAD_COLUMNS; the fields
  * NULL): a rejected row (bad), or a rejected track's row staged again.
  */
-void load_encode_head(struct load *l, struct buf *b, enum rec_kind k, unsigned long long n,
-		      int bad, const unsigned char *id, const char *audio_filename,
-		      const unsigned char *tid, const struct rec_prov *p, enum rec_source src);
+void load_encode_head(struct buf *b, enum rec_kind k, unsigned long long n, int bad,
+		      const unsigned char *id, const char *audio_filename, const unsigned char *tid,
+		      const struct rec_prov *p, enum rec_source src);
 /*
  * The id a new track of this name gets, which its rows carry (NULL
  * unless l->named_ids, and for no name).
