@@ -9,6 +9,7 @@
 #include "blendcat/db.h"
 #include "blendcat/diag.h"
 #include "blendcat/load_internal.h"
+#include "blendcat/normalize.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -102,6 +103,8 @@ void load_init(struct load *l, PGconn *conn)
 	buf_init(&l->tid_name);
 	buf_init(&l->paths);
 	buf_init(&l->head);
+	buf_init(&l->run.name);
+	l->split_field = rec_field_index(REC_CREATOR, "split_percentage");
 	load_span_init(&l->span);
 	uuid_gen_init(&l->ids);
 }
@@ -128,6 +131,7 @@ void load_release(struct load *l)
 	buf_release(&l->tid_name);
 	buf_release(&l->paths);
 	buf_release(&l->head);
+	buf_release(&l->run.name);
 	load_span_release(&l->span);
 }
 
@@ -351,6 +355,62 @@ static int add_field(struct buf *b, const struct rec *r, size_t i, const struct 
 	return 0;
 }
 
+int load_head_end(struct load *l)
+{
+	struct load_run *run = &l->run;
+	struct buf *b = &l->head;
+
+	if (!run->started)
+		return 0;
+	run->started = 0;
+	buf_reset(b);
+	copybin_row(b, BC_HEAD_COLUMNS);
+	copybin_int2(b, (int16_t)run->kind);
+	if (run->has_tid)
+		copybin_uuid(b, run->tid);
+	else
+		copybin_null(b);
+	if (run->kind == REC_CREATOR)
+		copybin_int8(b, run->split);
+	else
+		copybin_null(b);
+	copybin_text(b, run->name.data);
+	return load_put(l, LOAD_HEAD, b);
+}
+
+/*
+ * Child record r (of track tid, or NULL) into the run in progress, which
+ * ends first if r is another kind's or track's.  A row naming its track
+ * by ISRC is in none (its track is not known yet): the checks then read
+ * every row.
+ */
+static int add_to_run(struct load *l, const struct rec *r, const unsigned char *tid)
+{
+	struct load_run *run = &l->run;
+	const char *name = rec_get(r, 0), *v;
+	int h = 0;
+
+	if (!name)
+		return 0;
+	if (!run->started || run->kind != (int)r->kind || strcmp(run->name.data, name) != 0) {
+		if (load_head_end(l) < 0)
+			return -1;
+		run->started = 1;
+		run->kind = (int)r->kind;
+		run->has_tid = tid != NULL;
+		if (tid)
+			memcpy(run->tid, tid, UUID_SIZE);
+		buf_reset(&run->name);
+		buf_adds(&run->name, name);
+		run->split = 0;
+	}
+	/* A creator's split, canonical ("60.00"), in hundredths. */
+	v = r->kind == REC_CREATOR ? rec_get(r, l->split_field) : NULL;
+	if (v && norm_split(v, &h, NULL, NULL) == 0)
+		run->split += h;
+	return 0;
+}
+
 /* Count record r as staged (or, direct, sent to the catalog). */
 static void count_record(struct load *l, const struct rec *r)
 {
@@ -363,12 +423,14 @@ static void count_record(struct load *l, const struct rec *r)
 int load_encode(struct load *l, struct buf *b, const struct rec *r, const struct rec_prov *p)
 {
 	const struct rec_kind_def *k = &rec_kinds[r->kind];
+	const unsigned char *tid = load_track_id(l, rec_get(r, 0));
 	unsigned char id[UUID_SIZE];
 	size_t i, at = b->len;
 
+	if (r->kind != REC_TRACK && add_to_run(l, r, tid) < 0)
+		return -1;
 	uuid_v7_bytes(&l->ids, id);
-	add_head(b, r->kind, l->n + 1, 0, id, rec_get(r, 0), load_track_id(l, rec_get(r, 0)),
-		 r->given, p, l->source);
+	add_head(b, r->kind, l->n + 1, 0, id, rec_get(r, 0), tid, r->given, p, l->source);
 	for (i = 1; i < k->nfields; i++)
 		if (add_field(b, r, i, p, 0) < 0) {
 			buf_setlen(b, at);
@@ -394,6 +456,8 @@ int load_encode_final(struct load *l, struct buf *b, const struct rec *r, const 
 	if (!tid)
 		return diag_error(LOC_NONE, "internal error: a %s row of line %lu without its track",
 				  k->name, p->line);
+	if (add_to_run(l, r, tid) < 0)
+		return -1;
 	uuid_numbered_bytes(&l->ids, l->n + 1, id);
 	copybin_row(b, (int)k->nfields + 1);
 	copybin_uuid(b, id);
@@ -553,7 +617,7 @@ int load_send_spools(struct load *l)
 
 int load_end_copy(struct load *l)
 {
-	if (load_span_flush(l) < 0 || (l->direct && load_bulk_prov_end(l) < 0))
+	if (load_span_flush(l) < 0 || load_head_end(l) < 0)
 		return -1;
 	if (l->in_copy && end_one_copy(l) < 0)
 		return -1;

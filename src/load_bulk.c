@@ -25,19 +25,14 @@
  * length.  A few bytes a row, so it stays small on disk for millions of
  * rows, and nothing of it is held in memory.
  *
- * Each header's run of rows (most often all of a track's rows of a kind)
- * also goes to the server as a row of bc_head: its kind, its track's id
- * and, for creators, the sum of their splits.  The checks for unknown
- * tracks and split totals read those, a row a run, instead of every
- * child row; only the few tracks they find are read in the catalog's
- * tables.
+ * The checks for unknown tracks and split totals read the runs of rows
+ * (bc_head, copyload.c), a row a run, instead of every child row; only
+ * the few tracks they find are read in the catalog's tables.
  * See include/blendcat/load_internal.h.
  */
-#include "blendcat/copybin.h"
 #include "blendcat/db.h"
 #include "blendcat/diag.h"
 #include "blendcat/load_internal.h"
-#include "blendcat/normalize.h"
 #include "blendcat/xalloc.h"
 
 #include <errno.h>
@@ -70,7 +65,6 @@ int load_bulk_start(struct load *l)
 	if (!(l->prov = tmpfile()))
 		return diag_error(LOC_NONE, "cannot create a temporary file: %s", strerror(errno));
 	memset(&l->prov_last, 0, sizeof(l->prov_last));
-	l->split_field = rec_field_index(REC_CREATOR, "split_percentage");
 	l->direct = l->bulk = 1;
 	return 0;
 }
@@ -130,34 +124,6 @@ static unsigned long long unzigzag(unsigned long long from, unsigned long long z
 	return z & 1 ? from - (z >> 1) - 1 : from + (z >> 1);
 }
 
-int load_bulk_prov_end(struct load *l)
-{
-	struct load_prov *last = &l->prov_last;
-	struct buf *b = &l->head;
-
-	if (!last->started)
-		return 0;
-	last->started = 0;
-	buf_reset(b);
-	copybin_row(b, BC_HEAD_COLUMNS);
-	copybin_int2(b, (int16_t)last->kind);
-	copybin_uuid(b, last->tid);
-	if (last->kind == REC_CREATOR)
-		copybin_int8(b, last->split);
-	else
-		copybin_null(b);
-	return load_put(l, LOAD_HEAD, b);
-}
-
-/* A creator's split in hundredths (its canonical form, "60.00"); 0 without one. */
-static long long split_of(const struct load *l, const struct rec *r)
-{
-	const char *v = r->kind == REC_CREATOR ? rec_get(r, l->split_field) : NULL;
-	int h = 0;
-
-	return v && norm_split(v, &h, NULL, NULL) == 0 ? h : 0;
-}
-
 int load_bulk_prov(struct load *l, const struct rec *r, const unsigned char *tid,
 		   const struct rec_prov *p, unsigned batch)
 {
@@ -170,9 +136,6 @@ int load_bulk_prov(struct load *l, const struct rec *r, const unsigned char *tid
 	if (!last->started || last->kind != (int)k || last->batch != batch ||
 	    last->file_no != p->file_no || last->src != (int)l->source ||
 	    memcmp(last->tid, tid, UUID_SIZE) != 0) {
-		if (load_bulk_prov_end(l) < 0)
-			return -1;
-		last->split = 0;
 		n += put_num(rec + n, 0);
 		n += put_num(rec + n, (unsigned long long)k);
 		n += put_num(rec + n, batch);
@@ -197,7 +160,6 @@ int load_bulk_prov(struct load *l, const struct rec *r, const unsigned char *tid
 	last->n = l->n;
 	last->line = p->line;
 	last->end = p->off + p->len;
-	last->split += split_of(l, r);
 	if (fwrite(rec, 1, n, l->prov) != n)
 		return diag_error(LOC_NONE, "cannot write a temporary file: %s", strerror(errno));
 	return 0;

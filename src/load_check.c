@@ -25,13 +25,13 @@ static int run_checks(struct load *l)
 	if (load_exec(l, "checking rows against each other", b->data) < 0 ||
 	    load_exec(l, "checking rows against each other", load_sql_check_new_tracks) < 0)
 		return -1;
-	load_sql_check_splits(b, l->direct);
+	load_sql_check_splits(b, l->direct, !l->by_isrc);
 	if (load_exec(l, "checking rows against each other", b->data) < 0)
 		return -1;
 	load_sql_check_sections(b, l->direct);
 	if (load_exec(l, "checking rows against each other", b->data) < 0)
 		return -1;
-	load_sql_check_orphans(b, l->named_ids, l->direct);
+	load_sql_check_orphans(b, l->named_ids, l->direct, !l->by_isrc);
 	if (load_exec(l, "checking for unknown tracks", b->data) < 0)
 		return -1;
 	if (l->insert_only &&

@@ -25,8 +25,9 @@
  *                bulk path's catalog tables the row's number and track
  *                (n, tid) until load_bulk_restage says where
  *   bc_span      the bulk path's section spans (load_span.c)
- *   bc_head      the bulk path's runs of child rows (load_bulk.c): kind,
- *                tid, split (a creators' run's total, in hundredths)
+ *   bc_head      the runs of child rows (struct load_run): kind, tid,
+ *                split (a creators' run's total, in hundredths),
+ *                audio_filename
  *   bc_takedown  takedowns (--apply-takedowns)
  *   bc_named     the catalog's tracks whose child rows were compared, and
  *                whether they changed (a row per kind)
@@ -196,7 +197,8 @@ void load_sql_staging(struct buf *b)
 		 "CREATE TEMP TABLE bc_span (id uuid, n bigint, tid uuid, file_no integer, line bigint, "
 		 "audio_filename text, section_name text, start_time integer, end_time integer, "
 		 "head boolean, span_last integer, prev_end integer) ON COMMIT DROP;"
-		 "CREATE TEMP TABLE bc_head (kind smallint, tid uuid, split bigint) ON COMMIT DROP;"
+		 "CREATE TEMP TABLE bc_head (kind smallint, tid uuid, split bigint, audio_filename text) "
+		 "ON COMMIT DROP;"
 		 "CREATE TEMP TABLE bc_takedown (file_no integer, line bigint, audio_filename text, "
 		 "catalog_number text) ON COMMIT DROP;"
 		 "CREATE TEMP TABLE bc_named (track_id uuid, changed boolean) ON COMMIT DROP;"
@@ -399,6 +401,21 @@ static const char splits_direct[] =
 	"        WHERE kind = %d GROUP BY tid HAVING sum(split) > 10000) o USING (track_id)) x "
 	"WHERE x.run > 100 AND x.run - coalesce(x.split_percentage, 0) <= 100";
 
+/* Staged, totals from the runs: only the tracks over 100 read in the staging. */
+static const char splits_heads[] =
+	"INSERT INTO bc_reason "
+	"SELECT x.file_no, x.line, x.audio_filename, 'split_percentage', x.split_percentage::text, "
+	"  'the track''s splits add up to ' || x.total || '%%, more than 100%%' "
+	"FROM (SELECT r.*, o.total, "
+	"        sum(r.split_percentage) OVER (PARTITION BY r.audio_filename COLLATE \"C\" "
+	"                                      ORDER BY r.file_no, r.line "
+	"                                      ROWS UNBOUNDED PRECEDING) AS run "
+	"      FROM bc_creator r JOIN ("
+	"        SELECT audio_filename, round(sum(split) / 100.0, 2) AS total FROM bc_head "
+	"        WHERE kind = %d GROUP BY audio_filename HAVING sum(split) > 10000) o "
+	"      USING (audio_filename) WHERE NOT r.bad) x "
+	"WHERE x.run > 100 AND x.run - coalesce(x.split_percentage, 0) <= 100";
+
 static const char splits_staged[] =
 	"INSERT INTO bc_reason "
 	"SELECT x.file_no, x.line, x.audio_filename, 'split_percentage', x.split_percentage::text, "
@@ -413,11 +430,13 @@ static const char splits_staged[] =
 	"      USING (audio_filename) WHERE NOT r.bad) x "
 	"WHERE x.run > 100 AND x.run - coalesce(x.split_percentage, 0) <= 100";
 
-void load_sql_check_splits(struct buf *b, int direct)
+void load_sql_check_splits(struct buf *b, int direct, int heads)
 {
 	buf_reset(b);
 	if (direct)
 		buf_addf(b, splits_direct, REC_CREATOR);
+	else if (heads)
+		buf_addf(b, splits_heads, REC_CREATOR);
 	else
 		buf_adds(b, splits_staged);
 }
@@ -546,7 +565,7 @@ void load_sql_check_sections(struct buf *b, int direct)
  * into an empty catalog), which is hashed and compared for less than the
  * name.
  */
-void load_sql_check_orphans(struct buf *b, int by_tid, int direct)
+void load_sql_check_orphans(struct buf *b, int by_tid, int direct, int heads)
 {
 	buf_reset(b);
 	/*
@@ -560,6 +579,23 @@ void load_sql_check_orphans(struct buf *b, int by_tid, int direct)
 			    "SELECT DISTINCT 'audio_filename', "
 			    "  'no such track in this run''s tracks or in the catalog', h.tid "
 			    "FROM bc_head h WHERE NOT EXISTS (SELECT 1 FROM bc_track t WHERE t.tid = h.tid)");
+		return;
+	}
+	/*
+	 * Every child row in a run (bc_head): the runs' tracks are looked
+	 * for, a row a run, and the staging is read only for the few unknown
+	 * ones (not at all when there are none).
+	 */
+	if (heads) {
+		buf_adds(b, "INSERT INTO bc_reason "
+			    "SELECT r.file_no, r.line, r.audio_filename, 'audio_filename', r.audio_filename, "
+			    "  'no such track in this run''s tracks or in the catalog' FROM ");
+		add_all_rows(b);
+		buf_addf(b, " r WHERE r.kind <> %d AND NOT r.bad AND r.audio_filename IN ("
+			 "  SELECT h.audio_filename FROM bc_head h "
+			 "  WHERE NOT EXISTS (SELECT 1 FROM bc_track t WHERE t.audio_filename = h.audio_filename) "
+			 "  AND NOT EXISTS (SELECT 1 FROM meekah.track_info t "
+			 "                  WHERE t.audio_filename = h.audio_filename))", REC_TRACK);
 		return;
 	}
 	buf_adds(b, "INSERT INTO bc_reason "

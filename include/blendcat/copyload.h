@@ -100,7 +100,19 @@ struct load_prov {
 	unsigned char tid[UUID_SIZE];
 	unsigned long long n, line, end;
 	int started;
-	long long split;		/* the run's creators' splits, in hundredths */
+};
+
+/*
+ * The run of child rows in progress (one kind, one track, in a row), sent
+ * as a row of bc_head when it ends: kind, track id (when rows carry one),
+ * the creators' split total in hundredths, track name.  The checks for
+ * unknown tracks and split totals read runs, not rows.
+ */
+struct load_run {
+	int started, kind, has_tid;
+	unsigned char tid[UUID_SIZE];
+	struct buf name;
+	long long split;
 };
 
 struct load {
@@ -132,7 +144,8 @@ struct load {
 	int direct;			/* they do: the catalog was empty (load_bulk.c) */
 	FILE *prov;			/* direct: where each child row came from */
 	struct load_prov prov_last;
-	struct buf head;		/* direct: a bc_head row */
+	struct load_run run;		/* the run of child rows in progress */
+	struct buf head;		/* a bc_head row */
 	int split_field;		/* the creators' split_percentage */
 	struct buf paths;		/* file_no, path, each NUL-terminated */
 	unsigned long restaged;		/* direct: rows of rejected tracks staged again */

@@ -41,10 +41,8 @@
 #define STAGING_TAIL 4
 /* The arrangement staging's columns after those: head, span_last, prev_end. */
 #define SPAN_COLUMNS 3
-/*
- * The bulk path's bc_head columns (load_bulk.c): kind, tid, split.
- */
-#define BC_HEAD_COLUMNS 3
+/* bc_head's columns (struct load_run): kind, tid, split, audio_filename. */
+#define BC_HEAD_COLUMNS 4
 /*
  * The bulk path's bc_span columns before SPAN_COLUMNS (load_span.c): id,
  * n, tid, file_no, line, audio_filename, section_name, start_time,
@@ -141,11 +139,8 @@ int load_bulk_start(struct load *l);
  */
 int load_bulk_prov(struct load *l, const struct rec *r, const unsigned char *tid,
 		   const struct rec_prov *p, unsigned batch);
-/*
- * Direct: the run of child rows in progress ends (a COPY ends): its head
- * goes to bc_head.  0 or -1 (printed).
- */
-int load_bulk_prov_end(struct load *l);
+/* The run of child rows in progress (load_run) ends: its row goes to bc_head.  0 or -1. */
+int load_head_end(struct load *l);
 /*
  * Direct, after the checks: every child row of a rejected track (a
  * reason or a rejected row names it) staged again from the spool, with
@@ -182,9 +177,10 @@ void load_sql_resolve_isrc(struct buf *b);
 void load_sql_check_duplicates(struct buf *b);
 extern const char load_sql_check_new_tracks[];
 /* direct: the child rows are in the catalog's tables, not the staging. */
-void load_sql_check_splits(struct buf *b, int direct);
+/* heads: every child row is in a run of bc_head (no row names its track by ISRC). */
+void load_sql_check_splits(struct buf *b, int direct, int heads);
 void load_sql_check_sections(struct buf *b, int direct);
-void load_sql_check_orphans(struct buf *b, int by_tid, int direct);
+void load_sql_check_orphans(struct buf *b, int by_tid, int direct, int heads);
 void load_sql_rejected_keys(struct buf *b, int rows_bad);
 void load_sql_fill_reasons(struct buf *b);
 void load_sql_delete_final(struct buf *b, enum rec_kind k);
