@@ -27,7 +27,9 @@
  * the staging: they go by COPY straight into the catalog's tables, whose
  * keys and indexes are dropped at BEGIN, and are checked there; the client
  * keeps where each came from in a spool, and stages the rows of the few
- * tracks rejected after the checks (load_bulk.c).
+ * tracks rejected after the checks (load_bulk.c).  On every path, each run
+ * of a track's child rows of one kind is also one row of bc_head (struct
+ * load_run), which the checks of unknown tracks and split totals read.
  *
  * The code is in copyload.c (COPY, transaction), load_check.c,
  * load_merge.c, load_bulk.c and load_sql.c (every statement); see
