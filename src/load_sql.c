@@ -1031,7 +1031,7 @@ void load_sql_insert_children(struct buf *b, enum rec_kind k, int bulk, unsigned
 	buf_addf(b, "INSERT INTO meekah.%s (id, track_id", rec_kinds[k].table);
 	for (i = 1; i < rec_kinds[k].nfields; i++)
 		buf_addf(b, ", %s", col(k, i));
-	buf_addf(b, ") SELECT r.id, %s", bulk ? "r.tid" : "x.id");
+	buf_addf(b, ") SELECT r.id, %s", bulk ? "r.tid" : "c.track_id");
 	/*
 	 * A child's field not given is NULL in the staging (load_encode makes
 	 * sure): where NULL is also the default, the value is taken as it is,
@@ -1048,13 +1048,13 @@ void load_sql_insert_children(struct buf *b, enum rec_kind k, int bulk, unsigned
 	 * Bulk, every staged track was inserted with the id its rows carry
 	 * (tid): no join at all, and track_info, with neither statistics nor
 	 * indexes yet, is not read.  Every row left has its track: the
-	 * unknown ones were rejected.
+	 * unknown ones were rejected.  Otherwise bc_chg has the track's id
+	 * (load_sql_find_changed took it from track_info).
 	 */
 	if (bulk)
 		buf_addf(b, " FROM bc_%s r WHERE true ", rec_kinds[k].name);
 	else
-		buf_addf(b, " FROM bc_%s r JOIN bc_chg c USING (audio_filename) "
-			 "JOIN meekah.track_info x ON x.id = c.track_id WHERE c.changed ",
+		buf_addf(b, " FROM bc_%s r JOIN bc_chg c USING (audio_filename) WHERE c.changed ",
 			 rec_kinds[k].name);
 	add_upto(b, "r", upto);
 	if (!bulk)
